@@ -1,0 +1,234 @@
+/* capture.c - reading capture files (pcap through libpcap, pcapng). */
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include <pcap/pcap.h>
+
+#include "capture.h"
+#include "pcapng.h"
+
+/*
+ * The first CAPFILE_DIGEST_PREFIX bytes are read up front, to digest them
+ * and to tell pcap from pcapng, then served again ahead of the rest of the
+ * file through an fopencookie stream.  One path for files and pipes: a
+ * pipe cannot be rewound.
+ */
+struct capfile {
+	char		*name;
+	FILE		*raw;		/* the file or stdin */
+	FILE		*stream;	/* prefix + rest of raw */
+	uint8_t		*prefix;
+	size_t		 prefix_len;
+	size_t		 prefix_pos;
+	int		 raw_is_stdin;
+	pcap_t		*pcap;
+	struct pcapng	*png;
+	int		 linktype;
+	uint64_t	 count;		/* packets returned so far */
+	char		 digest[40];
+	char		 err[PCAP_ERRBUF_SIZE + 512];
+};
+
+static ssize_t
+cookie_read(void *cookie, char *buf, size_t size)
+{
+	struct capfile *cf = cookie;
+	size_t n, got;
+
+	if (cf->prefix_pos < cf->prefix_len) {
+		n = cf->prefix_len - cf->prefix_pos;
+		if (n > size)
+			n = size;
+		memcpy(buf, cf->prefix + cf->prefix_pos, n);
+		cf->prefix_pos += n;
+		return (ssize_t)n;
+	}
+	got = fread(buf, 1, size, cf->raw);
+	if (got == 0 && ferror(cf->raw))
+		return -1;
+	return (ssize_t)got;
+}
+
+static int
+cookie_close(void *cookie)
+{
+	(void)cookie;
+	return 0;	/* raw is closed by capfile_close */
+}
+
+/* FNV-1a, 64 bits: a fingerprint, not a defence against forgery. */
+static uint64_t
+fnv1a(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n--) {
+		h ^= *p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+struct capfile *
+capfile_open(const char *path, char *err, size_t errlen)
+{
+	struct capfile *cf;
+	cookie_io_functions_t io = { cookie_read, NULL, NULL, cookie_close };
+	char perr[PCAP_ERRBUF_SIZE];
+	const char *shown = strcmp(path, "-") == 0 ? "(standard input)" : path;
+
+	if ((cf = calloc(1, sizeof(*cf))) == NULL ||
+	    (cf->name = strdup(shown)) == NULL ||
+	    (cf->prefix = malloc(CAPFILE_DIGEST_PREFIX)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", shown);
+		goto fail;
+	}
+	if (strcmp(path, "-") == 0) {
+		cf->raw = stdin;
+		cf->raw_is_stdin = 1;
+	} else if ((cf->raw = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", shown, strerror(errno));
+		goto fail;
+	}
+	cf->prefix_len = fread(cf->prefix, 1, CAPFILE_DIGEST_PREFIX, cf->raw);
+	if (ferror(cf->raw)) {
+		snprintf(err, errlen, "%s: %s", shown, strerror(errno));
+		goto fail;
+	}
+	if (cf->prefix_len == 0) {
+		snprintf(err, errlen, "%s: empty file, not a capture", shown);
+		goto fail;
+	}
+	snprintf(cf->digest, sizeof(cf->digest), "%016llx-%zx",
+	    (unsigned long long)fnv1a(cf->prefix, cf->prefix_len),
+	    cf->prefix_len);
+	if ((cf->stream = fopencookie(cf, "rb", io)) == NULL) {
+		snprintf(err, errlen, "%s: %s", shown, strerror(errno));
+		goto fail;
+	}
+	setvbuf(cf->stream, NULL, _IOFBF, 1 << 18);
+	if (pcapng_is_pcapng(cf->prefix, cf->prefix_len)) {
+		if ((cf->png = pcapng_open(cf->stream, perr,
+		    sizeof(perr))) == NULL) {
+			snprintf(err, errlen, "%s: %s", shown, perr);
+			goto fail;
+		}
+		cf->stream = NULL;	/* owned by the reader now */
+		return cf;
+	}
+	cf->pcap = pcap_fopen_offline_with_tstamp_precision(cf->stream,
+	    PCAP_TSTAMP_PRECISION_MICRO, perr);
+	if (cf->pcap == NULL) {
+		if (strstr(perr, "unknown file format") != NULL)
+			snprintf(err, errlen, "%s: not a pcap or pcapng "
+			    "capture file", shown);
+		else
+			snprintf(err, errlen, "%s: %s", shown, perr);
+		goto fail;
+	}
+	cf->stream = NULL;		/* owned by libpcap now */
+	cf->linktype = pcap_datalink(cf->pcap);
+	return cf;
+fail:
+	capfile_close(cf);
+	return NULL;
+}
+
+void
+capfile_close(struct capfile *cf)
+{
+	if (cf == NULL)
+		return;
+	if (cf->pcap != NULL)
+		pcap_close(cf->pcap);
+	pcapng_close(cf->png);
+	if (cf->stream != NULL)
+		fclose(cf->stream);
+	if (cf->raw != NULL && !cf->raw_is_stdin)
+		fclose(cf->raw);
+	free(cf->prefix);
+	free(cf->name);
+	free(cf);
+}
+
+int
+capfile_next(struct capfile *cf, struct cap_packet *pkt)
+{
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	struct pcapng_packet np;
+	int rc;
+
+	if (cf->png != NULL) {
+		rc = pcapng_next(cf->png, &np);
+		if (rc == 1) {
+			pkt->ts_us = np.ts_us;
+			pkt->caplen = np.caplen;
+			pkt->wirelen = np.wirelen;
+			pkt->linktype = np.linktype;
+			pkt->data = np.data;
+			cf->count++;
+		} else if (rc < 0)
+			snprintf(cf->err, sizeof(cf->err), "%s: packet %llu: "
+			    "%s", cf->name, (unsigned long long)cf->count + 1,
+			    pcapng_error(cf->png));
+		return rc;
+	}
+	rc = pcap_next_ex(cf->pcap, &h, &d);
+	if (rc == 1) {
+		pkt->ts_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+		pkt->caplen = h->caplen;
+		pkt->wirelen = h->len;
+		pkt->linktype = cf->linktype;
+		pkt->data = d;
+		cf->count++;
+		return 1;
+	}
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	snprintf(cf->err, sizeof(cf->err), "%s: packet %llu: %s", cf->name,
+	    (unsigned long long)cf->count + 1, pcap_geterr(cf->pcap));
+	return -1;
+}
+
+const char *
+capfile_error(const struct capfile *cf)
+{
+	return cf->err;
+}
+
+const char *
+capfile_digest(const struct capfile *cf)
+{
+	return cf->digest;
+}
+
+const char *
+capfile_format(const struct capfile *cf)
+{
+	return cf->png != NULL ? "pcapng" : "pcap";
+}
+
+const char *
+capfile_name(const struct capfile *cf)
+{
+	return cf->name;
+}
+
+const char *
+capfile_linktype_name(int linktype, char *buf, size_t len)
+{
+	const char *n = pcap_datalink_val_to_name(linktype);
+
+	if (n != NULL)
+		snprintf(buf, len, "%s (%d)", n, linktype);
+	else
+		snprintf(buf, len, "link type %d", linktype);
+	return buf;
+}

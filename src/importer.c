@@ -1,0 +1,190 @@
+/* importer.c - capture files into windows of edges in the store. */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "flowtable.h"
+#include "importer.h"
+#include "store.h"
+#include "window.h"
+
+/* Windows a shuffled file (merged interfaces) may keep open at once. */
+#define IMPORT_MAX_OPEN	8
+
+struct import_ctx {
+	struct store		*st;
+	const struct import_opts *opts;
+	struct import_summary	*sum;
+	struct windows		*ws;
+};
+
+static int
+flush_window(void *arg, int64_t start_s, unsigned seconds,
+    const struct window_stats *ws, struct flowtable *ft)
+{
+	struct import_ctx *ctx = arg;
+	size_t mem = windows_memory(ctx->ws);
+
+	/* the peak is reached just before a window is written */
+	if (mem > ctx->sum->peak_memory)
+		ctx->sum->peak_memory = mem;
+	if (windows_open_edges(ctx->ws) > ctx->sum->peak_edges)
+		ctx->sum->peak_edges = windows_open_edges(ctx->ws);
+	if (store_write_window(ctx->st, ctx->opts->sensor, STORE_TIER_RAW,
+	    start_s, seconds, ws, ft) < 0)
+		return -1;
+	ctx->sum->windows++;
+	ctx->sum->edges += flowtable_count(ft);
+	return 0;
+}
+
+static void
+note_linktype(struct import_summary *sum, int linktype)
+{
+	int i;
+
+	for (i = 0; i < IMPORT_MAX_LINKTYPES; i++) {
+		if (sum->linktype_frames[i] != 0 &&
+		    sum->linktypes[i] != linktype)
+			continue;
+		sum->linktypes[i] = linktype;
+		sum->linktype_frames[i]++;
+		return;
+	}
+}
+
+static void
+note_result(struct import_summary *sum, int status,
+    const struct decode_result *r, int linktype)
+{
+	sum->status[status]++;
+	if (status == DECODE_UNKNOWN_LINKTYPE)
+		note_linktype(sum, linktype);
+	if (status != DECODE_OK)
+		return;
+	if (r->notes & DECODE_NOTE_FRAGMENT)
+		sum->fragments++;
+	if (r->notes & DECODE_NOTE_LATER_FRAG)
+		sum->later_fragments++;
+	if (r->notes & DECODE_NOTE_TRUNC_L4)
+		sum->truncated_l4++;
+	if (r->notes & DECODE_NOTE_BAD_L4)
+		sum->bad_l4++;
+}
+
+int
+import_file(struct store *st, const char *path,
+    const struct import_opts *opts, struct import_summary *sum, char *err,
+    size_t errlen)
+{
+	struct import_ctx ctx = { st, opts, sum, NULL };
+	struct import_record prev;
+	struct capfile *cf;
+	struct windows *ws = NULL;
+	struct cap_packet pkt;
+	struct decode_result r;
+	int rc, status, result = IMPORT_FAILED;
+
+	memset(sum, 0, sizeof(*sum));
+	if ((cf = capfile_open(path, err, errlen)) == NULL)
+		return IMPORT_FAILED;
+	rc = store_import_begin(st, capfile_digest(cf), capfile_name(cf),
+	    opts->force, &prev);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", store_error(st));
+		goto done;
+	}
+	if (rc == 1) {
+		snprintf(err, errlen, "%s: already imported into this database "
+		    "(as %s, %s, status %s); not importing it twice: use "
+		    "--force to import it again", capfile_name(cf), prev.path,
+		    prev.when, prev.status);
+		result = IMPORT_DUPLICATE;
+		goto done;
+	}
+	ws = windows_new(opts->window, opts->grace, IMPORT_MAX_OPEN,
+	    flush_window, &ctx);
+	if (ws == NULL) {
+		snprintf(err, errlen, "%s: out of memory", capfile_name(cf));
+		goto record;
+	}
+	ctx.ws = ws;
+	while ((rc = capfile_next(cf, &pkt)) == 1) {
+		status = decode_packet(pkt.linktype, pkt.data, pkt.caplen, &r);
+		note_result(sum, status, &r, pkt.linktype);
+		sum->frames++;
+		sum->bytes += pkt.wirelen;
+		if (windows_packet(ws, pkt.ts_us, pkt.wirelen, status,
+		    &r) < 0) {
+			snprintf(err, errlen, "%s: packet %llu: %s",
+			    capfile_name(cf), (unsigned long long)sum->frames,
+			    store_error(st));
+			goto record;
+		}
+	}
+	/* Whatever was read is real traffic: store it, damaged file or not. */
+	if (windows_close_all(ws) < 0) {
+		snprintf(err, errlen, "%s: %s", capfile_name(cf),
+		    store_error(st));
+		goto record;
+	}
+	if (rc < 0) {
+		snprintf(err, errlen, "%s (the %llu packets before it were "
+		    "imported)", capfile_error(cf),
+		    (unsigned long long)sum->frames);
+		result = IMPORT_PARTIAL;
+	} else
+		result = IMPORT_COMPLETE;
+record:
+	if (store_import_end(st, capfile_digest(cf),
+	    result == IMPORT_COMPLETE ? "complete" :
+	    result == IMPORT_PARTIAL ? "partial" : "failed", sum->frames) < 0 &&
+	    result == IMPORT_COMPLETE) {
+		snprintf(err, errlen, "%s", store_error(st));
+		result = IMPORT_FAILED;
+	}
+done:
+	windows_free(ws);
+	capfile_close(cf);
+	return result;
+}
+
+void
+import_print_summary(const char *name, const struct import_summary *s,
+    void *fpv)
+{
+	FILE *fp = fpv;
+	uint64_t undecoded = s->frames - s->status[DECODE_OK];
+	char lt[64];
+	int i;
+
+	fprintf(fp, "%s: %llu frames, %llu bytes, %llu edges in %llu "
+	    "windows; %llu frames made no edge\n", name,
+	    (unsigned long long)s->frames, (unsigned long long)s->bytes,
+	    (unsigned long long)s->edges, (unsigned long long)s->windows,
+	    (unsigned long long)undecoded);
+	for (i = 1; i < DECODE_NSTATUS; i++)
+		if (s->status[i] != 0)
+			fprintf(fp, "  %-24s %llu\n", decode_status_name(i),
+			    (unsigned long long)s->status[i]);
+	for (i = 0; i < IMPORT_MAX_LINKTYPES; i++)
+		if (s->linktype_frames[i] != 0)
+			fprintf(fp, "  not decoded: %s, %llu frames\n",
+			    capfile_linktype_name(s->linktypes[i], lt,
+			    sizeof(lt)),
+			    (unsigned long long)s->linktype_frames[i]);
+	if (s->fragments != 0)
+		fprintf(fp, "  IP fragments             %llu (%llu without "
+		    "ports)\n", (unsigned long long)s->fragments,
+		    (unsigned long long)s->later_fragments);
+	if (s->truncated_l4 != 0)
+		fprintf(fp, "  truncated transport hdr  %llu\n",
+		    (unsigned long long)s->truncated_l4);
+	if (s->bad_l4 != 0)
+		fprintf(fp, "  bad transport header     %llu\n",
+		    (unsigned long long)s->bad_l4);
+}

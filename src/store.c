@@ -1,0 +1,589 @@
+/* store.c - the SQLite store: schema, migrations, window writes, reads. */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "flowtable.h"
+#include "store.h"
+#include "timefmt.h"
+
+/*
+ * Migrations, one per schema version: migrations[i] takes a database from
+ * version i to i + 1.  A released step is never edited; a new version
+ * appends one.
+ *
+ * Edges are keyed by (window, protocol, addresses, ports) in a WITHOUT
+ * ROWID table, so the key is the only index and a window's edges are
+ * stored together: a time-range query is a range scan of windows and then
+ * of edges.  Addresses are 4- or 16-byte blobs (the length is the IP
+ * version), times are offsets from the window start.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE sensors ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE windows ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sensor_id INTEGER NOT NULL REFERENCES sensors(id),"
+	"  tier INTEGER NOT NULL,"
+	"  seconds INTEGER NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  frames INTEGER NOT NULL DEFAULT 0,"
+	"  bytes INTEGER NOT NULL DEFAULT 0,"
+	"  undecoded INTEGER NOT NULL DEFAULT 0,"
+	"  cap_recv INTEGER NOT NULL DEFAULT 0,"
+	"  cap_drop INTEGER NOT NULL DEFAULT 0,"
+	"  cap_ifdrop INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (sensor_id, tier, seconds, start));"
+	"CREATE INDEX windows_by_time ON windows (tier, start);"
+	"CREATE TABLE edges ("
+	"  window_id INTEGER NOT NULL,"
+	"  proto INTEGER NOT NULL,"
+	"  src BLOB NOT NULL,"
+	"  dst BLOB NOT NULL,"
+	"  sport INTEGER NOT NULL,"
+	"  dport INTEGER NOT NULL,"
+	"  packets INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  first_us INTEGER NOT NULL,"
+	"  last_us INTEGER NOT NULL,"
+	"  tcp_flags INTEGER NOT NULL,"
+	"  PRIMARY KEY (window_id, proto, src, dst, sport, dport)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE imports ("
+	"  digest TEXT PRIMARY KEY,"
+	"  path TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  frames INTEGER NOT NULL DEFAULT 0,"
+	"  started TEXT NOT NULL,"
+	"  finished TEXT);",
+};
+#define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
+_Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
+    "one migration per schema version");
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	char		 err[512];
+	sqlite3_stmt	*ins_sensor;
+	sqlite3_stmt	*get_sensor;
+	sqlite3_stmt	*ins_window;
+	sqlite3_stmt	*ins_edge;
+	char		*sensor_name;	/* cache of the last sensor id */
+	int64_t		 sensor_id;
+};
+
+static void
+set_err(struct store *st, const char *what)
+{
+	snprintf(st->err, sizeof(st->err), "%s: %s: %s", st->path, what,
+	    sqlite3_errmsg(st->db));
+}
+
+const char *
+store_error(const struct store *st)
+{
+	return st->err;
+}
+
+static int
+exec(struct store *st, const char *sql, const char *what)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		set_err(st, what);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+prepare(struct store *st, sqlite3_stmt **stmt, const char *sql)
+{
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    stmt, NULL) != SQLITE_OK) {
+		set_err(st, "preparing a statement");
+		return -1;
+	}
+	return 0;
+}
+
+/* Read the schema version; 0 for a new, empty database. */
+static int
+schema_version(struct store *st, int *version)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, have;
+
+	*version = 0;
+	rc = sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master "
+	    "WHERE type = 'table' AND name = 'schema_version'", -1, &s, NULL);
+	if (rc != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		set_err(st, "reading the schema");
+		return -1;
+	}
+	have = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (!have)
+		return 0;
+	rc = sqlite3_prepare_v2(st->db, "SELECT max(version) FROM "
+	    "schema_version", -1, &s, NULL);
+	if (rc != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		set_err(st, "reading the schema version");
+		return -1;
+	}
+	*version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/* Bring the schema up to date in one transaction. */
+static int
+migrate(struct store *st, int readonly)
+{
+	int version;
+	size_t i;
+	char sql[128];
+
+	if (schema_version(st, &version) < 0)
+		return -1;
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(st->err, sizeof(st->err), "%s: database schema "
+		    "version %d is newer than this ipgraph supports (%d); "
+		    "use a newer ipgraph", st->path, version,
+		    STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	if (version == STORE_SCHEMA_VERSION)
+		return 0;
+	if (readonly) {
+		snprintf(st->err, sizeof(st->err), "%s: database schema "
+		    "version %d is older than %d; open it once for writing "
+		    "(e.g. ipgraph import) to upgrade it", st->path, version,
+		    STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	if (exec(st, "BEGIN IMMEDIATE", "starting the schema upgrade") < 0)
+		return -1;
+	if (version == 0 && exec(st, "CREATE TABLE schema_version ("
+	    "version INTEGER NOT NULL, applied TEXT NOT NULL)",
+	    "creating the schema") < 0)
+		goto fail;
+	for (i = (size_t)version; i < NMIGRATIONS; i++) {
+		if (exec(st, migrations[i], "upgrading the schema") < 0)
+			goto fail;
+		snprintf(sql, sizeof(sql), "INSERT INTO schema_version "
+		    "VALUES (%zu, datetime('now'))", i + 1);
+		if (exec(st, sql, "recording the schema version") < 0)
+			goto fail;
+	}
+	return exec(st, "COMMIT", "committing the schema upgrade");
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+struct store *
+store_open(const char *path, int readonly, char *err, size_t errlen)
+{
+	struct store *st;
+	int flags;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL ||
+	    (st->path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		free(st);
+		return NULL;
+	}
+	flags = readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		set_err(st, "cannot open database");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	/*
+	 * WAL: readers (the HTTP server) never block the writer.
+	 * synchronous=NORMAL: a power cut may lose the last committed
+	 * window but never corrupts the file.
+	 */
+	if (!readonly && (exec(st, "PRAGMA journal_mode=WAL",
+	    "cannot use the database (setting WAL mode)") < 0 ||
+	    exec(st, "PRAGMA synchronous=NORMAL", "setting synchronous") < 0))
+		goto fail;
+	if (migrate(st, readonly) < 0)
+		goto fail;
+	if (!readonly && (
+	    prepare(st, &st->ins_sensor,
+		"INSERT OR IGNORE INTO sensors (name) VALUES (?1)") < 0 ||
+	    prepare(st, &st->get_sensor,
+		"SELECT id FROM sensors WHERE name = ?1") < 0 ||
+	    prepare(st, &st->ins_window,
+		"INSERT INTO windows (sensor_id, tier, seconds, start, frames,"
+		" bytes, undecoded, cap_recv, cap_drop, cap_ifdrop)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+		" ON CONFLICT (sensor_id, tier, seconds, start) DO UPDATE SET"
+		" frames = frames + excluded.frames,"
+		" bytes = bytes + excluded.bytes,"
+		" undecoded = undecoded + excluded.undecoded,"
+		" cap_recv = cap_recv + excluded.cap_recv,"
+		" cap_drop = cap_drop + excluded.cap_drop,"
+		" cap_ifdrop = cap_ifdrop + excluded.cap_ifdrop"
+		" RETURNING id") < 0 ||
+	    prepare(st, &st->ins_edge,
+		"INSERT INTO edges (window_id, proto, src, dst, sport, dport,"
+		" packets, bytes, first_us, last_us, tcp_flags)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+		" ON CONFLICT DO UPDATE SET"
+		" packets = packets + excluded.packets,"
+		" bytes = bytes + excluded.bytes,"
+		" first_us = min(first_us, excluded.first_us),"
+		" last_us = max(last_us, excluded.last_us),"
+		" tcp_flags = tcp_flags | excluded.tcp_flags") < 0))
+		goto fail;
+	return st;
+fail:
+	snprintf(err, errlen, "%s", st->err);
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_finalize(st->ins_sensor);
+	sqlite3_finalize(st->get_sensor);
+	sqlite3_finalize(st->ins_window);
+	sqlite3_finalize(st->ins_edge);
+	sqlite3_close(st->db);
+	free(st->sensor_name);
+	free(st->path);
+	free(st);
+}
+
+/* Step a write statement that returns no row; resets it either way. */
+static int
+step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		set_err(st, what);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sensor_id(struct store *st, const char *name, int64_t *id)
+{
+	int rc;
+
+	if (st->sensor_name != NULL && strcmp(st->sensor_name, name) == 0) {
+		*id = st->sensor_id;
+		return 0;
+	}
+	sqlite3_bind_text(st->ins_sensor, 1, name, -1, SQLITE_STATIC);
+	if (step_done(st, st->ins_sensor, "recording the sensor") < 0)
+		return -1;
+	sqlite3_bind_text(st->get_sensor, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st->get_sensor);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st->get_sensor);
+		set_err(st, "looking up the sensor");
+		return -1;
+	}
+	*id = sqlite3_column_int64(st->get_sensor, 0);
+	sqlite3_reset(st->get_sensor);
+	/* cached only after the window commits: see store_write_window */
+	return 0;
+}
+
+int
+store_write_window(struct store *st, const char *sensor, int tier,
+    int64_t start_s, unsigned seconds, const struct window_stats *ws,
+    struct flowtable *ft)
+{
+	sqlite3_stmt *w = st->ins_window, *e = st->ins_edge;
+	int64_t sid, wid, base_us = start_s * 1000000;
+	size_t i, n;
+	int rc;
+
+	if (exec(st, "BEGIN IMMEDIATE", "starting a window transaction") < 0)
+		return -1;
+	if (sensor_id(st, sensor, &sid) < 0)
+		goto fail;
+	sqlite3_bind_int64(w, 1, sid);
+	sqlite3_bind_int(w, 2, tier);
+	sqlite3_bind_int(w, 3, (int)seconds);
+	sqlite3_bind_int64(w, 4, start_s);
+	sqlite3_bind_int64(w, 5, (sqlite3_int64)ws->frames);
+	sqlite3_bind_int64(w, 6, (sqlite3_int64)ws->bytes);
+	sqlite3_bind_int64(w, 7, (sqlite3_int64)ws->undecoded);
+	sqlite3_bind_int64(w, 8, (sqlite3_int64)ws->cap_recv);
+	sqlite3_bind_int64(w, 9, (sqlite3_int64)ws->cap_drop);
+	sqlite3_bind_int64(w, 10, (sqlite3_int64)ws->cap_ifdrop);
+	rc = sqlite3_step(w);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(w);
+		set_err(st, "writing a window");
+		goto fail;
+	}
+	wid = sqlite3_column_int64(w, 0);
+	/* RETURNING: step to the end so the upsert is complete */
+	while ((rc = sqlite3_step(w)) == SQLITE_ROW)
+		;
+	sqlite3_reset(w);
+	if (rc != SQLITE_DONE) {
+		set_err(st, "writing a window");
+		goto fail;
+	}
+
+	/* Key order makes the inserts appends to the table's B-tree. */
+	flowtable_sort(ft);
+	n = flowtable_count(ft);
+	sqlite3_bind_int64(e, 1, wid);
+	for (i = 0; i < n; i++) {
+		const struct flow_entry *fe = flowtable_entry(ft, i);
+		int alen = fe->key.ipver == 6 ? 16 : 4;
+
+		sqlite3_bind_int(e, 2, fe->key.proto);
+		sqlite3_bind_blob(e, 3, fe->key.src, alen, SQLITE_STATIC);
+		sqlite3_bind_blob(e, 4, fe->key.dst, alen, SQLITE_STATIC);
+		sqlite3_bind_int(e, 5, fe->key.sport);
+		sqlite3_bind_int(e, 6, fe->key.dport);
+		sqlite3_bind_int64(e, 7, (sqlite3_int64)fe->packets);
+		sqlite3_bind_int64(e, 8, (sqlite3_int64)fe->bytes);
+		sqlite3_bind_int64(e, 9, fe->first_us - base_us);
+		sqlite3_bind_int64(e, 10, fe->last_us - base_us);
+		sqlite3_bind_int(e, 11, fe->tcp_flags);
+		if (step_done(st, e, "writing an edge") < 0)
+			goto fail;
+	}
+	if (exec(st, "COMMIT", "committing a window") < 0)
+		goto fail;
+	if (st->sensor_name == NULL || strcmp(st->sensor_name, sensor) != 0) {
+		free(st->sensor_name);
+		st->sensor_name = strdup(sensor);
+	}
+	st->sensor_id = sid;
+	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+store_import_begin(struct store *st, const char *digest, const char *path,
+    int force, struct import_record *prev)
+{
+	sqlite3_stmt *s = NULL;
+	char now[TIMEFMT_ISO_LEN];
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT status, path, started FROM "
+	    "imports WHERE digest = ?1", -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, "reading imports");
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && !force) {
+		snprintf(prev->status, sizeof(prev->status), "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+		snprintf(prev->path, sizeof(prev->path), "%s",
+		    (const char *)sqlite3_column_text(s, 1));
+		snprintf(prev->when, sizeof(prev->when), "%s",
+		    (const char *)sqlite3_column_text(s, 2));
+		sqlite3_finalize(s);
+		return 1;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		set_err(st, "reading imports");
+		return -1;
+	}
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO imports "
+	    "(digest, path, status, started) VALUES (?1, ?2, 'running', ?3)",
+	    -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, "recording the import");
+		return -1;
+	}
+	timefmt_iso(timefmt_now(), now);
+	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		set_err(st, "recording the import");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_import_end(struct store *st, const char *digest, const char *status,
+    uint64_t frames)
+{
+	sqlite3_stmt *s = NULL;
+	char now[TIMEFMT_ISO_LEN];
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE imports SET status = ?2, "
+	    "frames = ?3, finished = ?4 WHERE digest = ?1", -1, &s,
+	    NULL) != SQLITE_OK) {
+		set_err(st, "recording the import");
+		return -1;
+	}
+	timefmt_iso(timefmt_now(), now);
+	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)frames);
+	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		set_err(st, "recording the import");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The WHERE clause shared by readers.  The window range is written so the
+ * windows_by_time index serves it: start <= to, and start > from - 1 day
+ * (no window is longer) before the exact overlap test.
+ */
+#define WINDOW_WHERE \
+	" WHERE w.tier = ?1" \
+	" AND (?2 IS NULL OR (w.start > ?2 / 1000000 - 86400" \
+	"      AND (w.start + w.seconds) * 1000000 > ?2))" \
+	" AND (?3 IS NULL OR w.start * 1000000 <= ?3)" \
+	" AND (?4 IS NULL OR s.name = ?4)"
+
+static void
+bind_filter(sqlite3_stmt *s, const struct edge_filter *f)
+{
+	sqlite3_bind_int(s, 1, f->tier);
+	if (f->has_from)
+		sqlite3_bind_int64(s, 2, f->from_us);
+	if (f->has_to)
+		sqlite3_bind_int64(s, 3, f->to_us);
+	if (f->sensor != NULL)
+		sqlite3_bind_text(s, 4, f->sensor, -1, SQLITE_STATIC);
+}
+
+/* Copy a 4- or 16-byte address column; returns the IP version. */
+static int
+column_addr(sqlite3_stmt *s, int col, uint8_t *out)
+{
+	int n = sqlite3_column_bytes(s, col);
+	const void *p = sqlite3_column_blob(s, col);
+
+	memset(out, 0, 16);
+	if (p == NULL || (n != 4 && n != 16))
+		return 0;
+	memcpy(out, p, (size_t)n);
+	return n == 16 ? 6 : 4;
+}
+
+int
+store_edges(struct store *st, const struct edge_filter *f,
+    int (*cb)(const struct edge_row *, void *), void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	struct edge_row row;
+	int rc, stop = 0;
+
+	if (sqlite3_prepare_v2(st->db,
+	    "SELECT w.start, w.seconds, s.name, e.proto, e.src, e.dst,"
+	    " e.sport, e.dport, e.packets, e.bytes, e.first_us, e.last_us,"
+	    " e.tcp_flags"
+	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
+	    " JOIN edges e ON e.window_id = w.id"
+	    WINDOW_WHERE
+	    " ORDER BY w.start, s.name, w.seconds, e.proto, e.src, e.dst,"
+	    " e.sport, e.dport", -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, "querying edges");
+		return -1;
+	}
+	bind_filter(s, f);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row.window_start = sqlite3_column_int64(s, 0);
+		row.seconds = (unsigned)sqlite3_column_int(s, 1);
+		row.sensor = (const char *)sqlite3_column_text(s, 2);
+		row.proto = (unsigned)sqlite3_column_int(s, 3);
+		row.ipver = column_addr(s, 4, row.src);
+		column_addr(s, 5, row.dst);
+		row.sport = (unsigned)sqlite3_column_int(s, 6);
+		row.dport = (unsigned)sqlite3_column_int(s, 7);
+		row.packets = (uint64_t)sqlite3_column_int64(s, 8);
+		row.bytes = (uint64_t)sqlite3_column_int64(s, 9);
+		row.first_us = row.window_start * 1000000 +
+		    sqlite3_column_int64(s, 10);
+		row.last_us = row.window_start * 1000000 +
+		    sqlite3_column_int64(s, 11);
+		row.tcp_flags = (unsigned)sqlite3_column_int(s, 12);
+		if ((stop = cb(&row, arg)) != 0)
+			break;
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		set_err(st, "reading edges");
+		stop = -1;
+	}
+	sqlite3_finalize(s);
+	return stop;
+}
+
+int
+store_top_pairs(struct store *st, const struct edge_filter *f, int by_bytes,
+    unsigned limit, int (*cb)(const struct pair_row *, void *), void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	struct pair_row row;
+	int rc, stop = 0;
+
+	if (sqlite3_prepare_v2(st->db, by_bytes ?
+	    "SELECT e.src, e.dst, sum(e.packets), sum(e.bytes) AS n"
+	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
+	    " JOIN edges e ON e.window_id = w.id" WINDOW_WHERE
+	    " GROUP BY e.src, e.dst ORDER BY 4 DESC, 3 DESC, 1, 2 LIMIT ?5" :
+	    "SELECT e.src, e.dst, sum(e.packets), sum(e.bytes) AS n"
+	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
+	    " JOIN edges e ON e.window_id = w.id" WINDOW_WHERE
+	    " GROUP BY e.src, e.dst ORDER BY 3 DESC, 4 DESC, 1, 2 LIMIT ?5",
+	    -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, "querying address pairs");
+		return -1;
+	}
+	bind_filter(s, f);
+	sqlite3_bind_int(s, 5, (int)limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row.ipver = column_addr(s, 0, row.src);
+		column_addr(s, 1, row.dst);
+		row.packets = (uint64_t)sqlite3_column_int64(s, 2);
+		row.bytes = (uint64_t)sqlite3_column_int64(s, 3);
+		if ((stop = cb(&row, arg)) != 0)
+			break;
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		set_err(st, "reading address pairs");
+		stop = -1;
+	}
+	sqlite3_finalize(s);
+	return stop;
+}

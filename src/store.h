@@ -1,0 +1,113 @@
+/* store.h - the SQLite store: schema, migrations, window writes, reads. */
+#ifndef IPGRAPH_STORE_H
+#define IPGRAPH_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct flowtable;
+struct store;
+
+#define STORE_SCHEMA_VERSION	1
+
+/* Window tiers: raw windows as captured, and the roll-ups. */
+#define STORE_TIER_RAW		0
+
+/* Per-window counters besides the edges. */
+struct window_stats {
+	uint64_t	frames;		/* every frame seen, IP or not */
+	uint64_t	bytes;		/* their lengths on the wire */
+	uint64_t	undecoded;	/* frames that made no edge */
+	uint64_t	cap_recv;	/* pcap_stats deltas (live capture) */
+	uint64_t	cap_drop;
+	uint64_t	cap_ifdrop;
+};
+
+/*
+ * Open (creating and migrating when writable) the database at path.
+ * readonly opens an existing file without writing.  On failure returns
+ * NULL with a message naming the file in err.  Close with store_close.
+ */
+struct store *store_open(const char *path, int readonly, char *err,
+	    size_t errlen);
+void	store_close(struct store *);
+
+/* The last error, naming the database file. */
+const char *store_error(const struct store *);
+
+/*
+ * Write one window in one transaction: its counters and every edge of ft
+ * (times relative to the window, so rows stay small).  A window or edge
+ * already stored (a later file of the same span, a late packet) is added
+ * to, never duplicated.  On failure the transaction is rolled back, the
+ * store is unchanged and -1 is returned.  May sort ft.
+ */
+int	store_write_window(struct store *, const char *sensor, int tier,
+	    int64_t start_s, unsigned seconds, const struct window_stats *,
+	    struct flowtable *ft);
+
+/*
+ * Imports: a digest identifies a capture file.  store_import_begin
+ * records a new import as running and returns 0; returns 1 (and copies
+ * the old import's status, path and time into prev) when the digest is
+ * known and force is 0; -1 on error.
+ */
+struct import_record {
+	char	status[16];	/* running, complete, partial, failed */
+	char	path[256];
+	char	when[32];
+};
+int	store_import_begin(struct store *, const char *digest,
+	    const char *path, int force, struct import_record *prev);
+int	store_import_end(struct store *, const char *digest,
+	    const char *status, uint64_t frames);
+
+/* One stored edge, for readers. */
+struct edge_row {
+	int64_t		 window_start;	/* seconds */
+	unsigned	 seconds;
+	const char	*sensor;
+	int		 ipver;
+	unsigned	 proto;
+	uint8_t		 src[16];
+	uint8_t		 dst[16];
+	unsigned	 sport;
+	unsigned	 dport;
+	uint64_t	 packets;
+	uint64_t	 bytes;
+	int64_t		 first_us;	/* absolute */
+	int64_t		 last_us;
+	unsigned	 tcp_flags;
+};
+
+/* What to read; a zero has_* means unbounded. */
+struct edge_filter {
+	int		 has_from;
+	int64_t		 from_us;
+	int		 has_to;
+	int64_t		 to_us;
+	const char	*sensor;	/* NULL: all */
+	int		 tier;
+};
+
+/*
+ * Call cb for every edge of every window overlapping [from, to] (both
+ * inclusive), ordered by window start, sensor, then key.  cb returns 0 to
+ * go on, non-zero to stop (that value is returned).  -1 on a store error.
+ */
+int	store_edges(struct store *, const struct edge_filter *,
+	    int (*cb)(const struct edge_row *, void *), void *arg);
+
+/* One address pair with its totals over every window, heaviest first. */
+struct pair_row {
+	int		 ipver;
+	uint8_t		 src[16];
+	uint8_t		 dst[16];
+	uint64_t	 packets;
+	uint64_t	 bytes;
+};
+int	store_top_pairs(struct store *, const struct edge_filter *,
+	    int by_bytes, unsigned limit,
+	    int (*cb)(const struct pair_row *, void *), void *arg);
+
+#endif /* IPGRAPH_STORE_H */

@@ -1,0 +1,213 @@
+/* window.c - aligned time windows of edges: placing packets, closing. */
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "flowtable.h"
+#include "window.h"
+
+#define MAX_OPEN	16
+
+struct window {
+	int64_t			 start_s;
+	struct flowtable	*ft;
+	struct window_stats	 stats;
+	int			 open;
+};
+
+struct windows {
+	unsigned		 seconds;
+	unsigned		 grace;
+	unsigned		 max_open;
+	window_flush_fn		 fn;
+	void			*arg;
+	struct window		 w[MAX_OPEN];
+	struct window		*last;		/* where the last packet went */
+	int64_t			 newest_us;	/* latest packet time seen */
+	size_t			 hint;		/* size of the last window */
+};
+
+struct windows *
+windows_new(unsigned seconds, unsigned grace, unsigned max_open,
+    window_flush_fn fn, void *arg)
+{
+	struct windows *ws;
+
+	if (seconds == 0 || seconds > WINDOW_MAX_SECONDS || max_open == 0)
+		return NULL;
+	if ((ws = calloc(1, sizeof(*ws))) == NULL)
+		return NULL;
+	ws->seconds = seconds;
+	ws->grace = grace;
+	ws->max_open = max_open > MAX_OPEN ? MAX_OPEN : max_open;
+	ws->fn = fn;
+	ws->arg = arg;
+	ws->newest_us = INT64_MIN;
+	ws->hint = 1024;
+	return ws;
+}
+
+void
+windows_free(struct windows *ws)
+{
+	unsigned i;
+
+	if (ws == NULL)
+		return;
+	for (i = 0; i < MAX_OPEN; i++)
+		flowtable_free(ws->w[i].ft);
+	free(ws);
+}
+
+/* Hand a window to the flush function; on success it is free again. */
+static int
+close_window(struct windows *ws, struct window *w)
+{
+	if (ws->fn(ws->arg, w->start_s, ws->seconds, &w->stats, w->ft) < 0)
+		return -1;
+	ws->hint = flowtable_count(w->ft);
+	flowtable_clear(w->ft);
+	memset(&w->stats, 0, sizeof(w->stats));
+	w->open = 0;
+	if (ws->last == w)
+		ws->last = NULL;
+	return 0;
+}
+
+static struct window *
+oldest_open(struct windows *ws, int64_t before_s)
+{
+	struct window *o = NULL;
+	unsigned i;
+
+	for (i = 0; i < ws->max_open; i++)
+		if (ws->w[i].open && ws->w[i].start_s < before_s &&
+		    (o == NULL || ws->w[i].start_s < o->start_s))
+			o = &ws->w[i];
+	return o;
+}
+
+int
+windows_close_before(struct windows *ws, int64_t cutoff_us)
+{
+	struct window *w;
+	int64_t cutoff_s;
+
+	/* windows whose end <= cutoff: start <= cutoff - seconds */
+	cutoff_s = cutoff_us / 1000000 - (cutoff_us % 1000000 < 0);
+	while ((w = oldest_open(ws, cutoff_s - ws->seconds + 1)) != NULL)
+		if (close_window(ws, w) < 0)
+			return -1;
+	return 0;
+}
+
+int
+windows_close_all(struct windows *ws)
+{
+	return windows_close_before(ws, INT64_MAX / 2);
+}
+
+/* Find or open the window starting at start_s. */
+static struct window *
+window_for(struct windows *ws, int64_t start_s, int *err)
+{
+	struct window *w, *free_w = NULL;
+	unsigned i;
+
+	*err = 0;
+	for (i = 0; i < ws->max_open; i++) {
+		w = &ws->w[i];
+		if (w->open && w->start_s == start_s)
+			return w;
+		if (!w->open && free_w == NULL)
+			free_w = w;
+	}
+	/* a new window: first close what the grace time has passed */
+	if (ws->newest_us != INT64_MIN && windows_close_before(ws,
+	    ws->newest_us - (int64_t)ws->grace * 1000000) < 0) {
+		*err = 1;
+		return NULL;
+	}
+	if (free_w == NULL || free_w->open) {
+		free_w = NULL;
+		for (i = 0; i < ws->max_open && free_w == NULL; i++)
+			if (!ws->w[i].open)
+				free_w = &ws->w[i];
+	}
+	if (free_w == NULL) {
+		free_w = oldest_open(ws, INT64_MAX);
+		if (close_window(ws, free_w) < 0) {
+			*err = 1;
+			return NULL;
+		}
+	}
+	if (free_w->ft == NULL &&
+	    (free_w->ft = flowtable_new(ws->hint, 0)) == NULL) {
+		*err = 1;
+		return NULL;
+	}
+	free_w->open = 1;
+	free_w->start_s = start_s;
+	return free_w;
+}
+
+int
+windows_packet(struct windows *ws, int64_t ts_us, uint32_t wirelen,
+    int status, const struct decode_result *r)
+{
+	struct window *w;
+	struct flow_key k;
+	int64_t ts_s, start_s;
+	int err;
+
+	ts_s = ts_us / 1000000 - (ts_us % 1000000 < 0);
+	start_s = ts_s - (ts_s % ws->seconds + ws->seconds) % ws->seconds;
+	if (ts_us > ws->newest_us)
+		ws->newest_us = ts_us;
+	w = ws->last;
+	if (w == NULL || !w->open || w->start_s != start_s) {
+		if ((w = window_for(ws, start_s, &err)) == NULL)
+			return -1;
+		ws->last = w;
+	}
+	w->stats.frames++;
+	w->stats.bytes += wirelen;
+	if (status != DECODE_OK) {
+		w->stats.undecoded++;
+		return 0;
+	}
+	flowtable_key(&k, r);
+	if (flowtable_add(w->ft, &k, r->tcp_flags, wirelen, ts_us) < 0) {
+		/* out of memory: the frame is counted, its edge is not */
+		w->stats.undecoded++;
+		return -1;
+	}
+	return 0;
+}
+
+size_t
+windows_open_edges(const struct windows *ws)
+{
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < MAX_OPEN; i++)
+		if (ws->w[i].open)
+			n += flowtable_count(ws->w[i].ft);
+	return n;
+}
+
+size_t
+windows_memory(const struct windows *ws)
+{
+	size_t n = sizeof(*ws);
+	unsigned i;
+
+	for (i = 0; i < MAX_OPEN; i++)
+		if (ws->w[i].ft != NULL)
+			n += flowtable_memory(ws->w[i].ft);
+	return n;
+}

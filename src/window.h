@@ -1,0 +1,56 @@
+/* window.h - aligned time windows of edges: placing packets, closing. */
+#ifndef IPGRAPH_WINDOW_H
+#define IPGRAPH_WINDOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct decode_result;
+struct flowtable;
+struct windows;
+
+/* Longest window we accept: first/last offsets must fit comfortably. */
+#define WINDOW_MAX_SECONDS	86400
+
+/*
+ * Called with each closed window, oldest first.  The table belongs to the
+ * callee for the duration of the call only (it is cleared and reused
+ * afterwards).  Returns 0, or -1 when the window could not be stored; the
+ * window is then kept open and the error is returned to the caller of
+ * windows_packet / windows_close_*.
+ */
+typedef int (*window_flush_fn)(void *arg, int64_t start_s, unsigned seconds,
+    const struct window_stats *, struct flowtable *);
+
+/*
+ * Windows of seconds length, aligned to multiples of seconds since 1970 and
+ * placed by each packet's own time.  A window closes once a packet at least
+ * grace seconds past its end has been seen (or by windows_close_before).
+ * At most max_open windows are open at once; a packet for yet another one
+ * closes the oldest.  NULL on bad arguments or no memory.
+ */
+struct windows *windows_new(unsigned seconds, unsigned grace,
+	    unsigned max_open, window_flush_fn fn, void *arg);
+void	windows_free(struct windows *);
+
+/*
+ * Account one frame captured at ts_us of wirelen bytes.  status is what
+ * decode_packet returned; r is only read when it is DECODE_OK.  Returns 0,
+ * or -1 when closing a window failed (the frame is still counted).
+ */
+int	windows_packet(struct windows *, int64_t ts_us, uint32_t wirelen,
+	    int status, const struct decode_result *r);
+
+/* Close every window that ends at or before cutoff_us. */
+int	windows_close_before(struct windows *, int64_t cutoff_us);
+
+/* Close every open window (end of input, shutdown). */
+int	windows_close_all(struct windows *);
+
+/* Edges in the open windows together, and memory they hold. */
+size_t	windows_open_edges(const struct windows *);
+size_t	windows_memory(const struct windows *);
+
+#endif /* IPGRAPH_WINDOW_H */
