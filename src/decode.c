@@ -93,9 +93,14 @@ ethertype_known_non_ip(uint16_t t)
 	return 0;
 }
 
-/* RFC 1661 / RFC 1332 / RFC 5072: PPP protocol field to IP or not. */
+/*
+ * RFC 1661 / RFC 1332 / RFC 5072: PPP protocol field to IP or not.  depth:
+ * encapsulations already walked, carried on so that PPPoE -> MPLS ->
+ * Ethernet pseudowire -> PPPoE... stays bounded by MAX_ENCAP.
+ */
 static int
-decode_ppp_proto(struct rd *r, uint16_t proto, struct decode_result *res)
+decode_ppp_proto(struct rd *r, uint16_t proto, struct decode_result *res,
+    int depth)
 {
 	switch (proto) {
 	case 0x0021:		/* IPv4 */
@@ -103,7 +108,7 @@ decode_ppp_proto(struct rd *r, uint16_t proto, struct decode_result *res)
 		return decode_ip(r, res);
 	case 0x0281:		/* MPLS unicast */
 	case 0x0283:
-		return decode_mpls(r, res, 1);
+		return decode_mpls(r, res, depth + 1);
 	}
 	return DECODE_NOT_IP;
 }
@@ -132,19 +137,19 @@ decode_ppp(struct rd *r, struct decode_result *res)
 			return DECODE_TRUNCATED_LINK;
 		rd_skip(r, 2);
 	}
-	return decode_ppp_proto(r, proto, res);
+	return decode_ppp_proto(r, proto, res, 0);
 }
 
 /* RFC 2516 PPPoE session header: ver/type, code, session, length, PPP. */
 static int
-decode_pppoe(struct rd *r, struct decode_result *res)
+decode_pppoe(struct rd *r, struct decode_result *res, int depth)
 {
 	uint16_t proto;
 
 	if (rd_peek_be16(r, 6, &proto) < 0)
 		return DECODE_TRUNCATED_LINK;
 	rd_skip(r, 8);
-	return decode_ppp_proto(r, proto, res);
+	return decode_ppp_proto(r, proto, res, depth);
 }
 
 /*
@@ -231,7 +236,7 @@ decode_ethertype(struct rd *r, uint16_t type, struct decode_result *res,
 				return decode_llc(r, res, depth);
 			continue;
 		case ETH_PPPOE_S:
-			return decode_pppoe(r, res);
+			return decode_pppoe(r, res, depth);
 		case ETH_FABRICPATH:	/* Cisco FabricPath: FTag/TTL, frame */
 			if (rd_skip(r, 2) < 0)
 				return DECODE_TRUNCATED_LINK;
@@ -465,6 +470,22 @@ decode_nflog(struct rd *r, struct decode_result *res)
 }
 
 /*
+ * UDP ports of encapsulations whose inner packets Wireshark also counts:
+ * L2TP, Teredo, LISP data and control, CAPWAP control and data, VXLAN,
+ * GTP-U, Geneve.  Only a note: the outer header still makes the edge.
+ */
+static int
+udp_tunnel_port(uint16_t port)
+{
+	switch (port) {
+	case 1701: case 2152: case 3544: case 4341: case 4342: case 4789:
+	case 5246: case 5247: case 6081:
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * Transport ports and flags (RFC 9293 TCP, RFC 768 UDP, RFC 9260 SCTP,
  * RFC 792 ICMP, RFC 4443 ICMPv6).  r starts at the transport header and is
  * already bounded by the IP payload length.
@@ -514,8 +535,8 @@ decode_transport(struct rd *r, struct decode_result *res)
 				res->notes |= DECODE_NOTE_BAD_L4;
 			else if (v16 >= 8)
 				res->l4_len = v16 - 8u;
-			if (res->sport == 4789 || res->dport == 4789 ||
-			    res->sport == 2152 || res->dport == 2152)
+			if (udp_tunnel_port(res->sport) ||
+			    udp_tunnel_port(res->dport))
 				res->notes |= DECODE_NOTE_TUNNEL;
 		}
 		return;
@@ -743,7 +764,7 @@ decode_packet(int linktype, const uint8_t *data, size_t caplen,
 	case LT_PPP_SERIAL:
 		return decode_ppp(&r, res);
 	case LT_PPP_ETHER:
-		return decode_pppoe(&r, res);
+		return decode_pppoe(&r, res, 0);
 	case LT_C_HDLC:
 		return decode_chdlc(&r, res);
 	case LT_IEEE802_11:

@@ -12,6 +12,9 @@
 #include "store.h"
 #include "window.h"
 
+/* Last microsecond of year 9999. */
+#define IMPORT_MAX_TIME_US	253402300799999999LL
+
 /* Windows a shuffled file (merged interfaces) may keep open at once. */
 #define IMPORT_MAX_OPEN	8
 
@@ -74,6 +77,8 @@ note_result(struct import_summary *sum, int status,
 		sum->truncated_l4++;
 	if (r->notes & DECODE_NOTE_BAD_L4)
 		sum->bad_l4++;
+	if (r->notes & DECODE_NOTE_TUNNEL)
+		sum->tunnelled++;
 }
 
 int
@@ -88,6 +93,7 @@ import_file(struct store *st, const char *path,
 	struct cap_packet pkt;
 	struct decode_result r;
 	int rc, status, result = IMPORT_FAILED;
+	int64_t last_us = 0;
 
 	memset(sum, 0, sizeof(*sum));
 	if ((cf = capfile_open(path, err, errlen)) == NULL)
@@ -114,6 +120,16 @@ import_file(struct store *st, const char *path,
 	}
 	ctx.ws = ws;
 	while ((rc = capfile_next(cf, &pkt)) == 1) {
+		/*
+		 * A timestamp no calendar can hold (a negative time written
+		 * unsigned, a broken clock) would make a window nobody can
+		 * query: count the packet at the previous packet's time.
+		 */
+		if (pkt.ts_us < 0 || pkt.ts_us > IMPORT_MAX_TIME_US) {
+			pkt.ts_us = last_us;
+			sum->bad_times++;
+		} else
+			last_us = pkt.ts_us;
 		status = decode_packet(pkt.linktype, pkt.data, pkt.caplen, &r);
 		note_result(sum, status, &r, pkt.linktype);
 		sum->frames++;
@@ -187,4 +203,11 @@ import_print_summary(const char *name, const struct import_summary *s,
 	if (s->bad_l4 != 0)
 		fprintf(fp, "  bad transport header     %llu\n",
 		    (unsigned long long)s->bad_l4);
+	if (s->bad_times != 0)
+		fprintf(fp, "  impossible timestamps    %llu (counted at the "
+		    "previous packet's time)\n",
+		    (unsigned long long)s->bad_times);
+	if (s->tunnelled != 0)
+		fprintf(fp, "  tunnels (outer header)   %llu\n",
+		    (unsigned long long)s->tunnelled);
 }

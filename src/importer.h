@@ -28,6 +28,8 @@ struct import_summary {
 	uint64_t	later_fragments;
 	uint64_t	truncated_l4;
 	uint64_t	bad_l4;
+	uint64_t	tunnelled;	/* outer headers of tunnels */
+	uint64_t	bad_times;	/* timestamps past year 9999 */
 	int		linktypes[IMPORT_MAX_LINKTYPES];	/* undecoded */
 	uint64_t	linktype_frames[IMPORT_MAX_LINKTYPES];
 	size_t		peak_memory;	/* flow tables, bytes */

@@ -6,6 +6,10 @@
   pairs.py compare PAIRS CSV         exit 1 (and list differences) unless they agree exactly
   pairs.py ports CONV CSV            compare TCP/UDP conversation frame counts (tshark -z conv)
                                      per direction; exit 1 on any difference
+  pairs.py corpus ORACLE CSVDIR LIST compare every capture named in LIST (one per line:
+                                     NAME and "ports" or "pairs-only") with ORACLE/NAME.pairs.txt
+                                     and, for "ports", ORACLE/NAME.conv.txt; CSVDIR/NAME.csv is
+                                     ipgraph's export; prints "N passed, N failed"
 
 PAIRS is a file of "src dst packets bytes" lines (an oracle file, or `pairs.py tshark` output).
 """
@@ -133,6 +137,36 @@ def csv_ports(path):
     return frames
 
 
+def compare_ports(conv, csvfile, quiet=False):
+    t, c = conv_ports(conv), csv_ports(csvfile)
+    bad = sorted(k for k in set(t) | set(c) if t[k] != c[k])
+    if not quiet:
+        for k in bad[:8]:
+            print(f"  {k}: tshark {t[k]}, ipgraph {c[k]}")
+        print(f"port pairs: {len(t)} tshark, {len(c)} ipgraph, {len(bad)} differ")
+    return 1 if bad else 0
+
+
+def corpus(oracle, csvdir, listfile):
+    passed = failed = 0
+    with open(listfile) as fh:
+        entries = [line.split() for line in fh if line.strip()]
+    for name, mode in entries:
+        csvfile = f"{csvdir}/{name}.csv"
+        print(f"{name}:")
+        rc = compare(read_pairs(f"{oracle}/{name}.pairs.txt"), csv_pairs(csvfile),
+                     "tshark", "ipgraph")
+        if mode == "ports":
+            rc |= compare_ports(f"{oracle}/{name}.conv.txt", csvfile)
+        if rc:
+            failed += 1
+            print(f"FAIL: {name}")
+        else:
+            passed += 1
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
 def main(argv):
     if len(argv) == 3 and argv[1] == "tshark":
         pk, by = tshark_pairs(argv[2])
@@ -147,12 +181,9 @@ def main(argv):
     if len(argv) == 4 and argv[1] == "compare":
         return compare(read_pairs(argv[2]), csv_pairs(argv[3]), "tshark", "ipgraph")
     if len(argv) == 4 and argv[1] == "ports":
-        t, c = conv_ports(argv[2]), csv_ports(argv[3])
-        bad = sorted(k for k in set(t) | set(c) if t[k] != c[k])
-        for k in bad[:8]:
-            print(f"  {k}: tshark {t[k]}, ipgraph {c[k]}")
-        print(f"port pairs: {len(t)} tshark, {len(c)} ipgraph, {len(bad)} differ")
-        return 1 if bad else 0
+        return compare_ports(argv[2], argv[3])
+    if len(argv) == 5 and argv[1] == "corpus":
+        return corpus(argv[2], argv[3], argv[4])
     print(__doc__, file=sys.stderr)
     return 2
 
