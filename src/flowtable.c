@@ -60,6 +60,10 @@ flowtable_new(size_t hint, size_t max_edges)
 {
 	struct flowtable *ft;
 
+	/* the index has 2 slots an edge and edge numbers are 32-bit */
+	if (hint > UINT32_MAX / 4 || hint > SIZE_MAX / 4 /
+	    sizeof(struct flow_entry))
+		return NULL;
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
 	if (hint < 64)

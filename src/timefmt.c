@@ -87,6 +87,8 @@ parse_relative(const char *s, int64_t now_us, int64_t *us)
 	long long n;
 	int64_t unit;
 
+	if (!isdigit((unsigned char)s[1]))	/* strtoll would take " +15" */
+		return -1;
 	n = strtoll(s + 1, &end, 10);
 	if (end == s + 1 || n < 0 || n > 100LL * 366 * 86400)
 		return -1;
@@ -110,6 +112,8 @@ parse_epoch(const char *s, int64_t *us)
 	const char *p = s;
 	int64_t v = 0, frac = 0;
 
+	if (!isdigit((unsigned char)*p))
+		return -1;
 	while (isdigit((unsigned char)*p)) {
 		if (v > (INT64_MAX / US - 9) / 10)
 			return -1;

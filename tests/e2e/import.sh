@@ -1,0 +1,132 @@
+#!/bin/bash
+# import.sh - import the committed captures and check every count against
+# tshark, the CSV format, windows, time filters, stdin and re-imports.
+. "$(dirname "$0")/lib.sh"
+need tshark
+need python3
+need sqlite3
+
+# 1. Every committed capture: per-pair packets and bytes equal tshark's.
+for f in "$DATA"/*.pcap "$DATA"/*.pcapng; do
+	name=${f##*/}
+	db="$T/$name.db"
+	"$IPGRAPH" import -q --db "$db" --sensor s "$f" 2>"$T/err"
+	rc=$?
+	[ $rc -le 1 ] || { fail "$name: import exited $rc"; continue; }
+	"$IPGRAPH" export csv --db "$db" -o "$T/$name.csv" ||
+	    { fail "$name: export failed"; continue; }
+	$PAIRS tshark "$f" >"$T/$name.pairs"
+	if $PAIRS compare "$T/$name.pairs" "$T/$name.csv" >"$T/cmp"; then
+		pass
+	else
+		fail "$name differs from tshark: $(cat "$T/cmp")"
+	fi
+done
+
+# A capture with traffic in several windows, for the checks below.
+CAP="$DATA/pcapplusplus-gtp-u.pcap"
+DB="$T/w.db"
+
+# 2. The CSV header and row format, exactly.
+"$IPGRAPH" import -q --db "$DB" --sensor probe-1 --window 10 "$CAP" ||
+    fail "import of $CAP failed"
+"$IPGRAPH" export csv --db "$DB" >"$T/w.csv" || fail "export failed"
+check "CSV header" test "$(head -1 "$T/w.csv")" = \
+    "window_start,sensor,proto,src,sport,dst,dport,packets,bytes,first_seen,last_seen,tcp_flags"
+iso='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z'
+bad=$(tail -n +2 "$T/w.csv" | grep -Evc "^$iso,probe-1,(tcp|udp|icmp|icmpv6|sctp|[0-9]+),[0-9a-f.:]+,[0-9]+,[0-9a-f.:]+,[0-9]+,[0-9]+,[0-9]+,$iso,$iso,[0-9]+\$")
+check "every CSV row well formed ($bad bad)" test "$bad" -eq 0
+
+# 3. Windows: aligned to the window length, times inside their window,
+#    and more than one window for this capture at 10 s.
+python3 - "$T/w.csv" 10 <<'PY' || fail "window placement"
+import csv, sys, datetime
+def us(s):
+    d = datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+    return int(d.timestamp()) * 1000000 + d.microsecond
+w = int(sys.argv[2]) * 1000000
+starts = set()
+for r in csv.DictReader(open(sys.argv[1])):
+    s, a, b = us(r["window_start"]), us(r["first_seen"]), us(r["last_seen"])
+    assert s % w == 0, r
+    assert s <= a <= b < s + w, r
+    starts.add(s)
+assert len(starts) > 1, starts
+PY
+pass
+n1=$(sqlite3 "$DB" "SELECT count(*) FROM windows")
+"$IPGRAPH" import -q --db "$T/w60.db" "$CAP"
+n2=$(sqlite3 "$T/w60.db" "SELECT count(*) FROM windows")
+check "10 s windows ($n1) outnumber 60 s windows ($n2)" test "$n1" -gt "$n2"
+
+# 4. Time filters, in every accepted form, select whole windows.
+first=$(sed -n 2p "$T/w.csv" | cut -d, -f1)
+last=$(tail -1 "$T/w.csv" | cut -d, -f1)
+epoch_last=$(date -u -d "${last%Z}" +%s)
+dashed_last=$(date -u -d "${last%Z}" +%Y-%-m-%-d-%H-%M-%S)
+"$IPGRAPH" export csv --db "$DB" --from "$last" >"$T/a.csv"
+"$IPGRAPH" export csv --db "$DB" --from "$epoch_last" >"$T/b.csv"
+"$IPGRAPH" export csv --db "$DB" --from "$dashed_last" >"$T/c.csv"
+check "--from ISO selects only the last window" \
+    test "$(tail -n +2 "$T/a.csv" | cut -d, -f1 | sort -u)" = "$last"
+check "--from epoch = --from ISO" cmp -s "$T/a.csv" "$T/b.csv"
+check "--from dashed = --from ISO" cmp -s "$T/a.csv" "$T/c.csv"
+"$IPGRAPH" export csv --db "$DB" --to "$first" >"$T/d.csv"
+check "--to selects only the first window" \
+    test "$(tail -n +2 "$T/d.csv" | cut -d, -f1 | sort -u)" = "$first"
+"$IPGRAPH" export csv --db "$DB" --to 2000-01-01 >"$T/e.csv"
+check "an empty result is just the header" test "$(wc -l <"$T/e.csv")" -eq 1
+"$IPGRAPH" export csv --db "$DB" --from -1h >"$T/f.csv"
+check "a relative time works (nothing in the last hour)" \
+    test "$(wc -l <"$T/f.csv")" -eq 1
+"$IPGRAPH" export csv --db "$DB" --sensor nosuch >"$T/g.csv"
+check "--sensor filters" test "$(wc -l <"$T/g.csv")" -eq 1
+
+# 5. Standard input gives the same edges as the file.
+"$IPGRAPH" import -q --db "$T/stdin.db" --sensor probe-1 --window 10 - <"$CAP" ||
+    fail "import from stdin failed"
+"$IPGRAPH" export csv --db "$T/stdin.db" >"$T/stdin.csv"
+check "stdin import = file import" cmp -s "$T/w.csv" "$T/stdin.csv"
+
+# 6. The same capture twice is refused, under any name, unless --force;
+#    with --force the counts double (windows and edges add up).
+cp "$CAP" "$T/renamed.pcap"
+expect_error 1 "already imported.*--force" \
+    "$IPGRAPH" import --db "$DB" --sensor probe-1 "$T/renamed.pcap"
+"$IPGRAPH" export csv --db "$DB" >"$T/again.csv"
+check "a refused import changes nothing" cmp -s "$T/w.csv" "$T/again.csv"
+"$IPGRAPH" import -q --db "$DB" --sensor probe-1 --window 10 --force "$CAP" ||
+    fail "--force import failed"
+"$IPGRAPH" export csv --db "$DB" >"$T/double.csv"
+python3 - "$T/w.csv" "$T/double.csv" <<'PY' || fail "--force does not add up"
+import csv, sys
+a = list(csv.DictReader(open(sys.argv[1])))
+b = list(csv.DictReader(open(sys.argv[2])))
+assert len(a) == len(b)
+for x, y in zip(a, b):
+    assert int(y["packets"]) == 2 * int(x["packets"]), (x, y)
+    assert int(y["bytes"]) == 2 * int(x["bytes"]), (x, y)
+    assert x["first_seen"] == y["first_seen"] and x["last_seen"] == y["last_seen"]
+PY
+pass
+
+# 7. Two captures into one database keep their sensors apart.
+"$IPGRAPH" import -q --db "$T/two.db" --sensor a "$DATA/pcapplusplus-input.pcap"
+"$IPGRAPH" import -q --db "$T/two.db" --sensor b "$DATA/pcapplusplus-sll2.pcap"
+"$IPGRAPH" export csv --db "$T/two.db" --sensor a >"$T/a-only.csv"
+check "sensor a has only its own edges" \
+    test "$(tail -n +2 "$T/a-only.csv" | cut -d, -f2 | sort -u)" = a
+$PAIRS tshark "$DATA/pcapplusplus-input.pcap" >"$T/input.pairs"
+check "sensor a's edges equal its capture's" \
+    $PAIRS compare "$T/input.pairs" "$T/a-only.csv"
+
+# 8. The summary names what was not decoded.
+"$IPGRAPH" import --db "$T/nl.db" "$DATA/pcapplusplus-microsecs_big_endian.pcap" 2>"$T/nl.err"
+check "an undecoded link type is named" grep -q "NETLINK" "$T/nl.err"
+"$IPGRAPH" import --db "$T/arp.db" "$DATA/pcap4j-Dot11ProbeRequestPacketTest.pcap" 2>"$T/arp.err"
+check "frames without IP are counted" grep -q "not IP *1" "$T/arp.err"
+
+# 9. top lists the heaviest pairs first.
+"$IPGRAPH" top --db "$T/two.db" -n 2 >"$T/top"
+check "top prints a header and 2 rows" test "$(wc -l <"$T/top")" -eq 3
+finish

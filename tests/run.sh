@@ -1,0 +1,85 @@
+#!/bin/sh
+# run.sh - install what is missing, build, and run the whole test suite:
+# a -Werror build with `make check`, the same under AddressSanitizer and
+# UndefinedBehaviorSanitizer, a short fuzz run, and `make distcheck`.
+# Builds out of tree under _build/; the source tree is left untouched.
+set -e
+cd "$(dirname "$0")/.."
+top=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+sh tests/setup.sh
+[ -x configure ] || ./autogen.sh
+if [ -f config.status ]; then
+	echo "run.sh: the source tree is configured; run 'make distclean' first" >&2
+	exit 1
+fi
+
+# IPGRAPH_SHARED: the capture corpus, beside the checkout by default.
+IPGRAPH_SHARED=${IPGRAPH_SHARED:-$top/../shared}
+export IPGRAPH_SHARED
+
+summary=""
+status=0
+build_and_check() {	# NAME CONFIGURE-ARGS...
+	name=$1
+	shift
+	rm -rf "_build/$name"
+	mkdir -p "_build/$name"
+	(cd "_build/$name" && "$top/configure" -q "$@" &&
+	    make -j"$jobs" >/dev/null && make -j"$jobs" check) || status=1
+	log="_build/$name/test-suite.log"
+	if [ -f "$log" ]; then
+		p=$(sed -n 's/^# PASS: *//p' "$log")
+		f=$(sed -n 's/^# FAIL: *//p' "$log")
+		s=$(sed -n 's/^# SKIP: *//p' "$log")
+		e=$(sed -n 's/^# ERROR: *//p' "$log")
+		summary="$summary
+$name: ${p:-0} passed, $((${f:-0} + ${e:-0})) failed, ${s:-0} skipped"
+		[ "${f:-0}" -eq 0 ] && [ "${e:-0}" -eq 0 ] || {
+			cat "$log"
+			status=1
+		}
+	else
+		summary="$summary
+$name: 0 passed, 1 failed (build failed)"
+	fi
+}
+
+build_and_check plain --enable-werror
+build_and_check sanitizers --enable-werror --enable-sanitizers \
+    CC=clang CFLAGS="-O1 -g"
+
+echo "== fuzzing the decoder"
+if sh tests/fuzz/run.sh "$top/_build/fuzz" 30; then
+	summary="$summary
+fuzz: 1 passed, 0 failed"
+else
+	rc=$?
+	if [ $rc -eq 77 ]; then
+		summary="$summary
+fuzz: 0 passed, 0 failed, 1 skipped"
+	else
+		summary="$summary
+fuzz: 0 passed, 1 failed"
+		status=1
+	fi
+fi
+
+echo "== make distcheck"
+if (cd _build/plain && make -j"$jobs" distcheck \
+    DISTCHECK_CONFIGURE_FLAGS=--enable-werror >"$top/_build/distcheck.log" 2>&1); then
+	summary="$summary
+distcheck: 1 passed, 0 failed"
+else
+	tail -50 _build/distcheck.log
+	summary="$summary
+distcheck: 0 passed, 1 failed"
+	status=1
+fi
+
+echo "$summary"
+echo "$summary" | awk '/ passed, / { p += $2; f += $4 }
+    END { printf "%d passed, %d failed\n", p, f }'
+
+exit $status

@@ -1,0 +1,744 @@
+/* test_flowtable.c - unit tests for the edge table and its counters. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "flowtable.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define TS0		INT64_C(1232064180000000)	/* 2009-01-16T00:03Z */
+
+/*
+ * Key number i, distinct for every i: src carries i in its first four
+ * bytes (key_number reads it back), the other fields vary with i so that
+ * every field takes part in hashing.  Built on a zeroed key, as
+ * flowtable_key would leave it.
+ */
+static void
+make_key(struct flow_key *k, uint32_t i)
+{
+	memset(k, 0, sizeof(*k));
+	k->ipver = (i & 1) ? 6 : 4;
+	k->proto = (i & 2) ? 17 : 6;
+	k->sport = (uint16_t)(i * 2654435761u >> 16);
+	k->dport = (uint16_t)(i % 1024);
+	k->src[0] = (uint8_t)(i >> 24);
+	k->src[1] = (uint8_t)(i >> 16);
+	k->src[2] = (uint8_t)(i >> 8);
+	k->src[3] = (uint8_t)i;
+	k->dst[0] = 198;
+	k->dst[1] = 51;
+	k->dst[2] = 100;
+	k->dst[3] = (uint8_t)(i % 251);
+	if (k->ipver == 6)
+		k->dst[15] = (uint8_t)(i >> 3);
+}
+
+static uint32_t
+key_number(const struct flow_key *k)
+{
+	return (uint32_t)k->src[0] << 24 | (uint32_t)k->src[1] << 16 |
+	    (uint32_t)k->src[2] << 8 | k->src[3];
+}
+
+/* The entry for key k, by a linear walk (independent of the index). */
+static const struct flow_entry *
+find(const struct flowtable *ft, const struct flow_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < flowtable_count(ft); i++)
+		if (memcmp(&flowtable_entry(ft, i)->key, k, sizeof(*k)) == 0)
+			return flowtable_entry(ft, i);
+	return NULL;
+}
+
+/* --- flowtable_key ----------------------------------------------------- */
+
+struct key_case {
+	const char	*name;
+	uint8_t		 ipver;
+	uint8_t		 proto;
+	uint16_t	 sport;
+	uint16_t	 dport;
+	uint8_t		 src[16];
+	uint8_t		 dst[16];
+};
+
+static const struct key_case key_cases[] = {
+	{ "tcp4", 4, 6, 49152, 80,
+	    { 192, 0, 2, 1 }, { 198, 51, 100, 2 } },
+	{ "udp6", 6, 17, 53, 5353,
+	    { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+	    { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } },
+	{ "icmp4", 4, 1, 0, 0,
+	    { 203, 0, 113, 9 }, { 192, 0, 2, 255 } },
+	{ "all-ones", 6, 255, 0xffff, 0xffff,
+	    { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	    { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
+};
+
+/*
+ * Every byte of the key is written, the padding zeroed, whatever was in
+ * the key before; fields of the decode result that are not part of an
+ * edge (flags, sequence numbers, lengths) do not leak into it.
+ */
+static void
+test_key_from_decode(void **state)
+{
+	struct decode_result r;
+	struct flow_key k, want;
+	size_t i;
+	int fill;
+
+	(void)state;
+	for (i = 0; i < NELEM(key_cases); i++) {
+		const struct key_case *t = &key_cases[i];
+
+		memset(&want, 0, sizeof(want));
+		want.ipver = t->ipver;
+		want.proto = t->proto;
+		want.sport = t->sport;
+		want.dport = t->dport;
+		memcpy(want.src, t->src, 16);
+		memcpy(want.dst, t->dst, 16);
+
+		for (fill = 0; fill < 0x100; fill += 0x55) {
+			memset(&r, fill ^ 0xa5, sizeof(r));
+			r.ipver = t->ipver;
+			r.proto = t->proto;
+			r.sport = t->sport;
+			r.dport = t->dport;
+			memcpy(r.src, t->src, 16);
+			memcpy(r.dst, t->dst, 16);
+			memset(&k, fill, sizeof(k));
+			flowtable_key(&k, &r);
+			if (k.pad != 0)
+				fail_msg("%s (fill %#x): pad is %#x", t->name,
+				    fill, k.pad);
+			if (memcmp(&k, &want, sizeof(k)) != 0)
+				fail_msg("%s (fill %#x): key bytes differ",
+				    t->name, fill);
+		}
+	}
+}
+
+/* --- one key, many packets --------------------------------------------- */
+
+struct pkt {
+	uint8_t		flags;
+	uint32_t	wirelen;
+	int64_t		ts;
+};
+
+/*
+ * Timestamps out of order: neither the first packet nor the last one
+ * added holds the minimum or the maximum.  Large frame lengths make the
+ * byte count pass 2^32.
+ */
+static const struct pkt same_key_pkts[] = {
+	{ 0x10, 60,		TS0 + 500 },
+	{ 0x02, 1514,		TS0 + 100 },
+	{ 0x00, UINT32_MAX,	TS0 + 900 },
+	{ 0x18, UINT32_MAX,	TS0 - 250 },
+	{ 0x00, 0,		TS0 + 300 },
+	{ 0x01, 40,		TS0 + 1000 },
+	{ 0x10, UINT32_MAX,	TS0 },
+	{ 0x04, 64,		TS0 + 700 },
+};
+
+static void
+test_same_key(void **state)
+{
+	struct flowtable *ft;
+	const struct flow_entry *e;
+	struct flow_key k;
+	uint64_t packets = 0, bytes = 0;
+	int64_t first = INT64_MAX, last = INT64_MIN;
+	uint8_t flags = 0;
+	size_t round, i;
+
+	(void)state;
+	ft = flowtable_new(0, 0);
+	assert_non_null(ft);
+	make_key(&k, 77);
+
+	/* 1000 rounds of the table above: 8000 packets on one edge */
+	for (round = 0; round < 1000; round++) {
+		for (i = 0; i < NELEM(same_key_pkts); i++) {
+			const struct pkt *p = &same_key_pkts[i];
+			int64_t ts = p->ts + (int64_t)(round % 7) * 3;
+
+			assert_int_equal(flowtable_add(ft, &k, p->flags,
+			    p->wirelen, ts), 0);
+			packets++;
+			bytes += p->wirelen;
+			flags |= p->flags;
+			if (ts < first)
+				first = ts;
+			if (ts > last)
+				last = ts;
+
+			/* after the very first packet: exact initial state */
+			if (round == 0 && i == 0) {
+				e = flowtable_entry(ft, 0);
+				assert_int_equal(e->packets, 1);
+				assert_int_equal(e->bytes, p->wirelen);
+				assert_int_equal(e->tcp_flags, p->flags);
+				assert_true(e->first_us == ts);
+				assert_true(e->last_us == ts);
+			}
+		}
+	}
+	assert_int_equal(flowtable_count(ft), 1);
+	e = flowtable_entry(ft, 0);
+	assert_memory_equal(&e->key, &k, sizeof(k));
+	assert_int_equal(e->packets, packets);
+	assert_int_equal(e->bytes, bytes);
+	assert_true(e->bytes > UINT32_MAX);
+	assert_int_equal(e->tcp_flags, flags);
+	assert_int_equal(e->tcp_flags, 0x1f);
+	assert_true(e->first_us == TS0 - 250);
+	assert_true(e->first_us == first);
+	assert_true(e->last_us == TS0 + 1000 + 6 * 3);
+	assert_true(e->last_us == last);
+	flowtable_free(ft);
+}
+
+/* Timestamps at the ends of int64_t and before 1970 are ordinary values. */
+static void
+test_extreme_times(void **state)
+{
+	static const int64_t ts[] = { 0, -1, INT64_MAX, INT64_MIN, 5, -5 };
+	struct flowtable *ft;
+	const struct flow_entry *e;
+	struct flow_key k;
+	size_t i;
+
+	(void)state;
+	ft = flowtable_new(1, 0);
+	assert_non_null(ft);
+	make_key(&k, 1);
+	for (i = 0; i < NELEM(ts); i++)
+		assert_int_equal(flowtable_add(ft, &k, 0, 1, ts[i]), 0);
+	e = flowtable_entry(ft, 0);
+	assert_true(e->first_us == INT64_MIN);
+	assert_true(e->last_us == INT64_MAX);
+	assert_int_equal(e->packets, NELEM(ts));
+	flowtable_free(ft);
+}
+
+/* --- many keys --------------------------------------------------------- */
+
+#define MANY		200000
+#define PASSES		5
+
+/* Key i is added (i % PASSES) + 1 times, once in each of the first passes. */
+static const int64_t pass_ts_off[PASSES] = { 0, -5, 9, -11, 2 };
+
+static uint32_t
+pass_len(uint32_t i, int pass)
+{
+	return i % 1500 + (uint32_t)pass;
+}
+
+static int64_t
+pass_ts(uint32_t i, int pass)
+{
+	return TS0 + (int64_t)i * 1000 + pass_ts_off[pass];
+}
+
+static void
+test_many_keys(void **state)
+{
+	struct flowtable *ft;
+	const struct flow_entry *e;
+	struct flow_key k;
+	size_t mem, prev_mem, grows = 0;
+	uint64_t bytes;
+	int64_t first, last;
+	uint32_t i;
+	int pass, n;
+
+	(void)state;
+	ft = flowtable_new(0, 0);
+	assert_non_null(ft);
+	prev_mem = mem = flowtable_memory(ft);
+
+	for (pass = 0; pass < PASSES; pass++) {
+		for (i = 0; i < MANY; i++) {
+			if ((int)(i % PASSES) < pass)
+				continue;
+			make_key(&k, i);
+			if (flowtable_add(ft, &k, (uint8_t)(1u << pass),
+			    pass_len(i, pass), pass_ts(i, pass)) != 0)
+				fail_msg("pass %d key %u: add failed", pass, i);
+			if (flowtable_memory(ft) != prev_mem) {
+				if (flowtable_memory(ft) < prev_mem)
+					fail_msg("memory shrank at key %u", i);
+				prev_mem = flowtable_memory(ft);
+				grows++;
+			}
+		}
+		assert_int_equal(flowtable_count(ft), MANY);
+	}
+	print_message("%d edges: %zu grows, %zu -> %zu bytes\n", MANY,
+	    grows, mem, flowtable_memory(ft));
+	assert_true(grows >= 5);
+	assert_true(flowtable_memory(ft) > mem);
+
+	/* walk: insertion order, and every counter */
+	for (i = 0; i < MANY; i++) {
+		e = flowtable_entry(ft, i);
+		if (key_number(&e->key) != i)
+			fail_msg("entry %u holds key %u", i,
+			    key_number(&e->key));
+		make_key(&k, i);
+		if (memcmp(&e->key, &k, sizeof(k)) != 0)
+			fail_msg("entry %u: key bytes differ", i);
+		n = (int)(i % PASSES) + 1;
+		bytes = 0;
+		first = INT64_MAX;
+		last = INT64_MIN;
+		for (pass = 0; pass < n; pass++) {
+			bytes += pass_len(i, pass);
+			if (pass_ts(i, pass) < first)
+				first = pass_ts(i, pass);
+			if (pass_ts(i, pass) > last)
+				last = pass_ts(i, pass);
+		}
+		if (e->packets != (uint64_t)n || e->bytes != bytes ||
+		    e->tcp_flags != (1u << n) - 1 || e->first_us != first ||
+		    e->last_us != last)
+			fail_msg("key %u: packets %" PRIu64 " bytes %" PRIu64
+			    " flags %#x first %" PRId64 " last %" PRId64
+			    "; want %d %" PRIu64 " %#x %" PRId64 " %" PRId64,
+			    i, e->packets, e->bytes, e->tcp_flags, e->first_us,
+			    e->last_us, n, bytes, (1u << n) - 1, first, last);
+	}
+
+	/* one more packet each: still found, count unchanged */
+	for (i = 0; i < MANY; i++) {
+		make_key(&k, i);
+		assert_int_equal(flowtable_add(ft, &k, 0x80, 1, TS0), 0);
+	}
+	assert_int_equal(flowtable_count(ft), MANY);
+	for (i = 0; i < MANY; i++) {
+		e = flowtable_entry(ft, i);
+		if (e->packets != i % PASSES + 2 || !(e->tcp_flags & 0x80))
+			fail_msg("key %u: packets %" PRIu64 " after re-add", i,
+			    e->packets);
+	}
+	flowtable_free(ft);
+}
+
+/* --- keys one byte apart ----------------------------------------------- */
+
+struct field {
+	const char	*name;
+	size_t		 off;
+	size_t		 len;
+};
+
+static const struct field fields[] = {
+	{ "ipver",	offsetof(struct flow_key, ipver), 1 },
+	{ "proto",	offsetof(struct flow_key, proto), 1 },
+	{ "sport",	offsetof(struct flow_key, sport), 2 },
+	{ "dport",	offsetof(struct flow_key, dport), 2 },
+	{ "src",	offsetof(struct flow_key, src), 16 },
+	{ "dst",	offsetof(struct flow_key, dst), 16 },
+};
+
+/*
+ * For every byte of every field, and two bit patterns each, a key equal
+ * to the base but for that byte: all are separate edges.
+ */
+static void
+test_one_byte_apart(void **state)
+{
+	static const uint8_t flips[2] = { 0x01, 0x80 };
+	struct flowtable *ft;
+	struct flow_key base, k;
+	const struct flow_entry *e;
+	size_t f, b, x, n = 0;
+
+	(void)state;
+	ft = flowtable_new(0, 0);
+	assert_non_null(ft);
+	make_key(&base, 12345);
+	assert_int_equal(flowtable_add(ft, &base, 0, 100, TS0), 0);
+
+	for (f = 0; f < NELEM(fields); f++)
+		for (b = 0; b < fields[f].len; b++)
+			for (x = 0; x < NELEM(flips); x++) {
+				k = base;
+				((uint8_t *)&k)[fields[f].off + b] ^= flips[x];
+				assert_int_equal(flowtable_add(ft, &k, 0,
+				    (uint32_t)n + 1000, TS0), 0);
+				n++;
+				if (flowtable_count(ft) != n + 1)
+					fail_msg("%s byte %zu ^ %#x merged with "
+					    "another edge", fields[f].name, b,
+					    flips[x]);
+			}
+
+	/* each still has exactly its own packet; then one more each */
+	n = 0;
+	for (f = 0; f < NELEM(fields); f++)
+		for (b = 0; b < fields[f].len; b++)
+			for (x = 0; x < NELEM(flips); x++) {
+				k = base;
+				((uint8_t *)&k)[fields[f].off + b] ^= flips[x];
+				assert_int_equal(flowtable_add(ft, &k, 0, 1,
+				    TS0), 0);
+				e = find(ft, &k);
+				assert_non_null(e);
+				if (e->packets != 2 || e->bytes != n + 1001)
+					fail_msg("%s byte %zu ^ %#x: packets "
+					    "%" PRIu64 " bytes %" PRIu64,
+					    fields[f].name, b, flips[x],
+					    e->packets, e->bytes);
+				n++;
+			}
+	e = find(ft, &base);
+	assert_non_null(e);
+	assert_int_equal(e->packets, 1);
+	assert_int_equal(e->bytes, 100);
+	flowtable_free(ft);
+}
+
+/* Edges are directional: swapping ends or ports gives another edge. */
+static void
+test_direction(void **state)
+{
+	struct flowtable *ft;
+	struct flow_key a, b;
+
+	(void)state;
+	ft = flowtable_new(0, 0);
+	assert_non_null(ft);
+	make_key(&a, 3);
+	b = a;
+	memcpy(b.src, a.dst, 16);
+	memcpy(b.dst, a.src, 16);
+	assert_int_equal(flowtable_add(ft, &a, 0, 1, TS0), 0);
+	assert_int_equal(flowtable_add(ft, &b, 0, 1, TS0), 0);
+	assert_int_equal(flowtable_count(ft), 2);
+	b = a;
+	b.sport = a.dport;
+	b.dport = a.sport;
+	assert_int_equal(flowtable_add(ft, &b, 0, 1, TS0), 0);
+	assert_int_equal(flowtable_count(ft), 3);
+	flowtable_free(ft);
+}
+
+/* --- max_edges --------------------------------------------------------- */
+
+struct limit_case {
+	size_t	hint;
+	size_t	max;
+};
+
+static const struct limit_case limit_cases[] = {
+	{ 0, 1 },
+	{ 0, 5 },
+	{ 0, 64 },		/* the smallest table's own size */
+	{ 0, 65 },
+	{ 0, 100 },
+	{ 10, 1000 },		/* several grows, the last one clamped */
+	{ 5000, 1000 },		/* hint above the limit */
+	{ 1000, 1000 },
+};
+
+static void
+test_max_edges(void **state)
+{
+	struct flowtable *ft;
+	const struct flow_entry *e;
+	struct flow_key k;
+	size_t c, round;
+	uint32_t i;
+
+	(void)state;
+	for (c = 0; c < NELEM(limit_cases); c++) {
+		const struct limit_case *t = &limit_cases[c];
+
+		ft = flowtable_new(t->hint, t->max);
+		assert_non_null(ft);
+		/* twice: the limit holds again after a clear */
+		for (round = 0; round < 2; round++) {
+			for (i = 0; i < t->max; i++) {
+				make_key(&k, i);
+				if (flowtable_add(ft, &k, 0, 10, TS0 + i) != 0)
+					fail_msg("hint %zu max %zu: key %u "
+					    "refused", t->hint, t->max, i);
+			}
+			assert_int_equal(flowtable_count(ft), t->max);
+
+			/* new edges are refused, and stay refused */
+			for (i = (uint32_t)t->max; i < t->max + 3; i++) {
+				make_key(&k, i);
+				if (flowtable_add(ft, &k, 0, 10, TS0) != -1)
+					fail_msg("hint %zu max %zu: edge %u "
+					    "over the limit accepted",
+					    t->hint, t->max, i + 1);
+				assert_null(find(ft, &k));
+			}
+			assert_int_equal(flowtable_count(ft), t->max);
+
+			/* known edges still count */
+			for (i = 0; i < t->max; i++) {
+				make_key(&k, i);
+				assert_int_equal(flowtable_add(ft, &k, 0x02, 5,
+				    TS0 + 7), 0);
+			}
+			assert_int_equal(flowtable_count(ft), t->max);
+			for (i = 0; i < t->max; i++) {
+				e = flowtable_entry(ft, i);
+				assert_int_equal(key_number(&e->key), i);
+				assert_int_equal(e->packets, 2);
+				assert_int_equal(e->bytes, 15);
+				assert_int_equal(e->tcp_flags, 0x02);
+			}
+			flowtable_clear(ft);
+		}
+		flowtable_free(ft);
+	}
+}
+
+/* --- sort -------------------------------------------------------------- */
+
+#define SORT_N		5000
+
+static void
+test_sort(void **state)
+{
+	struct flowtable *ft;
+	const struct flow_entry *e, *prev;
+	struct flow_key k, keys[SORT_N];
+	size_t j;
+	uint32_t i, num;
+
+	(void)state;
+	ft = flowtable_new(0, 0);
+	assert_non_null(ft);
+	/* sorting nothing and one edge */
+	flowtable_sort(ft);
+	assert_int_equal(flowtable_count(ft), 0);
+	make_key(&k, 0);
+	assert_int_equal(flowtable_add(ft, &k, 0, 0, TS0), 0);
+	flowtable_sort(ft);
+	assert_int_equal(flowtable_count(ft), 1);
+	assert_memory_equal(&flowtable_entry(ft, 0)->key, &k, sizeof(k));
+	flowtable_clear(ft);
+
+	/* keys in a scrambled order; bytes = key number, to find mix-ups */
+	for (i = 0; i < SORT_N; i++) {
+		num = (i * 7919u) % SORT_N;	/* 7919 is prime: a permutation */
+		make_key(&keys[i], num);
+		assert_int_equal(flowtable_add(ft, &keys[i], 0, num,
+		    TS0 + num), 0);
+	}
+	flowtable_sort(ft);
+	assert_int_equal(flowtable_count(ft), SORT_N);
+
+	prev = NULL;
+	for (j = 0; j < SORT_N; j++) {
+		e = flowtable_entry(ft, j);
+		if (prev != NULL &&
+		    memcmp(&prev->key, &e->key, sizeof(e->key)) >= 0)
+			fail_msg("entries %zu and %zu out of order", j - 1, j);
+		/* counters moved with their key */
+		num = key_number(&e->key);
+		if (e->bytes != num || e->first_us != TS0 + num)
+			fail_msg("entry %zu: key %u carries bytes %" PRIu64,
+			    j, num, e->bytes);
+		prev = e;
+	}
+
+	/* lookups hit the same entries: adding again counts in place */
+	for (i = 0; i < SORT_N; i++)
+		assert_int_equal(flowtable_add(ft, &keys[i], 0x01,
+		    key_number(&keys[i]), TS0), 0);
+	assert_int_equal(flowtable_count(ft), SORT_N);
+	prev = NULL;
+	for (j = 0; j < SORT_N; j++) {
+		e = flowtable_entry(ft, j);
+		num = key_number(&e->key);
+		if (e->packets != 2 || e->bytes != 2 * (uint64_t)num ||
+		    e->tcp_flags != 0x01)
+			fail_msg("entry %zu (key %u) after re-add: packets %"
+			    PRIu64 " bytes %" PRIu64, j, num, e->packets,
+			    e->bytes);
+		if (prev != NULL &&
+		    memcmp(&prev->key, &e->key, sizeof(e->key)) >= 0)
+			fail_msg("re-add moved entries %zu, %zu", j - 1, j);
+		prev = e;
+	}
+
+	/* a new edge after sorting goes to the end */
+	make_key(&k, SORT_N + 1);
+	assert_int_equal(flowtable_add(ft, &k, 0, 1, TS0), 0);
+	assert_int_equal(flowtable_count(ft), SORT_N + 1);
+	assert_memory_equal(&flowtable_entry(ft, SORT_N)->key, &k, sizeof(k));
+	flowtable_free(ft);
+}
+
+/* --- clear ------------------------------------------------------------- */
+
+static void
+test_clear(void **state)
+{
+	struct flowtable *ft;
+	const struct flow_entry *e;
+	struct flow_key k;
+	size_t mem;
+	uint32_t i;
+
+	(void)state;
+	ft = flowtable_new(0, 0);
+	assert_non_null(ft);
+	for (i = 0; i < 1000; i++) {
+		make_key(&k, i);
+		assert_int_equal(flowtable_add(ft, &k, 0xff, 1000, TS0), 0);
+	}
+	mem = flowtable_memory(ft);
+	flowtable_clear(ft);
+	assert_int_equal(flowtable_count(ft), 0);
+	assert_int_equal(flowtable_memory(ft), mem);	/* memory kept */
+	flowtable_clear(ft);				/* twice is fine */
+	assert_int_equal(flowtable_count(ft), 0);
+
+	/* an old key comes back as a new edge with fresh counters */
+	make_key(&k, 500);
+	assert_int_equal(flowtable_add(ft, &k, 0x02, 60, TS0 + 1), 0);
+	assert_int_equal(flowtable_count(ft), 1);
+	e = flowtable_entry(ft, 0);
+	assert_memory_equal(&e->key, &k, sizeof(k));
+	assert_int_equal(e->packets, 1);
+	assert_int_equal(e->bytes, 60);
+	assert_int_equal(e->tcp_flags, 0x02);
+	assert_true(e->first_us == TS0 + 1 && e->last_us == TS0 + 1);
+	assert_int_equal(flowtable_add(ft, &k, 0x10, 40, TS0 + 2), 0);
+	assert_int_equal(flowtable_count(ft), 1);
+	assert_int_equal(e->packets, 2);
+
+	/* and the table fills again as before, without growing */
+	for (i = 0; i < 1000; i++) {
+		make_key(&k, i);
+		assert_int_equal(flowtable_add(ft, &k, 0, 1, TS0), 0);
+	}
+	assert_int_equal(flowtable_count(ft), 1000);
+	assert_int_equal(flowtable_memory(ft), mem);
+	e = find(ft, &k);
+	assert_non_null(e);
+	assert_int_equal(e->packets, 1);
+	make_key(&k, 500);
+	assert_int_equal(find(ft, &k)->packets, 3);
+	flowtable_free(ft);
+}
+
+/* --- memory, new and free ---------------------------------------------- */
+
+static void
+test_memory_per_edge(void **state)
+{
+	struct flowtable *ft;
+	struct flow_key k;
+	size_t mem0, mem;
+	uint32_t i;
+
+	(void)state;
+	ft = flowtable_new(0, 0);
+	assert_non_null(ft);
+	mem0 = flowtable_memory(ft);
+	assert_true(mem0 > 0);
+	for (i = 0; i < 100000; i++) {
+		make_key(&k, i);
+		assert_int_equal(flowtable_add(ft, &k, 0, 100, TS0), 0);
+	}
+	mem = flowtable_memory(ft);
+	assert_true(mem > mem0);
+	print_message("flowtable: %zu edges in %zu bytes, %.1f bytes/edge "
+	    "(entry %zu bytes)\n", flowtable_count(ft), mem,
+	    (double)mem / (double)flowtable_count(ft),
+	    sizeof(struct flow_entry));
+	assert_true(mem / flowtable_count(ft) < 200);
+	flowtable_free(ft);
+}
+
+static void
+test_new_free(void **state)
+{
+	static const size_t hints[] = { 0, 1, 63, 64, 65, 1000, 100000 };
+	struct flowtable *ft;
+	size_t i;
+
+	(void)state;
+	flowtable_free(NULL);
+	for (i = 0; i < NELEM(hints); i++) {
+		ft = flowtable_new(hints[i], 0);
+		assert_non_null(ft);
+		assert_int_equal(flowtable_count(ft), 0);
+		assert_true(flowtable_memory(ft) >=
+		    hints[i] * sizeof(struct flow_entry));
+		flowtable_free(ft);
+	}
+}
+
+/*
+ * BUG (flowtable.c flowtable_new): hint * sizeof(struct flow_entry) is not
+ * checked for overflow.  With hint 2^63 the product wraps to 0, malloc(0)
+ * succeeds, hint * 2 wraps to 0 so the index gets 16 slots, and a table
+ * claiming 2^63 edges of room over a zero-byte array is returned; the
+ * first flowtable_add writes past it.  (A hint above 2^62 that does not
+ * wrap to 0 makes pow2_at_least loop forever instead, which is why that
+ * case is not run here.)  Expected NULL.  Today's caller passes the last
+ * window's edge count, so this is latent.
+ */
+static void
+test_new_huge_hint(void **state)
+{
+	struct flowtable *ft;
+
+	(void)state;
+	ft = flowtable_new((size_t)1 << (sizeof(size_t) * 8 - 1), 0);
+	if (ft != NULL) {
+		flowtable_free(ft);	/* never added to: no overrun */
+		fail_msg("flowtable_new(2^63, 0) returned a table");
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key_from_decode),
+		cmocka_unit_test(test_same_key),
+		cmocka_unit_test(test_extreme_times),
+		cmocka_unit_test(test_many_keys),
+		cmocka_unit_test(test_one_byte_apart),
+		cmocka_unit_test(test_direction),
+		cmocka_unit_test(test_max_edges),
+		cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_clear),
+		cmocka_unit_test(test_memory_per_edge),
+		cmocka_unit_test(test_new_free),
+		cmocka_unit_test(test_new_huge_hint),
+	};
+
+	return cmocka_run_group_tests_name("flowtable", tests, NULL,
+	    NULL) != 0;
+}
