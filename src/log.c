@@ -25,6 +25,9 @@ log_init(const char *name, int to_syslog, int verbose)
 }
 
 /* One line; with_errno appends ": strerror(errno)" as err(3) does. */
+static void logv(int, int, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 logv(int pri, int with_errno, const char *fmt, va_list ap)
 {

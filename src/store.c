@@ -93,6 +93,18 @@ store_error(const struct store *st)
 	return st->err;
 }
 
+struct sqlite3 *
+store_sqlite(struct store *st)
+{
+	return st->db;
+}
+
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
 static int
 exec(struct store *st, const char *sql, const char *what)
 {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 struct flowtable;
+struct sqlite3;
 struct store;
 
 #define STORE_SCHEMA_VERSION	1
@@ -34,6 +35,13 @@ void	store_close(struct store *);
 
 /* The last error, naming the database file. */
 const char *store_error(const struct store *);
+
+/*
+ * The SQLite handle and file name, for the read-only queries of query.c;
+ * the store keeps ownership.
+ */
+struct sqlite3 *store_sqlite(struct store *);
+const char *store_path(const struct store *);
 
 /*
  * Write one window in one transaction: its counters and every edge of ft
