@@ -134,12 +134,12 @@ reindex(struct flowtable *ft, size_t slots)
 }
 
 static int
-grow(struct flowtable *ft)
+grow(struct flowtable *ft, int force)
 {
 	struct flow_entry *e;
 	size_t ncap = ft->cap * 2;
 
-	if (ft->max_edges != 0 && ncap > ft->max_edges)
+	if (!force && ft->max_edges != 0 && ncap > ft->max_edges)
 		ncap = ft->max_edges;
 	if (ncap <= ft->cap || ncap > UINT32_MAX - 1 ||
 	    ncap > SIZE_MAX / 2 / sizeof(*e))
@@ -153,9 +153,10 @@ grow(struct flowtable *ft)
 	return 0;
 }
 
-int
-flowtable_add(struct flowtable *ft, const struct flow_key *k,
-    uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us)
+/* Count a packet; force lets a new edge in past max_edges. */
+static int
+add(struct flowtable *ft, const struct flow_key *k, uint8_t tcp_flags,
+    uint32_t wirelen, int64_t ts_us, int force)
 {
 	uint32_t h = key_hash(k), slot;
 	size_t s;
@@ -175,8 +176,10 @@ flowtable_add(struct flowtable *ft, const struct flow_key *k,
 			return 0;
 		}
 	}
+	if (!force && ft->max_edges != 0 && ft->count >= ft->max_edges)
+		return -1;
 	if (ft->count == ft->cap) {
-		if (grow(ft) < 0)
+		if (grow(ft, force) < 0)
 			return -1;
 		/* the index may have changed size: find the free slot again */
 		for (s = h & ft->mask; ft->index[s] != 0; s = (s + 1) & ft->mask)
@@ -192,6 +195,20 @@ flowtable_add(struct flowtable *ft, const struct flow_key *k,
 	e->first_us = e->last_us = ts_us;
 	ft->index[s] = (uint32_t)++ft->count;
 	return 0;
+}
+
+int
+flowtable_add(struct flowtable *ft, const struct flow_key *k,
+    uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us)
+{
+	return add(ft, k, tcp_flags, wirelen, ts_us, 0);
+}
+
+int
+flowtable_add_force(struct flowtable *ft, const struct flow_key *k,
+    uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us)
+{
+	return add(ft, k, tcp_flags, wirelen, ts_us, 1);
 }
 
 size_t

@@ -55,6 +55,14 @@ void	flowtable_key(struct flow_key *k, const struct decode_result *r);
 int	flowtable_add(struct flowtable *, const struct flow_key *k,
 	    uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us);
 
+/*
+ * The same, but a new edge is let in even past max_edges: for the few
+ * overflow edges that account for what did not fit.  -1 only when out of
+ * memory.
+ */
+int	flowtable_add_force(struct flowtable *, const struct flow_key *k,
+	    uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us);
+
 /* Number of edges, and edge i (0 <= i < count), in insertion order. */
 size_t	flowtable_count(const struct flowtable *);
 const struct flow_entry *flowtable_entry(const struct flowtable *, size_t i);

@@ -27,9 +27,10 @@ struct import_ctx {
 
 static int
 flush_window(void *arg, int64_t start_s, unsigned seconds,
-    const struct window_stats *ws, struct flowtable *ft)
+    const struct window_stats *ws, struct flowtable **ftp)
 {
 	struct import_ctx *ctx = arg;
+	struct flowtable *ft = *ftp;
 	size_t mem = windows_memory(ctx->ws);
 
 	/* the peak is reached just before a window is written */
@@ -112,7 +113,7 @@ import_file(struct store *st, const char *path,
 		result = IMPORT_DUPLICATE;
 		goto done;
 	}
-	ws = windows_new(opts->window, opts->grace, IMPORT_MAX_OPEN,
+	ws = windows_new(opts->window, opts->grace, IMPORT_MAX_OPEN, 0,
 	    flush_window, &ctx);
 	if (ws == NULL) {
 		snprintf(err, errlen, "%s: out of memory", capfile_name(cf));

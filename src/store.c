@@ -40,6 +40,7 @@ static const char *const migrations[] = {
 	"  cap_recv INTEGER NOT NULL DEFAULT 0,"
 	"  cap_drop INTEGER NOT NULL DEFAULT 0,"
 	"  cap_ifdrop INTEGER NOT NULL DEFAULT 0,"
+	"  overflow INTEGER NOT NULL DEFAULT 0,"
 	"  UNIQUE (sensor_id, tier, seconds, start));"
 	"CREATE INDEX windows_by_time ON windows (tier, start);"
 	"CREATE TABLE edges ("
@@ -242,15 +243,16 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		"SELECT id FROM sensors WHERE name = ?1") < 0 ||
 	    prepare(st, &st->ins_window,
 		"INSERT INTO windows (sensor_id, tier, seconds, start, frames,"
-		" bytes, undecoded, cap_recv, cap_drop, cap_ifdrop)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+		" bytes, undecoded, cap_recv, cap_drop, cap_ifdrop, overflow)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 		" ON CONFLICT (sensor_id, tier, seconds, start) DO UPDATE SET"
 		" frames = frames + excluded.frames,"
 		" bytes = bytes + excluded.bytes,"
 		" undecoded = undecoded + excluded.undecoded,"
 		" cap_recv = cap_recv + excluded.cap_recv,"
 		" cap_drop = cap_drop + excluded.cap_drop,"
-		" cap_ifdrop = cap_ifdrop + excluded.cap_ifdrop"
+		" cap_ifdrop = cap_ifdrop + excluded.cap_ifdrop,"
+		" overflow = overflow + excluded.overflow"
 		" RETURNING id") < 0 ||
 	    prepare(st, &st->ins_edge,
 		"INSERT INTO edges (window_id, proto, src, dst, sport, dport,"
@@ -348,6 +350,7 @@ store_write_window(struct store *st, const char *sensor, int tier,
 	sqlite3_bind_int64(w, 8, (sqlite3_int64)ws->cap_recv);
 	sqlite3_bind_int64(w, 9, (sqlite3_int64)ws->cap_drop);
 	sqlite3_bind_int64(w, 10, (sqlite3_int64)ws->cap_ifdrop);
+	sqlite3_bind_int64(w, 11, (sqlite3_int64)ws->overflow);
 	rc = sqlite3_step(w);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(w);

@@ -22,6 +22,7 @@ struct window_stats {
 	uint64_t	cap_recv;	/* pcap_stats deltas (live capture) */
 	uint64_t	cap_drop;
 	uint64_t	cap_ifdrop;
+	uint64_t	overflow;	/* packets on overflow edges (max_edges) */
 };
 
 /*

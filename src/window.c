@@ -14,11 +14,14 @@
 struct window {
 	int64_t			 start_s;
 	struct flowtable	*ft;
+	size_t			 ft_max;	/* the limit ft was made with */
 	struct window_stats	 stats;
 	int			 open;
 };
 
 struct windows {
+	size_t			 max_edges;
+	struct window_stats	 pending;	/* capture counters */
 	unsigned		 seconds;
 	unsigned		 grace;
 	unsigned		 max_open;
@@ -32,7 +35,7 @@ struct windows {
 
 struct windows *
 windows_new(unsigned seconds, unsigned grace, unsigned max_open,
-    window_flush_fn fn, void *arg)
+    size_t max_edges, window_flush_fn fn, void *arg)
 {
 	struct windows *ws;
 
@@ -41,6 +44,7 @@ windows_new(unsigned seconds, unsigned grace, unsigned max_open,
 	if ((ws = calloc(1, sizeof(*ws))) == NULL)
 		return NULL;
 	ws->seconds = seconds;
+	ws->max_edges = max_edges;
 	ws->grace = grace;
 	ws->max_open = max_open > MAX_OPEN ? MAX_OPEN : max_open;
 	ws->fn = fn;
@@ -62,14 +66,40 @@ windows_free(struct windows *ws)
 	free(ws);
 }
 
+void
+windows_set_max_edges(struct windows *ws, size_t max_edges)
+{
+	ws->max_edges = max_edges;
+}
+
+void
+windows_add_capstats(struct windows *ws, uint64_t recv, uint64_t drop,
+    uint64_t ifdrop)
+{
+	ws->pending.cap_recv += recv;
+	ws->pending.cap_drop += drop;
+	ws->pending.cap_ifdrop += ifdrop;
+}
+
 /* Hand a window to the flush function; on success it is free again. */
 static int
 close_window(struct windows *ws, struct window *w)
 {
-	if (ws->fn(ws->arg, w->start_s, ws->seconds, &w->stats, w->ft) < 0)
+	size_t n = flowtable_count(w->ft);
+
+	w->stats.cap_recv += ws->pending.cap_recv;
+	w->stats.cap_drop += ws->pending.cap_drop;
+	w->stats.cap_ifdrop += ws->pending.cap_ifdrop;
+	if (ws->fn(ws->arg, w->start_s, ws->seconds, &w->stats, &w->ft) < 0) {
+		w->stats.cap_recv -= ws->pending.cap_recv;
+		w->stats.cap_drop -= ws->pending.cap_drop;
+		w->stats.cap_ifdrop -= ws->pending.cap_ifdrop;
 		return -1;
-	ws->hint = flowtable_count(w->ft);
-	flowtable_clear(w->ft);
+	}
+	memset(&ws->pending, 0, sizeof(ws->pending));
+	ws->hint = n;
+	if (w->ft != NULL)
+		flowtable_clear(w->ft);
 	memset(&w->stats, 0, sizeof(w->stats));
 	w->open = 0;
 	if (ws->last == w)
@@ -149,11 +179,17 @@ window_for(struct windows *ws, int64_t start_s, int *err)
 			return NULL;
 		}
 	}
-	if (free_w->ft == NULL &&
-	    (free_w->ft = flowtable_new(ws->hint, 0)) == NULL) {
+	if (free_w->ft != NULL && free_w->ft_max != ws->max_edges) {
+		/* the limit may have changed since this table was made */
+		flowtable_free(free_w->ft);
+		free_w->ft = NULL;
+	}
+	if (free_w->ft == NULL && (free_w->ft = flowtable_new(ws->hint,
+	    ws->max_edges)) == NULL) {
 		*err = 1;
 		return NULL;
 	}
+	free_w->ft_max = ws->max_edges;
 	free_w->open = 1;
 	free_w->start_s = start_s;
 	return free_w;
@@ -185,7 +221,14 @@ windows_packet(struct windows *ws, int64_t ts_us, uint32_t wirelen,
 		return 0;
 	}
 	flowtable_key(&k, r);
-	if (flowtable_add(w->ft, &k, r->tcp_flags, wirelen, ts_us) < 0) {
+	if (flowtable_add(w->ft, &k, r->tcp_flags, wirelen, ts_us) == 0)
+		return 0;
+	/* the window is full (or memory ran out): the overflow edge */
+	memset(k.src, 0, sizeof(k.src));
+	memset(k.dst, 0, sizeof(k.dst));
+	k.sport = k.dport = 0;
+	w->stats.overflow++;
+	if (flowtable_add_force(w->ft, &k, r->tcp_flags, wirelen, ts_us) < 0) {
 		/* out of memory: the frame is counted, its edge is not */
 		w->stats.undecoded++;
 		return -1;

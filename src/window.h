@@ -15,24 +15,39 @@ struct windows;
 #define WINDOW_MAX_SECONDS	86400
 
 /*
- * Called with each closed window, oldest first.  The table belongs to the
- * callee for the duration of the call only (it is cleared and reused
- * afterwards).  Returns 0, or -1 when the window could not be stored; the
- * window is then kept open and the error is returned to the caller of
- * windows_packet / windows_close_*.
+ * Called with each closed window, oldest first.  The callee may take the
+ * table (set *ftp to NULL; it then frees it with flowtable_free) or leave
+ * it, to be cleared and reused.  Returns 0, or -1 when the window could not
+ * be stored; the window is then kept open and the error is returned to the
+ * caller of windows_packet / windows_close_*.
  */
 typedef int (*window_flush_fn)(void *arg, int64_t start_s, unsigned seconds,
-    const struct window_stats *, struct flowtable *);
+    const struct window_stats *, struct flowtable **ftp);
 
 /*
  * Windows of seconds length, aligned to multiples of seconds since 1970 and
  * placed by each packet's own time.  A window closes once a packet at least
  * grace seconds past its end has been seen (or by windows_close_before).
  * At most max_open windows are open at once; a packet for yet another one
- * closes the oldest.  NULL on bad arguments or no memory.
+ * closes the oldest.  A window holds at most max_edges edges (0: no
+ * limit); the packets of edges that do not fit are counted on an overflow
+ * edge per IP version and protocol, with unspecified addresses (0.0.0.0 or
+ * ::) and ports 0, and in the window's overflow counter.  NULL on bad
+ * arguments or no memory.
  */
 struct windows *windows_new(unsigned seconds, unsigned grace,
-	    unsigned max_open, window_flush_fn fn, void *arg);
+	    unsigned max_open, size_t max_edges, window_flush_fn fn,
+	    void *arg);
+
+/* Change the limit for windows opened from now on. */
+void	windows_set_max_edges(struct windows *, size_t max_edges);
+
+/*
+ * Capture counters (pcap_stats deltas) to be stored with the next window
+ * that closes.
+ */
+void	windows_add_capstats(struct windows *, uint64_t recv, uint64_t drop,
+	    uint64_t ifdrop);
 void	windows_free(struct windows *);
 
 /*
