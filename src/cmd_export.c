@@ -10,10 +10,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "addr.h"
+#include "buf.h"
 #include "cmd.h"
-#include "export_csv.h"
+#include "export.h"
 #include "log.h"
+#include "names.h"
+#include "query.h"
+#include "render.h"
 #include "store.h"
 #include "timefmt.h"
 
@@ -97,60 +103,310 @@ open_for_reading(const char *db)
 	return st;
 }
 
-int
-cmd_export(int argc, char **argv)
-{
-	struct read_opts ro = { DEFAULT_DB, NULL, { 0 }, 0, 0 };
-	const char *format;
-	char err[PATH_MAX + 1024], tmp[PATH_MAX];
-	struct store *st;
-	FILE *out = stdout;
-	int rc;
+/* Long options of export; the filters map one to one onto query_set. */
+enum {
+	OPT_NAMES = 256, OPT_LAYOUT, OPT_KEEP_SENDERS, OPT_KEEP_RECEIVERS,
+	OPT_DIAGONAL, OPT_PEERS, OPT_OTHER, OPT_FILTER
+};
 
-	if (argc < 2 || argv[1][0] == '-') {
-		log_warnx("export: no format given");
-		usage(stderr);
-		return EXIT_USAGE;
+static const struct option export_longopts[] = {
+	{ "db", required_argument, NULL, 'd' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "from", required_argument, NULL, OPT_FILTER },
+	{ "to", required_argument, NULL, OPT_FILTER },
+	{ "src", required_argument, NULL, OPT_FILTER },
+	{ "dst", required_argument, NULL, OPT_FILTER },
+	{ "host", required_argument, NULL, OPT_FILTER },
+	{ "pair", required_argument, NULL, OPT_FILTER },
+	{ "port", required_argument, NULL, OPT_FILTER },
+	{ "proto", required_argument, NULL, OPT_FILTER },
+	{ "sensor", required_argument, NULL, OPT_FILTER },
+	{ "top", required_argument, NULL, OPT_FILTER },
+	{ "metric", required_argument, NULL, OPT_FILTER },
+	{ "group", required_argument, NULL, OPT_FILTER },
+	{ "tier", required_argument, NULL, OPT_FILTER },
+	{ "other", no_argument, NULL, OPT_OTHER },
+	{ "names", required_argument, NULL, OPT_NAMES },
+	{ "layout", required_argument, NULL, OPT_LAYOUT },
+	{ "keep-senders", no_argument, NULL, OPT_KEEP_SENDERS },
+	{ "keep-receivers", no_argument, NULL, OPT_KEEP_RECEIVERS },
+	{ "diagonal", no_argument, NULL, OPT_DIAGONAL },
+	{ "peers", required_argument, NULL, OPT_PEERS },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+export_usage(FILE *fp)
+{
+	struct buf names = BUF_INIT;
+
+	export_names(&names);
+	fprintf(fp,
+"usage: ipgraph export FORMAT [--db FILE] [-o FILE|DIR] [filters] [options]\n"
+"filters: --from TIME --to TIME --src A|CIDR --dst A|CIDR --host A|CIDR\n"
+"         --pair A:B --port N --proto P --sensor NAME --top N [--other]\n"
+"         --metric packets|bytes --group /24|/64|/24,/64 --names FILE\n"
+"         --tier raw|hour|day|auto\n"
+"options: --layout dot|neato|fdp|sfdp|circo|twopi (png, svg)\n"
+"         --keep-senders --keep-receivers --diagonal (circos)\n"
+"         --peers N (histogram)\n"
+"FORMAT: %s\n", names.data != NULL ? names.data : "");
+	buf_free(&names);
+}
+
+/* A sink writing to a stdio stream. */
+static int
+export_sink(void *arg, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, arg) == len ? 0 : -1;
+}
+
+/*
+ * Write contents to path through a temporary file beside it and a
+ * rename, so a failed export never leaves a half-written file.
+ */
+static int
+export_write_file(const char *path, const struct buf *contents, char *err,
+    size_t errlen)
+{
+	char tmp[PATH_MAX];
+	FILE *fp;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path,
+	    (long)getpid()) >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
 	}
-	format = argv[1];
-	parse_read_opts(argc - 1, argv + 1, &ro);
-	if (optind != argc - 1) {
-		log_warnx("export: unexpected argument '%s'", argv[optind + 1]);
-		return EXIT_USAGE;
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
 	}
-	if (strcmp(format, "csv") != 0) {
-		log_warnx("export: unknown format '%s' (known: csv)", format);
-		return EXIT_USAGE;
+	if ((contents->len > 0 && fwrite(contents->data, 1, contents->len,
+	    fp) != contents->len) || fclose(fp) != 0) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		return -1;
 	}
-	st = open_for_reading(ro.db);
-	/* Write beside the target and rename: never a half-written file. */
-	if (ro.out != NULL && strcmp(ro.out, "-") != 0) {
-		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp%ld", ro.out,
-		    (long)getpid()) >= sizeof(tmp))
-			fatalx("-o: path too long");
-		if ((out = fopen(tmp, "w")) == NULL)
-			fatal("%s", tmp);
+	if (rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
 	}
-	rc = export_csv(st, &ro.f, out, err, sizeof(err));
-	store_close(st);
-	if (out != stdout) {
-		if (fclose(out) != 0 && rc == 0) {
-			snprintf(err, sizeof(err), "%s: %s", tmp,
-			    strerror(errno));
+	return 0;
+}
+
+/* Where the files of a folder format go. */
+struct export_dir {
+	const char	*dir;
+	char		 err[PATH_MAX + 256];
+};
+
+static int
+export_put(void *arg, const char *name, const struct buf *contents)
+{
+	struct export_dir *d = arg;
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", d->dir, name) >=
+	    sizeof(path)) {
+		snprintf(d->err, sizeof(d->err), "%s: path too long", d->dir);
+		return -1;
+	}
+	if (export_write_file(path, contents, d->err, sizeof(d->err)) < 0)
+		return -1;
+	/* run.sh and the like are meant to be run. */
+	if (strcmp(name + strlen(name) - (strlen(name) > 3 ? 3 : 0), ".sh") ==
+	    0)
+		chmod(path, 0755);
+	return 0;
+}
+
+/*
+ * Write one format: the graph (or, for csv, the rows) to -o FILE or
+ * standard output, or a folder format into -o DIR.  0 or -1 with err.
+ */
+static int
+export_run(const struct export_format *fmt, struct query *q,
+    struct store *st, const struct export_opts *eo, const char *out,
+    char *err, size_t errlen)
+{
+	struct graph *g = NULL;
+	struct buf b = BUF_INIT;
+	struct export_dir d;
+	char tmp[PATH_MAX];
+	FILE *fp;
+	int rc = -1, to_stdout = out == NULL || strcmp(out, "-") == 0;
+
+	query_set_detail(q, fmt->detail);
+	if (fmt->files != NULL) {
+		if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", out, strerror(errno));
+			return -1;
+		}
+		if ((g = query_graph(q, st, err, errlen)) == NULL)
+			return -1;
+		d.dir = out;
+		d.err[0] = '\0';
+		rc = fmt->files(g, eo, export_put, &d, err, errlen);
+		if (rc < 0 && d.err[0] != '\0')
+			snprintf(err, errlen, "%s", d.err);
+		graph_free(g);
+		return rc;
+	}
+	/*
+	 * Both stream through the buffer's sink; a file is written beside
+	 * its final name and renamed into place only when whole.
+	 */
+	if (to_stdout)
+		fp = stdout;
+	else {
+		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp%ld", out,
+		    (long)getpid()) >= sizeof(tmp)) {
+			snprintf(err, errlen, "%s: path too long", out);
+			return -1;
+		}
+		if ((fp = fopen(tmp, "w")) == NULL) {
+			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+			return -1;
+		}
+	}
+	buf_set_sink(&b, export_sink, fp);
+	if (fmt->rows)
+		rc = export_csv_rows(q, st, &b, err, errlen);
+	else if ((g = query_graph(q, st, err, errlen)) != NULL)
+		rc = fmt->write(g, eo, &b, err, errlen);
+	if (rc == 0 && (buf_flush(&b) < 0 || fflush(fp) != 0)) {
+		snprintf(err, errlen, "%s: %s", to_stdout ? "standard output" :
+		    tmp, strerror(errno));
+		rc = -1;
+	}
+	if (!to_stdout) {
+		if (fclose(fp) != 0 && rc == 0) {
+			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 			rc = -1;
 		}
-		if (rc == 0 && rename(tmp, ro.out) != 0) {
-			snprintf(err, sizeof(err), "%s: %s", ro.out,
-			    strerror(errno));
+		if (rc == 0 && rename(tmp, out) != 0) {
+			snprintf(err, errlen, "%s: %s", out, strerror(errno));
 			rc = -1;
 		}
 		if (rc != 0)
 			unlink(tmp);
-	} else if (fflush(stdout) != 0) {
-		snprintf(err, sizeof(err), "standard output: %s",
-		    strerror(errno));
-		rc = -1;
 	}
+	graph_free(g);
+	buf_free(&b);
+	return rc;
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+	const struct export_format *fmt;
+	struct export_opts eo;
+	struct query *q;
+	struct names *nm = NULL;
+	struct store *st;
+	const char *db = DEFAULT_DB, *out = NULL;
+	char err[PATH_MAX + 1024];
+	int64_t now = timefmt_now();
+	int ch, li, rc;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+		    strcmp(argv[1], "--help") == 0)) {
+			export_usage(stdout);
+			return 0;
+		}
+		log_warnx("export: no format given");
+		export_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((fmt = export_find(argv[1])) == NULL) {
+		struct buf names = BUF_INIT;
+
+		export_names(&names);
+		log_warnx("export: unknown format '%s' (known: %s)", argv[1],
+		    names.data != NULL ? names.data : "");
+		buf_free(&names);
+		return EXIT_USAGE;
+	}
+	memset(&eo, 0, sizeof(eo));
+	if ((q = query_new()) == NULL)
+		fatalx("out of memory");
+	argc--;
+	argv++;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "d:o:h", export_longopts,
+	    &li)) != -1) {
+		switch (ch) {
+		case 'd': db = optarg; break;
+		case 'o': out = optarg; break;
+		case OPT_FILTER:
+			if (query_set(q, export_longopts[li].name, optarg, now,
+			    err, sizeof(err)) < 0)
+				fatalx("--%s", err);
+			break;
+		case OPT_OTHER:
+			if (query_set(q, "other", "yes", now, err,
+			    sizeof(err)) < 0)
+				fatalx("--%s", err);
+			break;
+		case OPT_NAMES:
+			if (nm == NULL && (nm = names_new()) == NULL)
+				fatalx("out of memory");
+			if (names_load(nm, optarg, err, sizeof(err)) < 0)
+				fatalx("--names: %s", err);
+			break;
+		case OPT_LAYOUT:
+			if (!render_layout_known(optarg))
+				fatalx("--layout: '%s' is not one of dot, "
+				    "neato, fdp, sfdp, circo, twopi", optarg);
+			eo.layout = optarg;
+			break;
+		case OPT_KEEP_SENDERS: eo.keep_senders = 1; break;
+		case OPT_KEEP_RECEIVERS: eo.keep_receivers = 1; break;
+		case OPT_DIAGONAL: eo.diagonal = 1; break;
+		case OPT_PEERS:
+			eo.peers = (unsigned)number_arg("--peers", optarg, 1,
+			    10000);
+			break;
+		case 'h': export_usage(stdout); exit(0);
+		default: export_usage(stderr); exit(EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		log_warnx("export: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (query_check(q, err, sizeof(err)) < 0)
+		fatalx("--from is after --to: nothing can match");
+	if (fmt->rows) {
+		static const char *const shaping[] = {
+			"top", "other", "group", "metric", NULL
+		};
+		size_t i;
+
+		/* csv writes rows as stored: nothing to rank or fold. */
+		for (i = 0; shaping[i] != NULL; i++)
+			if (query_has(q, shaping[i]))
+				fatalx("--%s: does not apply to csv, which "
+				    "writes stored rows (try csv-pairs)",
+				    shaping[i]);
+		if (nm != NULL)
+			fatalx("--names: does not apply to csv, which writes "
+			    "addresses (try csv-pairs)");
+	}
+	if (fmt->files != NULL && (out == NULL || strcmp(out, "-") == 0)) {
+		log_warnx("export: %s writes several files: give a folder "
+		    "with -o DIR", fmt->name);
+		return EXIT_USAGE;
+	}
+	query_set_names(q, nm);
+	st = open_for_reading(db);
+	rc = export_run(fmt, q, st, &eo, out, err, sizeof(err));
+	store_close(st);
+	query_free(q);
+	names_free(nm);
 	if (rc != 0) {
 		log_warnx("export: %s", err);
 		return 1;

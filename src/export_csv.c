@@ -1,71 +1,92 @@
-/* export_csv.c - edges as CSV, one row per edge per window. */
+/* export_csv.c - stored rows as CSV, and address pairs as IP-Link's CSV. */
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
+#include "buf.h"
 #include "decode.h"
+#include "export.h"
 #include "export_csv.h"
-#include "store.h"
+#include "query.h"
 #include "timefmt.h"
 
 void
-export_csv_field(FILE *out, const char *s)
+export_csv_field(struct buf *out, const char *s, char sep)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, out);
+	const char special[] = { sep, '"', '\r', '\n', '\0' };
+
+	if (strpbrk(s, special) == NULL) {
+		buf_puts(out, s);
 		return;
 	}
-	putc('"', out);
+	buf_putc(out, '"');
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
-			putc('"', out);
-		putc(*s, out);
+			buf_putc(out, '"');
+		buf_putc(out, *s);
 	}
-	putc('"', out);
+	buf_putc(out, '"');
 }
 
 static int
-csv_row(const struct edge_row *e, void *arg)
+csv_row(const struct query_row *e, void *arg)
 {
-	FILE *out = arg;
+	struct buf *out = arg;
 	char ws[TIMEFMT_ISO_LEN], first[TIMEFMT_ISO_LEN],
 	    last[TIMEFMT_ISO_LEN], src[ADDR_STRLEN], dst[ADDR_STRLEN];
 	const char *pname = decode_proto_name(e->proto);
 
-	fprintf(out, "%s,", timefmt_iso(e->window_start * 1000000, ws));
-	export_csv_field(out, e->sensor);
+	buf_printf(out, "%s,", timefmt_iso(e->window_start * 1000000, ws));
+	export_csv_field(out, e->sensor != NULL ? e->sensor : "", ',');
 	if (pname != NULL)
-		fprintf(out, ",%s", pname);
+		buf_printf(out, ",%s", pname);
 	else
-		fprintf(out, ",%u", e->proto);
-	fprintf(out, ",%s,%u,%s,%u,%llu,%llu,%s,%s,%u\n",
+		buf_printf(out, ",%u", e->proto);
+	buf_printf(out, ",%s,%u,%s,%u,%" PRIu64 ",%" PRIu64 ",%s,%s,%u\n",
 	    addr_format(e->ipver, e->src, src), e->sport,
-	    addr_format(e->ipver, e->dst, dst), e->dport,
-	    (unsigned long long)e->packets, (unsigned long long)e->bytes,
-	    timefmt_iso(e->first_us, first), timefmt_iso(e->last_us, last),
-	    e->tcp_flags);
-	return ferror(out) ? 1 : 0;
+	    addr_format(e->ipver, e->dst, dst), e->dport, e->packets,
+	    e->bytes, timefmt_iso(e->first_us, first),
+	    timefmt_iso(e->last_us, last), e->tcp_flags);
+	return buf_failed(out) ? 1 : 0;
 }
 
 int
-export_csv(struct store *st, const struct edge_filter *f, FILE *out,
+export_csv_rows(struct query *q, struct store *st, struct buf *out,
     char *err, size_t errlen)
 {
-	int rc;
-
-	fputs(EXPORT_CSV_HEADER "\n", out);
-	rc = store_edges(st, f, csv_row, out);
-	if (rc < 0) {
-		snprintf(err, errlen, "%s", store_error(st));
+	buf_puts(out, EXPORT_CSV_HEADER "\n");
+	if (query_rows(q, st, csv_row, out, err, errlen) < 0)
 		return -1;
-	}
-	if (rc > 0 || fflush(out) != 0 || ferror(out)) {
+	if (buf_failed(out)) {
 		snprintf(err, errlen, "write error");
 		return -1;
+	}
+	return 0;
+}
+
+/* IP-Link's form: src;dst;count, no header, one line per pair. */
+int
+export_csv_pairs(const struct graph *g, const struct export_opts *o,
+    struct buf *out, char *err, size_t errlen)
+{
+	const struct graph_edge *e;
+	size_t i;
+
+	(void)o;
+	(void)err;
+	(void)errlen;
+	for (i = 0; i < g->nedges; i++) {
+		e = &g->edges[i];
+		export_csv_field(out, g->nodes[e->src].label, ';');
+		buf_putc(out, ';');
+		export_csv_field(out, g->nodes[e->dst].label, ';');
+		buf_printf(out, ";%" PRIu64 "\n", graph_weight(g, e->packets,
+		    e->bytes));
 	}
 	return 0;
 }

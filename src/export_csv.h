@@ -1,23 +1,16 @@
-/* export_csv.h - edges as CSV, one row per edge per window. */
+/* export_csv.h - stored rows as CSV, and address pairs as IP-Link's CSV. */
 #ifndef IPGRAPH_EXPORT_CSV_H
 #define IPGRAPH_EXPORT_CSV_H
 
-#include <stdio.h>
-
-struct store;
-struct edge_filter;
+struct buf;
 
 #define EXPORT_CSV_HEADER "window_start,sensor,proto,src,sport,dst,dport," \
 	"packets,bytes,first_seen,last_seen,tcp_flags"
 
 /*
- * Write the header and every edge matching f to out (RFC 4180 quoting for
- * the sensor name).  Returns 0, or -1 with a message in err.
+ * Append s as one field for separator sep, quoted (RFC 4180) only when it
+ * holds sep, a quote or a line break.
  */
-int	export_csv(struct store *st, const struct edge_filter *f, FILE *out,
-	    char *err, size_t errlen);
-
-/* Write s as one CSV field, quoted only when it must be. */
-void	export_csv_field(FILE *out, const char *s);
+void	export_csv_field(struct buf *, const char *s, char sep);
 
 #endif /* IPGRAPH_EXPORT_CSV_H */

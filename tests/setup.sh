@@ -5,7 +5,9 @@ set -e
 
 PKGS="build-essential autoconf automake libtool pkg-config
 libpcap-dev libevent-dev libsqlite3-dev libmicrohttpd-dev libcmocka-dev
-sqlite3 tshark python3 clang libclang-rt-14-dev"
+sqlite3 tshark python3 clang libclang-rt-14-dev
+libgraphviz-dev libcairo2-dev graphviz circos liblist-moreutils-perl ploticus
+python3-networkx"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,104 @@
+/* export_json.c - the graph as JSON nodes and links, and as GEXF for Gephi. */
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "export.h"
+#include "query.h"
+#include "timefmt.h"
+
+/*
+ * {"metric":..,"nodes":[{"id":0,"name":..,"address":..,"group":1|2,
+ * "in_packets":..}],"links":[{"source":i,"target":j,"value":w,..}]}:
+ * the D3 node-link form, with source and target the positions in nodes.
+ * group is 1 for a node that sends, 2 for one that only receives.
+ */
+int
+export_json(const struct graph *g, const struct export_opts *o,
+    struct buf *out, char *err, size_t errlen)
+{
+	const struct graph_node *n;
+	const struct graph_edge *e;
+	char a[TIMEFMT_ISO_LEN], b[TIMEFMT_ISO_LEN];
+	size_t i;
+
+	(void)o;
+	(void)err;
+	(void)errlen;
+	buf_printf(out, "{\"metric\":\"%s\",\"packets\":%" PRIu64 ",\"bytes\":%"
+	    PRIu64 ",\n\"nodes\":[", g->metric == QUERY_METRIC_BYTES ?
+	    "bytes" : "packets", g->packets, g->bytes);
+	for (i = 0; i < g->nnodes; i++) {
+		n = &g->nodes[i];
+		buf_printf(out, "%s\n{\"id\":%zu,\"name\":", i ? "," : "", i);
+		export_json_string(out, n->label);
+		buf_puts(out, ",\"address\":");
+		export_json_string(out, n->addr_text);
+		buf_printf(out, ",\"group\":%d,\"out_packets\":%" PRIu64
+		    ",\"out_bytes\":%" PRIu64 ",\"in_packets\":%" PRIu64
+		    ",\"in_bytes\":%" PRIu64 "}", n->out_packets > 0 ? 1 : 2,
+		    n->out_packets, n->out_bytes, n->in_packets, n->in_bytes);
+	}
+	buf_puts(out, "],\n\"links\":[");
+	for (i = 0; i < g->nedges; i++) {
+		e = &g->edges[i];
+		buf_printf(out, "%s\n{\"source\":%zu,\"target\":%zu,\"value\":%"
+		    PRIu64 ",\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
+		    ",\"first\":\"%s\",\"last\":\"%s\"}", i ? "," : "",
+		    e->src, e->dst, graph_weight(g, e->packets, e->bytes),
+		    e->packets, e->bytes, timefmt_iso(e->first_us, a),
+		    timefmt_iso(e->last_us, b));
+	}
+	buf_puts(out, "]}\n");
+	return 0;
+}
+
+/* GEXF 1.2, directed, with packets and bytes as edge attributes. */
+int
+export_gexf(const struct graph *g, const struct export_opts *o,
+    struct buf *out, char *err, size_t errlen)
+{
+	const struct graph_node *n;
+	const struct graph_edge *e;
+	size_t i;
+
+	(void)o;
+	(void)err;
+	(void)errlen;
+	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<gexf xmlns=\"http://gexf.net/1.2\" version=\"1.2\">\n"
+	    "<meta><creator>ipgraph</creator></meta>\n"
+	    "<graph mode=\"static\" defaultedgetype=\"directed\">\n"
+	    "<attributes class=\"node\">\n"
+	    "<attribute id=\"0\" title=\"address\" type=\"string\"/>\n"
+	    "</attributes>\n"
+	    "<attributes class=\"edge\">\n"
+	    "<attribute id=\"0\" title=\"packets\" type=\"long\"/>\n"
+	    "<attribute id=\"1\" title=\"bytes\" type=\"long\"/>\n"
+	    "</attributes>\n"
+	    "<nodes>\n");
+	for (i = 0; i < g->nnodes; i++) {
+		n = &g->nodes[i];
+		buf_printf(out, "<node id=\"%zu\" label=\"", i);
+		export_xml_text(out, n->label);
+		buf_puts(out, "\"><attvalues><attvalue for=\"0\" value=\"");
+		export_xml_text(out, n->addr_text);
+		buf_puts(out, "\"/></attvalues></node>\n");
+	}
+	buf_puts(out, "</nodes>\n<edges>\n");
+	for (i = 0; i < g->nedges; i++) {
+		e = &g->edges[i];
+		buf_printf(out, "<edge id=\"%zu\" source=\"%zu\" target=\"%zu\" "
+		    "weight=\"%" PRIu64 "\"><attvalues>"
+		    "<attvalue for=\"0\" value=\"%" PRIu64 "\"/>"
+		    "<attvalue for=\"1\" value=\"%" PRIu64 "\"/>"
+		    "</attvalues></edge>\n", i, e->src, e->dst,
+		    graph_weight(g, e->packets, e->bytes), e->packets,
+		    e->bytes);
+	}
+	buf_puts(out, "</edges>\n</graph>\n</gexf>\n");
+	return 0;
+}

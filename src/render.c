@@ -1,0 +1,154 @@
+/* render.c - pictures in process: DOT through libgvc, drawings through cairo. */
+
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo.h>
+#include <cairo-svg.h>
+#include <gvc.h>
+
+#include "buf.h"
+#include "render.h"
+
+static const char *const render_layouts[] = {
+	"dot", "neato", "fdp", "sfdp", "circo", "twopi", NULL
+};
+
+/*
+ * One context for the process: gvContext loads the plugin configuration,
+ * which costs more than drawing a small graph.  cgraph's error state and
+ * the context are global, hence the lock.
+ */
+static pthread_mutex_t	 render_lock = PTHREAD_MUTEX_INITIALIZER;
+static GVC_t		*render_gvc;
+
+int
+render_layout_known(const char *engine)
+{
+	size_t i;
+
+	for (i = 0; render_layouts[i] != NULL; i++)
+		if (strcmp(render_layouts[i], engine) == 0)
+			return 1;
+	return 0;
+}
+
+/* The last cgraph error, trimmed, or a fallback. */
+static void
+render_error(char *err, size_t errlen, const char *what)
+{
+	const char *m = aglasterr();
+	size_t n;
+
+	if (m == NULL || *m == '\0') {
+		snprintf(err, errlen, "libgvc: %s failed", what);
+		return;
+	}
+	snprintf(err, errlen, "libgvc: %s: %s", what, m);
+	n = strlen(err);
+	while (n > 0 && (err[n - 1] == '\n' || err[n - 1] == ' '))
+		err[--n] = '\0';
+}
+
+static void
+render_atexit(void)
+{
+	if (render_gvc != NULL)
+		gvFreeContext(render_gvc);
+	render_gvc = NULL;
+}
+
+int
+render_dot(const char *dot, const char *engine, const char *format,
+    struct buf *out, char *err, size_t errlen)
+{
+	Agraph_t *g = NULL;
+	char *data = NULL;
+	unsigned int len = 0;
+	int rc = -1, laid = 0;
+
+	pthread_mutex_lock(&render_lock);
+	if (render_gvc == NULL) {
+		if ((render_gvc = gvContext()) == NULL) {
+			snprintf(err, errlen, "libgvc: no context (is the "
+			    "graphviz package installed?)");
+			goto done;
+		}
+		atexit(render_atexit);
+	}
+	/* Keep libgvc quiet on stderr: its message goes into err. */
+	agseterr(AGMAX);
+	agreseterrors();
+	if ((g = agmemread(dot)) == NULL) {
+		render_error(err, errlen, "reading the graph");
+		goto done;
+	}
+	if (gvLayout(render_gvc, g, engine) != 0) {
+		render_error(err, errlen, "layout");
+		goto done;
+	}
+	laid = 1;
+	if (gvRenderData(render_gvc, g, format, &data, &len) != 0) {
+		render_error(err, errlen, "rendering");
+		goto done;
+	}
+	buf_add(out, data, len);
+	rc = 0;
+done:
+	if (data != NULL)
+		gvFreeRenderData(data);
+	if (laid)
+		gvFreeLayout(render_gvc, g);
+	if (g != NULL)
+		agclose(g);
+	pthread_mutex_unlock(&render_lock);
+	return rc;
+}
+
+/* cairo's stream writer: everything goes into the buffer. */
+static cairo_status_t
+render_write(void *arg, const unsigned char *data, unsigned int len)
+{
+	struct buf *out = arg;
+
+	buf_add(out, data, len);
+	return buf_failed(out) ? CAIRO_STATUS_WRITE_ERROR :
+	    CAIRO_STATUS_SUCCESS;
+}
+
+int
+render_cairo(int width, int height, const char *format,
+    void (*draw)(cairo_t *, void *), void *arg, struct buf *out, char *err,
+    size_t errlen)
+{
+	cairo_surface_t *sf;
+	cairo_status_t st;
+	cairo_t *cr;
+	int svg = strcmp(format, "svg") == 0;
+
+	if (svg)
+		sf = cairo_svg_surface_create_for_stream(render_write, out,
+		    width, height);
+	else
+		sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width,
+		    height);
+	cr = cairo_create(sf);
+	draw(cr, arg);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	if (st == CAIRO_STATUS_SUCCESS && !svg)
+		st = cairo_surface_write_to_png_stream(sf, render_write, out);
+	cairo_surface_finish(sf);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(sf);
+	cairo_surface_destroy(sf);
+	if (st != CAIRO_STATUS_SUCCESS) {
+		snprintf(err, errlen, "cairo: %s", cairo_status_to_string(st));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* render.h - pictures in process: DOT through libgvc, drawings through cairo. */
+#ifndef IPGRAPH_RENDER_H
+#define IPGRAPH_RENDER_H
+
+#include <stddef.h>
+
+struct buf;
+struct _cairo;		/* cairo_t */
+
+/* Whether engine is a layout we offer (dot, neato, fdp, sfdp, circo, twopi). */
+int	render_layout_known(const char *engine);
+
+/*
+ * Lay out the DOT graph in dot (NUL-terminated) with engine and append it
+ * drawn in format ("png", "svg") to out.  0, or -1 with libgvc's message
+ * in err.  libgvc keeps global state, so calls are serialised by a lock;
+ * safe from any thread.
+ */
+int	render_dot(const char *dot, const char *engine, const char *format,
+	    struct buf *out, char *err, size_t errlen);
+
+/*
+ * Draw a width x height picture with draw(cr, arg) onto a cairo surface
+ * and append it as format ("png" or "svg") to out.  0, or -1 with cairo's
+ * message in err.  Safe from any thread (one surface per call).
+ */
+int	render_cairo(int width, int height, const char *format,
+	    void (*draw)(struct _cairo *, void *), void *arg,
+	    struct buf *out, char *err, size_t errlen);
+
+#endif /* IPGRAPH_RENDER_H */

@@ -1,0 +1,552 @@
+/* test_query.c - unit tests for the query layer: parameters, filters, the graph, the plan. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "addr.h"
+#include "buf.h"
+#include "names.h"
+#include "query.h"
+#include "store.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define T0		1232064000LL	/* 2009-01-16T00:00:00Z */
+
+/*
+ * The fixture: a database written through the store's own schema, with
+ * rows inserted by hand so every count below is known by construction.
+ *
+ *   window T0 (60 s, sensor a)
+ *     10.0.0.1    -> 10.0.0.2     tcp 1234->80    10 pkts  1000 B
+ *     10.0.0.2    -> 10.0.0.1     tcp 80->1234     8 pkts  4000 B
+ *     10.0.1.5    -> 10.0.0.2     udp 53->53       3 pkts   300 B
+ *     2001:db8::1 -> 2001:db8::2  tcp 40000->443   5 pkts   500 B
+ *   window T0+60 (60 s, sensor b)
+ *     10.0.0.1    -> 10.0.0.2     tcp 1234->80     2 pkts   200 B
+ *     192.168.1.1 -> 10.0.0.1     icmp 8/0         1 pkt     84 B
+ *     2001:db8:1::9 -> 2001:db8::1 udp 5000->6000  4 pkts   400 B
+ *   window T0+7200 (3600 s, sensor a, tier 1 only)
+ *     10.9.9.9    -> 10.9.9.8     tcp 1->2         7 pkts   700 B
+ */
+struct row {
+	int		 w;	/* window index */
+	const char	*src, *dst;
+	int		 proto, sport, dport;
+	int		 packets, bytes;
+};
+
+static const struct row rows[] = {
+	{ 0, "10.0.0.1", "10.0.0.2", 6, 1234, 80, 10, 1000 },
+	{ 0, "10.0.0.2", "10.0.0.1", 6, 80, 1234, 8, 4000 },
+	{ 0, "10.0.1.5", "10.0.0.2", 17, 53, 53, 3, 300 },
+	{ 0, "2001:db8::1", "2001:db8::2", 6, 40000, 443, 5, 500 },
+	{ 1, "10.0.0.1", "10.0.0.2", 6, 1234, 80, 2, 200 },
+	{ 1, "192.168.1.1", "10.0.0.1", 1, 8, 0, 1, 84 },
+	{ 1, "2001:db8:1::9", "2001:db8::1", 17, 5000, 6000, 4, 400 },
+	{ 2, "10.9.9.9", "10.9.9.8", 6, 1, 2, 7, 700 },
+};
+
+static char dbpath[64] = "/tmp/test_query.XXXXXX";
+
+static void
+exec_ok(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+}
+
+static int
+setup(void **state)
+{
+	struct store *st;
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	uint8_t b[16];
+	char err[512];
+	size_t i;
+	int fd, ver;
+
+	if ((fd = mkstemp(dbpath)) < 0)
+		return -1;
+	close(fd);
+	unlink(dbpath);
+	if ((st = store_open(dbpath, 0, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	db = store_sqlite(st);
+	exec_ok(db, "INSERT INTO sensors (id, name) VALUES (1, 'a'), (2, 'b')");
+	exec_ok(db, "INSERT INTO windows (id, sensor_id, tier, seconds, start)"
+	    " VALUES (1, 1, 0, 60, 1232064000), (2, 2, 0, 60, 1232064060),"
+	    " (3, 1, 1, 3600, 1232071200)");
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO edges (window_id,"
+	    " proto, src, dst, sport, dport, packets, bytes, first_us,"
+	    " last_us, tcp_flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1000,"
+	    " 2000, 0)", -1, &s, NULL), SQLITE_OK);
+	for (i = 0; i < NELEM(rows); i++) {
+		sqlite3_bind_int(s, 1, rows[i].w + 1);
+		sqlite3_bind_int(s, 2, rows[i].proto);
+		assert_int_equal(addr_parse(rows[i].src, &ver, b), 0);
+		sqlite3_bind_blob(s, 3, b, ver == 4 ? 4 : 16, SQLITE_TRANSIENT);
+		assert_int_equal(addr_parse(rows[i].dst, &ver, b), 0);
+		sqlite3_bind_blob(s, 4, b, ver == 4 ? 4 : 16, SQLITE_TRANSIENT);
+		sqlite3_bind_int(s, 5, rows[i].sport);
+		sqlite3_bind_int(s, 6, rows[i].dport);
+		sqlite3_bind_int(s, 7, rows[i].packets);
+		sqlite3_bind_int(s, 8, rows[i].bytes);
+		assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	*state = st;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char wal[80];
+
+	store_close(*state);
+	unlink(dbpath);
+	snprintf(wal, sizeof(wal), "%s-wal", dbpath);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", dbpath);
+	unlink(wal);
+	return 0;
+}
+
+/* Run a query given as name=value pairs; NULL-terminated. */
+static struct graph *
+run(struct store *st, const char *const *kv, const struct names *nm,
+    int detail)
+{
+	struct query *q = query_new();
+	struct graph *g;
+	char err[512];
+
+	assert_non_null(q);
+	for (; kv != NULL && kv[0] != NULL; kv += 2)
+		if (query_set(q, kv[0], kv[1], (T0 + 86400) * 1000000, err,
+		    sizeof(err)) < 0)
+			fail_msg("%s=%s: %s", kv[0], kv[1], err);
+	query_set_names(q, nm);
+	query_set_detail(q, detail);
+	g = query_graph(q, st, err, sizeof(err));
+	if (g == NULL)
+		fail_msg("query: %s", err);
+	query_free(q);
+	return g;
+}
+
+static long
+find_edge(const struct graph *g, const char *src, const char *dst)
+{
+	size_t i;
+
+	for (i = 0; i < g->nedges; i++)
+		if (strcmp(g->nodes[g->edges[i].src].addr_text, src) == 0 &&
+		    strcmp(g->nodes[g->edges[i].dst].addr_text, dst) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void
+test_whole(void **state)
+{
+	struct graph *g = run(*state, NULL, NULL, 0);
+	long e;
+	size_t i;
+
+	assert_int_equal(g->tier, 0);
+	assert_int_equal(g->nnodes, 7);
+	assert_int_equal(g->nedges, 6);
+	assert_int_equal(g->packets, 33);
+	assert_int_equal(g->bytes, 6484);
+	e = find_edge(g, "10.0.0.1", "10.0.0.2");
+	assert_true(e >= 0);
+	assert_int_equal(g->edges[e].packets, 12);
+	assert_int_equal(g->edges[e].bytes, 1200);
+	assert_int_equal(g->edges[e].first_us, T0 * 1000000 + 1000);
+	assert_int_equal(g->edges[e].last_us, (T0 + 60) * 1000000 + 2000);
+	/* Stable order: IPv4 by address, then IPv6. */
+	assert_string_equal(g->nodes[0].addr_text, "10.0.0.1");
+	assert_string_equal(g->nodes[3].addr_text, "192.168.1.1");
+	assert_string_equal(g->nodes[4].addr_text, "2001:db8::1");
+	for (i = 1; i < g->nedges; i++)
+		assert_true(g->edges[i - 1].src < g->edges[i].src ||
+		    (g->edges[i - 1].src == g->edges[i].src &&
+		    g->edges[i - 1].dst < g->edges[i].dst));
+	/* Node totals add up to the edges'. */
+	assert_int_equal(g->nodes[0].out_packets, 12);
+	assert_int_equal(g->nodes[0].in_packets, 9);
+	graph_free(g);
+}
+
+/* Each filter, the number of edges it leaves, and their packets. */
+static const struct {
+	const char	*kv[8];
+	size_t		 nedges;
+	uint64_t	 packets;
+} filters[] = {
+	{ { "to", "2009-01-16T00:00:30Z", NULL }, 4, 26 },
+	{ { "from", "2009-01-16T00:01:00Z", NULL }, 3, 7 },
+	/* Both bounds inclusive: a bound on a window's first instant. */
+	{ { "to", "1232064060", NULL }, 6, 33 },
+	{ { "from", "1232064059.999999", "to", "1232064059.999999", NULL },
+	    4, 26 },
+	{ { "from", "2009-1-16-00-01-00", "to", "2009-1-16-00-01-00", NULL },
+	    3, 7 },
+	{ { "src", "10.0.0.0/24", NULL }, 2, 20 },
+	{ { "src", "10.0.0.2", NULL }, 1, 8 },
+	{ { "dst", "2001:db8::/64", NULL }, 2, 9 },
+	{ { "dst", "2001:db8::2", NULL }, 1, 5 },
+	{ { "src", "2001:db8::/32", NULL }, 2, 9 },
+	{ { "src", "0.0.0.0/0", NULL }, 4, 24 },
+	{ { "host", "10.0.1.5", NULL }, 1, 3 },
+	{ { "host", "10.0.0.1", NULL }, 3, 21 },
+	{ { "host", "2001:db8:1::/48", NULL }, 1, 4 },
+	{ { "port", "80", NULL }, 2, 20 },
+	{ { "port", "8", NULL }, 1, 1 },
+	{ { "proto", "udp", NULL }, 2, 7 },
+	{ { "proto", "1", NULL }, 1, 1 },
+	{ { "sensor", "b", NULL }, 3, 7 },
+	{ { "sensor", "nosuch", NULL }, 0, 0 },
+	{ { "pair", "10.0.0.1:10.0.0.2", NULL }, 2, 20 },
+	{ { "pair", "10.0.0.2,10.0.0.1", NULL }, 2, 20 },
+	{ { "pair", "[2001:db8::2]:[2001:db8::1]", NULL }, 1, 5 },
+	{ { "pair", "10.0.0.0/16:192.168.0.0/16", NULL }, 1, 1 },
+	{ { "src", "10.0.0.0/8", "proto", "tcp", "port", "1234" }, 2, 20 },
+	{ { "to", "2000-01-01", NULL }, 0, 0 },
+};
+
+static void
+test_filters(void **state)
+{
+	struct graph *g;
+	size_t i;
+
+	for (i = 0; i < NELEM(filters); i++) {
+		g = run(*state, filters[i].kv, NULL, 0);
+		if (g->nedges != filters[i].nedges ||
+		    g->packets != filters[i].packets)
+			fail_msg("filter %zu (%s=%s): %zu edges, %llu packets; "
+			    "expected %zu, %llu", i, filters[i].kv[0],
+			    filters[i].kv[1], g->nedges,
+			    (unsigned long long)g->packets, filters[i].nedges,
+			    (unsigned long long)filters[i].packets);
+		graph_free(g);
+	}
+}
+
+static void
+test_top(void **state)
+{
+	static const char *const top2[] = { "top", "2", NULL };
+	static const char *const top2o[] = { "top", "2", "other", "", NULL };
+	static const char *const top1b[] = { "top", "1", "metric", "bytes",
+		NULL };
+	struct graph *g;
+
+	g = run(*state, top2, NULL, 0);
+	assert_int_equal(g->nedges, 2);
+	assert_int_equal(g->nnodes, 2);
+	assert_true(find_edge(g, "10.0.0.1", "10.0.0.2") >= 0);
+	assert_true(find_edge(g, "10.0.0.2", "10.0.0.1") >= 0);
+	graph_free(g);
+	/* With other: every packet is still there, in the node "other". */
+	g = run(*state, top2o, NULL, 0);
+	assert_int_equal(g->packets, 33);
+	assert_string_equal(g->nodes[g->nnodes - 1].addr_text, "other");
+	assert_int_equal(g->nodes[g->nnodes - 1].ver, 0);
+	assert_true(find_edge(g, "other", "10.0.0.2") >= 0);
+	assert_true(find_edge(g, "other", "10.0.0.1") >= 0);
+	assert_true(find_edge(g, "other", "other") >= 0);
+	assert_int_equal(g->nnodes, 3);
+	graph_free(g);
+	g = run(*state, top1b, NULL, 0);
+	assert_int_equal(g->nedges, 1);
+	assert_int_equal(g->metric, QUERY_METRIC_BYTES);
+	assert_true(find_edge(g, "10.0.0.2", "10.0.0.1") >= 0);
+	graph_free(g);
+}
+
+static void
+test_group(void **state)
+{
+	static const char *const g24[] = { "group", "/24", NULL };
+	static const char *const g2448[] = { "group", "/24,/48", NULL };
+	static const char *const g48[] = { "group", "48", NULL };
+	struct graph *g;
+
+	g = run(*state, g24, NULL, 0);
+	/* 10.0.0.0/24 10.0.1.0/24 192.168.1.0/24 and three IPv6 hosts. */
+	assert_int_equal(g->nnodes, 6);
+	assert_string_equal(g->nodes[0].addr_text, "10.0.0.0/24");
+	assert_true(find_edge(g, "10.0.0.0/24", "10.0.0.0/24") >= 0);
+	assert_int_equal(g->edges[find_edge(g, "10.0.0.0/24",
+	    "10.0.0.0/24")].packets, 20);
+	assert_int_equal(g->packets, 33);
+	graph_free(g);
+	g = run(*state, g2448, NULL, 0);
+	assert_int_equal(g->nnodes, 5);
+	assert_true(find_edge(g, "2001:db8::/48", "2001:db8::/48") >= 0);
+	assert_true(find_edge(g, "2001:db8:1::/48", "2001:db8::/48") >= 0);
+	graph_free(g);
+	g = run(*state, g48, NULL, 0);
+	assert_int_equal(g->nnodes, 6);	/* IPv4 hosts kept */
+	graph_free(g);
+}
+
+static void
+test_names(void **state)
+{
+	struct names *nm = names_new();
+	static const char *const g24[] = { "group", "/24", NULL };
+	struct graph *g;
+	char err[256];
+
+	assert_int_equal(names_add(nm, "10.0.0.1", "router \"one\"", err,
+	    sizeof(err)), 0);
+	assert_int_equal(names_add(nm, "10.0.0.0/24", "lan", err,
+	    sizeof(err)), 0);
+	g = run(*state, NULL, nm, 0);
+	assert_string_equal(g->nodes[0].label, "router \"one\"");
+	assert_string_equal(g->nodes[0].addr_text, "10.0.0.1");
+	assert_string_equal(g->nodes[1].label, "10.0.0.2");
+	assert_null(g->nodes[1].name);
+	graph_free(g);
+	g = run(*state, g24, nm, 0);
+	assert_string_equal(g->nodes[0].label, "lan");
+	graph_free(g);
+	names_free(nm);
+}
+
+static void
+test_names_file(void **state)
+{
+	char path[] = "/tmp/test_names.XXXXXX", err[512], want[600];
+	struct names *nm = names_new();
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	fp = fdopen(fd, "w");
+	fputs("# hosts\n10.0.0.1 = one\n\n; more\n2001:db8::1=six\n", fp);
+	fclose(fp);
+	assert_int_equal(names_load(nm, path, err, sizeof(err)), 0);
+	assert_int_equal(names_count(nm), 2);
+	fp = fopen(path, "a");
+	fputs("10.0.0.300 = bad\n", fp);
+	fclose(fp);
+	assert_int_equal(names_load(nm, path, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:6: ", path);
+	assert_memory_equal(err, want, strlen(want));
+	fp = fopen(path, "w");
+	fputs("10.0.0.1 one\n", fp);
+	fclose(fp);
+	assert_int_equal(names_load(nm, path, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:1: ", path);
+	assert_memory_equal(err, want, strlen(want));
+	assert_int_equal(names_count(nm), 2);	/* unchanged */
+	unlink(path);
+	names_free(nm);
+}
+
+static void
+test_detail(void **state)
+{
+	struct graph *g = run(*state, NULL, NULL, QUERY_DETAIL_PORTS |
+	    QUERY_DETAIL_TIMES);
+	size_t i;
+
+	/* 10.0.0.1:1234->10.0.0.2:80 is one flow over two windows. */
+	assert_int_equal(g->nflows, 6);
+	assert_int_equal(g->nevents, 7);
+	for (i = 1; i < g->nevents; i++)
+		assert_true(g->events[i - 1].window_us <=
+		    g->events[i].window_us);
+	graph_free(g);
+}
+
+static void
+test_tier(void **state)
+{
+	static const char *const late[] = { "from", "2009-01-16T02:00:00Z",
+		NULL };
+	static const char *const raw[] = { "from", "2009-01-16T02:00:00Z",
+		"tier", "raw", NULL };
+	static const char *const hour[] = { "tier", "hour", NULL };
+	struct graph *g;
+
+	/* No raw windows there: auto falls back to the hour tier. */
+	g = run(*state, late, NULL, 0);
+	assert_int_equal(g->tier, 1);
+	assert_int_equal(g->nedges, 1);
+	assert_int_equal(g->packets, 7);
+	graph_free(g);
+	g = run(*state, raw, NULL, 0);
+	assert_int_equal(g->tier, 0);
+	assert_int_equal(g->nedges, 0);
+	graph_free(g);
+	g = run(*state, hour, NULL, 0);
+	assert_int_equal(g->tier, 1);
+	assert_int_equal(g->nedges, 1);
+	graph_free(g);
+}
+
+static void
+test_plan(void **state)
+{
+	struct query *q = query_new();
+	struct buf plan = BUF_INIT;
+	char err[256];
+
+	assert_int_equal(query_set(q, "from", "2009-01-16T00:00:00Z", 0, err,
+	    sizeof(err)), 0);
+	assert_int_equal(query_set(q, "to", "2009-01-16T01:00:00Z", 0, err,
+	    sizeof(err)), 0);
+	assert_int_equal(query_set(q, "src", "10.0.0.0/8", 0, err,
+	    sizeof(err)), 0);
+	assert_int_equal(query_plan(q, *state, &plan, err, sizeof(err)), 0);
+	/* Windows by the time index, edges by their key: never a scan. */
+	if (strstr(plan.data, "USING INDEX windows_by_time (tier=? AND "
+	    "start>? AND start<?)") == NULL ||
+	    strstr(plan.data, "USING PRIMARY KEY (window_id=?)") == NULL ||
+	    strstr(plan.data, "SCAN") != NULL)
+		fail_msg("query plan:\n%s", plan.data);
+	buf_free(&plan);
+	query_free(q);
+}
+
+/* Bad values: each message starts with the parameter's name. */
+static const struct {
+	const char	*name;
+	const char	*value;
+	const char	*msg;
+} bad[] = {
+	{ "top", "0", "top: must be at least 1" },
+	{ "top", "-3", "top: " },
+	{ "top", "ten", "top: " },
+	{ "src", "10.0.0.300", "src: '10.0.0.300' is not" },
+	{ "dst", "10.0.0.0/33", "dst: " },
+	{ "host", "2001:db8::/129", "host: " },
+	{ "pair", "10.0.0.1", "pair: " },
+	{ "pair", "10.0.0.1:nope", "pair: " },
+	{ "pair", "2001:db8::2:2001:db8::1", "pair: '2001:db8::2:2001:db8::1' "
+	    "can be split more than one way" },
+	{ "port", "65536", "port: " },
+	{ "proto", "tcpx", "proto: " },
+	{ "proto", "256", "proto: " },
+	{ "metric", "weight", "metric: 'weight' is neither" },
+	{ "group", "/33,/64", "group: " },
+	{ "group", "/129", "group: " },
+	{ "group", "24x", "group: " },
+	{ "tier", "minute", "tier: " },
+	{ "from", "yesterday", "from: " },
+	{ "to", "2009-13-01", "to: " },
+	{ "other", "maybe", "other: " },
+	{ "sensor", "", "sensor: " },
+	{ "colour", "red", "colour: unknown parameter" },
+};
+
+static void
+test_bad(void **state)
+{
+	struct query *q = query_new();
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEM(bad); i++) {
+		err[0] = '\0';
+		if (query_set(q, bad[i].name, bad[i].value, 0, err,
+		    sizeof(err)) != -1 ||
+		    strncmp(err, bad[i].msg, strlen(bad[i].msg)) != 0)
+			fail_msg("%s=%s said '%s', expected '%s...'",
+			    bad[i].name, bad[i].value, err, bad[i].msg);
+	}
+	assert_int_equal(query_set(q, "from", "2010-01-01", 0, err,
+	    sizeof(err)), 0);
+	assert_int_equal(query_set(q, "to", "2009-01-01", 0, err,
+	    sizeof(err)), 0);
+	assert_int_equal(query_check(q, err, sizeof(err)), -1);
+	assert_memory_equal(err, "from: ", 6);
+	query_free(q);
+}
+
+static int	sink_calls;
+static size_t	sink_bytes;
+
+static int
+sink(void *arg, const char *data, size_t len)
+{
+	(void)arg;
+	(void)data;
+	sink_calls++;
+	sink_bytes += len;
+	return 0;
+}
+
+static void
+test_buf(void **state)
+{
+	struct buf b = BUF_INIT;
+	char big[5000];
+	int i;
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	buf_printf(&b, "%s-%d", big, 42);
+	assert_int_equal(b.len, sizeof(big) - 1 + 3);
+	assert_string_equal(b.data + sizeof(big) - 1, "-42");
+	buf_free(&b);
+	buf_set_sink(&b, sink, NULL);
+	for (i = 0; i < 200; i++)
+		buf_puts(&b, big);
+	assert_true(sink_calls > 0);
+	assert_true(b.len < BUF_SINK_AT);
+	assert_int_equal(buf_flush(&b), 0);
+	assert_int_equal(sink_bytes, 200 * (sizeof(big) - 1));
+	assert_false(buf_failed(&b));
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_whole),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_top),
+		cmocka_unit_test(test_group),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_detail),
+		cmocka_unit_test(test_tier),
+		cmocka_unit_test(test_plan),
+	};
+	const struct CMUnitTest plain[] = {
+		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_names_file),
+		cmocka_unit_test(test_buf),
+	};
+	int rc;
+
+	rc = cmocka_run_group_tests_name("query", tests, setup, teardown);
+	rc |= cmocka_run_group_tests_name("query-params", plain, NULL, NULL);
+	return rc != 0;
+}
