@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# run.sh - the import benchmark: ipgraph against the read floor and its peers.
+#
+# One command (Debian 12, as root):  bash bench/run.sh
+#
+#  1. installs what is missing with apt-get (build tools, the peers, what
+#     ../shared/bench/make-inputs.sh needs), without starting any service;
+#  2. builds ipgraph out of tree with -O2 in bench/out/build (plus the
+#     helpers readfloor, runstat, importstats);
+#  3. makes the inputs with make-inputs.sh when they are missing (real
+#     traffic inside two network namespaces; several minutes);
+#  4. for each size, runs the programs on the same capture, alternating
+#     (floor ipgraph tcpdump darkstat softflowd [tshark] floor ipgraph ...),
+#     and takes medians of wall time, CPU time and peak RSS;
+#  5. measures ipgraph's store (rows/s, on-disk bytes per edge row) and
+#     flow table (bytes per edge) with bench/importstats;
+#  6. runs bench/callgrind.sh (instructions per packet against
+#     bench/baseline.txt);
+#  7. prints a markdown table and writes it to bench/out/results.md.
+#
+# Environment:
+#   BENCH_DATA        where the captures are (default bench/out/data)
+#   BENCH_SIZES       which captures (default "1M 10M")
+#   BENCH_RUNS_1M     runs per program on bench-1M (default 5)
+#   BENCH_RUNS_10M    runs per program on bench-10M (default 3)
+#   BENCH_DURATION    seconds of traffic for make-inputs.sh (default 60)
+#   BENCH_CALLGRIND   0 to skip the callgrind check (default 1)
+#   BENCH_NO_INSTALL  1 to skip apt-get (everything already installed)
+#   BENCH_TIMEOUT     seconds after which one run is killed (default 1800)
+#   BENCH_REV         a git revision to measure instead of the work tree
+#                     (exported with git archive into bench/out/src-REV and
+#                     built in bench/out/build-REV), so that edits in
+#                     progress do not leak into a measurement
+#   IPGRAPH_SHARED    the shared folder (default ../shared beside the tree)
+#
+# Exit status: 0; 1 when a program failed or callgrind found a regression
+# (the table is printed all the same).  Nothing is sent anywhere but inside
+# make-inputs.sh's namespaces and to 127.0.0.1 (softflowd's NetFlow export
+# goes to 127.0.0.1:9, where nothing listens).
+set -euo pipefail
+
+# All in one function, parsed before it runs: editing this file (or a git
+# checkout) during a run cannot change what the run does.
+main() {
+BENCH=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$BENCH/.." && pwd)
+OUT=$BENCH/out
+SRC=$TOP
+BUILD=$OUT/build
+RUNS=$OUT/runs
+BENCH_DATA=${BENCH_DATA:-$OUT/data}
+SHARED=${IPGRAPH_SHARED:-$TOP/../shared}
+SIZES=${BENCH_SIZES:-1M 10M}
+NPROC=$(nproc 2>/dev/null || echo 2)
+
+say() { printf '== %s\n' "$*" >&2; }
+die() { printf 'bench/run.sh: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "run as root (apt-get, network namespaces)"
+
+# ---- 1. packages ------------------------------------------------------------
+# The peers and the input generator's programs; ipgraph's own build needs
+# come from tests/setup.sh.
+BENCH_PKGS="tcpdump tshark darkstat softflowd valgrind time tcpreplay
+wireshark-common nginx dnsmasq iperf3 curl dnsutils iputils-ping ethtool
+iproute2 python3 sqlite3 libpcap-dev build-essential pkg-config"
+
+install_packages() {
+	local missing="" p made_policy=0
+	sh "$TOP/tests/setup.sh"
+	for p in $BENCH_PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q "ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	say "installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	echo "wireshark-common wireshark-common/install-setuid boolean false" |
+	    debconf-set-selections
+	# nginx and dnsmasq would start as system services on port 80 and
+	# 53: the benchmark runs its own, in namespaces.  Refuse service
+	# starts during the install unless a policy is already in place.
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		made_policy=1
+	fi
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing ||
+	    { [ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d; die "apt-get install failed"; }
+	[ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
+	return 0
+}
+[ "${BENCH_NO_INSTALL:-0}" = 1 ] || install_packages
+
+# ---- 2. build ---------------------------------------------------------------
+REV_LABEL=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "${BENCH_REV:-}" ]; then
+	rev=$(git -C "$TOP" rev-parse --short "$BENCH_REV^{commit}") ||
+	    die "$BENCH_REV: not a revision"
+	SRC=$OUT/src-$rev
+	BUILD=$OUT/build-$rev
+	if [ ! -x "$SRC/configure" ]; then
+		rm -rf "$SRC"
+		mkdir -p "$SRC"
+		git -C "$TOP" archive "$rev" | tar -x -C "$SRC"
+		(cd "$SRC" && ./autogen.sh >/dev/null 2>&1)
+	fi
+	REV_LABEL=$rev
+else
+	[ -z "$(git -C "$TOP" status --porcelain -- src configure.ac Makefile.am 2>/dev/null)" ] ||
+	    REV_LABEL="$REV_LABEL + uncommitted changes in src/"
+	[ -x "$TOP/configure" ] || (cd "$TOP" && ./autogen.sh)
+fi
+say "building ipgraph (-O2) from $SRC in $BUILD"
+mkdir -p "$BUILD" "$RUNS"
+if [ ! -f "$BUILD/Makefile" ]; then
+	(cd "$BUILD" && "$SRC/configure" -q CFLAGS="-O2 -g")
+fi
+make -C "$BUILD" -s -j"$NPROC" src/ipgraph src/libipgraph.a >/dev/null
+IPGRAPH=$BUILD/src/ipgraph
+cc -O2 -Wall -Wextra -o "$BUILD/readfloor" "$BENCH/readfloor.c" \
+    $(pkg-config --cflags --libs libpcap)
+cc -O2 -Wall -Wextra -o "$BUILD/runstat" "$BENCH/runstat.c"
+# store_rollup (roll-ups after an import) is timed where the tree has it
+wraps=--wrap=store_write_window,--wrap=flowtable_sort
+rollup=
+if nm "$BUILD/src/libipgraph.a" 2>/dev/null | grep -q ' T store_rollup$'; then
+	wraps=$wraps,--wrap=store_rollup
+	rollup=-DHAVE_STORE_ROLLUP
+fi
+cc -O2 -g -Wall -Wextra $rollup -I"$SRC/src" -I"$BUILD" -o "$BUILD/importstats" \
+    "$BENCH/importstats.c" "$BUILD/src/libipgraph.a" -Wl,$wraps \
+    $(pkg-config --libs libpcap sqlite3)
+RUNSTAT=$BUILD/runstat
+export RUNSTAT_TIMEOUT=${BENCH_TIMEOUT:-1800}
+
+# ---- 3. inputs --------------------------------------------------------------
+need_inputs=0
+for s in $SIZES; do
+	[ -s "$BENCH_DATA/bench-$s.pcap" ] || need_inputs=1
+done
+if [ $need_inputs = 1 ]; then
+	[ -x "$SHARED/bench/make-inputs.sh" ] || [ -f "$SHARED/bench/make-inputs.sh" ] ||
+	    die "no $SHARED/bench/make-inputs.sh (set IPGRAPH_SHARED)"
+	mkdir -p "$BENCH_DATA"
+	say "making the inputs in $BENCH_DATA (${BENCH_DURATION:-60} s of traffic, then scaling up; several minutes)"
+	(cd "$BENCH_DATA" && BENCH_DATA="$BENCH_DATA" bash "$SHARED/bench/make-inputs.sh" \
+	    "${BENCH_DURATION:-60}") > "$BENCH_DATA/make-inputs.log" 2>&1 ||
+	    die "make-inputs.sh failed; see $BENCH_DATA/make-inputs.log"
+	rm -rf "$BENCH_DATA/work"
+fi
+
+# ---- 4. the runs ------------------------------------------------------------
+TMP=$OUT/tmp
+mkdir -p "$TMP"
+# softflowd's pid file goes to a folder of its own
+SFD=$(mktemp -d /tmp/ipgb.XXXXXX)
+trap 'rm -rf "$SFD"' EXIT
+failed=0
+
+# run_one SIZE PROGRAM N FILE: one timed run, figures in $RUNS/SIZE/PROGRAM.N
+run_one() {
+	local size=$1 prog=$2 n=$3 f=$4 o=$RUNS/$1/$2.$3 db=$TMP/ipgraph-$1.db
+	case $prog in
+	floor)
+		"$RUNSTAT" "$o" "$BUILD/readfloor" "$f" ;;
+	ipgraph)
+		rm -f "$db" "$db-wal" "$db-shm"
+		"$RUNSTAT" "$o" "$IPGRAPH" import --db "$db" "$f" ;;
+	tcpdump)
+		"$RUNSTAT" "$o" tcpdump -n -r "$f" -w /dev/null ;;
+	darkstat)
+		# reads the file, prints its totals and exits; the web
+		# server would listen on 127.0.0.1 only
+		"$RUNSTAT" "$o" darkstat -r "$f" --no-daemon --no-dns \
+		    -b 127.0.0.1 -p 16667 --pidfile "$TMP/darkstat.pid" ;;
+	softflowd)
+		# NetFlow v9 export to 127.0.0.1:9 where nothing listens;
+		# IPv6 flows tracked; statistics printed at the end.  -c none:
+		# softflowd 1.1.0 reading a file tests its control socket's
+		# poll result without having polled, and at random blocks in
+		# accept() for ever; without the socket it cannot.
+		"$RUNSTAT" "$o" softflowd -r "$f" -d -6 -v 9 \
+		    -n 127.0.0.1:9 -p "$SFD/sf.pid" -c none ;;
+	tshark)
+		"$RUNSTAT" "$o" tshark -n -q -z conv,ip -r "$f" ;;
+	esac > "$o.log" 2>&1 || { echo "FAILED: $prog run $n on $size (see $o.log)" >&2; failed=1; }
+}
+
+for size in $SIZES; do
+	f=$BENCH_DATA/bench-$size.pcap
+	[ -s "$f" ] || die "$f is missing"
+	case $size in
+	1M)  nruns=${BENCH_RUNS_1M:-5};  progs="floor ipgraph tcpdump darkstat softflowd tshark" ;;
+	*)   nruns=${BENCH_RUNS_10M:-3}; progs="floor ipgraph tcpdump darkstat softflowd" ;;
+	esac
+	rm -rf "${RUNS:?}/$size"
+	mkdir -p "$RUNS/$size"
+	say "bench-$size: warming the page cache"
+	cat "$f" > /dev/null
+	for n in $(seq 1 "$nruns"); do
+		for p in $progs; do
+			say "bench-$size run $n/$nruns: $p"
+			run_one "$size" "$p" "$n" "$f"
+		done
+	done
+	# ipgraph's store and flow table, alternating with and without the
+	# store (importstats links the same code as ipgraph import)
+	for n in $(seq 1 "$(( nruns < 3 ? nruns : 3 ))"); do
+		for mode in store nostore; do
+			say "bench-$size importstats $n: $mode"
+			db=$TMP/importstats-$size.db
+			rm -f "$db" "$db-wal" "$db-shm"
+			if [ $mode = store ]; then
+				"$BUILD/importstats" "$db" "$f"
+			else
+				"$BUILD/importstats" --no-store "$db" "$f"
+			fi > "$RUNS/$size/importstats-$mode.$n" 2>&1 || failed=1
+		done
+	done
+	# on-disk size of what the last ipgraph run stored, after a checkpoint
+	db=$TMP/ipgraph-$size.db
+	python3 - "$db" > "$RUNS/$size/db.txt" <<'PY' || failed=1
+import os, sqlite3, sys
+db = sys.argv[1]
+c = sqlite3.connect(db)
+c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+rows = c.execute("SELECT count(*) FROM edges").fetchone()[0]
+wins = c.execute("SELECT count(*) FROM windows").fetchone()[0]
+pages = c.execute("PRAGMA page_count").fetchone()[0]
+psize = c.execute("PRAGMA page_size").fetchone()[0]
+c.close()
+size = os.path.getsize(db)
+wal = os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0
+print("edge_rows=%d windows=%d db_bytes=%d wal_bytes=%d page_size=%d pages=%d"
+      % (rows, wins, size, wal, psize, pages))
+PY
+	rm -f "$db" "$db-wal" "$db-shm" "$TMP/importstats-$size.db"*
+done
+
+# ---- 6. callgrind -----------------------------------------------------------
+cg_status=0
+if [ "${BENCH_CALLGRIND:-1}" != 0 ]; then
+	say "callgrind: instructions per packet"
+	BENCH_DATA=$BENCH_DATA BENCH_NO_BUILD=1 IPGRAPH_BUILD=$BUILD \
+	    bash "$BENCH/callgrind.sh" \
+	    > "$RUNS/callgrind.txt" 2>&1 || cg_status=$?
+	[ $cg_status = 0 ] || echo "callgrind.sh: exit $cg_status (see $RUNS/callgrind.txt)" >&2
+fi
+
+# ---- 7. the table -----------------------------------------------------------
+python3 "$BENCH/report.py" "$RUNS" "$BENCH_DATA" "$SIZES" "$REV_LABEL" \
+    > "$OUT/results.md"
+cat "$OUT/results.md"
+echo "written to $OUT/results.md" >&2
+[ $failed = 0 ] && [ $cg_status = 0 ]
+}
+
+main "$@"
