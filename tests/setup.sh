@@ -6,6 +6,7 @@ set -e
 PKGS="build-essential autoconf automake libtool pkg-config
 libpcap-dev libevent-dev libsqlite3-dev libmicrohttpd-dev libcmocka-dev
 sqlite3 tshark python3 clang libclang-rt-14-dev
+python3-seqdiag socat tcpdump iproute2 curl
 libgraphviz-dev libcairo2-dev graphviz circos liblist-moreutils-perl ploticus
 python3-networkx"
 

@@ -1,0 +1,20 @@
+/* seq_draw.h - a merged exchange drawn as SVG or PNG with cairo. */
+#ifndef IPGRAPH_SEQ_DRAW_H
+#define IPGRAPH_SEQ_DRAW_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "seq.h"
+
+/*
+ * Draw the merged model s (after seq_merge) to out: PNG when png is set,
+ * else SVG.  Times in a left column, one compact row per packet, where it
+ * was seen in a right column.  At most limit rows are drawn (0: the
+ * default of export_seq.h); a note at the bottom says what was cut.
+ * Returns 0, or -1 with a message in err.  Reads s only.
+ */
+int	seq_draw(const struct seq *s, int png, enum seq_level level,
+	    size_t limit, FILE *out, char *err, size_t errlen);
+
+#endif /* IPGRAPH_SEQ_DRAW_H */
