@@ -376,7 +376,8 @@ cmd_export(int argc, char **argv)
 	}
 	if (optind != argc) {
 		log_warnx("export: unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto done;
 	}
 	if (query_check(q, err, sizeof(err)) < 0)
 		fatalx("--from is after --to: nothing can match");
@@ -399,19 +400,21 @@ cmd_export(int argc, char **argv)
 	if (fmt->files != NULL && (out == NULL || strcmp(out, "-") == 0)) {
 		log_warnx("export: %s writes several files: give a folder "
 		    "with -o DIR", fmt->name);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto done;
 	}
 	query_set_names(q, nm);
 	st = open_for_reading(db);
 	rc = export_run(fmt, q, st, &eo, out, err, sizeof(err));
 	store_close(st);
-	query_free(q);
-	names_free(nm);
 	if (rc != 0) {
 		log_warnx("export: %s", err);
-		return 1;
+		rc = 1;
 	}
-	return 0;
+done:
+	query_free(q);
+	names_free(nm);
+	return rc;
 }
 
 static int

@@ -73,8 +73,9 @@ hist_build(const struct graph *g, const struct export_opts *o,
 		for (i = 0; i < g->nedges; i++)
 			if (g->edges[i].src == (size_t)h->host)
 				h->peer[h->npeer++] = i;
-		qsort_r(h->peer, h->npeer, sizeof(*h->peer), hist_cmp,
-		    (void *)g);
+		if (h->npeer > 0)
+			qsort_r(h->peer, h->npeer, sizeof(*h->peer),
+			    hist_cmp, (void *)g);
 		if (h->npeer > cap)
 			h->npeer = cap;
 	}

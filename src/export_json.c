@@ -69,7 +69,7 @@ export_gexf(const struct graph *g, const struct export_opts *o,
 	(void)err;
 	(void)errlen;
 	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<gexf xmlns=\"http://gexf.net/1.2\" version=\"1.2\">\n"
+	    "<gexf xmlns=\"http://www.gexf.net/1.2draft\" version=\"1.2\">\n"
 	    "<meta><creator>ipgraph</creator></meta>\n"
 	    "<graph mode=\"static\" defaultedgetype=\"directed\">\n"
 	    "<attributes class=\"node\">\n"

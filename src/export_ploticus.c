@@ -106,9 +106,14 @@ export_ploticus(const struct graph *g, const struct export_opts *o,
 		ploticus_label(&cat, g->nodes[i].label);
 		buf_putc(&cat, '\n');
 	}
-	/* ploticus needs a category to draw axes: an empty plot gets one. */
-	if (g->nnodes == 0)
+	/*
+	 * ploticus needs a category to draw axes and a data row to plot:
+	 * an empty result gets one of each, with a dot of size 0.
+	 */
+	if (g->nnodes == 0) {
 		buf_puts(&cat, "(no traffic)\n");
+		buf_puts(&data, "(no traffic)\t(no traffic)\t0\t0\n");
+	}
 	for (i = 0; i < g->nedges; i++) {
 		w = graph_weight(g, g->edges[i].packets, g->edges[i].bytes);
 		ploticus_label(&data, g->nodes[g->edges[i].src].label);

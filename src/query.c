@@ -1186,7 +1186,8 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 		nd->out_packets = i;
 		g->nnodes++;
 	}
-	qsort(g->nodes, g->nnodes, sizeof(*g->nodes), graph_cmp_node);
+	if (g->nnodes > 0)
+		qsort(g->nodes, g->nnodes, sizeof(*g->nodes), graph_cmp_node);
 	for (i = 0; i < g->nnodes; i++) {
 		newidx[g->nodes[i].out_packets] = i;
 		g->nodes[i].out_packets = 0;
