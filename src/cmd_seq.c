@@ -789,7 +789,8 @@ cmd_seq(int argc, char **argv)
 	if (argc == 0) {
 		log_warnx("seq: no capture given");
 		seq_cmd_usage(stderr);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto done;
 	}
 	if (argc > SEQ_MAX_POINTS)
 		fatalx("seq: at most %d captures", SEQ_MAX_POINTS);
@@ -832,8 +833,10 @@ cmd_seq(int argc, char **argv)
 			r = -1;
 		} else
 			r = seq_cmd_read_csv(&c, i, argv[i]);
-		if (r < 0)
-			return 1;
+		if (r < 0) {
+			rc = 1;
+			goto done;
+		}
 		if (r > 0)
 			rc = 1;
 		if (seq_point_packets(c.s, i) == 0) {
@@ -847,13 +850,15 @@ cmd_seq(int argc, char **argv)
 			else
 				log_warnx("%s: no IP packet in it; leave it "
 				    "out", argv[i]);
-			return 1;
+			rc = 1;
+			goto done;
 		}
 	}
 	seq_cmd_prompt(&c);
 	if (seq_merge(c.s, &so, seq_cmd_name, &c, err, sizeof(err)) < 0) {
 		log_warnx("%s", err);
-		return 1;
+		rc = 1;
+		goto done;
 	}
 	if (!quiet)
 		seq_cmd_report(&c);
@@ -889,6 +894,7 @@ cmd_seq(int argc, char **argv)
 		log_warnx("seq: %s", err);
 		rc = 1;
 	}
+done:
 	for (i = 0; i < SEQ_MAX_POINTS; i++)
 		names_free(c.per[i]);
 	names_free(c.global);
