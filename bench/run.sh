@@ -13,7 +13,8 @@
 #     (floor ipgraph tcpdump darkstat softflowd [tshark] floor ipgraph ...),
 #     and takes medians of wall time, CPU time and peak RSS;
 #  5. measures ipgraph's store (rows/s, on-disk bytes per edge row) and
-#     flow table (bytes per edge) with bench/importstats;
+#     flow table (bytes per edge) with bench/importstats, in the same
+#     rotation;
 #  6. runs bench/callgrind.sh (instructions per packet against
 #     bench/baseline.txt);
 #  7. prints a markdown table and writes it to bench/out/results.md.
@@ -164,6 +165,20 @@ failed=0
 run_one() {
 	local size=$1 prog=$2 n=$3 f=$4 o=$RUNS/$1/$2.$3 db=$TMP/ipgraph-$1.db
 	case $prog in
+	importstats-store|importstats-nostore)
+		# ipgraph's store and flow table: importstats prints its own
+		# figures (the same import_file, timed inside)
+		db=$TMP/importstats-$size.db
+		rm -f "$db" "$db-wal" "$db-shm"
+		if [ $prog = importstats-store ]; then
+			"$BUILD/importstats" "$db" "$f"
+		else
+			"$BUILD/importstats" --no-store "$db" "$f"
+		fi > "$o" 2>&1 ||
+		    { echo "FAILED: $prog run $n on $size (see $o)" >&2; failed=1; }
+		return 0 ;;
+	esac
+	case $prog in
 	floor)
 		"$RUNSTAT" "$o" "$BUILD/readfloor" "$f" ;;
 	ipgraph)
@@ -200,24 +215,13 @@ for size in $SIZES; do
 	mkdir -p "$RUNS/$size"
 	say "bench-$size: warming the page cache"
 	cat "$f" > /dev/null
+	# importstats (with and without the store) takes its turn in the
+	# same rotation, so that its figures see the same machine as the rest
+	progs="$progs importstats-store importstats-nostore"
 	for n in $(seq 1 "$nruns"); do
 		for p in $progs; do
 			say "bench-$size run $n/$nruns: $p"
 			run_one "$size" "$p" "$n" "$f"
-		done
-	done
-	# ipgraph's store and flow table, alternating with and without the
-	# store (importstats links the same code as ipgraph import)
-	for n in $(seq 1 "$(( nruns < 3 ? nruns : 3 ))"); do
-		for mode in store nostore; do
-			say "bench-$size importstats $n: $mode"
-			db=$TMP/importstats-$size.db
-			rm -f "$db" "$db-wal" "$db-shm"
-			if [ $mode = store ]; then
-				"$BUILD/importstats" "$db" "$f"
-			else
-				"$BUILD/importstats" --no-store "$db" "$f"
-			fi > "$RUNS/$size/importstats-$mode.$n" 2>&1 || failed=1
 		done
 	done
 	# on-disk size of what the last ipgraph run stored, after a checkpoint
