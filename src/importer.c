@@ -149,6 +149,12 @@ import_file(struct store *st, const char *path,
 		    store_error(st));
 		goto record;
 	}
+	/* every window of this file is written: bring the roll-ups along */
+	if (store_rollup(st, INT64_MAX) < 0) {
+		snprintf(err, errlen, "%s: %s", capfile_name(cf),
+		    store_error(st));
+		goto record;
+	}
 	if (rc < 0) {
 		snprintf(err, errlen, "%s (the %llu packets before it were "
 		    "imported)", capfile_error(cf),

@@ -57,6 +57,12 @@ static const char *const migrations[] = {
 	"  tcp_flags INTEGER NOT NULL,"
 	"  PRIMARY KEY (window_id, proto, src, dst, sport, dport)"
 	") WITHOUT ROWID;"
+	"CREATE TABLE rollup_pending ("
+	"  sensor_id INTEGER NOT NULL,"
+	"  tier INTEGER NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  PRIMARY KEY (sensor_id, tier, start)"
+	") WITHOUT ROWID;"
 	"CREATE TABLE imports ("
 	"  digest TEXT PRIMARY KEY,"
 	"  path TEXT NOT NULL,"
@@ -77,6 +83,7 @@ struct store {
 	sqlite3_stmt	*get_sensor;
 	sqlite3_stmt	*ins_window;
 	sqlite3_stmt	*ins_edge;
+	sqlite3_stmt	*ins_pending;
 	char		*sensor_name;	/* cache of the last sensor id */
 	int64_t		 sensor_id;
 };
@@ -204,6 +211,25 @@ fail:
 	return -1;
 }
 
+/* bitor(x): the OR of an integer column, for merging TCP flags. */
+static void
+bitor_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	sqlite3_int64 *acc = sqlite3_aggregate_context(ctx, sizeof(*acc));
+
+	(void)argc;
+	if (acc != NULL)
+		*acc |= sqlite3_value_int64(argv[0]);
+}
+
+static void
+bitor_final(sqlite3_context *ctx)
+{
+	sqlite3_int64 *acc = sqlite3_aggregate_context(ctx, 0);
+
+	sqlite3_result_int64(ctx, acc != NULL ? *acc : 0);
+}
+
 struct store *
 store_open(const char *path, int readonly, char *err, size_t errlen)
 {
@@ -224,6 +250,12 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	if (sqlite3_create_function(st->db, "bitor", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, NULL, bitor_step, bitor_final) !=
+	    SQLITE_OK) {
+		set_err(st, "registering bitor()");
+		goto fail;
+	}
 	sqlite3_busy_timeout(st->db, 5000);
 	/*
 	 * WAL: readers (the HTTP server) never block the writer.
@@ -263,7 +295,10 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		" bytes = bytes + excluded.bytes,"
 		" first_us = min(first_us, excluded.first_us),"
 		" last_us = max(last_us, excluded.last_us),"
-		" tcp_flags = tcp_flags | excluded.tcp_flags") < 0))
+		" tcp_flags = tcp_flags | excluded.tcp_flags") < 0 ||
+	    prepare(st, &st->ins_pending,
+		"INSERT OR IGNORE INTO rollup_pending (sensor_id, tier, start)"
+		" VALUES (?1, ?2, ?3)") < 0))
 		goto fail;
 	return st;
 fail:
@@ -281,6 +316,7 @@ store_close(struct store *st)
 	sqlite3_finalize(st->get_sensor);
 	sqlite3_finalize(st->ins_window);
 	sqlite3_finalize(st->ins_edge);
+	sqlite3_finalize(st->ins_pending);
 	sqlite3_close(st->db);
 	free(st->sensor_name);
 	free(st->path);
@@ -324,6 +360,30 @@ sensor_id(struct store *st, const char *name, int64_t *id)
 	sqlite3_reset(st->get_sensor);
 	/* cached only after the window commits: see store_write_window */
 	return 0;
+}
+
+/* x mod m, non-negative for negative x too. */
+static int64_t
+floor_mod(int64_t x, int64_t m)
+{
+	return ((x % m) + m) % m;
+}
+
+/*
+ * Mark the roll-up window of tier containing start_s as stale, inside the
+ * caller's transaction: the mark commits or rolls back with the data, so
+ * a crash can never leave a roll-up silently out of date.
+ */
+static int
+mark_pending(struct store *st, int64_t sensor_id, int tier, int64_t start_s)
+{
+	int64_t len = tier == STORE_TIER_HOUR ? 3600 : 86400;
+
+	sqlite3_bind_int64(st->ins_pending, 1, sensor_id);
+	sqlite3_bind_int(st->ins_pending, 2, tier);
+	sqlite3_bind_int64(st->ins_pending, 3, start_s - floor_mod(start_s,
+	    len));
+	return step_done(st, st->ins_pending, "marking a roll-up");
 }
 
 int
@@ -388,6 +448,9 @@ store_write_window(struct store *st, const char *sensor, int tier,
 		if (step_done(st, e, "writing an edge") < 0)
 			goto fail;
 	}
+	if (tier == STORE_TIER_RAW &&
+	    mark_pending(st, sid, STORE_TIER_HOUR, start_s) < 0)
+		goto fail;
 	if (exec(st, "COMMIT", "committing a window") < 0)
 		goto fail;
 	if (st->sensor_name == NULL || strcmp(st->sensor_name, sensor) != 0) {
@@ -601,4 +664,192 @@ store_top_pairs(struct store *st, const struct edge_filter *f, int by_bytes,
 	}
 	sqlite3_finalize(s);
 	return stop;
+}
+
+/*
+ * Recompute one roll-up window (tier to, length len, at start) from the
+ * windows of tier from inside it, in one transaction.
+ */
+static int
+rollup_one(struct store *st, int64_t sensor_id, int from, int to,
+    int64_t len, int64_t start)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t wid;
+	int rc;
+
+	if (exec(st, "BEGIN IMMEDIATE", "starting a roll-up") < 0)
+		return -1;
+	rc = sqlite3_prepare_v2(st->db,
+	    "INSERT INTO windows (sensor_id, tier, seconds, start, frames,"
+	    " bytes, undecoded, cap_recv, cap_drop, cap_ifdrop, overflow)"
+	    " SELECT ?1, ?3, ?4, ?5, coalesce(sum(frames), 0),"
+	    " coalesce(sum(bytes), 0), coalesce(sum(undecoded), 0),"
+	    " coalesce(sum(cap_recv), 0), coalesce(sum(cap_drop), 0),"
+	    " coalesce(sum(cap_ifdrop), 0), coalesce(sum(overflow), 0)"
+	    " FROM windows WHERE sensor_id = ?1 AND tier = ?2"
+	    " AND start >= ?5 AND start < ?5 + ?4"
+	    " ON CONFLICT (sensor_id, tier, seconds, start) DO UPDATE SET"
+	    " frames = excluded.frames, bytes = excluded.bytes,"
+	    " undecoded = excluded.undecoded, cap_recv = excluded.cap_recv,"
+	    " cap_drop = excluded.cap_drop, cap_ifdrop = excluded.cap_ifdrop,"
+	    " overflow = excluded.overflow"
+	    " RETURNING id", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(s, 1, sensor_id);
+	sqlite3_bind_int(s, 2, from);
+	sqlite3_bind_int(s, 3, to);
+	sqlite3_bind_int64(s, 4, len);
+	sqlite3_bind_int64(s, 5, start);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto fail;
+	wid = sqlite3_column_int64(s, 0);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM edges WHERE window_id = ?1",
+	    -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(s, 1, wid);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sqlite3_prepare_v2(st->db,
+	    "INSERT INTO edges (window_id, proto, src, dst, sport, dport,"
+	    " packets, bytes, first_us, last_us, tcp_flags)"
+	    " SELECT ?1, e.proto, e.src, e.dst, e.sport, e.dport,"
+	    " sum(e.packets), sum(e.bytes),"
+	    " min((w.start - ?2) * 1000000 + e.first_us),"
+	    " max((w.start - ?2) * 1000000 + e.last_us), bitor(e.tcp_flags)"
+	    " FROM windows w JOIN edges e ON e.window_id = w.id"
+	    " WHERE w.sensor_id = ?3 AND w.tier = ?4"
+	    " AND w.start >= ?2 AND w.start < ?2 + ?5"
+	    " GROUP BY e.proto, e.src, e.dst, e.sport, e.dport", -1, &s,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(s, 1, wid);
+	sqlite3_bind_int64(s, 2, start);
+	sqlite3_bind_int64(s, 3, sensor_id);
+	sqlite3_bind_int(s, 4, from);
+	sqlite3_bind_int64(s, 5, len);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM rollup_pending WHERE"
+	    " sensor_id = ?1 AND tier = ?2 AND start = ?3", -1, &s,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(s, 1, sensor_id);
+	sqlite3_bind_int(s, 2, to);
+	sqlite3_bind_int64(s, 3, start);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (to == STORE_TIER_HOUR &&
+	    mark_pending(st, sensor_id, STORE_TIER_DAY, start) < 0)
+		goto fail;
+	return exec(st, "COMMIT", "committing a roll-up");
+fail:
+	set_err(st, "computing a roll-up");
+	sqlite3_finalize(s);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Roll up the marked windows of tier to that end by upto_s. */
+static int
+rollup_level(struct store *st, int from, int to, int64_t len, int64_t upto_s)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t *todo = NULL, *t;
+	size_t n = 0, i;
+	int rc = 0;
+
+	/* read the marks first: rollup_one deletes them as it goes */
+	if (sqlite3_prepare_v2(st->db, "SELECT sensor_id, start FROM"
+	    " rollup_pending WHERE tier = ?1 AND start <= ?2 - ?3", -1, &s,
+	    NULL) != SQLITE_OK) {
+		set_err(st, "reading roll-up marks");
+		return -1;
+	}
+	sqlite3_bind_int(s, 1, to);
+	sqlite3_bind_int64(s, 2, upto_s);
+	sqlite3_bind_int64(s, 3, len);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((t = reallocarray(todo, n + 1, 2 * sizeof(*t))) == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		todo = t;
+		todo[2 * n] = sqlite3_column_int64(s, 0);
+		todo[2 * n + 1] = sqlite3_column_int64(s, 1);
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		set_err(st, "reading roll-up marks");
+		free(todo);
+		return -1;
+	}
+	for (i = 0, rc = 0; i < n && rc == 0; i++)
+		rc = rollup_one(st, todo[2 * i], from, to, len,
+		    todo[2 * i + 1]);
+	free(todo);
+	return rc;
+}
+
+int
+store_rollup(struct store *st, int64_t upto_s)
+{
+	/* clamp: start + len must not overflow in SQL */
+	if (upto_s > INT64_MAX / 4)
+		upto_s = INT64_MAX / 4;
+	if (rollup_level(st, STORE_TIER_RAW, STORE_TIER_HOUR, 3600,
+	    upto_s) < 0)
+		return -1;
+	return rollup_level(st, STORE_TIER_HOUR, STORE_TIER_DAY, 86400,
+	    upto_s);
+}
+
+long
+store_expire(struct store *st, int tier, int64_t before_s)
+{
+	sqlite3_stmt *s = NULL;
+	long n;
+
+	if (exec(st, "BEGIN IMMEDIATE", "starting retention") < 0)
+		return -1;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM edges WHERE window_id IN"
+	    " (SELECT id FROM windows WHERE tier = ?1"
+	    " AND start + seconds <= ?2)", -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int(s, 1, tier);
+	sqlite3_bind_int64(s, 2, before_s);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM windows WHERE tier = ?1"
+	    " AND start + seconds <= ?2", -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int(s, 1, tier);
+	sqlite3_bind_int64(s, 2, before_s);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto fail;
+	n = sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	if (exec(st, "COMMIT", "committing retention") < 0)
+		return -1;
+	return n;
+fail:
+	set_err(st, "deleting old windows");
+	sqlite3_finalize(s);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }

@@ -13,6 +13,8 @@ struct store;
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
 #define STORE_TIER_RAW		0
+#define STORE_TIER_HOUR		1
+#define STORE_TIER_DAY		2
 
 /* Per-window counters besides the edges. */
 struct window_stats {
@@ -54,6 +56,24 @@ const char *store_path(const struct store *);
 int	store_write_window(struct store *, const char *sensor, int tier,
 	    int64_t start_s, unsigned seconds, const struct window_stats *,
 	    struct flowtable *ft);
+
+/*
+ * Roll-ups: every raw window written marks its hour, in the same
+ * transaction, to be recomputed (table rollup_pending).  store_rollup
+ * recomputes, each in one transaction, the marked hours that end at or
+ * before upto_s from their raw windows, then the marked days from their
+ * hours (sums of counters, first/last extremes, OR of flags).
+ * Recomputing from the finer tier, rather than adding to the coarser one,
+ * makes a late window, a re-import or a crash between the two correct by
+ * construction.  Returns 0, or -1 (the marks stay, to be retried).
+ */
+int	store_rollup(struct store *, int64_t upto_s);
+
+/*
+ * Retention: delete the windows of tier (and their edges) that ended
+ * before before_s.  Returns the number of windows deleted, or -1.
+ */
+long	store_expire(struct store *, int tier, int64_t before_s);
 
 /*
  * Imports: a digest identifies a capture file.  store_import_begin

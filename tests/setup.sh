@@ -5,8 +5,9 @@ set -e
 
 PKGS="build-essential autoconf automake libtool pkg-config
 libpcap-dev libevent-dev libsqlite3-dev libmicrohttpd-dev libcmocka-dev
+libinih-dev libsystemd-dev libcap-dev systemd tcpreplay tcpdump iproute2 curl
 sqlite3 tshark python3 clang libclang-rt-14-dev
-python3-seqdiag socat tcpdump iproute2 curl
+python3-seqdiag socat
 libgraphviz-dev libcairo2-dev graphviz circos liblist-moreutils-perl ploticus
 python3-networkx"
 

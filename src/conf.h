@@ -1,0 +1,93 @@
+/* conf.h - the daemon's configuration file (INI) and its defaults. */
+#ifndef IPGRAPH_CONF_H
+#define IPGRAPH_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_DEFAULT_PATH	SYSCONFDIR "/ipgraph/ipgraphd.conf"
+#define CONFIG_MAX_IFACES	32
+#define CONFIG_MAX_LISTEN	8
+
+struct names;
+
+/*
+ * Every setting, with its default when the file does not set it.  Times
+ * are in seconds, sizes in bytes.  One struct, passed around; a reload
+ * builds a new one and swaps it in only when the whole file parsed.
+ */
+struct config {
+	char		*path;		/* the file it came from, or NULL */
+
+	/* [daemon] */
+	char		*user;		/* drop to this user when root */
+	char		*sensor;	/* name of this capture point */
+	int		 verbose;	/* log_level = debug */
+
+	/* [capture] */
+	char		*ifaces[CONFIG_MAX_IFACES];
+	size_t		 nifaces;
+	char		*filter;	/* BPF, or NULL */
+	unsigned	 snaplen;
+	int		 promisc;
+	unsigned	 buffer_size;	/* kernel buffer, bytes */
+	unsigned	 batch;		/* packets per dispatch */
+
+	/* [window] */
+	unsigned	 window;
+	unsigned	 grace;
+	unsigned	 max_edges;
+	unsigned	 queue;		/* closed windows waiting to be written */
+
+	/* [store] */
+	char		*db;
+	unsigned	 retention_raw;
+	unsigned	 retention_hour;
+	unsigned	 retention_day;
+
+	/* [http] */
+	char		*listen[CONFIG_MAX_LISTEN];
+	size_t		 nlisten;
+	unsigned	 threads;
+	char		*token_file;
+	char		*tls_cert;
+	char		*tls_key;
+	char		*www_root;
+	char		*cors_origin;
+	unsigned	 max_connections;
+	unsigned	 per_ip_connections;
+	unsigned	 timeout;
+
+	/* [names] */
+	struct names	*names;
+
+	/* [seq] */
+	char		*seq_filter;
+	unsigned	 seq_packets;	/* per conversation */
+	unsigned	 seq_retention;
+};
+
+/* A config holding every default.  NULL when out of memory. */
+struct config *config_new(void);
+void	config_free(struct config *);
+
+/*
+ * Read path into a new config (defaults for what the file does not set).
+ * On any error (unknown section or key, bad value, syntax) returns NULL
+ * and writes "FILE:LINE: ..." naming the key into err.
+ */
+struct config *config_load(const char *path, char *err, size_t errlen);
+
+/* Add an interface given on the command line (replacing the file's). */
+int	config_set_ifaces(struct config *, char **ifaces, size_t n);
+
+/* Parse "30s", "15m", "7d", "5y", or plain seconds; -1 on error. */
+int	config_parse_duration(const char *s, unsigned *secs);
+
+/* Parse "4096", "64k", "16M", "1G" bytes; -1 on error. */
+int	config_parse_size(const char *s, unsigned *bytes);
+
+/* Whether the keyword table is sorted (for the unit test). */
+int	config_keywords_sorted(void);
+
+#endif /* IPGRAPH_CONF_H */

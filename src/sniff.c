@@ -1,0 +1,234 @@
+/* sniff.c - live capture on one interface through libpcap. */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <pcap/pcap.h>
+
+#include "sniff.h"
+
+struct sniff {
+	pcap_t		*p;
+	char		*name;
+	int		 linktype;
+	sniff_fn	 fn;
+	void		*arg;
+	struct pcap_stat last;		/* for deltas */
+	char		 err[PCAP_ERRBUF_SIZE + 256];
+};
+
+/*
+ * Why 100 ms: with TPACKET_V3 the kernel hands over a block of packets when
+ * it is full or when this timeout expires, so the timeout bounds how stale
+ * a quiet interface's packets can be while keeping busy ones batched.
+ */
+#define SNIFF_TIMEOUT_MS	100
+
+static int
+set_filter(pcap_t *p, const char *name, const char *filter, char *err,
+    size_t errlen)
+{
+	struct bpf_program prog;
+
+	if (pcap_compile(p, &prog, filter == NULL ? "" : filter, 1,
+	    PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "%s: filter '%s': %s", name,
+		    filter == NULL ? "" : filter, pcap_geterr(p));
+		return -1;
+	}
+	if (pcap_setfilter(p, &prog) != 0) {
+		snprintf(err, errlen, "%s: setting the filter: %s", name,
+		    pcap_geterr(p));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+struct sniff *
+sniff_open(const char *iface, const struct sniff_opts *o, int *absent,
+    char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE];
+	struct sniff *s;
+	int rc;
+
+	*absent = 0;
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->name = strdup(iface)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", iface);
+		free(s);
+		return NULL;
+	}
+	if ((s->p = pcap_create(iface, perr)) == NULL) {
+		snprintf(err, errlen, "%s: %s", iface, perr);
+		goto fail;
+	}
+	pcap_set_snaplen(s->p, (int)o->snaplen);
+	pcap_set_promisc(s->p, o->promisc);
+	pcap_set_timeout(s->p, SNIFF_TIMEOUT_MS);
+	pcap_set_buffer_size(s->p, (int)o->buffer_size);
+	rc = pcap_activate(s->p);
+	if (rc < 0) {
+		*absent = rc == PCAP_ERROR_NO_SUCH_DEVICE ||
+		    rc == PCAP_ERROR_IFACE_NOT_UP;
+		snprintf(err, errlen, "%s: %s%s%s", iface,
+		    pcap_statustostr(rc), *pcap_geterr(s->p) ? ": " : "",
+		    pcap_geterr(s->p));
+		goto fail;
+	}
+	if (rc > 0)	/* a warning, e.g. promiscuous mode not supported */
+		snprintf(s->err, sizeof(s->err), "%s: %s", iface,
+		    pcap_statustostr(rc));
+	if (pcap_setnonblock(s->p, 1, perr) != 0) {
+		snprintf(err, errlen, "%s: %s", iface, perr);
+		goto fail;
+	}
+	if (o->filter != NULL && *o->filter != '\0' &&
+	    set_filter(s->p, iface, o->filter, err, errlen) < 0)
+		goto fail;
+	s->linktype = pcap_datalink(s->p);
+	pcap_stats(s->p, &s->last);
+	return s;
+fail:
+	sniff_close(s);
+	return NULL;
+}
+
+void
+sniff_close(struct sniff *s)
+{
+	if (s == NULL)
+		return;
+	if (s->p != NULL)
+		pcap_close(s->p);
+	free(s->name);
+	free(s);
+}
+
+int
+sniff_fd(const struct sniff *s)
+{
+	return pcap_get_selectable_fd(s->p);
+}
+
+const char *
+sniff_name(const struct sniff *s)
+{
+	return s->name;
+}
+
+const char *
+sniff_error(const struct sniff *s)
+{
+	return s->err;
+}
+
+static void
+trampoline(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct sniff *s = (struct sniff *)user;
+
+	s->fn(s->arg, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec,
+	    h->caplen, h->len, s->linktype, bytes);
+}
+
+int
+sniff_dispatch(struct sniff *s, int max, sniff_fn fn, void *arg)
+{
+	int n;
+
+	s->fn = fn;
+	s->arg = arg;
+	n = pcap_dispatch(s->p, max, trampoline, (u_char *)s);
+	if (n == PCAP_ERROR) {
+		snprintf(s->err, sizeof(s->err), "%s: %s", s->name,
+		    pcap_geterr(s->p));
+		return -1;
+	}
+	return n < 0 ? 0 : n;
+}
+
+int
+sniff_flush(struct sniff *s, sniff_fn fn, void *arg)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	int n, total = 0, waited = 0;
+
+	/*
+	 * Blocking reads are no help: with TPACKET_V3 libpcap polls without
+	 * a timeout and the kernel never retires an empty block.  So keep
+	 * reading for three block timeouts, by which time the last partly
+	 * filled block has been handed over.
+	 */
+	s->fn = fn;
+	s->arg = arg;
+	while (waited < 3 * SNIFF_TIMEOUT_MS) {
+		n = pcap_dispatch(s->p, -1, trampoline, (u_char *)s);
+		if (n < 0)
+			return -1;
+		total += n;
+		if (n == 0) {
+			nanosleep(&nap, NULL);
+			waited += 10;
+		}
+	}
+	return total;
+}
+
+int
+sniff_stats(struct sniff *s, uint64_t *recv, uint64_t *drop,
+    uint64_t *ifdrop)
+{
+	struct pcap_stat now;
+
+	if (pcap_stats(s->p, &now) != 0)
+		return -1;
+	/* unsigned 32-bit subtraction survives one wrap between reads */
+	*recv = (uint32_t)(now.ps_recv - s->last.ps_recv);
+	*drop = (uint32_t)(now.ps_drop - s->last.ps_drop);
+	*ifdrop = (uint32_t)(now.ps_ifdrop - s->last.ps_ifdrop);
+	s->last = now;
+	return 0;
+}
+
+int
+sniff_set_filter(struct sniff *s, const char *filter, char *err,
+    size_t errlen)
+{
+	return set_filter(s->p, s->name, filter, err, errlen);
+}
+
+char *
+sniff_default_iface(char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all, *d;
+	char *name = NULL;
+
+	if (pcap_findalldevs(&all, perr) != 0) {
+		snprintf(err, errlen, "listing interfaces: %s", perr);
+		return NULL;
+	}
+	for (d = all; d != NULL; d = d->next) {
+		if ((d->flags & PCAP_IF_LOOPBACK) || !(d->flags & PCAP_IF_UP) ||
+		    strcmp(d->name, "any") == 0 ||
+		    (d->flags & PCAP_IF_CONNECTION_STATUS) ==
+		    PCAP_IF_CONNECTION_STATUS_DISCONNECTED)
+			continue;
+		if (d->addresses == NULL)
+			continue;
+		name = strdup(d->name);
+		break;
+	}
+	pcap_freealldevs(all);
+	if (name == NULL)
+		snprintf(err, errlen, "no interface is up: name one with -i "
+		    "or [capture] interfaces");
+	return name;
+}

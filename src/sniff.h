@@ -1,0 +1,65 @@
+/* sniff.h - live capture on one interface through libpcap. */
+#ifndef IPGRAPH_SNIFF_H
+#define IPGRAPH_SNIFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sniff;
+
+struct sniff_opts {
+	unsigned	 snaplen;
+	int		 promisc;
+	unsigned	 buffer_size;	/* kernel buffer, bytes */
+	const char	*filter;	/* BPF, or NULL */
+};
+
+/* One packet: time in microseconds, lengths, link type, bytes. */
+typedef void (*sniff_fn)(void *arg, int64_t ts_us, uint32_t caplen,
+    uint32_t wirelen, int linktype, const uint8_t *data);
+
+/*
+ * Open and activate iface non-blocking (needs CAP_NET_RAW).  On failure
+ * returns NULL with a message naming the interface in err, and sets
+ * *absent when the interface does not exist (yet), so the caller can retry
+ * later rather than give up.
+ */
+struct sniff *sniff_open(const char *iface, const struct sniff_opts *,
+	    int *absent, char *err, size_t errlen);
+void	sniff_close(struct sniff *);
+
+/* The descriptor to poll for readability, or -1. */
+int	sniff_fd(const struct sniff *);
+const char *sniff_name(const struct sniff *);
+
+/*
+ * Hand at most max packets to fn.  Returns how many, or -1 when the
+ * interface failed (went away): sniff_error says why, and the handle
+ * should be closed and reopened later.
+ */
+int	sniff_dispatch(struct sniff *, int max, sniff_fn fn, void *arg);
+const char *sniff_error(const struct sniff *);
+
+/*
+ * At shutdown: hand over everything the kernel still holds, including
+ * packets in a ring block not yet handed to user space (TPACKET_V3 does
+ * that only when a block fills or its timeout expires).  Waits at most a
+ * few timeouts.  Returns how many packets, or -1.
+ */
+int	sniff_flush(struct sniff *, sniff_fn fn, void *arg);
+
+/*
+ * Kernel counters since the previous call (pcap_stats wraps at 32 bits;
+ * the deltas do not).  0, or -1 when the counters cannot be read.
+ */
+int	sniff_stats(struct sniff *, uint64_t *recv, uint64_t *drop,
+	    uint64_t *ifdrop);
+
+/* Replace the BPF filter (NULL or "" for none).  0, or -1 with err. */
+int	sniff_set_filter(struct sniff *, const char *filter, char *err,
+	    size_t errlen);
+
+/* The first interface that is up and not a loopback, or NULL. */
+char	*sniff_default_iface(char *err, size_t errlen);
+
+#endif /* IPGRAPH_SNIFF_H */
