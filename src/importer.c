@@ -10,6 +10,7 @@
 #include "flowtable.h"
 #include "importer.h"
 #include "store.h"
+#include "timefmt.h"
 #include "window.h"
 
 /* Last microsecond of year 9999. */
@@ -31,6 +32,7 @@ flush_window(void *arg, int64_t start_s, unsigned seconds,
 {
 	struct import_ctx *ctx = arg;
 	struct flowtable *ft = *ftp;
+	int64_t t0;
 	size_t mem = windows_memory(ctx->ws);
 
 	/* the peak is reached just before a window is written */
@@ -38,9 +40,11 @@ flush_window(void *arg, int64_t start_s, unsigned seconds,
 		ctx->sum->peak_memory = mem;
 	if (windows_open_edges(ctx->ws) > ctx->sum->peak_edges)
 		ctx->sum->peak_edges = windows_open_edges(ctx->ws);
+	t0 = timefmt_now();
 	if (store_write_window(ctx->st, ctx->opts->sensor, STORE_TIER_RAW,
 	    start_s, seconds, ws, ft) < 0)
 		return -1;
+	ctx->sum->store_us += timefmt_now() - t0;
 	ctx->sum->windows++;
 	ctx->sum->edges += flowtable_count(ft);
 	return 0;
@@ -217,4 +221,18 @@ import_print_summary(const char *name, const struct import_summary *s,
 	if (s->tunnelled != 0)
 		fprintf(fp, "  tunnels (outer header)   %llu\n",
 		    (unsigned long long)s->tunnelled);
+}
+
+void
+import_print_stats(const struct import_summary *s, void *fpv)
+{
+	FILE *fp = fpv;
+
+	fprintf(fp, "peak_edges %zu\npeak_memory %zu\nbytes_per_edge %.1f\n"
+	    "edges_written %llu\nstore_seconds %.3f\nrows_per_second %.0f\n",
+	    s->peak_edges, s->peak_memory, s->peak_edges ?
+	    (double)s->peak_memory / (double)s->peak_edges : 0.0,
+	    (unsigned long long)s->edges, (double)s->store_us / 1e6,
+	    s->store_us > 0 ? (double)s->edges * 1e6 / (double)s->store_us :
+	    0.0);
 }

@@ -34,6 +34,7 @@ struct import_summary {
 	uint64_t	linktype_frames[IMPORT_MAX_LINKTYPES];
 	size_t		peak_memory;	/* flow tables, bytes */
 	size_t		peak_edges;
+	int64_t		store_us;	/* spent writing windows */
 };
 
 enum import_result {
@@ -51,6 +52,12 @@ enum import_result {
 int	import_file(struct store *st, const char *path,
 	    const struct import_opts *opts, struct import_summary *sum,
 	    char *err, size_t errlen);
+
+/*
+ * Print the figures benchmarks need, one "key value" per line: peak flow
+ * table memory and edges, bytes per edge, time spent in the store.
+ */
+void	import_print_stats(const struct import_summary *, void *fp);
 
 /* Print a summary (frames, windows, edges, what was not decoded). */
 void	import_print_summary(const char *name, const struct import_summary *,

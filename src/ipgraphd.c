@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +13,16 @@
 
 #include <event2/event.h>
 
+#include "addr.h"
+#include "buf.h"
 #include "conf.h"
 #include "daemon.h"
 #include "decode.h"
+#include "export.h"
 #include "flowtable.h"
 #include "log.h"
 #include "sniff.h"
+#include "stats.h"
 #include "store.h"
 #include "timefmt.h"
 #include "window.h"
@@ -29,6 +34,8 @@
 #define RETRY_MAX		60
 /* How often kernel counters are read and the status line refreshed. */
 #define STATS_EVERY		10
+/* Changed edges listed in one live document at most (the heaviest). */
+#define LIVE_MAX_EDGES		500
 
 struct ipgd;
 
@@ -64,6 +71,17 @@ struct ipgd {
 	uint64_t		 undecoded;
 	int64_t			 last_stats;
 	int			 debug;		/* -d: debug whatever the file says */
+
+	/* published once a second for the HTTP server, under mu */
+	pthread_mutex_t		 mu;
+	struct daemon_stats	 snap;
+	char			*live;		/* JSON, malloc'd */
+	uint64_t		 live_seq;
+	int64_t			 live_since;	/* edges changed after this */
+	uint64_t		 prev_packets;
+	uint64_t		 prev_bytes;
+	uint64_t		 bytes;
+	int64_t			 started_us;
 	int			 stopping;
 };
 
@@ -92,6 +110,7 @@ on_packet(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
 	ifp->packets++;
 	ifp->bytes += wirelen;
 	d->packets++;
+	d->bytes += wirelen;
 	if (status != DECODE_OK)
 		d->undecoded++;
 	/* a failure here is out of memory; the frame itself was counted */
@@ -241,6 +260,161 @@ status_line(struct ipgd *d)
 	    ws.failing ? ", database failing" : "");
 }
 
+/* Copy the counters for the HTTP server; capture thread. */
+static void
+publish_stats(struct ipgd *d, int64_t now)
+{
+	struct daemon_stats s;
+	struct writer_stats w;
+	struct window_stats ws;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	s.now_us = now;
+	s.started_us = d->started_us;
+	snprintf(s.sensor, sizeof(s.sensor), "%s", d->conf->sensor);
+	for (i = 0; i < d->nifaces && i < STATS_MAX_IFACES; i++) {
+		struct iface *ifp = &d->ifaces[i];
+		struct iface_stats *is = &s.ifaces[i];
+
+		snprintf(is->name, sizeof(is->name), "%s", ifp->name);
+		is->up = ifp->s != NULL;
+		is->packets = ifp->packets;
+		is->bytes = ifp->bytes;
+		is->kernel_drop = ifp->kernel_drop;
+		is->if_drop = ifp->if_drop;
+		s.capture_alive |= is->up;
+	}
+	s.nifaces = i;
+	s.packets = d->packets;
+	s.bytes = d->bytes;
+	s.undecoded = d->undecoded;
+	s.pps = (double)(d->packets - d->prev_packets);
+	s.bps = 8.0 * (double)(d->bytes - d->prev_bytes);
+	d->prev_packets = d->packets;
+	d->prev_bytes = d->bytes;
+	s.window_seconds = d->conf->window;
+	if (windows_newest(d->ws, &s.open_window, &ws) == NULL)
+		s.open_window = -1;
+	s.open_edges = windows_open_edges(d->ws);
+	writer_get_stats(d->wr, &w);
+	s.windows_written = w.windows_written;
+	s.edges_written = w.edges_written;
+	s.windows_dropped = w.windows_dropped;
+	s.write_errors = w.write_errors;
+	s.queue_depth = w.queue_depth;
+	s.queue_max = w.queue_max;
+	s.write_latency_us = w.last_latency_us;
+	s.write_latency_max_us = w.max_latency_us;
+	s.writer_failing = w.failing;
+	snprintf(s.writer_error, sizeof(s.writer_error), "%s", w.last_error);
+	s.writer_alive = !w.failing;
+	pthread_mutex_lock(&d->mu);
+	d->snap = s;
+	pthread_mutex_unlock(&d->mu);
+}
+
+static const struct flowtable *live_ft;
+
+/* Heaviest first, for the live list. */
+static int
+live_cmp(const void *a, const void *b)
+{
+	const struct flow_entry *x = flowtable_entry(live_ft, *(const size_t *)a);
+	const struct flow_entry *y = flowtable_entry(live_ft, *(const size_t *)b);
+
+	return x->packets < y->packets ? 1 : x->packets > y->packets ? -1 : 0;
+}
+
+/*
+ * The live document: the open window's totals and the edges that changed
+ * since the last one (at most LIVE_MAX_EDGES, heaviest first).
+ */
+static void
+publish_live(struct ipgd *d, int64_t now)
+{
+	struct buf b = BUF_INIT;
+	struct window_stats ws;
+	const struct flowtable *ft;
+	const struct flow_entry *e;
+	char src[ADDR_STRLEN], dst[ADDR_STRLEN];
+	const char *pn;
+	int64_t start = 0;
+	size_t i, n = 0, count, *idx = NULL;
+
+	memset(&ws, 0, sizeof(ws));
+	ft = windows_newest(d->ws, &start, &ws);
+	count = ft != NULL ? flowtable_count(ft) : 0;
+	if (count > 0 && (idx = calloc(count, sizeof(*idx))) == NULL)
+		return;
+	for (i = 0; i < count; i++)
+		if (flowtable_entry(ft, i)->last_us > d->live_since)
+			idx[n++] = i;
+	live_ft = ft;
+	if (n > LIVE_MAX_EDGES)
+		qsort(idx, n, sizeof(*idx), live_cmp);
+	buf_printf(&b, "{\"time\":%lld,\"sensor\":", (long long)(now / 1000000));
+	export_json_string(&b, d->conf->sensor);
+	buf_printf(&b, ",\"window_start\":%lld,\"window_seconds\":%u,"
+	    "\"frames\":%llu,\"bytes\":%llu,\"edges\":%zu,\"changed\":%zu,"
+	    "\"edges_changed\":[", ft != NULL ? (long long)start : -1LL,
+	    d->conf->window, (unsigned long long)ws.frames,
+	    (unsigned long long)ws.bytes, count, n);
+	for (i = 0; i < n && i < LIVE_MAX_EDGES; i++) {
+		e = flowtable_entry(ft, idx[i]);
+		pn = decode_proto_name(e->key.proto);
+		buf_printf(&b, "%s{\"proto\":", i ? "," : "");
+		if (pn != NULL)
+			buf_printf(&b, "\"%s\"", pn);
+		else
+			buf_printf(&b, "%u", e->key.proto);
+		buf_printf(&b, ",\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\","
+		    "\"dport\":%u,\"packets\":%llu,\"bytes\":%llu}",
+		    addr_format(e->key.ipver, e->key.src, src), e->key.sport,
+		    addr_format(e->key.ipver, e->key.dst, dst), e->key.dport,
+		    (unsigned long long)e->packets,
+		    (unsigned long long)e->bytes);
+	}
+	buf_puts(&b, "]}");
+	free(idx);
+	d->live_since = now;
+	if (buf_failed(&b)) {
+		buf_free(&b);
+		return;
+	}
+	pthread_mutex_lock(&d->mu);
+	free(d->live);
+	d->live = b.data;		/* the buffer's string, now ours */
+	d->live_seq++;
+	pthread_mutex_unlock(&d->mu);
+}
+
+/* daemon_hooks for the HTTP server: any thread. */
+static void
+hook_stats(void *arg, struct daemon_stats *out)
+{
+	struct ipgd *d = arg;
+
+	pthread_mutex_lock(&d->mu);
+	*out = d->snap;
+	pthread_mutex_unlock(&d->mu);
+}
+
+static int
+hook_live(void *arg, char **json, uint64_t *seq)
+{
+	struct ipgd *d = arg;
+	int rc = -1;
+
+	pthread_mutex_lock(&d->mu);
+	if (d->live != NULL && (*json = strdup(d->live)) != NULL) {
+		*seq = d->live_seq;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&d->mu);
+	return rc;
+}
+
 /* Once a second: retry interfaces, poll, close windows, counters. */
 static void
 on_tick(evutil_socket_t fd, short what, void *arg)
@@ -265,6 +439,8 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	}
 	/* an idle link still closes its windows */
 	windows_close_before(d->ws, now - (int64_t)d->conf->grace * 1000000);
+	publish_stats(d, now);
+	publish_live(d, now);
 }
 
 static void
@@ -383,9 +559,13 @@ main(int argc, char **argv)
 	unsigned ret[3];
 	size_t i, nifs = 0, up;
 	struct timeval one = { 1, 0 };
+	struct daemon_hooks hooks;
 	uint64_t wd;
 
 	memset(&d, 0, sizeof(d));
+	pthread_mutex_init(&d.mu, NULL);
+	d.started_us = timefmt_now();
+	d.live_since = INT64_MIN;
 	log_init("ipgraphd", 0, 0);
 	while ((ch = getopt_long(argc, argv, "c:i:fdh", longopts,
 	    NULL)) != -1) {
@@ -503,6 +683,12 @@ main(int argc, char **argv)
 	daemon_notify("READY=1");
 	d.last_stats = timefmt_now() / 1000000;
 	status_line(&d);
+	publish_stats(&d, timefmt_now());
+	/* HTTP: hooks = { hook_stats, hook_live, &d } for the server */
+	hooks.get_stats = hook_stats;
+	hooks.get_live = hook_live;
+	hooks.arg = &d;
+	(void)hooks;	/* until the HTTP server is started here */
 
 	event_base_dispatch(d.base);
 
@@ -522,5 +708,7 @@ main(int argc, char **argv)
 		event_free(d.watchdog);
 	event_base_free(d.base);
 	config_free(d.conf);
+	free(d.live);
+	pthread_mutex_destroy(&d.mu);
 	return lost ? 1 : 0;
 }

@@ -24,14 +24,14 @@ usage(FILE *fp)
 {
 	fputs(
 "usage: ipgraph import [--db FILE] [--window SECONDS] [--sensor NAME]\n"
-"                      [--force] [--quiet] CAPTURE...\n"
-"       ipgraph export FORMAT [--db FILE] [--from TIME] [--to TIME]\n"
-"                      [--sensor NAME] [-o FILE]\n"
+"                      [--force] [--quiet] [--stats] CAPTURE...\n"
+"       ipgraph export FORMAT [--db FILE] [filters] [-o FILE]\n"
+"                      (ipgraph export --help lists formats and filters)\n"
 "       ipgraph top [--db FILE] [-n N] [--metric packets|bytes]\n"
 "                      [--from TIME] [--to TIME] [--sensor NAME]\n"
 "       ipgraph seq [--names FILE] [--name ADDR=NAME] [--format F] CAPTURE...\n"
 "       ipgraph version\n"
-"FORMAT: csv.  CAPTURE: pcap or pcapng, - for standard input.\n"
+"CAPTURE: pcap or pcapng, - for standard input.\n"
 "TIME: ISO 8601, epoch seconds, -15m/-2h/-7d, or 2009-1-16-00-03-00.\n",
 	    fp);
 }
@@ -62,6 +62,7 @@ cmd_import(int argc, char **argv)
 		{ "sensor", required_argument, NULL, 's' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -70,7 +71,7 @@ cmd_import(int argc, char **argv)
 	const char *db = DEFAULT_DB;
 	struct store *st;
 	char err[1024];
-	int ch, i, quiet = 0, failed = 0, rc;
+	int ch, i, quiet = 0, stats = 0, failed = 0, rc;
 
 	while ((ch = getopt_long(argc, argv, "d:w:s:fqh", longopts,
 	    NULL)) != -1) {
@@ -87,6 +88,7 @@ cmd_import(int argc, char **argv)
 			break;
 		case 'f': opts.force = 1; break;
 		case 'q': quiet = 1; break;
+		case 'S': stats = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -111,6 +113,8 @@ cmd_import(int argc, char **argv)
 		if (!quiet && rc != IMPORT_DUPLICATE && sum.frames > 0)
 			import_print_summary(strcmp(argv[i], "-") == 0 ?
 			    "(standard input)" : argv[i], &sum, stderr);
+		if (stats && rc != IMPORT_DUPLICATE)
+			import_print_stats(&sum, stderr);
 	}
 	store_close(st);
 	return failed;

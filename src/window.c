@@ -236,6 +236,23 @@ windows_packet(struct windows *ws, int64_t ts_us, uint32_t wirelen,
 	return 0;
 }
 
+const struct flowtable *
+windows_newest(const struct windows *ws, int64_t *start_s,
+    struct window_stats *stats)
+{
+	const struct window *n = NULL;
+	unsigned i;
+
+	for (i = 0; i < MAX_OPEN; i++)
+		if (ws->w[i].open && (n == NULL || ws->w[i].start_s > n->start_s))
+			n = &ws->w[i];
+	if (n == NULL)
+		return NULL;
+	*start_s = n->start_s;
+	*stats = n->stats;
+	return n->ft;
+}
+
 size_t
 windows_open_edges(const struct windows *ws)
 {

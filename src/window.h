@@ -64,6 +64,13 @@ int	windows_close_before(struct windows *, int64_t cutoff_us);
 /* Close every open window (end of input, shutdown). */
 int	windows_close_all(struct windows *);
 
+/*
+ * The newest open window: its table (read only, valid until the next call
+ * into windows_*), start and counters; NULL when no window is open.
+ */
+const struct flowtable *windows_newest(const struct windows *,
+	    int64_t *start_s, struct window_stats *stats);
+
 /* Edges in the open windows together, and memory they hold. */
 size_t	windows_open_edges(const struct windows *);
 size_t	windows_memory(const struct windows *);
