@@ -23,6 +23,7 @@ struct flowtable {
 	uint32_t		*index;
 	size_t			 mask;		/* index slots - 1 */
 	size_t			 max_edges;
+	size_t			 last;		/* edge the last add counted on */
 };
 
 _Static_assert(sizeof(struct flow_key) == 40, "flow_key must be 40 bytes");
@@ -173,6 +174,7 @@ add(struct flowtable *ft, const struct flow_key *k, uint8_t tcp_flags,
 				e->first_us = ts_us;
 			if (ts_us > e->last_us)
 				e->last_us = ts_us;
+			ft->last = slot - 1;
 			return 0;
 		}
 	}
@@ -194,6 +196,7 @@ add(struct flowtable *ft, const struct flow_key *k, uint8_t tcp_flags,
 	e->bytes = wirelen;
 	e->first_us = e->last_us = ts_us;
 	ft->index[s] = (uint32_t)++ft->count;
+	ft->last = ft->count - 1;
 	return 0;
 }
 
@@ -209,6 +212,12 @@ flowtable_add_force(struct flowtable *ft, const struct flow_key *k,
     uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us)
 {
 	return add(ft, k, tcp_flags, wirelen, ts_us, 1);
+}
+
+uint64_t
+flowtable_last_packets(const struct flowtable *ft)
+{
+	return ft->count > ft->last ? ft->edges[ft->last].packets : 0;
 }
 
 size_t

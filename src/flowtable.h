@@ -63,6 +63,9 @@ int	flowtable_add(struct flowtable *, const struct flow_key *k,
 int	flowtable_add_force(struct flowtable *, const struct flow_key *k,
 	    uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us);
 
+/* Packets so far on the edge the last successful add counted on. */
+uint64_t flowtable_last_packets(const struct flowtable *);
+
 /* Number of edges, and edge i (0 <= i < count), in insertion order. */
 size_t	flowtable_count(const struct flowtable *);
 const struct flow_entry *flowtable_entry(const struct flowtable *, size_t i);

@@ -34,6 +34,11 @@
 #define RETRY_MAX		60
 /* How often kernel counters are read and the status line refreshed. */
 #define STATS_EVERY		10
+/* Packet events buffered between two ticks at most; more are counted. */
+#define EVENTS_MAX		65536
+/* TCP flags that make every packet an event: FIN, SYN, RST. */
+#define EVENT_TCP_FLAGS		0x07
+
 /* Changed edges listed in one live document at most (the heaviest). */
 #define LIVE_MAX_EDGES		500
 
@@ -48,6 +53,7 @@ struct iface {
 	int64_t		 retry_at;	/* seconds */
 	int		 warned;	/* said once that it is missing */
 	char		 last_err[512];
+	struct sniff_match *seq_match;	/* [seq] filter for this link */
 	uint64_t	 packets;
 	uint64_t	 bytes;
 	uint64_t	 kernel_drop;
@@ -82,6 +88,11 @@ struct ipgd {
 	uint64_t		 prev_bytes;
 	uint64_t		 bytes;
 	int64_t			 started_us;
+
+	/* packet events waiting for the next tick */
+	struct event_row	*ev;
+	size_t			 nev;
+	uint64_t		 events_dropped;
 	int			 stopping;
 };
 
@@ -95,6 +106,73 @@ usage(FILE *fp)
 	    "  -f              stay in the foreground, log to stderr\n"
 	    "  -d              debug logging\n"
 	    "  --check-config  check the configuration and exit\n", fp);
+}
+
+/*
+ * Packet events for sequence diagrams: every TCP control packet, the first
+ * [seq] packets of each edge in its window, and whatever the [seq] filter
+ * matches.
+ */
+static void
+sample(struct ipgd *d, struct iface *ifp, int64_t ts_us, uint32_t wirelen,
+    const struct decode_result *r, const uint8_t *data, uint32_t caplen)
+{
+	uint64_t n = windows_last_packets(d->ws);
+	struct event_row *e;
+
+	if (!(r->proto == IPG_PROTO_TCP && (r->tcp_flags & EVENT_TCP_FLAGS)) &&
+	    !(n >= 1 && n <= d->conf->seq_packets) &&
+	    !(ifp->seq_match != NULL && sniff_match(ifp->seq_match, data,
+	    caplen, wirelen)))
+		return;
+	if (d->ev == NULL &&
+	    (d->ev = calloc(EVENTS_MAX, sizeof(*d->ev))) == NULL) {
+		d->events_dropped++;
+		return;
+	}
+	if (d->nev == EVENTS_MAX) {
+		d->events_dropped++;
+		return;
+	}
+	e = &d->ev[d->nev++];
+	e->ts_us = ts_us;
+	e->ipver = r->ipver;
+	e->proto = r->proto;
+	e->tcp_flags = r->tcp_flags;
+	e->sport = r->sport;
+	e->dport = r->dport;
+	memcpy(e->src, r->src, 16);
+	memcpy(e->dst, r->dst, 16);
+	e->length = wirelen;
+	e->tcp_seq = r->tcp_seq;
+	e->tcp_ack = r->tcp_ack;
+	e->ip_id = r->ip_id;
+}
+
+/* Hand the buffered events to the writer (it frees the array). */
+static void
+flush_events(struct ipgd *d)
+{
+	if (d->nev == 0)
+		return;
+	writer_submit_events(d->wr, d->ev, d->nev);
+	d->ev = NULL;
+	d->nev = 0;
+}
+
+/* (Re)compile the [seq] filter for one interface's link type. */
+static void
+seq_match_set(struct iface *ifp, const char *filter)
+{
+	char err[512];
+
+	sniff_match_free(ifp->seq_match);
+	ifp->seq_match = NULL;
+	if (ifp->s == NULL || filter == NULL || *filter == '\0')
+		return;
+	if ((ifp->seq_match = sniff_match_new(ifp->s, filter, err,
+	    sizeof(err))) == NULL)
+		log_warnx("%s", err);
 }
 
 static void
@@ -115,6 +193,9 @@ on_packet(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
 		d->undecoded++;
 	/* a failure here is out of memory; the frame itself was counted */
 	windows_packet(d->ws, ts_us, wirelen, status, &r);
+	if (status == DECODE_OK && (d->conf->seq_packets > 0 ||
+	    ifp->seq_match != NULL))
+		sample(d, ifp, ts_us, wirelen, &r, data, caplen);
 }
 
 static void
@@ -123,6 +204,8 @@ iface_close(struct iface *ifp)
 	if (ifp->ev != NULL)
 		event_free(ifp->ev);
 	ifp->ev = NULL;
+	sniff_match_free(ifp->seq_match);
+	ifp->seq_match = NULL;
 	sniff_close(ifp->s);
 	ifp->s = NULL;
 }
@@ -198,6 +281,7 @@ iface_open(struct iface *ifp, int fatal)
 			fatalx("%s: cannot watch the capture descriptor",
 			    ifp->name);
 	}
+	seq_match_set(ifp, ifp->d->conf->seq_filter);
 	if (ifp->warned)
 		log_info("%s: capturing", ifp->name);
 	ifp->warned = 0;
@@ -439,6 +523,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	}
 	/* an idle link still closes its windows */
 	windows_close_before(d->ws, now - (int64_t)d->conf->grace * 1000000);
+	flush_events(d);
 	publish_stats(d, now);
 	publish_live(d, now);
 }
@@ -467,6 +552,7 @@ stop(struct ipgd *d, const char *why)
 			sniff_flush(d->ifaces[i].s, on_packet, &d->ifaces[i]);
 	read_counters(d);
 	windows_close_all(d->ws);
+	flush_events(d);
 	event_base_loopbreak(d->base);
 }
 
@@ -476,7 +562,7 @@ reload(struct ipgd *d)
 {
 	struct config *nc, *oc = d->conf;
 	char err[1024];
-	unsigned ret[3];
+	unsigned ret[4];
 	size_t i;
 
 	if (d->conf_path == NULL) {
@@ -517,6 +603,7 @@ reload(struct ipgd *d)
 	ret[0] = nc->retention_raw;
 	ret[1] = nc->retention_hour;
 	ret[2] = nc->retention_day;
+	ret[3] = nc->seq_retention;
 	writer_set_retention(d->wr, ret);
 	windows_set_max_edges(d->ws, nc->max_edges);
 	log_init("ipgraphd", 0, d->debug || nc->verbose);
@@ -527,6 +614,8 @@ reload(struct ipgd *d)
 	/* handles keep the old snaplen and buffer until reopened */
 	d->conf = nc;
 	config_free(oc);
+	for (i = 0; i < d->nifaces; i++)
+		seq_match_set(&d->ifaces[i], nc->seq_filter);
 	log_info("reloaded %s", d->conf_path);
 	daemon_notify("READY=1");
 }
@@ -556,7 +645,7 @@ main(int argc, char **argv)
 	char err[1024], *ifs[CONFIG_MAX_IFACES], *def;
 	const char *path = NULL;
 	int ch, foreground = 0, debug = 0, check = 0, lost;
-	unsigned ret[3];
+	unsigned ret[4];
 	size_t i, nifs = 0, up;
 	struct timeval one = { 1, 0 };
 	struct daemon_hooks hooks;
@@ -649,6 +738,7 @@ main(int argc, char **argv)
 	ret[0] = d.conf->retention_raw;
 	ret[1] = d.conf->retention_hour;
 	ret[2] = d.conf->retention_day;
+	ret[3] = d.conf->seq_retention;
 	d.wr = writer_start(d.conf->db, d.conf->sensor, d.conf->queue, ret,
 	    err, sizeof(err));
 	if (d.wr == NULL)
@@ -709,6 +799,7 @@ main(int argc, char **argv)
 	event_base_free(d.base);
 	config_free(d.conf);
 	free(d.live);
+	free(d.ev);
 	pthread_mutex_destroy(&d.mu);
 	return lost ? 1 : 0;
 }

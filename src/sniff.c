@@ -204,6 +204,56 @@ sniff_set_filter(struct sniff *s, const char *filter, char *err,
 	return set_filter(s->p, s->name, filter, err, errlen);
 }
 
+struct sniff_match {
+	struct bpf_program	prog;
+};
+
+struct sniff_match *
+sniff_match_new(const struct sniff *s, const char *filter, char *err,
+    size_t errlen)
+{
+	struct sniff_match *m;
+	pcap_t *dead;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL ||
+	    (dead = pcap_open_dead(s->linktype, 262144)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		free(m);
+		return NULL;
+	}
+	if (pcap_compile(dead, &m->prog, filter, 1,
+	    PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "%s: [seq] filter '%s': %s", s->name,
+		    filter, pcap_geterr(dead));
+		pcap_close(dead);
+		free(m);
+		return NULL;
+	}
+	pcap_close(dead);
+	return m;
+}
+
+int
+sniff_match(const struct sniff_match *m, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen)
+{
+	struct pcap_pkthdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.caplen = caplen;
+	h.len = wirelen;
+	return pcap_offline_filter(&m->prog, &h, data) != 0;
+}
+
+void
+sniff_match_free(struct sniff_match *m)
+{
+	if (m == NULL)
+		return;
+	pcap_freecode(&m->prog);
+	free(m);
+}
+
 char *
 sniff_default_iface(char *err, size_t errlen)
 {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 struct sniff;
+struct sniff_match;
 
 struct sniff_opts {
 	unsigned	 snaplen;
@@ -58,6 +59,17 @@ int	sniff_stats(struct sniff *, uint64_t *recv, uint64_t *drop,
 /* Replace the BPF filter (NULL or "" for none).  0, or -1 with err. */
 int	sniff_set_filter(struct sniff *, const char *filter, char *err,
 	    size_t errlen);
+
+/*
+ * A BPF filter compiled for the link type of s, to test packets in user
+ * space (the [seq] filter: which packets become events).  NULL with err
+ * on a bad filter.
+ */
+struct sniff_match *sniff_match_new(const struct sniff *, const char *filter,
+	    char *err, size_t errlen);
+int	sniff_match(const struct sniff_match *, const uint8_t *data,
+	    uint32_t caplen, uint32_t wirelen);
+void	sniff_match_free(struct sniff_match *);
 
 /* The first interface that is up and not a loopback, or NULL. */
 char	*sniff_default_iface(char *err, size_t errlen);

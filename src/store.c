@@ -70,6 +70,22 @@ static const char *const migrations[] = {
 	"  frames INTEGER NOT NULL DEFAULT 0,"
 	"  started TEXT NOT NULL,"
 	"  finished TEXT);",
+	/* 1 -> 2: sampled packets for sequence diagrams */
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sensor_id INTEGER NOT NULL,"
+	"  ts_us INTEGER NOT NULL,"
+	"  proto INTEGER NOT NULL,"
+	"  src BLOB NOT NULL,"
+	"  dst BLOB NOT NULL,"
+	"  sport INTEGER NOT NULL,"
+	"  dport INTEGER NOT NULL,"
+	"  length INTEGER NOT NULL,"
+	"  tcp_flags INTEGER NOT NULL,"
+	"  tcp_seq INTEGER NOT NULL,"
+	"  tcp_ack INTEGER NOT NULL,"
+	"  ip_id INTEGER NOT NULL);"
+	"CREATE INDEX events_by_time ON events (ts_us);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
@@ -852,4 +868,124 @@ fail:
 	sqlite3_finalize(s);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+int
+store_write_events(struct store *st, const char *sensor,
+    const struct event_row *ev, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t sid;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	if (exec(st, "BEGIN IMMEDIATE", "starting an events transaction") < 0)
+		return -1;
+	if (sensor_id(st, sensor, &sid) < 0)
+		goto fail;
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO events (sensor_id, ts_us,"
+	    " proto, src, dst, sport, dport, length, tcp_flags, tcp_seq,"
+	    " tcp_ack, ip_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " ?10, ?11, ?12)", -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, "preparing events");
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, sid);
+	for (i = 0; i < n; i++) {
+		int alen = ev[i].ipver == 6 ? 16 : 4;
+
+		sqlite3_bind_int64(s, 2, ev[i].ts_us);
+		sqlite3_bind_int(s, 3, ev[i].proto);
+		sqlite3_bind_blob(s, 4, ev[i].src, alen, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 5, ev[i].dst, alen, SQLITE_STATIC);
+		sqlite3_bind_int(s, 6, ev[i].sport);
+		sqlite3_bind_int(s, 7, ev[i].dport);
+		sqlite3_bind_int64(s, 8, ev[i].length);
+		sqlite3_bind_int(s, 9, ev[i].tcp_flags);
+		sqlite3_bind_int64(s, 10, ev[i].tcp_seq);
+		sqlite3_bind_int64(s, 11, ev[i].tcp_ack);
+		sqlite3_bind_int64(s, 12, ev[i].ip_id);
+		if (step_done(st, s, "writing an event") < 0)
+			goto fail;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (exec(st, "COMMIT", "committing events") < 0)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_finalize(s);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+long
+store_expire_events(struct store *st, int64_t before_us)
+{
+	sqlite3_stmt *s = NULL;
+	long n;
+
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM events WHERE ts_us < ?1",
+	    -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, "deleting old events");
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, before_us);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		set_err(st, "deleting old events");
+		sqlite3_finalize(s);
+		return -1;
+	}
+	n = sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	return n;
+}
+
+int
+store_events(struct store *st, int64_t from_us, int64_t to_us,
+    const char *sensor, unsigned limit,
+    int (*cb)(const struct event_row *, void *), void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	struct event_row ev;
+	int rc, stop = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT e.ts_us, e.proto, e.src,"
+	    " e.dst, e.sport, e.dport, e.length, e.tcp_flags, e.tcp_seq,"
+	    " e.tcp_ack, e.ip_id, s.name FROM events e"
+	    " JOIN sensors s ON s.id = e.sensor_id"
+	    " WHERE e.ts_us BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.name = ?3)"
+	    " ORDER BY e.ts_us, e.id LIMIT ?4", -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, "querying events");
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, from_us);
+	sqlite3_bind_int64(s, 2, to_us);
+	if (sensor != NULL)
+		sqlite3_bind_text(s, 3, sensor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&ev, 0, sizeof(ev));
+		ev.ts_us = sqlite3_column_int64(s, 0);
+		ev.proto = (uint8_t)sqlite3_column_int(s, 1);
+		ev.ipver = (uint8_t)column_addr(s, 2, ev.src);
+		column_addr(s, 3, ev.dst);
+		ev.sport = (uint16_t)sqlite3_column_int(s, 4);
+		ev.dport = (uint16_t)sqlite3_column_int(s, 5);
+		ev.length = (uint32_t)sqlite3_column_int64(s, 6);
+		ev.tcp_flags = (uint8_t)sqlite3_column_int(s, 7);
+		ev.tcp_seq = (uint32_t)sqlite3_column_int64(s, 8);
+		ev.tcp_ack = (uint32_t)sqlite3_column_int64(s, 9);
+		ev.ip_id = (uint32_t)sqlite3_column_int64(s, 10);
+		ev.sensor = (const char *)sqlite3_column_text(s, 11);
+		if ((stop = cb(&ev, arg)) != 0)
+			break;
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		set_err(st, "reading events");
+		stop = -1;
+	}
+	sqlite3_finalize(s);
+	return stop;
 }

@@ -9,7 +9,7 @@ struct flowtable;
 struct sqlite3;
 struct store;
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
 #define STORE_TIER_RAW		0
@@ -90,6 +90,42 @@ int	store_import_begin(struct store *, const char *digest,
 	    const char *path, int force, struct import_record *prev);
 int	store_import_end(struct store *, const char *digest,
 	    const char *status, uint64_t frames);
+
+/*
+ * Packet events, for sequence diagrams: one sampled packet each (see
+ * README, "Packet events").  Addresses as in decode_result.
+ */
+struct event_row {
+	int64_t		 ts_us;
+	uint8_t		 ipver;
+	uint8_t		 proto;
+	uint8_t		 tcp_flags;
+	uint16_t	 sport;
+	uint16_t	 dport;
+	uint8_t		 src[16];
+	uint8_t		 dst[16];
+	uint32_t	 length;	/* on the wire */
+	uint32_t	 tcp_seq;
+	uint32_t	 tcp_ack;
+	uint32_t	 ip_id;
+	const char	*sensor;	/* filled by store_events only */
+};
+
+/* Write n events of sensor in one transaction.  0, or -1 (rolled back). */
+int	store_write_events(struct store *, const char *sensor,
+	    const struct event_row *ev, size_t n);
+
+/* Delete the events before before_us; the number deleted, or -1. */
+long	store_expire_events(struct store *, int64_t before_us);
+
+/*
+ * Call cb for every event in [from_us, to_us] (of sensor, unless NULL), in
+ * time order, at most limit of them.  cb returns 0 to go on; the value
+ * that stopped it is returned, or -1 on a store error.
+ */
+int	store_events(struct store *, int64_t from_us, int64_t to_us,
+	    const char *sensor, unsigned limit,
+	    int (*cb)(const struct event_row *, void *), void *arg);
 
 /* One stored edge, for readers. */
 struct edge_row {

@@ -31,6 +31,7 @@ struct windows {
 	struct window		*last;		/* where the last packet went */
 	int64_t			 newest_us;	/* latest packet time seen */
 	size_t			 hint;		/* size of the last window */
+	uint64_t		 last_packets;	/* on the last packet's edge */
 };
 
 struct windows *
@@ -216,13 +217,16 @@ windows_packet(struct windows *ws, int64_t ts_us, uint32_t wirelen,
 	}
 	w->stats.frames++;
 	w->stats.bytes += wirelen;
+	ws->last_packets = 0;
 	if (status != DECODE_OK) {
 		w->stats.undecoded++;
 		return 0;
 	}
 	flowtable_key(&k, r);
-	if (flowtable_add(w->ft, &k, r->tcp_flags, wirelen, ts_us) == 0)
+	if (flowtable_add(w->ft, &k, r->tcp_flags, wirelen, ts_us) == 0) {
+		ws->last_packets = flowtable_last_packets(w->ft);
 		return 0;
+	}
 	/* the window is full (or memory ran out): the overflow edge */
 	memset(k.src, 0, sizeof(k.src));
 	memset(k.dst, 0, sizeof(k.dst));
@@ -234,6 +238,12 @@ windows_packet(struct windows *ws, int64_t ts_us, uint32_t wirelen,
 		return -1;
 	}
 	return 0;
+}
+
+uint64_t
+windows_last_packets(const struct windows *ws)
+{
+	return ws->last_packets;
 }
 
 const struct flowtable *

@@ -58,6 +58,13 @@ void	windows_free(struct windows *);
 int	windows_packet(struct windows *, int64_t ts_us, uint32_t wirelen,
 	    int status, const struct decode_result *r);
 
+/*
+ * Packets counted so far, in its window, on the edge of the last packet
+ * given to windows_packet (1 for a new edge); 0 when it made no edge or
+ * went to an overflow edge.
+ */
+uint64_t windows_last_packets(const struct windows *);
+
 /* Close every window that ends at or before cutoff_us. */
 int	windows_close_before(struct windows *, int64_t cutoff_us);
 

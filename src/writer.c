@@ -28,6 +28,8 @@ struct job {
 	unsigned		 seconds;
 	struct window_stats	 stats;
 	struct flowtable	*ft;
+	struct event_row	*ev;		/* or these events */
+	size_t			 nev;
 	int64_t			 submitted_us;
 };
 
@@ -42,7 +44,7 @@ struct writer {
 	int			 stopping;
 	struct store		*st;
 	char			*sensor;
-	unsigned		 retention[3];
+	unsigned		 retention[4];
 	int64_t			 last_expire;
 	struct writer_stats	 stats;
 	int			 lost;	/* windows given up at shutdown */
@@ -54,6 +56,7 @@ job_free(struct job *j)
 	if (j == NULL)
 		return;
 	flowtable_free(j->ft);
+	free(j->ev);
 	free(j);
 }
 
@@ -61,7 +64,7 @@ job_free(struct job *j)
 static void
 housekeeping(struct writer *w, int64_t newest_start)
 {
-	unsigned ret[3];
+	unsigned ret[4];
 	int64_t now = timefmt_now() / 1000000;
 	int tier;
 	long n;
@@ -84,17 +87,25 @@ housekeeping(struct writer *w, int64_t newest_start)
 			log_info("retention: deleted %ld windows of tier %d",
 			    n, tier);
 	}
+	if (ret[3] != 0 && (n = store_expire_events(w->st,
+	    (now - (int64_t)ret[3]) * 1000000)) < 0)
+		log_warnx("retention: %s", store_error(w->st));
 }
 
 /* Write one job; on failure note the error.  Writer thread, no lock held. */
 static int
 write_job(struct writer *w, struct job *j)
 {
-	size_t edges = flowtable_count(j->ft);
+	size_t edges = j->ft != NULL ? flowtable_count(j->ft) : 0;
 	int64_t lat;
+	int rc;
 
-	if (store_write_window(w->st, w->sensor, STORE_TIER_RAW, j->start_s,
-	    j->seconds, &j->stats, j->ft) < 0) {
+	if (j->ev != NULL)
+		rc = store_write_events(w->st, w->sensor, j->ev, j->nev);
+	else
+		rc = store_write_window(w->st, w->sensor, STORE_TIER_RAW,
+		    j->start_s, j->seconds, &j->stats, j->ft);
+	if (rc < 0) {
 		pthread_mutex_lock(&w->mu);
 		w->stats.write_errors++;
 		w->stats.failing = 1;
@@ -105,6 +116,12 @@ write_job(struct writer *w, struct job *j)
 	}
 	lat = timefmt_now() - j->submitted_us;
 	pthread_mutex_lock(&w->mu);
+	w->stats.failing = 0;
+	if (j->ev != NULL) {
+		w->stats.events_written += j->nev;
+		pthread_mutex_unlock(&w->mu);
+		return 0;
+	}
 	w->stats.windows_written++;
 	w->stats.edges_written += edges;
 	w->stats.failing = 0;
@@ -133,7 +150,8 @@ writer_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 
 		if (write_job(w, j) == 0) {
-			housekeeping(w, j->start_s);
+			if (j->ev == NULL)
+				housekeeping(w, j->start_s);
 			pthread_mutex_lock(&w->mu);
 			w->head = j->next;
 			if (w->head == NULL)
@@ -146,13 +164,18 @@ writer_main(void *arg)
 			continue;
 		}
 		attempts++;
-		log_warnx("writing the window at %lld failed (attempt %u): %s",
-		    (long long)j->start_s, attempts, store_error(w->st));
+		log_warnx("writing %s failed (attempt %u): %s", j->ev != NULL ?
+		    "packet events" : "a window", attempts, store_error(w->st));
 		pthread_mutex_lock(&w->mu);
 		if (w->stopping && attempts >= STOP_ATTEMPTS) {
-			log_warnx("giving up on the window at %lld: %zu edges "
-			    "not stored", (long long)j->start_s,
-			    flowtable_count(j->ft));
+			if (j->ev != NULL)
+				log_warnx("giving up on %zu packet events",
+				    j->nev);
+			else
+				log_warnx("giving up on the window at %lld: "
+				    "%zu edges not stored",
+				    (long long)j->start_s,
+				    flowtable_count(j->ft));
 			w->head = j->next;
 			if (w->head == NULL)
 				w->tail = NULL;
@@ -177,7 +200,7 @@ writer_main(void *arg)
 
 struct writer *
 writer_start(const char *path, const char *sensor, unsigned queue_max,
-    const unsigned retention[3], char *err, size_t errlen)
+    const unsigned retention[4], char *err, size_t errlen)
 {
 	struct writer *w;
 
@@ -208,26 +231,12 @@ writer_start(const char *path, const char *sensor, unsigned queue_max,
 	return w;
 }
 
-int
-writer_submit(struct writer *w, int64_t start_s, unsigned seconds,
-    const struct window_stats *ws, struct flowtable *ft)
+/* Append a job; the lock is held.  -1 when the queue is full. */
+static int
+enqueue(struct writer *w, struct job *j)
 {
-	struct job *j;
-
-	pthread_mutex_lock(&w->mu);
-	if (w->depth >= w->queue_max || (j = calloc(1, sizeof(*j))) == NULL) {
-		w->stats.windows_dropped++;
-		pthread_mutex_unlock(&w->mu);
-		log_warnx("writer queue full (%u windows waiting): the window "
-		    "at %lld with %zu edges is dropped", w->queue_max,
-		    (long long)start_s, flowtable_count(ft));
-		flowtable_free(ft);
+	if (w->depth >= w->queue_max)
 		return -1;
-	}
-	j->start_s = start_s;
-	j->seconds = seconds;
-	j->stats = *ws;
-	j->ft = ft;
 	j->submitted_us = timefmt_now();
 	if (w->tail != NULL)
 		w->tail->next = j;
@@ -237,12 +246,62 @@ writer_submit(struct writer *w, int64_t start_s, unsigned seconds,
 	w->depth++;
 	w->stats.queue_depth = w->depth;
 	pthread_cond_signal(&w->cv);
+	return 0;
+}
+
+int
+writer_submit(struct writer *w, int64_t start_s, unsigned seconds,
+    const struct window_stats *ws, struct flowtable *ft)
+{
+	struct job *j;
+
+	if ((j = calloc(1, sizeof(*j))) != NULL) {
+		j->start_s = start_s;
+		j->seconds = seconds;
+		j->stats = *ws;
+		j->ft = ft;
+	}
+	pthread_mutex_lock(&w->mu);
+	if (j == NULL || enqueue(w, j) < 0) {
+		w->stats.windows_dropped++;
+		pthread_mutex_unlock(&w->mu);
+		log_warnx("writer queue full (%u jobs waiting): the window "
+		    "at %lld with %zu edges is dropped", w->queue_max,
+		    (long long)start_s, flowtable_count(ft));
+		if (j != NULL)
+			job_free(j);
+		else
+			flowtable_free(ft);
+		return -1;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+int
+writer_submit_events(struct writer *w, struct event_row *ev, size_t n)
+{
+	struct job *j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		free(ev);
+		return -1;
+	}
+	j->ev = ev;
+	j->nev = n;
+	pthread_mutex_lock(&w->mu);
+	if (enqueue(w, j) < 0) {
+		w->stats.events_dropped += n;
+		pthread_mutex_unlock(&w->mu);
+		job_free(j);
+		return -1;
+	}
 	pthread_mutex_unlock(&w->mu);
 	return 0;
 }
 
 void
-writer_set_retention(struct writer *w, const unsigned retention[3])
+writer_set_retention(struct writer *w, const unsigned retention[4])
 {
 	pthread_mutex_lock(&w->mu);
 	memcpy(w->retention, retention, sizeof(w->retention));

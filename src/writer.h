@@ -7,6 +7,7 @@
 
 #include "store.h"
 
+struct event_row;
 struct flowtable;
 struct writer;
 
@@ -14,6 +15,8 @@ struct writer_stats {
 	uint64_t	windows_written;
 	uint64_t	edges_written;
 	uint64_t	windows_dropped;	/* queue full: counted, logged */
+	uint64_t	events_written;
+	uint64_t	events_dropped;
 	uint64_t	write_errors;		/* failed attempts (retried) */
 	uint64_t	queue_depth;
 	uint64_t	queue_max;
@@ -27,10 +30,11 @@ struct writer_stats {
  * Open the database at path (creating and migrating it) in the calling
  * thread, so a bad path fails at start with a message in err, then start
  * the thread.  queue_max closed windows may wait; retention (seconds per
- * tier, 0 = keep) is applied every few minutes.
+ * tier raw, hour, day, then for packet events; 0 = keep) is applied every
+ * few minutes.
  */
 struct writer *writer_start(const char *path, const char *sensor,
-	    unsigned queue_max, const unsigned retention[3], char *err,
+	    unsigned queue_max, const unsigned retention[4], char *err,
 	    size_t errlen);
 
 /*
@@ -41,8 +45,15 @@ struct writer *writer_start(const char *path, const char *sensor,
 int	writer_submit(struct writer *, int64_t start_s, unsigned seconds,
 	    const struct window_stats *, struct flowtable *ft);
 
+/*
+ * Hand over n packet events (a malloc'd array the writer frees, whatever
+ * the result); queued like a window.  0, or -1 when the queue is full
+ * (dropped, counted as events_dropped).
+ */
+int	writer_submit_events(struct writer *, struct event_row *ev, size_t n);
+
 /* Change retention (SIGHUP). */
-void	writer_set_retention(struct writer *, const unsigned retention[3]);
+void	writer_set_retention(struct writer *, const unsigned retention[4]);
 
 /* A consistent copy of the counters; safe from any thread. */
 void	writer_get_stats(struct writer *, struct writer_stats *);

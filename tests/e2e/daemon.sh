@@ -122,6 +122,19 @@ check "replayed captures: per-pair counts equal tshark's" \
     $PAIRS compare "$T/all.pairs" "$T/live.csv"
 check "database owned by the daemon's user" test \
     "$(stat -c %U "$W/db")" = nobody
+# packet events: every TCP SYN, FIN or RST, and at most [seq] packets (16)
+# more of each edge per window
+control=0
+for c in $CAPS; do
+	n=$(tshark -r "$DATA/$c" -Y "tcp.flags & 0x07 && !icmp" -T fields \
+	    -e frame.number 2>/dev/null | wc -l)
+	control=$((control + n))
+done
+check "every TCP control packet is a packet event ($control)" test \
+    "$(sqlite3 "$W/db" 'SELECT count(*) FROM events WHERE proto = 6 AND tcp_flags & 7')" -eq "$control"
+check "packet events are bounded per edge" test \
+    "$(sqlite3 "$W/db" 'SELECT count(*) FROM events')" -le \
+    "$((control + 16 * $(sqlite3 "$W/db" 'SELECT count(*) FROM edges e JOIN windows w ON w.id = e.window_id WHERE w.tier = 0')))"
 check "roll-ups written at shutdown" test \
     "$(sqlite3 "$W/db" 'SELECT sum(e.packets) FROM edges e JOIN windows w ON w.id = e.window_id WHERE w.tier = 1')" = \
     "$(sqlite3 "$W/db" 'SELECT sum(e.packets) FROM edges e JOIN windows w ON w.id = e.window_id WHERE w.tier = 0')"

@@ -126,7 +126,20 @@ check "an undecoded link type is named" grep -q "NETLINK" "$T/nl.err"
 "$IPGRAPH" import --db "$T/arp.db" "$DATA/pcap4j-Dot11ProbeRequestPacketTest.pcap" 2>"$T/arp.err"
 check "frames without IP are counted" grep -q "not IP *1" "$T/arp.err"
 
-# 9. top lists the heaviest pairs first.
+# 9. A database of schema version 1 is upgraded when opened for writing,
+#    and keeps its data; read-only use of an old schema is refused.
+cp "$DATA/schema-v1.db" "$T/v1.db"
+expect_error 1 "v1.db: database schema version 1 is older than" \
+    "$IPGRAPH" export csv --db "$T/v1.db"
+"$IPGRAPH" import -q --db "$T/v1.db" --sensor new "$DATA/pcapplusplus-sll2.pcap" ||
+    fail "import into a schema 1 database failed"
+check "the schema is upgraded" test \
+    "$(sqlite3 "$T/v1.db" 'SELECT max(version) FROM schema_version')" -ge 2
+"$IPGRAPH" export csv --db "$T/v1.db" --sensor old >"$T/old.csv"
+check "data of the old schema is kept" \
+    $PAIRS compare "$T/input.pairs" "$T/old.csv"
+
+# 10. top lists the heaviest pairs first.
 "$IPGRAPH" top --db "$T/two.db" -n 2 >"$T/top"
 check "top prints a header and 2 rows" test "$(wc -l <"$T/top")" -eq 3
 finish
