@@ -158,11 +158,17 @@ config_free(struct config *c)
 	free(c);
 }
 
-int
-config_parse_duration(const char *s, unsigned *secs)
+/* A number with an optional unit suffix, scaled; -1 when malformed. */
+struct unit {
+	char		 suffix;
+	unsigned	 scale;
+};
+
+static int
+parse_scaled(const char *s, const struct unit *units, unsigned *out)
 {
 	char *end;
-	unsigned long long v, unit = 1;
+	unsigned long long v, scale = 1;
 
 	if (!isdigit((unsigned char)*s))
 		return -1;
@@ -170,45 +176,41 @@ config_parse_duration(const char *s, unsigned *secs)
 	v = strtoull(s, &end, 10);
 	if (errno != 0)
 		return -1;
-	switch (*end) {
-	case '\0': break;
-	case 's': unit = 1; end++; break;
-	case 'm': unit = 60; end++; break;
-	case 'h': unit = 3600; end++; break;
-	case 'd': unit = 86400; end++; break;
-	case 'w': unit = 7 * 86400; end++; break;
-	case 'y': unit = 365 * 86400; end++; break;
-	default: return -1;
+	if (*end != '\0') {
+		for (; units->suffix != '\0'; units++)
+			if (units->suffix == *end)
+				break;
+		if (units->suffix == '\0' || end[1] != '\0')
+			return -1;
+		scale = units->scale;
 	}
-	if (*end != '\0' || v > 0xffffffffULL / unit)
+	if (v > 0xffffffffULL / scale)
 		return -1;
-	*secs = (unsigned)(v * unit);
+	*out = (unsigned)(v * scale);
 	return 0;
+}
+
+int
+config_parse_duration(const char *s, unsigned *secs)
+{
+	static const struct unit units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+		{ 'w', 7 * 86400 }, { 'y', 365 * 86400 }, { '\0', 0 }
+	};
+
+	return parse_scaled(s, units, secs);
 }
 
 int
 config_parse_size(const char *s, unsigned *bytes)
 {
-	char *end;
-	unsigned long long v, unit = 1;
+	static const struct unit units[] = {
+		{ 'k', 1u << 10 }, { 'K', 1u << 10 }, { 'm', 1u << 20 },
+		{ 'M', 1u << 20 }, { 'g', 1u << 30 }, { 'G', 1u << 30 },
+		{ '\0', 0 }
+	};
 
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': unit = 1ULL << 10; end++; break;
-	case 'm': case 'M': unit = 1ULL << 20; end++; break;
-	case 'g': case 'G': unit = 1ULL << 30; end++; break;
-	default: return -1;
-	}
-	if (*end != '\0' || v > 0xffffffffULL / unit)
-		return -1;
-	*bytes = (unsigned)(v * unit);
-	return 0;
+	return parse_scaled(s, units, bytes);
 }
 
 /* Split a list on commas and blanks into at most max fresh strings. */

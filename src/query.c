@@ -545,20 +545,6 @@ query_sqlerr(sqlite3 *db, struct store *st, const char *what, char *err,
 	    sqlite3_errmsg(db));
 }
 
-/* Copy a 4- or 16-byte address column; returns the IP version or 0. */
-static int
-query_column_addr(sqlite3_stmt *s, int col, uint8_t *out)
-{
-	int n = sqlite3_column_bytes(s, col);
-	const void *p = sqlite3_column_blob(s, col);
-
-	memset(out, 0, 16);
-	if (p == NULL || (n != 4 && n != 16))
-		return 0;
-	memcpy(out, p, (size_t)n);
-	return n == 16 ? 6 : 4;
-}
-
 static void
 query_read_row(sqlite3_stmt *s, struct query_row *r)
 {
@@ -566,8 +552,8 @@ query_read_row(sqlite3_stmt *s, struct query_row *r)
 	r->seconds = (unsigned)sqlite3_column_int(s, 1);
 	r->sensor = (const char *)sqlite3_column_text(s, 2);
 	r->proto = (unsigned)sqlite3_column_int(s, 3);
-	r->ipver = query_column_addr(s, 4, r->src);
-	query_column_addr(s, 5, r->dst);
+	r->ipver = store_column_addr(s, 4, r->src);
+	store_column_addr(s, 5, r->dst);
 	r->sport = (unsigned)sqlite3_column_int(s, 6);
 	r->dport = (unsigned)sqlite3_column_int(s, 7);
 	r->packets = (uint64_t)sqlite3_column_int64(s, 8);

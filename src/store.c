@@ -581,9 +581,8 @@ bind_filter(sqlite3_stmt *s, const struct edge_filter *f)
 		sqlite3_bind_text(s, 4, f->sensor, -1, SQLITE_STATIC);
 }
 
-/* Copy a 4- or 16-byte address column; returns the IP version. */
-static int
-column_addr(sqlite3_stmt *s, int col, uint8_t *out)
+int
+store_column_addr(struct sqlite3_stmt *s, int col, uint8_t *out)
 {
 	int n = sqlite3_column_bytes(s, col);
 	const void *p = sqlite3_column_blob(s, col);
@@ -621,8 +620,8 @@ store_edges(struct store *st, const struct edge_filter *f,
 		row.seconds = (unsigned)sqlite3_column_int(s, 1);
 		row.sensor = (const char *)sqlite3_column_text(s, 2);
 		row.proto = (unsigned)sqlite3_column_int(s, 3);
-		row.ipver = column_addr(s, 4, row.src);
-		column_addr(s, 5, row.dst);
+		row.ipver = store_column_addr(s, 4, row.src);
+		store_column_addr(s, 5, row.dst);
 		row.sport = (unsigned)sqlite3_column_int(s, 6);
 		row.dport = (unsigned)sqlite3_column_int(s, 7);
 		row.packets = (uint64_t)sqlite3_column_int64(s, 8);
@@ -667,8 +666,8 @@ store_top_pairs(struct store *st, const struct edge_filter *f, int by_bytes,
 	bind_filter(s, f);
 	sqlite3_bind_int(s, 5, (int)limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		row.ipver = column_addr(s, 0, row.src);
-		column_addr(s, 1, row.dst);
+		row.ipver = store_column_addr(s, 0, row.src);
+		store_column_addr(s, 1, row.dst);
 		row.packets = (uint64_t)sqlite3_column_int64(s, 2);
 		row.bytes = (uint64_t)sqlite3_column_int64(s, 3);
 		if ((stop = cb(&row, arg)) != 0)
@@ -969,8 +968,8 @@ store_events(struct store *st, int64_t from_us, int64_t to_us,
 		memset(&ev, 0, sizeof(ev));
 		ev.ts_us = sqlite3_column_int64(s, 0);
 		ev.proto = (uint8_t)sqlite3_column_int(s, 1);
-		ev.ipver = (uint8_t)column_addr(s, 2, ev.src);
-		column_addr(s, 3, ev.dst);
+		ev.ipver = (uint8_t)store_column_addr(s, 2, ev.src);
+		store_column_addr(s, 3, ev.dst);
 		ev.sport = (uint16_t)sqlite3_column_int(s, 4);
 		ev.dport = (uint16_t)sqlite3_column_int(s, 5);
 		ev.length = (uint32_t)sqlite3_column_int64(s, 6);

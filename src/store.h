@@ -7,6 +7,7 @@
 
 struct flowtable;
 struct sqlite3;
+struct sqlite3_stmt;
 struct store;
 
 #define STORE_SCHEMA_VERSION	2
@@ -45,6 +46,12 @@ const char *store_error(const struct store *);
  */
 struct sqlite3 *store_sqlite(struct store *);
 const char *store_path(const struct store *);
+
+/*
+ * Copy a 4- or 16-byte address column of a result row into out (16
+ * bytes, zero-filled); returns the IP version, or 0 for anything else.
+ */
+int	store_column_addr(struct sqlite3_stmt *, int col, uint8_t *out);
 
 /*
  * Write one window in one transaction: its counters and every edge of ft
