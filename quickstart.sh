@@ -1,17 +1,48 @@
 #!/bin/sh
-# quickstart.sh - install what is missing, build, and run ipgraph on a
-# sample capture: import it into a SQLite file and print the top edges.
+# quickstart.sh - install what is missing, build, and run ipgraph:
+#   as root, with an interface that is up: ipgraphd in the foreground,
+#   capturing on the default interface into a database under
+#   _build/quickstart/state (stop it with Ctrl-C);
+#   otherwise: a sample capture imported into a SQLite file, and the
+#   heaviest address pairs printed.
 set -e
 cd "$(dirname "$0")"
+top=$(pwd)
 sh tests/setup.sh
 [ -x configure ] || ./autogen.sh
 mkdir -p _build/quickstart
 cd _build/quickstart
-[ -f Makefile ] || ../../configure -q
+[ -f Makefile ] || "$top/configure" -q
 make -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
-db=$(pwd)/quickstart.db
+state=$(pwd)/state
+mkdir -p "$state"
+db=$state/ipgraph.db
+
+if [ "$(id -u)" -eq 0 ] && ip -o link show up 2>/dev/null |
+    grep -qv ': lo:' && id nobody >/dev/null 2>&1; then
+	chown nobody "$state"
+	cat >"$state/ipgraphd.conf" <<EOC
+# written by quickstart.sh
+[daemon]
+user = nobody
+sensor = quickstart
+[window]
+seconds = 10
+[store]
+path = $db
+[http]
+listen = 127.0.0.1:8080
+www_root = $top/www
+EOC
+	echo "quickstart: ipgraphd captures on the default interface into $db"
+	echo "quickstart: Ctrl-C stops it (the open window is written first);"
+	echo "quickstart: meanwhile: $(pwd)/src/ipgraph top --db $db"
+	exec ./src/ipgraphd -f -c "$state/ipgraphd.conf"
+fi
+
+echo "quickstart: live capture needs root: importing a sample capture"
 rm -f "$db" "$db-wal" "$db-shm"
 ./src/ipgraph import --db "$db" --sensor sample \
-    ../../tests/data/pcapplusplus-many_interfaces-1.pcapng
+    "$top/tests/data/pcapplusplus-many_interfaces-1.pcapng"
 ./src/ipgraph top --db "$db" -n 10
-echo "database: $db  (try: $(pwd)/src/ipgraph export csv --db $db)"
+echo "database: $db  (try: $(pwd)/src/ipgraph export dot --db $db)"
