@@ -27,6 +27,13 @@
 #define STORE_TIER_DAY		2
 #endif
 #define QUERY_TIER_AUTO		(-1)
+/*
+ * Not a tier the user names: complete hours from the hour tier, the rest
+ * (hours not rolled up yet) from raw windows; see query_tier.
+ */
+#define QUERY_TIER_MIXED	(-2)
+/* Spans at least this long read rolled-up hours where they exist. */
+#define QUERY_MIXED_SPAN_US	(6LL * 3600 * 1000000)
 #define QUERY_TOP_MAX		1000000
 
 /* Which parameters were given, for query_has. */
@@ -72,7 +79,9 @@ struct query {
 #define QUERY_FROM \
 	" FROM windows w JOIN sensors s ON s.id = w.sensor_id" \
 	" JOIN edges e ON e.window_id = w.id" \
-	" WHERE w.tier = ?1 AND w.start BETWEEN ?2 AND ?3" \
+	" WHERE ((?24 IS NULL AND w.tier = ?1 AND w.start BETWEEN ?2 AND ?3)" \
+	"  OR (w.tier = 1 AND w.start BETWEEN ?2 AND ?24 - 1)" \
+	"  OR (w.tier = 0 AND w.start BETWEEN max(?2, ?24) AND ?3))" \
 	" AND (w.start + w.seconds) * 1000000 > ?4" \
 	" AND w.start * 1000000 <= ?5" \
 	" AND (?6 IS NULL OR s.name = ?6)" \
@@ -453,14 +462,20 @@ query_floor_s(int64_t us)
 	return us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
 }
 
+/*
+ * Bind every parameter.  tier QUERY_TIER_MIXED reads hour windows that
+ * start before cut and raw windows from cut on.
+ */
 static void
-query_bind(const struct query *q, sqlite3_stmt *s, int tier)
+query_bind(const struct query *q, sqlite3_stmt *s, int tier, int64_t cut)
 {
 	int64_t from = (q->given & (1u << P_FROM)) ? q->from_us :
 	    INT64_MIN / 2;
 	int64_t to = (q->given & (1u << P_TO)) ? q->to_us : INT64_MAX / 2;
 
 	sqlite3_bind_int(s, 1, tier);
+	if (tier == QUERY_TIER_MIXED && sqlite3_bind_parameter_count(s) >= 24)
+		sqlite3_bind_int64(s, 24, cut);
 	sqlite3_bind_int64(s, 2, query_floor_s(from) - 86400);
 	sqlite3_bind_int64(s, 3, query_floor_s(to));
 	sqlite3_bind_int64(s, 4, from);
@@ -496,7 +511,7 @@ query_tier_has(const struct query *q, sqlite3 *db, int tier)
 	    " AND w.start * 1000000 <= ?5 LIMIT 1", -1, &s, NULL) !=
 	    SQLITE_OK)
 		return -1;
-	query_bind(q, s, tier);
+	query_bind(q, s, tier, 0);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW)
@@ -505,19 +520,59 @@ query_tier_has(const struct query *q, sqlite3 *db, int tier)
 }
 
 /*
- * The tier to read.  Auto prefers raw windows (exact bounds); when the
- * span has none (retention expired them) the finest coarser tier that
+ * Where rolled-up hours stop being complete: the start of the earliest
+ * hour still waiting for its roll-up, else the end of the latest hour
+ * window.  0 when there is no hour tier (then nothing is mixed).
+ */
+static int
+query_hour_cut(sqlite3 *db, int64_t *cut)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*cut = 0;
+	if (sqlite3_prepare_v2(db, "SELECT coalesce("
+	    " (SELECT min(start) FROM rollup_pending WHERE tier = 1),"
+	    " (SELECT max(start) + 3600 FROM windows WHERE tier = 1), 0)",
+	    -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*cut = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * The tier to read.  Auto prefers raw windows (exact bounds), except for
+ * long spans (6 hours or more): there the rolled-up hours are read where
+ * they are complete and raw windows after them (QUERY_TIER_MIXED, with
+ * *cut the boundary), so a day's query reads 24 hour windows plus the
+ * current hour instead of 1440 minute windows.  When the span has no raw
+ * windows at all (retention expired them) the finest coarser tier that
  * has windows there is read instead.
  */
 static int
-query_tier(const struct query *q, sqlite3 *db, int *tier)
+query_tier(const struct query *q, sqlite3 *db, int *tier, int64_t *cut)
 {
 	sqlite3_stmt *s = NULL;
+	int64_t from, to;
 	int rc, t;
 
+	*cut = 0;
 	if (q->tier != QUERY_TIER_AUTO) {
 		*tier = q->tier;
 		return 0;
+	}
+	from = (q->given & (1u << P_FROM)) ? q->from_us : INT64_MIN / 2;
+	to = (q->given & (1u << P_TO)) ? q->to_us : timefmt_now();
+	if ((q->given & (1u << P_FROM)) && to - from >= QUERY_MIXED_SPAN_US) {
+		if (query_hour_cut(db, cut) < 0)
+			return -1;
+		if (*cut > query_floor_s(from) + 3600) {
+			*tier = QUERY_TIER_MIXED;
+			return 0;
+		}
 	}
 	*tier = STORE_TIER_RAW;
 	if ((rc = query_tier_has(q, db, STORE_TIER_RAW)) != 0)
@@ -573,18 +628,22 @@ query_prepare(struct query *q, struct store *st, const char *sql, int *tier,
 {
 	sqlite3 *db = store_sqlite(st);
 	sqlite3_stmt *s = NULL;
+	int64_t cut;
 
 	if (query_check(q, err, errlen) < 0)
 		return NULL;
-	if (query_tier(q, db, tier) < 0) {
+	if (query_tier(q, db, tier, &cut) < 0) {
 		query_sqlerr(db, st, "choosing a tier", err, errlen);
 		return NULL;
 	}
+	/* rows are one per stored window: never mix window lengths there */
+	if (*tier == QUERY_TIER_MIXED && sql == query_sql_rows)
+		*tier = STORE_TIER_RAW;
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
 		query_sqlerr(db, st, "preparing the query", err, errlen);
 		return NULL;
 	}
-	query_bind(q, s, *tier);
+	query_bind(q, s, *tier, cut);
 	return s;
 }
 
@@ -622,10 +681,11 @@ query_plan(struct query *q, struct store *st, struct buf *out, char *err,
 	sqlite3_stmt *s = NULL;
 	struct buf sql = BUF_INIT;
 	int rc, tier;
+	int64_t cut;
 
 	if (query_check(q, err, errlen) < 0)
 		return -1;
-	if (query_tier(q, db, &tier) < 0) {
+	if (query_tier(q, db, &tier, &cut) < 0) {
 		query_sqlerr(db, st, "choosing a tier", err, errlen);
 		return -1;
 	}
@@ -638,7 +698,7 @@ query_plan(struct query *q, struct store *st, struct buf *out, char *err,
 		return -1;
 	}
 	buf_free(&sql);
-	query_bind(q, s, tier);
+	query_bind(q, s, tier, cut);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		buf_printf(out, "%s\n", (const char *)sqlite3_column_text(s,
 		    3));
