@@ -20,6 +20,7 @@
 int	cmd_export(int argc, char **argv);	/* cmd_export.c */
 int	cmd_top(int argc, char **argv);		/* cmd_export.c */
 int	cmd_seq(int argc, char **argv);		/* cmd_seq.c */
+int	cmd_serve(int argc, char **argv);	/* cmd_serve.c */
 
 /* The command summary (main.c). */
 void		usage(FILE *fp);

@@ -20,6 +20,7 @@
 #include "decode.h"
 #include "export.h"
 #include "flowtable.h"
+#include "http.h"
 #include "log.h"
 #include "sniff.h"
 #include "stats.h"
@@ -649,6 +650,7 @@ main(int argc, char **argv)
 	size_t i, nifs = 0, up;
 	struct timeval one = { 1, 0 };
 	struct daemon_hooks hooks;
+	struct http *http;
 	uint64_t wd;
 
 	memset(&d, 0, sizeof(d));
@@ -778,10 +780,13 @@ main(int argc, char **argv)
 	hooks.get_stats = hook_stats;
 	hooks.get_live = hook_live;
 	hooks.arg = &d;
-	(void)hooks;	/* until the HTTP server is started here */
+	if ((http = http_start(d.conf, &hooks, NULL, err,
+	    sizeof(err))) == NULL)
+		fatalx("http: %s", err);
 
 	event_base_dispatch(d.base);
 
+	http_stop(http);
 	lost = writer_stop(d.wr) < 0;
 	for (i = 0; i < d.nifaces; i++) {
 		iface_close(&d.ifaces[i]);

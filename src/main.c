@@ -30,6 +30,7 @@ usage(FILE *fp)
 "       ipgraph top [--db FILE] [-n N] [--metric packets|bytes]\n"
 "                      [--from TIME] [--to TIME] [--sensor NAME]\n"
 "       ipgraph seq [--names FILE] [--name ADDR=NAME] [--format F] CAPTURE...\n"
+"       ipgraph serve [--db FILE] [--listen ADDR]... [--www DIR] (see serve -h)\n"
 "       ipgraph version\n"
 "CAPTURE: pcap or pcapng, - for standard input.\n"
 "TIME: ISO 8601, epoch seconds, -15m/-2h/-7d, or 2009-1-16-00-03-00.\n",
@@ -142,6 +143,8 @@ main(int argc, char **argv)
 		return cmd_top(argc, argv);
 	if (strcmp(cmd, "seq") == 0)
 		return cmd_seq(argc, argv);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc, argv);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("ipgraph %s\n", PACKAGE_VERSION);
 		return 0;

@@ -9,13 +9,16 @@ libinih-dev libsystemd-dev libcap-dev systemd tcpreplay tcpdump iproute2 curl
 sqlite3 tshark python3 clang libclang-rt-14-dev
 python3-seqdiag socat
 libgraphviz-dev libcairo2-dev graphviz circos liblist-moreutils-perl ploticus
-python3-networkx"
+python3-networkx
+zlib1g-dev nodejs chromium wrk openssl"
 
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 	    missing="$missing $p"
 done
+# npm ships inside some nodejs builds (NodeSource); Debian's comes apart
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
 	echo "setup.sh: missing packages:$missing" >&2

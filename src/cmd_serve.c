@@ -1,0 +1,164 @@
+/* cmd_serve.c - the serve command: the HTTP API over a database, no capture. */
+
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "http.h"
+#include "log.h"
+#include "names.h"
+
+static void
+serve_usage(FILE *fp)
+{
+	fputs(
+"usage: ipgraph serve [--db FILE] [--listen ADDR]... [--threads N]\n"
+"                     [--www DIR] [--token-file FILE] [--tls-cert FILE\n"
+"                     --tls-key FILE] [--cors ORIGIN] [--names FILE]\n"
+"                     [--max-rows N] [--max-nodes N] [--timeout SECONDS]\n"
+"                     [--max-connections N] [--per-ip N]\n"
+"ADDR: 127.0.0.1:8080 (the default), [::1]:8080, *:8080, or a port;\n"
+"port 0 picks a free one (the address is logged).\n", fp);
+}
+
+/* Replace a config string (the config frees it). */
+static void
+serve_set(char **field, const char *v)
+{
+	free(*field);
+	if ((*field = strdup(v)) == NULL)
+		fatalx("out of memory");
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	enum {
+		O_DB = 256, O_LISTEN, O_THREADS, O_WWW, O_TOKEN, O_CERT, O_KEY,
+		O_CORS, O_NAMES, O_ROWS, O_NODES, O_TIMEOUT, O_CONNS, O_PERIP
+	};
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, O_DB },
+		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "threads", required_argument, NULL, O_THREADS },
+		{ "www", required_argument, NULL, O_WWW },
+		{ "token-file", required_argument, NULL, O_TOKEN },
+		{ "tls-cert", required_argument, NULL, O_CERT },
+		{ "tls-key", required_argument, NULL, O_KEY },
+		{ "cors", required_argument, NULL, O_CORS },
+		{ "names", required_argument, NULL, O_NAMES },
+		{ "max-rows", required_argument, NULL, O_ROWS },
+		{ "max-nodes", required_argument, NULL, O_NODES },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "max-connections", required_argument, NULL, O_CONNS },
+		{ "per-ip", required_argument, NULL, O_PERIP },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct http_opts ho;
+	struct config *c;
+	struct names *nm = NULL;
+	struct http *h;
+	const char *db = DEFAULT_DB;
+	char err[1024];
+	sigset_t set;
+	size_t i, nlisten = 0;
+	int ch, sig;
+
+	memset(&ho, 0, sizeof(ho));
+	if ((c = config_new()) == NULL)
+		fatalx("out of memory");
+	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+		case O_DB: db = optarg; break;
+		case O_LISTEN:
+			if (nlisten == 0) {
+				for (i = 0; i < c->nlisten; i++)
+					free(c->listen[i]);
+				c->nlisten = 0;
+			}
+			if (nlisten == CONFIG_MAX_LISTEN)
+				fatalx("--listen: at most %d addresses",
+				    CONFIG_MAX_LISTEN);
+			c->listen[nlisten] = NULL;
+			serve_set(&c->listen[nlisten], optarg);
+			c->nlisten = ++nlisten;
+			break;
+		case O_THREADS:
+			c->threads = (unsigned)number_arg("--threads", optarg,
+			    1, 64);
+			break;
+		case O_WWW: serve_set(&c->www_root, optarg); break;
+		case O_TOKEN: serve_set(&c->token_file, optarg); break;
+		case O_CERT: serve_set(&c->tls_cert, optarg); break;
+		case O_KEY: serve_set(&c->tls_key, optarg); break;
+		case O_CORS: serve_set(&c->cors_origin, optarg); break;
+		case O_NAMES:
+			if (nm == NULL && (nm = names_new()) == NULL)
+				fatalx("out of memory");
+			if (names_load(nm, optarg, err, sizeof(err)) < 0)
+				fatalx("--names: %s", err);
+			break;
+		case O_ROWS:
+			ho.max_rows = number_arg("--max-rows", optarg, 1,
+			    4000000000UL);
+			break;
+		case O_NODES:
+			ho.max_nodes = (unsigned)number_arg("--max-nodes",
+			    optarg, 2, 100000);
+			break;
+		case O_TIMEOUT:
+			c->timeout = (unsigned)number_arg("--timeout", optarg,
+			    1, 86400);
+			break;
+		case O_CONNS:
+			c->max_connections = (unsigned)number_arg(
+			    "--max-connections", optarg, 1, 100000);
+			break;
+		case O_PERIP:
+			c->per_ip_connections = (unsigned)number_arg(
+			    "--per-ip", optarg, 0, 100000);
+			break;
+		case 'h': serve_usage(stdout); exit(0);
+		default: serve_usage(stderr); exit(EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		log_warnx("serve: unexpected argument '%s'", argv[optind]);
+		serve_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (access(db, R_OK) != 0)
+		fatalx("%s: no such database (create one with ipgraph import)",
+		    db);
+	serve_set(&c->db, db);
+	ho.names = nm;
+
+	/* the workers inherit the mask: only sigwait below sees these */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((h = http_start(c, NULL, &ho, err, sizeof(err))) == NULL)
+		fatalx("serve: %s", err);
+	log_info("serving %s", db);
+	do {
+		if (sigwait(&set, &sig) != 0)
+			sig = SIGTERM;
+	} while (sig == SIGHUP);
+	log_info("serve: %s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_stop(h);
+	config_free(c);
+	names_free(nm);
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* http.h - the HTTP API, /metrics, /healthz and the dashboard's files. */
+#ifndef IPGRAPH_HTTP_H
+#define IPGRAPH_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct daemon_hooks;
+struct http;
+struct names;
+
+/* Stored rows one query may read, and nodes a picture may draw. */
+#define HTTP_MAX_ROWS_DEFAULT	1000000
+#define HTTP_MAX_NODES_DEFAULT	400
+
+/* What the config file does not (yet) say; zero fields take defaults. */
+struct http_opts {
+	uint64_t		 max_rows;	/* rows scanned per query */
+	unsigned		 max_nodes;	/* graph.png/svg: more are cut */
+	const struct names	*names;		/* labels; must outlive the
+						   server; NULL: none */
+};
+
+/*
+ * Start serving conf's database on every [http] listen address (port 0
+ * picks a free port; the address is logged), each with a pool of
+ * conf->threads workers.  Each worker opens its own read-only store
+ * connection.  hooks (NULL for `ipgraph serve`) give the daemon's counters
+ * and live document; they must outlive the server.  conf is only read
+ * here: everything kept is copied, so the caller may free or reload it.
+ * Returns the server, or NULL with the failing step in err (a bad
+ * address, a port in use, an unreadable token, key or certificate).
+ */
+struct http	*http_start(const struct config *conf,
+		    const struct daemon_hooks *hooks,
+		    const struct http_opts *opts, char *err, size_t errlen);
+
+/* The port the i-th listen address is bound to, or 0. */
+unsigned	 http_port(const struct http *, size_t i);
+
+/* End live streams, stop every worker, close their stores.  NULL is ok. */
+void		 http_stop(struct http *);
+
+#endif /* IPGRAPH_HTTP_H */
