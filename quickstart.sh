@@ -1,10 +1,11 @@
 #!/bin/sh
-# quickstart.sh - install what is missing, build, and run ipgraph:
+# quickstart.sh - install what is missing, build, and run ipgraph with its
+# HTTP API and dashboard on http://127.0.0.1:8080/ (Ctrl-C stops it):
 #   as root, with an interface that is up: ipgraphd in the foreground,
 #   capturing on the default interface into a database under
-#   _build/quickstart/state (stop it with Ctrl-C);
-#   otherwise: a sample capture imported into a SQLite file, and the
-#   heaviest address pairs printed.
+#   _build/quickstart/state;
+#   otherwise: a sample capture imported into that database, the heaviest
+#   address pairs printed, and `ipgraph serve` on it.
 set -e
 cd "$(dirname "$0")"
 top=$(pwd)
@@ -32,11 +33,12 @@ seconds = 10
 path = $db
 [http]
 listen = 127.0.0.1:8080
-www_root = $top/www
+www_root = $(pwd)/www
 EOC
 	echo "quickstart: ipgraphd captures on the default interface into $db"
-	echo "quickstart: Ctrl-C stops it (the open window is written first);"
-	echo "quickstart: meanwhile: $(pwd)/src/ipgraph top --db $db"
+	echo "quickstart: dashboard and API on http://127.0.0.1:8080/ (e.g."
+	echo "  curl 'http://127.0.0.1:8080/api/v1/graph.svg?from=-15m' > net.svg)"
+	echo "quickstart: Ctrl-C stops it (the open window is written first)"
 	exec ./src/ipgraphd -f -c "$state/ipgraphd.conf"
 fi
 
@@ -45,4 +47,6 @@ rm -f "$db" "$db-wal" "$db-shm"
 ./src/ipgraph import --db "$db" --sensor sample \
     "$top/tests/data/pcapplusplus-many_interfaces-1.pcapng"
 ./src/ipgraph top --db "$db" -n 10
-echo "database: $db  (try: $(pwd)/src/ipgraph export dot --db $db)"
+echo "quickstart: serving $db on http://127.0.0.1:8080/ (e.g."
+echo "  curl 'http://127.0.0.1:8080/api/v1/graph.svg' > net.svg); Ctrl-C stops it"
+exec ./src/ipgraph serve --db "$db" --listen 127.0.0.1:8080 --www "$(pwd)/www"
