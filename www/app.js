@@ -64,6 +64,10 @@ function drawGraph(g) {
     .force("charge", d3.forceManyBody().strength(-120))
     .force("center", d3.forceCenter(width / 2, height / 2))
     .force("collide", d3.forceCollide(12))
+    // pull every component towards the middle: pairs of hosts talking
+    // only to each other would otherwise drift to the border
+    .force("x", d3.forceX(width / 2).strength(0.07))
+    .force("y", d3.forceY(height / 2).strength(0.1))
     .stop();
   for (let i = 0; i < 300; i++) sim.tick();
   const clampX = (x) => Math.max(10, Math.min(width - 10, x));

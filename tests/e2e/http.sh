@@ -284,6 +284,11 @@ code=$(get /api/v1/edges.json "$T/lim")
 check "over max_rows: 422 ($code)" test "$code" = 422
 check "the 422 names the limit and how to narrow" grep -q 'max_rows.*narrow' "$T/lim"
 jerr "$T/lim" from
+code=$(get "/api/v1/edges.csv" "$T/lim2")
+check "edges.csv over max_rows: 422 ($code)" test "$code" = 422
+jerr "$T/lim2" from
+check "a small query passes under the limit" test \
+    "$(get "/api/v1/edges.json?sensor=pcap4j-PppPacketTest" "$T/lim3")" = 200
 serve --max-nodes 4 --cors https://dash.example
 code=$(get "/api/v1/graph.svg" "$T/cap")
 note=$(hdr x-ipgraph-note "$T/cap")
