@@ -10,6 +10,9 @@ need tshark
 need sqlite3
 need python3
 need curl
+# Under LeakSanitizer: libgvc and fontconfig keep memory to the end.
+LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 need wrk
 IPGRAPHD=${IPGRAPHD:-$top_builddir/src/ipgraphd}
 
@@ -88,6 +91,7 @@ stop() {
 	DPID=""
 	check "ipgraphd exits 0 on SIGTERM with HTTP clients about (exit $rc)" \
 	    test $rc -eq 0
+	[ $rc -eq 0 ] || tail -40 "$T/log" >&2
 }
 
 get() {

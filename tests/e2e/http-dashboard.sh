@@ -5,6 +5,9 @@
 # the same query, the stats, and the live stream's state.
 . "$(dirname "$0")/lib.sh"
 need curl
+# Under LeakSanitizer: libgvc and fontconfig keep memory to the end.
+LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 need python3
 need chromium
 WWW="$top_builddir/www"
