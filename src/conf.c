@@ -74,7 +74,7 @@ static const struct keyword {
 	{ "window", "grace", K_DURATION, offsetof(struct config, grace),
 	    0, 3600 },
 	{ "window", "max_edges", K_UINT, offsetof(struct config, max_edges),
-	    16, 100000000 },
+	    1, 100000000 },
 	{ "window", "queue", K_UINT, offsetof(struct config, queue), 1, 4096 },
 	{ "window", "seconds", K_DURATION, offsetof(struct config, window),
 	    1, 86400 },

@@ -80,8 +80,9 @@ struct query {
 	" FROM windows w JOIN sensors s ON s.id = w.sensor_id" \
 	" JOIN edges e ON e.window_id = w.id" \
 	" WHERE ((?24 IS NULL AND w.tier = ?1 AND w.start BETWEEN ?2 AND ?3)" \
-	"  OR (w.tier = 1 AND w.start BETWEEN ?2 AND ?24 - 1)" \
-	"  OR (w.tier = 0 AND w.start BETWEEN max(?2, ?24) AND ?3))" \
+	"  OR (w.tier = 1 AND w.start >= ?24 AND w.start < ?25)" \
+	"  OR (?24 IS NOT NULL AND w.tier = 0 AND w.start BETWEEN ?2 AND ?3" \
+	"   AND (w.start < ?24 OR w.start >= ?25)))" \
 	" AND (w.start + w.seconds) * 1000000 > ?4" \
 	" AND w.start * 1000000 <= ?5" \
 	" AND (?6 IS NULL OR s.name = ?6)" \
@@ -463,8 +464,29 @@ query_floor_s(int64_t us)
 }
 
 /*
- * Bind every parameter.  tier QUERY_TIER_MIXED reads hour windows that
- * start before cut and raw windows from cut on.
+ * The hours [h0, h1) a mixed query reads from the hour tier: whole hours
+ * of [from, to], ending by cut.  h1 <= h0 means none.
+ */
+static void
+query_mixed_hours(const struct query *q, int64_t cut, int64_t *h0,
+    int64_t *h1)
+{
+	int64_t from = query_floor_s(q->from_us) + (q->from_us % 1000000 != 0);
+	int64_t to = (q->given & (1u << P_TO)) ?
+	    query_floor_s(q->to_us) + 1 : timefmt_now() / 1000000;
+
+	*h0 = (from + 3599) / 3600 * 3600;
+	*h1 = to / 3600 * 3600;
+	if (*h1 > cut)
+		*h1 = cut;
+}
+
+/*
+ * Bind every parameter.  tier QUERY_TIER_MIXED reads the hour windows of
+ * the hours wholly inside the span and before cut (complete roll-ups),
+ * and raw windows for the rest: the partial hours at both ends and
+ * everything from cut on.  Raw windows are split by their start, as the
+ * roll-up groups them, so nothing is read twice.
  */
 static void
 query_bind(const struct query *q, sqlite3_stmt *s, int tier, int64_t cut)
@@ -474,8 +496,13 @@ query_bind(const struct query *q, sqlite3_stmt *s, int tier, int64_t cut)
 	int64_t to = (q->given & (1u << P_TO)) ? q->to_us : INT64_MAX / 2;
 
 	sqlite3_bind_int(s, 1, tier);
-	if (tier == QUERY_TIER_MIXED && sqlite3_bind_parameter_count(s) >= 24)
-		sqlite3_bind_int64(s, 24, cut);
+	if (tier == QUERY_TIER_MIXED && sqlite3_bind_parameter_count(s) >= 25) {
+		int64_t h0, h1;
+
+		query_mixed_hours(q, cut, &h0, &h1);
+		sqlite3_bind_int64(s, 24, h0);
+		sqlite3_bind_int64(s, 25, h1);
+	}
 	sqlite3_bind_int64(s, 2, query_floor_s(from) - 86400);
 	sqlite3_bind_int64(s, 3, query_floor_s(to));
 	sqlite3_bind_int64(s, 4, from);
@@ -567,9 +594,12 @@ query_tier(const struct query *q, sqlite3 *db, int *tier, int64_t *cut)
 	from = (q->given & (1u << P_FROM)) ? q->from_us : INT64_MIN / 2;
 	to = (q->given & (1u << P_TO)) ? q->to_us : timefmt_now();
 	if ((q->given & (1u << P_FROM)) && to - from >= QUERY_MIXED_SPAN_US) {
+		int64_t h0, h1;
+
 		if (query_hour_cut(db, cut) < 0)
 			return -1;
-		if (*cut > query_floor_s(from) + 3600) {
+		query_mixed_hours(q, *cut, &h0, &h1);
+		if (h1 > h0) {
 			*tier = QUERY_TIER_MIXED;
 			return 0;
 		}
