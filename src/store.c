@@ -595,54 +595,6 @@ store_column_addr(struct sqlite3_stmt *s, int col, uint8_t *out)
 }
 
 int
-store_edges(struct store *st, const struct edge_filter *f,
-    int (*cb)(const struct edge_row *, void *), void *arg)
-{
-	sqlite3_stmt *s = NULL;
-	struct edge_row row;
-	int rc, stop = 0;
-
-	if (sqlite3_prepare_v2(st->db,
-	    "SELECT w.start, w.seconds, s.name, e.proto, e.src, e.dst,"
-	    " e.sport, e.dport, e.packets, e.bytes, e.first_us, e.last_us,"
-	    " e.tcp_flags"
-	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
-	    " JOIN edges e ON e.window_id = w.id"
-	    WINDOW_WHERE
-	    " ORDER BY w.start, s.name, w.seconds, e.proto, e.src, e.dst,"
-	    " e.sport, e.dport", -1, &s, NULL) != SQLITE_OK) {
-		set_err(st, "querying edges");
-		return -1;
-	}
-	bind_filter(s, f);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		row.window_start = sqlite3_column_int64(s, 0);
-		row.seconds = (unsigned)sqlite3_column_int(s, 1);
-		row.sensor = (const char *)sqlite3_column_text(s, 2);
-		row.proto = (unsigned)sqlite3_column_int(s, 3);
-		row.ipver = store_column_addr(s, 4, row.src);
-		store_column_addr(s, 5, row.dst);
-		row.sport = (unsigned)sqlite3_column_int(s, 6);
-		row.dport = (unsigned)sqlite3_column_int(s, 7);
-		row.packets = (uint64_t)sqlite3_column_int64(s, 8);
-		row.bytes = (uint64_t)sqlite3_column_int64(s, 9);
-		row.first_us = row.window_start * 1000000 +
-		    sqlite3_column_int64(s, 10);
-		row.last_us = row.window_start * 1000000 +
-		    sqlite3_column_int64(s, 11);
-		row.tcp_flags = (unsigned)sqlite3_column_int(s, 12);
-		if ((stop = cb(&row, arg)) != 0)
-			break;
-	}
-	if (!stop && rc != SQLITE_DONE) {
-		set_err(st, "reading edges");
-		stop = -1;
-	}
-	sqlite3_finalize(s);
-	return stop;
-}
-
-int
 store_top_pairs(struct store *st, const struct edge_filter *f, int by_bytes,
     unsigned limit, int (*cb)(const struct pair_row *, void *), void *arg)
 {

@@ -134,24 +134,6 @@ int	store_events(struct store *, int64_t from_us, int64_t to_us,
 	    const char *sensor, unsigned limit,
 	    int (*cb)(const struct event_row *, void *), void *arg);
 
-/* One stored edge, for readers. */
-struct edge_row {
-	int64_t		 window_start;	/* seconds */
-	unsigned	 seconds;
-	const char	*sensor;
-	int		 ipver;
-	unsigned	 proto;
-	uint8_t		 src[16];
-	uint8_t		 dst[16];
-	unsigned	 sport;
-	unsigned	 dport;
-	uint64_t	 packets;
-	uint64_t	 bytes;
-	int64_t		 first_us;	/* absolute */
-	int64_t		 last_us;
-	unsigned	 tcp_flags;
-};
-
 /* What to read; a zero has_* means unbounded. */
 struct edge_filter {
 	int		 has_from;
@@ -161,14 +143,6 @@ struct edge_filter {
 	const char	*sensor;	/* NULL: all */
 	int		 tier;
 };
-
-/*
- * Call cb for every edge of every window overlapping [from, to] (both
- * inclusive), ordered by window start, sensor, then key.  cb returns 0 to
- * go on, non-zero to stop (that value is returned).  -1 on a store error.
- */
-int	store_edges(struct store *, const struct edge_filter *,
-	    int (*cb)(const struct edge_row *, void *), void *arg);
 
 /* One address pair with its totals over every window, heaviest first. */
 struct pair_row {

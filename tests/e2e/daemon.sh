@@ -31,19 +31,8 @@ cleanup() {
 trap cleanup EXIT
 [ -n "$IPGRAPH_KEEP" ] && echo "temporary files: $T"
 
-ip netns add "$SND" && ip netns add "$SEN" &&
-    ip link add "$A" type veth peer name "$B" &&
-    ip link set "$A" netns "$SND" && ip link set "$B" netns "$SEN" || {
-	echo "FAIL: cannot build the namespaces" >&2
-	exit 1
-}
 # No IPv6 and no addresses: nothing but the replayed frames on the wire.
-for ns in "$SND" "$SEN"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-done
-ip netns exec "$SND" ip link set "$A" mtu 9000 up
-ip netns exec "$SEN" ip link set "$B" mtu 9000 up
+veth_pair "$SND" "$SEN" "$A" "$B"
 
 chmod 755 "$T"
 W="$T/state"

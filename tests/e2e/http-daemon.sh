@@ -36,18 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add "$SND" && ip netns add "$SEN" &&
-    ip link add "$A" type veth peer name "$B" &&
-    ip link set "$A" netns "$SND" && ip link set "$B" netns "$SEN" || {
-	echo "FAIL: cannot build the namespaces" >&2
-	exit 1
-}
-for ns in "$SND" "$SEN"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-done
-ip netns exec "$SND" ip link set "$A" mtu 9000 up
-ip netns exec "$SEN" ip link set "$B" mtu 9000 up
+veth_pair "$SND" "$SEN" "$A" "$B"
 # the HTTP server listens on the sensor namespace's own loopback
 ip netns exec "$SEN" ip link set lo up
 

@@ -53,6 +53,25 @@ expect_error() {
 	fi
 }
 
+# veth_pair SND SEN A B: two network namespaces joined by a veth pair (A in
+# SND, B in SEN), MTU 9000, no IPv6 and no addresses, so nothing but the
+# frames a test sends crosses it.  Exits the test when it cannot.
+veth_pair() {
+	local ns
+	ip netns add "$1" && ip netns add "$2" &&
+	    ip link add "$3" type veth peer name "$4" &&
+	    ip link set "$3" netns "$1" && ip link set "$4" netns "$2" || {
+		echo "FAIL: cannot build the namespaces" >&2
+		exit 1
+	}
+	for ns in "$1" "$2"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	done
+	ip netns exec "$1" ip link set "$3" mtu 9000 up
+	ip netns exec "$2" ip link set "$4" mtu 9000 up
+}
+
 finish() {
 	echo "$CHECKS checks passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ] && [ "$CHECKS" -gt 0 ]
