@@ -26,12 +26,6 @@
 #ifndef STORE_TIER_DAY
 #define STORE_TIER_DAY		2
 #endif
-#define QUERY_TIER_AUTO		(-1)
-/*
- * Not a tier the user names: complete hours from the hour tier, the rest
- * (hours not rolled up yet) from raw windows; see query_tier.
- */
-#define QUERY_TIER_MIXED	(-2)
 /* Spans at least this long read rolled-up hours where they exist. */
 #define QUERY_MIXED_SPAN_US	(6LL * 3600 * 1000000)
 #define QUERY_TOP_MAX		1000000

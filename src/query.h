@@ -42,6 +42,15 @@ struct query;
 #define QUERY_DETAIL_PORTS	0x01	/* graph.flows: per ports and proto */
 #define QUERY_DETAIL_TIMES	0x02	/* graph.events: per window */
 
+/* Tiers besides store.h's: what auto picks, and its mixed reading. */
+#define QUERY_TIER_AUTO		(-1)
+/*
+ * Not a tier the user names: complete hours from the hour tier, the rest
+ * (partial hours, hours not rolled up yet) from raw windows; graph.tier
+ * says so.  See query.c, query_tier.
+ */
+#define QUERY_TIER_MIXED	(-2)
+
 #define QUERY_METRIC_PACKETS	0
 #define QUERY_METRIC_BYTES	1
 

@@ -202,7 +202,13 @@ static const struct {
 	uint64_t	 packets;
 } filters[] = {
 	{ { "to", "2009-01-16T00:00:30Z", NULL }, 4, 26 },
-	{ { "from", "2009-01-16T00:01:00Z", NULL }, 3, 7 },
+	/*
+	 * From 00:01 to now is a long span: the complete hour 02:00 comes from
+	 * the hour tier (7 packets there), the rest from raw windows.
+	 */
+	{ { "from", "2009-01-16T00:01:00Z", NULL }, 4, 14 },
+	{ { "from", "2009-01-16T00:01:00Z", "to", "2009-01-16T01:00:00Z" },
+	    3, 7 },
 	/* Both bounds inclusive: a bound on a window's first instant. */
 	{ { "to", "1232064060", NULL }, 6, 33 },
 	{ { "from", "1232064059.999999", "to", "1232064059.999999", NULL },
@@ -389,11 +395,19 @@ test_tier(void **state)
 		NULL };
 	static const char *const raw[] = { "from", "2009-01-16T02:00:00Z",
 		"tier", "raw", NULL };
+	static const char *const late_short[] = { "from",
+		"2009-01-16T02:00:00Z", "to", "2009-01-16T03:00:00Z", NULL };
 	static const char *const hour[] = { "tier", "hour", NULL };
 	struct graph *g;
 
-	/* No raw windows there: auto falls back to the hour tier. */
+	/* A long span: complete hours from the hour tier (mixed reading). */
 	g = run(*state, late, NULL, 0);
+	assert_int_equal(g->tier, QUERY_TIER_MIXED);
+	assert_int_equal(g->nedges, 1);
+	assert_int_equal(g->packets, 7);
+	graph_free(g);
+	/* A short span with no raw windows: auto falls back to the hour tier. */
+	g = run(*state, late_short, NULL, 0);
 	assert_int_equal(g->tier, 1);
 	assert_int_equal(g->nedges, 1);
 	assert_int_equal(g->packets, 7);
