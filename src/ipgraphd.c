@@ -399,14 +399,12 @@ publish_stats(struct ipgd *d, int64_t now)
 	pthread_mutex_unlock(&d->mu);
 }
 
-static const struct flowtable *live_ft;
-
 /* Heaviest first, for the live list. */
 static int
 live_cmp(const void *a, const void *b)
 {
-	const struct flow_entry *x = flowtable_entry(live_ft, *(const size_t *)a);
-	const struct flow_entry *y = flowtable_entry(live_ft, *(const size_t *)b);
+	const struct flow_entry *x = *(const struct flow_entry *const *)a;
+	const struct flow_entry *y = *(const struct flow_entry *const *)b;
 
 	return x->packets < y->packets ? 1 : x->packets > y->packets ? -1 : 0;
 }
@@ -425,19 +423,20 @@ publish_live(struct ipgd *d, int64_t now)
 	char src[ADDR_STRLEN], dst[ADDR_STRLEN];
 	const char *pn;
 	int64_t start = 0;
-	size_t i, n = 0, count, *idx = NULL;
+	const struct flow_entry **changed = NULL;
+	size_t i, n = 0, count;
 
 	memset(&ws, 0, sizeof(ws));
 	ft = windows_newest(d->ws, &start, &ws);
 	count = ft != NULL ? flowtable_count(ft) : 0;
-	if (count > 0 && (idx = calloc(count, sizeof(*idx))) == NULL)
+	if (count > 0 &&
+	    (changed = calloc(count, sizeof(*changed))) == NULL)
 		return;
 	for (i = 0; i < count; i++)
 		if (flowtable_entry(ft, i)->last_us > d->live_since)
-			idx[n++] = i;
-	live_ft = ft;
+			changed[n++] = flowtable_entry(ft, i);
 	if (n > LIVE_MAX_EDGES)
-		qsort(idx, n, sizeof(*idx), live_cmp);
+		qsort(changed, n, sizeof(*changed), live_cmp);
 	buf_printf(&b, "{\"time\":%lld,\"sensor\":", (long long)(now / 1000000));
 	export_json_string(&b, d->conf->sensor);
 	buf_printf(&b, ",\"window_start\":%lld,\"window_seconds\":%u,"
@@ -446,7 +445,7 @@ publish_live(struct ipgd *d, int64_t now)
 	    d->conf->window, (unsigned long long)ws.frames,
 	    (unsigned long long)ws.bytes, count, n);
 	for (i = 0; i < n && i < LIVE_MAX_EDGES; i++) {
-		e = flowtable_entry(ft, idx[i]);
+		e = changed[i];
 		pn = decode_proto_name(e->key.proto);
 		buf_printf(&b, "%s{\"proto\":", i ? "," : "");
 		if (pn != NULL)
@@ -461,7 +460,7 @@ publish_live(struct ipgd *d, int64_t now)
 		    (unsigned long long)e->bytes);
 	}
 	buf_puts(&b, "]}");
-	free(idx);
+	free(changed);
 	d->live_since = now;
 	if (buf_failed(&b)) {
 		buf_free(&b);
