@@ -15,14 +15,22 @@
 
 /*
  * The first CAPFILE_DIGEST_PREFIX bytes are read up front, to digest them
- * and to tell pcap from pcapng, then served again ahead of the rest of the
- * file through an fopencookie stream.  One path for files and pipes: a
- * pipe cannot be rewound.
+ * and to tell pcap from pcapng.  A file is then rewound and read by the
+ * capture reader directly; a pipe cannot be rewound, so the prefix is
+ * served again ahead of the rest through an fopencookie stream (one more
+ * copy of every byte).
  */
+/*
+ * The stdio buffer (glibc ignores a size without a buffer): 256 KiB reads
+ * instead of 4 KiB ones, 64 times fewer read(2) calls.
+ */
+#define CAPFILE_BUFFER	(1 << 18)
+
 struct capfile {
 	char		*name;
 	FILE		*raw;		/* the file or stdin */
 	FILE		*stream;	/* prefix + rest of raw */
+	char		*iobuf;		/* stdio buffer of the stream */
 	uint8_t		*prefix;
 	size_t		 prefix_len;
 	size_t		 prefix_pos;
@@ -95,7 +103,8 @@ capfile_open(const char *path, char *err, size_t errlen)
 	} else if ((cf->raw = fopen(path, "rb")) == NULL) {
 		snprintf(err, errlen, "%s: %s", shown, strerror(errno));
 		goto fail;
-	}
+	} else if ((cf->iobuf = malloc(CAPFILE_BUFFER)) != NULL)
+		setvbuf(cf->raw, cf->iobuf, _IOFBF, CAPFILE_BUFFER);
 	cf->prefix_len = fread(cf->prefix, 1, CAPFILE_DIGEST_PREFIX, cf->raw);
 	if (ferror(cf->raw)) {
 		snprintf(err, errlen, "%s: %s", shown, strerror(errno));
@@ -108,11 +117,14 @@ capfile_open(const char *path, char *err, size_t errlen)
 	snprintf(cf->digest, sizeof(cf->digest), "%016llx-%zx",
 	    (unsigned long long)fnv1a(cf->prefix, cf->prefix_len),
 	    cf->prefix_len);
-	if ((cf->stream = fopencookie(cf, "rb", io)) == NULL) {
+	if (!cf->raw_is_stdin && fseeko(cf->raw, 0, SEEK_SET) == 0) {
+		cf->stream = cf->raw;	/* a file: read it again from 0 */
+		cf->raw = NULL;
+	} else if ((cf->stream = fopencookie(cf, "rb", io)) == NULL) {
 		snprintf(err, errlen, "%s: %s", shown, strerror(errno));
 		goto fail;
-	}
-	setvbuf(cf->stream, NULL, _IOFBF, 1 << 18);
+	} else if ((cf->iobuf = malloc(CAPFILE_BUFFER)) != NULL)
+		setvbuf(cf->stream, cf->iobuf, _IOFBF, CAPFILE_BUFFER);
 	if (pcapng_is_pcapng(cf->prefix, cf->prefix_len)) {
 		if ((cf->png = pcapng_open(cf->stream, perr,
 		    sizeof(perr))) == NULL) {
@@ -152,6 +164,7 @@ capfile_close(struct capfile *cf)
 		fclose(cf->stream);
 	if (cf->raw != NULL && !cf->raw_is_stdin)
 		fclose(cf->raw);
+	free(cf->iobuf);		/* after the stream using it */
 	free(cf->prefix);
 	free(cf->name);
 	free(cf);

@@ -24,6 +24,7 @@ struct import_ctx {
 	const struct import_opts *opts;
 	struct import_summary	*sum;
 	struct windows		*ws;
+	int64_t			 newest_start;	/* of the windows written */
 };
 
 static int
@@ -47,6 +48,8 @@ flush_window(void *arg, int64_t start_s, unsigned seconds,
 	ctx->sum->store_us += timefmt_now() - t0;
 	ctx->sum->windows++;
 	ctx->sum->edges += flowtable_count(ft);
+	if (start_s > ctx->newest_start)
+		ctx->newest_start = start_s;
 	return 0;
 }
 
@@ -91,7 +94,7 @@ import_file(struct store *st, const char *path,
     const struct import_opts *opts, struct import_summary *sum, char *err,
     size_t errlen)
 {
-	struct import_ctx ctx = { st, opts, sum, NULL };
+	struct import_ctx ctx = { st, opts, sum, NULL, INT64_MIN };
 	struct import_record prev;
 	struct capfile *cf;
 	struct windows *ws = NULL;
@@ -153,8 +156,16 @@ import_file(struct store *st, const char *path,
 		    store_error(st));
 		goto record;
 	}
-	/* every window of this file is written: bring the roll-ups along */
-	if (store_rollup(st, INT64_MAX) < 0) {
+	/*
+	 * Roll up the hours (and days) this file's traffic has gone past,
+	 * as ipgraphd does with live traffic.  An hour the file ends inside
+	 * stays marked: a later file may add to it, and rolling it up after
+	 * every file of a bulk load would redo the same hour each time.
+	 * Queries read raw windows for hours not rolled up, so results are
+	 * the same either way; `ipgraph rollup` finishes the rest.
+	 */
+	if (ctx.newest_start > INT64_MIN &&
+	    store_rollup(st, ctx.newest_start) < 0) {
 		snprintf(err, errlen, "%s: %s", capfile_name(cf),
 		    store_error(st));
 		goto record;

@@ -25,6 +25,7 @@ usage(FILE *fp)
 	fputs(
 "usage: ipgraph import [--db FILE] [--window SECONDS] [--sensor NAME]\n"
 "                      [--force] [--quiet] [--stats] CAPTURE...\n"
+"       ipgraph rollup [--db FILE]\n"
 "       ipgraph export FORMAT [--db FILE] [filters] [-o FILE]\n"
 "                      (ipgraph export --help lists formats and filters)\n"
 "       ipgraph top [--db FILE] [-n N] [--metric packets|bytes]\n"
@@ -121,6 +122,47 @@ cmd_import(int argc, char **argv)
 	return failed;
 }
 
+/*
+ * Compute every pending roll-up, whole or not: for an archive whose last
+ * hours an import left marked (see importer.c), before long-span queries.
+ */
+static int
+cmd_rollup(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = DEFAULT_DB;
+	struct store *st;
+	char err[1024];
+	int ch, rc = 0;
+
+	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': db = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		log_warnx("rollup: unexpected argument '%s'", argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((st = store_open(db, 0, err, sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		return 1;
+	}
+	if (store_rollup(st, INT64_MAX) < 0) {
+		log_warnx("%s", store_error(st));
+		rc = 1;
+	}
+	store_close(st);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -137,6 +179,8 @@ main(int argc, char **argv)
 	optind = 1;
 	if (strcmp(cmd, "import") == 0)
 		return cmd_import(argc, argv);
+	if (strcmp(cmd, "rollup") == 0)
+		return cmd_rollup(argc, argv);
 	if (strcmp(cmd, "export") == 0)
 		return cmd_export(argc, argv);
 	if (strcmp(cmd, "top") == 0)

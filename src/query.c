@@ -70,18 +70,21 @@ struct query {
  * is every blob of its length between its first and last address, since
  * SQLite compares blobs with memcmp.
  */
-#define QUERY_FROM \
+#define QUERY_JOIN(table) \
 	" FROM windows w JOIN sensors s ON s.id = w.sensor_id" \
-	" JOIN edges e ON e.window_id = w.id" \
+	" JOIN " table " e ON e.window_id = w.id"
+#define QUERY_WHERE_WINDOWS \
 	" WHERE ((?24 IS NULL AND w.tier = ?1 AND w.start BETWEEN ?2 AND ?3)" \
 	"  OR (w.tier = 1 AND w.start >= ?24 AND w.start < ?25)" \
 	"  OR (?24 IS NOT NULL AND w.tier = 0 AND w.start BETWEEN ?2 AND ?3" \
 	"   AND (w.start < ?24 OR w.start >= ?25)))" \
 	" AND (w.start + w.seconds) * 1000000 > ?4" \
 	" AND w.start * 1000000 <= ?5" \
-	" AND (?6 IS NULL OR s.name = ?6)" \
+	" AND (?6 IS NULL OR s.name = ?6)"
+#define QUERY_WHERE_PORTS \
 	" AND (?7 IS NULL OR e.proto = ?7)" \
-	" AND (?8 IS NULL OR e.sport = ?8 OR e.dport = ?8)" \
+	" AND (?8 IS NULL OR e.sport = ?8 OR e.dport = ?8)"
+#define QUERY_WHERE_ADDRS \
 	" AND (?9 IS NULL OR (length(e.src) = ?11" \
 	"      AND e.src BETWEEN ?9 AND ?10))" \
 	" AND (?12 IS NULL OR (length(e.dst) = ?14" \
@@ -94,14 +97,51 @@ struct query {
 	"   AND length(e.dst) = ?23 AND e.dst BETWEEN ?21 AND ?22)" \
 	"  OR (length(e.src) = ?23 AND e.src BETWEEN ?21 AND ?22" \
 	"   AND length(e.dst) = ?20 AND e.dst BETWEEN ?18 AND ?19))"
+#define QUERY_FROM \
+	QUERY_JOIN("edges") QUERY_WHERE_WINDOWS QUERY_WHERE_PORTS \
+	QUERY_WHERE_ADDRS
 
 #define QUERY_COLUMNS \
 	"SELECT w.start, w.seconds, s.name, e.proto, e.src, e.dst," \
 	" e.sport, e.dport, e.packets, e.bytes, e.first_us, e.last_us," \
 	" e.tcp_flags"
 
-/* The graph needs no order: it sorts what it built. */
+/*
+ * The graph needs no order: it sorts what it built.  Without address
+ * filters the statements leave their tests out (each is a few opcodes
+ * per row, and a long span reads hundreds of thousands of rows).
+ */
 static const char query_sql_graph[] = QUERY_COLUMNS QUERY_FROM;
+static const char query_sql_graph_all[] = QUERY_COLUMNS QUERY_JOIN("edges")
+	QUERY_WHERE_WINDOWS QUERY_WHERE_PORTS;
+/*
+ * The graph from the pairs table (edges folded per address pair, one row
+ * per pair and window), when neither ports nor protocols are asked for:
+ * the same columns, with zeros for what a pair does not have.
+ */
+#define QUERY_PAIR_COLUMNS \
+	"SELECT w.start, w.seconds, s.name, 0, e.src, e.dst, 0, 0," \
+	" e.packets, e.bytes, e.first_us, e.last_us, 0"
+static const char query_sql_pairs[] = QUERY_PAIR_COLUMNS
+	QUERY_JOIN("pairs") QUERY_WHERE_WINDOWS QUERY_WHERE_ADDRS;
+static const char query_sql_pairs_all[] = QUERY_PAIR_COLUMNS
+	QUERY_JOIN("pairs") QUERY_WHERE_WINDOWS;
+
+#define QUERY_ADDR_PARAMS \
+	((1u << P_SRC) | (1u << P_DST) | (1u << P_HOST) | (1u << P_PAIR))
+
+/* The statement a graph is read with: pairs unless ports matter. */
+static const char *
+query_graph_sql(const struct query *q)
+{
+	int addrs = (q->given & QUERY_ADDR_PARAMS) != 0;
+
+	if ((q->detail & QUERY_DETAIL_PORTS) ||
+	    (q->given & ((1u << P_PROTO) | (1u << P_PORT))))
+		return addrs ? query_sql_graph : query_sql_graph_all;
+	return addrs ? query_sql_pairs : query_sql_pairs_all;
+}
+
 static const char query_sql_rows[] = QUERY_COLUMNS QUERY_FROM
 	" ORDER BY w.start, s.name, w.seconds, e.proto, e.src, e.dst,"
 	" e.sport, e.dport";
@@ -714,7 +754,7 @@ query_plan(struct query *q, struct store *st, struct buf *out, char *err,
 		return -1;
 	}
 	buf_puts(&sql, "EXPLAIN QUERY PLAN ");
-	buf_puts(&sql, query_sql_graph);
+	buf_puts(&sql, query_graph_sql(q));
 	if (buf_failed(&sql) || sqlite3_prepare_v2(db, sql.data, -1, &s,
 	    NULL) != SQLITE_OK) {
 		query_sqlerr(db, st, "explaining the query", err, errlen);
@@ -812,6 +852,20 @@ htab_rehash(struct htab *h, size_t nslot)
 	return 0;
 }
 
+/* Key equality; the edge key (8 bytes) is compared inline. */
+static inline int
+htab_same(const void *a, const void *b, size_t keylen)
+{
+	uint64_t x, y;
+
+	if (keylen == sizeof(x)) {
+		memcpy(&x, a, sizeof(x));
+		memcpy(&y, b, sizeof(y));
+		return x == y;
+	}
+	return memcmp(a, b, keylen) == 0;
+}
+
 /*
  * Find the item with key's first keylen bytes, or append item (the whole
  * itemsize bytes) as a new one.  Returns its index and sets *isnew, or
@@ -828,7 +882,7 @@ htab_get(struct htab *h, const void *item, int *isnew)
 	if (h->nslot != 0) {
 		j = htab_hash(item, h->keylen) & (h->nslot - 1);
 		while ((s = h->slot[j]) != 0) {
-			if (memcmp(htab_item(h, s - 1), item, h->keylen) == 0)
+			if (htab_same(htab_item(h, s - 1), item, h->keylen))
 				return (long)(s - 1);
 			j = (j + 1) & (h->nslot - 1);
 		}
@@ -909,6 +963,8 @@ struct vitem {
 /* Aggregation state of one query_graph run. */
 struct agg {
 	const struct query	*q;
+	struct nkey		 last;		/* the last node looked up */
+	long			 last_idx;	/* its index, or -1 */
 	struct htab		 nodes;
 	struct htab		 edges;
 	struct htab		 flows;
@@ -927,7 +983,11 @@ agg_node(struct agg *a, int ver, const uint8_t *addr)
 	memcpy(n.k.addr, addr, ver == 4 ? 4 : 16);
 	if (n.k.prefix != (ver == 4 ? 32 : 128))
 		addr_mask(n.k.addr, ver, n.k.prefix);
-	return htab_get(&a->nodes, &n, &isnew);
+	/* rows come in key order: the same source many times in a row */
+	if (a->last_idx >= 0 && memcmp(&a->last, &n.k, sizeof(n.k)) == 0)
+		return a->last_idx;
+	a->last = n.k;
+	return a->last_idx = htab_get(&a->nodes, &n, &isnew);
 }
 
 /* Add counts to the edge (src, dst); returns its index or -1. */
@@ -1221,7 +1281,8 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 {
 	struct graph *g;
 	struct buf strings = BUF_INIT;
-	size_t *used = NULL, *newidx = NULL, *off = NULL, i, n;
+	size_t *used = NULL, *newidx = NULL, *off = NULL, *at = NULL;
+	size_t *eat = NULL, i, n;
 	struct graph_node *nd;
 	char text[ADDR_STRLEN + 8];
 
@@ -1299,13 +1360,31 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 	}
 	g->strings = strings.data;
 	strings.data = NULL;
-	/* Edges, with the node totals and the graph's span. */
-	if (a->edges.n > 0 && (g->edges = calloc(a->edges.n,
-	    sizeof(*g->edges))) == NULL)
+	/*
+	 * Edges, with the node totals and the graph's span, placed in
+	 * source order by counting (there are far fewer nodes than edges);
+	 * each source's few edges are then sorted by destination.  at[k]
+	 * ends as the end of source k's run.  eat maps aggregation edges to
+	 * graph edges, for flows and events.
+	 */
+	if (a->edges.n > 0 && ((g->edges = calloc(a->edges.n,
+	    sizeof(*g->edges))) == NULL ||
+	    (at = calloc(g->nnodes + 1, sizeof(*at))) == NULL ||
+	    (eat = calloc(a->edges.n, sizeof(*eat))) == NULL))
 		goto fail;
 	for (i = 0; i < a->edges.n; i++) {
 		struct eitem *e = htab_item(&a->edges, i);
-		struct graph_edge *ge = &g->edges[i];
+
+		at[newidx[e->k.src] + 1]++;
+	}
+	for (i = 1; i <= g->nnodes && a->edges.n > 0; i++)
+		at[i] += at[i - 1];
+	for (i = 0; i < a->edges.n; i++) {
+		struct eitem *e = htab_item(&a->edges, i);
+		struct graph_edge *ge;
+
+		eat[i] = at[newidx[e->k.src]]++;
+		ge = &g->edges[eat[i]];
 
 		ge->src = newidx[e->k.src];
 		ge->dst = newidx[e->k.dst];
@@ -1325,6 +1404,13 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 			g->last_us = e->last_us;
 	}
 	g->nedges = a->edges.n;
+	for (i = 0; i < g->nnodes && g->nedges > 0; i++) {
+		size_t start = i == 0 ? 0 : at[i - 1];
+
+		if (at[i] - start > 1)
+			qsort(g->edges + start, at[i] - start,
+			    sizeof(*g->edges), graph_cmp_edge);
+	}
 	/* Flows and events take their ends from their edge, unsorted yet. */
 	if (a->flows.n > 0 && (g->flows = calloc(a->flows.n,
 	    sizeof(*g->flows))) == NULL)
@@ -1332,8 +1418,8 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 	for (i = 0; i < a->flows.n; i++) {
 		struct fitem *f = htab_item(&a->flows, i);
 
-		g->flows[i].src = g->edges[f->k.edge].src;
-		g->flows[i].dst = g->edges[f->k.edge].dst;
+		g->flows[i].src = g->edges[eat[f->k.edge]].src;
+		g->flows[i].dst = g->edges[eat[f->k.edge]].dst;
 		g->flows[i].proto = f->k.proto;
 		g->flows[i].sport = f->k.sport;
 		g->flows[i].dport = f->k.dport;
@@ -1349,14 +1435,12 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 
 		g->events[i].window_us = v->k.window_us;
 		g->events[i].first_us = v->first_us;
-		g->events[i].src = g->edges[v->k.edge].src;
-		g->events[i].dst = g->edges[v->k.edge].dst;
+		g->events[i].src = g->edges[eat[v->k.edge]].src;
+		g->events[i].dst = g->edges[eat[v->k.edge]].dst;
 		g->events[i].packets = v->packets;
 		g->events[i].bytes = v->bytes;
 	}
 	g->nevents = a->events.n;
-	if (g->nedges > 0)
-		qsort(g->edges, g->nedges, sizeof(*g->edges), graph_cmp_edge);
 	if (g->nflows > 0)
 		qsort(g->flows, g->nflows, sizeof(*g->flows), graph_cmp_flow);
 	if (g->nevents > 0)
@@ -1365,12 +1449,16 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 	free(used);
 	free(newidx);
 	free(off);
+	free(at);
+	free(eat);
 	return g;
 fail:
 	buf_free(&strings);
 	free(used);
 	free(newidx);
 	free(off);
+	free(at);
+	free(eat);
 	graph_free(g);
 	return NULL;
 }
@@ -1387,12 +1475,13 @@ query_graph(struct query *q, struct store *st, char *err, size_t errlen)
 
 	memset(&a, 0, sizeof(a));
 	a.q = q;
+	a.last_idx = -1;
 	htab_init(&a.nodes, sizeof(struct nitem), sizeof(struct nkey));
 	htab_init(&a.edges, sizeof(struct eitem), sizeof(struct ekey));
 	htab_init(&a.flows, sizeof(struct fitem), sizeof(struct fkey));
 	htab_init(&a.events, sizeof(struct vitem), sizeof(struct vkey));
-	if ((s = query_prepare(q, st, query_sql_graph, &tier, err, errlen)) ==
-	    NULL)
+	if ((s = query_prepare(q, st, query_graph_sql(q), &tier, err,
+	    errlen)) == NULL)
 		return NULL;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		query_read_row(s, &r);

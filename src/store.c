@@ -86,10 +86,39 @@ static const char *const migrations[] = {
 	"  tcp_ack INTEGER NOT NULL,"
 	"  ip_id INTEGER NOT NULL);"
 	"CREATE INDEX events_by_time ON events (ts_us);",
+	/*
+	 * 2 -> 3: every window's edges folded per address pair, which is
+	 * what the graph exports draw: real traffic has tens of edges (ports)
+	 * per pair, so graph queries read far fewer rows.
+	 */
+	"CREATE TABLE pairs ("
+	"  window_id INTEGER NOT NULL,"
+	"  src BLOB NOT NULL,"
+	"  dst BLOB NOT NULL,"
+	"  packets INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  first_us INTEGER NOT NULL,"
+	"  last_us INTEGER NOT NULL,"
+	"  PRIMARY KEY (window_id, src, dst)"
+	") WITHOUT ROWID;"
+	"INSERT INTO pairs SELECT window_id, src, dst, sum(packets),"
+	"  sum(bytes), min(first_us), max(last_us) FROM edges"
+	"  GROUP BY window_id, src, dst;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
     "one migration per schema version");
+
+#define STORE_MMAP_SIZE	"1073741824"	/* bytes a reader maps, at most */
+
+/* One address pair of a window being written. */
+struct pair {
+	const struct flow_key	*key;	/* of the first edge seen */
+	uint64_t		 packets;
+	uint64_t		 bytes;
+	int64_t			 first_us;
+	int64_t			 last_us;
+};
 
 struct store {
 	sqlite3		*db;
@@ -99,7 +128,12 @@ struct store {
 	sqlite3_stmt	*get_sensor;
 	sqlite3_stmt	*ins_window;
 	sqlite3_stmt	*ins_edge;
+	sqlite3_stmt	*ins_pair;
 	sqlite3_stmt	*ins_pending;
+	struct pair	*pairs;		/* store_write_window's fold */
+	size_t		 pairs_cap;
+	uint32_t	*slots;
+	size_t		 nslots;
 	char		*sensor_name;	/* cache of the last sensor id */
 	int64_t		 sensor_id;
 };
@@ -284,6 +318,13 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		goto fail;
 	if (migrate(st, readonly) < 0)
 		goto fail;
+	/*
+	 * Readers map the file: a long-span query touches thousands of
+	 * pages, and a mapped page costs no read(2) and no page-cache copy.
+	 */
+	if (readonly && exec(st, "PRAGMA mmap_size=" STORE_MMAP_SIZE,
+	    "setting mmap_size") < 0)
+		goto fail;
 	if (!readonly && (
 	    prepare(st, &st->ins_sensor,
 		"INSERT OR IGNORE INTO sensors (name) VALUES (?1)") < 0 ||
@@ -312,6 +353,14 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		" first_us = min(first_us, excluded.first_us),"
 		" last_us = max(last_us, excluded.last_us),"
 		" tcp_flags = tcp_flags | excluded.tcp_flags") < 0 ||
+	    prepare(st, &st->ins_pair,
+		"INSERT INTO pairs (window_id, src, dst, packets, bytes,"
+		" first_us, last_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+		" ON CONFLICT DO UPDATE SET"
+		" packets = packets + excluded.packets,"
+		" bytes = bytes + excluded.bytes,"
+		" first_us = min(first_us, excluded.first_us),"
+		" last_us = max(last_us, excluded.last_us)") < 0 ||
 	    prepare(st, &st->ins_pending,
 		"INSERT OR IGNORE INTO rollup_pending (sensor_id, tier, start)"
 		" VALUES (?1, ?2, ?3)") < 0))
@@ -332,7 +381,10 @@ store_close(struct store *st)
 	sqlite3_finalize(st->get_sensor);
 	sqlite3_finalize(st->ins_window);
 	sqlite3_finalize(st->ins_edge);
+	sqlite3_finalize(st->ins_pair);
 	sqlite3_finalize(st->ins_pending);
+	free(st->pairs);
+	free(st->slots);
 	sqlite3_close(st->db);
 	free(st->sensor_name);
 	free(st->path);
@@ -402,14 +454,107 @@ mark_pending(struct store *st, int64_t sensor_id, int tier, int64_t start_s)
 	return step_done(st, st->ins_pending, "marking a roll-up");
 }
 
+static uint32_t
+pair_hash(const struct flow_key *k)
+{
+	uint64_t a, b, c, d;
+
+	memcpy(&a, k->src, 8);
+	memcpy(&b, k->src + 8, 8);
+	memcpy(&c, k->dst, 8);
+	memcpy(&d, k->dst + 8, 8);
+	a = (a ^ (b * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+	c = (c ^ (d * 0x9e3779b97f4a7c15ULL)) * 0xc4ceb9fe1a85ec53ULL;
+	a ^= (c >> 29) ^ c ^ k->ipver;
+	a *= 0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(a >> 32);
+}
+
+/* The order of the pairs table's key: blobs compare as memcmp, then length. */
+static int
+pair_cmp(const void *pa, const void *pb)
+{
+	const struct pair *a = pa, *b = pb;
+	int la = a->key->ipver == 6 ? 16 : 4, lb = b->key->ipver == 6 ? 16 : 4;
+	int c;
+
+	if ((c = memcmp(a->key->src, b->key->src, la < lb ? la : lb)) != 0 ||
+	    (c = la - lb) != 0)
+		return c;
+	return memcmp(a->key->dst, b->key->dst, (size_t)la);
+}
+
+/*
+ * Fold the edges of ft per address pair into st->pairs, sorted in the
+ * table's key order.  Returns the number of pairs, or -1 when out of
+ * memory.  The keys point into ft, valid until it changes.
+ */
+static long
+fold_pairs(struct store *st, const struct flowtable *ft)
+{
+	size_t n = flowtable_count(ft), np = 0, i, need = 16, mask;
+
+	while (need < 2 * n)
+		need <<= 1;
+	if (need > st->nslots) {
+		uint32_t *sl = reallocarray(st->slots, need, sizeof(*sl));
+
+		if (sl == NULL)
+			return -1;
+		st->slots = sl;
+		st->nslots = need;
+	}
+	if (n > st->pairs_cap) {
+		struct pair *p = reallocarray(st->pairs, n, sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		st->pairs = p;
+		st->pairs_cap = n;
+	}
+	mask = need - 1;
+	memset(st->slots, 0, need * sizeof(*st->slots));	/* 0: empty */
+	for (i = 0; i < n; i++) {
+		const struct flow_entry *fe = flowtable_entry(ft, i);
+		size_t h = pair_hash(&fe->key) & mask;
+		struct pair *p;
+
+		for (;; h = (h + 1) & mask) {
+			if (st->slots[h] == 0) {
+				p = &st->pairs[np++];
+				st->slots[h] = (uint32_t)np;
+				p->key = &fe->key;
+				p->packets = p->bytes = 0;
+				p->first_us = fe->first_us;
+				p->last_us = fe->last_us;
+				break;
+			}
+			p = &st->pairs[st->slots[h] - 1];
+			if (p->key->ipver == fe->key.ipver &&
+			    memcmp(p->key->src, fe->key.src, 16) == 0 &&
+			    memcmp(p->key->dst, fe->key.dst, 16) == 0)
+				break;
+		}
+		p->packets += fe->packets;
+		p->bytes += fe->bytes;
+		if (fe->first_us < p->first_us)
+			p->first_us = fe->first_us;
+		if (fe->last_us > p->last_us)
+			p->last_us = fe->last_us;
+	}
+	qsort(st->pairs, np, sizeof(*st->pairs), pair_cmp);
+	return (long)np;
+}
+
 int
 store_write_window(struct store *st, const char *sensor, int tier,
     int64_t start_s, unsigned seconds, const struct window_stats *ws,
     struct flowtable *ft)
 {
-	sqlite3_stmt *w = st->ins_window, *e = st->ins_edge;
+	sqlite3_stmt *w = st->ins_window, *e = st->ins_edge, *p = st->ins_pair;
 	int64_t sid, wid, base_us = start_s * 1000000;
 	size_t i, n;
+	long np;
 	int rc;
 
 	if (exec(st, "BEGIN IMMEDIATE", "starting a window transaction") < 0)
@@ -462,6 +607,25 @@ store_write_window(struct store *st, const char *sensor, int tier,
 		sqlite3_bind_int64(e, 10, fe->last_us - base_us);
 		sqlite3_bind_int(e, 11, fe->tcp_flags);
 		if (step_done(st, e, "writing an edge") < 0)
+			goto fail;
+	}
+	if ((np = fold_pairs(st, ft)) < 0) {
+		snprintf(st->err, sizeof(st->err), "%s: out of memory folding "
+		    "address pairs", st->path);
+		goto fail;
+	}
+	sqlite3_bind_int64(p, 1, wid);
+	for (i = 0; i < (size_t)np; i++) {
+		const struct pair *pr = &st->pairs[i];
+		int alen = pr->key->ipver == 6 ? 16 : 4;
+
+		sqlite3_bind_blob(p, 2, pr->key->src, alen, SQLITE_STATIC);
+		sqlite3_bind_blob(p, 3, pr->key->dst, alen, SQLITE_STATIC);
+		sqlite3_bind_int64(p, 4, (sqlite3_int64)pr->packets);
+		sqlite3_bind_int64(p, 5, (sqlite3_int64)pr->bytes);
+		sqlite3_bind_int64(p, 6, pr->first_us - base_us);
+		sqlite3_bind_int64(p, 7, pr->last_us - base_us);
+		if (step_done(st, p, "writing an address pair") < 0)
 			goto fail;
 	}
 	if (tier == STORE_TIER_RAW &&
@@ -634,15 +798,35 @@ store_top_pairs(struct store *st, const struct edge_filter *f, int by_bytes,
 }
 
 /*
+ * Run one write statement with integer parameters v[0..nv-1] bound to
+ * ?1..?nv.  Returns 0, or -1 (the caller names the step in the error).
+ */
+static int
+exec_bound(struct store *st, const char *sql, const int64_t *v, int nv)
+{
+	sqlite3_stmt *s = NULL;
+	int i, rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	for (i = 0; i < nv; i++)
+		sqlite3_bind_int64(s, i + 1, v[i]);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
  * Recompute one roll-up window (tier to, length len, at start) from the
- * windows of tier from inside it, in one transaction.
+ * windows of tier from inside it, in one transaction: its counters, its
+ * edges and its address pairs.
  */
 static int
 rollup_one(struct store *st, int64_t sensor_id, int from, int to,
     int64_t len, int64_t start)
 {
 	sqlite3_stmt *s = NULL;
-	int64_t wid;
+	int64_t v[5];
 	int rc;
 
 	if (exec(st, "BEGIN IMMEDIATE", "starting a roll-up") < 0)
@@ -671,22 +855,20 @@ rollup_one(struct store *st, int64_t sensor_id, int from, int to,
 	sqlite3_bind_int64(s, 5, start);
 	if (sqlite3_step(s) != SQLITE_ROW)
 		goto fail;
-	wid = sqlite3_column_int64(s, 0);
+	/* ?1 roll-up window, ?2 its start, ?3 sensor, ?4 tier read, ?5 len */
+	v[0] = sqlite3_column_int64(s, 0);
+	v[1] = start;
+	v[2] = sensor_id;
+	v[3] = from;
+	v[4] = len;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		;
 	sqlite3_finalize(s);
 	s = NULL;
-	if (rc != SQLITE_DONE)
-		goto fail;
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM edges WHERE window_id = ?1",
-	    -1, &s, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(s, 1, wid);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(s);
-	s = NULL;
-	if (sqlite3_prepare_v2(st->db,
+	if (rc != SQLITE_DONE ||
+	    exec_bound(st, "DELETE FROM edges WHERE window_id = ?1", v, 1) < 0 ||
+	    exec_bound(st, "DELETE FROM pairs WHERE window_id = ?1", v, 1) < 0 ||
+	    exec_bound(st,
 	    "INSERT INTO edges (window_id, proto, src, dst, sport, dport,"
 	    " packets, bytes, first_us, last_us, tcp_flags)"
 	    " SELECT ?1, e.proto, e.src, e.dst, e.sport, e.dport,"
@@ -696,29 +878,24 @@ rollup_one(struct store *st, int64_t sensor_id, int from, int to,
 	    " FROM windows w JOIN edges e ON e.window_id = w.id"
 	    " WHERE w.sensor_id = ?3 AND w.tier = ?4"
 	    " AND w.start >= ?2 AND w.start < ?2 + ?5"
-	    " GROUP BY e.proto, e.src, e.dst, e.sport, e.dport", -1, &s,
-	    NULL) != SQLITE_OK)
+	    " GROUP BY e.proto, e.src, e.dst, e.sport, e.dport", v, 5) < 0 ||
+	    exec_bound(st,
+	    "INSERT INTO pairs (window_id, src, dst, packets, bytes, first_us,"
+	    " last_us)"
+	    " SELECT ?1, p.src, p.dst, sum(p.packets), sum(p.bytes),"
+	    " min((w.start - ?2) * 1000000 + p.first_us),"
+	    " max((w.start - ?2) * 1000000 + p.last_us)"
+	    " FROM windows w JOIN pairs p ON p.window_id = w.id"
+	    " WHERE w.sensor_id = ?3 AND w.tier = ?4"
+	    " AND w.start >= ?2 AND w.start < ?2 + ?5"
+	    " GROUP BY p.src, p.dst", v, 5) < 0)
 		goto fail;
-	sqlite3_bind_int64(s, 1, wid);
-	sqlite3_bind_int64(s, 2, start);
-	sqlite3_bind_int64(s, 3, sensor_id);
-	sqlite3_bind_int(s, 4, from);
-	sqlite3_bind_int64(s, 5, len);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	v[0] = sensor_id;
+	v[1] = to;
+	v[2] = start;
+	if (exec_bound(st, "DELETE FROM rollup_pending WHERE"
+	    " sensor_id = ?1 AND tier = ?2 AND start = ?3", v, 3) < 0)
 		goto fail;
-	sqlite3_finalize(s);
-	s = NULL;
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM rollup_pending WHERE"
-	    " sensor_id = ?1 AND tier = ?2 AND start = ?3", -1, &s,
-	    NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(s, 1, sensor_id);
-	sqlite3_bind_int(s, 2, to);
-	sqlite3_bind_int64(s, 3, start);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(s);
-	s = NULL;
 	if (to == STORE_TIER_HOUR &&
 	    mark_pending(st, sensor_id, STORE_TIER_DAY, start) < 0)
 		goto fail;
@@ -788,35 +965,26 @@ store_rollup(struct store *st, int64_t upto_s)
 long
 store_expire(struct store *st, int tier, int64_t before_s)
 {
-	sqlite3_stmt *s = NULL;
+	int64_t v[2] = { tier, before_s };
 	long n;
 
 	if (exec(st, "BEGIN IMMEDIATE", "starting retention") < 0)
 		return -1;
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM edges WHERE window_id IN"
+	if (exec_bound(st, "DELETE FROM edges WHERE window_id IN"
 	    " (SELECT id FROM windows WHERE tier = ?1"
-	    " AND start + seconds <= ?2)", -1, &s, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int(s, 1, tier);
-	sqlite3_bind_int64(s, 2, before_s);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(s);
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM windows WHERE tier = ?1"
-	    " AND start + seconds <= ?2", -1, &s, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int(s, 1, tier);
-	sqlite3_bind_int64(s, 2, before_s);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	    " AND start + seconds <= ?2)", v, 2) < 0 ||
+	    exec_bound(st, "DELETE FROM pairs WHERE window_id IN"
+	    " (SELECT id FROM windows WHERE tier = ?1"
+	    " AND start + seconds <= ?2)", v, 2) < 0 ||
+	    exec_bound(st, "DELETE FROM windows WHERE tier = ?1"
+	    " AND start + seconds <= ?2", v, 2) < 0)
 		goto fail;
 	n = sqlite3_changes(st->db);
-	sqlite3_finalize(s);
 	if (exec(st, "COMMIT", "committing retention") < 0)
 		return -1;
 	return n;
 fail:
 	set_err(st, "deleting old windows");
-	sqlite3_finalize(s);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }

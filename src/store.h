@@ -10,7 +10,7 @@ struct sqlite3;
 struct sqlite3_stmt;
 struct store;
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
 #define STORE_TIER_RAW		0

@@ -5,6 +5,8 @@
 need tshark
 need python3
 need sqlite3
+need editcap
+need mergecap
 
 # 1. Every committed capture: per-pair packets and bytes equal tshark's.
 for f in "$DATA"/*.pcap "$DATA"/*.pcapng; do
@@ -21,6 +23,13 @@ for f in "$DATA"/*.pcap "$DATA"/*.pcapng; do
 	else
 		fail "$name differs from tshark: $(cat "$T/cmp")"
 	fi
+	# the pairs table is every window's edges folded per address pair
+	d=$(sqlite3 "$db" "SELECT count(*) FROM (SELECT window_id, src, dst,
+	    sum(packets), sum(bytes), min(first_us), max(last_us) FROM edges
+	    GROUP BY 1, 2, 3 EXCEPT SELECT * FROM pairs) UNION ALL
+	    SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT window_id,
+	    src, dst FROM edges)) FROM pairs" | tr '\n' ' ')
+	check "$name: pairs fold the edges (differences: $d)" test "$d" = "0 0 "
 done
 
 # A capture with traffic in several windows, for the checks below.
@@ -143,6 +152,7 @@ check "data of the old schema is kept" \
 #     windows where the roll-up is still pending (the current hour of a
 #     live sensor): totals equal the raw windows' either way.
 "$IPGRAPH" import -q --db "$T/mix.db" "$DATA/pcapplusplus-gtp-u.pcap"
+"$IPGRAPH" rollup --db "$T/mix.db" || fail "ipgraph rollup failed"
 last=$(sqlite3 "$T/mix.db" "SELECT max(start) FROM windows WHERE tier = 0")
 late=$((last - last % 3600 + 7200))
 sqlite3 "$T/mix.db" "
@@ -150,6 +160,8 @@ INSERT INTO windows (sensor_id, tier, seconds, start, frames, bytes)
     VALUES (1, 0, 60, $late, 1, 100);
 INSERT INTO edges SELECT last_insert_rowid(), proto, src, dst, sport, dport,
     7, 700, 0, 0, 0 FROM edges WHERE window_id = 1 LIMIT 1;
+INSERT INTO pairs SELECT window_id, src, dst, 7, 700, 0, 0 FROM edges
+    WHERE window_id = (SELECT max(id) FROM windows);
 INSERT INTO rollup_pending VALUES (1, 1, $late);"
 "$IPGRAPH" export csv-pairs --db "$T/mix.db" --from "$((last - 86400))" \
     >"$T/mix.pairs"
@@ -168,6 +180,35 @@ for line in open(sys.argv[2]):
 assert want == got, (want, got)
 PY
 pass
+
+# 10b. An import rolls up the hours its traffic has gone past; the hour
+#      it ends in stays marked (a later file may add to it) until a later
+#      import passes it or `ipgraph rollup`.  Three copies an hour apart.
+editcap -t 3600 "$DATA/pcapplusplus-input.pcap" "$T/h1.pcap"
+editcap -t 7200 "$DATA/pcapplusplus-input.pcap" "$T/h2.pcap"
+mergecap -w "$T/h012.pcap" "$DATA/pcapplusplus-input.pcap" "$T/h1.pcap" \
+    "$T/h2.pcap"
+"$IPGRAPH" import -q --db "$T/h.db" "$T/h012.pcap" || fail "import h012"
+q() { sqlite3 "$T/h.db" "$1"; }
+hours=$(q "SELECT count(DISTINCT start / 3600) FROM windows WHERE tier = 0")
+past=$(q "SELECT count(DISTINCT start / 3600) FROM windows WHERE tier = 0
+    AND start / 3600 * 3600 + 3600 <= (SELECT max(start) FROM windows
+    WHERE tier = 0)")
+check "the capture spans three hours or more ($hours)" test "$hours" -ge 3
+check "the hours gone past are rolled up ($past)" test \
+    "$(q "SELECT count(*) FROM windows WHERE tier = 1")" -eq "$past"
+check "the last hour stays marked" test \
+    "$(q "SELECT count(*) FROM rollup_pending WHERE tier = 1")" -eq \
+    $((hours - past))
+"$IPGRAPH" rollup --db "$T/h.db" || fail "ipgraph rollup failed"
+check "ipgraph rollup computes the rest" test \
+    "$(q "SELECT count(*) FROM windows WHERE tier = 1"):$(q "SELECT count(*) FROM rollup_pending")" = "$hours:0"
+for tier in 1 2; do
+	check "tier $tier: edges and pairs add up to the raw windows" test \
+	    "$(q "SELECT sum(e.packets), sum(e.bytes) FROM edges e JOIN windows w ON w.id = e.window_id WHERE w.tier = $tier")|$(q "SELECT sum(p.packets), sum(p.bytes) FROM pairs p JOIN windows w ON w.id = p.window_id WHERE w.tier = $tier")" = \
+	    "$(q "SELECT sum(e.packets), sum(e.bytes) FROM edges e JOIN windows w ON w.id = e.window_id WHERE w.tier = 0")|$(q "SELECT sum(p.packets), sum(p.bytes) FROM pairs p JOIN windows w ON w.id = p.window_id WHERE w.tier = 0")"
+done
+expect_error 2 "rollup: unexpected argument 'x'" "$IPGRAPH" rollup --db "$T/h.db" x
 
 # 11. top lists the heaviest pairs first.
 "$IPGRAPH" top --db "$T/two.db" -n 2 >"$T/top"
