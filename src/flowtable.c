@@ -9,40 +9,99 @@
 #include "flowtable.h"
 
 /*
- * Layout: edges live in one dense array in insertion order (cheap to walk
- * and to hand to the writer); an open-addressing index of 32-bit slots
- * (edge number + 1, 0 = empty) with linear probing points into it.  The
- * index is kept at most half full, so a probe is short, and it costs 4
- * bytes a slot instead of a whole edge.  Chained buckets were rejected:
- * one allocation per edge and a pointer chase per packet.
+ * Layout: edges live in insertion order in blocks of FLOWTABLE_BLOCK
+ * (edge i is entry i % FLOWTABLE_BLOCK of block i / FLOWTABLE_BLOCK); an
+ * open-addressing index of 32-bit slots (edge number + 1, 0 = empty) with
+ * linear probing points into them.  The index is kept at most half full,
+ * so a probe is short, and it costs 4 bytes a slot instead of a whole
+ * edge.
+ *
+ * Blocks rather than one array grown by realloc: a doubled array is on
+ * average a quarter empty (up to half), and growing it copies every edge;
+ * a block is allocated when the last one is full and nothing moves, so
+ * at most one block is partly empty and edge pointers stay valid.  The
+ * price is one load of the block's address per lookup, from a list small
+ * enough to stay in cache (8 bytes per 256 edges).
+ *
+ * No hash is kept with an edge: a probe compares the key itself (5 words,
+ * inline), and the index is rebuilt from the keys when it grows or after
+ * a sort.  That saves 8 bytes an edge (the hash and the padding after it).
+ * Chained buckets were rejected: one allocation per edge and a pointer
+ * chase per packet.
  */
 struct flowtable {
-	struct flow_entry	*edges;
+	struct flow_entry	**blocks;
+	size_t			 nblocks;	/* allocated */
+	size_t			 blocks_cap;	/* room in blocks[] */
 	size_t			 count;
-	size_t			 cap;		/* edges allocated */
 	uint32_t		*index;
 	size_t			 mask;		/* index slots - 1 */
 	size_t			 max_edges;
-	size_t			 last;		/* edge the last add counted on */
+	const struct flow_entry	*last;		/* the last add counted on */
 };
 
-_Static_assert(sizeof(struct flow_key) == 40, "flow_key must be 40 bytes");
+#define BLOCK_MASK	(FLOWTABLE_BLOCK - 1)
 
-/* 64-bit multiply-xorshift over the key's five words. */
+_Static_assert(sizeof(struct flow_key) == 38, "flow_key must be 38 bytes");
+_Static_assert(offsetof(struct flow_key, dst) + 16 == sizeof(struct flow_key),
+    "flow_key must have no padding");
+_Static_assert(sizeof(struct flow_entry) == 72, "flow_entry must be 72 bytes");
+
+/* Edge i (< the blocks' capacity). */
+static inline struct flow_entry *
+edge(const struct flowtable *ft, size_t i)
+{
+	return &ft->blocks[i >> FLOWTABLE_BLOCK_SHIFT][i & BLOCK_MASK];
+}
+
+/*
+ * The key read as five 64-bit words, at these offsets: the last word
+ * overlaps the fourth by two bytes, which covers the 38 bytes without a
+ * short tail and changes neither equality nor the hash's use of every
+ * byte.  Compared as words, inline: memcmp may be a libc call per probe.
+ */
+#define KEY_W4		(sizeof(struct flow_key) - 8)
+
+static inline uint64_t
+key_word(const struct flow_key *k, size_t off)
+{
+	uint64_t w;
+
+	memcpy(&w, (const unsigned char *)k + off, sizeof(w));
+	return w;
+}
+
+/* Most keys that share a probe sequence differ in the first word. */
+static inline int
+key_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	if (key_word(a, 0) != key_word(b, 0))
+		return 0;
+	return ((key_word(a, 8) ^ key_word(b, 8)) |
+	    (key_word(a, 16) ^ key_word(b, 16)) |
+	    (key_word(a, 24) ^ key_word(b, 24)) |
+	    (key_word(a, KEY_W4) ^ key_word(b, KEY_W4))) == 0;
+}
+
+static inline uint64_t
+hash_step(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
+/* 64-bit multiply-xorshift over the key's five words, unrolled. */
 static uint32_t
 key_hash(const struct flow_key *k)
 {
-	const uint64_t m = 0x9e3779b97f4a7c15ULL;
-	uint64_t w, h = 0x243f6a8885a308d3ULL;
-	const unsigned char *p = (const unsigned char *)k;
-	size_t i;
+	uint64_t h = 0x243f6a8885a308d3ULL;
 
-	for (i = 0; i < sizeof(*k); i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * m;
-		h ^= h >> 29;
-	}
-	h *= m;
+	h = hash_step(h, key_word(k, 0));
+	h = hash_step(h, key_word(k, 8));
+	h = hash_step(h, key_word(k, 16));
+	h = hash_step(h, key_word(k, 24));
+	h = hash_step(h, key_word(k, KEY_W4));
+	h *= 0x9e3779b97f4a7c15ULL;
 	return (uint32_t)(h >> 32);
 }
 
@@ -61,9 +120,8 @@ flowtable_new(size_t hint, size_t max_edges)
 {
 	struct flowtable *ft;
 
-	/* the index has 2 slots an edge and edge numbers are 32-bit */
-	if (hint > UINT32_MAX / 4 || hint > SIZE_MAX / 4 /
-	    sizeof(struct flow_entry))
+	/* edge numbers are 32-bit; the index has at most 4 slots an edge */
+	if (hint > UINT32_MAX / 4 || hint > SIZE_MAX / 4 / sizeof(uint32_t))
 		return NULL;
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
@@ -71,12 +129,10 @@ flowtable_new(size_t hint, size_t max_edges)
 		hint = 64;
 	if (max_edges != 0 && hint > max_edges)
 		hint = max_edges;
-	ft->cap = hint;
 	ft->max_edges = max_edges;
+	/* blocks come as edges arrive: a short window holds few */
 	ft->mask = pow2_at_least(hint * 2) - 1;
-	ft->edges = malloc(ft->cap * sizeof(*ft->edges));
-	ft->index = calloc(ft->mask + 1, sizeof(*ft->index));
-	if (ft->edges == NULL || ft->index == NULL) {
+	if ((ft->index = calloc(ft->mask + 1, sizeof(*ft->index))) == NULL) {
 		flowtable_free(ft);
 		return NULL;
 	}
@@ -86,9 +142,13 @@ flowtable_new(size_t hint, size_t max_edges)
 void
 flowtable_free(struct flowtable *ft)
 {
+	size_t i;
+
 	if (ft == NULL)
 		return;
-	free(ft->edges);
+	for (i = 0; i < ft->nblocks; i++)
+		free(ft->blocks[i]);
+	free(ft->blocks);
 	free(ft->index);
 	free(ft);
 }
@@ -100,7 +160,6 @@ flowtable_key(struct flow_key *k, const struct decode_result *r)
 	k->proto = r->proto;
 	k->sport = r->sport;
 	k->dport = r->dport;
-	k->pad = 0;
 	memcpy(k->src, r->src, 16);
 	memcpy(k->dst, r->dst, 16);
 }
@@ -112,7 +171,7 @@ fill_index(const struct flowtable *ft, uint32_t *idx, size_t mask)
 	size_t i, s;
 
 	for (i = 0; i < ft->count; i++) {
-		for (s = ft->edges[i].hash & mask; idx[s] != 0;
+		for (s = key_hash(&edge(ft, i)->key) & mask; idx[s] != 0;
 		    s = (s + 1) & mask)
 			;
 		idx[s] = (uint32_t)(i + 1);
@@ -125,7 +184,8 @@ reindex(struct flowtable *ft, size_t slots)
 {
 	uint32_t *idx;
 
-	if ((idx = calloc(slots, sizeof(*idx))) == NULL)
+	if (slots == 0 || slots > SIZE_MAX / sizeof(*idx) ||
+	    (idx = calloc(slots, sizeof(*idx))) == NULL)
 		return -1;
 	fill_index(ft, idx, slots - 1);
 	free(ft->index);
@@ -134,23 +194,36 @@ reindex(struct flowtable *ft, size_t slots)
 	return 0;
 }
 
+/*
+ * Make room for edge number ft->count: a new block when the last is full,
+ * a twice bigger index when it would be more than half full.  -1 when out
+ * of memory; the table is unchanged but for spare room.
+ */
 static int
-grow(struct flowtable *ft, int force)
+grow(struct flowtable *ft)
 {
-	struct flow_entry *e;
-	size_t ncap = ft->cap * 2;
+	struct flow_entry **b;
+	size_t ncap;
 
-	if (!force && ft->max_edges != 0 && ncap > ft->max_edges)
-		ncap = ft->max_edges;
-	if (ncap <= ft->cap || ncap > UINT32_MAX - 1 ||
-	    ncap > SIZE_MAX / 2 / sizeof(*e))
-		return -1;
-	if ((e = realloc(ft->edges, ncap * sizeof(*e))) == NULL)
-		return -1;
-	ft->edges = e;
-	ft->cap = ncap;
-	if ((ncap * 2) > ft->mask + 1)
-		return reindex(ft, pow2_at_least(ncap * 2));
+	if (ft->count == ft->nblocks << FLOWTABLE_BLOCK_SHIFT) {
+		if (ft->nblocks == ft->blocks_cap) {
+			ncap = ft->blocks_cap == 0 ? 4 : ft->blocks_cap * 2;
+			if (ncap > SIZE_MAX / sizeof(*b) ||
+			    (b = realloc(ft->blocks, ncap * sizeof(*b))) == NULL)
+				return -1;
+			ft->blocks = b;
+			ft->blocks_cap = ncap;
+		}
+		if ((ft->blocks[ft->nblocks] = malloc(FLOWTABLE_BLOCK *
+		    sizeof(struct flow_entry))) == NULL)
+			return -1;
+		ft->nblocks++;
+	}
+	if ((ft->count + 1) * 2 > ft->mask + 1) {
+		if (ft->mask + 1 > SIZE_MAX / 2)
+			return -1;
+		return reindex(ft, (ft->mask + 1) * 2);
+	}
 	return 0;
 }
 
@@ -159,14 +232,14 @@ static int
 add(struct flowtable *ft, const struct flow_key *k, uint8_t tcp_flags,
     uint32_t wirelen, int64_t ts_us, int force)
 {
-	uint32_t h = key_hash(k), slot;
+	uint32_t slot;
 	size_t s;
 	struct flow_entry *e;
 
-	for (s = h & ft->mask; (slot = ft->index[s]) != 0;
+	for (s = key_hash(k) & ft->mask; (slot = ft->index[s]) != 0;
 	    s = (s + 1) & ft->mask) {
-		e = &ft->edges[slot - 1];
-		if (e->hash == h && memcmp(&e->key, k, sizeof(*k)) == 0) {
+		e = edge(ft, slot - 1);
+		if (key_eq(&e->key, k)) {
 			e->packets++;
 			e->bytes += wirelen;
 			e->tcp_flags |= tcp_flags;
@@ -174,29 +247,32 @@ add(struct flowtable *ft, const struct flow_key *k, uint8_t tcp_flags,
 				e->first_us = ts_us;
 			if (ts_us > e->last_us)
 				e->last_us = ts_us;
-			ft->last = slot - 1;
+			ft->last = e;
 			return 0;
 		}
 	}
 	if (!force && ft->max_edges != 0 && ft->count >= ft->max_edges)
 		return -1;
-	if (ft->count == ft->cap) {
-		if (grow(ft, force) < 0)
+	if (ft->count >= UINT32_MAX - 1)	/* a slot holds edge number + 1 */
+		return -1;
+	if (ft->count == ft->nblocks << FLOWTABLE_BLOCK_SHIFT ||
+	    (ft->count + 1) * 2 > ft->mask + 1) {
+		if (grow(ft) < 0)
 			return -1;
 		/* the index may have changed size: find the free slot again */
-		for (s = h & ft->mask; ft->index[s] != 0; s = (s + 1) & ft->mask)
+		for (s = key_hash(k) & ft->mask; ft->index[s] != 0;
+		    s = (s + 1) & ft->mask)
 			;
 	}
-	e = &ft->edges[ft->count];
+	e = edge(ft, ft->count);
 	e->key = *k;
-	e->hash = h;
 	e->tcp_flags = tcp_flags;
-	memset(e->spare, 0, sizeof(e->spare));
+	e->spare = 0;
 	e->packets = 1;
 	e->bytes = wirelen;
 	e->first_us = e->last_us = ts_us;
 	ft->index[s] = (uint32_t)++ft->count;
-	ft->last = ft->count - 1;
+	ft->last = e;
 	return 0;
 }
 
@@ -217,7 +293,7 @@ flowtable_add_force(struct flowtable *ft, const struct flow_key *k,
 uint64_t
 flowtable_last_packets(const struct flowtable *ft)
 {
-	return ft->count > ft->last ? ft->edges[ft->last].packets : 0;
+	return ft->last != NULL ? ft->last->packets : 0;
 }
 
 size_t
@@ -229,22 +305,49 @@ flowtable_count(const struct flowtable *ft)
 const struct flow_entry *
 flowtable_entry(const struct flowtable *ft, size_t i)
 {
-	return &ft->edges[i];
+	return edge(ft, i);
 }
 
+/* Edge numbers a and b by their edges' keys. */
 static int
-entry_cmp(const void *a, const void *b)
+number_cmp(const void *a, const void *b, void *arg)
 {
-	const struct flow_entry *x = a, *y = b;
+	const struct flowtable *ft = arg;
 
-	return memcmp(&x->key, &y->key, sizeof(x->key));
+	return memcmp(&edge(ft, *(const uint32_t *)a)->key,
+	    &edge(ft, *(const uint32_t *)b)->key, sizeof(struct flow_key));
 }
 
+/*
+ * Sort edge numbers, then move the edges along the permutation's cycles,
+ * each edge copied once (plus one spare per cycle).  The numbers are
+ * sorted in the index, which has at least two slots an edge and is
+ * rebuilt afterwards anyway: the sort needs no memory of its own.
+ * Sorting the blocks directly was rejected: qsort wants one array.
+ */
 void
 flowtable_sort(struct flowtable *ft)
 {
-	qsort(ft->edges, ft->count, sizeof(*ft->edges), entry_cmp);
-	/* same size, new positions: rebuild the index in place */
+	uint32_t *perm = ft->index;
+	struct flow_entry tmp;
+	size_t i, j, k;
+
+	for (i = 0; i < ft->count; i++)
+		perm[i] = (uint32_t)i;
+	qsort_r(perm, ft->count, sizeof(*perm), number_cmp, ft);
+	/* perm[i] is the edge that belongs at i */
+	for (i = 0; i < ft->count; i++) {
+		if (perm[i] == i)
+			continue;
+		tmp = *edge(ft, i);
+		for (j = i; (k = perm[j]) != i; j = k) {
+			*edge(ft, j) = *edge(ft, k);
+			perm[j] = (uint32_t)j;
+		}
+		*edge(ft, j) = tmp;
+		perm[j] = (uint32_t)j;
+	}
+	ft->last = NULL;
 	memset(ft->index, 0, (ft->mask + 1) * sizeof(*ft->index));
 	fill_index(ft, ft->index, ft->mask);
 }
@@ -254,11 +357,13 @@ flowtable_clear(struct flowtable *ft)
 {
 	memset(ft->index, 0, (ft->mask + 1) * sizeof(*ft->index));
 	ft->count = 0;
+	ft->last = NULL;
 }
 
 size_t
 flowtable_memory(const struct flowtable *ft)
 {
-	return sizeof(*ft) + ft->cap * sizeof(*ft->edges) +
+	return sizeof(*ft) + ft->blocks_cap * sizeof(*ft->blocks) +
+	    ft->nblocks * FLOWTABLE_BLOCK * sizeof(struct flow_entry) +
 	    (ft->mask + 1) * sizeof(*ft->index);
 }

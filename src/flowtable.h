@@ -8,25 +8,28 @@
 struct decode_result;
 
 /*
- * Edge key: 40 bytes, compared and hashed as bytes, so every byte (the
- * padding included) is always written.
+ * Edge key: 38 bytes, compared and hashed as bytes.  It has no padding (the
+ * fields are laid out so that none is needed), so a key filled field by
+ * field has every byte written.
  */
 struct flow_key {
 	uint8_t		ipver;
 	uint8_t		proto;
 	uint16_t	sport;
 	uint16_t	dport;
-	uint16_t	pad;		/* always 0 */
 	uint8_t		src[16];
 	uint8_t		dst[16];
 };
 
-/* One edge and its counters; times are microseconds since 1970. */
+/*
+ * One edge and its counters; times are microseconds since 1970.  72 bytes:
+ * tcp_flags fills the two bytes the 38-byte key leaves before the 64-bit
+ * counters, and no hash is kept (the index is rebuilt from the keys).
+ */
 struct flow_entry {
 	struct flow_key	key;
-	uint32_t	hash;
 	uint8_t		tcp_flags;	/* OR of the flags seen */
-	uint8_t		spare[3];
+	uint8_t		spare;		/* always 0 */
 	uint64_t	packets;
 	uint64_t	bytes;		/* frame lengths on the wire */
 	int64_t		first_us;
@@ -35,22 +38,29 @@ struct flow_entry {
 
 struct flowtable;
 
+/* Edges per block of the edge array: 256 of 72 bytes, 18 KiB. */
+#define FLOWTABLE_BLOCK_SHIFT	8
+#define FLOWTABLE_BLOCK		(1u << FLOWTABLE_BLOCK_SHIFT)
+
 /*
- * A table sized for about hint edges that refuses to hold more than
- * max_edges (0: no limit).  NULL when out of memory.  Free with
- * flowtable_free.
+ * A table whose index is sized for about hint edges (the edges' blocks
+ * are allocated as edges arrive) and that refuses to hold more than
+ * max_edges (0: no limit).  NULL when out of memory or hint is absurd.
+ * Free with flowtable_free.
  */
 struct flowtable *flowtable_new(size_t hint, size_t max_edges);
 void	flowtable_free(struct flowtable *);
 
-/* Fill a key from a decoded packet (zeroing the padding). */
+/* Fill every byte of a key from a decoded packet. */
 void	flowtable_key(struct flow_key *k, const struct decode_result *r);
 
 /*
  * Count one packet of wirelen bytes at ts_us on edge k.  No allocation
- * unless the table must grow (amortised, doubling).  Returns 0, or -1 when
- * the edge is new and the table is full (max_edges) or memory ran out; the
- * caller decides where such a packet is accounted.
+ * unless the edge is new and the table must grow: a block of edges every
+ * FLOWTABLE_BLOCK new edges, a bigger index (doubling, amortised) now and
+ * then.  Edges never move as the table grows.  Returns 0, or -1 when
+ * the edge is new and the table is full (max_edges, or 2^32 - 2 edges) or
+ * memory ran out; the caller decides where such a packet is accounted.
  */
 int	flowtable_add(struct flowtable *, const struct flow_key *k,
 	    uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us);
@@ -58,25 +68,39 @@ int	flowtable_add(struct flowtable *, const struct flow_key *k,
 /*
  * The same, but a new edge is let in even past max_edges: for the few
  * overflow edges that account for what did not fit.  -1 only when out of
- * memory.
+ * memory (or of 32-bit edge numbers).
  */
 int	flowtable_add_force(struct flowtable *, const struct flow_key *k,
 	    uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us);
 
-/* Packets so far on the edge the last successful add counted on. */
+/*
+ * Packets so far on the edge the last successful add counted on; 0 after
+ * a sort or a clear.
+ */
 uint64_t flowtable_last_packets(const struct flowtable *);
 
-/* Number of edges, and edge i (0 <= i < count), in insertion order. */
+/*
+ * Number of edges, and edge i (0 <= i < count), in insertion order (or
+ * key order after flowtable_sort).  The pointer stays valid, and points at
+ * edge i, until the next flowtable_sort, flowtable_clear or flowtable_free.
+ */
 size_t	flowtable_count(const struct flowtable *);
 const struct flow_entry *flowtable_entry(const struct flowtable *, size_t i);
 
-/* Sort the edges by key (for ordered writes); lookups stay valid. */
+/*
+ * Sort the edges by key bytes (for ordered writes); lookups stay valid.
+ * Allocates nothing of its own (qsort_r may).
+ */
 void	flowtable_sort(struct flowtable *);
 
 /* Forget every edge but keep the memory, for the next window. */
 void	flowtable_clear(struct flowtable *);
 
-/* Bytes of memory held, for the per-edge figure in benchmarks. */
+/*
+ * Bytes of memory held: the table, its index, its list of blocks and the
+ * blocks of edges, each as allocated (malloc's own overhead aside).  For
+ * the per-edge figure in benchmarks.
+ */
 size_t	flowtable_memory(const struct flowtable *);
 
 #endif /* IPGRAPH_FLOWTABLE_H */

@@ -769,11 +769,11 @@ store_top_pairs(struct store *st, const struct edge_filter *f, int by_bytes,
 	if (sqlite3_prepare_v2(st->db, by_bytes ?
 	    "SELECT e.src, e.dst, sum(e.packets), sum(e.bytes) AS n"
 	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
-	    " JOIN edges e ON e.window_id = w.id" WINDOW_WHERE
+	    " JOIN pairs e ON e.window_id = w.id" WINDOW_WHERE
 	    " GROUP BY e.src, e.dst ORDER BY 4 DESC, 3 DESC, 1, 2 LIMIT ?5" :
 	    "SELECT e.src, e.dst, sum(e.packets), sum(e.bytes) AS n"
 	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
-	    " JOIN edges e ON e.window_id = w.id" WINDOW_WHERE
+	    " JOIN pairs e ON e.window_id = w.id" WINDOW_WHERE
 	    " GROUP BY e.src, e.dst ORDER BY 3 DESC, 4 DESC, 1, 2 LIMIT ?5",
 	    -1, &s, NULL) != SQLITE_OK) {
 		set_err(st, "querying address pairs");

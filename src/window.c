@@ -146,34 +146,47 @@ windows_close_all(struct windows *ws)
 	return 0;
 }
 
+/*
+ * A window that is not open, preferring one that kept its table: taking
+ * a window without one while a cleared table sits idle would keep a table
+ * per window slot ever used (three for two open windows, say), each sized
+ * for a whole window.  NULL when all are open.
+ */
+static struct window *
+free_window(struct windows *ws)
+{
+	struct window *f = NULL;
+	unsigned i;
+
+	for (i = 0; i < ws->max_open; i++) {
+		if (ws->w[i].open)
+			continue;
+		if (ws->w[i].ft != NULL)
+			return &ws->w[i];
+		if (f == NULL)
+			f = &ws->w[i];
+	}
+	return f;
+}
+
 /* Find or open the window starting at start_s. */
 static struct window *
 window_for(struct windows *ws, int64_t start_s, int *err)
 {
-	struct window *w, *free_w = NULL;
+	struct window *free_w;
 	unsigned i;
 
 	*err = 0;
-	for (i = 0; i < ws->max_open; i++) {
-		w = &ws->w[i];
-		if (w->open && w->start_s == start_s)
-			return w;
-		if (!w->open && free_w == NULL)
-			free_w = w;
-	}
+	for (i = 0; i < ws->max_open; i++)
+		if (ws->w[i].open && ws->w[i].start_s == start_s)
+			return &ws->w[i];
 	/* a new window: first close what the grace time has passed */
 	if (ws->newest_us != INT64_MIN && windows_close_before(ws,
 	    ws->newest_us - (int64_t)ws->grace * 1000000) < 0) {
 		*err = 1;
 		return NULL;
 	}
-	if (free_w == NULL || free_w->open) {
-		free_w = NULL;
-		for (i = 0; i < ws->max_open && free_w == NULL; i++)
-			if (!ws->w[i].open)
-				free_w = &ws->w[i];
-	}
-	if (free_w == NULL) {
+	if ((free_w = free_window(ws)) == NULL) {
 		free_w = oldest_open(ws, INT64_MAX);
 		if (close_window(ws, free_w) < 0) {
 			*err = 1;
