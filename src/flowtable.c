@@ -308,14 +308,31 @@ flowtable_entry(const struct flowtable *ft, size_t i)
 	return edge(ft, i);
 }
 
-/* Edge numbers a and b by their edges' keys. */
+/*
+ * Edge numbers a and b in the order of the store's key: protocol, source
+ * and destination as blobs of their length (SQLite compares blobs as
+ * memcmp, then length), ports.  Written in that order, a window's edges
+ * are appends to the table's B-tree, not inserts all over it.
+ */
 static int
 number_cmp(const void *a, const void *b, void *arg)
 {
 	const struct flowtable *ft = arg;
+	const struct flow_key *x = &edge(ft, *(const uint32_t *)a)->key;
+	const struct flow_key *y = &edge(ft, *(const uint32_t *)b)->key;
+	int lx = x->ipver == 6 ? 16 : 4, ly = y->ipver == 6 ? 16 : 4, c;
 
-	return memcmp(&edge(ft, *(const uint32_t *)a)->key,
-	    &edge(ft, *(const uint32_t *)b)->key, sizeof(struct flow_key));
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if ((c = memcmp(x->src, y->src, (size_t)(lx < ly ? lx : ly))) != 0)
+		return c;
+	if (lx != ly)
+		return lx - ly;
+	if ((c = memcmp(x->dst, y->dst, (size_t)lx)) != 0)
+		return c;
+	if (x->sport != y->sport)
+		return x->sport < y->sport ? -1 : 1;
+	return x->dport < y->dport ? -1 : x->dport > y->dport;
 }
 
 /*

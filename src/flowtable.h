@@ -88,7 +88,8 @@ size_t	flowtable_count(const struct flowtable *);
 const struct flow_entry *flowtable_entry(const struct flowtable *, size_t i);
 
 /*
- * Sort the edges by key bytes (for ordered writes); lookups stay valid.
+ * Sort the edges in the store's key order (protocol, source, destination,
+ * ports; see store.c) for ordered writes; lookups stay valid.
  * Allocates nothing of its own (qsort_r may).
  */
 void	flowtable_sort(struct flowtable *);
