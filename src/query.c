@@ -1404,13 +1404,6 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 			g->last_us = e->last_us;
 	}
 	g->nedges = a->edges.n;
-	for (i = 0; i < g->nnodes && g->nedges > 0; i++) {
-		size_t start = i == 0 ? 0 : at[i - 1];
-
-		if (at[i] - start > 1)
-			qsort(g->edges + start, at[i] - start,
-			    sizeof(*g->edges), graph_cmp_edge);
-	}
 	/* Flows and events take their ends from their edge, unsorted yet. */
 	if (a->flows.n > 0 && (g->flows = calloc(a->flows.n,
 	    sizeof(*g->flows))) == NULL)
@@ -1441,6 +1434,14 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 		g->events[i].bytes = v->bytes;
 	}
 	g->nevents = a->events.n;
+	/* only now: flows and events found their ends through eat */
+	for (i = 0; i < g->nnodes && g->nedges > 0; i++) {
+		size_t start = i == 0 ? 0 : at[i - 1];
+
+		if (at[i] - start > 1)
+			qsort(g->edges + start, at[i] - start,
+			    sizeof(*g->edges), graph_cmp_edge);
+	}
 	if (g->nflows > 0)
 		qsort(g->flows, g->nflows, sizeof(*g->flows), graph_cmp_flow);
 	if (g->nevents > 0)

@@ -252,6 +252,91 @@ PY
 pass
 X ports --db "$DB" -o "$T/p.png" && check "ports PNG" ispng "$T/p.png"
 X ports-svg --db "$DB" -o "$T/p.svg" && check "ports SVG" isxml "$T/p.svg"
+# The ports ring's legend (drawn, and in the file: SVG <desc>, PNG iTXt)
+# against sqlite3 over the same rows: the TCP/UDP total, which the ribbons
+# must carry whole however they are folded, the flows, hosts and ports.
+# With many flows (a capture made here: 20000 one-packet flows) the
+# ribbons fold, and what is drawn stays bounded by the picture: at most
+# 1000 ribbons, and fewer drawn elements than a ribbon per flow would be.
+cat >"$T/ports.py" <<'PY'
+import re, sqlite3, struct, sys
+db, metric, many, files = sys.argv[1], sys.argv[2], sys.argv[3] == "many", sys.argv[4:]
+def legend(path):
+    d = open(path, "rb").read()
+    if d[:8] != b"\x89PNG\r\n\x1a\n":
+        m = re.search(r"<desc>(.*?)</desc>", d.decode(), re.S)
+        return m.group(1) if m else None
+    i = 8
+    while i < len(d):
+        n, = struct.unpack(">I", d[i:i + 4])
+        if d[i + 4:i + 8] == b"iTXt" and d[i + 8:i + 20] == b"Description\0":
+            return d[i + 8:i + 8 + n].split(b"\0", 5)[5].decode()
+        i += 12 + n
+    return None
+c = sqlite3.connect(db)
+rows = ("FROM edges e JOIN windows w ON w.id = e.window_id"
+        " WHERE w.tier = 0 AND e.proto IN (6, 17)")
+total, = c.execute("SELECT sum(e.%s) %s" % (metric, rows)).fetchone()
+flows, = c.execute("SELECT count(*) FROM (SELECT 1 %s GROUP BY e.src,"
+                   " e.dst, e.proto, e.sport, e.dport)" % rows).fetchone()
+hosts, = c.execute("SELECT count(*) FROM (SELECT e.src %s UNION"
+                   " SELECT e.dst %s)" % (rows, rows)).fetchone()
+ports, = c.execute("SELECT count(*) FROM (SELECT e.src, e.sport %s UNION"
+                   " SELECT e.dst, e.dport %s)" % (rows, rows)).fetchone()
+texts = [legend(f) for f in files]
+assert texts[0] and all(t == texts[0] for t in texts), texts
+t = texts[0]
+m = re.search(r"TCP and UDP: (\d+) (\w+) in (\d+) flows, (\d+) hosts, (\d+) ports", t)
+assert m, t
+assert m.group(2) == metric, (m.group(2), metric)
+got = tuple(int(m.group(k)) for k in (1, 3, 4, 5))
+assert got == (total, flows, hosts, ports), (got, (total, flows, hosts, ports))
+m = re.search(r"ribbons: (\d+) carrying (\d+) %s" % metric, t)
+assert m and int(m.group(2)) == total, (t, total)
+nrib = int(m.group(1))
+if many:
+    assert "grouped by" in t and "folded into runs" in t, t
+    assert 0 < nrib <= 1000, nrib
+    svg = open(files[-1]).read()
+    drawn = svg.count("<path") + svg.count("<use")
+    assert drawn <= 12500 and drawn < flows / 2, (drawn, flows)
+else:
+    assert nrib <= flows and "grouped by" not in t, t
+PY
+python3 "$T/ports.py" "$DB" packets few "$T/p.png" "$T/p.svg" &&
+    pass || fail "ports legend (packets)"
+X ports --db "$DB" --metric bytes -o "$T/pb.png" &&
+    X ports-svg --db "$DB" --metric bytes -o "$T/pb.svg" &&
+    python3 "$T/ports.py" "$DB" bytes few "$T/pb.png" "$T/pb.svg" &&
+    pass || fail "ports legend (bytes)"
+python3 - "$T/many.pcap" <<'PY' || fail "writing many.pcap"
+import random, struct, sys
+r = random.Random(1)
+with open(sys.argv[1], "wb") as out:
+    out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i in range(20000):
+        a, b = 0x0a000000 + r.randrange(1, 400), 0xc0a80000 + r.randrange(1, 60)
+        sp, dp = r.randrange(1024, 65536), r.choice([22, 53, 80, 123, 443])
+        if i % 2:
+            a, b, sp, dp = b, a, dp, sp
+        pay = b"x" * r.randrange(0, 200)
+        if i % 3:
+            l4, proto = struct.pack(">HHIIBBHHH", sp, dp, i, 0, 0x50, 0x18,
+                                    8192, 0, 0) + pay, 6
+        else:
+            l4, proto = struct.pack(">HHHH", sp, dp, 8 + len(pay), 0) + pay, 17
+        ip = struct.pack(">BBHHHBBHII", 0x45, 0, 20 + len(l4), i & 0xffff,
+                         0, 64, proto, 0, a, b)
+        f = b"\0\1\2\3\4\5\0\6\7\x08\x09\x0a\x08\x00" + ip + l4
+        out.write(struct.pack("<IIII", 1232064000 + i // 1000, i % 1000,
+                              len(f), len(f)) + f)
+PY
+"$IPGRAPH" import -q --db "$T/many.db" "$T/many.pcap" || fail "import many.pcap"
+X ports --db "$T/many.db" -o "$T/pm.png" &&
+    X ports-svg --db "$T/many.db" -o "$T/pm.svg" || fail "ports of many flows"
+check "ports SVG of many flows" isxml "$T/pm.svg"
+python3 "$T/ports.py" "$T/many.db" packets many "$T/pm.png" "$T/pm.svg" &&
+    pass || fail "ports of many flows: folded, bounded, totals kept"
 
 # 10. Every filter against the oracle (csv-pairs carries the weights).
 W0=$(sqlite3 "$DB" "SELECT min(start) FROM windows")

@@ -386,6 +386,27 @@ test_detail(void **state)
 	/* 10.0.0.1:1234->10.0.0.2:80 is one flow over two windows. */
 	assert_int_equal(g->nflows, 6);
 	assert_int_equal(g->nevents, 7);
+	/* every flow and event sits on the edge of its own rows */
+	for (i = 0; i < g->nflows; i++) {
+		const struct graph_flow *f = &g->flows[i];
+		size_t k;
+
+		for (k = 0; k < NELEM(rows); k++)
+			if ((unsigned)rows[k].sport == f->sport &&
+			    (unsigned)rows[k].dport == f->dport &&
+			    (unsigned)rows[k].proto == f->proto &&
+			    strcmp(rows[k].src, g->nodes[f->src].addr_text) ==
+			    0 && strcmp(rows[k].dst,
+			    g->nodes[f->dst].addr_text) == 0)
+				break;
+		if (k == NELEM(rows))
+			fail_msg("flow %zu: %s:%u -> %s:%u is no stored row",
+			    i, g->nodes[f->src].addr_text, f->sport,
+			    g->nodes[f->dst].addr_text, f->dport);
+	}
+	for (i = 0; i < g->nevents; i++)
+		assert_true(find_edge(g, g->nodes[g->events[i].src].addr_text,
+		    g->nodes[g->events[i].dst].addr_text) >= 0);
 	for (i = 1; i < g->nevents; i++)
 		assert_true(g->events[i - 1].window_us <=
 		    g->events[i].window_us);
