@@ -852,18 +852,39 @@ htab_rehash(struct htab *h, size_t nslot)
 	return 0;
 }
 
-/* Key equality; the edge key (8 bytes) is compared inline. */
+/*
+ * Key equality.  The edge, flow and event keys (8, 12 and 16 bytes) are
+ * compared inline, as words: memcmp is a libc call, once per probe.
+ */
 static inline int
 htab_same(const void *a, const void *b, size_t keylen)
 {
+	const char *p = a, *q = b;
 	uint64_t x, y;
+	uint32_t u, v;
 
-	if (keylen == sizeof(x)) {
-		memcpy(&x, a, sizeof(x));
-		memcpy(&y, b, sizeof(y));
-		return x == y;
+	switch (keylen) {
+	case 8:
+	case 12:
+	case 16:
+		memcpy(&x, p, 8);
+		memcpy(&y, q, 8);
+		if (x != y)
+			return 0;
+		if (keylen == 12) {
+			memcpy(&u, p + 8, 4);
+			memcpy(&v, q + 8, 4);
+			return u == v;
+		}
+		if (keylen == 16) {
+			memcpy(&x, p + 8, 8);
+			memcpy(&y, q + 8, 8);
+			return x == y;
+		}
+		return 1;
+	default:
+		return memcmp(a, b, keylen) == 0;
 	}
-	return memcmp(a, b, keylen) == 0;
 }
 
 /*
