@@ -18,6 +18,7 @@ import sys
 
 PROGRAMS = [
     ("floor", "read floor (pcap_next_ex loop)"),
+    ("floorbuf", "read floor, 256 KiB stdio buffer (readfloor -b)"),
     ("ipgraph", "ipgraph import (new SQLite file)"),
     ("tcpdump", "tcpdump -r FILE -w /dev/null"),
     ("darkstat", "darkstat -r FILE"),

@@ -10,7 +10,7 @@
 #  3. makes the inputs with make-inputs.sh when they are missing (real
 #     traffic inside two network namespaces; several minutes);
 #  4. for each size, runs the programs on the same capture, alternating
-#     (floor ipgraph tcpdump darkstat softflowd [tshark] floor ipgraph ...),
+#     (floor floorbuf ipgraph tcpdump darkstat softflowd [tshark] floor ...),
 #     and takes medians of wall time, CPU time and peak RSS;
 #  5. measures ipgraph's store (rows/s, on-disk bytes per edge row) and
 #     flow table (bytes per edge) with bench/importstats, in the same
@@ -181,6 +181,8 @@ run_one() {
 	case $prog in
 	floor)
 		"$RUNSTAT" "$o" "$BUILD/readfloor" "$f" ;;
+	floorbuf)
+		"$RUNSTAT" "$o" "$BUILD/readfloor" -b "$f" ;;
 	ipgraph)
 		rm -f "$db" "$db-wal" "$db-shm"
 		"$RUNSTAT" "$o" "$IPGRAPH" import --db "$db" "$f" ;;
@@ -208,8 +210,8 @@ for size in $SIZES; do
 	f=$BENCH_DATA/bench-$size.pcap
 	[ -s "$f" ] || die "$f is missing"
 	case $size in
-	1M)  nruns=${BENCH_RUNS_1M:-5};  progs="floor ipgraph tcpdump darkstat softflowd tshark" ;;
-	*)   nruns=${BENCH_RUNS_10M:-3}; progs="floor ipgraph tcpdump darkstat softflowd" ;;
+	1M)  nruns=${BENCH_RUNS_1M:-5};  progs="floor floorbuf ipgraph tcpdump darkstat softflowd tshark" ;;
+	*)   nruns=${BENCH_RUNS_10M:-3}; progs="floor floorbuf ipgraph tcpdump darkstat softflowd" ;;
 	esac
 	rm -rf "${RUNS:?}/$size"
 	mkdir -p "$RUNS/$size"
