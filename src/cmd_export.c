@@ -24,71 +24,6 @@
 #include "timefmt.h"
 
 /* Options shared by the readers; returns the index of the first operand. */
-struct read_opts {
-	const char		*db;
-	const char		*out;
-	struct edge_filter	 f;
-	unsigned		 top;
-	int			 by_bytes;
-};
-
-static int
-parse_read_opts(int argc, char **argv, struct read_opts *ro)
-{
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		{ "sensor", required_argument, NULL, 's' },
-		{ "metric", required_argument, NULL, 'm' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	char err[256];
-	int64_t now = timefmt_now();
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "d:o:n:h", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'd': ro->db = optarg; break;
-		case 'o': ro->out = optarg; break;
-		case 'F':
-			if (timefmt_parse(optarg, now, &ro->f.from_us, err,
-			    sizeof(err)) < 0)
-				fatalx("--from: %s", err);
-			ro->f.has_from = 1;
-			break;
-		case 'T':
-			if (timefmt_parse(optarg, now, &ro->f.to_us, err,
-			    sizeof(err)) < 0)
-				fatalx("--to: %s", err);
-			ro->f.has_to = 1;
-			break;
-		case 's': ro->f.sensor = optarg; break;
-		case 'n':
-			ro->top = (unsigned)number_arg("-n", optarg, 1,
-			    1000000);
-			break;
-		case 'm':
-			if (strcmp(optarg, "bytes") == 0)
-				ro->by_bytes = 1;
-			else if (strcmp(optarg, "packets") == 0)
-				ro->by_bytes = 0;
-			else
-				fatalx("--metric: '%s' is neither packets nor "
-				    "bytes", optarg);
-			break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(EXIT_USAGE);
-		}
-	}
-	if (ro->f.has_from && ro->f.has_to && ro->f.from_us > ro->f.to_us)
-		fatalx("--from is after --to: nothing can match");
-	return optind;
-}
-
 static struct store *
 open_for_reading(const char *db)
 {
@@ -417,37 +352,104 @@ done:
 	return rc;
 }
 
+/* Heaviest first by the metric, then by the other one, then by nodes. */
 static int
-top_row(const struct pair_row *p, void *arg)
+top_cmp(const void *pa, const void *pb, void *arg)
 {
-	char src[ADDR_STRLEN], dst[ADDR_STRLEN];
+	const struct graph_edge *a = pa, *b = pb;
+	int bytes = *(const int *)arg;
+	uint64_t wa = bytes ? a->bytes : a->packets;
+	uint64_t wb = bytes ? b->bytes : b->packets;
+	uint64_t va = bytes ? a->packets : a->bytes;
+	uint64_t vb = bytes ? b->packets : b->bytes;
 
-	(void)arg;
-	printf("%-39s  %-39s  %10llu  %12llu\n", addr_format(p->ipver,
-	    p->src, src), addr_format(p->ipver, p->dst, dst),
-	    (unsigned long long)p->packets, (unsigned long long)p->bytes);
-	return 0;
+	if (wa != wb)
+		return wa > wb ? -1 : 1;
+	if (va != vb)
+		return va > vb ? -1 : 1;
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	return a->dst < b->dst ? -1 : a->dst > b->dst;
 }
 
+/*
+ * The heaviest address pairs (or blocks, with --group) through the query
+ * layer: every export filter applies, and -n N is --top N.
+ */
 int
 cmd_top(int argc, char **argv)
 {
-	struct read_opts ro = { DEFAULT_DB, NULL, { 0 }, 10, 1 };
+	struct query *q;
+	struct names *nm = NULL;
 	struct store *st;
-	int rc;
+	struct graph *g;
+	const char *db = DEFAULT_DB;
+	char err[PATH_MAX + 1024], n[24];
+	int64_t now = timefmt_now();
+	int ch, li, bytes;
+	size_t i;
 
-	parse_read_opts(argc, argv, &ro);
+	if ((q = query_new()) == NULL)
+		fatalx("out of memory");
+	while ((ch = getopt_long(argc, argv, "d:n:h", export_longopts,
+	    &li)) != -1) {
+		switch (ch) {
+		case 'd': db = optarg; break;
+		case 'n':
+			snprintf(n, sizeof(n), "%lu", number_arg("-n", optarg,
+			    1, 1000000));
+			if (query_set(q, "top", n, now, err, sizeof(err)) < 0)
+				fatalx("-n: %s", err);
+			break;
+		case OPT_FILTER:
+			if (query_set(q, export_longopts[li].name, optarg, now,
+			    err, sizeof(err)) < 0)
+				fatalx("--%s", err);
+			break;
+		case OPT_NAMES:
+			if (nm == NULL && (nm = names_new()) == NULL)
+				fatalx("out of memory");
+			if (names_load(nm, optarg, err, sizeof(err)) < 0)
+				fatalx("--names: %s", err);
+			break;
+		case 'h': usage(stdout); exit(0);
+		case '?': usage(stderr); exit(EXIT_USAGE);
+		default:
+			fatalx("top: --%s does not apply to top",
+			    export_longopts[li].name);
+		}
+	}
 	if (optind != argc) {
 		log_warnx("top: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	st = open_for_reading(ro.db);
+	if (!query_has(q, "top") &&
+	    query_set(q, "top", "10", now, err, sizeof(err)) < 0)
+		fatalx("%s", err);
+	if (query_check(q, err, sizeof(err)) < 0)
+		fatalx("--from is after --to: nothing can match");
+	query_set_names(q, nm);
+	st = open_for_reading(db);
+	if ((g = query_graph(q, st, err, sizeof(err))) == NULL) {
+		log_warnx("top: %s", err);
+		store_close(st);
+		query_free(q);
+		names_free(nm);
+		return 1;
+	}
+	bytes = g->metric == QUERY_METRIC_BYTES;
+	qsort_r(g->edges, g->nedges, sizeof(*g->edges), top_cmp, &bytes);
 	printf("%-39s  %-39s  %10s  %12s\n", "source", "destination",
 	    "packets", "bytes");
-	rc = store_top_pairs(st, &ro.f, ro.by_bytes, ro.top, top_row, NULL);
-	if (rc < 0)
-		log_warnx("top: %s", store_error(st));
+	for (i = 0; i < g->nedges; i++)
+		printf("%-39s  %-39s  %10llu  %12llu\n",
+		    g->nodes[g->edges[i].src].label,
+		    g->nodes[g->edges[i].dst].label,
+		    (unsigned long long)g->edges[i].packets,
+		    (unsigned long long)g->edges[i].bytes);
+	graph_free(g);
 	store_close(st);
-	return rc < 0 ? 1 : 0;
+	query_free(q);
+	names_free(nm);
+	return 0;
 }
-

@@ -721,30 +721,6 @@ store_import_end(struct store *st, const char *digest, const char *status,
 	return 0;
 }
 
-/*
- * The WHERE clause shared by readers.  The window range is written so the
- * windows_by_time index serves it: start <= to, and start > from - 1 day
- * (no window is longer) before the exact overlap test.
- */
-#define WINDOW_WHERE \
-	" WHERE w.tier = ?1" \
-	" AND (?2 IS NULL OR (w.start > ?2 / 1000000 - 86400" \
-	"      AND (w.start + w.seconds) * 1000000 > ?2))" \
-	" AND (?3 IS NULL OR w.start * 1000000 <= ?3)" \
-	" AND (?4 IS NULL OR s.name = ?4)"
-
-static void
-bind_filter(sqlite3_stmt *s, const struct edge_filter *f)
-{
-	sqlite3_bind_int(s, 1, f->tier);
-	if (f->has_from)
-		sqlite3_bind_int64(s, 2, f->from_us);
-	if (f->has_to)
-		sqlite3_bind_int64(s, 3, f->to_us);
-	if (f->sensor != NULL)
-		sqlite3_bind_text(s, 4, f->sensor, -1, SQLITE_STATIC);
-}
-
 int
 store_column_addr(struct sqlite3_stmt *s, int col, uint8_t *out)
 {
@@ -756,45 +732,6 @@ store_column_addr(struct sqlite3_stmt *s, int col, uint8_t *out)
 		return 0;
 	memcpy(out, p, (size_t)n);
 	return n == 16 ? 6 : 4;
-}
-
-int
-store_top_pairs(struct store *st, const struct edge_filter *f, int by_bytes,
-    unsigned limit, int (*cb)(const struct pair_row *, void *), void *arg)
-{
-	sqlite3_stmt *s = NULL;
-	struct pair_row row;
-	int rc, stop = 0;
-
-	if (sqlite3_prepare_v2(st->db, by_bytes ?
-	    "SELECT e.src, e.dst, sum(e.packets), sum(e.bytes) AS n"
-	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
-	    " JOIN pairs e ON e.window_id = w.id" WINDOW_WHERE
-	    " GROUP BY e.src, e.dst ORDER BY 4 DESC, 3 DESC, 1, 2 LIMIT ?5" :
-	    "SELECT e.src, e.dst, sum(e.packets), sum(e.bytes) AS n"
-	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
-	    " JOIN pairs e ON e.window_id = w.id" WINDOW_WHERE
-	    " GROUP BY e.src, e.dst ORDER BY 3 DESC, 4 DESC, 1, 2 LIMIT ?5",
-	    -1, &s, NULL) != SQLITE_OK) {
-		set_err(st, "querying address pairs");
-		return -1;
-	}
-	bind_filter(s, f);
-	sqlite3_bind_int(s, 5, (int)limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		row.ipver = store_column_addr(s, 0, row.src);
-		store_column_addr(s, 1, row.dst);
-		row.packets = (uint64_t)sqlite3_column_int64(s, 2);
-		row.bytes = (uint64_t)sqlite3_column_int64(s, 3);
-		if ((stop = cb(&row, arg)) != 0)
-			break;
-	}
-	if (!stop && rc != SQLITE_DONE) {
-		set_err(st, "reading address pairs");
-		stop = -1;
-	}
-	sqlite3_finalize(s);
-	return stop;
 }
 
 /*

@@ -134,26 +134,4 @@ int	store_events(struct store *, int64_t from_us, int64_t to_us,
 	    const char *sensor, unsigned limit,
 	    int (*cb)(const struct event_row *, void *), void *arg);
 
-/* What to read; a zero has_* means unbounded. */
-struct edge_filter {
-	int		 has_from;
-	int64_t		 from_us;
-	int		 has_to;
-	int64_t		 to_us;
-	const char	*sensor;	/* NULL: all */
-	int		 tier;
-};
-
-/* One address pair with its totals over every window, heaviest first. */
-struct pair_row {
-	int		 ipver;
-	uint8_t		 src[16];
-	uint8_t		 dst[16];
-	uint64_t	 packets;
-	uint64_t	 bytes;
-};
-int	store_top_pairs(struct store *, const struct edge_filter *,
-	    int by_bytes, unsigned limit,
-	    int (*cb)(const struct pair_row *, void *), void *arg);
-
 #endif /* IPGRAPH_STORE_H */
