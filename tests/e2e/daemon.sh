@@ -8,74 +8,18 @@ need tcpreplay
 need tshark
 need sqlite3
 need python3
-IPGRAPHD=${IPGRAPHD:-$top_builddir/src/ipgraphd}
-
-if [ "$(id -u)" -ne 0 ] || ! ip netns add "ipgt-probe$$" 2>/dev/null; then
-	echo "SKIP: network namespaces cannot be made here (needs root and" \
-	    "CAP_SYS_ADMIN); run the tests as root"
-	exit 77
-fi
-ip netns del "ipgt-probe$$"
-
-SND="ipgt-s$$"		# sender namespace (tcpreplay)
-SEN="ipgt-d$$"		# sensor namespace (ipgraphd)
-A="ipga$$"		# sender end of the veth pair
-B="ipgb$$"		# sensor end
-DPID=""
-cleanup() {
-	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
-	ip netns del "$SND" 2>/dev/null
-	ip netns del "$SEN" 2>/dev/null
-	[ -n "$IPGRAPH_KEEP" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-[ -n "$IPGRAPH_KEEP" ] && echo "temporary files: $T"
-
 # No IPv6 and no addresses: nothing but the replayed frames on the wire.
-veth_pair "$SND" "$SEN" "$A" "$B"
-
-chmod 755 "$T"
-W="$T/state"
-mkdir "$W"
-chown nobody "$W"
+sensor_setup ipgt
+[ -n "$IPGRAPH_KEEP" ] && echo "temporary files: $T"
 
 # conf FILE [EXTRA SETTINGS...]: a config for the sensor end.
 conf() {
 	local f=$1
 	shift
-	{
-		printf '[daemon]\nuser = nobody\nsensor = veth\n'
-		printf '[capture]\ninterfaces = %s\nsnaplen = 65535\n' "$B"
-		printf '[window]\nseconds = 2\ngrace = 1\n'
-		printf '[store]\npath = %s/db\n' "$W"
-		printf '%b\n' "$@"
-	} >"$f"
+	daemon_conf "$f" "$B" "$@"
 }
-
-# start CONF: run the daemon in the sensor namespace, wait until it captures.
-start() {
-	rm -f "$W"/db*
-	[ -s "$T/log" ] && cp "$T/log" "$T/log.$(date +%s%N)"
-	: >"$T/log"
-	ip netns exec "$SEN" "$IPGRAPHD" -f -d -c "$1" >>"$T/log" 2>&1 &
-	DPID=$!
-	for _ in $(seq 1 50); do
-		grep -q "capturing on" "$T/log" && return 0
-		kill -0 "$DPID" 2>/dev/null || break
-		sleep 0.1
-	done
-	fail "ipgraphd did not start: $(cat "$T/log")"
-	return 1
-}
-
-# stop: SIGTERM, and the daemon must exit 0.
-stop() {
-	kill -TERM "$DPID"
-	wait "$DPID"
-	local rc=$?
-	DPID=""
-	check "ipgraphd exits 0 on SIGTERM (exit $rc)" test $rc -eq 0
-}
+start() { daemon_start "$1"; }
+stop() { daemon_stop "ipgraphd exits 0 on SIGTERM"; }
 
 replay() {
 	ip netns exec "$SND" tcpreplay -q --topspeed -i "$A" "$@" \

@@ -14,73 +14,19 @@ need curl
 LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
 need wrk
-IPGRAPHD=${IPGRAPHD:-$top_builddir/src/ipgraphd}
-
-if [ "$(id -u)" -ne 0 ] || ! ip netns add "ipgh-probe$$" 2>/dev/null; then
-	echo "SKIP: network namespaces cannot be made here (needs root and" \
-	    "CAP_SYS_ADMIN); run the tests as root"
-	exit 77
-fi
-ip netns del "ipgh-probe$$"
-
-SND="ipgh-s$$"
-SEN="ipgh-d$$"
-A="ipha$$"
-B="iphb$$"
-DPID=""
-cleanup() {
-	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
-	ip netns del "$SND" 2>/dev/null
-	ip netns del "$SEN" 2>/dev/null
-	[ -n "$IPGRAPH_KEEP" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-
-veth_pair "$SND" "$SEN" "$A" "$B"
+sensor_setup ipgh
 # the HTTP server listens on the sensor namespace's own loopback
 ip netns exec "$SEN" ip link set lo up
-
-chmod 755 "$T"
-W="$T/state"
-mkdir "$W"
-chown nobody "$W"
 U="http://127.0.0.1:8080"
 IN() { ip netns exec "$SEN" "$@"; }
+healthz() { IN curl -s -o /dev/null "$U/healthz"; }
 
 conf() {
-	local f=$1 ifs=$2
-	{
-		printf '[daemon]\nuser = nobody\nsensor = veth\n'
-		printf '[capture]\ninterfaces = %s\nsnaplen = 65535\n' "$ifs"
-		printf '[window]\nseconds = 2\ngrace = 1\n'
-		printf '[store]\npath = %s/db\n' "$W"
-		printf '[http]\nlisten = 127.0.0.1:8080\nthreads = 4\n'
-	} >"$f"
+	daemon_conf "$1" "$2" '[http]\nlisten = 127.0.0.1:8080\nthreads = 4'
 }
-
-start() {
-	rm -f "$W"/db*
-	: >"$T/log"
-	ip netns exec "$SEN" "$IPGRAPHD" -f -c "$1" >>"$T/log" 2>&1 &
-	DPID=$!
-	for _ in $(seq 1 50); do
-		grep -q "capturing on" "$T/log" &&
-		    IN curl -s -o /dev/null "$U/healthz" && return 0
-		kill -0 "$DPID" 2>/dev/null || break
-		sleep 0.1
-	done
-	fail "ipgraphd did not start: $(cat "$T/log")"
-	return 1
-}
-
+start() { daemon_start "$1" healthz; }
 stop() {
-	kill -TERM "$DPID"
-	wait "$DPID"
-	local rc=$?
-	DPID=""
-	check "ipgraphd exits 0 on SIGTERM with HTTP clients about (exit $rc)" \
-	    test $rc -eq 0
-	[ $rc -eq 0 ] || tail -40 "$T/log" >&2
+	daemon_stop "ipgraphd exits 0 on SIGTERM with HTTP clients about"
 }
 
 get() {

@@ -72,6 +72,82 @@ veth_pair() {
 	ip netns exec "$2" ip link set "$4" mtu 9000 up
 }
 
+# The daemon tests.  sensor_setup TAG: skip (77) without root or network
+# namespaces; else a sender namespace $SND and a sensor namespace $SEN
+# joined by a veth pair (ends $A and $B), a state folder $W that the
+# daemon's user (nobody) can write, and a clean-up on exit that kills the
+# daemon and removes both.  TAG is a few letters, one per test script.
+sensor_setup() {
+	if [ "$(id -u)" -ne 0 ] || ! ip netns add "$1-probe$$" 2>/dev/null
+	then
+		echo "SKIP: network namespaces cannot be made here (needs root" \
+		    "and CAP_SYS_ADMIN); run the tests as root"
+		exit 77
+	fi
+	ip netns del "$1-probe$$"
+	IPGRAPHD=${IPGRAPHD:-$top_builddir/src/ipgraphd}
+	SND="$1-s$$" SEN="$1-d$$" A="${1}a$$" B="${1}b$$" DPID=""
+	trap sensor_cleanup EXIT
+	veth_pair "$SND" "$SEN" "$A" "$B"
+	chmod 755 "$T"
+	W="$T/state"
+	mkdir "$W"
+	chown nobody "$W"
+}
+
+sensor_cleanup() {
+	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
+	ip netns del "$SND" 2>/dev/null
+	ip netns del "$SEN" 2>/dev/null
+	[ -n "$IPGRAPH_KEEP" ] || rm -rf "$T"
+}
+
+# daemon_conf FILE IFACES [LINES...]: a configuration for the sensor end,
+# 2-second windows into $W/db, LINES (printf %b) appended.
+daemon_conf() {
+	local f=$1 ifs=$2
+	shift 2
+	{
+		printf '[daemon]\nuser = nobody\nsensor = veth\n'
+		printf '[capture]\ninterfaces = %s\nsnaplen = 65535\n' "$ifs"
+		printf '[window]\nseconds = 2\ngrace = 1\n'
+		printf '[store]\npath = %s/db\n' "$W"
+		[ $# -eq 0 ] || printf '%b\n' "$@"
+	} >"$f"
+}
+
+# daemon_start CONF [READY...]: ipgraphd -f -d in the sensor namespace on
+# a new database, its log in $T/log (the previous one kept beside it);
+# returns 0 once it captures and the command READY, if given, succeeds.
+daemon_start() {
+	local conf=$1
+	shift
+	rm -f "$W"/db*
+	[ -s "$T/log" ] && cp "$T/log" "$T/log.$(date +%s%N)"
+	: >"$T/log"
+	ip netns exec "$SEN" "$IPGRAPHD" -f -d -c "$conf" >>"$T/log" 2>&1 &
+	DPID=$!
+	for _ in $(seq 1 50); do
+		grep -q "capturing on" "$T/log" && { [ $# -eq 0 ] || "$@"; } &&
+		    return 0
+		kill -0 "$DPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "ipgraphd did not start: $(cat "$T/log")"
+	return 1
+}
+
+# daemon_stop WHAT: SIGTERM, and ipgraphd must exit 0.
+daemon_stop() {
+	local rc
+	kill -TERM "$DPID"
+	wait "$DPID"
+	rc=$?
+	DPID=""
+	check "$1 (exit $rc)" test $rc -eq 0
+	[ $rc -eq 0 ] || tail -40 "$T/log" >&2
+}
+
 finish() {
 	echo "$CHECKS checks passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ] && [ "$CHECKS" -gt 0 ]
