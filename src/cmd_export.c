@@ -438,7 +438,9 @@ cmd_top(int argc, char **argv)
 		return 1;
 	}
 	bytes = g->metric == QUERY_METRIC_BYTES;
-	qsort_r(g->edges, g->nedges, sizeof(*g->edges), top_cmp, &bytes);
+	if (g->nedges > 1)
+		qsort_r(g->edges, g->nedges, sizeof(*g->edges), top_cmp,
+		    &bytes);
 	printf("%-39s  %-39s  %10s  %12s\n", "source", "destination",
 	    "packets", "bytes");
 	for (i = 0; i < g->nedges; i++)

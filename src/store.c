@@ -542,7 +542,8 @@ fold_pairs(struct store *st, const struct flowtable *ft)
 		if (fe->last_us > p->last_us)
 			p->last_us = fe->last_us;
 	}
-	qsort(st->pairs, np, sizeof(*st->pairs), pair_cmp);
+	if (np > 1)
+		qsort(st->pairs, np, sizeof(*st->pairs), pair_cmp);
 	return (long)np;
 }
 
