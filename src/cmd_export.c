@@ -71,6 +71,33 @@ static const struct option export_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/*
+ * The options export and top share: a filter (--from, --host, ...) set on
+ * q, or --names loaded into *nm.  Returns 1 when ch was one of them, else
+ * 0; exits with a message naming the option when its value is bad.
+ */
+static int
+query_option(int ch, const char *name, const char *arg, int64_t now,
+    struct query *q, struct names **nm)
+{
+	char err[PATH_MAX + 1024];
+
+	switch (ch) {
+	case OPT_FILTER:
+		if (query_set(q, name, arg, now, err, sizeof(err)) < 0)
+			fatalx("--%s", err);
+		return 1;
+	case OPT_NAMES:
+		if (*nm == NULL && (*nm = names_new()) == NULL)
+			fatalx("out of memory");
+		if (names_load(*nm, arg, err, sizeof(err)) < 0)
+			fatalx("--names: %s", err);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static void
 export_usage(FILE *fp)
 {
@@ -277,20 +304,14 @@ cmd_export(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'o': out = optarg; break;
 		case OPT_FILTER:
-			if (query_set(q, export_longopts[li].name, optarg, now,
-			    err, sizeof(err)) < 0)
-				fatalx("--%s", err);
+		case OPT_NAMES:
+			query_option(ch, export_longopts[li].name, optarg, now,
+			    q, &nm);
 			break;
 		case OPT_OTHER:
 			if (query_set(q, "other", "yes", now, err,
 			    sizeof(err)) < 0)
 				fatalx("--%s", err);
-			break;
-		case OPT_NAMES:
-			if (nm == NULL && (nm = names_new()) == NULL)
-				fatalx("out of memory");
-			if (names_load(nm, optarg, err, sizeof(err)) < 0)
-				fatalx("--names: %s", err);
 			break;
 		case OPT_LAYOUT:
 			if (!render_layout_known(optarg))
@@ -401,22 +422,13 @@ cmd_top(int argc, char **argv)
 			if (query_set(q, "top", n, now, err, sizeof(err)) < 0)
 				fatalx("-n: %s", err);
 			break;
-		case OPT_FILTER:
-			if (query_set(q, export_longopts[li].name, optarg, now,
-			    err, sizeof(err)) < 0)
-				fatalx("--%s", err);
-			break;
-		case OPT_NAMES:
-			if (nm == NULL && (nm = names_new()) == NULL)
-				fatalx("out of memory");
-			if (names_load(nm, optarg, err, sizeof(err)) < 0)
-				fatalx("--names: %s", err);
-			break;
 		case 'h': usage(stdout); exit(0);
 		case '?': usage(stderr); exit(EXIT_USAGE);
 		default:
-			fatalx("top: --%s does not apply to top",
-			    export_longopts[li].name);
+			if (!query_option(ch, export_longopts[li].name,
+			    optarg, now, q, &nm))
+				fatalx("top: --%s does not apply to top",
+				    export_longopts[li].name);
 		}
 	}
 	if (optind != argc) {
