@@ -308,6 +308,18 @@ flowtable_entry(const struct flowtable *ft, size_t i)
 	return edge(ft, i);
 }
 
+int
+flow_key_addr_cmp(const struct flow_key *x, const struct flow_key *y)
+{
+	int lx = x->ipver == 6 ? 16 : 4, ly = y->ipver == 6 ? 16 : 4, c;
+
+	if ((c = memcmp(x->src, y->src, (size_t)(lx < ly ? lx : ly))) != 0)
+		return c;
+	if (lx != ly)
+		return lx - ly;
+	return memcmp(x->dst, y->dst, (size_t)lx);
+}
+
 /*
  * Edge numbers a and b in the order of the store's key: protocol, source
  * and destination as blobs of their length (SQLite compares blobs as
@@ -320,15 +332,11 @@ number_cmp(const void *a, const void *b, void *arg)
 	const struct flowtable *ft = arg;
 	const struct flow_key *x = &edge(ft, *(const uint32_t *)a)->key;
 	const struct flow_key *y = &edge(ft, *(const uint32_t *)b)->key;
-	int lx = x->ipver == 6 ? 16 : 4, ly = y->ipver == 6 ? 16 : 4, c;
+	int c;
 
 	if (x->proto != y->proto)
 		return x->proto < y->proto ? -1 : 1;
-	if ((c = memcmp(x->src, y->src, (size_t)(lx < ly ? lx : ly))) != 0)
-		return c;
-	if (lx != ly)
-		return lx - ly;
-	if ((c = memcmp(x->dst, y->dst, (size_t)lx)) != 0)
+	if ((c = flow_key_addr_cmp(x, y)) != 0)
 		return c;
 	if (x->sport != y->sport)
 		return x->sport < y->sport ? -1 : 1;

@@ -55,6 +55,13 @@ void	flowtable_free(struct flowtable *);
 void	flowtable_key(struct flow_key *k, const struct decode_result *r);
 
 /*
+ * Compare the addresses of two keys (source, then destination) as SQLite
+ * orders them stored as 4- or 16-byte blobs: memcmp, then the shorter
+ * first.  The order of the store's keys, for ordered writes.
+ */
+int	flow_key_addr_cmp(const struct flow_key *, const struct flow_key *);
+
+/*
  * Count one packet of wirelen bytes at ts_us on edge k.  No allocation
  * unless the edge is new and the table must grow: a block of edges every
  * FLOWTABLE_BLOCK new edges, a bigger index (doubling, amortised) now and

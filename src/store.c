@@ -470,18 +470,13 @@ pair_hash(const struct flow_key *k)
 	return (uint32_t)(a >> 32);
 }
 
-/* The order of the pairs table's key: blobs compare as memcmp, then length. */
+/* The order of the pairs table's key. */
 static int
 pair_cmp(const void *pa, const void *pb)
 {
 	const struct pair *a = pa, *b = pb;
-	int la = a->key->ipver == 6 ? 16 : 4, lb = b->key->ipver == 6 ? 16 : 4;
-	int c;
 
-	if ((c = memcmp(a->key->src, b->key->src, la < lb ? la : lb)) != 0 ||
-	    (c = la - lb) != 0)
-		return c;
-	return memcmp(a->key->dst, b->key->dst, (size_t)la);
+	return flow_key_addr_cmp(a->key, b->key);
 }
 
 /*
