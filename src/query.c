@@ -1302,8 +1302,7 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 {
 	struct graph *g;
 	struct buf strings = BUF_INIT;
-	size_t *used = NULL, *newidx = NULL, *off = NULL, *at = NULL;
-	size_t *eat = NULL, i, n;
+	size_t *used = NULL, *newidx = NULL, *off = NULL, *at = NULL, i, n;
 	struct graph_node *nd;
 	char text[ADDR_STRLEN + 8];
 
@@ -1385,13 +1384,11 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 	 * Edges, with the node totals and the graph's span, placed in
 	 * source order by counting (there are far fewer nodes than edges);
 	 * each source's few edges are then sorted by destination.  at[k]
-	 * ends as the end of source k's run.  eat maps aggregation edges to
-	 * graph edges, for flows and events.
+	 * ends as the end of source k's run.
 	 */
 	if (a->edges.n > 0 && ((g->edges = calloc(a->edges.n,
 	    sizeof(*g->edges))) == NULL ||
-	    (at = calloc(g->nnodes + 1, sizeof(*at))) == NULL ||
-	    (eat = calloc(a->edges.n, sizeof(*eat))) == NULL))
+	    (at = calloc(g->nnodes + 1, sizeof(*at))) == NULL))
 		goto fail;
 	for (i = 0; i < a->edges.n; i++) {
 		struct eitem *e = htab_item(&a->edges, i);
@@ -1402,10 +1399,7 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 		at[i] += at[i - 1];
 	for (i = 0; i < a->edges.n; i++) {
 		struct eitem *e = htab_item(&a->edges, i);
-		struct graph_edge *ge;
-
-		eat[i] = at[newidx[e->k.src]]++;
-		ge = &g->edges[eat[i]];
+		struct graph_edge *ge = &g->edges[at[newidx[e->k.src]]++];
 
 		ge->src = newidx[e->k.src];
 		ge->dst = newidx[e->k.dst];
@@ -1425,15 +1419,23 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 			g->last_us = e->last_us;
 	}
 	g->nedges = a->edges.n;
-	/* Flows and events take their ends from their edge, unsorted yet. */
+	for (i = 0; i < g->nnodes && g->nedges > 0; i++) {
+		size_t start = i == 0 ? 0 : at[i - 1];
+
+		if (at[i] - start > 1)
+			qsort(g->edges + start, at[i] - start,
+			    sizeof(*g->edges), graph_cmp_edge);
+	}
+	/* Flows and events take their ends from their aggregation edge. */
 	if (a->flows.n > 0 && (g->flows = calloc(a->flows.n,
 	    sizeof(*g->flows))) == NULL)
 		goto fail;
 	for (i = 0; i < a->flows.n; i++) {
 		struct fitem *f = htab_item(&a->flows, i);
+		struct eitem *e = htab_item(&a->edges, f->k.edge);
 
-		g->flows[i].src = g->edges[eat[f->k.edge]].src;
-		g->flows[i].dst = g->edges[eat[f->k.edge]].dst;
+		g->flows[i].src = newidx[e->k.src];
+		g->flows[i].dst = newidx[e->k.dst];
 		g->flows[i].proto = f->k.proto;
 		g->flows[i].sport = f->k.sport;
 		g->flows[i].dport = f->k.dport;
@@ -1446,23 +1448,16 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 		goto fail;
 	for (i = 0; i < a->events.n; i++) {
 		struct vitem *v = htab_item(&a->events, i);
+		struct eitem *e = htab_item(&a->edges, v->k.edge);
 
 		g->events[i].window_us = v->k.window_us;
 		g->events[i].first_us = v->first_us;
-		g->events[i].src = g->edges[eat[v->k.edge]].src;
-		g->events[i].dst = g->edges[eat[v->k.edge]].dst;
+		g->events[i].src = newidx[e->k.src];
+		g->events[i].dst = newidx[e->k.dst];
 		g->events[i].packets = v->packets;
 		g->events[i].bytes = v->bytes;
 	}
 	g->nevents = a->events.n;
-	/* only now: flows and events found their ends through eat */
-	for (i = 0; i < g->nnodes && g->nedges > 0; i++) {
-		size_t start = i == 0 ? 0 : at[i - 1];
-
-		if (at[i] - start > 1)
-			qsort(g->edges + start, at[i] - start,
-			    sizeof(*g->edges), graph_cmp_edge);
-	}
 	if (g->nflows > 0)
 		qsort(g->flows, g->nflows, sizeof(*g->flows), graph_cmp_flow);
 	if (g->nevents > 0)
@@ -1472,7 +1467,6 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 	free(newidx);
 	free(off);
 	free(at);
-	free(eat);
 	return g;
 fail:
 	buf_free(&strings);
@@ -1480,7 +1474,6 @@ fail:
 	free(newidx);
 	free(off);
 	free(at);
-	free(eat);
 	graph_free(g);
 	return NULL;
 }
