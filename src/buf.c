@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "buf.h"
 
 /* Make room for n more bytes and the terminating NUL; 0 or -1. */
@@ -153,4 +155,33 @@ buf_free(struct buf *b)
 	b->failed = 0;
 	b->sink = NULL;
 	b->sink_arg = NULL;
+}
+
+int
+buf_gzip(const char *data, size_t len, struct buf *out)
+{
+	z_stream zs;
+	uLong bound;
+	char *tmp;
+	int rc;
+
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	bound = deflateBound(&zs, (uLong)len) + 32;
+	if ((tmp = malloc(bound)) == NULL) {
+		deflateEnd(&zs);
+		return -1;
+	}
+	zs.next_in = (Bytef *)(uintptr_t)data;
+	zs.avail_in = (uInt)len;
+	zs.next_out = (Bytef *)tmp;
+	zs.avail_out = (uInt)bound;
+	rc = deflate(&zs, Z_FINISH);
+	if (rc == Z_STREAM_END)
+		buf_add(out, tmp, bound - zs.avail_out);
+	free(tmp);
+	deflateEnd(&zs);
+	return rc == Z_STREAM_END && !buf_failed(out) ? 0 : -1;
 }

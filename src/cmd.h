@@ -22,7 +22,9 @@ int	cmd_top(int argc, char **argv);		/* cmd_export.c */
 int	cmd_seq(int argc, char **argv);		/* cmd_seq.c */
 int	cmd_serve(int argc, char **argv);	/* cmd_serve.c */
 
-/* The command summary (main.c). */
+/* The helpers below live in cmd.c, which calls none of the commands. */
+
+/* The command summary (cmd.c). */
 void		usage(FILE *fp);
 
 /* Parse a whole number in [lo, hi] for option name; exits on error. */

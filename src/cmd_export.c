@@ -18,6 +18,7 @@
 #include "export.h"
 #include "log.h"
 #include "names.h"
+#include "graph.h"
 #include "query.h"
 #include "render.h"
 #include "store.h"
@@ -78,13 +79,13 @@ static const struct option export_longopts[] = {
  */
 static int
 query_option(int ch, const char *name, const char *arg, int64_t now,
-    struct query *q, struct names **nm)
+    struct filter *q, struct names **nm)
 {
 	char err[PATH_MAX + 1024];
 
 	switch (ch) {
 	case OPT_FILTER:
-		if (query_set(q, name, arg, now, err, sizeof(err)) < 0)
+		if (filter_set(q, name, arg, now, err, sizeof(err)) < 0)
 			fatalx("--%s", err);
 		return 1;
 	case OPT_NAMES:
@@ -189,7 +190,7 @@ export_put(void *arg, const char *name, const struct buf *contents)
  * standard output, or a folder format into -o DIR.  0 or -1 with err.
  */
 static int
-export_run(const struct export_format *fmt, struct query *q,
+export_run(const struct export_format *fmt, struct filter *q,
     struct store *st, const struct export_opts *eo, const char *out,
     char *err, size_t errlen)
 {
@@ -200,13 +201,13 @@ export_run(const struct export_format *fmt, struct query *q,
 	FILE *fp;
 	int rc = -1, to_stdout = out == NULL || strcmp(out, "-") == 0;
 
-	query_set_detail(q, fmt->detail);
+	q->detail = fmt->detail;
 	if (fmt->files != NULL) {
 		if (mkdir(out, 0777) != 0 && errno != EEXIST) {
 			snprintf(err, errlen, "%s: %s", out, strerror(errno));
 			return -1;
 		}
-		if ((g = query_graph(q, st, err, errlen)) == NULL)
+		if ((g = graph_build(q, st, err, errlen)) == NULL)
 			return -1;
 		d.dir = out;
 		d.err[0] = '\0';
@@ -236,7 +237,7 @@ export_run(const struct export_format *fmt, struct query *q,
 	buf_set_sink(&b, export_sink, fp);
 	if (fmt->rows)
 		rc = export_csv_rows(q, st, &b, err, errlen);
-	else if ((g = query_graph(q, st, err, errlen)) != NULL)
+	else if ((g = graph_build(q, st, err, errlen)) != NULL)
 		rc = fmt->write(g, eo, &b, err, errlen);
 	if (rc == 0 && (buf_flush(&b) < 0 || fflush(fp) != 0)) {
 		snprintf(err, errlen, "%s: %s", to_stdout ? "standard output" :
@@ -265,7 +266,7 @@ cmd_export(int argc, char **argv)
 {
 	const struct export_format *fmt;
 	struct export_opts eo;
-	struct query *q;
+	struct filter *q;
 	struct names *nm = NULL;
 	struct store *st;
 	const char *db = DEFAULT_DB, *out = NULL;
@@ -293,7 +294,7 @@ cmd_export(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	memset(&eo, 0, sizeof(eo));
-	if ((q = query_new()) == NULL)
+	if ((q = filter_new()) == NULL)
 		fatalx("out of memory");
 	argc--;
 	argv++;
@@ -309,7 +310,7 @@ cmd_export(int argc, char **argv)
 			    q, &nm);
 			break;
 		case OPT_OTHER:
-			if (query_set(q, "other", "yes", now, err,
+			if (filter_set(q, "other", "yes", now, err,
 			    sizeof(err)) < 0)
 				fatalx("--%s", err);
 			break;
@@ -335,7 +336,7 @@ cmd_export(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	if (query_check(q, err, sizeof(err)) < 0)
+	if (filter_check(q, err, sizeof(err)) < 0)
 		fatalx("--from is after --to: nothing can match");
 	if (fmt->rows) {
 		static const char *const shaping[] = {
@@ -345,7 +346,9 @@ cmd_export(int argc, char **argv)
 
 		/* csv writes rows as stored: nothing to rank or fold. */
 		for (i = 0; shaping[i] != NULL; i++)
-			if (query_has(q, shaping[i]))
+			if (filter_has(q, i == 0 ? FILTER_TOP : i == 1 ?
+			    FILTER_OTHER : i == 2 ? FILTER_GROUP :
+			    FILTER_METRIC))
 				fatalx("--%s: does not apply to csv, which "
 				    "writes stored rows (try csv-pairs)",
 				    shaping[i]);
@@ -359,7 +362,7 @@ cmd_export(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	query_set_names(q, nm);
+	filter_set_names(q, nm);
 	st = open_for_reading(db);
 	rc = export_run(fmt, q, st, &eo, out, err, sizeof(err));
 	store_close(st);
@@ -368,7 +371,7 @@ cmd_export(int argc, char **argv)
 		rc = 1;
 	}
 done:
-	query_free(q);
+	filter_free(q);
 	names_free(nm);
 	return rc;
 }
@@ -400,7 +403,7 @@ top_cmp(const void *pa, const void *pb, void *arg)
 int
 cmd_top(int argc, char **argv)
 {
-	struct query *q;
+	struct filter *q;
 	struct names *nm = NULL;
 	struct store *st;
 	struct graph *g;
@@ -410,7 +413,7 @@ cmd_top(int argc, char **argv)
 	int ch, li, bytes;
 	size_t i;
 
-	if ((q = query_new()) == NULL)
+	if ((q = filter_new()) == NULL)
 		fatalx("out of memory");
 	while ((ch = getopt_long(argc, argv, "d:n:h", export_longopts,
 	    &li)) != -1) {
@@ -419,7 +422,7 @@ cmd_top(int argc, char **argv)
 		case 'n':
 			snprintf(n, sizeof(n), "%lu", number_arg("-n", optarg,
 			    1, 1000000));
-			if (query_set(q, "top", n, now, err, sizeof(err)) < 0)
+			if (filter_set(q, "top", n, now, err, sizeof(err)) < 0)
 				fatalx("-n: %s", err);
 			break;
 		case 'h': usage(stdout); exit(0);
@@ -435,17 +438,17 @@ cmd_top(int argc, char **argv)
 		log_warnx("top: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (!query_has(q, "top") &&
-	    query_set(q, "top", "10", now, err, sizeof(err)) < 0)
+	if (!filter_has(q, FILTER_TOP) &&
+	    filter_set(q, "top", "10", now, err, sizeof(err)) < 0)
 		fatalx("%s", err);
-	if (query_check(q, err, sizeof(err)) < 0)
+	if (filter_check(q, err, sizeof(err)) < 0)
 		fatalx("--from is after --to: nothing can match");
-	query_set_names(q, nm);
+	filter_set_names(q, nm);
 	st = open_for_reading(db);
-	if ((g = query_graph(q, st, err, sizeof(err))) == NULL) {
+	if ((g = graph_build(q, st, err, sizeof(err))) == NULL) {
 		log_warnx("top: %s", err);
 		store_close(st);
-		query_free(q);
+		filter_free(q);
 		names_free(nm);
 		return 1;
 	}
@@ -463,7 +466,7 @@ cmd_top(int argc, char **argv)
 		    (unsigned long long)g->edges[i].bytes);
 	graph_free(g);
 	store_close(st);
-	query_free(q);
+	filter_free(q);
 	names_free(nm);
 	return 0;
 }

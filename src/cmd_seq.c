@@ -21,6 +21,7 @@
 #include "log.h"
 #include "names.h"
 #include "seq.h"
+#include "sniff.h"
 
 /*
  * More packets than this make no readable diagram and would only fill
@@ -39,7 +40,7 @@ struct seq_flowsel {
 /* One compiled --filter per link type met (pcapng may mix them). */
 struct seq_bpf {
 	int			 linktype;
-	struct bpf_program	 prog;
+	struct sniff_match	*match;
 };
 
 struct seq_cmd {
@@ -246,28 +247,25 @@ seq_cmd_flow_match(const struct seq_flowsel *f, const struct seq_pkt *p)
  * pcapng reader reports LINKTYPE_ values; the only common one that
  * differs from its DLT_ value is raw IP.
  */
-static struct bpf_program *
+static const struct sniff_match *
 seq_cmd_bpf(struct seq_cmd *c, int linktype)
 {
 	struct seq_bpf *nb;
-	pcap_t *dead;
+	char err[1024];
 	size_t i;
 	int dlt = linktype == 101 ? DLT_RAW : linktype;
 
 	for (i = 0; i < c->nbpf; i++)
 		if (c->bpf[i].linktype == linktype)
-			return &c->bpf[i].prog;
+			return c->bpf[i].match;
 	if ((nb = realloc(c->bpf, (c->nbpf + 1) * sizeof(*nb))) == NULL)
 		fatal("realloc");
 	c->bpf = nb;
-	if ((dead = pcap_open_dead(dlt, 262144)) == NULL)
-		fatalx("pcap_open_dead failed");
-	if (pcap_compile(dead, &c->bpf[c->nbpf].prog, c->filter, 1,
-	    PCAP_NETMASK_UNKNOWN) < 0)
-		fatalx("--filter '%s': %s", c->filter, pcap_geterr(dead));
-	pcap_close(dead);
+	if ((c->bpf[c->nbpf].match = sniff_match_dlt(dlt, c->filter, err,
+	    sizeof(err))) == NULL)
+		fatalx("--filter %s", err);
 	c->bpf[c->nbpf].linktype = linktype;
-	return &c->bpf[c->nbpf++].prog;
+	return c->bpf[c->nbpf++].match;
 }
 
 /* --- reading captures ------------------------------------------------------- */
@@ -293,7 +291,6 @@ seq_cmd_read_capture(struct seq_cmd *c, int point, const char *path)
 {
 	struct cap_packet cp;
 	struct decode_result r;
-	struct pcap_pkthdr hdr;
 	struct seq_pkt p;
 	struct capfile *cf;
 	char err[1024];
@@ -304,14 +301,9 @@ seq_cmd_read_capture(struct seq_cmd *c, int point, const char *path)
 		return -1;
 	}
 	while ((rc = capfile_next(cf, &cp)) == 1) {
-		if (c->filter != NULL) {
-			memset(&hdr, 0, sizeof(hdr));
-			hdr.caplen = cp.caplen;
-			hdr.len = cp.wirelen;
-			if (pcap_offline_filter(seq_cmd_bpf(c, cp.linktype),
-			    &hdr, cp.data) == 0)
-				continue;
-		}
+		if (c->filter != NULL && !sniff_match(seq_cmd_bpf(c,
+		    cp.linktype), cp.data, cp.caplen, cp.wirelen))
+			continue;
 		if (decode_packet(cp.linktype, cp.data, cp.caplen, &r) !=
 		    DECODE_OK)
 			continue;
@@ -899,7 +891,7 @@ done:
 		names_free(c.per[i]);
 	names_free(c.global);
 	for (i = 0; (size_t)i < c.nbpf; i++)
-		pcap_freecode(&c.bpf[i].prog);
+		sniff_match_free(c.bpf[i].match);
 	free(c.bpf);
 	seq_free(c.s);
 	free(nameargs);

@@ -62,9 +62,7 @@ cmd_serve(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct http_opts ho;
 	struct config *c;
-	struct names *nm = NULL;
 	struct http *h;
 	const char *db = DEFAULT_DB;
 	char err[1024];
@@ -72,7 +70,6 @@ cmd_serve(int argc, char **argv)
 	size_t i, nlisten = 0;
 	int ch, sig;
 
-	memset(&ho, 0, sizeof(ho));
 	if ((c = config_new()) == NULL)
 		fatalx("out of memory");
 	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
@@ -102,17 +99,16 @@ cmd_serve(int argc, char **argv)
 		case O_KEY: serve_set(&c->tls_key, optarg); break;
 		case O_CORS: serve_set(&c->cors_origin, optarg); break;
 		case O_NAMES:
-			if (nm == NULL && (nm = names_new()) == NULL)
-				fatalx("out of memory");
-			if (names_load(nm, optarg, err, sizeof(err)) < 0)
+			/* into the config, as ipgraphd's [names] section */
+			if (names_load(c->names, optarg, err, sizeof(err)) < 0)
 				fatalx("--names: %s", err);
 			break;
 		case O_ROWS:
-			ho.max_rows = number_arg("--max-rows", optarg, 1,
-			    4000000000UL);
+			c->max_rows = (unsigned)number_arg("--max-rows", optarg,
+			    1, 4000000000UL);
 			break;
 		case O_NODES:
-			ho.max_nodes = (unsigned)number_arg("--max-nodes",
+			c->max_nodes = (unsigned)number_arg("--max-nodes",
 			    optarg, 2, 100000);
 			break;
 		case O_TIMEOUT:
@@ -140,7 +136,6 @@ cmd_serve(int argc, char **argv)
 		fatalx("%s: no such database (create one with ipgraph import)",
 		    db);
 	serve_set(&c->db, db);
-	ho.names = nm;
 
 	/* the workers inherit the mask: only sigwait below sees these */
 	sigemptyset(&set);
@@ -149,7 +144,7 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if ((h = http_start(c, NULL, &ho, err, sizeof(err))) == NULL)
+	if ((h = http_start(c, NULL, err, sizeof(err))) == NULL)
 		fatalx("serve: %s", err);
 	log_info("serving %s", db);
 	do {
@@ -159,6 +154,5 @@ cmd_serve(int argc, char **argv)
 	log_info("serve: %s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_stop(h);
 	config_free(c);
-	names_free(nm);
 	return 0;
 }

@@ -49,6 +49,10 @@ static const struct keyword {
 	{ "http", "listen", K_LISTEN, 0, 0, 0 },
 	{ "http", "max_connections", K_UINT,
 	    offsetof(struct config, max_connections), 1, 100000 },
+	{ "http", "max_nodes", K_UINT, offsetof(struct config, max_nodes),
+	    2, 100000 },
+	{ "http", "max_rows", K_UINT, offsetof(struct config, max_rows),
+	    1, 0xffffffffu },
 	{ "http", "per_ip_connections", K_UINT,
 	    offsetof(struct config, per_ip_connections), 0, 100000 },
 	{ "http", "threads", K_UINT, offsetof(struct config, threads), 1, 64 },
@@ -120,6 +124,8 @@ config_new(void)
 	c->threads = 4;
 	c->max_connections = 256;
 	c->per_ip_connections = 32;
+	c->max_rows = 1000000;
+	c->max_nodes = 400;
 	c->timeout = 30;
 	c->seq_packets = 16;
 	c->seq_retention = 7 * 86400;

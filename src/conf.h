@@ -57,6 +57,8 @@ struct config {
 	unsigned	 max_connections;
 	unsigned	 per_ip_connections;
 	unsigned	 timeout;
+	unsigned	 max_rows;	/* stored rows one query may read */
+	unsigned	 max_nodes;	/* graph.png/svg: more are cut */
 
 	/* [names] */
 	struct names	*names;

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "export.h"
+#include "graph.h"
 #include "query.h"
 
 static const struct export_format export_table[] = {

@@ -6,7 +6,7 @@
 
 struct buf;
 struct graph;
-struct query;
+struct filter;
 struct store;
 
 /* Options that shape one format's output, not what the query selects. */
@@ -111,7 +111,7 @@ int	export_ports_svg(const struct graph *, const struct export_opts *,
  * csv: every stored row the query's filters pass, one line each (see
  * export_csv.h for the columns).  Streams: out may have a sink.
  */
-int	export_csv_rows(struct query *, struct store *, struct buf *out,
+int	export_csv_rows(struct filter *, struct store *, struct buf *out,
 	    char *err, size_t errlen);
 
 #endif /* IPGRAPH_EXPORT_H */

@@ -12,7 +12,9 @@
 #include "decode.h"
 #include "export.h"
 #include "export_csv.h"
+#include "graph.h"
 #include "query.h"
+#include "store.h"
 #include "timefmt.h"
 
 void
@@ -34,7 +36,7 @@ export_csv_field(struct buf *out, const char *s, char sep)
 }
 
 static int
-csv_row(const struct query_row *e, void *arg)
+csv_row(const struct store_row *e, void *arg)
 {
 	struct buf *out = arg;
 	char ws[TIMEFMT_ISO_LEN], first[TIMEFMT_ISO_LEN],
@@ -56,11 +58,12 @@ csv_row(const struct query_row *e, void *arg)
 }
 
 int
-export_csv_rows(struct query *q, struct store *st, struct buf *out,
+export_csv_rows(struct filter *q, struct store *st, struct buf *out,
     char *err, size_t errlen)
 {
 	buf_puts(out, EXPORT_CSV_HEADER "\n");
-	if (query_rows(q, st, csv_row, out, err, errlen) < 0)
+	if (store_read(st, q, STORE_READ_ROWS, csv_row, out, NULL, NULL, err,
+	    errlen) < 0)
 		return -1;
 	if (buf_failed(out)) {
 		snprintf(err, errlen, "write error");

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "export.h"
+#include "graph.h"
 #include "query.h"
 #include "render.h"
 

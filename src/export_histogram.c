@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "export.h"
 #include "export_csv.h"
+#include "graph.h"
 #include "query.h"
 #include "render.h"
 

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "export.h"
+#include "graph.h"
 #include "query.h"
 
 /*

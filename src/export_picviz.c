@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "buf.h"
 #include "export.h"
+#include "graph.h"
 #include "query.h"
 
 /* A Picviz string: backslash before '"' and '\', line breaks as spaces. */

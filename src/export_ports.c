@@ -1,5 +1,7 @@
 /* export_ports.c - the port-to-port ring: hosts, their ports, Bézier ribbons (PNG, SVG). */
 
+#include <zlib.h>
+
 #include "config.h"
 
 #include <inttypes.h>
@@ -14,6 +16,7 @@
 #include "buf.h"
 #include "decode.h"
 #include "export.h"
+#include "graph.h"
 #include "query.h"
 #include "render.h"
 
@@ -949,21 +952,6 @@ ports_draw(cairo_t *cr, void *arg)
 	}
 }
 
-/* PNG's CRC-32 (ISO 3309, reflected 0xedb88320) over n bytes. */
-static uint32_t
-ports_crc(uint32_t crc, const unsigned char *p, size_t n)
-{
-	int k;
-
-	crc = ~crc;
-	while (n-- > 0) {
-		crc ^= *p++;
-		for (k = 0; k < 8; k++)
-			crc = crc & 1 ? (crc >> 1) ^ 0xedb88320U : crc >> 1;
-	}
-	return ~crc;
-}
-
 static void
 ports_be32(struct buf *b, uint32_t v)
 {
@@ -1029,8 +1017,9 @@ ports_annotate(const struct ring *r, int svg, const struct buf *pic,
 	buf_add(out, pic->data, at);
 	ports_be32(out, (uint32_t)(chunk.len - 4));
 	buf_add(out, chunk.data, chunk.len);
-	ports_be32(out, ports_crc(0, (const unsigned char *)chunk.data,
-	    chunk.len));
+	/* PNG's chunk CRC is zlib's CRC-32 over type and data */
+	ports_be32(out, (uint32_t)crc32(0, (const Bytef *)chunk.data,
+	    (uInt)chunk.len));
 	buf_add(out, pic->data + at, 12);
 	buf_free(&chunk);
 }

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "export.h"
+#include "graph.h"
 #include "query.h"
 
 /*

@@ -8,19 +8,6 @@
 struct config;
 struct daemon_hooks;
 struct http;
-struct names;
-
-/* Stored rows one query may read, and nodes a picture may draw. */
-#define HTTP_MAX_ROWS_DEFAULT	1000000
-#define HTTP_MAX_NODES_DEFAULT	400
-
-/* What the config file does not (yet) say; zero fields take defaults. */
-struct http_opts {
-	uint64_t		 max_rows;	/* rows scanned per query */
-	unsigned		 max_nodes;	/* graph.png/svg: more are cut */
-	const struct names	*names;		/* labels; must outlive the
-						   server; NULL: none */
-};
 
 /*
  * Start serving conf's database on every [http] listen address (port 0
@@ -33,8 +20,16 @@ struct http_opts {
  * address, a port in use, an unreadable token, key or certificate).
  */
 struct http	*http_start(const struct config *conf,
-		    const struct daemon_hooks *hooks,
-		    const struct http_opts *opts, char *err, size_t errlen);
+		    const struct daemon_hooks *hooks, char *err, size_t errlen);
+
+/*
+ * Take what the API reads from a reloaded config ([names], max_rows,
+ * max_nodes): requests that started keep the old until they end.  The
+ * listen addresses, threads, token, TLS and www_root stay as started.
+ * 0, or -1 with err (the old stays).
+ */
+int		 http_reload(struct http *, const struct config *conf,
+		    char *err, size_t errlen);
 
 /* The port the i-th listen address is bound to, or 0. */
 unsigned	 http_port(const struct http *, size_t i);

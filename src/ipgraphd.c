@@ -71,6 +71,7 @@ struct ipgd {
 	size_t			 nifaces;
 	struct windows		*ws;
 	struct writer		*wr;
+	struct http		*http;		/* NULL until started */
 	struct event		*tick;
 	struct event		*watchdog;
 	struct event		*sig[4];
@@ -606,6 +607,10 @@ reload(struct ipgd *d)
 	ret[3] = nc->seq_retention;
 	writer_set_retention(d->wr, ret);
 	windows_set_max_edges(d->ws, nc->max_edges);
+	/* [names], max_rows, max_nodes: what the HTTP API reads */
+	if (d->http != NULL && http_reload(d->http, nc, err, sizeof(err)) < 0)
+		log_warnx("reload: http: %s (it keeps the old names and "
+		    "limits)", err);
 	log_init("ipgraphd", 0, d->debug || nc->verbose);
 	if (strcmp(nc->db, oc->db) != 0 || nc->window != oc->window ||
 	    nc->nifaces != oc->nifaces || strcmp(nc->sensor, oc->sensor) != 0)
@@ -649,7 +654,6 @@ main(int argc, char **argv)
 	size_t i, nifs = 0, up;
 	struct timeval one = { 1, 0 };
 	struct daemon_hooks hooks;
-	struct http *http;
 	uint64_t wd;
 
 	memset(&d, 0, sizeof(d));
@@ -779,13 +783,13 @@ main(int argc, char **argv)
 	hooks.get_stats = hook_stats;
 	hooks.get_live = hook_live;
 	hooks.arg = &d;
-	if ((http = http_start(d.conf, &hooks, NULL, err,
-	    sizeof(err))) == NULL)
+	if ((d.http = http_start(d.conf, &hooks, err, sizeof(err))) == NULL)
 		fatalx("http: %s", err);
 
 	event_base_dispatch(d.base);
 
-	http_stop(http);
+	http_stop(d.http);
+	d.http = NULL;
 	lost = writer_stop(d.wr) < 0;
 	for (i = 0; i < d.nifaces; i++) {
 		iface_close(&d.ifaces[i]);

@@ -49,6 +49,32 @@ names_free(struct names *nm)
 	free(nm);
 }
 
+struct names *
+names_copy(const struct names *from)
+{
+	struct names *nm;
+	size_t i;
+
+	if ((nm = names_new()) == NULL)
+		return NULL;
+	if (from == NULL || from->n == 0)
+		return nm;
+	if ((nm->v = calloc(from->n, sizeof(*nm->v))) == NULL) {
+		free(nm);
+		return NULL;
+	}
+	nm->cap = from->n;
+	for (i = 0; i < from->n; i++) {
+		nm->v[i].key = from->v[i].key;
+		if ((nm->v[i].name = strdup(from->v[i].name)) == NULL) {
+			names_free(nm);
+			return NULL;
+		}
+		nm->n++;
+	}
+	return nm;
+}
+
 size_t
 names_count(const struct names *nm)
 {

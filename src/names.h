@@ -11,6 +11,9 @@ struct names;
 struct names	*names_new(void);
 void		 names_free(struct names *);
 
+/* A copy of a map (an empty one for NULL); NULL when out of memory. */
+struct names	*names_copy(const struct names *);
+
 /*
  * Add "ADDRESS = NAME" pairs from a file: one per line, '#' or ';' starts
  * a comment line, blank lines are skipped, spaces around either side are

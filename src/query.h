@@ -1,17 +1,18 @@
-/* query.h - export filters to SQL, and the graph model every export reads. */
+/* query.h - (name, value) parameters to one filter, shared by every reader. */
 #ifndef IPGRAPH_QUERY_H
 #define IPGRAPH_QUERY_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-struct buf;
+#include "addr.h"
+
 struct names;
-struct store;
 
 /*
- * A query is built from (name, value) string pairs, so the command line
- * and the HTTP server share one parser and one set of messages:
+ * A filter is built from (name, value) string pairs, so the command line,
+ * the HTTP server, sequence diagrams and the packet-event reader share one
+ * parser and one set of messages:
  *
  *   from, to      a time (timefmt_parse forms); windows overlapping
  *                 [from, to] are read, both bounds inclusive
@@ -23,183 +24,119 @@ struct store;
  *   proto         tcp, udp, icmp, icmpv6, sctp or a number 0-255
  *   sensor        a sensor name
  *   top           keep the N heaviest edges (N >= 1)
- *   other         yes/no (1/0, true/false, or empty = yes): fold what --top
- *                 dropped into one node called "other"
+ *   other         a yes/no word (query_bool): fold what top dropped into
+ *                 one node called "other"
  *   metric        packets or bytes: what "heaviest" and every weight mean
  *   group         fold hosts into blocks: "/24" (IPv4), "/64" (IPv6), or
  *                 both as "/24,/64"; a single length up to 32 applies to
  *                 IPv4, a longer one to IPv6
- *   tier          raw, hour, day, a tier number, or auto (the default:
- *                 raw windows when the span has any, else the finest
- *                 coarser tier that has windows there)
+ *   tier          raw, hour, day or auto (the default: raw windows when
+ *                 the span has any, else the finest coarser tier that has
+ *                 windows there; long spans mix hours and raw windows)
  *
  * Names are not a parameter (an HTTP client must not name server files):
- * callers attach a map with query_set_names.
+ * callers attach a map with filter_set_names.
  */
-struct query;
+enum filter_param {
+	FILTER_FROM, FILTER_TO, FILTER_SRC, FILTER_DST, FILTER_HOST,
+	FILTER_PAIR, FILTER_PORT, FILTER_PROTO, FILTER_SENSOR, FILTER_TOP,
+	FILTER_OTHER, FILTER_METRIC, FILTER_GROUP, FILTER_TIER, FILTER_NPARAMS
+};
 
-/* What a query folds rows into: set on the query by the exporter. */
+/* What a graph folds rows into: set on the filter by the exporter. */
 #define QUERY_DETAIL_PORTS	0x01	/* graph.flows: per ports and proto */
 #define QUERY_DETAIL_TIMES	0x02	/* graph.events: per window */
 
-/* Tiers besides store.h's: what auto picks, and its mixed reading. */
+/* Tiers besides store.h's STORE_TIER_*: auto, and its mixed reading. */
 #define QUERY_TIER_AUTO		(-1)
 /*
  * Not a tier the user names: complete hours from the hour tier, the rest
  * (partial hours, hours not rolled up yet) from raw windows; graph.tier
- * says so.  See query.c, query_tier.
+ * says so.  See store.c, store_tier.
  */
 #define QUERY_TIER_MIXED	(-2)
 
 #define QUERY_METRIC_PACKETS	0
 #define QUERY_METRIC_BYTES	1
 
-/* A new query with no filters; NULL when out of memory. */
-struct query	*query_new(void);
-void		 query_free(struct query *);
+/* Every field is read by the store and the graph; set through filter_set. */
+struct filter {
+	unsigned		 given;		/* 1 << FILTER_* */
+	int64_t			 from_us;
+	int64_t			 to_us;
+	struct cidr		 src, dst, host, pair_a, pair_b;
+	unsigned		 port;
+	unsigned		 proto;
+	char			*sensor;
+	unsigned		 top;
+	int			 other;
+	int			 metric;	/* QUERY_METRIC_* */
+	unsigned		 group4;	/* 32: no folding */
+	unsigned		 group6;	/* 128 */
+	int			 tier;		/* QUERY_TIER_AUTO or >= 0 */
+	int			 detail;	/* QUERY_DETAIL_* */
+	const struct names	*names;
+};
+
+/* A new filter with nothing set; NULL when out of memory. */
+struct filter	*filter_new(void);
+void		 filter_free(struct filter *);
 
 /*
  * Set one parameter.  Returns 0, or -1 with a message that starts with
  * the parameter's name in err ("top: must be at least 1").  now_us is the
  * time relative times are taken from (timefmt_now() normally).
  */
-int	query_set(struct query *, const char *name, const char *value,
+int	filter_set(struct filter *, const char *name, const char *value,
 	    int64_t now_us, char *err, size_t errlen);
 
-/* Whether name is a parameter query_set knows. */
-int	query_known(const char *name);
+/* Whether name is a parameter filter_set knows. */
+int	filter_known(const char *name);
 
-/* Attach a name map (not copied: it must outlive the query); NULL: none. */
-void	query_set_names(struct query *, const struct names *);
+/* Whether name is one of top, other, group, metric (they shape a graph). */
+int	filter_shaping(const char *name);
 
-/* Ask for the finer lists of the graph (QUERY_DETAIL_*). */
-void	query_set_detail(struct query *, int detail);
+/* Whether a parameter was set. */
+int	filter_has(const struct filter *, enum filter_param);
 
-/* The metric chosen (QUERY_METRIC_*), and whether a parameter was set. */
-int	query_metric(const struct query *);
-int	query_has(const struct query *, const char *name);
+/* Attach a name map (not copied: it must outlive the filter); NULL: none. */
+void	filter_set_names(struct filter *, const struct names *);
 
 /*
  * Checks that need every parameter (from after to).  0, or -1 with a
- * message naming the parameter.  query_graph and query_rows call it.
+ * message naming the parameter.  The store calls it before reading.
  */
-int	query_check(const struct query *, char *err, size_t errlen);
-
-/* A host, a block (with --group), or the "other" node (ver 0). */
-struct graph_node {
-	uint8_t		 ver;		/* 4, 6, or 0 for "other" */
-	uint8_t		 prefix;	/* 32/128 for a host */
-	uint8_t		 addr[16];
-	const char	*name;		/* from the name map, or NULL */
-	const char	*label;		/* name, else the address (or block) */
-	const char	*addr_text;	/* address, block, or "other" */
-	uint64_t	 out_packets;
-	uint64_t	 out_bytes;
-	uint64_t	 in_packets;
-	uint64_t	 in_bytes;
-};
-
-/* Everything one node sent another, over every window read. */
-struct graph_edge {
-	size_t		 src;		/* indices into graph.nodes */
-	size_t		 dst;
-	uint64_t	 packets;
-	uint64_t	 bytes;
-	int64_t		 first_us;
-	int64_t		 last_us;
-};
-
-/* QUERY_DETAIL_PORTS: one per (src, dst, proto, sport, dport). */
-struct graph_flow {
-	size_t		 src;
-	size_t		 dst;
-	unsigned	 proto;
-	unsigned	 sport;
-	unsigned	 dport;
-	uint64_t	 packets;
-	uint64_t	 bytes;
-};
-
-/* QUERY_DETAIL_TIMES: one per (window, src, dst), in time order. */
-struct graph_event {
-	int64_t		 window_us;	/* window start */
-	int64_t		 first_us;
-	size_t		 src;
-	size_t		 dst;
-	uint64_t	 packets;
-	uint64_t	 bytes;
-};
+int	filter_check(const struct filter *, char *err, size_t errlen);
 
 /*
- * The graph: nodes in a stable order (IPv4 before IPv6, by address, then
- * block length; "other" last), edges sorted by (src, dst) index.  Flows and
- * events only refer to nodes and pairs that are edges.
+ * Whether one packet (a sampled event) passes the row filters: span,
+ * sensor, addresses, port and protocol.  Pair and tier have no meaning for
+ * a single packet: filter_packet_ok says whether the filter can be applied
+ * to packets at all (0 when pair or tier is set).
  */
-struct graph {
-	struct graph_node	*nodes;
-	size_t			 nnodes;
-	struct graph_edge	*edges;
-	size_t			 nedges;
-	struct graph_flow	*flows;
-	size_t			 nflows;
-	struct graph_event	*events;
-	size_t			 nevents;
-	int			 metric;	/* QUERY_METRIC_* */
-	int			 tier;		/* the tier that was read */
-	uint64_t		 rows;		/* stored rows read */
-	uint64_t		 packets;	/* totals over every edge */
-	uint64_t		 bytes;
-	int64_t			 first_us;	/* 0 when empty */
-	int64_t			 last_us;
-	char			*strings;	/* labels, owned */
-};
+int	filter_packet_ok(const struct filter *);
+int	filter_packet(const struct filter *, int64_t ts_us, const char *sensor,
+	    int ver, const uint8_t *src, const uint8_t *dst, unsigned sport,
+	    unsigned dport, unsigned proto);
 
 /*
- * Run the query against st and build the graph.  Returns the graph (free
- * with graph_free), or NULL with a message in err.  An empty result is a
- * graph with no nodes, not an error.  Reads only; safe on a read-only
- * connection.
+ * The value parsers every parameter and option goes through, so the same
+ * words mean the same everywhere.  Each returns 0, or -1 with a message
+ * that starts with name in err.
+ *
+ * query_bool: yes, true, on, 1 or empty (a bare flag) for yes; no, false,
+ * off, 0 for no.  query_tier: raw, hour, day, and auto when auto_ok.
+ * query_time: timefmt_parse's forms.  query_uint: a whole number in
+ * [lo, hi], else "NAME: 'V' is not WHAT".
  */
-struct graph	*query_graph(struct query *, struct store *st, char *err,
-		    size_t errlen);
-void		 graph_free(struct graph *);
-
-/* The weight of an edge (or any counts) under the graph's metric. */
-uint64_t	 graph_weight(const struct graph *, uint64_t packets,
-		    uint64_t bytes);
-
-/* One stored row that passed the filters (query_rows). */
-struct query_row {
-	int64_t		 window_start;	/* seconds */
-	unsigned	 seconds;
-	const char	*sensor;
-	int		 ipver;
-	unsigned	 proto;
-	uint8_t		 src[16];
-	uint8_t		 dst[16];
-	unsigned	 sport;
-	unsigned	 dport;
-	uint64_t	 packets;
-	uint64_t	 bytes;
-	int64_t		 first_us;	/* absolute */
-	int64_t		 last_us;
-	unsigned	 tcp_flags;
-};
-
-/*
- * Call cb for every stored row passing the row filters (everything but
- * top, other, group and metric, which shape a graph), ordered by window,
- * sensor and key.  cb returns non-zero to stop.  0, or -1 with err.
- */
-int	query_rows(struct query *, struct store *st,
-	    int (*cb)(const struct query_row *, void *), void *arg,
+int	query_bool(const char *name, const char *v, int *out, char *err,
+	    size_t errlen);
+int	query_tier(const char *name, const char *v, int auto_ok, int *out,
 	    char *err, size_t errlen);
-
-/*
- * The EXPLAIN QUERY PLAN of the row query, one step per line (for tests
- * and the benchmark: it must search windows by an index, not scan).
- */
-int	query_plan(struct query *, struct store *st, struct buf *out,
-	    char *err, size_t errlen);
+int	query_time(const char *name, const char *v, int64_t now_us,
+	    int64_t *out, char *err, size_t errlen);
+int	query_uint(const char *name, const char *v, unsigned long lo,
+	    unsigned long hi, const char *what, unsigned long *out, char *err,
+	    size_t errlen);
 
 #endif /* IPGRAPH_QUERY_H */

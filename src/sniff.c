@@ -209,27 +209,38 @@ struct sniff_match {
 };
 
 struct sniff_match *
-sniff_match_new(const struct sniff *s, const char *filter, char *err,
-    size_t errlen)
+sniff_match_dlt(int dlt, const char *filter, char *err, size_t errlen)
 {
 	struct sniff_match *m;
 	pcap_t *dead;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL ||
-	    (dead = pcap_open_dead(s->linktype, 262144)) == NULL) {
+	    (dead = pcap_open_dead(dlt, 262144)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		free(m);
 		return NULL;
 	}
 	if (pcap_compile(dead, &m->prog, filter, 1,
 	    PCAP_NETMASK_UNKNOWN) != 0) {
-		snprintf(err, errlen, "%s: [seq] filter '%s': %s", s->name,
-		    filter, pcap_geterr(dead));
+		snprintf(err, errlen, "'%s': %s", filter, pcap_geterr(dead));
 		pcap_close(dead);
 		free(m);
 		return NULL;
 	}
 	pcap_close(dead);
+	return m;
+}
+
+struct sniff_match *
+sniff_match_new(const struct sniff *s, const char *filter, char *err,
+    size_t errlen)
+{
+	struct sniff_match *m;
+	char why[512];
+
+	if ((m = sniff_match_dlt(s->linktype, filter, why, sizeof(why))) ==
+	    NULL)
+		snprintf(err, errlen, "%s: [seq] filter %s", s->name, why);
 	return m;
 }
 

@@ -67,6 +67,9 @@ int	sniff_set_filter(struct sniff *, const char *filter, char *err,
  */
 struct sniff_match *sniff_match_new(const struct sniff *, const char *filter,
 	    char *err, size_t errlen);
+/* The same for a link type (DLT_*), for packets read from files. */
+struct sniff_match *sniff_match_dlt(int dlt, const char *filter, char *err,
+	    size_t errlen);
 int	sniff_match(const struct sniff_match *, const uint8_t *data,
 	    uint32_t caplen, uint32_t wirelen);
 void	sniff_match_free(struct sniff_match *);

@@ -2,13 +2,16 @@
 
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "flowtable.h"
+#include "query.h"
 #include "store.h"
 #include "timefmt.h"
 
@@ -136,6 +139,8 @@ struct store {
 	size_t		 nslots;
 	char		*sensor_name;	/* cache of the last sensor id */
 	int64_t		 sensor_id;
+	uint64_t	 budget_left;	/* store_set_budget: handler calls */
+	int		 budget_tripped;
 };
 
 static void
@@ -149,12 +154,6 @@ const char *
 store_error(const struct store *st)
 {
 	return st->err;
-}
-
-struct sqlite3 *
-store_sqlite(struct store *st)
-{
-	return st->db;
 }
 
 const char *
@@ -640,6 +639,45 @@ fail:
 	return -1;
 }
 
+/*
+ * Run one write statement with parameters bound to ?1, ?2...: kinds
+ * gives one letter each, 't' a string, 'i' an int64_t.  Returns 0, or -1
+ * (the caller names the step in the error).
+ */
+static int
+exec_args(struct store *st, const char *sql, const char *kinds, ...)
+{
+	sqlite3_stmt *s = NULL;
+	va_list ap;
+	int i, rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	va_start(ap, kinds);
+	for (i = 0; kinds[i] != '\0'; i++)
+		if (kinds[i] == 't')
+			sqlite3_bind_text(s, i + 1, va_arg(ap, const char *), -1,
+			    SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_int64(s, i + 1, va_arg(ap, int64_t));
+	va_end(ap);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The same with integer parameters v[0..nv-1] (nv at most 5). */
+static int
+exec_bound(struct store *st, const char *sql, const int64_t *v, int nv)
+{
+	static const char *const kinds[] = { "", "i", "ii", "iii", "iiii",
+	    "iiiii" };
+
+	return exec_args(st, sql, kinds[nv], nv > 0 ? v[0] : 0,
+	    nv > 1 ? v[1] : 0, nv > 2 ? v[2] : 0, nv > 3 ? v[3] : 0,
+	    nv > 4 ? v[4] : 0);
+}
+
 int
 store_import_begin(struct store *st, const char *digest, const char *path,
     int force, struct import_record *prev)
@@ -670,19 +708,10 @@ store_import_begin(struct store *st, const char *digest, const char *path,
 		set_err(st, "reading imports");
 		return -1;
 	}
-	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO imports "
-	    "(digest, path, status, started) VALUES (?1, ?2, 'running', ?3)",
-	    -1, &s, NULL) != SQLITE_OK) {
-		set_err(st, "recording the import");
-		return -1;
-	}
 	timefmt_iso(timefmt_now(), now);
-	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	if (exec_args(st, "INSERT OR REPLACE INTO imports (digest, path, "
+	    "status, started) VALUES (?1, ?2, 'running', ?3)", "ttt", digest,
+	    path, now) < 0) {
 		set_err(st, "recording the import");
 		return -1;
 	}
@@ -693,31 +722,19 @@ int
 store_import_end(struct store *st, const char *digest, const char *status,
     uint64_t frames)
 {
-	sqlite3_stmt *s = NULL;
 	char now[TIMEFMT_ISO_LEN];
-	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "UPDATE imports SET status = ?2, "
-	    "frames = ?3, finished = ?4 WHERE digest = ?1", -1, &s,
-	    NULL) != SQLITE_OK) {
-		set_err(st, "recording the import");
-		return -1;
-	}
 	timefmt_iso(timefmt_now(), now);
-	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)frames);
-	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	if (exec_args(st, "UPDATE imports SET status = ?2, frames = ?3, "
+	    "finished = ?4 WHERE digest = ?1", "ttit", digest, status,
+	    (int64_t)frames, now) < 0) {
 		set_err(st, "recording the import");
 		return -1;
 	}
 	return 0;
 }
 
-int
+static int
 store_column_addr(struct sqlite3_stmt *s, int col, uint8_t *out)
 {
 	int n = sqlite3_column_bytes(s, col);
@@ -728,25 +745,6 @@ store_column_addr(struct sqlite3_stmt *s, int col, uint8_t *out)
 		return 0;
 	memcpy(out, p, (size_t)n);
 	return n == 16 ? 6 : 4;
-}
-
-/*
- * Run one write statement with integer parameters v[0..nv-1] bound to
- * ?1..?nv.  Returns 0, or -1 (the caller names the step in the error).
- */
-static int
-exec_bound(struct store *st, const char *sql, const int64_t *v, int nv)
-{
-	sqlite3_stmt *s = NULL;
-	int i, rc;
-
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	for (i = 0; i < nv; i++)
-		sqlite3_bind_int64(s, i + 1, v[i]);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /*
@@ -1040,4 +1038,499 @@ store_events(struct store *st, int64_t from_us, int64_t to_us,
 	}
 	sqlite3_finalize(s);
 	return stop;
+}
+
+/* --- reading: filters to SQL ------------------------------------------- */
+
+/* Spans at least this long read rolled-up hours where they exist. */
+#define STORE_MIXED_SPAN_US	(6LL * 3600 * 1000000)
+
+/*
+ * The row query.  Every value is a bound parameter; the SQL text never
+ * changes.  Windows are found through windows_by_time (tier, start): the
+ * BETWEEN on start is what the index serves (a window is at most a day
+ * long, hence the day subtracted from the lower bound), and the exact
+ * overlap test runs on the few windows it yields.  Edges are then read by
+ * their primary key prefix, window_id.  An unset filter binds NULL and
+ * costs one comparison per row.  Address blocks are blob ranges: a block
+ * is every blob of its length between its first and last address, since
+ * SQLite compares blobs with memcmp.
+ */
+#define QUERY_JOIN(table) \
+	" FROM windows w JOIN sensors s ON s.id = w.sensor_id" \
+	" JOIN " table " e ON e.window_id = w.id"
+#define QUERY_WHERE_WINDOWS \
+	" WHERE ((?24 IS NULL AND w.tier = ?1 AND w.start BETWEEN ?2 AND ?3)" \
+	"  OR (w.tier = 1 AND w.start >= ?24 AND w.start < ?25)" \
+	"  OR (?24 IS NOT NULL AND w.tier = 0 AND w.start BETWEEN ?2 AND ?3" \
+	"   AND (w.start < ?24 OR w.start >= ?25)))" \
+	" AND (w.start + w.seconds) * 1000000 > ?4" \
+	" AND w.start * 1000000 <= ?5" \
+	" AND (?6 IS NULL OR s.name = ?6)"
+#define QUERY_WHERE_PORTS \
+	" AND (?7 IS NULL OR e.proto = ?7)" \
+	" AND (?8 IS NULL OR e.sport = ?8 OR e.dport = ?8)"
+#define QUERY_WHERE_ADDRS \
+	" AND (?9 IS NULL OR (length(e.src) = ?11" \
+	"      AND e.src BETWEEN ?9 AND ?10))" \
+	" AND (?12 IS NULL OR (length(e.dst) = ?14" \
+	"      AND e.dst BETWEEN ?12 AND ?13))" \
+	" AND (?15 IS NULL OR (length(e.src) = ?17" \
+	"      AND e.src BETWEEN ?15 AND ?16) OR (length(e.dst) = ?17" \
+	"      AND e.dst BETWEEN ?15 AND ?16))" \
+	" AND (?18 IS NULL" \
+	"  OR (length(e.src) = ?20 AND e.src BETWEEN ?18 AND ?19" \
+	"   AND length(e.dst) = ?23 AND e.dst BETWEEN ?21 AND ?22)" \
+	"  OR (length(e.src) = ?23 AND e.src BETWEEN ?21 AND ?22" \
+	"   AND length(e.dst) = ?20 AND e.dst BETWEEN ?18 AND ?19))"
+#define QUERY_FROM \
+	QUERY_JOIN("edges") QUERY_WHERE_WINDOWS QUERY_WHERE_PORTS \
+	QUERY_WHERE_ADDRS
+
+#define QUERY_COLUMNS \
+	"SELECT w.start, w.seconds, s.name, e.proto, e.src, e.dst," \
+	" e.sport, e.dport, e.packets, e.bytes, e.first_us, e.last_us," \
+	" e.tcp_flags"
+
+/*
+ * The graph needs no order: it sorts what it built.  Without address
+ * filters the statements leave their tests out (each is a few opcodes
+ * per row, and a long span reads hundreds of thousands of rows).
+ */
+static const char store_sql_graph[] = QUERY_COLUMNS QUERY_FROM;
+static const char store_sql_graph_all[] = QUERY_COLUMNS QUERY_JOIN("edges")
+	QUERY_WHERE_WINDOWS QUERY_WHERE_PORTS;
+/*
+ * The graph from the pairs table (edges folded per address pair, one row
+ * per pair and window), when neither ports nor protocols are asked for:
+ * the same columns, with zeros for what a pair does not have.
+ */
+#define QUERY_PAIR_COLUMNS \
+	"SELECT w.start, w.seconds, s.name, 0, e.src, e.dst, 0, 0," \
+	" e.packets, e.bytes, e.first_us, e.last_us, 0"
+static const char store_sql_pairs[] = QUERY_PAIR_COLUMNS
+	QUERY_JOIN("pairs") QUERY_WHERE_WINDOWS QUERY_WHERE_ADDRS;
+static const char store_sql_pairs_all[] = QUERY_PAIR_COLUMNS
+	QUERY_JOIN("pairs") QUERY_WHERE_WINDOWS;
+
+#define STORE_ADDR_PARAMS \
+	((1u << FILTER_SRC) | (1u << FILTER_DST) | (1u << FILTER_HOST) | (1u << FILTER_PAIR))
+
+/* The statement a graph is read with: pairs unless ports matter. */
+static const char *
+store_graph_sql(const struct filter *q)
+{
+	int addrs = (q->given & STORE_ADDR_PARAMS) != 0;
+
+	if ((q->detail & QUERY_DETAIL_PORTS) ||
+	    (q->given & ((1u << FILTER_PROTO) | (1u << FILTER_PORT))))
+		return addrs ? store_sql_graph : store_sql_graph_all;
+	return addrs ? store_sql_pairs : store_sql_pairs_all;
+}
+
+static const char store_sql_rows[] = QUERY_COLUMNS QUERY_FROM
+	" ORDER BY w.start, s.name, w.seconds, e.proto, e.src, e.dst,"
+	" e.sport, e.dport";
+
+/* A block as a blob range: first and last address, and the blob length. */
+static void
+store_bind_block(sqlite3_stmt *s, int at, const struct cidr *c)
+{
+	uint8_t hi[16];
+	int len = c->ver == 6 ? 16 : 4, i;
+	unsigned bits;
+
+	memcpy(hi, c->b, 16);
+	for (i = 0; i < len; i++) {
+		bits = (unsigned)i * 8;
+		if (bits + 8 <= c->prefix)
+			continue;
+		hi[i] |= bits >= c->prefix ? 0xff :
+		    (uint8_t)(0xff >> (c->prefix - bits));
+	}
+	sqlite3_bind_blob(s, at, c->b, len, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, at + 1, hi, len, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, at + 2, len);
+}
+
+/* Floor division of microseconds into seconds. */
+static int64_t
+store_floor_s(int64_t us)
+{
+	return us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+}
+
+/*
+ * The hours [h0, h1) a mixed query reads from the hour tier: whole hours
+ * of [from, to], ending by cut.  h1 <= h0 means none.
+ */
+static void
+store_mixed_hours(const struct filter *q, int64_t cut, int64_t *h0,
+    int64_t *h1)
+{
+	int64_t from = store_floor_s(q->from_us) + (q->from_us % 1000000 != 0);
+	int64_t to = (q->given & (1u << FILTER_TO)) ?
+	    store_floor_s(q->to_us) + 1 : timefmt_now() / 1000000;
+
+	*h0 = (from + 3599) / 3600 * 3600;
+	*h1 = to / 3600 * 3600;
+	if (*h1 > cut)
+		*h1 = cut;
+}
+
+/*
+ * Bind every parameter.  tier QUERY_TIER_MIXED reads the hour windows of
+ * the hours wholly inside the span and before cut (complete roll-ups),
+ * and raw windows for the rest: the partial hours at both ends and
+ * everything from cut on.  Raw windows are split by their start, as the
+ * roll-up groups them, so nothing is read twice.
+ */
+static void
+store_bind(const struct filter *q, sqlite3_stmt *s, int tier, int64_t cut)
+{
+	int64_t from = (q->given & (1u << FILTER_FROM)) ? q->from_us :
+	    INT64_MIN / 2;
+	int64_t to = (q->given & (1u << FILTER_TO)) ? q->to_us : INT64_MAX / 2;
+
+	sqlite3_bind_int(s, 1, tier);
+	if (tier == QUERY_TIER_MIXED && sqlite3_bind_parameter_count(s) >= 25) {
+		int64_t h0, h1;
+
+		store_mixed_hours(q, cut, &h0, &h1);
+		sqlite3_bind_int64(s, 24, h0);
+		sqlite3_bind_int64(s, 25, h1);
+	}
+	sqlite3_bind_int64(s, 2, store_floor_s(from) - 86400);
+	sqlite3_bind_int64(s, 3, store_floor_s(to));
+	sqlite3_bind_int64(s, 4, from);
+	sqlite3_bind_int64(s, 5, to);
+	if (q->sensor != NULL)
+		sqlite3_bind_text(s, 6, q->sensor, -1, SQLITE_STATIC);
+	if (q->given & (1u << FILTER_PROTO))
+		sqlite3_bind_int(s, 7, (int)q->proto);
+	if (q->given & (1u << FILTER_PORT))
+		sqlite3_bind_int(s, 8, (int)q->port);
+	if (q->given & (1u << FILTER_SRC))
+		store_bind_block(s, 9, &q->src);
+	if (q->given & (1u << FILTER_DST))
+		store_bind_block(s, 12, &q->dst);
+	if (q->given & (1u << FILTER_HOST))
+		store_bind_block(s, 15, &q->host);
+	if (q->given & (1u << FILTER_PAIR)) {
+		store_bind_block(s, 18, &q->pair_a);
+		store_bind_block(s, 21, &q->pair_b);
+	}
+}
+
+/* Whether tier has a window in the span; 1, 0, or -1 on error. */
+static int
+store_tier_has(const struct filter *q, sqlite3 *db, int tier)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM windows w"
+	    " WHERE w.tier = ?1 AND w.start BETWEEN ?2 AND ?3"
+	    " AND (w.start + w.seconds) * 1000000 > ?4"
+	    " AND w.start * 1000000 <= ?5 LIMIT 1", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	store_bind(q, s, tier, 0);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Where rolled-up hours stop being complete: the start of the earliest
+ * hour still waiting for its roll-up, else the end of the latest hour
+ * window.  0 when there is no hour tier (then nothing is mixed).
+ */
+static int
+store_hour_cut(sqlite3 *db, int64_t *cut)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*cut = 0;
+	if (sqlite3_prepare_v2(db, "SELECT coalesce("
+	    " (SELECT min(start) FROM rollup_pending WHERE tier = 1),"
+	    " (SELECT max(start) + 3600 FROM windows WHERE tier = 1), 0)",
+	    -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*cut = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * The tier to read.  Auto prefers raw windows (exact bounds), except for
+ * long spans (6 hours or more): there the rolled-up hours are read where
+ * they are complete and raw windows after them (QUERY_TIER_MIXED, with
+ * *cut the boundary), so a day's query reads 24 hour windows plus the
+ * current hour instead of 1440 minute windows.  When the span has no raw
+ * windows at all (retention expired them) the finest coarser tier that
+ * has windows there is read instead.
+ */
+static int
+store_tier(const struct filter *q, sqlite3 *db, int *tier, int64_t *cut)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t from, to;
+	int rc, t;
+
+	*cut = 0;
+	if (q->tier != QUERY_TIER_AUTO) {
+		*tier = q->tier;
+		return 0;
+	}
+	from = (q->given & (1u << FILTER_FROM)) ? q->from_us : INT64_MIN / 2;
+	to = (q->given & (1u << FILTER_TO)) ? q->to_us : timefmt_now();
+	if ((q->given & (1u << FILTER_FROM)) && to - from >= STORE_MIXED_SPAN_US) {
+		int64_t h0, h1;
+
+		if (store_hour_cut(db, cut) < 0)
+			return -1;
+		store_mixed_hours(q, *cut, &h0, &h1);
+		if (h1 > h0) {
+			*tier = QUERY_TIER_MIXED;
+			return 0;
+		}
+	}
+	*tier = STORE_TIER_RAW;
+	if ((rc = store_tier_has(q, db, STORE_TIER_RAW)) != 0)
+		return rc < 0 ? -1 : 0;
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT tier FROM windows"
+	    " WHERE tier > ?1 ORDER BY tier", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int(s, 1, STORE_TIER_RAW);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		t = sqlite3_column_int(s, 0);
+		if (store_tier_has(q, db, t) == 1) {
+			*tier = t;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+store_sqlerr(sqlite3 *db, struct store *st, const char *what, char *err,
+    size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s: %s", st->path, what,
+	    sqlite3_errmsg(db));
+}
+
+static void
+store_read_row(sqlite3_stmt *s, struct store_row *r)
+{
+	r->window_start = sqlite3_column_int64(s, 0);
+	r->seconds = (unsigned)sqlite3_column_int(s, 1);
+	r->sensor = (const char *)sqlite3_column_text(s, 2);
+	r->proto = (unsigned)sqlite3_column_int(s, 3);
+	r->ipver = store_column_addr(s, 4, r->src);
+	store_column_addr(s, 5, r->dst);
+	r->sport = (unsigned)sqlite3_column_int(s, 6);
+	r->dport = (unsigned)sqlite3_column_int(s, 7);
+	r->packets = (uint64_t)sqlite3_column_int64(s, 8);
+	r->bytes = (uint64_t)sqlite3_column_int64(s, 9);
+	r->first_us = r->window_start * 1000000 + sqlite3_column_int64(s, 10);
+	r->last_us = r->window_start * 1000000 + sqlite3_column_int64(s, 11);
+	r->tcp_flags = (unsigned)sqlite3_column_int(s, 12);
+}
+
+/*
+ * Prepare the row statement for the chosen tier; NULL with err.  The
+ * caller finalizes it.
+ */
+static sqlite3_stmt *
+store_prepare(const struct filter *q, struct store *st, const char *sql, int *tier,
+    char *err, size_t errlen)
+{
+	sqlite3 *db = st->db;
+	sqlite3_stmt *s = NULL;
+	int64_t cut;
+
+	if (filter_check(q, err, errlen) < 0)
+		return NULL;
+	if (store_tier(q, db, tier, &cut) < 0) {
+		store_sqlerr(db, st, "choosing a tier", err, errlen);
+		return NULL;
+	}
+	/* rows are one per stored window: never mix window lengths there */
+	if (*tier == QUERY_TIER_MIXED && sql == store_sql_rows)
+		*tier = STORE_TIER_RAW;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_sqlerr(db, st, "preparing the query", err, errlen);
+		return NULL;
+	}
+	store_bind(q, s, *tier, cut);
+	return s;
+}
+
+int
+store_read(struct store *st, const struct filter *q, int what,
+    int (*cb)(const struct store_row *, void *), void *arg, int *tierp,
+    uint64_t *rowsp, char *err, size_t errlen)
+{
+	struct store_row r;
+	sqlite3_stmt *s;
+	uint64_t rows = 0;
+	int rc, tier, stop = 0;
+
+	if ((s = store_prepare(q, st, what == STORE_READ_GRAPH ?
+	    store_graph_sql(q) : store_sql_rows, &tier, err, errlen)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_read_row(s, &r);
+		rows++;
+		if ((stop = cb(&r, arg)) != 0)
+			break;
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		store_sqlerr(st->db, st, "reading edges", err, errlen);
+		stop = -1;
+	}
+	sqlite3_finalize(s);
+	if (tierp != NULL)
+		*tierp = tier;
+	if (rowsp != NULL)
+		*rowsp = rows;
+	return stop < 0 ? -1 : stop;
+}
+
+int
+store_plan(struct store *st, const struct filter *q, struct buf *out,
+    char *err, size_t errlen)
+{
+	sqlite3 *db = st->db;
+	sqlite3_stmt *s = NULL;
+	struct buf sql = BUF_INIT;
+	int rc, tier;
+	int64_t cut;
+
+	if (filter_check(q, err, errlen) < 0)
+		return -1;
+	if (store_tier(q, db, &tier, &cut) < 0) {
+		store_sqlerr(db, st, "choosing a tier", err, errlen);
+		return -1;
+	}
+	buf_puts(&sql, "EXPLAIN QUERY PLAN ");
+	buf_puts(&sql, store_graph_sql(q));
+	if (buf_failed(&sql) || sqlite3_prepare_v2(db, sql.data, -1, &s,
+	    NULL) != SQLITE_OK) {
+		store_sqlerr(db, st, "explaining the query", err, errlen);
+		buf_free(&sql);
+		return -1;
+	}
+	buf_free(&sql);
+	store_bind(q, s, tier, cut);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		buf_printf(out, "%s\n", (const char *)sqlite3_column_text(s,
+		    3));
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_sqlerr(db, st, "explaining the query", err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- reading: the windows listing ---------------------------------------- */
+
+int
+store_windows(struct store *st, int tier, int64_t from_us, int64_t to_us,
+    const char *sensor, int (*cb)(const struct store_window *, void *),
+    void *arg, char *err, size_t errlen)
+{
+	static const char sql[] =
+	    "SELECT w.start, w.seconds, s.name, w.tier, w.frames, w.bytes,"
+	    " w.undecoded, w.cap_recv, w.cap_drop, w.cap_ifdrop, w.overflow,"
+	    " (SELECT count(*) FROM edges e WHERE e.window_id = w.id)"
+	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
+	    " WHERE w.tier = ?1 AND w.start <= ?3 AND w.start + w.seconds > ?2"
+	    " AND (?4 IS NULL OR s.name = ?4)"
+	    " ORDER BY w.start, s.name";
+	struct store_window w;
+	sqlite3_stmt *s = NULL;
+	int rc, stop = 0;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_sqlerr(st->db, st, "listing windows", err, errlen);
+		return -1;
+	}
+	sqlite3_bind_int(s, 1, tier);
+	sqlite3_bind_int64(s, 2, store_floor_s(from_us));
+	sqlite3_bind_int64(s, 3, to_us / 1000000);
+	if (sensor != NULL)
+		sqlite3_bind_text(s, 4, sensor, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		w.start = sqlite3_column_int64(s, 0);
+		w.seconds = (unsigned)sqlite3_column_int(s, 1);
+		w.sensor = (const char *)sqlite3_column_text(s, 2);
+		w.tier = sqlite3_column_int(s, 3);
+		w.stats.frames = (uint64_t)sqlite3_column_int64(s, 4);
+		w.stats.bytes = (uint64_t)sqlite3_column_int64(s, 5);
+		w.stats.undecoded = (uint64_t)sqlite3_column_int64(s, 6);
+		w.stats.cap_recv = (uint64_t)sqlite3_column_int64(s, 7);
+		w.stats.cap_drop = (uint64_t)sqlite3_column_int64(s, 8);
+		w.stats.cap_ifdrop = (uint64_t)sqlite3_column_int64(s, 9);
+		w.stats.overflow = (uint64_t)sqlite3_column_int64(s, 10);
+		w.edges = (uint64_t)sqlite3_column_int64(s, 11);
+		if ((stop = cb(&w, arg)) != 0)
+			break;
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		store_sqlerr(st->db, st, "listing windows", err, errlen);
+		stop = -1;
+	}
+	sqlite3_finalize(s);
+	return stop;
+}
+
+/* --- reading: the cost limit ---------------------------------------------- */
+
+/*
+ * SQLite's progress handler calls store_progress every STORE_STEP VM
+ * instructions; when the budget is spent it interrupts the statement.
+ */
+#define STORE_STEP	1000
+
+static int
+store_progress(void *arg)
+{
+	struct store *st = arg;
+
+	if (st->budget_left == 0) {
+		st->budget_tripped = 1;
+		return 1;
+	}
+	st->budget_left--;
+	return 0;
+}
+
+void
+store_set_budget(struct store *st, uint64_t instructions)
+{
+	st->budget_tripped = 0;
+	if (instructions == 0) {
+		sqlite3_progress_handler(st->db, 0, NULL, NULL);
+		return;
+	}
+	st->budget_left = instructions / STORE_STEP;
+	if (st->budget_left == 0)
+		st->budget_left = 1;
+	sqlite3_progress_handler(st->db, STORE_STEP, store_progress, st);
+}
+
+int
+store_budget_spent(const struct store *st)
+{
+	return st->budget_tripped;
 }

@@ -5,9 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "window.h"
+
+struct buf;
+struct filter;
 struct flowtable;
-struct sqlite3;
-struct sqlite3_stmt;
 struct store;
 
 #define STORE_SCHEMA_VERSION	3
@@ -16,17 +18,6 @@ struct store;
 #define STORE_TIER_RAW		0
 #define STORE_TIER_HOUR		1
 #define STORE_TIER_DAY		2
-
-/* Per-window counters besides the edges. */
-struct window_stats {
-	uint64_t	frames;		/* every frame seen, IP or not */
-	uint64_t	bytes;		/* their lengths on the wire */
-	uint64_t	undecoded;	/* frames that made no edge */
-	uint64_t	cap_recv;	/* pcap_stats deltas (live capture) */
-	uint64_t	cap_drop;
-	uint64_t	cap_ifdrop;
-	uint64_t	overflow;	/* packets on overflow edges (max_edges) */
-};
 
 /*
  * Open (creating and migrating when writable) the database at path.
@@ -40,18 +31,8 @@ void	store_close(struct store *);
 /* The last error, naming the database file. */
 const char *store_error(const struct store *);
 
-/*
- * The SQLite handle and file name, for the read-only queries of query.c;
- * the store keeps ownership.
- */
-struct sqlite3 *store_sqlite(struct store *);
+/* The database's file name. */
 const char *store_path(const struct store *);
-
-/*
- * Copy a 4- or 16-byte address column of a result row into out (16
- * bytes, zero-filled); returns the IP version, or 0 for anything else.
- */
-int	store_column_addr(struct sqlite3_stmt *, int col, uint8_t *out);
 
 /*
  * Write one window in one transaction: its counters and every edge of ft
@@ -133,5 +114,82 @@ long	store_expire_events(struct store *, int64_t before_us);
 int	store_events(struct store *, int64_t from_us, int64_t to_us,
 	    const char *sensor, unsigned limit,
 	    int (*cb)(const struct event_row *, void *), void *arg);
+
+/* --- reading ------------------------------------------------------------ */
+
+/* One stored row that passed a filter (store_read). */
+struct store_row {
+	int64_t		 window_start;	/* seconds */
+	unsigned	 seconds;
+	const char	*sensor;
+	int		 ipver;		/* 0: a damaged address column */
+	unsigned	 proto;
+	uint8_t		 src[16];
+	uint8_t		 dst[16];
+	unsigned	 sport;
+	unsigned	 dport;
+	uint64_t	 packets;
+	uint64_t	 bytes;
+	int64_t		 first_us;	/* absolute */
+	int64_t		 last_us;
+	unsigned	 tcp_flags;
+};
+
+/*
+ * What store_read reads.  STORE_READ_ROWS: every stored edge row passing
+ * the row filters (everything but top, other, group and metric, which
+ * shape a graph), ordered by window, sensor and key, from one tier.
+ * STORE_READ_GRAPH: the same rows unordered, from the pairs table (ports
+ * and protocol zero) unless the filter asks for ports, protocols or
+ * QUERY_DETAIL_PORTS, and for long spans from rolled-up hours where they
+ * are complete (QUERY_TIER_MIXED).
+ */
+#define STORE_READ_ROWS		0
+#define STORE_READ_GRAPH	1
+
+/*
+ * Call cb for every row f selects.  cb returns non-zero to stop.  Returns
+ * 0 (or cb's value that stopped), or -1 with a message naming the
+ * database in err (also when the budget of store_set_budget ran out:
+ * store_budget_spent then says so).  *tier (if not NULL) gets the tier
+ * read (QUERY_TIER_MIXED included), *rows the rows read.
+ */
+int	store_read(struct store *, const struct filter *f, int what,
+	    int (*cb)(const struct store_row *, void *), void *arg, int *tier,
+	    uint64_t *rows, char *err, size_t errlen);
+
+/*
+ * The EXPLAIN QUERY PLAN of the graph reading, one step per line (for
+ * tests and the benchmark: it must search windows by an index, not scan).
+ */
+int	store_plan(struct store *, const struct filter *f, struct buf *out,
+	    char *err, size_t errlen);
+
+/* One stored window and its counters (store_windows). */
+struct store_window {
+	int64_t			 start;		/* seconds */
+	unsigned		 seconds;
+	const char		*sensor;
+	int			 tier;
+	struct window_stats	 stats;
+	uint64_t		 edges;
+};
+
+/*
+ * Call cb for every window of tier overlapping [from_us, to_us] (of
+ * sensor, unless NULL), by start then sensor.  cb returns non-zero to
+ * stop.  0 (or cb's value), or -1 with err.
+ */
+int	store_windows(struct store *, int tier, int64_t from_us, int64_t to_us,
+	    const char *sensor, int (*cb)(const struct store_window *, void *),
+	    void *arg, char *err, size_t errlen);
+
+/*
+ * A cost limit for the reads that follow: about this many SQLite VM
+ * instructions, after which the statement is interrupted (store_read
+ * returns -1 and store_budget_spent 1).  0 lifts the limit.
+ */
+void	store_set_budget(struct store *, uint64_t instructions);
+int	store_budget_spent(const struct store *);
 
 #endif /* IPGRAPH_STORE_H */

@@ -5,11 +5,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store.h"
-
 struct decode_result;
 struct flowtable;
 struct windows;
+
+/* Per-window counters besides the edges. */
+struct window_stats {
+	uint64_t	frames;		/* every frame seen, IP or not */
+	uint64_t	bytes;		/* their lengths on the wire */
+	uint64_t	undecoded;	/* frames that made no edge */
+	uint64_t	cap_recv;	/* pcap_stats deltas (live capture) */
+	uint64_t	cap_drop;
+	uint64_t	cap_ifdrop;
+	uint64_t	overflow;	/* packets on overflow edges (max_edges) */
+};
 
 /* Longest window we accept: first/last offsets must fit comfortably. */
 #define WINDOW_MAX_SECONDS	86400

@@ -22,7 +22,8 @@ IN() { ip netns exec "$SEN" "$@"; }
 healthz() { IN curl -s -o /dev/null "$U/healthz"; }
 
 conf() {
-	daemon_conf "$1" "$2" '[http]\nlisten = 127.0.0.1:8080\nthreads = 4'
+	daemon_conf "$1" "$2" '[http]\nlisten = 127.0.0.1:8080\nthreads = 4' \
+	    "${3:-}"
 }
 start() { daemon_start "$1" healthz; }
 stop() {
@@ -45,8 +46,10 @@ start "$T/c0" && {
 	stop
 }
 
-# 2. Capturing: health, stats, metrics, live, the routes.
-conf "$T/c1" "$B"
+# 2. Capturing: health, stats, metrics, live, the routes.  The config's
+# [names] section labels a host of the replayed capture.
+NAMED=172.16.133.132
+conf "$T/c1" "$B" "[names]\n$NAMED = loopy"
 start "$T/c1" || finish
 CAP="$DATA/pcapplusplus-input.pcap"
 LOOPS=20
@@ -132,6 +135,22 @@ check "seq.mmd from the daemon is drawn from packet events" sh -c \
 get "/api/v1/edges.csv?from=-1h" "$T/h.csv" >/dev/null
 check "edges.csv from the daemon equals ipgraph export csv" \
     cmp -s "$T/cli.csv" "$T/h.csv"
+# [names] reaches the daemon's HTTP server, and a reload changes it
+get "/api/v1/graph.dot?from=-1h" "$T/named.dot" >/dev/null
+check "graph.dot labels $NAMED with its [names] name" \
+    grep -q "^	\"$NAMED\" \[label=\"loopy\"" "$T/named.dot"
+conf "$T/c1" "$B" "[names]\n$NAMED = renamed"
+kill -HUP "$DPID"
+for _ in $(seq 1 50); do
+	[ "$(grep -c 'reloaded' "$T/log")" -ge 1 ] && break
+	sleep 0.1
+done
+get "/api/v1/graph.dot?from=-1h" "$T/renamed.dot" >/dev/null
+check "after SIGHUP graph.dot labels $NAMED with the new name" \
+    grep -q "^	\"$NAMED\" \[label=\"renamed\"" "$T/renamed.dot"
+get "/api/v1/edges.json?from=-1h" "$T/renamed.json" >/dev/null
+check "after SIGHUP edges.json names $NAMED the new way" \
+    grep -q '"name":"renamed"' "$T/renamed.json"
 # a live client still connected when the daemon stops
 IN curl -s -N --max-time 10 "$U/api/v1/live" >/dev/null 2>&1 &
 sleep 0.5

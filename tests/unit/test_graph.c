@@ -1,4 +1,5 @@
-/* test_query.c - unit tests for the query layer: parameters, filters, the graph, the plan. */
+/* test_graph.c - unit tests for the graph: rows folded into nodes and edges
+ * under every filter, top, group and names, the tier read, the plan. */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 
 #include "addr.h"
 #include "buf.h"
+#include "graph.h"
 #include "names.h"
 #include "query.h"
 #include "store.h"
@@ -86,7 +88,9 @@ setup(void **state)
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
-	db = store_sqlite(st);
+	/* the schema is the store's; the rows go in through a connection
+	 * of the test's own */
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
 	exec_ok(db, "INSERT INTO sensors (id, name) VALUES (1, 'a'), (2, 'b')");
 	exec_ok(db, "INSERT INTO windows (id, sensor_id, tier, seconds, start)"
 	    " VALUES (1, 1, 0, 60, 1232064000), (2, 2, 0, 60, 1232064060),"
@@ -114,6 +118,7 @@ setup(void **state)
 	exec_ok(db, "INSERT INTO pairs SELECT window_id, src, dst,"
 	    " sum(packets), sum(bytes), min(first_us), max(last_us)"
 	    " FROM edges GROUP BY window_id, src, dst");
+	sqlite3_close(db);
 	*state = st;
 	return 0;
 }
@@ -137,21 +142,21 @@ static struct graph *
 run(struct store *st, const char *const *kv, const struct names *nm,
     int detail)
 {
-	struct query *q = query_new();
+	struct filter *q = filter_new();
 	struct graph *g;
 	char err[512];
 
 	assert_non_null(q);
 	for (; kv != NULL && kv[0] != NULL; kv += 2)
-		if (query_set(q, kv[0], kv[1], (T0 + 86400) * 1000000, err,
+		if (filter_set(q, kv[0], kv[1], (T0 + 86400) * 1000000, err,
 		    sizeof(err)) < 0)
 			fail_msg("%s=%s: %s", kv[0], kv[1], err);
-	query_set_names(q, nm);
-	query_set_detail(q, detail);
-	g = query_graph(q, st, err, sizeof(err));
+	filter_set_names(q, nm);
+	q->detail = detail;
+	g = graph_build(q, st, err, sizeof(err));
 	if (g == NULL)
 		fail_msg("query: %s", err);
-	query_free(q);
+	filter_free(q);
 	return g;
 }
 
@@ -500,17 +505,17 @@ test_tier(void **state)
 static void
 test_plan(void **state)
 {
-	struct query *q = query_new();
+	struct filter *q = filter_new();
 	struct buf plan = BUF_INIT;
 	char err[256];
 
-	assert_int_equal(query_set(q, "from", "2009-01-16T00:00:00Z", 0, err,
+	assert_int_equal(filter_set(q, "from", "2009-01-16T00:00:00Z", 0, err,
 	    sizeof(err)), 0);
-	assert_int_equal(query_set(q, "to", "2009-01-16T01:00:00Z", 0, err,
+	assert_int_equal(filter_set(q, "to", "2009-01-16T01:00:00Z", 0, err,
 	    sizeof(err)), 0);
-	assert_int_equal(query_set(q, "src", "10.0.0.0/8", 0, err,
+	assert_int_equal(filter_set(q, "src", "10.0.0.0/8", 0, err,
 	    sizeof(err)), 0);
-	assert_int_equal(query_plan(q, *state, &plan, err, sizeof(err)), 0);
+	assert_int_equal(store_plan(*state, q, &plan, err, sizeof(err)), 0);
 	/* Windows by the time index, edges by their key: never a scan. */
 	if (strstr(plan.data, "USING INDEX windows_by_time (tier=? AND "
 	    "start>? AND start<?)") == NULL ||
@@ -518,7 +523,7 @@ test_plan(void **state)
 	    strstr(plan.data, "SCAN") != NULL)
 		fail_msg("query plan:\n%s", plan.data);
 	buf_free(&plan);
-	query_free(q);
+	filter_free(q);
 }
 
 /* Bad values: each message starts with the parameter's name. */
@@ -555,26 +560,26 @@ static const struct {
 static void
 test_bad(void **state)
 {
-	struct query *q = query_new();
+	struct filter *q = filter_new();
 	char err[256];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < NELEM(bad); i++) {
 		err[0] = '\0';
-		if (query_set(q, bad[i].name, bad[i].value, 0, err,
+		if (filter_set(q, bad[i].name, bad[i].value, 0, err,
 		    sizeof(err)) != -1 ||
 		    strncmp(err, bad[i].msg, strlen(bad[i].msg)) != 0)
 			fail_msg("%s=%s said '%s', expected '%s...'",
 			    bad[i].name, bad[i].value, err, bad[i].msg);
 	}
-	assert_int_equal(query_set(q, "from", "2010-01-01", 0, err,
+	assert_int_equal(filter_set(q, "from", "2010-01-01", 0, err,
 	    sizeof(err)), 0);
-	assert_int_equal(query_set(q, "to", "2009-01-01", 0, err,
+	assert_int_equal(filter_set(q, "to", "2009-01-01", 0, err,
 	    sizeof(err)), 0);
-	assert_int_equal(query_check(q, err, sizeof(err)), -1);
+	assert_int_equal(filter_check(q, err, sizeof(err)), -1);
 	assert_memory_equal(err, "from: ", 6);
-	query_free(q);
+	filter_free(q);
 }
 
 static int	sink_calls;

@@ -1,0 +1,835 @@
+/* api.c - the HTTP API's routes and data handlers: graphs, stored rows,
+ * sequence diagrams and windows, each from the caller's read-only store. */
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "buf.h"
+#include "conf.h"
+#include "decode.h"
+#include "export.h"
+#include "export_seq.h"
+#include "graph.h"
+#include "names.h"
+#include "query.h"
+#include "render.h"
+#include "seq.h"
+#include "store.h"
+#include "timefmt.h"
+
+#define API_MAX_WINDOWS		100000
+#define API_SEQ_ROWS		1000
+
+/*
+ * The routes.  Content types come from the export table where the route
+ * is an export; only what is the server's own is named here.
+ */
+static const struct api_route api_route_table[] = {
+	{ "graph.dot", API_EXPORT, "dot", NULL, 1 },
+	{ "graph.svg", API_EXPORT, "svg", NULL, 0 },
+	{ "graph.png", API_EXPORT, "png", NULL, 0 },
+	{ "circos", API_EXPORT, "circos", NULL, 1 },
+	{ "circos.tar.gz", API_BUNDLE, "circos-bundle", "application/gzip", 1 },
+	{ "moowheel.json", API_EXPORT, "moowheel", NULL, 0 },
+	{ "edges.csv", API_CSV, "csv", NULL, 1 },
+	{ "edges.json", API_EXPORT, "json", NULL, 0 },
+	{ "seq.diag", API_SEQ, "seqdiag", "text/plain; charset=utf-8", 1 },
+	{ "seq.mmd", API_SEQ, "mermaid", "text/plain; charset=utf-8", 1 },
+	{ "seq.svg", API_SEQ, "svg", "image/svg+xml", 0 },
+	{ "windows", API_WINDOWS, NULL, "application/json", 0 },
+	{ "stats", API_STATS, NULL, "application/json", 0 },
+	{ "live", API_LIVE, NULL, "text/event-stream", 0 },
+	{ "/metrics", API_METRICS, NULL,
+	    "text/plain; version=0.0.4; charset=utf-8", 0 },
+	{ "/healthz", API_HEALTHZ, NULL, "application/json", 0 },
+	{ "static", API_STATIC, NULL, NULL, 0 },
+	{ "other", API_OTHER, NULL, NULL, 0 },
+};
+#define API_NROUTES	(sizeof(api_route_table) / sizeof(api_route_table[0]))
+#define API_ROUTE_STATIC	(API_NROUTES - 2)
+
+const struct api_route *
+api_routes(size_t *n)
+{
+	*n = API_NROUTES;
+	return api_route_table;
+}
+
+const struct api_route *
+api_route_find(const char *url, int *api)
+{
+	size_t i;
+
+	*api = 0;
+	if (strncmp(url, "/api/", 5) == 0) {
+		*api = 1;
+		if (strncmp(url, "/api/v1/", 8) != 0)
+			return NULL;
+		for (i = 0; i < API_ROUTE_STATIC; i++)
+			if (api_route_table[i].path[0] != '/' &&
+			    strcmp(url + 8, api_route_table[i].path) == 0)
+				return &api_route_table[i];
+		return NULL;
+	}
+	for (i = 0; i < API_ROUTE_STATIC; i++)
+		if (api_route_table[i].path[0] == '/' &&
+		    strcmp(url, api_route_table[i].path) == 0) {
+			*api = 1;
+			return &api_route_table[i];
+		}
+	return &api_route_table[API_ROUTE_STATIC];
+}
+
+const char *
+api_route_mime(const struct api_route *rt)
+{
+	const struct export_format *f;
+
+	if (rt->mime != NULL || rt->format == NULL)
+		return rt->mime;
+	f = export_find(rt->format);
+	return f != NULL ? f->mime : NULL;
+}
+
+void
+api_route_names(struct buf *b)
+{
+	size_t i;
+	int first = 1, data;
+
+	for (i = 0; i < API_ROUTE_STATIC; i++) {
+		if (api_route_table[i].path[0] == '/')
+			continue;
+		data = api_route_table[i].format != NULL;
+		buf_printf(b, "%s%s", first ? "" : data ? ", " :
+		    api_route_table[i - 1].format != NULL ? "; and " : ", ",
+		    api_route_table[i].path);
+		first = 0;
+	}
+}
+
+struct api_conf *
+api_conf_new(const struct config *conf, char *err, size_t errlen)
+{
+	struct api_conf *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		goto oom;
+	c->max_rows = conf->max_rows > 0 ? conf->max_rows :
+	    API_MAX_ROWS_DEFAULT;
+	c->max_nodes = conf->max_nodes > 0 ? conf->max_nodes :
+	    API_MAX_NODES_DEFAULT;
+	if (names_count(conf->names) > 0 &&
+	    (c->names = names_copy(conf->names)) == NULL)
+		goto oom;
+	return c;
+oom:
+	free(c);
+	snprintf(err, errlen, "out of memory");
+	return NULL;
+}
+
+void
+api_conf_free(struct api_conf *c)
+{
+	if (c == NULL)
+		return;
+	names_free(c->names);
+	free(c);
+}
+
+void
+api_error(struct api_reply *r, unsigned status, const char *param,
+    const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	buf_reset(&r->body);
+	r->status = status;
+	r->mime = "application/json";
+	r->disposition[0] = '\0';
+	buf_puts(&r->body, "{\"error\": ");
+	export_json_string(&r->body, msg);
+	buf_puts(&r->body, ", \"parameter\": ");
+	if (param != NULL)
+		export_json_string(&r->body, param);
+	else
+		buf_puts(&r->body, "null");
+	buf_puts(&r->body, "}\n");
+}
+
+/* The parameter a filter message names ("top: ..."), into p. */
+static const char *
+api_param_of(const char *msg, char *p, size_t len)
+{
+	size_t n = strcspn(msg, ":");
+
+	if (msg[n] != ':' || n == 0 || n >= len)
+		return NULL;
+	memcpy(p, msg, n);
+	p[n] = '\0';
+	return p;
+}
+
+
+/* --- data routes -------------------------------------------------------- */
+
+/*
+ * Build the query from the arguments.  extra(name, value) handles the
+ * route's own options and returns 1 (taken), 0 (unknown) or -1 (bad, the
+ * reply set).  0, or -1 with the reply set to a 400.
+ */
+struct api_export_ctx {
+	struct export_opts	 eo;
+	const struct api_route	*rt;
+};
+
+static int
+api_export_option(struct api_export_ctx *c, const char *name,
+    const char *value, struct api_reply *r)
+{
+	char err[256];
+
+	if (strcmp(c->rt->format, "png") == 0 ||
+	    strcmp(c->rt->format, "svg") == 0) {
+		if (strcmp(name, "layout") == 0) {
+			if (!render_layout_known(value)) {
+				api_error(r, 400, "layout", "layout: '%s' is "
+				    "not one of dot, neato, fdp, sfdp, circo, "
+				    "twopi", value);
+				return -1;
+			}
+			c->eo.layout = value;
+			return 1;
+		}
+	}
+	if (strcmp(c->rt->format, "circos") == 0 ||
+	    strcmp(c->rt->format, "circos-bundle") == 0) {
+		int *field = NULL;
+
+		if (strcmp(name, "keep_senders") == 0)
+			field = &c->eo.keep_senders;
+		else if (strcmp(name, "keep_receivers") == 0)
+			field = &c->eo.keep_receivers;
+		else if (strcmp(name, "diagonal") == 0)
+			field = &c->eo.diagonal;
+		if (field != NULL) {
+			if (query_bool(name, value, field, err,
+			    sizeof(err)) < 0) {
+				api_error(r, 400, name, "%s", err);
+				return -1;
+			}
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static struct filter *
+api_filter(const struct api_conf *h, const struct api_args *a,
+    struct api_export_ctx *c, int rows_only, struct api_reply *r)
+{
+	struct filter *q;
+	char err[1024], pn[64];
+	int64_t now = timefmt_now();
+	size_t i;
+	int rc;
+
+	if ((q = filter_new()) == NULL) {
+		api_error(r, 503, NULL, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < a->n; i++) {
+		if (filter_known(a->name[i])) {
+			if (rows_only && filter_shaping(a->name[i])) {
+				api_error(r, 400, a->name[i], "%s: does not "
+				    "apply to %s, which reads stored rows",
+				    a->name[i], c->rt->path);
+				goto fail;
+			}
+			if (filter_set(q, a->name[i], a->value[i], now, err,
+			    sizeof(err)) < 0) {
+				api_error(r, 400, api_param_of(err, pn,
+				    sizeof(pn)), "%s", err);
+				goto fail;
+			}
+			continue;
+		}
+		rc = c != NULL ? api_export_option(c, a->name[i],
+		    a->value[i], r) : 0;
+		if (rc < 0)
+			goto fail;
+		if (rc == 0) {
+			api_error(r, 400, a->name[i], "%s: unknown parameter",
+			    a->name[i]);
+			goto fail;
+		}
+	}
+	if (filter_check(q, err, sizeof(err)) < 0) {
+		api_error(r, 400, api_param_of(err, pn, sizeof(pn)), "%s",
+		    err);
+		goto fail;
+	}
+	filter_set_names(q, h->names);
+	return q;
+fail:
+	filter_free(q);
+	return NULL;
+}
+
+/*
+ * The query cost limit.  Counting the rows first would read them twice;
+ * instead the store gives each request a budget of SQLite VM instructions
+ * (API_STEPS_PER_ROW per allowed row: the graph query takes about 22 a
+ * row, csv's sorted rows about 40, a filter that skips a row about 18,
+ * and at least a million, since preparing a query takes some) and
+ * interrupts the query when it is spent, so a refused query costs at most
+ * a few times max_rows rows, filtered or not.  A query that finishes is
+ * then held to max_rows exactly by the graph's count of rows read.
+ */
+#define API_STEPS_PER_ROW	100
+#define API_MIN_STEPS		1000000
+
+static void
+api_budget_start(const struct api_conf *h, struct store *st)
+{
+	uint64_t n = h->max_rows * API_STEPS_PER_ROW;
+
+	store_set_budget(st, n < API_MIN_STEPS ? API_MIN_STEPS : n);
+}
+
+/* The 422 for a query over the limit, or the 503 for a store error. */
+static void
+api_failed(const struct api_conf *h, struct store *st,
+    const struct filter *q, int over, const char *err, struct api_reply *r)
+{
+	if (!store_budget_spent(st) && !over) {
+		api_error(r, 503, NULL, "database: %s", err);
+		return;
+	}
+	api_error(r, 422, filter_has(q, FILTER_FROM) ? "to" : "from",
+	    "the query reads more than %llu stored rows (the server's "
+	    "max_rows limit): narrow it with from and to (a shorter span), "
+	    "host, src, dst, port, proto or sensor, or read a coarser "
+	    "roll-up with tier=hour or tier=day",
+	    (unsigned long long)h->max_rows);
+}
+
+/* Lines in b (a CSV body: rows plus the header). */
+static uint64_t
+api_lines(const struct buf *b)
+{
+	const char *p = b->data, *end = b->data + b->len;
+	uint64_t n = 0;
+
+	while (p != NULL && p < end &&
+	    (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+static void
+api_export(const struct api_conf *h, struct store *st,
+    const struct api_route *rt,
+    const struct api_args *a, struct api_reply *r)
+{
+	const struct export_format *fmt = export_find(rt->format);
+	struct api_export_ctx c;
+	struct graph *g = NULL;
+	struct filter *q;
+	char err[1024], top[32];
+	int picture;
+
+	memset(&c, 0, sizeof(c));
+	c.rt = rt;
+	if ((q = api_filter(h, a, &c, rt->kind == API_CSV, r)) == NULL)
+		return;
+	api_budget_start(h, st);
+	if (rt->kind == API_CSV) {
+		if (export_csv_rows(q, st, &r->body, err, sizeof(err)) < 0)
+			api_failed(h, st, q, 0, err, r);
+		else if (api_lines(&r->body) > h->max_rows + 1)
+			api_failed(h, st, q, 1, err, r);
+		goto done;
+	}
+	q->detail = fmt->detail;
+	if ((g = graph_build(q, st, err, sizeof(err))) == NULL ||
+	    g->rows > h->max_rows) {
+		api_failed(h, st, q, g != NULL, err, r);
+		goto done;
+	}
+	/*
+	 * libgvc's layouts grow much faster than the graph: a picture of
+	 * more than max_nodes nodes is cut to the heaviest edges, and says
+	 * so, rather than tying a worker up for minutes.
+	 */
+	picture = strcmp(rt->format, "png") == 0 ||
+	    strcmp(rt->format, "svg") == 0;
+	if (picture && g->nnodes > h->max_nodes) {
+		size_t was = g->nnodes;
+
+		snprintf(top, sizeof(top), "%u", h->max_nodes / 2);
+		graph_free(g);
+		if (filter_set(q, "top", top, 0, err, sizeof(err)) < 0 ||
+		    (g = graph_build(q, st, err, sizeof(err))) == NULL) {
+			api_failed(h, st, q, 0, err, r);
+			goto done;
+		}
+		snprintf(r->note, sizeof(r->note), "capped: %zu of %zu "
+		    "nodes drawn (the %s heaviest edges; the limit is %u "
+		    "nodes): narrow with top, host or a shorter span",
+		    g->nnodes, was, top, h->max_nodes);
+	}
+	if (fmt->write(g, &c.eo, &r->body, err, sizeof(err)) < 0)
+		api_error(r, 500, NULL, "%s: %s", rt->path, err);
+done:
+	store_set_budget(st, 0);
+	graph_free(g);
+	filter_free(q);
+}
+
+/* --- the Circos bundle as a .tar.gz ------------------------------------- */
+
+/* One ustar member (POSIX.1-1988) of contents into tar. */
+static int
+api_tar_put(void *arg, const char *name, const struct buf *contents)
+{
+	struct buf *tar = arg;
+	char hdr[512];
+	unsigned sum = 0;
+	size_t i, n = strlen(name);
+	int exe = n > 3 && strcmp(name + n - 3, ".sh") == 0;
+
+	memset(hdr, 0, sizeof(hdr));
+	if (snprintf(hdr, 100, "ipgraph-circos/%s", name) >= 100)
+		return -1;
+	snprintf(hdr + 100, 8, "%07o", exe ? 0755 : 0644);
+	snprintf(hdr + 108, 8, "%07o", 0);
+	snprintf(hdr + 116, 8, "%07o", 0);
+	snprintf(hdr + 124, 12, "%011llo", (unsigned long long)contents->len);
+	snprintf(hdr + 136, 12, "%011llo",
+	    (unsigned long long)(timefmt_now() / 1000000));
+	memset(hdr + 148, ' ', 8);
+	hdr[156] = '0';
+	memcpy(hdr + 257, "ustar", 6);
+	memcpy(hdr + 263, "00", 2);
+	for (i = 0; i < sizeof(hdr); i++)
+		sum += (unsigned char)hdr[i];
+	snprintf(hdr + 148, 8, "%06o", sum);
+	hdr[155] = ' ';
+	buf_add(tar, hdr, sizeof(hdr));
+	buf_add(tar, contents->data, contents->len);
+	memset(hdr, 0, sizeof(hdr));
+	buf_add(tar, hdr, (512 - contents->len % 512) % 512);
+	return buf_failed(tar) ? -1 : 0;
+}
+
+static void
+api_bundle(const struct api_conf *h, struct store *st,
+    const struct api_route *rt,
+    const struct api_args *a, struct api_reply *r)
+{
+	struct api_export_ctx c;
+	struct buf tar = BUF_INIT;
+	char zero[1024], err[1024];
+	struct graph *g = NULL;
+	struct filter *q;
+
+	memset(&c, 0, sizeof(c));
+	c.rt = rt;
+	if ((q = api_filter(h, a, &c, 0, r)) == NULL)
+		return;
+	api_budget_start(h, st);
+	if ((g = graph_build(q, st, err, sizeof(err))) == NULL ||
+	    g->rows > h->max_rows) {
+		api_failed(h, st, q, g != NULL, err, r);
+		goto done;
+	}
+	if (export_circos_bundle(g, &c.eo, api_tar_put, &tar, err,
+	    sizeof(err)) < 0) {
+		api_error(r, 500, NULL, "circos.tar.gz: %s", err);
+		goto done;
+	}
+	memset(zero, 0, sizeof(zero));
+	buf_add(&tar, zero, sizeof(zero));	/* two empty records */
+	if (buf_failed(&tar) || buf_gzip(tar.data, tar.len, &r->body) < 0)
+		api_error(r, 503, NULL, "out of memory");
+done:
+	store_set_budget(st, 0);
+	buf_free(&tar);
+	graph_free(g);
+	filter_free(q);
+}
+
+/* --- sequence diagrams from stored rows --------------------------------- */
+
+struct api_seq_ctx {
+	struct seq	*s;
+	int		 point;
+	size_t		 n;
+	int		 capped;
+	int		 failed;
+};
+
+static int
+api_seq_row(const struct store_row *row, void *arg)
+{
+	struct api_seq_ctx *c = arg;
+	struct seq_pkt p;
+	char info[160], fl[64];
+
+	if (c->n == API_SEQ_ROWS) {
+		c->capped = 1;
+		return 1;
+	}
+	memset(&p, 0, sizeof(p));
+	p.ts_us = row->first_us;
+	p.ipver = (uint8_t)row->ipver;
+	p.proto = (uint8_t)row->proto;
+	p.tcp_flags = (uint8_t)row->tcp_flags;
+	p.has_l4 = 1;
+	p.sport = (uint16_t)row->sport;
+	p.dport = (uint16_t)row->dport;
+	memcpy(p.src, row->src, 16);
+	memcpy(p.dst, row->dst, 16);
+	p.wirelen = (uint32_t)(row->bytes > UINT32_MAX ? UINT32_MAX :
+	    row->bytes);
+	fl[0] = '\0';
+	if (row->proto == 6)
+		seq_flags_text((uint8_t)row->tcp_flags, fl, sizeof(fl));
+	/* no '[' at the start of the flags: seq_describe would keep only them */
+	snprintf(info, sizeof(info), "%s %u > %u: %llu packets, %llu bytes%s%.*s",
+	    decode_proto_name(row->proto), row->sport, row->dport,
+	    (unsigned long long)row->packets, (unsigned long long)row->bytes,
+	    fl[0] != '\0' ? ", flags " : "",
+	    fl[0] != '\0' ? (int)strlen(fl) - 2 : 0, fl[0] != '\0' ? fl + 1 :
+	    "");
+	p.info = info;
+	if (seq_add_packet(c->s, c->point, &p) < 0) {
+		c->failed = 1;
+		return 1;
+	}
+	c->n++;
+	return 0;
+}
+
+static const char *
+api_seq_name(void *arg, int point, int ver, const uint8_t *b)
+{
+	const struct names *nm = arg;
+
+	(void)point;
+	return nm != NULL ? names_lookup(nm, ver, b, ver == 4 ? 32 : 128) :
+	    NULL;
+}
+
+struct api_ev_ctx {
+	struct seq		*s;
+	const struct filter	*f;
+	char			 points[SEQ_MAX_POINTS][128];
+	int			 npoints;
+	size_t			 n;
+	uint64_t		 scanned;
+	uint64_t		 max_scanned;
+	int			 capped;
+	int			 failed;
+};
+
+static int
+api_ev_row(const struct event_row *ev, void *arg)
+{
+	struct api_ev_ctx *c = arg;
+	struct seq_pkt p;
+	int i;
+
+	if (++c->scanned > c->max_scanned) {
+		c->capped = 1;
+		return 1;
+	}
+	if (!filter_packet(c->f, ev->ts_us, ev->sensor, ev->ipver, ev->src,
+	    ev->dst, ev->sport, ev->dport, ev->proto))
+		return 0;
+	if (c->n == API_SEQ_ROWS) {
+		c->capped = 1;
+		return 1;
+	}
+	/* one capture point per sensor: seq_merge joins their sightings */
+	for (i = 0; i < c->npoints; i++)
+		if (strcmp(c->points[i], ev->sensor) == 0)
+			break;
+	if (i == c->npoints) {
+		if (c->npoints == SEQ_MAX_POINTS ||
+		    seq_add_point(c->s, ev->sensor) != c->npoints) {
+			c->failed = 1;
+			return 1;
+		}
+		snprintf(c->points[c->npoints++], sizeof(c->points[0]), "%s",
+		    ev->sensor);
+	}
+	memset(&p, 0, sizeof(p));
+	p.ts_us = ev->ts_us;
+	p.ipver = ev->ipver;
+	p.proto = ev->proto;
+	p.tcp_flags = ev->tcp_flags;
+	p.has_l4 = 1;
+	p.sport = ev->sport;
+	p.dport = ev->dport;
+	memcpy(p.src, ev->src, 16);
+	memcpy(p.dst, ev->dst, 16);
+	p.tcp_seq = ev->tcp_seq;
+	p.tcp_ack = ev->tcp_ack;
+	p.ip_id = ev->ip_id;
+	p.ip_len = ev->length;
+	p.wirelen = ev->length;
+	if (seq_add_packet(c->s, i, &p) < 0) {
+		c->failed = 1;
+		return 1;
+	}
+	c->n++;
+	return 0;
+}
+
+/*
+ * Sequence diagrams come from the packet events ipgraphd samples.  An
+ * import stores none, and events expire sooner than edges: when the span
+ * has no event, the diagram is drawn from the stored edges instead (one
+ * arrow per edge per window, at its first packet, with its counts and
+ * the OR of its TCP flags), and a header says so.  Refusing with 404 was
+ * the alternative; an edge-level diagram of a short span still shows who
+ * talked to whom first.
+ */
+static void
+api_seq(const struct api_conf *h, struct store *st,
+    const struct api_route *rt,
+    const struct api_args *a, struct api_reply *r)
+{
+	struct api_export_ctx c;
+	struct api_seq_ctx sc;
+	struct api_ev_ctx ec;
+	struct export_seq_opts so;
+	struct seq_opts mo;
+	struct filter *q;
+	char err[1024], *out = NULL;
+	size_t len = 0;
+	int from_edges = 1;
+
+	memset(&c, 0, sizeof(c));
+	memset(&sc, 0, sizeof(sc));
+	memset(&ec, 0, sizeof(ec));
+	memset(&so, 0, sizeof(so));
+	c.rt = rt;
+	if ((q = api_filter(h, a, &c, 1, r)) == NULL)
+		return;
+	if ((sc.s = seq_new()) == NULL) {
+		api_error(r, 503, NULL, "out of memory");
+		goto done;
+	}
+	api_budget_start(h, st);
+	if (filter_packet_ok(q)) {
+		ec.s = sc.s;
+		ec.f = q;
+		ec.max_scanned = h->max_rows;
+		if (store_events(st, filter_has(q, FILTER_FROM) ? q->from_us :
+		    INT64_MIN, filter_has(q, FILTER_TO) ? q->to_us : INT64_MAX,
+		    q->sensor,
+		    (unsigned)(h->max_rows > UINT32_MAX ? UINT32_MAX :
+		    h->max_rows + 1), api_ev_row, &ec) < 0) {
+			api_failed(h, st, q, 0, store_error(st), r);
+			goto done;
+		}
+		if (ec.failed) {
+			api_error(r, 503, NULL, "out of memory");
+			goto done;
+		}
+		from_edges = ec.n == 0;
+	}
+	if (from_edges) {
+		if ((sc.point = seq_add_point(sc.s, "stored edges")) < 0) {
+			api_error(r, 503, NULL, "out of memory");
+			goto done;
+		}
+		if (store_read(st, q, STORE_READ_ROWS, api_seq_row, &sc,
+		    NULL, NULL, err, sizeof(err)) < 0) {
+			api_failed(h, st, q, 0, err, r);
+			goto done;
+		}
+		if (sc.failed) {
+			api_error(r, 503, NULL, "out of memory");
+			goto done;
+		}
+		so.level = SEQ_LEVEL_FULL;
+	} else
+		so.level = SEQ_LEVEL_DEFAULT;
+	memset(&mo, 0, sizeof(mo));
+	mo.no_skew = from_edges;
+	if (seq_merge(sc.s, &mo, api_seq_name, (void *)(uintptr_t)h->names,
+	    err, sizeof(err)) < 0) {
+		/* sensors that share no packet and no moment: say which */
+		api_error(r, 422, "sensor", "%s (pick one with sensor=)",
+		    err);
+		goto done;
+	}
+	so.limit = API_SEQ_ROWS;
+	if ((out = export_seq_buf(sc.s, export_seq_format(rt->format), &so,
+	    &len, err, sizeof(err))) == NULL) {
+		api_error(r, 500, NULL, "%s: %s", rt->path, err);
+		goto done;
+	}
+	buf_add(&r->body, out, len);
+	if (from_edges)
+		snprintf(r->note, sizeof(r->note), "drawn from stored edges "
+		    "(one arrow per edge per window): no packet events in "
+		    "this span%s", sc.capped ? "; capped at the first 1000: "
+		    "narrow with from, to, host or port" : "");
+	else if (ec.capped)
+		snprintf(r->note, sizeof(r->note), "capped at the first %zu "
+		    "packet events: narrow with from, to, host or port",
+		    ec.n);
+done:
+	store_set_budget(st, 0);
+	free(out);
+	seq_free(sc.s);
+	filter_free(q);
+}
+
+/* --- windows, stats, metrics, health ------------------------------------ */
+
+struct api_windows_ctx {
+	struct buf	*out;
+	size_t		 n;
+};
+
+static int
+api_window(const struct store_window *w, void *arg)
+{
+	struct api_windows_ctx *c = arg;
+	char iso[64];
+
+	if (++c->n > API_MAX_WINDOWS)
+		return 1;
+	buf_printf(c->out, "%s\n{\"start\": \"%s\", \"start_s\": %lld,"
+	    " \"seconds\": %u, \"sensor\": ", c->n > 1 ? "," : "",
+	    timefmt_iso(w->start * 1000000, iso), (long long)w->start,
+	    w->seconds);
+	export_json_string(c->out, w->sensor);
+	buf_printf(c->out, ", \"tier\": %d, \"frames\": %llu, "
+	    "\"bytes\": %llu, \"undecoded\": %llu, \"captured\": %llu, "
+	    "\"kernel_drops\": %llu, \"interface_drops\": %llu, "
+	    "\"overflow\": %llu, \"edges\": %llu}", w->tier,
+	    (unsigned long long)w->stats.frames,
+	    (unsigned long long)w->stats.bytes,
+	    (unsigned long long)w->stats.undecoded,
+	    (unsigned long long)w->stats.cap_recv,
+	    (unsigned long long)w->stats.cap_drop,
+	    (unsigned long long)w->stats.cap_ifdrop,
+	    (unsigned long long)w->stats.overflow,
+	    (unsigned long long)w->edges);
+	return 0;
+}
+
+/* The windows route takes the span, the sensor and one tier. */
+static void
+api_windows(struct store *st, const struct api_args *a,
+    struct api_reply *r)
+{
+	int64_t now = timefmt_now(), from = INT64_MIN / 2, to = INT64_MAX / 2;
+	const char *sensor = NULL;
+	struct api_windows_ctx c;
+	char err[1024];
+	size_t i;
+	int tier = STORE_TIER_RAW, rc;
+
+	for (i = 0; i < a->n; i++) {
+		const char *k = a->name[i], *v = a->value[i];
+
+		if (strcmp(k, "from") == 0 || strcmp(k, "to") == 0) {
+			if (query_time(k, v, now, k[0] == 'f' ? &from : &to,
+			    err, sizeof(err)) < 0) {
+				api_error(r, 400, k, "%s", err);
+				return;
+			}
+		} else if (strcmp(k, "sensor") == 0)
+			sensor = v;
+		else if (strcmp(k, "tier") == 0) {
+			if (query_tier(k, v, 0, &tier, err, sizeof(err)) < 0) {
+				api_error(r, 400, k, "%s", err);
+				return;
+			}
+		} else {
+			api_error(r, 400, k, "%s: %s for windows (it takes "
+			    "from, to, sensor and tier)", k, filter_known(k) ?
+			    "does not apply" : "unknown parameter");
+			return;
+		}
+	}
+	if (from > to) {
+		api_error(r, 400, "from", "from: is after to, so nothing can "
+		    "match");
+		return;
+	}
+	c.out = &r->body;
+	c.n = 0;
+	buf_puts(&r->body, "{\"windows\": [");
+	rc = store_windows(st, tier, from, to, sensor, api_window, &c, err,
+	    sizeof(err));
+	if (rc < 0) {
+		api_error(r, 503, NULL, "database: %s", err);
+		return;
+	}
+	if (rc > 0) {
+		api_error(r, 422, "from", "more than %d windows: narrow the "
+		    "span with from and to, or ask for tier=hour or tier=day",
+		    API_MAX_WINDOWS);
+		return;
+	}
+	buf_printf(&r->body, "\n], \"count\": %zu}\n", c.n);
+}
+
+int
+api_no_args(const struct api_args *a, const char *route,
+    struct api_reply *r)
+{
+	if (a->n == 0)
+		return 0;
+	api_error(r, 400, a->name[0], "%s: unknown parameter (%s takes "
+	    "none)", a->name[0], route);
+	return -1;
+}
+
+
+void
+api_data(const struct api_conf *h, struct store *st,
+    const struct api_route *rt, const struct api_args *a,
+    struct api_reply *r)
+{
+	switch (rt->kind) {
+	case API_EXPORT:
+	case API_CSV:
+		api_export(h, st, rt, a, r);
+		break;
+	case API_BUNDLE:
+		api_bundle(h, st, rt, a, r);
+		break;
+	case API_SEQ:
+		api_seq(h, st, rt, a, r);
+		break;
+	case API_WINDOWS:
+		api_windows(st, a, r);
+		break;
+	default:
+		api_error(r, 404, NULL, "%s: not a data route", rt->path);
+		break;
+	}
+}

@@ -1,0 +1,115 @@
+/* api.h - the HTTP API's routes and data handlers: arguments in, a reply out. */
+#ifndef IPGRAPH_API_H
+#define IPGRAPH_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct config;
+struct names;
+struct store;
+
+/* Parameters one request may carry (more is a 414). */
+#define API_MAX_ARGS		64
+
+/* Stored rows one query may read, and nodes a picture may draw. */
+#define API_MAX_ROWS_DEFAULT	1000000
+#define API_MAX_NODES_DEFAULT	400
+
+/* One request's arguments, as the server parsed them. */
+struct api_args {
+	size_t		 n;
+	const char	*name[API_MAX_ARGS];
+	const char	*value[API_MAX_ARGS];
+	size_t		 bytes;
+	int		 toomany;
+};
+
+/* What a handler answers: a status, a body, and a few headers. */
+struct api_reply {
+	unsigned	 status;
+	const char	*mime;
+	struct buf	 body;
+	char		 disposition[128];
+	char		 note[256];	/* X-Ipgraph-Note, when not empty */
+	const char	*allow;		/* 405 */
+	int		 api;		/* no-store, CORS */
+};
+
+enum api_kind {
+	API_EXPORT,	/* a graph through an export writer */
+	API_CSV,	/* stored rows */
+	API_BUNDLE,	/* the Circos folder as a .tar.gz */
+	API_SEQ,	/* a sequence diagram of stored rows */
+	API_WINDOWS,
+	API_STATS,
+	API_LIVE,
+	API_METRICS,
+	API_HEALTHZ,
+	API_STATIC,
+	API_OTHER
+};
+
+struct api_route {
+	const char	*path;		/* under /api/v1/, or absolute */
+	enum api_kind	 kind;
+	const char	*format;	/* export or seq format name */
+	const char	*mime;		/* NULL: the export format's */
+	int		 attachment;	/* Content-Disposition: attachment */
+};
+
+/*
+ * Every route, in a fixed order (the index is /metrics' label): the API
+ * routes, then "static" (files under the www root) and "other" (no such
+ * route) last.  *n gets the count.
+ */
+const struct api_route *api_routes(size_t *n);
+
+/* The route for a URL path, and whether it is an API path; NULL: none. */
+const struct api_route *api_route_find(const char *url, int *api);
+
+/* The route's Content-Type: its own, else its export format's. */
+const char	*api_route_mime(const struct api_route *);
+
+/* "graph.dot, ...; and windows, stats, live": every API route's name. */
+void		 api_route_names(struct buf *);
+
+/*
+ * What the data routes take from the configuration ([names], [http]
+ * max_rows and max_nodes): one config channel for ipgraphd and `ipgraph
+ * serve`.  Everything is copied, so the config may be freed or reloaded.
+ * NULL with err when out of memory.
+ */
+struct api_conf {
+	struct names	*names;		/* owned; NULL: none */
+	uint64_t	 max_rows;
+	unsigned	 max_nodes;
+	unsigned	 refs;		/* the server's; see http.c */
+};
+struct api_conf	*api_conf_new(const struct config *, char *err,
+		    size_t errlen);
+void		 api_conf_free(struct api_conf *);
+
+/*
+ * A JSON error: {"error": msg, "parameter": param or null}.  A msg from
+ * the filter starts with the parameter's name; that prefix is kept, it
+ * reads well on its own.
+ */
+void	api_error(struct api_reply *, unsigned status, const char *param,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* 0 when a takes no arguments, else -1 with a 400 naming the first. */
+int	api_no_args(const struct api_args *, const char *route,
+	    struct api_reply *);
+
+/*
+ * Answer a data route (API_EXPORT, API_CSV, API_BUNDLE, API_SEQ,
+ * API_WINDOWS) from st, a read-only store.
+ */
+void	api_data(const struct api_conf *, struct store *st,
+	    const struct api_route *, const struct api_args *,
+	    struct api_reply *);
+
+#endif /* IPGRAPH_API_H */

@@ -1,0 +1,790 @@
+/* graph.c - stored rows folded into the graph every export draws: nodes
+ * (hosts or blocks), edges, and the finer flows and per-window events. */
+
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "buf.h"
+#include "graph.h"
+#include "names.h"
+#include "query.h"
+#include "store.h"
+
+/*
+ * Open-addressed hash tables of indices into a growable array of items
+ * whose first keylen bytes are the key.  One generic table serves nodes,
+ * edges, flows and events; rows arrive by the million, so lookups must be
+ * cheap, and items stay in one array that sorting can later reorder.
+ */
+struct htab {
+	uint32_t	*slot;		/* index + 1; 0 is empty */
+	size_t		 nslot;		/* power of two */
+	size_t		 n;
+	char		*items;
+	size_t		 cap;
+	size_t		 itemsize;
+	size_t		 keylen;
+};
+
+static uint64_t
+htab_hash(const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+
+	while (len >= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+		p += 8;
+		len -= 8;
+	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	return h;
+}
+
+static void
+htab_init(struct htab *h, size_t itemsize, size_t keylen)
+{
+	memset(h, 0, sizeof(*h));
+	h->itemsize = itemsize;
+	h->keylen = keylen;
+}
+
+static void
+htab_free(struct htab *h)
+{
+	free(h->slot);
+	free(h->items);
+	memset(h, 0, sizeof(*h));
+}
+
+static void *
+htab_item(const struct htab *h, size_t i)
+{
+	return h->items + i * h->itemsize;
+}
+
+static int
+htab_rehash(struct htab *h, size_t nslot)
+{
+	uint32_t *slot;
+	size_t i, j;
+
+	if ((slot = calloc(nslot, sizeof(*slot))) == NULL)
+		return -1;
+	for (i = 0; i < h->n; i++) {
+		j = htab_hash(htab_item(h, i), h->keylen) & (nslot - 1);
+		while (slot[j] != 0)
+			j = (j + 1) & (nslot - 1);
+		slot[j] = (uint32_t)(i + 1);
+	}
+	free(h->slot);
+	h->slot = slot;
+	h->nslot = nslot;
+	return 0;
+}
+
+/*
+ * Key equality.  The edge, flow and event keys (8, 12 and 16 bytes) are
+ * compared inline, as words: memcmp is a libc call, once per probe.
+ */
+static inline int
+htab_same(const void *a, const void *b, size_t keylen)
+{
+	const char *p = a, *q = b;
+	uint64_t x, y;
+	uint32_t u, v;
+
+	switch (keylen) {
+	case 8:
+	case 12:
+	case 16:
+		memcpy(&x, p, 8);
+		memcpy(&y, q, 8);
+		if (x != y)
+			return 0;
+		if (keylen == 12) {
+			memcpy(&u, p + 8, 4);
+			memcpy(&v, q + 8, 4);
+			return u == v;
+		}
+		if (keylen == 16) {
+			memcpy(&x, p + 8, 8);
+			memcpy(&y, q + 8, 8);
+			return x == y;
+		}
+		return 1;
+	default:
+		return memcmp(a, b, keylen) == 0;
+	}
+}
+
+/*
+ * Find the item with key's first keylen bytes, or append item (the whole
+ * itemsize bytes) as a new one.  Returns its index and sets *isnew, or
+ * -1 when out of memory.
+ */
+static long
+htab_get(struct htab *h, const void *item, int *isnew)
+{
+	size_t j, cap;
+	uint32_t s;
+	char *items;
+
+	*isnew = 0;
+	if (h->nslot != 0) {
+		j = htab_hash(item, h->keylen) & (h->nslot - 1);
+		while ((s = h->slot[j]) != 0) {
+			if (htab_same(htab_item(h, s - 1), item, h->keylen))
+				return (long)(s - 1);
+			j = (j + 1) & (h->nslot - 1);
+		}
+	}
+	if (h->n >= UINT32_MAX - 1)
+		return -1;
+	if ((h->n + 1) * 2 > h->nslot &&
+	    htab_rehash(h, h->nslot == 0 ? 1024 : h->nslot * 2) < 0)
+		return -1;
+	if (h->n == h->cap) {
+		cap = h->cap == 0 ? 256 : h->cap * 2;
+		if ((items = reallocarray(h->items, cap, h->itemsize)) ==
+		    NULL)
+			return -1;
+		h->items = items;
+		h->cap = cap;
+	}
+	memcpy(htab_item(h, h->n), item, h->itemsize);
+	j = htab_hash(item, h->keylen) & (h->nslot - 1);
+	while (h->slot[j] != 0)
+		j = (j + 1) & (h->nslot - 1);
+	h->slot[j] = (uint32_t)(h->n + 1);
+	*isnew = 1;
+	return (long)h->n++;
+}
+
+/* Keys are plain bytes with no padding, so memcmp and hashing are exact. */
+struct nkey {
+	uint8_t		ver;
+	uint8_t		prefix;
+	uint8_t		addr[16];
+};
+
+struct nitem {
+	struct nkey	k;
+};
+
+struct ekey {
+	uint32_t	src;
+	uint32_t	dst;
+};
+
+struct eitem {
+	struct ekey	k;
+	uint64_t	packets;
+	uint64_t	bytes;
+	int64_t		first_us;
+	int64_t		last_us;
+	long		to;		/* folding: the new edge, or -1 */
+};
+
+struct fkey {
+	uint32_t	edge;
+	uint16_t	sport;
+	uint16_t	dport;
+	uint32_t	proto;
+};
+
+struct fitem {
+	struct fkey	k;
+	uint64_t	packets;
+	uint64_t	bytes;
+};
+
+struct vkey {
+	int64_t		window_us;
+	uint32_t	edge;
+	uint32_t	pad;
+};
+
+struct vitem {
+	struct vkey	k;
+	int64_t		first_us;
+	uint64_t	packets;
+	uint64_t	bytes;
+};
+
+/* Aggregation state of one graph_build run. */
+struct agg {
+	const struct filter	*q;
+	struct nkey		 last;		/* the last node looked up */
+	long			 last_idx;	/* its index, or -1 */
+	struct htab		 nodes;
+	struct htab		 edges;
+	struct htab		 flows;
+	struct htab		 events;
+};
+
+static long
+agg_node(struct agg *a, int ver, const uint8_t *addr)
+{
+	struct nitem n;
+	int isnew;
+
+	memset(&n, 0, sizeof(n));
+	n.k.ver = (uint8_t)ver;
+	n.k.prefix = (uint8_t)(ver == 4 ? a->q->group4 : a->q->group6);
+	memcpy(n.k.addr, addr, ver == 4 ? 4 : 16);
+	if (n.k.prefix != (ver == 4 ? 32 : 128))
+		addr_mask(n.k.addr, ver, n.k.prefix);
+	/* rows come in key order: the same source many times in a row */
+	if (a->last_idx >= 0 && memcmp(&a->last, &n.k, sizeof(n.k)) == 0)
+		return a->last_idx;
+	a->last = n.k;
+	return a->last_idx = htab_get(&a->nodes, &n, &isnew);
+}
+
+/* Add counts to the edge (src, dst); returns its index or -1. */
+static long
+agg_edge(struct htab *edges, uint32_t src, uint32_t dst, uint64_t packets,
+    uint64_t bytes, int64_t first_us, int64_t last_us)
+{
+	struct eitem e, *p;
+	long i;
+	int isnew;
+
+	memset(&e, 0, sizeof(e));
+	e.k.src = src;
+	e.k.dst = dst;
+	e.packets = packets;
+	e.bytes = bytes;
+	e.first_us = first_us;
+	e.last_us = last_us;
+	e.to = -1;
+	if ((i = htab_get(edges, &e, &isnew)) < 0 || isnew)
+		return i;
+	p = htab_item(edges, (size_t)i);
+	p->packets += packets;
+	p->bytes += bytes;
+	if (first_us < p->first_us)
+		p->first_us = first_us;
+	if (last_us > p->last_us)
+		p->last_us = last_us;
+	return i;
+}
+
+static int
+agg_flow(struct htab *flows, uint32_t edge, unsigned proto, unsigned sport,
+    unsigned dport, uint64_t packets, uint64_t bytes)
+{
+	struct fitem f, *p;
+	long i;
+	int isnew;
+
+	memset(&f, 0, sizeof(f));
+	f.k.edge = edge;
+	f.k.proto = proto;
+	f.k.sport = (uint16_t)sport;
+	f.k.dport = (uint16_t)dport;
+	f.packets = packets;
+	f.bytes = bytes;
+	if ((i = htab_get(flows, &f, &isnew)) < 0)
+		return -1;
+	if (!isnew) {
+		p = htab_item(flows, (size_t)i);
+		p->packets += packets;
+		p->bytes += bytes;
+	}
+	return 0;
+}
+
+static int
+agg_event(struct htab *events, uint32_t edge, int64_t window_us,
+    int64_t first_us, uint64_t packets, uint64_t bytes)
+{
+	struct vitem v, *p;
+	long i;
+	int isnew;
+
+	memset(&v, 0, sizeof(v));
+	v.k.window_us = window_us;
+	v.k.edge = edge;
+	v.first_us = first_us;
+	v.packets = packets;
+	v.bytes = bytes;
+	if ((i = htab_get(events, &v, &isnew)) < 0)
+		return -1;
+	if (!isnew) {
+		p = htab_item(events, (size_t)i);
+		p->packets += packets;
+		p->bytes += bytes;
+		if (first_us < p->first_us)
+			p->first_us = first_us;
+	}
+	return 0;
+}
+
+static int
+agg_row(struct agg *a, const struct store_row *r)
+{
+	long s, d, e;
+
+	if (r->ipver == 0)
+		return 0;	/* a damaged row: no address to draw */
+	if ((s = agg_node(a, r->ipver, r->src)) < 0 ||
+	    (d = agg_node(a, r->ipver, r->dst)) < 0)
+		return -1;
+	if ((e = agg_edge(&a->edges, (uint32_t)s, (uint32_t)d, r->packets,
+	    r->bytes, r->first_us, r->last_us)) < 0)
+		return -1;
+	if ((a->q->detail & QUERY_DETAIL_PORTS) && agg_flow(&a->flows,
+	    (uint32_t)e, r->proto, r->sport, r->dport, r->packets,
+	    r->bytes) < 0)
+		return -1;
+	if ((a->q->detail & QUERY_DETAIL_TIMES) && agg_event(&a->events,
+	    (uint32_t)e, r->window_start * 1000000, r->first_us, r->packets,
+	    r->bytes) < 0)
+		return -1;
+	return 0;
+}
+
+uint64_t
+graph_weight(const struct graph *g, uint64_t packets, uint64_t bytes)
+{
+	return g->metric == QUERY_METRIC_BYTES ? bytes : packets;
+}
+
+int
+graph_cmp_weight(int metric, uint64_t packets_a, uint64_t bytes_a,
+    uint64_t packets_b, uint64_t bytes_b)
+{
+	int by_bytes = metric == QUERY_METRIC_BYTES;
+	uint64_t wa = by_bytes ? bytes_a : packets_a;
+	uint64_t wb = by_bytes ? bytes_b : packets_b;
+	uint64_t xa = by_bytes ? packets_a : bytes_a;
+	uint64_t xb = by_bytes ? packets_b : bytes_b;
+
+	if (wa != wb)
+		return wa > wb ? -1 : 1;
+	if (xa != xb)
+		return xa > xb ? -1 : 1;
+	return 0;
+}
+
+/* Heaviest first, then by the aggregation's key. */
+static int
+agg_cmp_weight(const void *pa, const void *pb, void *arg)
+{
+	const struct eitem *a = *(const struct eitem *const *)pa;
+	const struct eitem *b = *(const struct eitem *const *)pb;
+	int c;
+
+	if ((c = graph_cmp_weight(*(const int *)arg, a->packets, a->bytes,
+	    b->packets, b->bytes)) != 0)
+		return c;
+	return memcmp(&a->k, &b->k, sizeof(a->k));
+}
+
+static int
+graph_cmp_edge_weight(const void *pa, const void *pb, void *arg)
+{
+	const struct graph_edge *a = pa, *b = pb;
+	int c;
+
+	if ((c = graph_cmp_weight(*(const int *)arg, a->packets, a->bytes,
+	    b->packets, b->bytes)) != 0)
+		return c;
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	return a->dst < b->dst ? -1 : a->dst > b->dst;
+}
+
+void
+graph_sort_by_weight(struct graph *g)
+{
+	if (g->nedges > 1)
+		qsort_r(g->edges, g->nedges, sizeof(*g->edges),
+		    graph_cmp_edge_weight, &g->metric);
+}
+
+/*
+ * --top: keep the N heaviest edges and the hosts they join.  With --other
+ * every other edge keeps its ends that are kept hosts and has the rest
+ * replaced by the node "other" (an edge between two kept hosts stays as
+ * it is), so the totals of the graph are those of the query; without it
+ * they are dropped.  Rewrites a->edges, flows and events in place.
+ */
+static int
+agg_top(struct agg *a)
+{
+	struct eitem **order = NULL, *e;
+	struct htab edges, flows, events;
+	uint8_t *kept = NULL;
+	struct nitem other;
+	size_t i, n = a->edges.n;
+	long o = -1, s, d, ne;
+	int isnew, rc = -1;
+
+	if (a->q->top == 0 || n <= a->q->top)
+		return 0;
+	htab_init(&edges, sizeof(struct eitem), sizeof(struct ekey));
+	htab_init(&flows, sizeof(struct fitem), sizeof(struct fkey));
+	htab_init(&events, sizeof(struct vitem), sizeof(struct vkey));
+	if ((order = calloc(n, sizeof(*order))) == NULL ||
+	    (kept = calloc(a->nodes.n + 1, 1)) == NULL)
+		goto done;
+	for (i = 0; i < n; i++)
+		order[i] = htab_item(&a->edges, i);
+	qsort_r(order, n, sizeof(*order), agg_cmp_weight,
+	    (void *)&a->q->metric);
+	for (i = 0; i < a->q->top; i++)
+		kept[order[i]->k.src] = kept[order[i]->k.dst] = 1;
+	if (a->q->other) {
+		memset(&other, 0, sizeof(other));
+		if ((o = htab_get(&a->nodes, &other, &isnew)) < 0)
+			goto done;
+	}
+	for (i = 0; i < n; i++) {
+		e = order[i];
+		s = e->k.src;
+		d = e->k.dst;
+		if (i >= a->q->top) {
+			if (!a->q->other)
+				continue;
+			if (!kept[s])
+				s = o;
+			if (!kept[d])
+				d = o;
+		}
+		if ((ne = agg_edge(&edges, (uint32_t)s, (uint32_t)d,
+		    e->packets, e->bytes, e->first_us, e->last_us)) < 0)
+			goto done;
+		e->to = ne;
+	}
+	for (i = 0; i < a->flows.n; i++) {
+		struct fitem *f = htab_item(&a->flows, i);
+
+		e = htab_item(&a->edges, f->k.edge);
+		if (e->to >= 0 && agg_flow(&flows, (uint32_t)e->to,
+		    f->k.proto, f->k.sport, f->k.dport, f->packets,
+		    f->bytes) < 0)
+			goto done;
+	}
+	for (i = 0; i < a->events.n; i++) {
+		struct vitem *v = htab_item(&a->events, i);
+
+		e = htab_item(&a->edges, v->k.edge);
+		if (e->to >= 0 && agg_event(&events, (uint32_t)e->to,
+		    v->k.window_us, v->first_us, v->packets, v->bytes) < 0)
+			goto done;
+	}
+	htab_free(&a->edges);
+	htab_free(&a->flows);
+	htab_free(&a->events);
+	a->edges = edges;
+	a->flows = flows;
+	a->events = events;
+	memset(&edges, 0, sizeof(edges));
+	memset(&flows, 0, sizeof(flows));
+	memset(&events, 0, sizeof(events));
+	rc = 0;
+done:
+	htab_free(&edges);
+	htab_free(&flows);
+	htab_free(&events);
+	free(order);
+	free(kept);
+	return rc;
+}
+
+/* Stable node order: IPv4, IPv6, then "other"; by address, then length. */
+static int
+graph_cmp_node(const void *pa, const void *pb)
+{
+	const struct graph_node *a = pa, *b = pb;
+	int va = a->ver == 0 ? 99 : a->ver, vb = b->ver == 0 ? 99 : b->ver;
+	int c;
+
+	if (va != vb)
+		return va < vb ? -1 : 1;
+	if ((c = memcmp(a->addr, b->addr, 16)) != 0)
+		return c;
+	return a->prefix < b->prefix ? -1 : a->prefix > b->prefix;
+}
+
+static int
+graph_cmp_edge(const void *pa, const void *pb)
+{
+	const struct graph_edge *a = pa, *b = pb;
+
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	return a->dst < b->dst ? -1 : a->dst > b->dst;
+}
+
+static int
+graph_cmp_flow(const void *pa, const void *pb)
+{
+	const struct graph_flow *a = pa, *b = pb;
+
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	if (a->dst != b->dst)
+		return a->dst < b->dst ? -1 : 1;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->sport != b->sport)
+		return a->sport < b->sport ? -1 : 1;
+	return a->dport < b->dport ? -1 : a->dport > b->dport;
+}
+
+static int
+graph_cmp_event(const void *pa, const void *pb)
+{
+	const struct graph_event *a = pa, *b = pb;
+
+	if (a->window_us != b->window_us)
+		return a->window_us < b->window_us ? -1 : 1;
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	return a->dst < b->dst ? -1 : a->dst > b->dst;
+}
+
+void
+graph_free(struct graph *g)
+{
+	if (g == NULL)
+		return;
+	free(g->nodes);
+	free(g->edges);
+	free(g->flows);
+	free(g->events);
+	free(g->strings);
+	free(g);
+}
+
+/* Turn the aggregation into the sorted, self-contained graph. */
+static struct graph *
+agg_finish(struct agg *a, int tier, uint64_t rows)
+{
+	struct graph *g;
+	struct buf strings = BUF_INIT;
+	size_t *used = NULL, *newidx = NULL, *off = NULL, *at = NULL, i, n;
+	struct graph_node *nd;
+	char text[ADDR_STRLEN + 8];
+
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return NULL;
+	g->metric = a->q->metric;
+	g->tier = tier;
+	g->rows = rows;
+	/* Only nodes some edge still touches (--top drops the others). */
+	if ((used = calloc(a->nodes.n + 1, sizeof(*used))) == NULL ||
+	    (newidx = calloc(a->nodes.n + 1, sizeof(*newidx))) == NULL)
+		goto fail;
+	for (i = 0; i < a->edges.n; i++) {
+		struct eitem *e = htab_item(&a->edges, i);
+
+		used[e->k.src] = used[e->k.dst] = 1;
+	}
+	for (i = 0, n = 0; i < a->nodes.n; i++)
+		n += used[i];
+	if (n > 0 && (g->nodes = calloc(n, sizeof(*g->nodes))) == NULL)
+		goto fail;
+	for (i = 0; i < a->nodes.n; i++) {
+		struct nitem *it = htab_item(&a->nodes, i);
+
+		if (!used[i])
+			continue;
+		nd = &g->nodes[g->nnodes];
+		nd->ver = it->k.ver;
+		nd->prefix = it->k.prefix;
+		memcpy(nd->addr, it->k.addr, 16);
+		/* Remember the aggregation index in out_packets for now. */
+		nd->out_packets = i;
+		g->nnodes++;
+	}
+	if (g->nnodes > 0)
+		qsort(g->nodes, g->nnodes, sizeof(*g->nodes), graph_cmp_node);
+	for (i = 0; i < g->nnodes; i++) {
+		newidx[g->nodes[i].out_packets] = i;
+		g->nodes[i].out_packets = 0;
+	}
+	/* Labels, in one block of strings owned by the graph. */
+	if (g->nnodes > 0 &&
+	    (off = calloc(g->nnodes * 2, sizeof(*off))) == NULL)
+		goto fail;
+	for (i = 0; i < g->nnodes; i++) {
+		const char *name = NULL;
+
+		nd = &g->nodes[i];
+		if (nd->ver == 0)
+			strcpy(text, "other");
+		else {
+			addr_format(nd->ver, nd->addr, text);
+			if (nd->prefix != (nd->ver == 4 ? 32 : 128))
+				snprintf(text + strlen(text), sizeof(text) -
+				    strlen(text), "/%u", nd->prefix);
+			name = names_lookup(a->q->names, nd->ver, nd->addr,
+			    nd->prefix);
+		}
+		off[2 * i] = strings.len;
+		buf_add(&strings, text, strlen(text) + 1);
+		off[2 * i + 1] = SIZE_MAX;
+		if (name != NULL) {
+			off[2 * i + 1] = strings.len;
+			buf_add(&strings, name, strlen(name) + 1);
+		}
+	}
+	if (buf_failed(&strings))
+		goto fail;
+	for (i = 0; i < g->nnodes; i++) {
+		nd = &g->nodes[i];
+		nd->addr_text = strings.data + off[2 * i];
+		nd->name = off[2 * i + 1] == SIZE_MAX ? NULL :
+		    strings.data + off[2 * i + 1];
+		nd->label = nd->name != NULL ? nd->name : nd->addr_text;
+	}
+	g->strings = strings.data;
+	strings.data = NULL;
+	/*
+	 * Edges, with the node totals and the graph's span, placed in
+	 * source order by counting (there are far fewer nodes than edges);
+	 * each source's few edges are then sorted by destination.  at[k]
+	 * ends as the end of source k's run.
+	 */
+	if (a->edges.n > 0 && ((g->edges = calloc(a->edges.n,
+	    sizeof(*g->edges))) == NULL ||
+	    (at = calloc(g->nnodes + 1, sizeof(*at))) == NULL))
+		goto fail;
+	for (i = 0; i < a->edges.n; i++) {
+		struct eitem *e = htab_item(&a->edges, i);
+
+		at[newidx[e->k.src] + 1]++;
+	}
+	for (i = 1; i <= g->nnodes && a->edges.n > 0; i++)
+		at[i] += at[i - 1];
+	for (i = 0; i < a->edges.n; i++) {
+		struct eitem *e = htab_item(&a->edges, i);
+		struct graph_edge *ge = &g->edges[at[newidx[e->k.src]]++];
+
+		ge->src = newidx[e->k.src];
+		ge->dst = newidx[e->k.dst];
+		ge->packets = e->packets;
+		ge->bytes = e->bytes;
+		ge->first_us = e->first_us;
+		ge->last_us = e->last_us;
+		g->nodes[ge->src].out_packets += e->packets;
+		g->nodes[ge->src].out_bytes += e->bytes;
+		g->nodes[ge->dst].in_packets += e->packets;
+		g->nodes[ge->dst].in_bytes += e->bytes;
+		g->packets += e->packets;
+		g->bytes += e->bytes;
+		if (i == 0 || e->first_us < g->first_us)
+			g->first_us = e->first_us;
+		if (i == 0 || e->last_us > g->last_us)
+			g->last_us = e->last_us;
+	}
+	g->nedges = a->edges.n;
+	for (i = 0; i < g->nnodes && g->nedges > 0; i++) {
+		size_t start = i == 0 ? 0 : at[i - 1];
+
+		if (at[i] - start > 1)
+			qsort(g->edges + start, at[i] - start,
+			    sizeof(*g->edges), graph_cmp_edge);
+	}
+	/* Flows and events take their ends from their aggregation edge. */
+	if (a->flows.n > 0 && (g->flows = calloc(a->flows.n,
+	    sizeof(*g->flows))) == NULL)
+		goto fail;
+	for (i = 0; i < a->flows.n; i++) {
+		struct fitem *f = htab_item(&a->flows, i);
+		struct eitem *e = htab_item(&a->edges, f->k.edge);
+
+		g->flows[i].src = newidx[e->k.src];
+		g->flows[i].dst = newidx[e->k.dst];
+		g->flows[i].proto = f->k.proto;
+		g->flows[i].sport = f->k.sport;
+		g->flows[i].dport = f->k.dport;
+		g->flows[i].packets = f->packets;
+		g->flows[i].bytes = f->bytes;
+	}
+	g->nflows = a->flows.n;
+	if (a->events.n > 0 && (g->events = calloc(a->events.n,
+	    sizeof(*g->events))) == NULL)
+		goto fail;
+	for (i = 0; i < a->events.n; i++) {
+		struct vitem *v = htab_item(&a->events, i);
+		struct eitem *e = htab_item(&a->edges, v->k.edge);
+
+		g->events[i].window_us = v->k.window_us;
+		g->events[i].first_us = v->first_us;
+		g->events[i].src = newidx[e->k.src];
+		g->events[i].dst = newidx[e->k.dst];
+		g->events[i].packets = v->packets;
+		g->events[i].bytes = v->bytes;
+	}
+	g->nevents = a->events.n;
+	if (g->nflows > 0)
+		qsort(g->flows, g->nflows, sizeof(*g->flows), graph_cmp_flow);
+	if (g->nevents > 0)
+		qsort(g->events, g->nevents, sizeof(*g->events),
+		    graph_cmp_event);
+	free(used);
+	free(newidx);
+	free(off);
+	free(at);
+	return g;
+fail:
+	buf_free(&strings);
+	free(used);
+	free(newidx);
+	free(off);
+	free(at);
+	graph_free(g);
+	return NULL;
+}
+
+static int
+graph_row(const struct store_row *r, void *arg)
+{
+	return agg_row(arg, r) < 0 ? 1 : 0;	/* 1: stop, out of memory */
+}
+
+struct graph *
+graph_build(const struct filter *q, struct store *st, char *err,
+    size_t errlen)
+{
+	struct agg a;
+	struct graph *g = NULL;
+	uint64_t rows = 0;
+	int rc, tier = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.q = q;
+	a.last_idx = -1;
+	htab_init(&a.nodes, sizeof(struct nitem), sizeof(struct nkey));
+	htab_init(&a.edges, sizeof(struct eitem), sizeof(struct ekey));
+	htab_init(&a.flows, sizeof(struct fitem), sizeof(struct fkey));
+	htab_init(&a.events, sizeof(struct vitem), sizeof(struct vkey));
+	rc = store_read(st, q, STORE_READ_GRAPH, graph_row, &a, &tier, &rows,
+	    err, errlen);
+	if (rc > 0)
+		snprintf(err, errlen, "out of memory building the graph");
+	else if (rc == 0 && (agg_top(&a) < 0 ||
+	    (g = agg_finish(&a, tier, rows)) == NULL))
+		snprintf(err, errlen, "out of memory building the graph");
+	htab_free(&a.nodes);
+	htab_free(&a.edges);
+	htab_free(&a.flows);
+	htab_free(&a.events);
+	return g;
+}

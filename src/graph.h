@@ -1,0 +1,106 @@
+/* graph.h - the graph every export draws: rows folded into nodes and edges. */
+#ifndef IPGRAPH_GRAPH_H
+#define IPGRAPH_GRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct filter;
+struct store;
+
+/* A host, a block (with --group), or the "other" node (ver 0). */
+struct graph_node {
+	uint8_t		 ver;		/* 4, 6, or 0 for "other" */
+	uint8_t		 prefix;	/* 32/128 for a host */
+	uint8_t		 addr[16];
+	const char	*name;		/* from the name map, or NULL */
+	const char	*label;		/* name, else the address (or block) */
+	const char	*addr_text;	/* address, block, or "other" */
+	uint64_t	 out_packets;
+	uint64_t	 out_bytes;
+	uint64_t	 in_packets;
+	uint64_t	 in_bytes;
+};
+
+/* Everything one node sent another, over every window read. */
+struct graph_edge {
+	size_t		 src;		/* indices into graph.nodes */
+	size_t		 dst;
+	uint64_t	 packets;
+	uint64_t	 bytes;
+	int64_t		 first_us;
+	int64_t		 last_us;
+};
+
+/* QUERY_DETAIL_PORTS: one per (src, dst, proto, sport, dport). */
+struct graph_flow {
+	size_t		 src;
+	size_t		 dst;
+	unsigned	 proto;
+	unsigned	 sport;
+	unsigned	 dport;
+	uint64_t	 packets;
+	uint64_t	 bytes;
+};
+
+/* QUERY_DETAIL_TIMES: one per (window, src, dst), in time order. */
+struct graph_event {
+	int64_t		 window_us;	/* window start */
+	int64_t		 first_us;
+	size_t		 src;
+	size_t		 dst;
+	uint64_t	 packets;
+	uint64_t	 bytes;
+};
+
+/*
+ * The graph: nodes in a stable order (IPv4 before IPv6, by address, then
+ * block length; "other" last), edges sorted by (src, dst) index.  Flows and
+ * events only refer to nodes and pairs that are edges.
+ */
+struct graph {
+	struct graph_node	*nodes;
+	size_t			 nnodes;
+	struct graph_edge	*edges;
+	size_t			 nedges;
+	struct graph_flow	*flows;
+	size_t			 nflows;
+	struct graph_event	*events;
+	size_t			 nevents;
+	int			 metric;	/* QUERY_METRIC_* */
+	int			 tier;		/* the tier that was read */
+	uint64_t		 rows;		/* stored rows read */
+	uint64_t		 packets;	/* totals over every edge */
+	uint64_t		 bytes;
+	int64_t			 first_us;	/* 0 when empty */
+	int64_t			 last_us;
+	char			*strings;	/* labels, owned */
+};
+
+/*
+ * Read the rows f selects from st and build the graph: f's group, top,
+ * other, metric, names and detail shape it.  Returns the graph (free with
+ * graph_free), or NULL with a message in err.  An empty result is a graph
+ * with no nodes, not an error.  Reads only; safe on a read-only
+ * connection.
+ */
+struct graph	*graph_build(const struct filter *f, struct store *st,
+		    char *err, size_t errlen);
+void		 graph_free(struct graph *);
+
+/* The weight of an edge (or any counts) under the graph's metric. */
+uint64_t	 graph_weight(const struct graph *, uint64_t packets,
+		    uint64_t bytes);
+
+/*
+ * Heaviest first under metric (QUERY_METRIC_*): -1, 0 or 1 for a before
+ * b by their counts, the metric first and the other count second.  The
+ * order of `ipgraph top` and of --top.
+ */
+int		 graph_cmp_weight(int metric, uint64_t packets_a,
+		    uint64_t bytes_a, uint64_t packets_b, uint64_t bytes_b);
+
+/* Sort g's edges heaviest first (ties by source, then destination). */
+void		 graph_sort_by_weight(struct graph *g);
+
+#endif /* IPGRAPH_GRAPH_H */

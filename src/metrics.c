@@ -1,0 +1,280 @@
+/* metrics.c - the daemon's counters over HTTP: /stats, /metrics, /healthz,
+ * and the server's own count of answers by route and status. */
+
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "buf.h"
+#include "export.h"
+#include "metrics.h"
+#include "stats.h"
+#include "timefmt.h"
+
+/* Status codes counted; the last slot takes the rest. */
+static const unsigned metrics_codes[] = {
+	200, 204, 304, 400, 401, 403, 404, 405, 413, 414, 422, 431, 500, 503, 0
+};
+#define METRICS_NCODES	(sizeof(metrics_codes) / sizeof(metrics_codes[0]))
+#define METRICS_MAX_ROUTES	32
+
+struct metrics {
+	const struct daemon_hooks *hooks;
+	char			*db;
+	int64_t			 started_us;
+	uint64_t		 hits[METRICS_MAX_ROUTES][METRICS_NCODES];
+};
+
+struct metrics *
+metrics_new(const struct daemon_hooks *hooks, const char *db)
+{
+	struct metrics *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	if ((m->db = strdup(db)) == NULL) {
+		free(m);
+		return NULL;
+	}
+	m->hooks = hooks;
+	m->started_us = timefmt_now();
+	return m;
+}
+
+void
+metrics_free(struct metrics *m)
+{
+	if (m == NULL)
+		return;
+	free(m->db);
+	free(m);
+}
+
+void
+metrics_count(struct metrics *m, size_t route, unsigned status)
+{
+	size_t i;
+
+	if (route >= METRICS_MAX_ROUTES)
+		return;
+	for (i = 0; i < METRICS_NCODES - 1; i++)
+		if (metrics_codes[i] == status)
+			break;
+	__atomic_fetch_add(&m->hits[route][i], 1, __ATOMIC_RELAXED);
+}
+
+void
+metrics_stats(const struct metrics *h, struct buf *b)
+{
+	struct daemon_stats ds;
+	char iso[64];
+	size_t i;
+
+	if (h->hooks == NULL) {
+		buf_printf(b, "{\"capture\": false, \"database\": ");
+		export_json_string(b, h->db);
+		buf_printf(b, ", \"started\": \"%s\"}\n",
+		    timefmt_iso(h->started_us, iso));
+		return;
+	}
+	memset(&ds, 0, sizeof(ds));
+	h->hooks->get_stats(h->hooks->arg, &ds);
+	buf_puts(b, "{\"capture\": true, \"sensor\": ");
+	export_json_string(b, ds.sensor);
+	buf_printf(b, ", \"now\": \"%s\"", timefmt_iso(ds.now_us, iso));
+	buf_printf(b, ", \"started\": \"%s\"",
+	    timefmt_iso(ds.started_us, iso));
+	buf_printf(b, ", \"packets\": %llu, \"bytes\": %llu, "
+	    "\"undecoded\": %llu, \"pps\": %.1f, \"bps\": %.1f, "
+	    "\"open_window\": %lld, \"window_seconds\": %u, "
+	    "\"open_edges\": %zu, \"windows_written\": %llu, "
+	    "\"edges_written\": %llu, \"windows_dropped\": %llu, "
+	    "\"write_errors\": %llu, \"queue_depth\": %llu, "
+	    "\"queue_max\": %llu, \"write_latency_us\": %llu, "
+	    "\"write_latency_max_us\": %llu, \"capture_alive\": %s, "
+	    "\"writer_alive\": %s, \"writer_error\": ",
+	    (unsigned long long)ds.packets, (unsigned long long)ds.bytes,
+	    (unsigned long long)ds.undecoded, ds.pps, ds.bps,
+	    (long long)ds.open_window, ds.window_seconds, ds.open_edges,
+	    (unsigned long long)ds.windows_written,
+	    (unsigned long long)ds.edges_written,
+	    (unsigned long long)ds.windows_dropped,
+	    (unsigned long long)ds.write_errors,
+	    (unsigned long long)ds.queue_depth,
+	    (unsigned long long)ds.queue_max,
+	    (unsigned long long)ds.write_latency_us,
+	    (unsigned long long)ds.write_latency_max_us,
+	    ds.capture_alive ? "true" : "false",
+	    ds.writer_alive ? "true" : "false");
+	export_json_string(b, ds.writer_error);
+	buf_puts(b, ", \"interfaces\": [");
+	for (i = 0; i < ds.nifaces && i < STATS_MAX_IFACES; i++) {
+		buf_puts(b, i > 0 ? ", {\"name\": " : "{\"name\": ");
+		export_json_string(b, ds.ifaces[i].name);
+		buf_printf(b, ", \"up\": %s, \"packets\": %llu, "
+		    "\"bytes\": %llu, \"kernel_drops\": %llu, "
+		    "\"interface_drops\": %llu}",
+		    ds.ifaces[i].up ? "true" : "false",
+		    (unsigned long long)ds.ifaces[i].packets,
+		    (unsigned long long)ds.ifaces[i].bytes,
+		    (unsigned long long)ds.ifaces[i].kernel_drop,
+		    (unsigned long long)ds.ifaces[i].if_drop);
+	}
+	buf_puts(b, "]}\n");
+}
+
+/* A Prometheus label value (backslash, quote and newline escaped). */
+static void
+metrics_label(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == '"')
+			buf_putc(b, '\\');
+		if (*s == '\n')
+			buf_puts(b, "\\n");
+		else
+			buf_putc(b, *s);
+	}
+}
+
+static void
+metrics_help(struct buf *b, const char *name, const char *type,
+    const char *help)
+{
+	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+void
+metrics_prometheus(const struct metrics *h, struct buf *b)
+{
+	static const struct {
+		const char	*name;
+		const char	*help;
+		size_t		 off;
+	} ifm[] = {
+		{ "ipgraph_packets_total", "Packets seen per interface.",
+		    offsetof(struct iface_stats, packets) },
+		{ "ipgraph_bytes_total", "Bytes (on the wire) per interface.",
+		    offsetof(struct iface_stats, bytes) },
+		{ "ipgraph_kernel_drops_total", "Packets the kernel dropped "
+		    "(pcap ps_drop).", offsetof(struct iface_stats,
+		    kernel_drop) },
+		{ "ipgraph_interface_drops_total", "Packets the interface "
+		    "dropped (pcap ps_ifdrop).", offsetof(struct iface_stats,
+		    if_drop) },
+	};
+	struct daemon_stats ds;
+	const struct api_route *rt;
+	uint64_t v;
+	size_t i, k, c, nr;
+
+	if (h->hooks != NULL) {
+		memset(&ds, 0, sizeof(ds));
+		h->hooks->get_stats(h->hooks->arg, &ds);
+		for (k = 0; k < sizeof(ifm) / sizeof(ifm[0]); k++) {
+			metrics_help(b, ifm[k].name, "counter", ifm[k].help);
+			for (i = 0; i < ds.nifaces && i < STATS_MAX_IFACES;
+			    i++) {
+				memcpy(&v, (const char *)&ds.ifaces[i] +
+				    ifm[k].off, sizeof(v));
+				buf_printf(b, "%s{interface=\"", ifm[k].name);
+				metrics_label(b, ds.ifaces[i].name);
+				buf_printf(b, "\"} %llu\n",
+				    (unsigned long long)v);
+			}
+		}
+		metrics_help(b, "ipgraph_interface_up", "gauge",
+		    "1 while the interface is capturing.");
+		for (i = 0; i < ds.nifaces && i < STATS_MAX_IFACES; i++) {
+			buf_puts(b, "ipgraph_interface_up{interface=\"");
+			metrics_label(b, ds.ifaces[i].name);
+			buf_printf(b, "\"} %d\n", ds.ifaces[i].up ? 1 : 0);
+		}
+#define M(name, type, help, fmt, val) do {				\
+		metrics_help(b, name, type, help);			\
+		buf_printf(b, "%s " fmt "\n", name, val);		\
+	} while (0)
+		M("ipgraph_undecoded_total", "counter", "Frames that made no "
+		    "edge.", "%llu", (unsigned long long)ds.undecoded);
+		M("ipgraph_open_window_edges", "gauge", "Edges in the open "
+		    "window.", "%zu", ds.open_edges);
+		M("ipgraph_windows_written_total", "counter", "Windows "
+		    "committed to the database.", "%llu",
+		    (unsigned long long)ds.windows_written);
+		M("ipgraph_edges_written_total", "counter", "Edges committed "
+		    "to the database.", "%llu",
+		    (unsigned long long)ds.edges_written);
+		M("ipgraph_windows_dropped_total", "counter", "Windows "
+		    "dropped because the writer queue was full.", "%llu",
+		    (unsigned long long)ds.windows_dropped);
+		M("ipgraph_write_errors_total", "counter", "Failed window "
+		    "writes (retried).", "%llu",
+		    (unsigned long long)ds.write_errors);
+		M("ipgraph_writer_queue_depth", "gauge", "Closed windows "
+		    "waiting for the writer.", "%llu",
+		    (unsigned long long)ds.queue_depth);
+		M("ipgraph_writer_queue_max", "gauge", "The writer queue's "
+		    "size.", "%llu", (unsigned long long)ds.queue_max);
+		M("ipgraph_writer_latency_seconds", "gauge", "Window close to "
+		    "commit, the last window.", "%.6f",
+		    (double)ds.write_latency_us / 1e6);
+		M("ipgraph_writer_latency_max_seconds", "gauge", "Window close "
+		    "to commit, the slowest so far.", "%.6f",
+		    (double)ds.write_latency_max_us / 1e6);
+		M("ipgraph_capture_alive", "gauge", "1 while at least one "
+		    "interface captures.", "%d", ds.capture_alive ? 1 : 0);
+		M("ipgraph_writer_alive", "gauge", "1 while the writer "
+		    "succeeds.", "%d", ds.writer_alive ? 1 : 0);
+#undef M
+	}
+	metrics_help(b, "ipgraph_http_requests_total", "counter",
+	    "HTTP requests by route and status.");
+	rt = api_routes(&nr);
+	for (i = 0; i < nr && i < METRICS_MAX_ROUTES; i++)
+		for (c = 0; c < METRICS_NCODES; c++) {
+			v = __atomic_load_n(&h->hits[i][c], __ATOMIC_RELAXED);
+			if (v == 0)
+				continue;
+			buf_printf(b, "ipgraph_http_requests_total{route=\"%s%s"
+			    "\",code=\"", rt[i].path[0] == '/' ||
+			    rt[i].kind == API_STATIC || rt[i].kind == API_OTHER ?
+			    "" : "/api/v1/", rt[i].path);
+			if (metrics_codes[c] != 0)
+				buf_printf(b, "%u", metrics_codes[c]);
+			else
+				buf_puts(b, "other");
+			buf_printf(b, "\"} %llu\n", (unsigned long long)v);
+		}
+}
+
+unsigned
+metrics_healthz(const struct metrics *h, struct buf *b)
+{
+	struct daemon_stats ds;
+	const char *why = NULL;
+
+	if (h->hooks == NULL) {
+		buf_puts(b, "{\"status\": \"ok\", \"capture\": false}\n");
+		return 200;
+	}
+	memset(&ds, 0, sizeof(ds));
+	h->hooks->get_stats(h->hooks->arg, &ds);
+	if (!ds.capture_alive)
+		why = "no interface is capturing";
+	else if (!ds.writer_alive)
+		why = ds.writer_error[0] != '\0' ? ds.writer_error :
+		    "the writer is failing";
+	if (why == NULL) {
+		buf_puts(b, "{\"status\": \"ok\", \"capture\": true}\n");
+		return 200;
+	}
+	buf_puts(b, "{\"status\": \"unhealthy\", \"reason\": ");
+	export_json_string(b, why);
+	buf_puts(b, "}\n");
+	return 503;
+}

@@ -1,0 +1,30 @@
+/* metrics.h - the daemon's counters over HTTP: /stats, /metrics, /healthz. */
+#ifndef IPGRAPH_METRICS_H
+#define IPGRAPH_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+struct daemon_hooks;
+struct metrics;
+
+/*
+ * Counters of one server.  hooks (NULL for `ipgraph serve`) give the
+ * daemon's counters and must outlive it; db names the database in
+ * /stats.  NULL when out of memory.
+ */
+struct metrics	*metrics_new(const struct daemon_hooks *hooks, const char *db);
+void		 metrics_free(struct metrics *);
+
+/* Count one answer of route (api_routes' index) with status; any thread. */
+void	metrics_count(struct metrics *, size_t route, unsigned status);
+
+/* The bodies: /api/v1/stats (JSON), /metrics (Prometheus text). */
+void	metrics_stats(const struct metrics *, struct buf *);
+void	metrics_prometheus(const struct metrics *, struct buf *);
+
+/* /healthz: its JSON body into b; returns the status, 200 or 503. */
+unsigned metrics_healthz(const struct metrics *, struct buf *b);
+
+#endif /* IPGRAPH_METRICS_H */
