@@ -376,26 +376,6 @@ done:
 	return rc;
 }
 
-/* Heaviest first by the metric, then by the other one, then by nodes. */
-static int
-top_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct graph_edge *a = pa, *b = pb;
-	int bytes = *(const int *)arg;
-	uint64_t wa = bytes ? a->bytes : a->packets;
-	uint64_t wb = bytes ? b->bytes : b->packets;
-	uint64_t va = bytes ? a->packets : a->bytes;
-	uint64_t vb = bytes ? b->packets : b->bytes;
-
-	if (wa != wb)
-		return wa > wb ? -1 : 1;
-	if (va != vb)
-		return va > vb ? -1 : 1;
-	if (a->src != b->src)
-		return a->src < b->src ? -1 : 1;
-	return a->dst < b->dst ? -1 : a->dst > b->dst;
-}
-
 /*
  * The heaviest address pairs (or blocks, with --group) through the query
  * layer: every export filter applies, and -n N is --top N.
@@ -410,7 +390,7 @@ cmd_top(int argc, char **argv)
 	const char *db = DEFAULT_DB;
 	char err[PATH_MAX + 1024], n[24];
 	int64_t now = timefmt_now();
-	int ch, li, bytes;
+	int ch, li;
 	size_t i;
 
 	if ((q = filter_new()) == NULL)
@@ -452,10 +432,7 @@ cmd_top(int argc, char **argv)
 		names_free(nm);
 		return 1;
 	}
-	bytes = g->metric == QUERY_METRIC_BYTES;
-	if (g->nedges > 1)
-		qsort_r(g->edges, g->nedges, sizeof(*g->edges), top_cmp,
-		    &bytes);
+	graph_sort_by_weight(g);
 	printf("%-39s  %-39s  %10s  %12s\n", "source", "destination",
 	    "packets", "bytes");
 	for (i = 0; i < g->nedges; i++)
