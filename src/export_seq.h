@@ -15,11 +15,6 @@ enum seq_format {
 	SEQ_FMT_PNG
 };
 
-/* Rows drawn in SVG and PNG unless told otherwise; the rest are cut. */
-#define EXPORT_SEQ_LIMIT	1000
-/* The most a PNG can take: cairo's image surfaces stop at 32767 px. */
-#define EXPORT_SEQ_PNG_MAX	1500
-
 struct export_seq_opts {
 	enum seq_level	 level;
 	size_t		 limit;		/* rows to draw (SVG, PNG); 0: default */

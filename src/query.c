@@ -12,7 +12,6 @@
 #include "addr.h"
 #include "decode.h"
 #include "query.h"
-#include "store.h"
 #include "timefmt.h"
 
 #define QUERY_TOP_MAX		1000000
@@ -147,11 +146,11 @@ query_tier(const char *name, const char *v, int auto_ok, int *out,
 	if (auto_ok && strcmp(v, "auto") == 0)
 		*out = QUERY_TIER_AUTO;
 	else if (strcmp(v, "raw") == 0)
-		*out = STORE_TIER_RAW;
+		*out = QUERY_TIER_RAW;
 	else if (strcmp(v, "hour") == 0)
-		*out = STORE_TIER_HOUR;
+		*out = QUERY_TIER_HOUR;
 	else if (strcmp(v, "day") == 0)
-		*out = STORE_TIER_DAY;
+		*out = QUERY_TIER_DAY;
 	else {
 		snprintf(err, errlen, "%s: '%s' is not raw, hour%s", name, v,
 		    auto_ok ? ", day or auto" : " or day");

@@ -47,7 +47,14 @@ enum filter_param {
 #define QUERY_DETAIL_PORTS	0x01	/* graph.flows: per ports and proto */
 #define QUERY_DETAIL_TIMES	0x02	/* graph.events: per window */
 
-/* Tiers besides store.h's STORE_TIER_*: auto, and its mixed reading. */
+/*
+ * Window tiers: raw windows as captured, and the roll-ups (the store
+ * keeps them under these numbers: store.h's STORE_TIER_* are the same).
+ * Then what the tier parameter's auto means, and its mixed reading.
+ */
+#define QUERY_TIER_RAW		0
+#define QUERY_TIER_HOUR		1
+#define QUERY_TIER_DAY		2
 #define QUERY_TIER_AUTO		(-1)
 /*
  * Not a tier the user names: complete hours from the hour tier, the rest

@@ -10,7 +10,6 @@
 #include <cairo.h>
 #include <cairo-svg.h>
 
-#include "export_seq.h"
 #include "seq.h"
 #include "seq_draw.h"
 
@@ -381,9 +380,9 @@ seq_draw(const struct seq *s, int png, enum seq_level level, size_t limit,
 	d.s = s;
 	d.level = level;
 	if (limit == 0)
-		limit = EXPORT_SEQ_LIMIT;
-	if (png && limit > EXPORT_SEQ_PNG_MAX)
-		limit = EXPORT_SEQ_PNG_MAX;
+		limit = SEQ_DRAW_LIMIT;
+	if (png && limit > SEQ_DRAW_PNG_MAX)
+		limit = SEQ_DRAW_PNG_MAX;
 	d.rows = seq_nevents(s) < limit ? seq_nevents(s) : limit;
 
 	sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);

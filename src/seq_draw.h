@@ -7,11 +7,16 @@
 
 #include "seq.h"
 
+/* Rows drawn in SVG and PNG unless told otherwise; the rest are cut. */
+#define SEQ_DRAW_LIMIT		1000
+/* The most a PNG can take: cairo's image surfaces stop at 32767 px. */
+#define SEQ_DRAW_PNG_MAX	1500
+
 /*
  * Draw the merged model s (after seq_merge) to out: PNG when png is set,
  * else SVG.  Times in a left column, one compact row per packet, where it
  * was seen in a right column.  At most limit rows are drawn (0: the
- * default of export_seq.h); a note at the bottom says what was cut.
+ * SEQ_DRAW_LIMIT); a note at the bottom says what was cut.
  * Returns 0, or -1 with a message in err.  Reads s only.
  */
 int	seq_draw(const struct seq *s, int png, enum seq_level level,

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "query.h"
 #include "window.h"
 
 struct buf;
@@ -15,9 +16,9 @@ struct store;
 #define STORE_SCHEMA_VERSION	3
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
-#define STORE_TIER_RAW		0
-#define STORE_TIER_HOUR		1
-#define STORE_TIER_DAY		2
+#define STORE_TIER_RAW		QUERY_TIER_RAW
+#define STORE_TIER_HOUR		QUERY_TIER_HOUR
+#define STORE_TIER_DAY		QUERY_TIER_DAY
 
 /*
  * Open (creating and migrating when writable) the database at path.
