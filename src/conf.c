@@ -570,6 +570,69 @@ config_where(const struct config *c, const char *section, const char *name,
 	return buf;
 }
 
+/*
+ * Settings a reload cannot change: the capture handles, the windows, the
+ * writer and the HTTP server keep what they started with.  ([capture]
+ * interfaces is compared by the daemon, which resolves the default.)
+ */
+static const char *const restart_keys[] = {
+	"capture.buffer_size", "capture.promisc", "capture.snaplen",
+	"daemon.sensor", "daemon.user",
+	"http.cors_origin", "http.listen", "http.max_connections",
+	"http.per_ip_connections", "http.threads", "http.timeout",
+	"http.tls_cert", "http.tls_key", "http.token_file", "http.www_root",
+	"store.path",
+	"window.grace", "window.queue", "window.seconds",
+};
+
+static int
+str_differ(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+size_t
+config_restart_changes(const struct config *oc, const struct config *nc,
+    char *buf, size_t len)
+{
+	struct keyword key = { NULL, NULL, K_STR, 0, 0, 0 };
+	const struct keyword *k;
+	char sect[16];
+	size_t i, j, n = 0;
+	int differ;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (i = 0; i < sizeof(restart_keys) / sizeof(restart_keys[0]); i++) {
+		snprintf(sect, sizeof(sect), "%.*s",
+		    (int)strcspn(restart_keys[i], "."), restart_keys[i]);
+		key.section = sect;
+		key.name = strchr(restart_keys[i], '.') + 1;
+		k = bsearch(&key, keywords, NKEYWORDS, sizeof(keywords[0]),
+		    keyword_cmp);
+		if (k == NULL)
+			continue;
+		if (k->type == K_LISTEN) {
+			differ = oc->nlisten != nc->nlisten;
+			for (j = 0; !differ && j < oc->nlisten; j++)
+				differ = strcmp(oc->listen[j],
+				    nc->listen[j]) != 0;
+		} else if (k->type == K_STR)
+			differ = str_differ(*(char *const *)((const char *)oc +
+			    k->off), *(char *const *)((const char *)nc + k->off));
+		else
+			differ = *(const unsigned *)((const char *)oc +
+			    k->off) != *(const unsigned *)((const char *)nc +
+			    k->off);
+		if (differ && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s[%s] %s",
+			    n > 0 ? ", " : "", k->section, k->name);
+	}
+	return n < len ? n : len > 0 ? len - 1 : 0;
+}
+
 int
 config_set_ifaces(struct config *c, char **ifaces, size_t n)
 {

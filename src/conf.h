@@ -95,6 +95,14 @@ int	config_line(const struct config *, const char *section,
 const char *config_where(const struct config *, const char *section,
 	    const char *name, char *buf, size_t len);
 
+/*
+ * The settings that differ between a running config and a reloaded one
+ * but take effect only at restart, as "[window] seconds, [http] listen"
+ * in buf ("" when none).  Returns the length written.
+ */
+size_t	config_restart_changes(const struct config *old,
+	    const struct config *new, char *buf, size_t len);
+
 /* Add an interface given on the command line (replacing the file's). */
 int	config_set_ifaces(struct config *, char **ifaces, size_t n);
 

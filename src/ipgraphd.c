@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <event2/event.h>
 
@@ -78,6 +79,7 @@ struct ipgd {
 	uint64_t		 undecoded;
 	int64_t			 last_stats;
 	int			 debug;		/* -d: debug whatever the file says */
+	int			 auto_iface;	/* no interface named: the first up */
 
 	/* published once a second for the HTTP server, under mu */
 	pthread_mutex_t		 mu;
@@ -256,9 +258,20 @@ iface_open(struct iface *ifp, int fatal)
 {
 	struct sniff_opts o = sniff_opts_of(ifp->d->conf);
 	char err[512];
-	int absent, fd;
+	int absent = 1, fd;
 
-	ifp->s = sniff_open(ifp->name, &o, &absent, err, sizeof(err));
+	/*
+	 * No interface named and none up yet (a boot where the network comes
+	 * later): look again on each retry, with the same back-off as for a
+	 * named interface that does not exist yet.
+	 */
+	if (ifp->name == NULL &&
+	    (ifp->name = sniff_default_iface(err, sizeof(err))) != NULL) {
+		log_info("%s is up: capturing on it", ifp->name);
+		ifp->warned = 0;
+	}
+	ifp->s = ifp->name == NULL ? NULL :
+	    sniff_open(ifp->name, &o, &absent, err, sizeof(err));
 	if (ifp->s == NULL) {
 		if (!absent && fatal) {
 			log_warnx("%s", err);
@@ -362,7 +375,8 @@ publish_stats(struct ipgd *d, int64_t now)
 		struct iface *ifp = &d->ifaces[i];
 		struct iface_stats *is = &s.ifaces[i];
 
-		snprintf(is->name, sizeof(is->name), "%s", ifp->name);
+		snprintf(is->name, sizeof(is->name), "%s",
+		    ifp->name != NULL ? ifp->name : "");
 		is->up = ifp->s != NULL;
 		is->packets = ifp->packets;
 		is->bytes = ifp->bytes;
@@ -556,14 +570,35 @@ stop(struct ipgd *d, const char *why)
 	event_base_loopbreak(d->base);
 }
 
+/*
+ * Whether a reload's interfaces differ from the running ones: -i wins over
+ * the file; a file naming none means the first interface up, as at start.
+ */
+static int
+ifaces_changed(const struct ipgd *d, const struct config *nc)
+{
+	size_t i;
+
+	if (d->ncli_ifaces > 0)
+		return 0;
+	if (nc->nifaces == 0 || d->auto_iface)
+		return (nc->nifaces == 0) != d->auto_iface;
+	if (nc->nifaces != d->nifaces)
+		return 1;
+	for (i = 0; i < nc->nifaces; i++)
+		if (strcmp(nc->ifaces[i], d->ifaces[i].name) != 0)
+			return 1;
+	return 0;
+}
+
 /* SIGHUP: what can change live does; the rest waits for a restart. */
 static void
 reload(struct ipgd *d)
 {
 	struct config *nc, *oc = d->conf;
-	char err[1024];
+	char err[1024], changed[512];
 	unsigned ret[4];
-	size_t i;
+	size_t i, n;
 
 	if (d->conf_path == NULL) {
 		log_info("SIGHUP: running on built-in defaults, nothing to "
@@ -607,10 +642,14 @@ reload(struct ipgd *d)
 	writer_set_retention(d->wr, ret);
 	windows_set_max_edges(d->ws, nc->max_edges);
 	log_init("ipgraphd", 0, d->debug || nc->verbose);
-	if (strcmp(nc->db, oc->db) != 0 || nc->window != oc->window ||
-	    nc->nifaces != oc->nifaces || strcmp(nc->sensor, oc->sensor) != 0)
-		log_warnx("reload: changes to interfaces, [window] seconds, "
-		    "[store] path or [daemon] sensor take effect at restart");
+	n = config_restart_changes(oc, nc, changed, sizeof(changed));
+	if (ifaces_changed(d, nc))
+		snprintf(changed + n, n < sizeof(changed) ?
+		    sizeof(changed) - n : 0, "%s[capture] interfaces",
+		    n > 0 ? ", " : "");
+	if (changed[0] != '\0')
+		log_warnx("reload: %s changed; that takes effect at restart "
+		    "(the rest is applied now)", changed);
 	/* handles keep the old snaplen and buffer until reopened */
 	d->conf = nc;
 	config_free(oc);
@@ -652,6 +691,12 @@ main(int argc, char **argv)
 	struct http *http;
 	uint64_t wd;
 
+	/*
+	 * The database and its WAL are for this user and its group (0640),
+	 * whatever umask the daemon was started with (systemd's UMask=0027
+	 * does the same under the unit).
+	 */
+	umask(umask(0) | 027);
 	memset(&d, 0, sizeof(d));
 	pthread_mutex_init(&d.mu, NULL);
 	d.started_us = timefmt_now();
@@ -696,10 +741,11 @@ main(int argc, char **argv)
 	if (nifs > 0 && config_set_ifaces(d.conf, ifs, nifs) < 0)
 		fatalx("out of memory");
 	if (d.conf->nifaces == 0) {
-		if ((def = sniff_default_iface(err, sizeof(err))) == NULL)
-			fatalx("%s", err);
-		config_set_ifaces(d.conf, &def, 1);
-		free(def);
+		d.auto_iface = 1;
+		if ((def = sniff_default_iface(err, sizeof(err))) != NULL) {
+			config_set_ifaces(d.conf, &def, 1);
+			free(def);
+		}
 	}
 	log_init("ipgraphd", 0, debug || d.conf->verbose);
 	if (path == NULL)
@@ -718,6 +764,17 @@ main(int argc, char **argv)
 			return 1;
 	}
 	d.nifaces = d.conf->nifaces;
+	if (d.nifaces == 0) {
+		/* none up yet: wait for one, as for a missing interface */
+		log_warnx("%s; waiting for an interface to come up", err);
+		d.ifaces[0].d = &d;
+		d.ifaces[0].backoff = 2;
+		d.ifaces[0].warned = 1;
+		snprintf(d.ifaces[0].last_err, sizeof(d.ifaces[0].last_err),
+		    "%.*s", (int)sizeof(d.ifaces[0].last_err) - 1, err);
+		d.ifaces[0].retry_at = timefmt_now() / 1000000 + 1;
+		d.nifaces = 1;
+	}
 	if (daemon_privdrop(d.conf->user, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 
