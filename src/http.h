@@ -8,6 +8,7 @@
 struct config;
 struct daemon_hooks;
 struct http;
+struct http_files;
 struct names;
 
 /* Stored rows one query may read, and nodes a picture may draw. */
@@ -20,6 +21,8 @@ struct http_opts {
 	unsigned		 max_nodes;	/* graph.png/svg: more are cut */
 	const struct names	*names;		/* labels; must outlive the
 						   server; NULL: none */
+	const struct http_files	*files;		/* read before (as root);
+						   NULL: read them here */
 };
 
 /*
@@ -35,6 +38,14 @@ struct http_opts {
 struct http	*http_start(const struct config *conf,
 		    const struct daemon_hooks *hooks,
 		    const struct http_opts *opts, char *err, size_t errlen);
+
+/*
+ * Check one [http] listen value ("127.0.0.1:8080", "[::1]:8080",
+ * "*:8080", "8080") as the server will read it; sets *port.  0, or -1
+ * with err.
+ */
+int		 http_listen_check(const char *s, unsigned *port, char *err,
+		    size_t errlen);
 
 /* The port the i-th listen address is bound to, or 0. */
 unsigned	 http_port(const struct http *, size_t i);

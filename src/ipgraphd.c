@@ -16,12 +16,14 @@
 
 #include "addr.h"
 #include "buf.h"
+#include "check.h"
 #include "conf.h"
 #include "daemon.h"
 #include "decode.h"
 #include "export.h"
 #include "flowtable.h"
 #include "http.h"
+#include "http_files.h"
 #include "log.h"
 #include "sniff.h"
 #include "stats.h"
@@ -97,6 +99,7 @@ struct ipgd {
 	size_t			 nev;
 	uint64_t		 events_dropped;
 	int			 stopping;
+	struct http_files	 files;		/* read as root, until served */
 };
 
 static void
@@ -612,6 +615,14 @@ reload(struct ipgd *d)
 		daemon_notify("READY=1");
 		return;
 	}
+	if (sniff_filter_check(nc->seq_filter, err, sizeof(err)) < 0) {
+		log_warnx("reload failed, keeping the running configuration: "
+		    "%s:%d: [seq] filter: %s", d->conf_path,
+		    config_line(nc, "seq", "filter"), err);
+		config_free(nc);
+		daemon_notify("READY=1");
+		return;
+	}
 	if (d->ncli_ifaces > 0)
 		config_set_ifaces(nc, d->cli_ifaces, d->ncli_ifaces);
 	if ((nc->filter == NULL) != (oc->filter == NULL) ||
@@ -681,7 +692,8 @@ main(int argc, char **argv)
 	};
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
 	struct ipgd d;
-	char err[1024], *ifs[CONFIG_MAX_IFACES], *def;
+	char err[1024], *ifs[CONFIG_MAX_IFACES], *def, where[1200];
+	struct http_opts ho;
 	const char *path = NULL;
 	int ch, foreground = 0, debug = 0, check = 0, lost;
 	unsigned ret[4];
@@ -732,6 +744,8 @@ main(int argc, char **argv)
 	if (d.conf == NULL)
 		fatalx("%s", path != NULL ? err : "out of memory");
 	if (check) {
+		if (check_config(d.conf) > 0)
+			return 1;
 		printf("%s: ok\n", path != NULL ? path : "(built-in defaults)");
 		return 0;
 	}
@@ -752,6 +766,12 @@ main(int argc, char **argv)
 		log_info("no %s: running on built-in defaults",
 		    CONFIG_DEFAULT_PATH);
 
+	if (sniff_filter_check(d.conf->seq_filter, err, sizeof(err)) < 0)
+		fatalx("%s: %s", config_where(d.conf, "seq", "filter", where,
+		    sizeof(where)), err);
+	/* the key and token may be readable by root alone: read them now */
+	if (http_files_load(d.conf, &d.files, err, sizeof(err)) < 0)
+		fatalx("%s", err);
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	/* Privileged part: open every capture handle. */
@@ -836,8 +856,11 @@ main(int argc, char **argv)
 	hooks.get_stats = hook_stats;
 	hooks.get_live = hook_live;
 	hooks.arg = &d;
-	if ((http = http_start(d.conf, &hooks, NULL, err,
-	    sizeof(err))) == NULL)
+	memset(&ho, 0, sizeof(ho));
+	ho.files = &d.files;
+	http = http_start(d.conf, &hooks, &ho, err, sizeof(err));
+	http_files_clear(&d.files);	/* the server has what it needs */
+	if (http == NULL)
 		fatalx("http: %s", err);
 
 	event_base_dispatch(d.base);
