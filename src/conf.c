@@ -566,7 +566,8 @@ config_where(const struct config *c, const char *section, const char *name,
 		snprintf(buf, len, "%s:%d: [%s] %s", c->path, line, section,
 		    name);
 	else
-		snprintf(buf, len, "[%s] %s (default)", section, name);
+		snprintf(buf, len, "[%s] %s%s", section, name,
+		    c->path != NULL ? " (default)" : "");
 	return buf;
 }
 

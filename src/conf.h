@@ -90,7 +90,8 @@ int	config_line(const struct config *, const char *section,
 
 /*
  * "FILE:LINE: [section] name" for error messages, or "[section] name
- * (default)" when the file does not set it.  Returns buf.
+ * (default)" when the file does not set it ("[section] name" for a config
+ * made without a file).  Returns buf.
  */
 const char *config_where(const struct config *, const char *section,
 	    const char *name, char *buf, size_t len);
