@@ -89,10 +89,12 @@ check_user(const struct config *c, struct passwd *out, int *have)
 	struct passwd *pw;
 
 	*have = 0;
+	/* only a daemon started as root becomes the user */
+	if (geteuid() != 0)
+		return 0;
 	if (c->user == NULL || *c->user == '\0')
-		return geteuid() == 0 ? problem(c, "daemon", "user", "empty: "
-		    "started as root, ipgraphd needs an unprivileged user to "
-		    "become") : 0;
+		return problem(c, "daemon", "user", "empty: started as "
+		    "root, ipgraphd needs an unprivileged user to become");
 	errno = 0;
 	if ((pw = getpwnam(c->user)) == NULL)
 		return problem(c, "daemon", "user", "'%s' does not exist: "

@@ -5,7 +5,8 @@
 struct config;
 
 /*
- * Check c as the daemon's start would: the user to become, both BPF
+ * Check c as the daemon's start would: the user to become (when run as
+ * root: only a daemon started as root becomes it), both BPF
  * filters, every listen address (and a port the unprivileged daemon
  * could not bind), the token, TLS and dashboard files (the certificate
  * and key must pair), and that the database's folder is writable by the

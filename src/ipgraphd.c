@@ -744,10 +744,12 @@ main(int argc, char **argv)
 	if (d.conf == NULL)
 		fatalx("%s", path != NULL ? err : "out of memory");
 	if (check) {
-		if (check_config(d.conf) > 0)
-			return 1;
-		printf("%s: ok\n", path != NULL ? path : "(built-in defaults)");
-		return 0;
+		ch = check_config(d.conf) > 0;
+		if (!ch)
+			printf("%s: ok\n", path != NULL ? path :
+			    "(built-in defaults)");
+		config_free(d.conf);
+		return ch;
 	}
 	d.conf_path = path;
 	d.cli_ifaces = ifs;

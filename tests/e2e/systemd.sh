@@ -26,7 +26,12 @@ if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
 	# the unit at its installed path, its binary where ExecStart says
 	in_inst systemd-analyze verify "$unit" >"$T/verify" 2>&1
 	check "systemd-analyze verify: $(cat "$T/verify")" test ! -s "$T/verify"
-	in_inst "$EXEC_PATH" --check-config -c "$CONF_PATH" >"$T/cc" 2>&1
+	# as the unit runs it: its user (nobody here) and state folder
+	mkdir -m 777 "$T/state"
+	chmod 755 "$T"
+	in_inst setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    env STATE_DIRECTORY="$T/state" "$EXEC_PATH" --check-config \
+	    -c "$CONF_PATH" >"$T/cc" 2>&1
 	check "the installed daemon accepts the installed configuration: $(cat "$T/cc")" \
 	    grep -q ': ok$' "$T/cc"
 else
