@@ -2,10 +2,7 @@
 
 #include "config.h"
 
-#include <sys/socket.h>
 #include <sys/stat.h>
-
-#include <netinet/in.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -213,19 +210,15 @@ http_files_check_tls(const struct config *c, const struct http_files *f,
     char *err, size_t errlen)
 {
 	struct MHD_Daemon *d;
-	struct sockaddr_in sin;
 	struct tls_log l;
 
 	if (f->cert == NULL)
 		return 0;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	memset(&l, 0, sizeof(l));
-	d = MHD_start_daemon(MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD |
+	/* no socket and no thread: only the TLS set-up is of interest */
+	d = MHD_start_daemon(MHD_USE_TLS | MHD_USE_NO_LISTEN_SOCKET |
 	    MHD_USE_ERROR_LOG, 0, NULL, NULL, tls_nothing, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, tls_log, &l,
-	    MHD_OPTION_SOCK_ADDR, &sin,
 	    MHD_OPTION_HTTPS_MEM_CERT, f->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, f->key,
 	    MHD_OPTION_HTTPS_PRIORITIES, HTTP_TLS_PRIORITIES,

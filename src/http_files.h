@@ -41,8 +41,8 @@ void	http_files_clear(struct http_files *f);
 
 /*
  * Whether f's certificate and key load and pair, the way the server will
- * load them (libmicrohttpd and GnuTLS, on a throw-away server on a free
- * loopback port).  0 (also with no TLS), or -1 with err.
+ * load them (libmicrohttpd and GnuTLS, on a throw-away server with no
+ * socket).  0 (also with no TLS), or -1 with err.
  */
 int	http_files_check_tls(const struct config *conf,
 	    const struct http_files *f, char *err, size_t errlen);
