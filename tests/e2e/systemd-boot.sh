@@ -3,9 +3,9 @@
 # (systemd as its PID 1, booted by ../shared/tools/systemd-container) on a
 # minimal Debian 12 root into which `make install DESTDIR=ROOT` put the
 # build.  Checks start -> READY, the user and capabilities the daemon runs
-# with, the status line, the dashboard at /, a reload, and that stop
-# writes the open window.  Skipped (77) without root, without the shared
-# tools, or when no container can be booted here.
+# with, the status line, the dashboard at /, the watchdog's pings, a
+# reload, and that stop writes the open window.  Skipped (77) without
+# root, without the shared tools, or when no container can be booted here.
 #
 # The root (debootstrap minbase, then systemd, dbus, curl and the run-time
 # libraries) is made once with ../shared/tools/fresh-root and kept as a tar
@@ -127,6 +127,15 @@ check "no restart warning on reload" \
     test "$(grep -c 'takes effect at restart' <<<"$journal")" -eq 0
 check "still active after the reload" \
     test "$(CT 'systemctl is-active ipgraphd')" = active
+
+# The watchdog (WatchdogSec=30s): the loop pings every 15 s, and systemd
+# stamps each ping.
+wd=$(CT 'systemctl show -p WatchdogUSec --value ipgraphd')
+w1=$(CT 'systemctl show -p WatchdogTimestampMonotonic --value ipgraphd')
+sleep 16
+w2=$(CT 'systemctl show -p WatchdogTimestampMonotonic --value ipgraphd')
+check "the watchdog ($wd) is pinged: stamps $w1 then $w2" \
+    test "${w2:-0}" -gt "${w1:-0}"
 
 # Stop writes the open window (60 s long: the pings are in it).
 CT 'systemctl stop ipgraphd'
