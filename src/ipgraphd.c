@@ -788,12 +788,16 @@ main(int argc, char **argv)
 	d.nifaces = d.conf->nifaces;
 	if (d.nifaces == 0) {
 		/* none up yet: wait for one, as for a missing interface */
-		log_warnx("%s; waiting for an interface to come up", err);
+		log_warnx("no interface is up and none is named (-i or "
+		    "[capture] interfaces): waiting for an interface to come "
+		    "up");
 		d.ifaces[0].d = &d;
 		d.ifaces[0].backoff = 2;
 		d.ifaces[0].warned = 1;
+		/* what sniff_default_iface says, so the retries stay quiet */
 		snprintf(d.ifaces[0].last_err, sizeof(d.ifaces[0].last_err),
-		    "%.*s", (int)sizeof(d.ifaces[0].last_err) - 1, err);
+		    "no interface is up: name one with -i or [capture] "
+		    "interfaces");
 		d.ifaces[0].retry_at = timefmt_now() / 1000000 + 1;
 		d.nifaces = 1;
 	}
