@@ -144,7 +144,7 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if ((h = http_start(c, NULL, err, sizeof(err))) == NULL)
+	if ((h = http_start(c, NULL, NULL, err, sizeof(err))) == NULL)
 		fatalx("serve: %s", err);
 	log_info("serving %s", db);
 	do {

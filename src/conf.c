@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <ini.h>
+#include <sys/stat.h>
 
 #include "conf.h"
 #include "names.h"
@@ -84,6 +83,7 @@ static const struct keyword {
 	    1, 86400 },
 };
 #define NKEYWORDS	(sizeof(keywords) / sizeof(keywords[0]))
+_Static_assert(NKEYWORDS <= CONFIG_NKEYS, "raise CONFIG_NKEYS in conf.h");
 
 static int
 keyword_cmp(const void *a, const void *b)
@@ -92,6 +92,29 @@ keyword_cmp(const void *a, const void *b)
 	int c = strcmp(x->section, y->section);
 
 	return c != 0 ? c : strcmp(x->name, y->name);
+}
+
+/*
+ * The database when [store] path is not set.  Under systemd the unit's
+ * StateDirectory= is the place (STATE_DIRECTORY, /var/lib/ipgraph
+ * whatever the prefix, and the one folder ProtectSystem=strict leaves
+ * writable); otherwise the configured localstatedir.  malloc'd.
+ */
+static char *
+default_db(void)
+{
+	const char *sd = getenv("STATE_DIRECTORY");
+	size_t n;
+	char *p;
+
+	if (sd == NULL || sd[0] != '/')
+		return strdup(LOCALSTATEDIR "/lib/ipgraph/ipgraph.db");
+	n = strcspn(sd, ":");		/* a list when several are set */
+	if ((p = malloc(n + sizeof("/ipgraph.db"))) == NULL)
+		return NULL;
+	memcpy(p, sd, n);
+	strcpy(p + n, "/ipgraph.db");
+	return p;
 }
 
 struct config *
@@ -115,7 +138,7 @@ config_new(void)
 	c->grace = 5;
 	c->max_edges = 1000000;
 	c->queue = 64;
-	c->db = strdup(LOCALSTATEDIR "/lib/ipgraph/ipgraph.db");
+	c->db = default_db();
 	c->retention_raw = 7 * 86400;
 	c->retention_hour = 90 * 86400;
 	c->retention_day = 5 * 365 * 86400;
@@ -246,24 +269,11 @@ split_list(const char *value, char **out, size_t max, size_t *n)
 struct parse_ctx {
 	struct config	*c;
 	const char	*file;
-	FILE		*fp;
-	int		 line;		/* of the line last read */
+	int		 line;		/* of the line being parsed */
 	int		 failed;
 	char		*err;
 	size_t		 errlen;
 };
-
-/* fgets that counts lines, so errors can name them. */
-static char *
-reader(char *str, int num, void *stream)
-{
-	struct parse_ctx *ctx = stream;
-	char *r = fgets(str, num, ctx->fp);
-
-	if (r != NULL)
-		ctx->line++;
-	return r;
-}
 
 /* Record "FILE:LINE: what" and fail the parse; returns 0 for inih. */
 static int bad(struct parse_ctx *, const char *, ...)
@@ -297,24 +307,13 @@ trim(char *s)
 		*--e = '\0';
 }
 
-/*
- * [names] ADDRESS = NAME.  inih splits a line at its first '=' or ':', so
- * an IPv6 address arrives cut at its first colon: glue it back together
- * and split at the '=' ourselves.
- */
+/* [names] ADDRESS = NAME: the line was split at its first '='. */
 static int
 add_name(struct parse_ctx *ctx, const char *name, const char *value)
 {
-	char line[1024], *eq, msg[512];
+	char msg[512];
 
-	if ((size_t)snprintf(line, sizeof(line), "%s%s%s", name,
-	    strchr(value, '=') != NULL ? ":" : " = ", value) >= sizeof(line))
-		return bad(ctx, "[names] %s: line too long", name);
-	eq = strchr(line, '=');
-	*eq++ = '\0';
-	trim(line);
-	trim(eq);
-	if (names_add(ctx->c->names, line, eq, msg, sizeof(msg)) < 0)
+	if (names_add(ctx->c->names, name, value, msg, sizeof(msg)) < 0)
 		return bad(ctx, "[names] %s", msg);
 	return 1;
 }
@@ -345,6 +344,7 @@ handler(void *user, const char *section, const char *name,
 			return bad(ctx, "unknown section [%s]", section);
 		return bad(ctx, "[%s] unknown key '%s'", section, name);
 	}
+	c->lines[k - keywords] = ctx->line;
 	up = (unsigned *)((char *)c + k->off);
 	sp = (char **)((char *)c + k->off);
 	switch (k->type) {
@@ -413,20 +413,103 @@ handler(void *user, const char *section, const char *name,
 	return bad(ctx, "[%s] %s: unhandled", section, name);
 }
 
+/* Whether section is one of the file's sections. */
+static int
+section_known(const char *section)
+{
+	size_t i;
+
+	if (strcmp(section, "names") == 0)
+		return 1;
+	for (i = 0; i < NKEYWORDS; i++)
+		if (strcmp(keywords[i].section, section) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * One line of the file, without its end of line.  A line is a section
+ * header "[name]", "key = value" (split at the first '='; blanks around
+ * both trimmed; a ';' after a blank starts a comment, as in inih, which
+ * read this file before), a comment starting with '#' or ';', or blank.
+ * Lines have no length limit below CONFIG_MAX_LINE: libinih cut lines at
+ * 200 bytes, so the rest of a long comment became a line of its own (a
+ * live setting) and a long BPF filter could not be written.
+ */
+static void
+parse_line(struct parse_ctx *ctx, char *line, char *section, size_t seclen)
+{
+	char *p, *eq, *end, *key, *value;
+
+	trim(line);
+	if (line[0] == '\0' || line[0] == '#' || line[0] == ';')
+		return;
+	if (line[0] == '[') {
+		if ((end = strchr(line, ']')) == NULL) {
+			bad(ctx, "syntax error: '[' without ']'");
+			return;
+		}
+		*end++ = '\0';
+		end += strspn(end, " \t");
+		if (*end != '\0' && *end != '#' && *end != ';') {
+			bad(ctx, "syntax error: text after [%s]", line + 1);
+			return;
+		}
+		p = line + 1;
+		trim(p);
+		if (!section_known(p)) {
+			bad(ctx, "unknown section [%s]", p);
+			return;
+		}
+		snprintf(section, seclen, "%s", p);
+		return;
+	}
+	if ((eq = strchr(line, '=')) == NULL || eq == line) {
+		bad(ctx, "syntax error (expected [section] or key = value)");
+		return;
+	}
+	*eq = '\0';
+	key = line;
+	value = eq + 1;
+	for (p = value; *p != '\0'; p++)
+		if (*p == ';' && p > value && isspace((unsigned char)p[-1])) {
+			*p = '\0';
+			break;
+		}
+	trim(key);
+	trim(value);
+	if (section[0] == '\0') {
+		bad(ctx, "'%s' is outside any [section]", key);
+		return;
+	}
+	handler(ctx, section, key, value);
+}
+
 struct config *
 config_load(const char *path, char *err, size_t errlen)
 {
 	struct parse_ctx ctx;
 	struct config *c;
-	int rc;
+	struct stat sb;
+	char section[64] = "", *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *fp;
 
 	memset(&ctx, 0, sizeof(ctx));
 	if ((c = config_new()) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
-	if ((ctx.fp = fopen(path, "r")) == NULL) {
+	if ((fp = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		config_free(c);
+		return NULL;
+	}
+	if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file (-c takes the "
+		    "configuration file, e.g. %s)", path, CONFIG_DEFAULT_PATH);
+		fclose(fp);
 		config_free(c);
 		return NULL;
 	}
@@ -434,19 +517,29 @@ config_load(const char *path, char *err, size_t errlen)
 	ctx.file = path;
 	ctx.err = err;
 	ctx.errlen = errlen;
-	/* one line, one setting: line numbers in errors stay exact */
-	ini_allow_multiline = false;
-	rc = ini_parse_stream(reader, &ctx, handler, &ctx);
-	fclose(ctx.fp);
-	if (rc != 0 && !ctx.failed) {
-		if (rc > 0)
-			snprintf(err, errlen, "%s:%d: syntax error (expected "
-			    "[section] or key = value)", path, rc);
-		else
-			snprintf(err, errlen, "%s: cannot read the file",
-			    path);
+	while (!ctx.failed && (n = getline(&line, &cap, fp)) >= 0) {
+		ctx.line++;
+		if ((size_t)n > CONFIG_MAX_LINE) {
+			bad(&ctx, "line longer than %d "
+			    "bytes", CONFIG_MAX_LINE);
+			break;
+		}
+		if (strlen(line) != (size_t)n) {
+			bad(&ctx, "a NUL byte in the line");
+			break;
+		}
+		/* a UTF-8 byte order mark, as some editors write */
+		if (ctx.line == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
+			memmove(line, line + 3, (size_t)n - 2);
+		parse_line(&ctx, line, section, sizeof(section));
+	}
+	if (!ctx.failed && ferror(fp)) {
+		snprintf(err, errlen, "%s: cannot read the file: %s", path,
+		    strerror(errno));
 		ctx.failed = 1;
 	}
+	free(line);
+	fclose(fp);
 	if (!ctx.failed && (c->path = strdup(path)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		ctx.failed = 1;
@@ -456,6 +549,95 @@ config_load(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	return c;
+}
+
+int
+config_line(const struct config *c, const char *section, const char *name)
+{
+	struct keyword key = { section, name, K_STR, 0, 0, 0 };
+	const struct keyword *k;
+
+	k = bsearch(&key, keywords, NKEYWORDS, sizeof(keywords[0]),
+	    keyword_cmp);
+	return k != NULL ? c->lines[k - keywords] : 0;
+}
+
+const char *
+config_where(const struct config *c, const char *section, const char *name,
+    char *buf, size_t len)
+{
+	int line = config_line(c, section, name);
+
+	if (c->path != NULL && line > 0)
+		snprintf(buf, len, "%s:%d: [%s] %s", c->path, line, section,
+		    name);
+	else
+		snprintf(buf, len, "[%s] %s%s", section, name,
+		    c->path != NULL ? " (default)" : "");
+	return buf;
+}
+
+/*
+ * Settings a reload cannot change: the capture handles, the windows, the
+ * writer and the HTTP server keep what they started with.  ([capture]
+ * interfaces is compared by the daemon, which resolves the default.)
+ */
+static const char *const restart_keys[] = {
+	"capture.buffer_size", "capture.promisc", "capture.snaplen",
+	"daemon.sensor", "daemon.user",
+	"http.cors_origin", "http.listen", "http.max_connections",
+	"http.per_ip_connections", "http.threads", "http.timeout",
+	"http.tls_cert", "http.tls_key", "http.token_file", "http.www_root",
+	"store.path",
+	"window.grace", "window.queue", "window.seconds",
+};
+
+static int
+str_differ(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+size_t
+config_restart_changes(const struct config *oc, const struct config *nc,
+    char *buf, size_t len)
+{
+	struct keyword key = { NULL, NULL, K_STR, 0, 0, 0 };
+	const struct keyword *k;
+	char sect[16];
+	size_t i, j, n = 0;
+	int differ;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (i = 0; i < sizeof(restart_keys) / sizeof(restart_keys[0]); i++) {
+		snprintf(sect, sizeof(sect), "%.*s",
+		    (int)strcspn(restart_keys[i], "."), restart_keys[i]);
+		key.section = sect;
+		key.name = strchr(restart_keys[i], '.') + 1;
+		k = bsearch(&key, keywords, NKEYWORDS, sizeof(keywords[0]),
+		    keyword_cmp);
+		if (k == NULL)
+			continue;
+		if (k->type == K_LISTEN) {
+			differ = oc->nlisten != nc->nlisten;
+			for (j = 0; !differ && j < oc->nlisten; j++)
+				differ = strcmp(oc->listen[j],
+				    nc->listen[j]) != 0;
+		} else if (k->type == K_STR)
+			differ = str_differ(*(char *const *)((const char *)oc +
+			    k->off), *(char *const *)((const char *)nc + k->off));
+		else
+			differ = *(const unsigned *)((const char *)oc +
+			    k->off) != *(const unsigned *)((const char *)nc +
+			    k->off);
+		if (differ && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s[%s] %s",
+			    n > 0 ? ", " : "", k->section, k->name);
+	}
+	return n < len ? n : len > 0 ? len - 1 : 0;
 }
 
 int

@@ -8,6 +8,9 @@
 #define CONFIG_DEFAULT_PATH	SYSCONFDIR "/ipgraph/ipgraphd.conf"
 #define CONFIG_MAX_IFACES	32
 #define CONFIG_MAX_LISTEN	8
+/* Keys in the keyword table at most, and the longest line read. */
+#define CONFIG_NKEYS		48
+#define CONFIG_MAX_LINE		65536
 
 struct names;
 
@@ -67,6 +70,9 @@ struct config {
 	char		*seq_filter;
 	unsigned	 seq_packets;	/* per conversation */
 	unsigned	 seq_retention;
+
+	/* the line each key was set on, by keyword; 0: the default */
+	int		 lines[CONFIG_NKEYS];
 };
 
 /* A config holding every default.  NULL when out of memory. */
@@ -79,6 +85,26 @@ void	config_free(struct config *);
  * and writes "FILE:LINE: ..." naming the key into err.
  */
 struct config *config_load(const char *path, char *err, size_t errlen);
+
+/* The line of path where [section] name was set, or 0 (its default). */
+int	config_line(const struct config *, const char *section,
+	    const char *name);
+
+/*
+ * "FILE:LINE: [section] name" for error messages, or "[section] name
+ * (default)" when the file does not set it ("[section] name" for a config
+ * made without a file).  Returns buf.
+ */
+const char *config_where(const struct config *, const char *section,
+	    const char *name, char *buf, size_t len);
+
+/*
+ * The settings that differ between a running config and a reloaded one
+ * but take effect only at restart, as "[window] seconds, [http] listen"
+ * in buf ("" when none).  Returns the length written.
+ */
+size_t	config_restart_changes(const struct config *old,
+	    const struct config *new, char *buf, size_t len);
 
 /* Add an interface given on the command line (replacing the file's). */
 int	config_set_ifaces(struct config *, char **ifaces, size_t n);

@@ -23,6 +23,7 @@ daemon_privdrop(const char *user, char *err, size_t errlen)
 	struct passwd *pw;
 	uid_t r, e, s;
 	cap_t caps = NULL;
+	int cap;
 
 	if (geteuid() != 0)
 		return 0;
@@ -42,6 +43,22 @@ daemon_privdrop(const char *user, char *err, size_t errlen)
 		snprintf(err, errlen, "[daemon] user '%s' is root: capture "
 		    "parsing never runs as root", user);
 		return -1;
+	}
+	/*
+	 * Started as root outside systemd (whose unit sets
+	 * CapabilityBoundingSet= and NoNewPrivileges=): shrink the bounding
+	 * set to the capture capabilities while CAP_SETPCAP is still held,
+	 * so no later exec or file capability can bring any other back.
+	 */
+	for (cap = 0; prctl(PR_CAPBSET_READ, (long)cap, 0L, 0L, 0L) >= 0;
+	    cap++) {
+		if (cap == CAP_NET_RAW || cap == CAP_NET_ADMIN)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, (long)cap, 0L, 0L, 0L) != 0) {
+			snprintf(err, errlen, "reducing the capability bounding "
+			    "set (capability %d): %s", cap, strerror(errno));
+			return -1;
+		}
 	}
 	/*
 	 * Keep CAP_NET_RAW and CAP_NET_ADMIN (and nothing else) across the
@@ -66,6 +83,11 @@ daemon_privdrop(const char *user, char *err, size_t errlen)
 	}
 	cap_free(caps);
 	prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) != 0) {
+		snprintf(err, errlen, "setting no_new_privs: %s",
+		    strerror(errno));
+		return -1;
+	}
 	/* verify: no way back to root */
 	if (getresuid(&r, &e, &s) != 0 || r != pw->pw_uid ||
 	    e != pw->pw_uid || s != pw->pw_uid || setuid(0) == 0) {

@@ -7,8 +7,8 @@
 
 /*
  * When running as root, become user (setgroups, setresgid, setresuid),
- * keeping only CAP_NET_RAW and CAP_NET_ADMIN, and check root cannot be
- * regained.  Does nothing when not root.  0, or -1 with a message in err.
+ * keeping only CAP_NET_RAW and CAP_NET_ADMIN (in the bounding set too),
+ * set no_new_privs, and check root cannot be regained.  Does nothing when not root.  0, or -1 with a message in err.
  */
 int	daemon_privdrop(const char *user, char *err, size_t errlen);
 

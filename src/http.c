@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "http.h"
+#include "http_files.h"
 #include "live.h"
 #include "log.h"
 #include "metrics.h"
@@ -45,7 +46,6 @@
 #define HTTP_MAX_HEADERS	16384
 #define HTTP_MEMORY_LIMIT	(64 * 1024)
 #define HTTP_MAX_FILE		(64 * 1024 * 1024)
-#define HTTP_MAX_TOKEN		1024
 
 struct http {
 	struct MHD_Daemon	*mhd[CONFIG_MAX_LISTEN];
@@ -650,34 +650,18 @@ bad:
 	return -1;
 }
 
-/* A whole small file into a new string (for keys and the token). */
-static char *
-http_slurp(const char *path, size_t max, const char *what, char *err,
-    size_t errlen)
+int
+http_listen_check(const char *s, unsigned *port, char *err, size_t errlen)
 {
-	struct buf b = BUF_INIT;
-	char chunk[4096];
-	ssize_t n;
-	int fd;
+	struct sockaddr_storage ss;
+	unsigned flags;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "%s %s: %s", what, path,
-		    strerror(errno));
-		return NULL;
-	}
-	buf_add(&b, NULL, 0);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b.len <= max)
-		buf_add(&b, chunk, (size_t)n);
-	close(fd);
-	if (n < 0 || b.len > max || buf_failed(&b)) {
-		snprintf(err, errlen, "%s %s: %s", what, path, n < 0 ?
-		    strerror(errno) : "too large or out of memory");
-		buf_free(&b);
-		return NULL;
-	}
-	if (b.data == NULL)
-		return strdup("");
-	return b.data;
+	if (http_parse_listen(s, &ss, &flags, err, errlen) < 0)
+		return -1;
+	*port = ntohs(ss.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	return 0;
 }
 
 unsigned
@@ -688,12 +672,15 @@ http_port(const struct http *h, size_t i)
 
 struct http *
 http_start(const struct config *conf, const struct daemon_hooks *hooks,
-    char *err, size_t errlen)
+    const struct http_files *files, char *err, size_t errlen)
 {
 	struct http *h;
 	struct sockaddr_storage ss;
 	struct MHD_OptionItem o[16];
-	char *cert = NULL, *key = NULL, real[PATH_MAX], host[INET6_ADDRSTRLEN];
+	struct http_files own = { NULL, NULL, NULL, 0, NULL };
+	const struct http_files *f = &own;
+	const char *cert = NULL, *key = NULL;
+	char host[INET6_ADDRSTRLEN];
 	const union MHD_DaemonInfo *di;
 	unsigned flags, fam;
 	size_t i, k;
@@ -712,46 +699,20 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (conf->www_root != NULL && *conf->www_root != '\0') {
-		if (realpath(conf->www_root, real) == NULL) {
-			snprintf(err, errlen, "www_root %s: %s",
-			    conf->www_root, strerror(errno));
-			goto fail;
-		}
-		if ((h->www_root = strdup(real)) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			goto fail;
-		}
-	}
-	if (conf->token_file != NULL && *conf->token_file != '\0') {
-		if ((h->token = http_slurp(conf->token_file, HTTP_MAX_TOKEN,
-		    "token_file", err, errlen)) == NULL)
-			goto fail;
-		h->toklen = strcspn(h->token, "\r\n");
-		h->token[h->toklen] = '\0';
-		if (h->toklen == 0) {
-			snprintf(err, errlen, "token_file %s: empty",
-			    conf->token_file);
-			goto fail;
-		}
-	}
-	if ((conf->tls_cert != NULL) != (conf->tls_key != NULL)) {
-		snprintf(err, errlen, "tls_cert and tls_key go together: "
-		    "give both or neither");
+	/* the files: read by the caller (before dropping root), or here */
+	if (files != NULL)
+		f = files;
+	else if (http_files_load(conf, &own, err, errlen) < 0)
+		goto fail;
+	if ((f->www_root != NULL &&
+	    (h->www_root = strdup(f->www_root)) == NULL) ||
+	    (f->token != NULL && (h->token = strdup(f->token)) == NULL)) {
+		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (conf->tls_cert != NULL) {
-		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-			snprintf(err, errlen, "tls_cert: this libmicrohttpd "
-			    "was built without TLS");
-			goto fail;
-		}
-		if ((cert = http_slurp(conf->tls_cert, 1 << 20, "tls_cert",
-		    err, errlen)) == NULL ||
-		    (key = http_slurp(conf->tls_key, 1 << 20, "tls_key", err,
-		    errlen)) == NULL)
-			goto fail;
-	}
+	h->toklen = f->toklen;
+	cert = f->cert;
+	key = f->key;
 	if (pthread_key_create(&h->store_key, http_store_close) != 0) {
 		snprintf(err, errlen, "pthread_key_create failed");
 		goto fail;
@@ -784,9 +745,12 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 		    NULL };
 		if (cert != NULL) {
 			o[k++] = (struct MHD_OptionItem){
-			    MHD_OPTION_HTTPS_MEM_CERT, 0, cert };
+			    MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert };
 			o[k++] = (struct MHD_OptionItem){
-			    MHD_OPTION_HTTPS_MEM_KEY, 0, key };
+			    MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key };
+			o[k++] = (struct MHD_OptionItem){
+			    MHD_OPTION_HTTPS_PRIORITIES, 0,
+			    (void *)HTTP_TLS_PRIORITIES };
 			flags |= MHD_USE_TLS;
 		}
 		o[k++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
@@ -818,12 +782,10 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 		    conf->threads, h->token != NULL ? ", token" : "",
 		    h->www_root != NULL ? ", dashboard" : "");
 	}
-	free(cert);
-	free(key);
+	http_files_clear(&own);
 	return h;
 fail:
-	free(cert);
-	free(key);
+	http_files_clear(&own);
 	http_stop(h);
 	return NULL;
 }

@@ -10,17 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <event2/event.h>
 
 #include "addr.h"
 #include "buf.h"
+#include "check.h"
 #include "conf.h"
 #include "daemon.h"
 #include "decode.h"
 #include "export.h"
 #include "flowtable.h"
 #include "http.h"
+#include "http_files.h"
 #include "log.h"
 #include "sniff.h"
 #include "stats.h"
@@ -79,6 +82,7 @@ struct ipgd {
 	uint64_t		 undecoded;
 	int64_t			 last_stats;
 	int			 debug;		/* -d: debug whatever the file says */
+	int			 auto_iface;	/* no interface named: the first up */
 
 	/* published once a second for the HTTP server, under mu */
 	pthread_mutex_t		 mu;
@@ -96,6 +100,7 @@ struct ipgd {
 	size_t			 nev;
 	uint64_t		 events_dropped;
 	int			 stopping;
+	struct http_files	 files;		/* read as root, until served */
 };
 
 static void
@@ -257,9 +262,20 @@ iface_open(struct iface *ifp, int fatal)
 {
 	struct sniff_opts o = sniff_opts_of(ifp->d->conf);
 	char err[512];
-	int absent, fd;
+	int absent = 1, fd;
 
-	ifp->s = sniff_open(ifp->name, &o, &absent, err, sizeof(err));
+	/*
+	 * No interface named and none up yet (a boot where the network comes
+	 * later): look again on each retry, with the same back-off as for a
+	 * named interface that does not exist yet.
+	 */
+	if (ifp->name == NULL &&
+	    (ifp->name = sniff_default_iface(err, sizeof(err))) != NULL) {
+		log_info("%s is up: capturing on it", ifp->name);
+		ifp->warned = 0;
+	}
+	ifp->s = ifp->name == NULL ? NULL :
+	    sniff_open(ifp->name, &o, &absent, err, sizeof(err));
 	if (ifp->s == NULL) {
 		if (!absent && fatal) {
 			log_warnx("%s", err);
@@ -363,7 +379,8 @@ publish_stats(struct ipgd *d, int64_t now)
 		struct iface *ifp = &d->ifaces[i];
 		struct iface_stats *is = &s.ifaces[i];
 
-		snprintf(is->name, sizeof(is->name), "%s", ifp->name);
+		snprintf(is->name, sizeof(is->name), "%s",
+		    ifp->name != NULL ? ifp->name : "");
 		is->up = ifp->s != NULL;
 		is->packets = ifp->packets;
 		is->bytes = ifp->bytes;
@@ -557,14 +574,35 @@ stop(struct ipgd *d, const char *why)
 	event_base_loopbreak(d->base);
 }
 
+/*
+ * Whether a reload's interfaces differ from the running ones: -i wins over
+ * the file; a file naming none means the first interface up, as at start.
+ */
+static int
+ifaces_changed(const struct ipgd *d, const struct config *nc)
+{
+	size_t i;
+
+	if (d->ncli_ifaces > 0)
+		return 0;
+	if (nc->nifaces == 0 || d->auto_iface)
+		return (nc->nifaces == 0) != d->auto_iface;
+	if (nc->nifaces != d->nifaces)
+		return 1;
+	for (i = 0; i < nc->nifaces; i++)
+		if (strcmp(nc->ifaces[i], d->ifaces[i].name) != 0)
+			return 1;
+	return 0;
+}
+
 /* SIGHUP: what can change live does; the rest waits for a restart. */
 static void
 reload(struct ipgd *d)
 {
 	struct config *nc, *oc = d->conf;
-	char err[1024];
+	char err[1024], changed[512];
 	unsigned ret[4];
-	size_t i;
+	size_t i, n;
 
 	if (d->conf_path == NULL) {
 		log_info("SIGHUP: running on built-in defaults, nothing to "
@@ -575,6 +613,14 @@ reload(struct ipgd *d)
 	if ((nc = config_load(d->conf_path, err, sizeof(err))) == NULL) {
 		log_warnx("reload failed, keeping the running configuration: "
 		    "%s", err);
+		daemon_notify("READY=1");
+		return;
+	}
+	if (sniff_filter_check(nc->seq_filter, err, sizeof(err)) < 0) {
+		log_warnx("reload failed, keeping the running configuration: "
+		    "%s:%d: [seq] filter: %s", d->conf_path,
+		    config_line(nc, "seq", "filter"), err);
+		config_free(nc);
 		daemon_notify("READY=1");
 		return;
 	}
@@ -612,10 +658,14 @@ reload(struct ipgd *d)
 		log_warnx("reload: http: %s (it keeps the old names and "
 		    "limits)", err);
 	log_init("ipgraphd", 0, d->debug || nc->verbose);
-	if (strcmp(nc->db, oc->db) != 0 || nc->window != oc->window ||
-	    nc->nifaces != oc->nifaces || strcmp(nc->sensor, oc->sensor) != 0)
-		log_warnx("reload: changes to interfaces, [window] seconds, "
-		    "[store] path or [daemon] sensor take effect at restart");
+	n = config_restart_changes(oc, nc, changed, sizeof(changed));
+	if (ifaces_changed(d, nc))
+		snprintf(changed + n, n < sizeof(changed) ?
+		    sizeof(changed) - n : 0, "%s[capture] interfaces",
+		    n > 0 ? ", " : "");
+	if (changed[0] != '\0')
+		log_warnx("reload: %s changed; that takes effect at restart "
+		    "(the rest is applied now)", changed);
 	/* handles keep the old snaplen and buffer until reopened */
 	d->conf = nc;
 	config_free(oc);
@@ -647,7 +697,7 @@ main(int argc, char **argv)
 	};
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
 	struct ipgd d;
-	char err[1024], *ifs[CONFIG_MAX_IFACES], *def;
+	char err[1024], *ifs[CONFIG_MAX_IFACES], *def, where[1200];
 	const char *path = NULL;
 	int ch, foreground = 0, debug = 0, check = 0, lost;
 	unsigned ret[4];
@@ -656,6 +706,12 @@ main(int argc, char **argv)
 	struct daemon_hooks hooks;
 	uint64_t wd;
 
+	/*
+	 * The database and its WAL are for this user and its group (0640),
+	 * whatever umask the daemon was started with (systemd's UMask=0027
+	 * does the same under the unit).
+	 */
+	umask(umask(0) | 027);
 	memset(&d, 0, sizeof(d));
 	pthread_mutex_init(&d.mu, NULL);
 	d.started_us = timefmt_now();
@@ -691,8 +747,12 @@ main(int argc, char **argv)
 	if (d.conf == NULL)
 		fatalx("%s", path != NULL ? err : "out of memory");
 	if (check) {
-		printf("%s: ok\n", path != NULL ? path : "(built-in defaults)");
-		return 0;
+		ch = check_config(d.conf) > 0;
+		if (!ch)
+			printf("%s: ok\n", path != NULL ? path :
+			    "(built-in defaults)");
+		config_free(d.conf);
+		return ch;
 	}
 	d.conf_path = path;
 	d.cli_ifaces = ifs;
@@ -700,16 +760,23 @@ main(int argc, char **argv)
 	if (nifs > 0 && config_set_ifaces(d.conf, ifs, nifs) < 0)
 		fatalx("out of memory");
 	if (d.conf->nifaces == 0) {
-		if ((def = sniff_default_iface(err, sizeof(err))) == NULL)
-			fatalx("%s", err);
-		config_set_ifaces(d.conf, &def, 1);
-		free(def);
+		d.auto_iface = 1;
+		if ((def = sniff_default_iface(err, sizeof(err))) != NULL) {
+			config_set_ifaces(d.conf, &def, 1);
+			free(def);
+		}
 	}
 	log_init("ipgraphd", 0, debug || d.conf->verbose);
 	if (path == NULL)
 		log_info("no %s: running on built-in defaults",
 		    CONFIG_DEFAULT_PATH);
 
+	if (sniff_filter_check(d.conf->seq_filter, err, sizeof(err)) < 0)
+		fatalx("%s: %s", config_where(d.conf, "seq", "filter", where,
+		    sizeof(where)), err);
+	/* the key and token may be readable by root alone: read them now */
+	if (http_files_load(d.conf, &d.files, err, sizeof(err)) < 0)
+		fatalx("%s", err);
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	/* Privileged part: open every capture handle. */
@@ -722,6 +789,21 @@ main(int argc, char **argv)
 			return 1;
 	}
 	d.nifaces = d.conf->nifaces;
+	if (d.nifaces == 0) {
+		/* none up yet: wait for one, as for a missing interface */
+		log_warnx("no interface is up and none is named (-i or "
+		    "[capture] interfaces): waiting for an interface to come "
+		    "up");
+		d.ifaces[0].d = &d;
+		d.ifaces[0].backoff = 2;
+		d.ifaces[0].warned = 1;
+		/* what sniff_default_iface says, so the retries stay quiet */
+		snprintf(d.ifaces[0].last_err, sizeof(d.ifaces[0].last_err),
+		    "no interface is up: name one with -i or [capture] "
+		    "interfaces");
+		d.ifaces[0].retry_at = timefmt_now() / 1000000 + 1;
+		d.nifaces = 1;
+	}
 	if (daemon_privdrop(d.conf->user, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 
@@ -783,7 +865,9 @@ main(int argc, char **argv)
 	hooks.get_stats = hook_stats;
 	hooks.get_live = hook_live;
 	hooks.arg = &d;
-	if ((d.http = http_start(d.conf, &hooks, err, sizeof(err))) == NULL)
+	d.http = http_start(d.conf, &hooks, &d.files, err, sizeof(err));
+	http_files_clear(&d.files);	/* the server has what it needs */
+	if (d.http == NULL)
 		fatalx("http: %s", err);
 
 	event_base_dispatch(d.base);

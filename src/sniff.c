@@ -208,6 +208,28 @@ struct sniff_match {
 	struct bpf_program	prog;
 };
 
+int
+sniff_filter_check(const char *filter, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	pcap_t *dead;
+	int rc = 0;
+
+	if (filter == NULL || *filter == '\0')
+		return 0;
+	if ((dead = pcap_open_dead(DLT_EN10MB, 262144)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (pcap_compile(dead, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "'%s': %s", filter, pcap_geterr(dead));
+		rc = -1;
+	} else
+		pcap_freecode(&prog);
+	pcap_close(dead);
+	return rc;
+}
+
 struct sniff_match *
 sniff_match_dlt(int dlt, const char *filter, char *err, size_t errlen)
 {

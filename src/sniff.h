@@ -74,6 +74,13 @@ int	sniff_match(const struct sniff_match *, const uint8_t *data,
 	    uint32_t caplen, uint32_t wirelen);
 void	sniff_match_free(struct sniff_match *);
 
+/*
+ * Whether filter compiles (for Ethernet, the link type of nearly every
+ * interface a sensor watches): for --check-config and for the [seq]
+ * filter before it is used.  0 (also for NULL or ""), or -1 with err.
+ */
+int	sniff_filter_check(const char *filter, char *err, size_t errlen);
+
 /* The first interface that is up and not a loopback, or NULL. */
 char	*sniff_default_iface(char *err, size_t errlen);
 

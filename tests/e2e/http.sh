@@ -341,7 +341,7 @@ jerr_check
 # 8. Startup errors name what is wrong.
 expect_error 1 "listen: 'nonsense' is not" "$IPGRAPH" serve --db "$DB" --listen nonsense
 expect_error 1 "no such database" "$IPGRAPH" serve --db "$T/none.db"
-expect_error 1 "token_file .*/missing" "$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 --token-file "$T/missing"
+expect_error 1 "token_file.*/missing" "$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 --token-file "$T/missing"
 expect_error 1 "tls_cert and tls_key go together" "$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 --tls-cert "$T/cert.pem"
 
 finish

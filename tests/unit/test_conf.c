@@ -119,7 +119,7 @@ test_errors(void **state)
 		const char	*line;
 		const char	*want;
 	} cases[] = {
-		{ "[nosuch]\nx = 1\n", ":2:", "unknown section [nosuch]" },
+		{ "[nosuch]\nx = 1\n", ":1:", "unknown section [nosuch]" },
 		{ "[window]\nsecond = 5\n", ":2:", "[window] unknown key 'second'" },
 		{ "[window]\nseconds = 0\n", ":2:", "out of range (1 to 86400)" },
 		{ "[window]\nseconds = 5x\n", ":2:", "is not a duration" },
@@ -131,6 +131,11 @@ test_errors(void **state)
 		{ "[names]\n10.0.0.1 =\n", ":2:", "[names]" },
 		{ "[window]\njust words\n", ":2:", "syntax error" },
 		{ "[store]\nretention_raw = 10\n", ":2:", "out of range" },
+		{ "[daemon]\n[bogus]\n", ":2:", "unknown section [bogus]" },
+		{ "sensor = x\n", ":1:", "outside any [section]" },
+		{ "[http\nlisten = 80\n", ":1:", "without ']'" },
+		{ "[http] listen = 80\n", ":1:", "text after [http]" },
+		{ "[http]\n = 80\n", ":2:", "syntax error" },
 	};
 	char err[512];
 	size_t i;
@@ -144,6 +149,76 @@ test_errors(void **state)
 		    strstr(err, cases[i].want) == NULL)
 			fail_msg("case %zu: '%s'", i, err);
 	}
+}
+
+/*
+ * Long lines: libinih cut them at 200 bytes, so the tail of a long comment
+ * became a setting of its own and a long filter was refused.
+ */
+static void
+test_long_lines(void **state)
+{
+	char err[512] = "", text[8192], filter[2048], *big;
+	struct config *c;
+	size_t n, i;
+
+	(void)state;
+	/* a comment of 198 'x' and what looks like a setting after them */
+	n = (size_t)snprintf(text, sizeof(text), "[http]\n#");
+	memset(text + n, 'x', 198);
+	snprintf(text + n + 198, sizeof(text) - n - 198,
+	    "listen = 0.0.0.0:18899\n");
+	c = load(text, err, sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(c->nlisten, 1);
+	assert_string_equal(c->listen[0], "127.0.0.1:8080");
+	config_free(c);
+
+	/* a filter of about 1000 characters */
+	n = (size_t)snprintf(filter, sizeof(filter), "not port 22");
+	for (i = 0; n + 40 < sizeof(filter) / 2; i++)
+		n += (size_t)snprintf(filter + n, sizeof(filter) - n,
+		    " and not host 192.0.2.%zu", i);
+	assert_true(strlen(filter) > 900);
+	snprintf(text, sizeof(text), "[capture]\nfilter = %s\n[seq]\n"
+	    "filter = %s\n", filter, filter);
+	c = load(text, err, sizeof(err));
+	assert_non_null(c);
+	assert_string_equal(c->filter, filter);
+	assert_string_equal(c->seq_filter, filter);
+	assert_int_equal(config_line(c, "capture", "filter"), 2);
+	assert_int_equal(config_line(c, "seq", "filter"), 4);
+	assert_int_equal(config_line(c, "window", "seconds"), 0);
+	config_free(c);
+
+	/* past CONFIG_MAX_LINE: refused, naming the line */
+	big = malloc(CONFIG_MAX_LINE + 64);
+	assert_non_null(big);
+	n = (size_t)snprintf(big, 64, "[daemon]\n# ");
+	memset(big + n, 'y', CONFIG_MAX_LINE);
+	strcpy(big + n + CONFIG_MAX_LINE, "\n");
+	assert_null(load(big, err, sizeof(err)));
+	assert_non_null(strstr(err, ":2: line longer than"));
+	free(big);
+}
+
+/* Comments after values, a byte order mark, a directory as the file. */
+static void
+test_syntax(void **state)
+{
+	char err[512] = "";
+	struct config *c;
+
+	(void)state;
+	c = load("\xef\xbb\xbf[daemon] ; the daemon\nsensor = a ; b\n"
+	    "[capture]\nfilter = port 53;x\n[names]\n2001:db8::1 = v6 host\n",
+	    err, sizeof(err));
+	assert_non_null(c);
+	assert_string_equal(c->sensor, "a");
+	assert_string_equal(c->filter, "port 53;x");
+	config_free(c);
+	assert_null(config_load("/tmp", err, sizeof(err)));
+	assert_non_null(strstr(err, "/tmp: not a regular file"));
 }
 
 static void
@@ -186,6 +261,8 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_kind),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_parsers),
 	};
