@@ -11,9 +11,10 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /*
  * For parsers that only read a path (config_load, names_load, the CSV
  * reader, capfile_open): write data to this process's scratch file and
- * return its name.  The file is created on first use in $TMPDIR (or
- * /tmp), rewritten for every input and removed at exit.  Aborts when the
- * file cannot be written: that is the harness failing, not the parser.
+ * return its name (/proc/self/fd/N: the file is unlinked as soon as it
+ * is made, in $FUZZ_TMPDIR, else /dev/shm, else $TMPDIR or /tmp), the
+ * same file rewritten for every input.  Aborts when it cannot be
+ * written: that is the harness failing, not the parser.
  */
 const char *fuzz_file(const uint8_t *data, size_t size);
 

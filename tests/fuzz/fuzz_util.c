@@ -10,37 +10,38 @@
 #include "fuzz.h"
 #include "log.h"
 
-static char	fuzz_path[4096];
+static char	fuzz_path[64];
 static int	fuzz_fd = -1;
-
-static void
-fuzz_cleanup(void)
-{
-	if (fuzz_fd >= 0) {
-		close(fuzz_fd);
-		unlink(fuzz_path);
-		fuzz_fd = -1;
-	}
-}
 
 const char *
 fuzz_file(const uint8_t *data, size_t size)
 {
+	char tmp[4096];
 	const char *dir;
 	size_t off;
 	ssize_t w;
 
 	if (fuzz_fd < 0) {
-		if ((dir = getenv("TMPDIR")) == NULL || *dir == '\0')
-			dir = "/tmp";
-		if ((size_t)snprintf(fuzz_path, sizeof(fuzz_path),
-		    "%s/ipgraph-fuzz.XXXXXX", dir) >= sizeof(fuzz_path))
+		/*
+		 * tmpfs when there is one: a disk's journal would make every
+		 * execution wait for it.  The file is unlinked at once and
+		 * named through /proc/self/fd, so nothing is left behind,
+		 * whatever way the process ends (a crash included).
+		 */
+		if ((dir = getenv("FUZZ_TMPDIR")) == NULL || *dir == '\0')
+			dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" :
+			    (dir = getenv("TMPDIR")) != NULL && *dir != '\0' ?
+			    dir : "/tmp";
+		if ((size_t)snprintf(tmp, sizeof(tmp), "%s/ipgraph-fuzz.XXXXXX",
+		    dir) >= sizeof(tmp))
 			abort();
-		if ((fuzz_fd = mkstemp(fuzz_path)) < 0) {
-			perror(fuzz_path);
+		if ((fuzz_fd = mkstemp(tmp)) < 0) {
+			perror(tmp);
 			abort();
 		}
-		atexit(fuzz_cleanup);
+		unlink(tmp);
+		snprintf(fuzz_path, sizeof(fuzz_path), "/proc/self/fd/%d",
+		    fuzz_fd);
 	}
 	if (ftruncate(fuzz_fd, 0) != 0)
 		abort();

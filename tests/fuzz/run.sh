@@ -157,8 +157,7 @@ for h in $names; do
 	if [ -f "$here/$h.dict" ]; then
 		set -- "$@" -dict="$here/$h.dict"
 	fi
-	# the scratch files of fuzz_file() go to OUTDIR, not to a shared /tmp
-	TMPDIR=$d "$build/tests/fuzz/$h" "$@" "$d/corpus" \
+	"$build/tests/fuzz/$h" "$@" "$d/corpus" \
 	    >"$d/fuzz.log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
