@@ -52,11 +52,11 @@ build_and_check sanitizers --enable-werror --enable-sanitizers \
     CC=clang CFLAGS="-O1 -g"
 
 echo "== fuzzing every parser"
-# Its own build (clang, --enable-fuzz) in _build/fuzz/build; 20 s per
+# Its own build (clang, --enable-fuzz) in _build/fuzz/build; 15 s per
 # harness.  run.sh ends with "fuzz: N passed, N failed[, N skipped]".
 rc=0
 rm -rf "$top/_build/fuzz"
-sh tests/fuzz/run.sh -t "${FUZZ_SECONDS:-20}" -o "$top/_build/fuzz" \
+sh tests/fuzz/run.sh -t "${FUZZ_SECONDS:-15}" -o "$top/_build/fuzz" \
     >"$top/_build/fuzz.log" 2>&1 || rc=$?
 grep -v '^fuzz: ' "$top/_build/fuzz.log" || true
 line=$(grep '^fuzz: [0-9]* passed, [0-9]* failed' "$top/_build/fuzz.log" |

@@ -3,7 +3,7 @@
 #
 # Usage: tests/fuzz/run.sh [-t SECONDS] [-o OUTDIR] [-b BUILDDIR] [-k]
 #                          [HARNESS...]
-#   -t SECONDS  how long to fuzz each harness (default 20; 10 under
+#   -t SECONDS  how long to fuzz each harness (default 15; 10 under
 #               `make check`; FUZZ_SECONDS overrides the default).
 #   -o OUTDIR   where the build (when -b is not given), the working corpora,
 #               the logs and any crash inputs go: OUTDIR/NAME/{corpus,
@@ -39,7 +39,7 @@ if [ -n "${top_builddir:-}" ] && [ -f "${top_builddir}/config.status" ]; then
 	build=$top_builddir
 	secs=${secs:-10}
 fi
-secs=${secs:-20}
+secs=${secs:-15}
 out=
 keep=0
 while getopts t:o:b:k opt; do
