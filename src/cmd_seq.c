@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "decode.h"
 #include "export_seq.h"
+#include "help.h"
 #include "log.h"
 #include "names.h"
 #include "seq.h"
@@ -780,7 +781,7 @@ cmd_seq(int argc, char **argv)
 			break;
 		case 'S': so.no_skew = 1; break;
 		case 'q': quiet = 1; break;
-		case 'h': seq_cmd_usage(stdout); exit(0);
+		case 'h': help_command("seq", stdout); exit(0);
 		default: seq_cmd_usage(stderr); exit(EXIT_USAGE);
 		}
 	}
@@ -796,9 +797,8 @@ cmd_seq(int argc, char **argv)
 		fatalx("seq: at most %d captures", SEQ_MAX_POINTS);
 	if (fmt < 0)
 		fmt = (int)seq_cmd_format_of(out);
-	if (fmt == SEQ_FMT_PNG && (out == NULL || strcmp(out, "-") == 0) &&
-	    isatty(STDOUT_FILENO))
-		fatalx("seq: not writing a PNG to a terminal; give -o FILE");
+	if (fmt == SEQ_FMT_PNG)
+		help_refuse_tty("seq", "png", out);
 	for (i = 0; i < argc; i++) {
 		for (j = 0; j < i; j++)
 			if (strcmp(argv[i], argv[j]) == 0)

@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "cmd.h"
+#include "help.h"
 #include "importer.h"
 #include "log.h"
 #include "store.h"
@@ -90,7 +91,7 @@ cmd_import(int argc, char **argv)
 		case 'f': opts.force = 1; break;
 		case 'q': quiet = 1; break;
 		case 'S': stats = 1; break;
-		case 'h': usage(stdout); return 0;
+		case 'h': help_command("import", stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -141,7 +142,7 @@ cmd_rollup(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': db = optarg; break;
-		case 'h': usage(stdout); return 0;
+		case 'h': help_command("rollup", stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -194,7 +195,12 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "-h") == 0) {
-		usage(stdout);
+		if (argc < 2)
+			usage(stdout);
+		else if (help_command(argv[1], stdout) < 0) {
+			log_warnx("help: unknown command '%s'", argv[1]);
+			return EXIT_USAGE;
+		}
 		return 0;
 	}
 	log_warnx("unknown command '%s'", cmd);
