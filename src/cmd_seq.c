@@ -22,6 +22,7 @@
 #include "log.h"
 #include "names.h"
 #include "seq.h"
+#include "zread.h"
 
 /*
  * More packets than this make no readable diagram and would only fill
@@ -623,16 +624,16 @@ done:
 static int
 seq_cmd_is_capture(const char *path)
 {
-	unsigned char m[4];
+	unsigned char m[6];
 	FILE *fp;
 	size_t n;
 
 	if (strcmp(path, "-") == 0 || (fp = fopen(path, "rb")) == NULL)
 		return 1;	/* capfile_open says what is wrong */
-	n = fread(m, 1, 4, fp);
+	n = fread(m, 1, sizeof(m), fp);
 	fclose(fp);
-	if (n < 4)
-		return 1;
+	if (n < 4 || zread_detect(m, n) != ZREAD_NONE)
+		return 1;	/* compressed: capfile_open unpacks it */
 	return (m[0] == 0xa1 && m[1] == 0xb2) || (m[0] == 0xd4 &&
 	    m[1] == 0xc3) || (m[0] == 0x4d && m[1] == 0x3c) ||
 	    (m[0] == 0x3c && m[1] == 0x4d) || (m[0] == 0xa1 &&
@@ -646,7 +647,7 @@ seq_cmd_is_capture(const char *path)
 static char *
 seq_cmd_point_name(const char *path)
 {
-	const char *base, *dot;
+	const char *base, *dot, *p;
 	char *n;
 
 	if (strcmp(path, "-") == 0)
@@ -655,6 +656,14 @@ seq_cmd_point_name(const char *path)
 	dot = strrchr(base, '.');
 	if (dot == NULL || dot == base)
 		dot = base + strlen(base);
+	/* client.pcap.gz is "client" too */
+	else if (strcmp(dot, ".gz") == 0 || strcmp(dot, ".xz") == 0 ||
+	    strcmp(dot, ".zst") == 0) {
+		for (p = dot - 1; p > base && *p != '.'; p--)
+			;
+		if (p > base)
+			dot = p;
+	}
 	if ((n = malloc((size_t)(dot - base) + 1)) == NULL)
 		return NULL;
 	memcpy(n, base, (size_t)(dot - base));
