@@ -198,12 +198,25 @@ help_indent(const char *text, FILE *fp)
 	}
 }
 
+static void
+help_commands(FILE *fp)
+{
+	size_t i;
+
+	for (i = 0; i < HELP_N; i++)
+		fprintf(fp, "%s\n", help_table[i].name);
+}
+
 int
 help_command(const char *cmd, FILE *fp)
 {
 	const struct help_entry *h;
 	size_t i;
 
+	if (strcmp(cmd, "--commands") == 0) {
+		help_commands(fp);
+		return 0;
+	}
 	for (i = 0; i < HELP_N; i++)
 		if (strcmp(help_table[i].name, cmd) == 0)
 			break;
@@ -222,15 +235,6 @@ help_command(const char *cmd, FILE *fp)
 	fputs("\nexample:\n", fp);
 	help_indent(h->example, fp);
 	return 0;
-}
-
-void
-help_commands(FILE *fp)
-{
-	size_t i;
-
-	for (i = 0; i < HELP_N; i++)
-		fprintf(fp, "%s\n", help_table[i].name);
 }
 
 void

@@ -7,14 +7,13 @@
 /*
  * Print the help of cmd ("import", "export", ...) to fp: its usage lines,
  * what it does, every option it takes and an example.  Returns 0, or -1
- * when there is no such command (nothing is printed then).  The option
+ * when there is no such command (nothing is printed then).  cmd
+ * "--commands" prints the command names, one a line (for the completion
+ * test and scripts).  The option
  * lists are the ones the man page ipgraph(1) must carry
  * (tests/e2e/manpages.sh compares the two).
  */
 int	help_command(const char *cmd, FILE *fp);
-
-/* The names of the commands, one per line (for scripts and tests). */
-void	help_commands(FILE *fp);
 
 /*
  * Refuse to write a binary format (a PNG) to a terminal: when out is NULL

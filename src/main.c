@@ -15,6 +15,7 @@
 #include "help.h"
 #include "importer.h"
 #include "log.h"
+#include "progress.h"
 #include "store.h"
 #include "timefmt.h"
 #include "window.h"
@@ -68,8 +69,9 @@ cmd_import(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct import_opts opts = { "default", 60, 5, 0 };
+	struct import_opts opts = { "default", 60, 5, 0, NULL, NULL };
 	struct import_summary sum;
+	struct progress pg;
 	const char *db = DEFAULT_DB;
 	struct store *st;
 	char err[1024];
@@ -105,6 +107,10 @@ cmd_import(int argc, char **argv)
 	if ((st = store_open(db, 0, err, sizeof(err))) == NULL) {
 		log_warnx("%s", err);
 		return 1;
+	}
+	if (!quiet && progress_init(&pg, stderr) == 0) {
+		opts.progress = progress_import;
+		opts.progress_arg = &pg;
 	}
 	for (i = 0; i < argc; i++) {
 		rc = import_file(st, argv[i], &opts, &sum, err, sizeof(err));
