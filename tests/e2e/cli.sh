@@ -6,6 +6,9 @@
 need script
 need sqlite3
 need mergecap
+# libgvc, cairo and fontconfig keep caches to the end (see lsan.supp)
+LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 
 # on_tty TYPESCRIPT COMMAND: run COMMAND (a shell line) with stdin, stdout
 # and stderr on a pseudo-terminal; its exit status is returned and all it
