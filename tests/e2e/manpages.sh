@@ -15,9 +15,13 @@ for m in "$MAN1" "$MAN8" "$MAN5"; do
 	[ -f "$m" ] || { echo "FAIL: $m not built" >&2; exit 1; }
 done
 
-# 1. Lint: not a message, at any level but the style hints.
+# 1. Lint: not a message, style hints included, but for the pages it
+#    refers to that are not installed here (ipgraphd(8) before make
+#    install, pcap-filter(7)) and mandoc's own database being old.
 for m in "$MAN1" "$MAN8" "$MAN5"; do
-	out=$(mandoc -T lint -W warning "$m" 2>&1)
+	out=$(mandoc -T lint -W style "$m" 2>&1 |
+	    grep -v 'referenced manual not found\|outdated mandoc.db')
+	mandoc -T lint -W warning "$m" >/dev/null 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && [ -z "$out" ]; then
 		pass
@@ -87,12 +91,13 @@ compare() {
 	fi
 }
 
-# 2. ipgraph: each command's --help against its .Ss (plus FILTERS for the
+# 2. ipgraph: each command's --help against its .Ss (plus FILTER OPTIONS for the
 #    commands that take them).
 for cmd in $("$IPGRAPH" help --commands); do
 	[ "$cmd" = version ] || [ "$cmd" = help ] && continue
 	parts=("$cmd")
-	"$IPGRAPH" "$cmd" --help | grep -q '^filters' && parts+=(FILTERS)
+	"$IPGRAPH" "$cmd" --help | grep -q '^filters' &&
+	    parts+=("FILTER OPTIONS")
 	h=$(help_opts "$IPGRAPH" "$cmd")
 	m=$(man_options "$MAN1" "${parts[@]}")
 	check "ipgraph $cmd: options found in --help" test -n "$h"
@@ -132,7 +137,7 @@ if len(keys) < 25:
     sys.exit("only %d keys found in conf.c's table" % len(keys))
 page, items, cur = {}, None, None
 for line in open(sys.argv[2]):
-    m = re.match(r"\.Ss \[(\w+)\]", line)
+    m = re.match(r"\.Ss Bq (\w+)$", line)
     if m:
         cur = m.group(1)
         continue
@@ -169,7 +174,7 @@ for k, (typ, lo, hi) in sorted(keys.items()):
             bad = 1
 sys.exit(bad)
 PY
-check "ipgraphd.conf.5 has a [names] section" grep -q '^\.Ss \[names\]$' "$MAN5"
+check "ipgraphd.conf.5 has a [names] section" grep -q '^\.Ss Bq names$' "$MAN5"
 
 echo "manpages: $CHECKS checks passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]
