@@ -68,6 +68,35 @@ for z in .gz .xz .zst; do
 	    "$T/pipe$z.rows"
 done
 
+# 2b. Past the first MiB (read ahead for the digest, then served again
+#     before the rest): a capture of about 2.3 MiB, from a file and a pipe.
+g="$DATA/pcapplusplus-gtp-u.pcap"
+args=()
+for i in $(seq 1 150); do args+=("$g"); done
+mergecap -a -w "$T/large.pcap" "${args[@]}" || fail "mergecap"
+"$IPGRAPH" import -q --db "$T/large.db" "$T/large.pcap" ||
+    fail "plain import of large.pcap"
+rows "$T/large.db" >"$T/large.rows"
+check "large.pcap is past 1 MiB" test "$(stat -c %s "$T/large.pcap")" -gt 2000000
+for z in gz xz zst; do
+	case $z in
+	gz) gzip -c "$T/large.pcap" ;;
+	xz) xz -c "$T/large.pcap" ;;
+	zst) zstd -q -c "$T/large.pcap" ;;
+	esac >"$T/large.pcap.$z"
+	"$IPGRAPH" import -q --db "$T/large$z.db" "$T/large.pcap.$z" ||
+	    fail "large.pcap.$z: import failed"
+	rows "$T/large$z.db" >"$T/large$z.rows"
+	check "large.pcap.$z: same rows and digest" \
+	    cmp -s "$T/large.rows" "$T/large$z.rows"
+	cat "$T/large.pcap.$z" |
+	    "$IPGRAPH" import -q --db "$T/largep$z.db" - ||
+	    fail "large.pcap.$z through a pipe: import failed"
+	rows "$T/largep$z.db" >"$T/largep$z.rows"
+	check "large.pcap.$z through a pipe: same rows and digest" \
+	    cmp -s "$T/large.rows" "$T/largep$z.rows"
+done
+
 # 3. A file and its compressed copies are one capture: refused as
 #    duplicates whatever the name, and taken again with --force.
 expect_error 1 "already imported .*as $f" \
