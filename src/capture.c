@@ -20,7 +20,9 @@
  * and to tell pcap from pcapng.  A file is then rewound and read by the
  * capture reader directly; a pipe cannot be rewound, so the prefix is
  * served again ahead of the rest through an fopencookie stream (one more
- * copy of every byte).
+ * copy of every byte).  A compressed file (zread.h) is read through its
+ * decoder's stream, which cannot be rewound either: the prefix is then
+ * the decompressed one, and it is served again the same way.
  */
 /*
  * The stdio buffer (glibc ignores a size without a buffer): 256 KiB reads
