@@ -12,7 +12,20 @@ if [ ! -f "$BC" ]; then
 	echo "FAIL: bash-completion is not installed (tests/setup.sh installs it)" >&2
 	exit 1
 fi
-COMPLETION="$top_srcdir/etc/completion/ipgraph"
+# The completion as `make install` puts it, where bash-completion looks:
+# its completionsdir when the prefix is bash-completion's own, else
+# $(datadir)/bash-completion/completions under the prefix.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" \
+    install-dist_bashcompletionDATA DESTDIR="$T/inst" >"$T/make.out" 2>&1 ||
+    { echo "FAIL: make install of the completion: $(cat "$T/make.out")" >&2; exit 1; }
+COMPLETION=$(find "$T/inst" -type f -name ipgraph)
+prefix=$(sed -n 's/^prefix = //p' "$top_builddir/Makefile")
+want="$prefix/share/bash-completion/completions"
+[ "$prefix" = "$(pkg-config --variable=prefix bash-completion)" ] &&
+    want=$(pkg-config --variable=completionsdir bash-completion)
+check "completion installed in $want ($COMPLETION)" \
+    test "$COMPLETION" = "$T/inst$want/ipgraph"
+[ -f "$COMPLETION" ] || { echo "FAIL: no completion installed" >&2; exit 1; }
 # bash_completion wants an interactive-like shell: no -u, extglob on
 set +u
 shopt -s extglob progcomp

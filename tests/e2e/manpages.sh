@@ -8,11 +8,15 @@ need mandoc
 need python3
 : "${IPGRAPHD:=$top_builddir/src/ipgraphd}"
 
-MAN1="$top_builddir/src/ipgraph.1"
-MAN8="$top_builddir/src/ipgraphd.8"
-MAN5="$top_builddir/etc/ipgraphd.conf.5"
+# The pages as `make install` puts them.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" \
+    install-man DESTDIR="$T/inst" >"$T/make.out" 2>&1 ||
+    { echo "FAIL: make install-man: $(cat "$T/make.out")" >&2; exit 1; }
+MAN1=$(find "$T/inst" -type f -path '*/man1/ipgraph.1')
+MAN8=$(find "$T/inst" -type f -path '*/man8/ipgraphd.8')
+MAN5=$(find "$T/inst" -type f -path '*/man5/ipgraphd.conf.5')
 for m in "$MAN1" "$MAN8" "$MAN5"; do
-	[ -f "$m" ] || { echo "FAIL: $m not built" >&2; exit 1; }
+	[ -f "$m" ] || { echo "FAIL: a man page is not installed ($m)" >&2; exit 1; }
 done
 
 # 1. Lint: not a message, style hints included, but for the pages it
