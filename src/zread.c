@@ -113,23 +113,24 @@ zread_cut(struct zread *z)
 /*
  * One step of gzip: decompress into out[0..size) and return how much came
  * (0 with z->ended at the clean end).  Damage sets z->err; what came
- * before it in this step is still returned.  A new
- * member may follow the end of one (gzip -c a b >c; pigz): the stream
- * ends only where the input does.
+ * before it in this step is still returned.  A new member may follow the
+ * end of one (gzip -c a b >c; pigz): the data ends only where the input
+ * does.
  */
 static size_t
 zread_gzip(struct zread *z, uint8_t *out, size_t size)
 {
+	uInt room = size > UINT32_MAX ? UINT32_MAX : (uInt)size;
 	size_t made;
 	int rc;
 
 	z->gz.next_in = z->in + z->in_pos;
 	z->gz.avail_in = (uInt)(z->in_len - z->in_pos);
 	z->gz.next_out = out;
-	z->gz.avail_out = size > UINT32_MAX ? UINT32_MAX : (uInt)size;
+	z->gz.avail_out = room;
 	rc = inflate(&z->gz, Z_NO_FLUSH);
 	z->in_pos = z->in_len - z->gz.avail_in;
-	made = size - z->gz.avail_out;
+	made = room - z->gz.avail_out;
 	switch (rc) {
 	case Z_OK:
 		break;
