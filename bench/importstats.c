@@ -102,7 +102,7 @@ __wrap_store_rollup(struct store *st, int64_t until)
 int
 main(int argc, char **argv)
 {
-	struct import_opts opts = { "default", 60, 5, 0 };
+	struct import_opts opts = { "default", 60, 5, 0, NULL, NULL };
 	struct import_summary sum;
 	struct store *st;
 	char err[1024];

@@ -133,7 +133,7 @@ if nm "$BUILD/src/libipgraph.a" 2>/dev/null | grep -q ' T store_rollup$'; then
 fi
 cc -O2 -g -Wall -Wextra $rollup -I"$SRC/src" -I"$BUILD" -o "$BUILD/importstats" \
     "$BENCH/importstats.c" "$BUILD/src/libipgraph.a" -Wl,$wraps \
-    $(pkg-config --libs libpcap sqlite3)
+    $(pkg-config --libs libpcap sqlite3 zlib liblzma libzstd)
 RUNSTAT=$BUILD/runstat
 export RUNSTAT_TIMEOUT=${BENCH_TIMEOUT:-1800}
 

@@ -6,19 +6,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <pcap/pcap.h>
 
 #include "capture.h"
 #include "pcapng.h"
+#include "zread.h"
 
 /*
  * The first CAPFILE_DIGEST_PREFIX bytes are read up front, to digest them
  * and to tell pcap from pcapng.  A file is then rewound and read by the
  * capture reader directly; a pipe cannot be rewound, so the prefix is
  * served again ahead of the rest through an fopencookie stream (one more
- * copy of every byte).
+ * copy of every byte).  A compressed file (zread.h) is read through its
+ * decoder's stream, which cannot be rewound either: the prefix is then
+ * the decompressed one, and it is served again the same way.
  */
 /*
  * The stdio buffer (glibc ignores a size without a buffer): 256 KiB reads
@@ -35,6 +39,10 @@ struct capfile {
 	size_t		 prefix_len;
 	size_t		 prefix_pos;
 	int		 raw_is_stdin;
+	FILE		*packed;	/* compressed: the file or stdin */
+	struct zread	*z;		/* its decoder; raw is its stream */
+	FILE		*posfp;		/* the file whose offset is progress */
+	off_t		 size;		/* of a regular file, else -1 */
 	pcap_t		*pcap;
 	struct pcapng	*png;
 	int		 linktype;
@@ -83,12 +91,45 @@ fnv1a(const uint8_t *p, size_t n)
 	return h;
 }
 
+/*
+ * When the prefix read is compressed (told by its magic, see zread.h),
+ * put a decoder between the file and the readers and read the prefix
+ * again, decompressed: the digest and the pcap/pcapng test see the
+ * capture itself, so a file and its .gz are the same capture.  Damage
+ * inside the prefix keeps what came before it; the next read fails again
+ * and capfile_next reports it.  0, or -1 with err set.
+ */
+static int
+capfile_unpack(struct capfile *cf, char *err, size_t errlen)
+{
+	int kind = zread_detect(cf->prefix, cf->prefix_len);
+
+	if (kind == ZREAD_NONE)
+		return 0;
+	cf->z = zread_open(kind, cf->prefix, cf->prefix_len, cf->raw,
+	    cf->name, err, errlen);
+	if (cf->z == NULL)
+		return -1;
+	cf->packed = cf->raw;
+	cf->raw = zread_stream(cf->z);
+	cf->prefix_len = fread(cf->prefix, 1, CAPFILE_DIGEST_PREFIX, cf->raw);
+	if (cf->prefix_len == 0) {
+		snprintf(err, errlen, "%s: %s", cf->name, zread_error(cf->z) !=
+		    NULL ? zread_error(cf->z) : "empty once decompressed, "
+		    "not a capture");
+		return -1;
+	}
+	clearerr(cf->raw);
+	return 0;
+}
+
 struct capfile *
 capfile_open(const char *path, char *err, size_t errlen)
 {
 	struct capfile *cf;
 	cookie_io_functions_t io = { cookie_read, NULL, NULL, cookie_close };
 	char perr[PCAP_ERRBUF_SIZE];
+	struct stat sb;
 	const char *shown = strcmp(path, "-") == 0 ? "(standard input)" : path;
 
 	if ((cf = calloc(1, sizeof(*cf))) == NULL ||
@@ -105,6 +146,9 @@ capfile_open(const char *path, char *err, size_t errlen)
 		goto fail;
 	} else if ((cf->iobuf = malloc(CAPFILE_BUFFER)) != NULL)
 		setvbuf(cf->raw, cf->iobuf, _IOFBF, CAPFILE_BUFFER);
+	cf->posfp = cf->raw;
+	cf->size = fstat(fileno(cf->raw), &sb) == 0 && S_ISREG(sb.st_mode) ?
+	    sb.st_size : -1;
 	cf->prefix_len = fread(cf->prefix, 1, CAPFILE_DIGEST_PREFIX, cf->raw);
 	if (ferror(cf->raw)) {
 		snprintf(err, errlen, "%s: %s", shown, strerror(errno));
@@ -114,16 +158,20 @@ capfile_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: empty file, not a capture", shown);
 		goto fail;
 	}
+	if (capfile_unpack(cf, err, errlen) < 0)
+		goto fail;
 	snprintf(cf->digest, sizeof(cf->digest), "%016llx-%zx",
 	    (unsigned long long)fnv1a(cf->prefix, cf->prefix_len),
 	    cf->prefix_len);
-	if (!cf->raw_is_stdin && fseeko(cf->raw, 0, SEEK_SET) == 0) {
+	if (!cf->raw_is_stdin && cf->z == NULL &&
+	    fseeko(cf->raw, 0, SEEK_SET) == 0) {
 		cf->stream = cf->raw;	/* a file: read it again from 0 */
 		cf->raw = NULL;
 	} else if ((cf->stream = fopencookie(cf, "rb", io)) == NULL) {
 		snprintf(err, errlen, "%s: %s", shown, strerror(errno));
 		goto fail;
-	} else if ((cf->iobuf = malloc(CAPFILE_BUFFER)) != NULL)
+	} else if (cf->iobuf == NULL &&
+	    (cf->iobuf = malloc(CAPFILE_BUFFER)) != NULL)
 		setvbuf(cf->stream, cf->iobuf, _IOFBF, CAPFILE_BUFFER);
 	if (pcapng_is_pcapng(cf->prefix, cf->prefix_len)) {
 		if ((cf->png = pcapng_open(cf->stream, perr,
@@ -162,8 +210,10 @@ capfile_close(struct capfile *cf)
 	pcapng_close(cf->png);
 	if (cf->stream != NULL)
 		fclose(cf->stream);
-	if (cf->raw != NULL && !cf->raw_is_stdin)
-		fclose(cf->raw);
+	if (cf->raw != NULL && (cf->z != NULL || !cf->raw_is_stdin))
+		fclose(cf->raw);	/* a decoder's stream: frees cf->z */
+	if (cf->packed != NULL && !cf->raw_is_stdin)
+		fclose(cf->packed);
 	free(cf->iobuf);		/* after the stream using it */
 	free(cf->prefix);
 	free(cf->name);
@@ -190,7 +240,8 @@ capfile_next(struct capfile *cf, struct cap_packet *pkt)
 		} else if (rc < 0)
 			snprintf(cf->err, sizeof(cf->err), "%s: packet %llu: "
 			    "%s", cf->name, (unsigned long long)cf->count + 1,
-			    pcapng_error(cf->png));
+			    cf->z != NULL && zread_error(cf->z) != NULL ?
+			    zread_error(cf->z) : pcapng_error(cf->png));
 		return rc;
 	}
 	rc = pcap_next_ex(cf->pcap, &h, &d);
@@ -206,8 +257,22 @@ capfile_next(struct capfile *cf, struct cap_packet *pkt)
 	if (rc == PCAP_ERROR_BREAK)
 		return 0;
 	snprintf(cf->err, sizeof(cf->err), "%s: packet %llu: %s", cf->name,
-	    (unsigned long long)cf->count + 1, pcap_geterr(cf->pcap));
+	    (unsigned long long)cf->count + 1, cf->z != NULL &&
+	    zread_error(cf->z) != NULL ? zread_error(cf->z) :
+	    pcap_geterr(cf->pcap));
 	return -1;
+}
+
+int
+capfile_progress(const struct capfile *cf, uint64_t *done, uint64_t *total)
+{
+	off_t at;
+
+	if (cf->size <= 0 || (at = ftello(cf->posfp)) < 0)
+		return -1;
+	*done = (uint64_t)at;
+	*total = (uint64_t)cf->size;
+	return 0;
 }
 
 const char *

@@ -19,7 +19,8 @@ struct cap_packet {
 #define CAPFILE_DIGEST_PREFIX	(1u << 20)
 
 /*
- * Open a pcap or pcapng file, or standard input for "-".  On failure
+ * Open a pcap or pcapng file, or standard input for "-"; either may be
+ * compressed with gzip, xz or zstd (zread.h).  On failure
  * returns NULL with a message naming the file in err.  Close with
  * capfile_close.
  */
@@ -35,8 +36,16 @@ int	capfile_next(struct capfile *, struct cap_packet *pkt);
 const char *capfile_error(const struct capfile *);
 
 /*
+ * How far reading has come: *done bytes of the *total the file has (for
+ * a compressed file, compressed bytes).  0, or -1 when it cannot be told
+ * (a pipe).
+ */
+int	capfile_progress(const struct capfile *, uint64_t *done,
+	    uint64_t *total);
+
+/*
  * A digest of the file's first CAPFILE_DIGEST_PREFIX bytes (all of a
- * smaller file), as hex: the same capture imported twice has the same
+ * smaller file; of a compressed file, the first decompressed bytes), as hex: the same capture imported twice has the same
  * digest, whatever its name.  Available right after open, stdin included.
  */
 const char *capfile_digest(const struct capfile *);

@@ -22,6 +22,7 @@ usage(FILE *fp)
 "       ipgraph seq [--names FILE] [--name ADDR=NAME] [--format F] CAPTURE...\n"
 "       ipgraph serve [--db FILE] [--listen ADDR]... [--www DIR] (see serve -h)\n"
 "       ipgraph version\n"
+"       ipgraph help COMMAND   (or ipgraph COMMAND --help)\n"
 "CAPTURE: pcap or pcapng, - for standard input.\n"
 "TIME: ISO 8601, epoch seconds, -15m/-2h/-7d, or 2009-1-16-00-03-00.\n",
 	    fp);

@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "export.h"
+#include "help.h"
 #include "log.h"
 #include "names.h"
 #include "graph.h"
@@ -39,7 +40,7 @@ open_for_reading(const char *db)
 	return st;
 }
 
-/* Long options of export; the filters map one to one onto query_set. */
+/* Long options of export; the filters map one to one onto filter_set. */
 enum {
 	OPT_NAMES = 256, OPT_LAYOUT, OPT_KEEP_SENDERS, OPT_KEEP_RECEIVERS,
 	OPT_DIAGONAL, OPT_PEERS, OPT_OTHER, OPT_FILTER
@@ -277,7 +278,7 @@ cmd_export(int argc, char **argv)
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
 		    strcmp(argv[1], "--help") == 0)) {
-			export_usage(stdout);
+			help_command("export", stdout);
 			return 0;
 		}
 		log_warnx("export: no format given");
@@ -327,7 +328,7 @@ cmd_export(int argc, char **argv)
 			eo.peers = (unsigned)number_arg("--peers", optarg, 1,
 			    10000);
 			break;
-		case 'h': export_usage(stdout); exit(0);
+		case 'h': help_command("export", stdout); exit(0);
 		default: export_usage(stderr); exit(EXIT_USAGE);
 		}
 	}
@@ -362,6 +363,8 @@ cmd_export(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	if (fmt->mime != NULL && strcmp(fmt->mime, "image/png") == 0)
+		help_refuse_tty("export", fmt->name, out);
 	filter_set_names(q, nm);
 	st = open_for_reading(db);
 	rc = export_run(fmt, q, st, &eo, out, err, sizeof(err));
@@ -405,7 +408,7 @@ cmd_top(int argc, char **argv)
 			if (filter_set(q, "top", n, now, err, sizeof(err)) < 0)
 				fatalx("-n: %s", err);
 			break;
-		case 'h': usage(stdout); exit(0);
+		case 'h': help_command("top", stdout); exit(0);
 		case '?': usage(stderr); exit(EXIT_USAGE);
 		default:
 			if (!query_option(ch, export_longopts[li].name,

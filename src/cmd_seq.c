@@ -18,10 +18,12 @@
 #include "cmd.h"
 #include "decode.h"
 #include "export_seq.h"
+#include "help.h"
 #include "log.h"
 #include "names.h"
 #include "seq.h"
 #include "sniff.h"
+#include "zread.h"
 
 /*
  * More packets than this make no readable diagram and would only fill
@@ -614,16 +616,16 @@ done:
 static int
 seq_cmd_is_capture(const char *path)
 {
-	unsigned char m[4];
+	unsigned char m[6];
 	FILE *fp;
 	size_t n;
 
 	if (strcmp(path, "-") == 0 || (fp = fopen(path, "rb")) == NULL)
 		return 1;	/* capfile_open says what is wrong */
-	n = fread(m, 1, 4, fp);
+	n = fread(m, 1, sizeof(m), fp);
 	fclose(fp);
-	if (n < 4)
-		return 1;
+	if (n < 4 || zread_detect(m, n) != ZREAD_NONE)
+		return 1;	/* compressed: capfile_open unpacks it */
 	return (m[0] == 0xa1 && m[1] == 0xb2) || (m[0] == 0xd4 &&
 	    m[1] == 0xc3) || (m[0] == 0x4d && m[1] == 0x3c) ||
 	    (m[0] == 0x3c && m[1] == 0x4d) || (m[0] == 0xa1 &&
@@ -637,7 +639,7 @@ seq_cmd_is_capture(const char *path)
 static char *
 seq_cmd_point_name(const char *path)
 {
-	const char *base, *dot;
+	const char *base, *dot, *p;
 	char *n;
 
 	if (strcmp(path, "-") == 0)
@@ -646,6 +648,14 @@ seq_cmd_point_name(const char *path)
 	dot = strrchr(base, '.');
 	if (dot == NULL || dot == base)
 		dot = base + strlen(base);
+	/* client.pcap.gz is "client" too */
+	else if (strcmp(dot, ".gz") == 0 || strcmp(dot, ".xz") == 0 ||
+	    strcmp(dot, ".zst") == 0) {
+		for (p = dot - 1; p > base && *p != '.'; p--)
+			;
+		if (p > base)
+			dot = p;
+	}
 	if ((n = malloc((size_t)(dot - base) + 1)) == NULL)
 		return NULL;
 	memcpy(n, base, (size_t)(dot - base));
@@ -772,7 +782,7 @@ cmd_seq(int argc, char **argv)
 			break;
 		case 'S': so.no_skew = 1; break;
 		case 'q': quiet = 1; break;
-		case 'h': seq_cmd_usage(stdout); exit(0);
+		case 'h': help_command("seq", stdout); exit(0);
 		default: seq_cmd_usage(stderr); exit(EXIT_USAGE);
 		}
 	}
@@ -788,9 +798,8 @@ cmd_seq(int argc, char **argv)
 		fatalx("seq: at most %d captures", SEQ_MAX_POINTS);
 	if (fmt < 0)
 		fmt = (int)seq_cmd_format_of(out);
-	if (fmt == SEQ_FMT_PNG && (out == NULL || strcmp(out, "-") == 0) &&
-	    isatty(STDOUT_FILENO))
-		fatalx("seq: not writing a PNG to a terminal; give -o FILE");
+	if (fmt == SEQ_FMT_PNG)
+		help_refuse_tty("seq", "png", out);
 	for (i = 0; i < argc; i++) {
 		for (j = 0; j < i; j++)
 			if (strcmp(argv[i], argv[j]) == 0)

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "conf.h"
+#include "help.h"
 #include "http.h"
 #include "log.h"
 #include "names.h"
@@ -123,7 +124,7 @@ cmd_serve(int argc, char **argv)
 			c->per_ip_connections = (unsigned)number_arg(
 			    "--per-ip", optarg, 0, 100000);
 			break;
-		case 'h': serve_usage(stdout); exit(0);
+		case 'h': help_command("serve", stdout); exit(0);
 		default: serve_usage(stderr); exit(EXIT_USAGE);
 		}
 	}

@@ -27,6 +27,21 @@ struct import_ctx {
 	int64_t			 newest_start;	/* of the windows written */
 };
 
+/* Tell opts->progress where the file is. */
+static void
+import_progress(const struct import_opts *opts, const struct capfile *cf,
+    uint64_t packets, int final)
+{
+	uint64_t done = 0, total = 0;
+
+	if (opts->progress == NULL)
+		return;
+	if (capfile_progress(cf, &done, &total) < 0)
+		done = total = 0;
+	opts->progress(opts->progress_arg, capfile_name(cf), done, total,
+	    packets, final);
+}
+
 static int
 flush_window(void *arg, int64_t start_s, unsigned seconds,
     const struct window_stats *ws, struct flowtable **ftp)
@@ -127,7 +142,10 @@ import_file(struct store *st, const char *path,
 		goto record;
 	}
 	ctx.ws = ws;
+	import_progress(opts, cf, 0, 0);
 	while ((rc = capfile_next(cf, &pkt)) == 1) {
+		if (sum->frames % IMPORT_PROGRESS_EVERY == 0 && sum->frames > 0)
+			import_progress(opts, cf, sum->frames, 0);
 		/*
 		 * A timestamp no calendar can hold (a negative time written
 		 * unsigned, a broken clock) would make a window nobody can
@@ -178,6 +196,7 @@ import_file(struct store *st, const char *path,
 	} else
 		result = IMPORT_COMPLETE;
 record:
+	import_progress(opts, cf, sum->frames, 1);
 	if (store_import_end(st, capfile_digest(cf),
 	    result == IMPORT_COMPLETE ? "complete" :
 	    result == IMPORT_PARTIAL ? "partial" : "failed", sum->frames) < 0 &&

@@ -9,11 +9,24 @@
 
 struct store;
 
+/*
+ * Told how an import goes: before the first packet, every
+ * IMPORT_PROGRESS_EVERY packets, and once with final set when the file is
+ * done (whole or not).  done and total are bytes of the file (compressed
+ * ones for a compressed file); total is 0 when unknown (a pipe).
+ */
+typedef void	(*import_progress_fn)(void *arg, const char *name,
+		    uint64_t done, uint64_t total, uint64_t packets,
+		    int final);
+#define IMPORT_PROGRESS_EVERY	1024
+
 struct import_opts {
 	const char	*sensor;
 	unsigned	 window;	/* seconds */
 	unsigned	 grace;		/* seconds a window stays open */
 	int		 force;		/* import a known file again */
+	import_progress_fn progress;	/* NULL: none */
+	void		*progress_arg;
 };
 
 #define IMPORT_MAX_LINKTYPES	8

@@ -12,8 +12,10 @@
 
 #include "addr.h"
 #include "cmd.h"
+#include "help.h"
 #include "importer.h"
 #include "log.h"
+#include "progress.h"
 #include "store.h"
 #include "timefmt.h"
 #include "window.h"
@@ -31,8 +33,9 @@ cmd_import(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct import_opts opts = { "default", 60, 5, 0 };
+	struct import_opts opts = { "default", 60, 5, 0, NULL, NULL };
 	struct import_summary sum;
+	struct progress pg;
 	const char *db = DEFAULT_DB;
 	struct store *st;
 	char err[1024];
@@ -54,7 +57,7 @@ cmd_import(int argc, char **argv)
 		case 'f': opts.force = 1; break;
 		case 'q': quiet = 1; break;
 		case 'S': stats = 1; break;
-		case 'h': usage(stdout); return 0;
+		case 'h': help_command("import", stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -68,6 +71,10 @@ cmd_import(int argc, char **argv)
 	if ((st = store_open(db, 0, err, sizeof(err))) == NULL) {
 		log_warnx("%s", err);
 		return 1;
+	}
+	if (!quiet && progress_init(&pg, stderr) == 0) {
+		opts.progress = progress_import;
+		opts.progress_arg = &pg;
 	}
 	for (i = 0; i < argc; i++) {
 		rc = import_file(st, argv[i], &opts, &sum, err, sizeof(err));
@@ -105,7 +112,7 @@ cmd_rollup(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': db = optarg; break;
-		case 'h': usage(stdout); return 0;
+		case 'h': help_command("rollup", stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -158,7 +165,12 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "-h") == 0) {
-		usage(stdout);
+		if (argc < 2)
+			usage(stdout);
+		else if (help_command(argv[1], stdout) < 0) {
+			log_warnx("help: unknown command '%s'", argv[1]);
+			return EXIT_USAGE;
+		}
 		return 0;
 	}
 	log_warnx("unknown command '%s'", cmd);

@@ -10,6 +10,7 @@ sqlite3 tshark python3 clang libclang-rt-14-dev
 python3-seqdiag socat
 libgraphviz-dev libcairo2-dev graphviz circos liblist-moreutils-perl ploticus
 python3-networkx
+liblzma-dev libzstd-dev xz-utils zstd mandoc bash-completion
 zlib1g-dev nodejs chromium wrk openssl
 systemd-container debootstrap"
 
