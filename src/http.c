@@ -248,7 +248,14 @@ http_store(struct http *h, char *err, size_t errlen)
 {
 	struct store *st;
 
-	if ((st = pthread_getspecific(h->store_key)) != NULL)
+	/* a file deleted or replaced: read the one at the path now */
+	if ((st = pthread_getspecific(h->store_key)) != NULL &&
+	    store_moved(st)) {
+		pthread_setspecific(h->store_key, NULL);
+		store_close(st);
+		st = NULL;
+	}
+	if (st != NULL)
 		return st;
 	if ((st = store_open(h->db, 1, err, errlen)) == NULL)
 		return NULL;
@@ -1138,6 +1145,16 @@ http_do_stats(struct http *h, struct http_reply *r)
 	    ds.capture_alive ? "true" : "false",
 	    ds.writer_alive ? "true" : "false");
 	export_json_string(&r->body, ds.writer_error);
+	buf_printf(&r->body, ", \"frames_dropped\": %llu, \"queue_bytes\": "
+	    "%llu, \"queue_bytes_max\": %llu, \"database_reopened\": %llu, "
+	    "\"events_written\": %llu, \"events_dropped\": %llu, "
+	    "\"last_loss\": ", (unsigned long long)ds.frames_dropped,
+	    (unsigned long long)ds.queue_bytes,
+	    (unsigned long long)ds.queue_bytes_max,
+	    (unsigned long long)ds.db_reopened,
+	    (unsigned long long)ds.events_written,
+	    (unsigned long long)ds.events_dropped);
+	export_json_string(&r->body, ds.last_loss);
 	buf_puts(&r->body, ", \"interfaces\": [");
 	for (i = 0; i < ds.nifaces && i < STATS_MAX_IFACES; i++) {
 		buf_puts(&r->body, i > 0 ? ", {\"name\": " : "{\"name\": ");
@@ -1252,6 +1269,22 @@ http_do_metrics(struct http *h, struct http_reply *r)
 		M("ipgraph_writer_latency_max_seconds", "gauge", "Window close "
 		    "to commit, the slowest so far.", "%.6f",
 		    (double)ds.write_latency_max_us / 1e6);
+		M("ipgraph_frames_dropped_total", "counter", "Frames in "
+		    "windows that could not be stored (see the losses "
+		    "table).", "%llu", (unsigned long long)ds.frames_dropped);
+		M("ipgraph_writer_queue_bytes", "gauge", "Memory held by the "
+		    "writer queue.", "%llu", (unsigned long long)ds.queue_bytes);
+		M("ipgraph_writer_queue_bytes_max", "gauge", "The writer "
+		    "queue's bound in bytes.", "%llu",
+		    (unsigned long long)ds.queue_bytes_max);
+		M("ipgraph_database_reopened_total", "counter", "Database "
+		    "files found deleted or replaced, and made anew.", "%llu",
+		    (unsigned long long)ds.db_reopened);
+		M("ipgraph_events_written_total", "counter", "Packet events "
+		    "committed.", "%llu", (unsigned long long)ds.events_written);
+		M("ipgraph_events_dropped_total", "counter", "Packet events "
+		    "past a cap or a full queue.", "%llu",
+		    (unsigned long long)ds.events_dropped);
 		M("ipgraph_capture_alive", "gauge", "1 while at least one "
 		    "interface captures.", "%d", ds.capture_alive ? 1 : 0);
 		M("ipgraph_writer_alive", "gauge", "1 while the writer "
@@ -1277,6 +1310,9 @@ http_do_metrics(struct http *h, struct http_reply *r)
 		}
 }
 
+/* /healthz says "degraded" for this long after data was lost (s). */
+#define HTTP_LOSS_RECENT	600
+
 static void
 http_do_healthz(struct http *h, struct http_reply *r)
 {
@@ -1294,6 +1330,15 @@ http_do_healthz(struct http *h, struct http_reply *r)
 	else if (!ds.writer_alive)
 		why = ds.writer_error[0] != '\0' ? ds.writer_error :
 		    "the writer is failing";
+	if (why == NULL && ds.last_loss_us != 0 &&
+	    ds.now_us - ds.last_loss_us < HTTP_LOSS_RECENT * 1000000LL) {
+		/* working, but data was lost lately: say so, still 200 */
+		buf_puts(&r->body, "{\"status\": \"degraded\", "
+		    "\"capture\": true, \"reason\": ");
+		export_json_string(&r->body, ds.last_loss);
+		buf_puts(&r->body, "}\n");
+		return;
+	}
 	if (why == NULL) {
 		buf_puts(&r->body, "{\"status\": \"ok\", \"capture\": true}\n");
 		return;
