@@ -220,7 +220,7 @@ store_ready(struct writer *w)
 		    (unsigned long long)w->file.events);
 		pthread_mutex_lock(&w->mu);
 		w->stats.db_reopened++;
-		loss_add(w, "database file deleted", w->file.start_s,
+		loss_add(w, "database file deleted or replaced", w->file.start_s,
 		    w->file.seconds, w->file.windows, w->file.frames,
 		    w->file.bytes, w->file.edges, w->file.events);
 		pthread_mutex_unlock(&w->mu);
@@ -494,7 +494,8 @@ writer_submit(struct writer *w, int64_t start_s, unsigned seconds,
     const struct window_stats *ws, struct flowtable *ft)
 {
 	struct job *j;
-	size_t edges = flowtable_count(ft);
+	size_t edges = flowtable_count(ft), qbytes;
+	unsigned depth;
 
 	if ((j = calloc(1, sizeof(*j))) != NULL) {
 		j->start_s = start_s;
@@ -508,11 +509,13 @@ writer_submit(struct writer *w, int64_t start_s, unsigned seconds,
 		w->stats.windows_dropped++;
 		loss_add(w, "writer queue full", start_s, seconds, 1,
 		    ws->frames, ws->bytes, edges, 0);
+		depth = w->depth;
+		qbytes = w->queue_bytes;
 		pthread_mutex_unlock(&w->mu);
 		log_warnx("writer queue full (%u jobs, %zu bytes waiting): "
 		    "the window at %lld with %llu frames and %zu edges is "
-		    "dropped (recorded in the losses table)", w->depth,
-		    w->queue_bytes, (long long)start_s,
+		    "dropped (recorded in the losses table)", depth,
+		    qbytes, (long long)start_s,
 		    (unsigned long long)ws->frames, edges);
 		if (j != NULL)
 			job_free(j);
