@@ -41,13 +41,13 @@ for i in $(seq 1 "$KILLS"); do
 	DPID=""
 	ok=$(sqlite3 "$W/db" 'PRAGMA integrity_check')
 	[ "$ok" = ok ] || fail "kill $i: integrity_check says $ok"
-	# windows [s, s+1) open at or after t0 that closed before t1 - 0.8 s
+	# windows [s, s+1) open at or after t0 that closed before t1 - 1 s
 	python3 - "$W/db" "$t0" "$t1" >>"$T/checked" <<'PY' || missing=$((missing + 1))
 import math, sqlite3, sys
 db, t0, t1 = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 have = {r[0] for r in sqlite3.connect(db).execute(
     "SELECT start FROM windows WHERE tier = 0")}
-want = [s for s in range(math.floor(t0), int(t1)) if s + 1 + 0.8 <= t1]
+want = [s for s in range(math.floor(t0), int(t1)) if s + 1 + 1.0 <= t1]
 gone = [s for s in want if s not in have]
 if gone:
     print("kill at %.2f: closed windows missing: %s" % (t1, gone))
