@@ -79,6 +79,8 @@ static const struct keyword {
 	{ "window", "max_edges", K_UINT, offsetof(struct config, max_edges),
 	    1, 100000000 },
 	{ "window", "queue", K_UINT, offsetof(struct config, queue), 1, 4096 },
+	{ "window", "queue_bytes", K_SIZE, offsetof(struct config, queue_bytes),
+	    1u << 20, 1u << 31 },
 	{ "window", "seconds", K_DURATION, offsetof(struct config, window),
 	    1, 86400 },
 };
@@ -138,6 +140,7 @@ config_new(void)
 	c->grace = 5;
 	c->max_edges = 1000000;
 	c->queue = 64;
+	c->queue_bytes = 64u << 20;
 	c->db = default_db();
 	c->retention_raw = 7 * 86400;
 	c->retention_hour = 90 * 86400;

@@ -41,6 +41,7 @@ struct config {
 	unsigned	 grace;
 	unsigned	 max_edges;
 	unsigned	 queue;		/* closed windows waiting to be written */
+	unsigned	 queue_bytes;	/* and the memory they may hold */
 
 	/* [store] */
 	char		*db;

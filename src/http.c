@@ -132,7 +132,14 @@ http_store(struct http *h, char *err, size_t errlen)
 {
 	struct store *st;
 
-	if ((st = pthread_getspecific(h->store_key)) != NULL)
+	/* a file deleted or replaced: read the one at the path now */
+	if ((st = pthread_getspecific(h->store_key)) != NULL &&
+	    store_moved(st)) {
+		pthread_setspecific(h->store_key, NULL);
+		store_close(st);
+		st = NULL;
+	}
+	if (st != NULL)
 		return st;
 	if ((st = store_open(h->db, 1, err, errlen)) == NULL)
 		return NULL;

@@ -99,6 +99,8 @@ struct ipgd {
 	struct event_row	*ev;
 	size_t			 nev;
 	uint64_t		 events_dropped;
+	int64_t			 ev_window;	/* the newest window with events */
+	uint64_t		 ev_in_window;	/* events taken in it */
 	int			 stopping;
 	struct http_files	 files;		/* read as root, until served */
 };
@@ -118,13 +120,16 @@ usage(FILE *fp)
 /*
  * Packet events for sequence diagrams: every TCP control packet, the first
  * [seq] packets of each edge in its window, and whatever the [seq] filter
- * matches.
+ * matches; at most [window] max_edges of them per window (a flood of SYNs
+ * from random sources would otherwise make each packet a row), counted
+ * against the newest window seen, the rest counted as dropped.
  */
 static void
 sample(struct ipgd *d, struct iface *ifp, int64_t ts_us, uint32_t wirelen,
     const struct decode_result *r, const uint8_t *data, uint32_t caplen)
 {
 	uint64_t n = windows_last_packets(d->ws);
+	int64_t win = ts_us / 1000000 / (int64_t)d->conf->window;
 	struct event_row *e;
 
 	if (!(r->proto == IPG_PROTO_TCP && (r->tcp_flags & EVENT_TCP_FLAGS)) &&
@@ -137,10 +142,15 @@ sample(struct ipgd *d, struct iface *ifp, int64_t ts_us, uint32_t wirelen,
 		d->events_dropped++;
 		return;
 	}
-	if (d->nev == EVENTS_MAX) {
+	if (win > d->ev_window) {
+		d->ev_window = win;
+		d->ev_in_window = 0;
+	}
+	if (d->nev == EVENTS_MAX || d->ev_in_window >= d->conf->max_edges) {
 		d->events_dropped++;
 		return;
 	}
+	d->ev_in_window++;
 	e = &d->ev[d->nev++];
 	e->ts_us = ts_us;
 	e->ipver = r->ipver;
@@ -404,9 +414,17 @@ publish_stats(struct ipgd *d, int64_t now)
 	s.windows_written = w.windows_written;
 	s.edges_written = w.edges_written;
 	s.windows_dropped = w.windows_dropped;
+	s.frames_dropped = w.frames_dropped;
 	s.write_errors = w.write_errors;
 	s.queue_depth = w.queue_depth;
 	s.queue_max = w.queue_max;
+	s.queue_bytes = w.queue_bytes;
+	s.queue_bytes_max = w.queue_bytes_max;
+	s.db_reopened = w.db_reopened;
+	s.events_written = w.events_written;
+	s.events_dropped = w.events_dropped + d->events_dropped;
+	s.last_loss_us = w.last_loss_us;
+	snprintf(s.last_loss, sizeof(s.last_loss), "%s", w.last_loss);
 	s.write_latency_us = w.last_latency_us;
 	s.write_latency_max_us = w.max_latency_us;
 	s.writer_failing = w.failing;
@@ -652,6 +670,7 @@ reload(struct ipgd *d)
 	ret[2] = nc->retention_day;
 	ret[3] = nc->seq_retention;
 	writer_set_retention(d->wr, ret);
+	writer_set_queue_bytes(d->wr, nc->queue_bytes);
 	windows_set_max_edges(d->ws, nc->max_edges);
 	/* [names], max_rows, max_nodes: what the HTTP API reads */
 	if (d->http != NULL && http_reload(d->http, nc, err, sizeof(err)) < 0)
@@ -826,8 +845,8 @@ main(int argc, char **argv)
 	ret[1] = d.conf->retention_hour;
 	ret[2] = d.conf->retention_day;
 	ret[3] = d.conf->seq_retention;
-	d.wr = writer_start(d.conf->db, d.conf->sensor, d.conf->queue, ret,
-	    err, sizeof(err));
+	d.wr = writer_start(d.conf->db, d.conf->sensor, d.conf->queue,
+	    d.conf->queue_bytes, ret, err, sizeof(err));
 	if (d.wr == NULL)
 		fatalx("%s", err);
 	d.ws = windows_new(d.conf->window, d.conf->grace, DAEMON_MAX_OPEN,

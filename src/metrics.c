@@ -112,6 +112,16 @@ metrics_stats(const struct metrics *h, struct buf *b)
 	    ds.capture_alive ? "true" : "false",
 	    ds.writer_alive ? "true" : "false");
 	export_json_string(b, ds.writer_error);
+	buf_printf(b, ", \"frames_dropped\": %llu, \"queue_bytes\": "
+	    "%llu, \"queue_bytes_max\": %llu, \"database_reopened\": %llu, "
+	    "\"events_written\": %llu, \"events_dropped\": %llu, "
+	    "\"last_loss\": ", (unsigned long long)ds.frames_dropped,
+	    (unsigned long long)ds.queue_bytes,
+	    (unsigned long long)ds.queue_bytes_max,
+	    (unsigned long long)ds.db_reopened,
+	    (unsigned long long)ds.events_written,
+	    (unsigned long long)ds.events_dropped);
+	export_json_string(b, ds.last_loss);
 	buf_puts(b, ", \"interfaces\": [");
 	for (i = 0; i < ds.nifaces && i < STATS_MAX_IFACES; i++) {
 		buf_puts(b, i > 0 ? ", {\"name\": " : "{\"name\": ");
@@ -226,6 +236,22 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		M("ipgraph_writer_latency_max_seconds", "gauge", "Window close "
 		    "to commit, the slowest so far.", "%.6f",
 		    (double)ds.write_latency_max_us / 1e6);
+		M("ipgraph_frames_dropped_total", "counter", "Frames in "
+		    "windows that could not be stored (see the losses "
+		    "table).", "%llu", (unsigned long long)ds.frames_dropped);
+		M("ipgraph_writer_queue_bytes", "gauge", "Memory held by the "
+		    "writer queue.", "%llu", (unsigned long long)ds.queue_bytes);
+		M("ipgraph_writer_queue_bytes_max", "gauge", "The writer "
+		    "queue's bound in bytes.", "%llu",
+		    (unsigned long long)ds.queue_bytes_max);
+		M("ipgraph_database_reopened_total", "counter", "Database "
+		    "files found deleted or replaced, and made anew.", "%llu",
+		    (unsigned long long)ds.db_reopened);
+		M("ipgraph_events_written_total", "counter", "Packet events "
+		    "committed.", "%llu", (unsigned long long)ds.events_written);
+		M("ipgraph_events_dropped_total", "counter", "Packet events "
+		    "past a cap or a full queue.", "%llu",
+		    (unsigned long long)ds.events_dropped);
 		M("ipgraph_capture_alive", "gauge", "1 while at least one "
 		    "interface captures.", "%d", ds.capture_alive ? 1 : 0);
 		M("ipgraph_writer_alive", "gauge", "1 while the writer "
@@ -252,6 +278,9 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		}
 }
 
+/* /healthz says "degraded" for this long after data was lost (s). */
+#define METRICS_LOSS_RECENT	600
+
 unsigned
 metrics_healthz(const struct metrics *h, struct buf *b)
 {
@@ -269,6 +298,15 @@ metrics_healthz(const struct metrics *h, struct buf *b)
 	else if (!ds.writer_alive)
 		why = ds.writer_error[0] != '\0' ? ds.writer_error :
 		    "the writer is failing";
+	if (why == NULL && ds.last_loss_us != 0 &&
+	    ds.now_us - ds.last_loss_us < METRICS_LOSS_RECENT * 1000000LL) {
+		/* working, but data was lost lately: say so, still 200 */
+		buf_puts(b, "{\"status\": \"degraded\", \"capture\": true, "
+		    "\"reason\": ");
+		export_json_string(b, ds.last_loss);
+		buf_puts(b, "}\n");
+		return 200;
+	}
 	if (why == NULL) {
 		buf_puts(b, "{\"status\": \"ok\", \"capture\": true}\n");
 		return 200;

@@ -37,9 +37,17 @@ struct daemon_stats {
 	uint64_t	 windows_written;
 	uint64_t	 edges_written;
 	uint64_t	 windows_dropped;	/* writer queue full */
+	uint64_t	 frames_dropped;	/* in windows not stored */
 	uint64_t	 write_errors;
 	uint64_t	 queue_depth;
 	uint64_t	 queue_max;
+	uint64_t	 queue_bytes;		/* memory the queue holds */
+	uint64_t	 queue_bytes_max;
+	uint64_t	 db_reopened;		/* file deleted or replaced */
+	uint64_t	 events_written;	/* packet events */
+	uint64_t	 events_dropped;	/* caps and queue, counted */
+	int64_t		 last_loss_us;		/* 0: nothing lost so far */
+	char		 last_loss[256];	/* what was lost last */
 	uint64_t	 write_latency_us;	/* last window */
 	uint64_t	 write_latency_max_us;
 	int		 writer_failing;

@@ -2,10 +2,12 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -107,6 +109,23 @@ static const char *const migrations[] = {
 	"INSERT INTO pairs SELECT window_id, src, dst, sum(packets),"
 	"  sum(bytes), min(first_us), max(last_us) FROM edges"
 	"  GROUP BY window_id, src, dst;",
+	/*
+	 * 3 -> 4: what the daemon captured but could not store (a window
+	 * dropped from a full writer queue, given up at shutdown, packet
+	 * events dropped), so a hole in the data says why it is there.
+	 */
+	"CREATE TABLE losses ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sensor_id INTEGER NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  seconds INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  windows INTEGER NOT NULL,"
+	"  frames INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  edges INTEGER NOT NULL,"
+	"  events INTEGER NOT NULL,"
+	"  recorded INTEGER NOT NULL);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
@@ -299,6 +318,15 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	/*
+	 * SQLite opens a file it may not write read-only without a word;
+	 * a writer on it would fail every window with "readonly database".
+	 */
+	if (!readonly && sqlite3_db_readonly(st->db, "main") == 1) {
+		snprintf(st->err, sizeof(st->err), "%s: cannot open database: "
+		    "the file is read-only", st->path);
+		goto fail;
+	}
 	if (sqlite3_create_function(st->db, "bitor", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, NULL, bitor_step, bitor_final) !=
 	    SQLITE_OK) {
@@ -968,6 +996,91 @@ fail:
 	sqlite3_finalize(s);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+int
+store_write_losses(struct store *st, const char *sensor,
+    const struct loss_row *l, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t sid;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	if (exec(st, "BEGIN IMMEDIATE", "starting a losses transaction") < 0)
+		return -1;
+	if (sensor_id(st, sensor, &sid) < 0)
+		goto fail;
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO losses (sensor_id, start,"
+	    " seconds, reason, windows, frames, bytes, edges, events,"
+	    " recorded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1,
+	    &s, NULL) != SQLITE_OK) {
+		set_err(st, "preparing losses");
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, sid);
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(s, 2, l[i].start_s);
+		sqlite3_bind_int64(s, 3, l[i].seconds);
+		sqlite3_bind_text(s, 4, l[i].reason, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 5, (sqlite3_int64)l[i].windows);
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)l[i].frames);
+		sqlite3_bind_int64(s, 7, (sqlite3_int64)l[i].bytes);
+		sqlite3_bind_int64(s, 8, (sqlite3_int64)l[i].edges);
+		sqlite3_bind_int64(s, 9, (sqlite3_int64)l[i].events);
+		sqlite3_bind_int64(s, 10, l[i].recorded_s);
+		if (step_done(st, s, "recording a loss") < 0)
+			goto fail;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (exec(st, "COMMIT", "committing losses") < 0)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_finalize(s);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+store_moved(struct store *st)
+{
+	int moved = 0;
+
+	/* the unix VFS compares the path's inode with the open file's */
+	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_HAS_MOVED,
+	    &moved) != SQLITE_OK)
+		return 0;
+	return moved != 0;
+}
+
+void
+store_close_moved(struct store *st)
+{
+	const char *const ext[] = { "-wal", "-shm" };
+	char path[4096], side[4200];
+	size_t i;
+	int gone;
+
+	if (st == NULL)
+		return;
+	/*
+	 * Empty the WAL into the file that went away: the -wal at the path
+	 * must not be paired with whatever file is there next (SQLite would
+	 * apply the old file's pages to it).
+	 */
+	sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
+	    NULL);
+	gone = access(st->path, F_OK) != 0 && errno == ENOENT &&
+	    (size_t)snprintf(path, sizeof(path), "%s", st->path) <
+	    sizeof(path);
+	store_close(st);
+	for (i = 0; gone && i < sizeof(ext) / sizeof(ext[0]); i++) {
+		snprintf(side, sizeof(side), "%s%s", path, ext[i]);
+		unlink(side);
+	}
 }
 
 long

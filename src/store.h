@@ -13,7 +13,7 @@ struct filter;
 struct flowtable;
 struct store;
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
 #define STORE_TIER_RAW		QUERY_TIER_RAW
@@ -103,6 +103,41 @@ struct event_row {
 /* Write n events of sensor in one transaction.  0, or -1 (rolled back). */
 int	store_write_events(struct store *, const char *sensor,
 	    const struct event_row *ev, size_t n);
+
+/*
+ * Losses: what the daemon captured and could not store (see README,
+ * "Losses"), one row per span of windows and reason.  reason is a
+ * string constant.
+ */
+struct loss_row {
+	int64_t		 start_s;	/* first window (or event) start */
+	unsigned	 seconds;	/* span covered */
+	const char	*reason;
+	uint64_t	 windows;
+	uint64_t	 frames;
+	uint64_t	 bytes;
+	uint64_t	 edges;
+	uint64_t	 events;
+	int64_t		 recorded_s;	/* when it was lost */
+};
+
+/* Write n loss rows of sensor in one transaction.  0, or -1. */
+int	store_write_losses(struct store *, const char *sensor,
+	    const struct loss_row *, size_t n);
+
+/*
+ * 1 when the path no longer names the open file (deleted, or replaced
+ * by another file): writes would go to a file nobody can open.
+ */
+int	store_moved(struct store *);
+
+/*
+ * Close a store whose file went away (store_moved): its WAL is emptied
+ * into that file first, and when nothing is at the path any more the
+ * -wal and -shm left there are removed, so that a database created at
+ * the path next does not inherit them.  Accepts NULL.
+ */
+void	store_close_moved(struct store *);
 
 /* Delete the events before before_us; the number deleted, or -1. */
 long	store_expire_events(struct store *, int64_t before_us);

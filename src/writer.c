@@ -19,8 +19,10 @@
 #define EXPIRE_EVERY	300
 /* Back-off after a failed write: 1 s doubling to this (seconds). */
 #define RETRY_MAX	32
-/* Attempts per window at shutdown before giving up on it. */
+/* Attempts at shutdown before giving up on what is queued. */
 #define STOP_ATTEMPTS	3
+/* Loss records kept until written; more are folded into the last one. */
+#define LOSS_MAX	256
 
 struct job {
 	struct job		*next;
@@ -30,6 +32,7 @@ struct job {
 	struct flowtable	*ft;
 	struct event_row	*ev;		/* or these events */
 	size_t			 nev;
+	size_t			 bytes;		/* memory held, for the bound */
 	int64_t			 submitted_us;
 };
 
@@ -41,13 +44,26 @@ struct writer {
 	struct job		*tail;
 	unsigned		 depth;
 	unsigned		 queue_max;
+	size_t			 queue_bytes;
+	size_t			 queue_bytes_max;
 	int			 stopping;
-	struct store		*st;
+	int64_t			 stop_by_us;	/* give up after this */
+	struct store		*st;		/* NULL while it cannot open */
+	char			*path;
 	char			*sensor;
 	unsigned		 retention[4];
 	int64_t			 last_expire;
 	struct writer_stats	 stats;
-	int			 lost;	/* windows given up at shutdown */
+	int			 lost;	/* something given up at shutdown */
+	struct loss_row		 losses[LOSS_MAX];	/* not yet written */
+	size_t			 nloss;
+
+	/* writer thread only */
+	int			 reopen;	/* after a failure */
+	unsigned		 fails;		/* attempts failed in a row */
+	int64_t			 failing_since_us;
+	struct loss_row		 pend[LOSS_MAX];	/* being written */
+	struct loss_row		 file;	/* written to the open file */
 };
 
 static void
@@ -58,6 +74,192 @@ job_free(struct job *j)
 	flowtable_free(j->ft);
 	free(j->ev);
 	free(j);
+}
+
+/*
+ * Keep one loss record; the lock is held.  The same reason over adjacent
+ * spans makes one record; past LOSS_MAX records the rest is folded into
+ * the last one (its span widened), so memory stays bounded.
+ */
+static void
+loss_keep(struct writer *w, const struct loss_row *r)
+{
+	struct loss_row *l = w->nloss > 0 ? &w->losses[w->nloss - 1] : NULL;
+	int64_t end;
+
+	if (l == NULL || (w->nloss < LOSS_MAX && (strcmp(l->reason,
+	    r->reason) != 0 || l->start_s + l->seconds != r->start_s))) {
+		w->losses[w->nloss++] = *r;
+		return;
+	}
+	end = l->start_s + l->seconds;
+	if (r->start_s + r->seconds > end)
+		end = r->start_s + r->seconds;
+	if (r->start_s < l->start_s)
+		l->start_s = r->start_s;
+	l->seconds = (unsigned)(end - l->start_s);
+	if (strcmp(l->reason, r->reason) != 0)
+		l->reason = "several";
+	l->windows += r->windows;
+	l->frames += r->frames;
+	l->bytes += r->bytes;
+	l->edges += r->edges;
+	l->events += r->events;
+	l->recorded_s = r->recorded_s;
+}
+
+/* Record a loss, for the losses table and /healthz; the lock is held. */
+static void
+loss_add(struct writer *w, const char *reason, int64_t start_s,
+    unsigned seconds, uint64_t windows, uint64_t frames, uint64_t bytes,
+    uint64_t edges, uint64_t events)
+{
+	struct loss_row r;
+	int64_t now = timefmt_now();
+
+	r.start_s = start_s;
+	r.seconds = seconds;
+	r.reason = reason;
+	r.windows = windows;
+	r.frames = frames;
+	r.bytes = bytes;
+	r.edges = edges;
+	r.events = events;
+	r.recorded_s = now / 1000000;
+	loss_keep(w, &r);
+	w->stats.frames_dropped += frames;
+	w->stats.last_loss_us = now;
+	snprintf(w->stats.last_loss, sizeof(w->stats.last_loss), "%s: %llu "
+	    "windows (%llu frames) and %llu packet events not stored", reason,
+	    (unsigned long long)windows, (unsigned long long)frames,
+	    (unsigned long long)events);
+}
+
+/* Take job j off the head of the queue; the lock is held. */
+static void
+dequeue(struct writer *w, struct job *j)
+{
+	w->head = j->next;
+	if (w->head == NULL)
+		w->tail = NULL;
+	w->depth--;
+	w->queue_bytes -= j->bytes;
+	w->stats.queue_depth = w->depth;
+	w->stats.queue_bytes = w->queue_bytes;
+}
+
+/*
+ * Shutdown with a database that does not take writes, or out of time:
+ * give up on everything queued, with one line saying what; the lock is
+ * held.
+ */
+static void
+give_up(struct writer *w, const char *why)
+{
+	struct job *j;
+	uint64_t windows = 0, frames = 0, edges = 0, events = 0;
+
+	while ((j = w->head) != NULL) {
+		dequeue(w, j);
+		if (j->ev != NULL) {
+			events += j->nev;
+			w->stats.events_dropped += j->nev;
+			loss_add(w, "not written at stop", j->ev[0].ts_us /
+			    1000000, 1, 0, 0, 0, 0, j->nev);
+		} else {
+			windows++;
+			frames += j->stats.frames;
+			edges += flowtable_count(j->ft);
+			loss_add(w, "not written at stop", j->start_s,
+			    j->seconds, 1, j->stats.frames, j->stats.bytes,
+			    flowtable_count(j->ft), 0);
+		}
+		job_free(j);
+	}
+	w->lost = 1;
+	log_warnx("giving up (%s): %llu windows (%llu frames, %llu edges) "
+	    "and %llu packet events are not stored", why,
+	    (unsigned long long)windows, (unsigned long long)frames,
+	    (unsigned long long)edges, (unsigned long long)events);
+}
+
+/* Note a failed attempt; writer thread, no lock held. */
+static void
+note_failure(struct writer *w, const char *msg)
+{
+	w->reopen = 1;
+	if (w->fails++ == 0)
+		w->failing_since_us = timefmt_now();
+	pthread_mutex_lock(&w->mu);
+	w->stats.write_errors++;
+	w->stats.failing = 1;
+	snprintf(w->stats.last_error, sizeof(w->stats.last_error), "%s",
+	    msg);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/*
+ * Have a store that writes to the file at the path; writer thread, no
+ * lock held.  A file deleted or replaced under us is closed (it is logged,
+ * counted and recorded as a loss in the new file) and a new database is
+ * made at the path; after a failure the database is reopened.  0, or -1
+ * (noted as a failure) when it cannot be opened.
+ */
+static int
+store_ready(struct writer *w)
+{
+	char err[512];
+
+	if (w->st != NULL && store_moved(w->st)) {
+		log_warnx("%s: the database file was deleted or replaced while "
+		    "open; the %llu windows (%llu frames) and %llu packet "
+		    "events written to it since it was opened are gone from "
+		    "that path; creating a new database there", w->path,
+		    (unsigned long long)w->file.windows,
+		    (unsigned long long)w->file.frames,
+		    (unsigned long long)w->file.events);
+		pthread_mutex_lock(&w->mu);
+		w->stats.db_reopened++;
+		loss_add(w, "database file deleted or replaced", w->file.start_s,
+		    w->file.seconds, w->file.windows, w->file.frames,
+		    w->file.bytes, w->file.edges, w->file.events);
+		pthread_mutex_unlock(&w->mu);
+		memset(&w->file, 0, sizeof(w->file));
+		store_close_moved(w->st);
+		w->st = NULL;
+	} else if (w->st != NULL && w->reopen) {
+		store_close(w->st);
+		w->st = NULL;
+	}
+	w->reopen = 0;
+	if (w->st != NULL)
+		return 0;
+	if ((w->st = store_open(w->path, 0, err, sizeof(err))) == NULL) {
+		note_failure(w, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Write the losses kept so far; writer thread, no lock held.  0 or -1. */
+static int
+write_losses(struct writer *w)
+{
+	size_t i, n;
+
+	pthread_mutex_lock(&w->mu);
+	n = w->nloss;
+	memcpy(w->pend, w->losses, n * sizeof(w->pend[0]));
+	w->nloss = 0;
+	pthread_mutex_unlock(&w->mu);
+	if (n == 0 || store_write_losses(w->st, w->sensor, w->pend, n) == 0)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	for (i = 0; i < n; i++)
+		loss_keep(w, &w->pend[i]);
+	pthread_mutex_unlock(&w->mu);
+	note_failure(w, store_error(w->st));
+	return -1;
 }
 
 /* Roll-ups and retention, after a window was written; writer thread. */
@@ -92,44 +294,70 @@ housekeeping(struct writer *w, int64_t newest_start)
 		log_warnx("retention: %s", store_error(w->st));
 }
 
-/* Write one job; on failure note the error.  Writer thread, no lock held. */
+/*
+ * Write one job, and the losses kept before it, into the file at the
+ * path.  Writer thread, no lock held.  0, 1 when the file went away
+ * during the write (write it again), or -1 (noted as a failure).
+ */
 static int
 write_job(struct writer *w, struct job *j)
 {
-	size_t edges = j->ft != NULL ? flowtable_count(j->ft) : 0;
-	int64_t lat;
 	int rc;
 
+	if (store_ready(w) < 0 || write_losses(w) < 0)
+		return -1;
 	if (j->ev != NULL)
 		rc = store_write_events(w->st, w->sensor, j->ev, j->nev);
 	else
 		rc = store_write_window(w->st, w->sensor, STORE_TIER_RAW,
 		    j->start_s, j->seconds, &j->stats, j->ft);
 	if (rc < 0) {
-		pthread_mutex_lock(&w->mu);
-		w->stats.write_errors++;
-		w->stats.failing = 1;
-		snprintf(w->stats.last_error, sizeof(w->stats.last_error),
-		    "%s", store_error(w->st));
-		pthread_mutex_unlock(&w->mu);
+		note_failure(w, store_error(w->st));
 		return -1;
 	}
-	lat = timefmt_now() - j->submitted_us;
+	if (store_moved(w->st))
+		return 1;
+	return 0;
+}
+
+/* A job was committed: counters, and the recovery if it was failing. */
+static void
+written(struct writer *w, const struct job *j)
+{
+	int64_t now = timefmt_now(), lat = now - j->submitted_us;
+	size_t edges = j->ft != NULL ? flowtable_count(j->ft) : 0;
+
+	if (w->fails > 0) {
+		log_info("database writes work again after %u failed "
+		    "attempts over %lld s", w->fails,
+		    (long long)((now - w->failing_since_us) / 1000000));
+		w->fails = 0;
+	}
+	if (j->ev != NULL) {
+		w->file.events += j->nev;
+	} else {
+		if (w->file.windows++ == 0)
+			w->file.start_s = j->start_s;
+		w->file.seconds = (unsigned)(j->start_s + j->seconds -
+		    w->file.start_s);
+		w->file.frames += j->stats.frames;
+		w->file.bytes += j->stats.bytes;
+		w->file.edges += edges;
+	}
 	pthread_mutex_lock(&w->mu);
 	w->stats.failing = 0;
+	w->stats.last_error[0] = '\0';
 	if (j->ev != NULL) {
 		w->stats.events_written += j->nev;
 		pthread_mutex_unlock(&w->mu);
-		return 0;
+		return;
 	}
 	w->stats.windows_written++;
 	w->stats.edges_written += edges;
-	w->stats.failing = 0;
 	w->stats.last_latency_us = (uint64_t)lat;
 	if ((uint64_t)lat > w->stats.max_latency_us)
 		w->stats.max_latency_us = (uint64_t)lat;
 	pthread_mutex_unlock(&w->mu);
-	return 0;
 }
 
 static void *
@@ -139,6 +367,7 @@ writer_main(void *arg)
 	struct job *j;
 	unsigned backoff = 1, attempts = 0;
 	struct timespec until;
+	int rc;
 
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
@@ -146,42 +375,37 @@ writer_main(void *arg)
 			pthread_cond_wait(&w->cv, &w->mu);
 		if (w->head == NULL)
 			break;			/* stopping, all written */
+		if (w->stopping && timefmt_now() >= w->stop_by_us) {
+			give_up(w, "out of time at shutdown");
+			continue;
+		}
 		j = w->head;			/* stays queued until written */
 		pthread_mutex_unlock(&w->mu);
 
-		if (write_job(w, j) == 0) {
+		if ((rc = write_job(w, j)) == 1) {
+			/* written to a file that just went away: again */
+			pthread_mutex_lock(&w->mu);
+			continue;
+		}
+		if (rc == 0) {
+			written(w, j);
 			if (j->ev == NULL)
 				housekeeping(w, j->start_s);
 			pthread_mutex_lock(&w->mu);
-			w->head = j->next;
-			if (w->head == NULL)
-				w->tail = NULL;
-			w->depth--;
-			w->stats.queue_depth = w->depth;
+			dequeue(w, j);
 			job_free(j);
 			backoff = 1;
 			attempts = 0;
 			continue;
 		}
 		attempts++;
-		log_warnx("writing %s failed (attempt %u): %s", j->ev != NULL ?
-		    "packet events" : "a window", attempts, store_error(w->st));
 		pthread_mutex_lock(&w->mu);
-		if (w->stopping && attempts >= STOP_ATTEMPTS) {
-			if (j->ev != NULL)
-				log_warnx("giving up on %zu packet events",
-				    j->nev);
-			else
-				log_warnx("giving up on the window at %lld: "
-				    "%zu edges not stored",
-				    (long long)j->start_s,
-				    flowtable_count(j->ft));
-			w->head = j->next;
-			if (w->head == NULL)
-				w->tail = NULL;
-			w->depth--;
-			w->lost++;
-			job_free(j);
+		log_warnx("writing %s failed (attempt %u): %s", j->ev != NULL ?
+		    "packet events" : "a window", attempts,
+		    w->stats.last_error);
+		if (w->stopping && (attempts >= STOP_ATTEMPTS ||
+		    timefmt_now() >= w->stop_by_us)) {
+			give_up(w, "the database does not take writes");
 			attempts = 0;
 			continue;
 		}
@@ -200,30 +424,38 @@ writer_main(void *arg)
 
 struct writer *
 writer_start(const char *path, const char *sensor, unsigned queue_max,
-    const unsigned retention[4], char *err, size_t errlen)
+    size_t queue_bytes, const unsigned retention[4], char *err,
+    size_t errlen)
 {
 	struct writer *w;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL ||
-	    (w->sensor = strdup(sensor)) == NULL) {
+	    (w->sensor = strdup(sensor)) == NULL ||
+	    (w->path = strdup(path)) == NULL) {
 		snprintf(err, errlen, "out of memory");
+		if (w != NULL)
+			free(w->sensor);
 		free(w);
 		return NULL;
 	}
 	if ((w->st = store_open(path, 0, err, errlen)) == NULL) {
+		free(w->path);
 		free(w->sensor);
 		free(w);
 		return NULL;
 	}
 	w->queue_max = queue_max;
+	w->queue_bytes_max = queue_bytes;
 	memcpy(w->retention, retention, sizeof(w->retention));
 	w->stats.queue_max = queue_max;
+	w->stats.queue_bytes_max = queue_bytes;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	if ((errno = pthread_create(&w->thread, NULL, writer_main, w)) != 0) {
 		snprintf(err, errlen, "starting the writer thread: %s",
 		    strerror(errno));
 		store_close(w->st);
+		free(w->path);
 		free(w->sensor);
 		free(w);
 		return NULL;
@@ -231,11 +463,17 @@ writer_start(const char *path, const char *sensor, unsigned queue_max,
 	return w;
 }
 
-/* Append a job; the lock is held.  -1 when the queue is full. */
+/*
+ * Append a job; the lock is held.  -1 when the queue is full: max jobs,
+ * or the job would take the queue past its bytes (a job is always let
+ * into an empty queue, so a window larger than the bound is still
+ * written).
+ */
 static int
 enqueue(struct writer *w, struct job *j)
 {
-	if (w->depth >= w->queue_max)
+	if (w->depth >= w->queue_max || (w->depth > 0 &&
+	    w->queue_bytes + j->bytes > w->queue_bytes_max))
 		return -1;
 	j->submitted_us = timefmt_now();
 	if (w->tail != NULL)
@@ -244,7 +482,9 @@ enqueue(struct writer *w, struct job *j)
 		w->head = j;
 	w->tail = j;
 	w->depth++;
+	w->queue_bytes += j->bytes;
 	w->stats.queue_depth = w->depth;
+	w->stats.queue_bytes = w->queue_bytes;
 	pthread_cond_signal(&w->cv);
 	return 0;
 }
@@ -254,20 +494,29 @@ writer_submit(struct writer *w, int64_t start_s, unsigned seconds,
     const struct window_stats *ws, struct flowtable *ft)
 {
 	struct job *j;
+	size_t edges = flowtable_count(ft), qbytes;
+	unsigned depth;
 
 	if ((j = calloc(1, sizeof(*j))) != NULL) {
 		j->start_s = start_s;
 		j->seconds = seconds;
 		j->stats = *ws;
 		j->ft = ft;
+		j->bytes = sizeof(*j) + flowtable_memory(ft);
 	}
 	pthread_mutex_lock(&w->mu);
 	if (j == NULL || enqueue(w, j) < 0) {
 		w->stats.windows_dropped++;
+		loss_add(w, "writer queue full", start_s, seconds, 1,
+		    ws->frames, ws->bytes, edges, 0);
+		depth = w->depth;
+		qbytes = w->queue_bytes;
 		pthread_mutex_unlock(&w->mu);
-		log_warnx("writer queue full (%u jobs waiting): the window "
-		    "at %lld with %zu edges is dropped", w->queue_max,
-		    (long long)start_s, flowtable_count(ft));
+		log_warnx("writer queue full (%u jobs, %zu bytes waiting): "
+		    "the window at %lld with %llu frames and %zu edges is "
+		    "dropped (recorded in the losses table)", depth,
+		    qbytes, (long long)start_s,
+		    (unsigned long long)ws->frames, edges);
 		if (j != NULL)
 			job_free(j);
 		else
@@ -289,9 +538,13 @@ writer_submit_events(struct writer *w, struct event_row *ev, size_t n)
 	}
 	j->ev = ev;
 	j->nev = n;
+	j->bytes = sizeof(*j) + n * sizeof(*ev);
 	pthread_mutex_lock(&w->mu);
 	if (enqueue(w, j) < 0) {
 		w->stats.events_dropped += n;
+		if (n > 0)
+			loss_add(w, "writer queue full", ev[0].ts_us / 1000000,
+			    1, 0, 0, 0, 0, n);
 		pthread_mutex_unlock(&w->mu);
 		job_free(j);
 		return -1;
@@ -306,6 +559,15 @@ writer_set_retention(struct writer *w, const unsigned retention[4])
 	pthread_mutex_lock(&w->mu);
 	memcpy(w->retention, retention, sizeof(w->retention));
 	w->last_expire = 0;		/* apply at the next write */
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+writer_set_queue_bytes(struct writer *w, size_t queue_bytes)
+{
+	pthread_mutex_lock(&w->mu);
+	w->queue_bytes_max = queue_bytes;
+	w->stats.queue_bytes_max = queue_bytes;
 	pthread_mutex_unlock(&w->mu);
 }
 
@@ -326,15 +588,22 @@ writer_stop(struct writer *w)
 		return 0;
 	pthread_mutex_lock(&w->mu);
 	w->stopping = 1;
+	w->stop_by_us = timefmt_now() + WRITER_STOP_BUDGET * 1000000LL;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
-	if (store_rollup(w->st, INT64_MAX) < 0)
+	/* the thread is gone: no lock needed from here */
+	if (w->nloss > 0 && (w->st == NULL || write_losses(w) < 0))
+		log_warnx("the losses above could not be recorded in the "
+		    "database either");
+	if (w->st != NULL && !w->lost &&
+	    store_rollup(w->st, INT64_MAX) < 0)
 		log_warnx("roll-up: %s", store_error(w->st));
 	lost = w->lost;
 	store_close(w->st);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
+	free(w->path);
 	free(w->sensor);
 	free(w);
 	return lost ? -1 : 0;

@@ -15,27 +15,42 @@ struct writer_stats {
 	uint64_t	windows_written;
 	uint64_t	edges_written;
 	uint64_t	windows_dropped;	/* queue full: counted, logged */
+	uint64_t	frames_dropped;		/* in windows dropped or given up */
 	uint64_t	events_written;
 	uint64_t	events_dropped;
 	uint64_t	write_errors;		/* failed attempts (retried) */
 	uint64_t	queue_depth;
 	uint64_t	queue_max;
+	uint64_t	queue_bytes;		/* memory held by queued jobs */
+	uint64_t	queue_bytes_max;
+	uint64_t	db_reopened;		/* file deleted or replaced */
 	uint64_t	last_latency_us;	/* submit to commit, last one */
 	uint64_t	max_latency_us;
 	int		failing;		/* the last attempt failed */
-	char		last_error[256];
+	char		last_error[256];	/* while failing, else "" */
+	int64_t		last_loss_us;		/* when data was last lost */
+	char		last_loss[256];		/* what, for /healthz */
 };
 
 /*
  * Open the database at path (creating and migrating it) in the calling
  * thread, so a bad path fails at start with a message in err, then start
- * the thread.  queue_max closed windows may wait; retention (seconds per
- * tier raw, hour, day, then for packet events; 0 = keep) is applied every
- * few minutes.
+ * the thread.  At most queue_max jobs (closed windows, batches of packet
+ * events) holding at most queue_bytes of memory may wait (one job is
+ * always let in, whatever its size); retention (seconds per tier raw,
+ * hour, day, then for packet events; 0 = keep) is applied every few
+ * minutes.
+ *
+ * Before each write the writer checks that the path still names the file
+ * it has open; a file deleted or replaced is logged, counted and a new
+ * database is created at the path.  After a failed write the database is
+ * reopened before the next attempt (1 s back-off doubling to 32 s), so a
+ * file made read-only and then writable again, or any state a failure
+ * left in the connection, does not outlive the fault.
  */
 struct writer *writer_start(const char *path, const char *sensor,
-	    unsigned queue_max, const unsigned retention[4], char *err,
-	    size_t errlen);
+	    unsigned queue_max, size_t queue_bytes,
+	    const unsigned retention[4], char *err, size_t errlen);
 
 /*
  * Hand a closed window over (the writer owns ft from now on, whatever the
@@ -52,17 +67,22 @@ int	writer_submit(struct writer *, int64_t start_s, unsigned seconds,
  */
 int	writer_submit_events(struct writer *, struct event_row *ev, size_t n);
 
-/* Change retention (SIGHUP). */
+/* Change retention, and the queue's byte bound (SIGHUP). */
 void	writer_set_retention(struct writer *, const unsigned retention[4]);
+void	writer_set_queue_bytes(struct writer *, size_t queue_bytes);
 
 /* A consistent copy of the counters; safe from any thread. */
 void	writer_get_stats(struct writer *, struct writer_stats *);
 
 /*
- * Write everything queued (retrying a failing write a few times), roll up,
- * stop the thread, close the database, free.  Returns 0, or -1 when some
- * windows could not be written (they are logged).
+ * Write everything queued, roll up, stop the thread, close the database,
+ * free.  A failing write is retried a few times; after that, or once
+ * WRITER_STOP_BUDGET seconds have passed, whatever is still queued is
+ * given up (logged with its counts, and recorded in the losses table when
+ * the database takes that much).  Returns 0, or -1 when something could
+ * not be written.
  */
+#define WRITER_STOP_BUDGET	30
 int	writer_stop(struct writer *);
 
 #endif /* IPGRAPH_WRITER_H */
