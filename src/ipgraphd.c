@@ -619,7 +619,7 @@ reload(struct ipgd *d)
 {
 	struct config *nc, *oc = d->conf;
 	char err[1024], changed[512];
-	unsigned ret[4];
+	struct retention ret;
 	size_t i, n;
 
 	if (d->conf_path == NULL) {
@@ -665,11 +665,11 @@ reload(struct ipgd *d)
 			}
 		}
 	}
-	ret[0] = nc->retention_raw;
-	ret[1] = nc->retention_hour;
-	ret[2] = nc->retention_day;
-	ret[3] = nc->seq_retention;
-	writer_set_retention(d->wr, ret);
+	ret.raw = nc->retention_raw;
+	ret.hour = nc->retention_hour;
+	ret.day = nc->retention_day;
+	ret.events = nc->seq_retention;
+	writer_set_retention(d->wr, &ret);
 	writer_set_queue_bytes(d->wr, nc->queue_bytes);
 	windows_set_max_edges(d->ws, nc->max_edges);
 	/* [names], max_rows, max_nodes: what the HTTP API reads */
@@ -719,7 +719,7 @@ main(int argc, char **argv)
 	char err[1024], *ifs[CONFIG_MAX_IFACES], *def, where[1200];
 	const char *path = NULL;
 	int ch, foreground = 0, debug = 0, check = 0, lost;
-	unsigned ret[4];
+	struct retention ret;
 	size_t i, nifs = 0, up;
 	struct timeval one = { 1, 0 };
 	struct daemon_hooks hooks;
@@ -841,12 +841,12 @@ main(int argc, char **argv)
 			fatal("daemon");
 		log_init("ipgraphd", 1, debug || d.conf->verbose);
 	}
-	ret[0] = d.conf->retention_raw;
-	ret[1] = d.conf->retention_hour;
-	ret[2] = d.conf->retention_day;
-	ret[3] = d.conf->seq_retention;
+	ret.raw = d.conf->retention_raw;
+	ret.hour = d.conf->retention_hour;
+	ret.day = d.conf->retention_day;
+	ret.events = d.conf->seq_retention;
 	d.wr = writer_start(d.conf->db, d.conf->sensor, d.conf->queue,
-	    d.conf->queue_bytes, ret, err, sizeof(err));
+	    d.conf->queue_bytes, &ret, err, sizeof(err));
 	if (d.wr == NULL)
 		fatalx("%s", err);
 	d.ws = windows_new(d.conf->window, d.conf->grace, DAEMON_MAX_OPEN,

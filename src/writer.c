@@ -51,7 +51,7 @@ struct writer {
 	struct store		*st;		/* NULL while it cannot open */
 	char			*path;
 	char			*sensor;
-	unsigned		 retention[4];
+	struct retention	 retention;
 	int64_t			 last_expire;
 	struct writer_stats	 stats;
 	int			 lost;	/* something given up at shutdown */
@@ -266,7 +266,8 @@ write_losses(struct writer *w)
 static void
 housekeeping(struct writer *w, int64_t newest_start)
 {
-	unsigned ret[4];
+	struct retention ret;
+	unsigned keep;
 	int64_t now = timefmt_now() / 1000000;
 	int tier;
 	long n;
@@ -274,23 +275,25 @@ housekeeping(struct writer *w, int64_t newest_start)
 	if (store_rollup(w->st, newest_start) < 0)
 		log_warnx("roll-up: %s (will retry)", store_error(w->st));
 	pthread_mutex_lock(&w->mu);
-	memcpy(ret, w->retention, sizeof(ret));
+	ret = w->retention;
 	pthread_mutex_unlock(&w->mu);
 	if (now - w->last_expire < EXPIRE_EVERY)
 		return;
 	w->last_expire = now;
 	for (tier = STORE_TIER_RAW; tier <= STORE_TIER_DAY; tier++) {
-		if (ret[tier] == 0)
+		keep = tier == STORE_TIER_RAW ? ret.raw :
+		    tier == STORE_TIER_HOUR ? ret.hour : ret.day;
+		if (keep == 0)
 			continue;
-		n = store_expire(w->st, tier, now - (int64_t)ret[tier]);
+		n = store_expire(w->st, tier, now - (int64_t)keep);
 		if (n < 0)
 			log_warnx("retention: %s", store_error(w->st));
 		else if (n > 0)
 			log_info("retention: deleted %ld windows of tier %d",
 			    n, tier);
 	}
-	if (ret[3] != 0 && (n = store_expire_events(w->st,
-	    (now - (int64_t)ret[3]) * 1000000)) < 0)
+	if (ret.events != 0 && (n = store_expire_events(w->st,
+	    (now - (int64_t)ret.events) * 1000000)) < 0)
 		log_warnx("retention: %s", store_error(w->st));
 }
 
@@ -424,7 +427,7 @@ writer_main(void *arg)
 
 struct writer *
 writer_start(const char *path, const char *sensor, unsigned queue_max,
-    size_t queue_bytes, const unsigned retention[4], char *err,
+    size_t queue_bytes, const struct retention *retention, char *err,
     size_t errlen)
 {
 	struct writer *w;
@@ -446,7 +449,7 @@ writer_start(const char *path, const char *sensor, unsigned queue_max,
 	}
 	w->queue_max = queue_max;
 	w->queue_bytes_max = queue_bytes;
-	memcpy(w->retention, retention, sizeof(w->retention));
+	w->retention = *retention;
 	w->stats.queue_max = queue_max;
 	w->stats.queue_bytes_max = queue_bytes;
 	pthread_mutex_init(&w->mu, NULL);
@@ -554,10 +557,10 @@ writer_submit_events(struct writer *w, struct event_row *ev, size_t n)
 }
 
 void
-writer_set_retention(struct writer *w, const unsigned retention[4])
+writer_set_retention(struct writer *w, const struct retention *retention)
 {
 	pthread_mutex_lock(&w->mu);
-	memcpy(w->retention, retention, sizeof(w->retention));
+	w->retention = *retention;
 	w->last_expire = 0;		/* apply at the next write */
 	pthread_mutex_unlock(&w->mu);
 }

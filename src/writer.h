@@ -32,13 +32,20 @@ struct writer_stats {
 	char		last_loss[256];		/* what, for /healthz */
 };
 
+/* How long each tier, and the packet events, are kept (s); 0 = keep. */
+struct retention {
+	unsigned	raw;
+	unsigned	hour;
+	unsigned	day;
+	unsigned	events;
+};
+
 /*
  * Open the database at path (creating and migrating it) in the calling
  * thread, so a bad path fails at start with a message in err, then start
  * the thread.  At most queue_max jobs (closed windows, batches of packet
  * events) holding at most queue_bytes of memory may wait (one job is
- * always let in, whatever its size); retention (seconds per tier raw,
- * hour, day, then for packet events; 0 = keep) is applied every few
+ * always let in, whatever its size); retention is applied every few
  * minutes.
  *
  * Before each write the writer checks that the path still names the file
@@ -50,7 +57,7 @@ struct writer_stats {
  */
 struct writer *writer_start(const char *path, const char *sensor,
 	    unsigned queue_max, size_t queue_bytes,
-	    const unsigned retention[4], char *err, size_t errlen);
+	    const struct retention *, char *err, size_t errlen);
 
 /*
  * Hand a closed window over (the writer owns ft from now on, whatever the
@@ -68,7 +75,7 @@ int	writer_submit(struct writer *, int64_t start_s, unsigned seconds,
 int	writer_submit_events(struct writer *, struct event_row *ev, size_t n);
 
 /* Change retention, and the queue's byte bound (SIGHUP). */
-void	writer_set_retention(struct writer *, const unsigned retention[4]);
+void	writer_set_retention(struct writer *, const struct retention *);
 void	writer_set_queue_bytes(struct writer *, size_t queue_bytes);
 
 /* A consistent copy of the counters; safe from any thread. */
