@@ -10,6 +10,10 @@ set -e
 cd "$(dirname "$0")"
 top=$(pwd)
 sh tests/setup.sh
+# only the programs that tests/programs.txt declares, as in tests/run.sh
+sh tests/bindir.sh _build/bin
+PATH=$top/_build/bin
+export PATH
 [ -x configure ] || ./autogen.sh
 mkdir -p _build/quickstart
 cd _build/quickstart

@@ -24,9 +24,8 @@
 # has just built the build folder, IPGRAPH_BUILD (default bench/out/build).
 set -euo pipefail
 
-BENCH=$(cd "$(dirname "$0")" && pwd)
-TOP=$(cd "$BENCH/.." && pwd)
-OUT=$BENCH/out
+. "$(dirname "$0")/common.sh"
+bench_path	# only the programs tests/programs.txt declares
 BUILD=${IPGRAPH_BUILD:-$OUT/build}
 BENCH_DATA=${BENCH_DATA:-$OUT/data}
 NPKT=${CALLGRIND_PACKETS:-100000}

@@ -18,6 +18,11 @@
 set -e
 cd "$(dirname "$0")/.."
 top=$(pwd)
+# only the programs tests/programs.txt declares, as in bench/common.sh
+sh tests/bindir.sh bench/out/bin bench ||
+    { echo "bench/export-bench.sh: sh tests/setup.sh bench installs them" >&2; exit 1; }
+PATH=$top/bench/out/bin
+export PATH
 build=${1:-$top/_build/plain}
 IPGRAPH=${IPGRAPH:-$build/src/ipgraph}
 EDGES=${EDGES:-10000}

@@ -20,6 +20,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
+. "$top/bench/common.sh"
+bench_path	# only the programs tests/programs.txt declares
 build=${1:-$top/_build/plain}
 IPGRAPH=${IPGRAPH:-$build/src/ipgraph}
 IPGRAPHD=${IPGRAPHD:-$build/src/ipgraphd}
@@ -85,11 +87,7 @@ bench serve "http://127.0.0.1:$port"
 kill "$SPID"; wait "$SPID" || true; SPID=""
 
 echo "== ipgraphd in a namespace"
-ip netns add "$SND"; ip netns add "$SEN"
-ip link add "$A" type veth peer name "$B"
-ip link set "$A" netns "$SND"; ip link set "$B" netns "$SEN"
-ip netns exec "$SND" ip link set "$A" mtu 9000 up
-ip netns exec "$SEN" ip link set "$B" mtu 9000 up
+veth_pair "$SND" "$SEN" "$A" "$B" || die "cannot build the namespaces"
 ip netns exec "$SEN" ip link set lo up
 state=$out/state
 rm -rf "$state"; mkdir -p "$state"

@@ -4,8 +4,9 @@
 #
 # One command (Debian 12, as root):  bash bench/live.sh
 #
-#  1. installs what is missing with apt-get (tcpreplay, tcpdump, darkstat,
-#     iproute2, sqlite3, curl), without starting any service;
+#  1. installs what is missing with apt-get (sh tests/setup.sh bench),
+#     without starting any service, then runs on a PATH of the programs
+#     tests/programs.txt declares, as the tests do;
 #  2. builds ipgraphd out of tree with -O2 like run.sh (bench/out/build, or
 #     bench/out/build-REV with BENCH_REV), plus runstat;
 #  3. makes two network namespaces of its own joined by a veth pair (MTU
@@ -39,95 +40,25 @@ set -euo pipefail
 
 # All in one function, parsed before it runs (see run.sh).
 main() {
-BENCH=$(cd "$(dirname "$0")" && pwd)
-TOP=$(cd "$BENCH/.." && pwd)
-OUT=$BENCH/out
-SRC=$TOP
-BUILD=$OUT/build
-BENCH_DATA=${BENCH_DATA:-$OUT/data}
-SHARED=${IPGRAPH_SHARED:-$TOP/../shared}
+. "$(dirname "$0")/common.sh"
 INPUT=${BENCH_LIVE_INPUT:-$BENCH_DATA/bench-1M.pcap}
 PPS=${BENCH_LIVE_PPS:-200000 50000}
 BUFSZ=${BENCH_LIVE_BUFFER:-32M}
-NPROC=$(nproc 2>/dev/null || echo 2)
 LIVE=$OUT/live
 DSPORT=16668
 
-say() { printf '== %s\n' "$*" >&2; }
-die() { printf 'bench/live.sh: %s\n' "$*" >&2; exit 1; }
+# ---- 1. packages, and a PATH of the declared programs alone ------------------
+bench_setup
 
-[ "$(id -u)" -eq 0 ] || die "run as root (apt-get, network namespaces)"
-
-# ---- 1. packages ------------------------------------------------------------
-LIVE_PKGS="tcpreplay tcpdump darkstat iproute2 sqlite3 curl python3
-libpcap-dev libsqlite3-dev build-essential pkg-config"
-install_packages() {
-	local missing="" p made_policy=0
-	sh "$TOP/tests/setup.sh"
-	for p in $LIVE_PKGS; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-		    grep -q "ok installed" || missing="$missing $p"
-	done
-	[ -z "$missing" ] && return 0
-	say "installing$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	# darkstat ships a service: no service starts during the install
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-		chmod 755 /usr/sbin/policy-rc.d
-		made_policy=1
-	fi
-	apt-get update -q
-	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing ||
-	    { [ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d; die "apt-get install failed"; }
-	[ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
-	return 0
-}
-[ "${BENCH_NO_INSTALL:-0}" = 1 ] || install_packages
-
-# ---- 2. build (as run.sh) ---------------------------------------------------
-REV_LABEL=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "${BENCH_REV:-}" ]; then
-	rev=$(git -C "$TOP" rev-parse --short "$BENCH_REV^{commit}") ||
-	    die "$BENCH_REV: not a revision"
-	SRC=$OUT/src-$rev
-	BUILD=$OUT/build-$rev
-	if [ ! -x "$SRC/configure" ]; then
-		rm -rf "$SRC"
-		mkdir -p "$SRC"
-		git -C "$TOP" archive "$rev" | tar -x -C "$SRC"
-		(cd "$SRC" && ./autogen.sh >/dev/null 2>&1)
-	fi
-	REV_LABEL=$rev
-else
-	[ -z "$(git -C "$TOP" status --porcelain -- src configure.ac Makefile.am 2>/dev/null)" ] ||
-	    REV_LABEL="$REV_LABEL + uncommitted changes in src/"
-	[ -x "$TOP/configure" ] || (cd "$TOP" && ./autogen.sh)
-fi
-say "building ipgraphd (-O2) from $SRC in $BUILD"
-mkdir -p "$BUILD"
-if [ ! -f "$BUILD/Makefile" ]; then
-	(cd "$BUILD" && "$SRC/configure" -q CFLAGS="-O2 -g")
-fi
-make -C "$BUILD" -s -j"$NPROC" src/ipgraphd >/dev/null
+# ---- 2. build (bench/common.sh, as run.sh) --------------------------------------
+bench_build ipgraphd src/ipgraphd
 IPGRAPHD=$BUILD/src/ipgraphd
 cc -O2 -Wall -Wextra -o "$BUILD/runstat" "$BENCH/runstat.c"
 RUNSTAT=$BUILD/runstat
 export RUNSTAT_TIMEOUT=${BENCH_TIMEOUT:-900}
 
 # ---- input --------------------------------------------------------------------
-if [ ! -s "$INPUT" ]; then
-	[ -f "$SHARED/bench/make-inputs.sh" ] ||
-	    die "no $INPUT and no $SHARED/bench/make-inputs.sh (set IPGRAPH_SHARED)"
-	mkdir -p "$BENCH_DATA"
-	say "making the inputs in $BENCH_DATA (several minutes)"
-	(cd "$BENCH_DATA" && BENCH_DATA="$BENCH_DATA" bash "$SHARED/bench/make-inputs.sh" \
-	    "${BENCH_DURATION:-60}") > "$BENCH_DATA/make-inputs.log" 2>&1 ||
-	    die "make-inputs.sh failed; see $BENCH_DATA/make-inputs.log"
-	rm -rf "$BENCH_DATA/work"
-	[ -s "$INPUT" ] || die "$INPUT is still missing"
-fi
+bench_inputs "$INPUT"
 say "warming the page cache"
 cat "$INPUT" > /dev/null
 
@@ -146,18 +77,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ip netns add "$SND"
-ip netns add "$SEN"
-ip link add "$A" type veth peer name "$B"
-ip link set "$A" netns "$SND"
-ip link set "$B" netns "$SEN"
 # No IPv6 and no addresses: nothing but the replayed frames on the wire.
-for ns in "$SND" "$SEN"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-done
-ip netns exec "$SND" ip link set "$A" mtu 9000 up
-ip netns exec "$SEN" ip link set "$B" mtu 9000 up
+veth_pair "$SND" "$SEN" "$A" "$B" || die "cannot build the namespaces"
 ip netns exec "$SEN" ip link set lo up		# darkstat's web page
 sleep 1
 

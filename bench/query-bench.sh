@@ -25,6 +25,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
+. "$top/bench/common.sh"
+bench_path	# only the programs tests/programs.txt declares
 build=${1:-$top/bench/out/build}
 IPGRAPH=${IPGRAPH:-$build/src/ipgraph}
 PCAP=${BENCH_PCAP:-$top/bench/out/data/bench-1M.pcap}

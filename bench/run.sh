@@ -3,8 +3,10 @@
 #
 # One command (Debian 12, as root):  bash bench/run.sh
 #
-#  1. installs what is missing with apt-get (build tools, the peers, what
-#     ../shared/bench/make-inputs.sh needs), without starting any service;
+#  1. installs what is missing with apt-get (sh tests/setup.sh bench: the
+#     build tools, the peers, what ../shared/bench/make-inputs.sh needs),
+#     without starting any service; from then on it runs on a PATH of
+#     the programs tests/programs.txt declares, as the tests do;
 #  2. builds ipgraph out of tree with -O2 in bench/out/build (plus the
 #     helpers readfloor, runstat, importstats);
 #  3. makes the inputs with make-inputs.sh when they are missing (real
@@ -43,83 +45,18 @@ set -euo pipefail
 # All in one function, parsed before it runs: editing this file (or a git
 # checkout) during a run cannot change what the run does.
 main() {
-BENCH=$(cd "$(dirname "$0")" && pwd)
-TOP=$(cd "$BENCH/.." && pwd)
-OUT=$BENCH/out
-SRC=$TOP
-BUILD=$OUT/build
+. "$(dirname "$0")/common.sh"
 RUNS=$OUT/runs
-BENCH_DATA=${BENCH_DATA:-$OUT/data}
-SHARED=${IPGRAPH_SHARED:-$TOP/../shared}
 SIZES=${BENCH_SIZES:-1M 10M}
-NPROC=$(nproc 2>/dev/null || echo 2)
 
-say() { printf '== %s\n' "$*" >&2; }
-die() { printf 'bench/run.sh: %s\n' "$*" >&2; exit 1; }
-
-[ "$(id -u)" -eq 0 ] || die "run as root (apt-get, network namespaces)"
-
-# ---- 1. packages ------------------------------------------------------------
-# The peers and the input generator's programs; ipgraph's own build needs
-# come from tests/setup.sh.
-BENCH_PKGS="tcpdump tshark darkstat softflowd valgrind time tcpreplay
-wireshark-common nginx dnsmasq iperf3 curl dnsutils iputils-ping ethtool
-iproute2 python3 sqlite3 libpcap-dev build-essential pkg-config"
-
-install_packages() {
-	local missing="" p made_policy=0
-	sh "$TOP/tests/setup.sh"
-	for p in $BENCH_PKGS; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-		    grep -q "ok installed" || missing="$missing $p"
-	done
-	[ -z "$missing" ] && return 0
-	say "installing$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	echo "wireshark-common wireshark-common/install-setuid boolean false" |
-	    debconf-set-selections
-	# nginx and dnsmasq would start as system services on port 80 and
-	# 53: the benchmark runs its own, in namespaces.  Refuse service
-	# starts during the install unless a policy is already in place.
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-		chmod 755 /usr/sbin/policy-rc.d
-		made_policy=1
-	fi
-	apt-get update -q
-	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing ||
-	    { [ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d; die "apt-get install failed"; }
-	[ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
-	return 0
-}
-[ "${BENCH_NO_INSTALL:-0}" = 1 ] || install_packages
+# ---- 1. packages, and a PATH of the declared programs alone ------------------
+# tests/setup.sh bench: the peers and make-inputs.sh's programs are
+# declared in tests/programs.txt beside ipgraph's own.
+bench_setup
 
 # ---- 2. build ---------------------------------------------------------------
-REV_LABEL=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "${BENCH_REV:-}" ]; then
-	rev=$(git -C "$TOP" rev-parse --short "$BENCH_REV^{commit}") ||
-	    die "$BENCH_REV: not a revision"
-	SRC=$OUT/src-$rev
-	BUILD=$OUT/build-$rev
-	if [ ! -x "$SRC/configure" ]; then
-		rm -rf "$SRC"
-		mkdir -p "$SRC"
-		git -C "$TOP" archive "$rev" | tar -x -C "$SRC"
-		(cd "$SRC" && ./autogen.sh >/dev/null 2>&1)
-	fi
-	REV_LABEL=$rev
-else
-	[ -z "$(git -C "$TOP" status --porcelain -- src configure.ac Makefile.am 2>/dev/null)" ] ||
-	    REV_LABEL="$REV_LABEL + uncommitted changes in src/"
-	[ -x "$TOP/configure" ] || (cd "$TOP" && ./autogen.sh)
-fi
-say "building ipgraph (-O2) from $SRC in $BUILD"
-mkdir -p "$BUILD" "$RUNS"
-if [ ! -f "$BUILD/Makefile" ]; then
-	(cd "$BUILD" && "$SRC/configure" -q CFLAGS="-O2 -g")
-fi
-make -C "$BUILD" -s -j"$NPROC" src/ipgraph src/libipgraph.a >/dev/null
+bench_build ipgraph src/ipgraph src/libipgraph.a
+mkdir -p "$RUNS"
 IPGRAPH=$BUILD/src/ipgraph
 cc -O2 -Wall -Wextra -o "$BUILD/readfloor" "$BENCH/readfloor.c" \
     $(pkg-config --cflags --libs libpcap)
@@ -138,20 +75,11 @@ RUNSTAT=$BUILD/runstat
 export RUNSTAT_TIMEOUT=${BENCH_TIMEOUT:-1800}
 
 # ---- 3. inputs --------------------------------------------------------------
-need_inputs=0
+inputs=()
 for s in $SIZES; do
-	[ -s "$BENCH_DATA/bench-$s.pcap" ] || need_inputs=1
+	inputs+=("$BENCH_DATA/bench-$s.pcap")
 done
-if [ $need_inputs = 1 ]; then
-	[ -x "$SHARED/bench/make-inputs.sh" ] || [ -f "$SHARED/bench/make-inputs.sh" ] ||
-	    die "no $SHARED/bench/make-inputs.sh (set IPGRAPH_SHARED)"
-	mkdir -p "$BENCH_DATA"
-	say "making the inputs in $BENCH_DATA (${BENCH_DURATION:-60} s of traffic, then scaling up; several minutes)"
-	(cd "$BENCH_DATA" && BENCH_DATA="$BENCH_DATA" bash "$SHARED/bench/make-inputs.sh" \
-	    "${BENCH_DURATION:-60}") > "$BENCH_DATA/make-inputs.log" 2>&1 ||
-	    die "make-inputs.sh failed; see $BENCH_DATA/make-inputs.log"
-	rm -rf "$BENCH_DATA/work"
-fi
+bench_inputs "${inputs[@]}"
 
 # ---- 4. the runs ------------------------------------------------------------
 TMP=$OUT/tmp

@@ -4,12 +4,19 @@
 # UndefinedBehaviorSanitizer, a short run of every fuzz harness, and
 # `make distcheck`.
 # Builds out of tree under _build/; the source tree is left untouched.
+# After tests/setup.sh, everything runs on a PATH that holds only the
+# programs tests/programs.txt declares (links in _build/bin, made by
+# tests/bindir.sh): a program called without being declared fails here,
+# on any machine.
 set -e
 cd "$(dirname "$0")/.."
 top=$(pwd)
-jobs=$(nproc 2>/dev/null || echo 2)
 
 sh tests/setup.sh
+sh tests/bindir.sh _build/bin
+PATH=$top/_build/bin
+export PATH
+jobs=$(nproc 2>/dev/null || echo 2)
 [ -x configure ] || ./autogen.sh
 if [ -f config.status ]; then
 	echo "run.sh: the source tree is configured; run 'make distclean' first" >&2

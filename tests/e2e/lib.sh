@@ -9,8 +9,20 @@ PAIRS="python3 $top_srcdir/tests/e2e/pairs.py"
 # The full capture corpus, beside the project checkout unless told otherwise.
 SHARED="${IPGRAPH_SHARED:-$top_srcdir/../shared}"
 
+PROGRAMS=${IPGRAPH_PROGRAMS:-$top_srcdir/tests/programs.txt}
+. "$top_srcdir/tests/veth.sh"
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/ipgraph-test.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT
+
+# Only the programs that tests/programs.txt declares: PATH is a folder of
+# links to them (tests/bindir.sh), as make check sets it; a test run by
+# hand makes its own, so an undeclared program fails here too.
+if [ ! -f "$PATH/.programs" ]; then
+	sh "$top_srcdir/tests/bindir.sh" "$T/bin" || exit 99
+	PATH=$T/bin
+	export PATH
+fi
 FAILS=0
 CHECKS=0
 
@@ -30,9 +42,18 @@ check() {
 	if "$@"; then pass; else fail "$what"; fi
 }
 
+# need PROGRAM: PROGRAM must be declared in tests/programs.txt, with the
+# package that provides it, and be installed.  (A program that is not
+# declared is not found anyway: see the PATH above.)
 need() {
+	local pkg
+	pkg=$(awk -v p="$1" '!/^[ \t]*#/ && $1 == p { print $2; exit }' "$PROGRAMS")
+	if [ -z "$pkg" ]; then
+		echo "FAIL: $1 is not declared in tests/programs.txt (add a line '$1 PACKAGE')" >&2
+		exit 1
+	fi
 	command -v "$1" >/dev/null 2>&1 || {
-		echo "FAIL: $1 is not installed (tests/setup.sh installs it)" >&2
+		echo "FAIL: $1 is not installed (package $pkg; sh tests/setup.sh installs it)" >&2
 		exit 1
 	}
 }
@@ -53,25 +74,6 @@ expect_error() {
 	fi
 }
 
-# veth_pair SND SEN A B: two network namespaces joined by a veth pair (A in
-# SND, B in SEN), MTU 9000, no IPv6 and no addresses, so nothing but the
-# frames a test sends crosses it.  Exits the test when it cannot.
-veth_pair() {
-	local ns
-	ip netns add "$1" && ip netns add "$2" &&
-	    ip link add "$3" type veth peer name "$4" &&
-	    ip link set "$3" netns "$1" && ip link set "$4" netns "$2" || {
-		echo "FAIL: cannot build the namespaces" >&2
-		exit 1
-	}
-	for ns in "$1" "$2"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	done
-	ip netns exec "$1" ip link set "$3" mtu 9000 up
-	ip netns exec "$2" ip link set "$4" mtu 9000 up
-}
-
 # The daemon tests.  sensor_setup TAG: skip (77) without root or network
 # namespaces; else a sender namespace $SND and a sensor namespace $SEN
 # joined by a veth pair (ends $A and $B), a state folder $W that the
@@ -88,7 +90,10 @@ sensor_setup() {
 	IPGRAPHD=${IPGRAPHD:-$top_builddir/src/ipgraphd}
 	SND="$1-s$$" SEN="$1-d$$" A="${1}a$$" B="${1}b$$" DPID=""
 	trap sensor_cleanup EXIT
-	veth_pair "$SND" "$SEN" "$A" "$B"
+	veth_pair "$SND" "$SEN" "$A" "$B" || {
+		echo "FAIL: cannot build the namespaces" >&2
+		exit 1
+	}
 	chmod 755 "$T"
 	W="$T/state"
 	mkdir "$W"
