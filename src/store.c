@@ -319,12 +319,12 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	/*
-	 * SQLite opens a file it may not write read-only without a word;
-	 * a writer on it would fail every window with "readonly database".
+	 * SQLite opens a file it may not write read-only, silently: refuse
+	 * here, or the first window would fail instead of the startup.
 	 */
 	if (!readonly && sqlite3_db_readonly(st->db, "main") == 1) {
-		snprintf(st->err, sizeof(st->err), "%s: cannot open database: "
-		    "the file is read-only", st->path);
+		snprintf(st->err, sizeof(st->err), "%s: cannot open database "
+		    "for writing: the file is read-only", st->path);
 		goto fail;
 	}
 	if (sqlite3_create_function(st->db, "bitor", 1, SQLITE_UTF8 |
