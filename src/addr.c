@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
@@ -19,6 +20,15 @@ addr_format(int ver, const uint8_t *b, char *out)
 	if (inet_ntop(ver == 6 ? AF_INET6 : AF_INET, b, out,
 	    ADDR_STRLEN) == NULL)
 		strcpy(out, "?");
+	return out;
+}
+
+char *
+addr_format_cidr(const struct cidr *c, char *out)
+{
+	addr_format(c->ver, c->b, out);
+	if (c->prefix != (c->ver == 6 ? 128 : 32))
+		snprintf(out + strlen(out), 5, "/%u", c->prefix);
 	return out;
 }
 

@@ -21,6 +21,12 @@ struct cidr {
  */
 char	*addr_format(int ver, const uint8_t *b, char *out);
 
+/*
+ * Print a block as ADDR/LEN, or the bare address for a whole host.  out
+ * must hold ADDR_STRLEN + 4 bytes.  Returns out.
+ */
+char	*addr_format_cidr(const struct cidr *c, char *out);
+
 /* Parse a literal address into ver/b[16].  0, or -1 when not an address. */
 int	 addr_parse(const char *s, int *ver, uint8_t b[16]);
 

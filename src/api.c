@@ -340,6 +340,45 @@ api_lines(const struct buf *b)
 	return n;
 }
 
+/*
+ * The graph of a format.  Pictures draw at most the server's max_nodes
+ * hosts whatever is asked (libgvc's layouts grow much faster than the
+ * graph), and fewer by the format's own cap; what a reduction left out is
+ * said in X-Ipgraph-Note.  NULL with the reply set.
+ */
+static struct graph *
+api_graph(const struct api_conf *h, struct store *st,
+    const struct export_format *fmt, struct filter *q, struct api_reply *r)
+{
+	struct graph *g;
+	struct buf note = BUF_INIT;
+	char err[1024];
+	int capped = 0;
+
+	export_shape(fmt, q);
+	if (fmt->max_nodes > 0 && (q->max_nodes == 0 ||
+	    q->max_nodes > h->max_nodes)) {
+		capped = filter_has(q, FILTER_MAX_NODES);
+		q->max_nodes = h->max_nodes;
+	}
+	if ((g = graph_build(q, st, err, sizeof(err))) == NULL ||
+	    g->rows > h->max_rows) {
+		api_failed(h, st, q, g != NULL, err, r);
+		graph_free(g);
+		return NULL;
+	}
+	if (graph_hidden(g)) {
+		graph_shown(g, &note);
+		if (capped)
+			buf_printf(&note, "; this server draws at most %u "
+			    "hosts", h->max_nodes);
+		if (!buf_failed(&note))
+			snprintf(r->note, sizeof(r->note), "%s", note.data);
+		buf_free(&note);
+	}
+	return g;
+}
+
 static void
 api_export(const struct api_conf *h, struct store *st,
     const struct api_route *rt,
@@ -349,8 +388,7 @@ api_export(const struct api_conf *h, struct store *st,
 	struct api_export_ctx c;
 	struct graph *g = NULL;
 	struct filter *q;
-	char err[1024], top[32];
-	int picture;
+	char err[1024];
 
 	memset(&c, 0, sizeof(c));
 	c.rt = rt;
@@ -364,34 +402,8 @@ api_export(const struct api_conf *h, struct store *st,
 			api_failed(h, st, q, 1, err, r);
 		goto done;
 	}
-	q->detail = fmt->detail;
-	if ((g = graph_build(q, st, err, sizeof(err))) == NULL ||
-	    g->rows > h->max_rows) {
-		api_failed(h, st, q, g != NULL, err, r);
+	if ((g = api_graph(h, st, fmt, q, r)) == NULL)
 		goto done;
-	}
-	/*
-	 * libgvc's layouts grow much faster than the graph: a picture of
-	 * more than max_nodes nodes is cut to the heaviest edges, and says
-	 * so, rather than tying a worker up for minutes.
-	 */
-	picture = strcmp(rt->format, "png") == 0 ||
-	    strcmp(rt->format, "svg") == 0;
-	if (picture && g->nnodes > h->max_nodes) {
-		size_t was = g->nnodes;
-
-		snprintf(top, sizeof(top), "%u", h->max_nodes / 2);
-		graph_free(g);
-		if (filter_set(q, "top", top, 0, err, sizeof(err)) < 0 ||
-		    (g = graph_build(q, st, err, sizeof(err))) == NULL) {
-			api_failed(h, st, q, 0, err, r);
-			goto done;
-		}
-		snprintf(r->note, sizeof(r->note), "capped: %zu of %zu "
-		    "nodes drawn (the %s heaviest edges; the limit is %u "
-		    "nodes): narrow with top, host or a shorter span",
-		    g->nnodes, was, top, h->max_nodes);
-	}
 	if (fmt->write(g, &c.eo, &r->body, err, sizeof(err)) < 0)
 		api_error(r, 500, NULL, "%s: %s", rt->path, err);
 done:
@@ -452,11 +464,8 @@ api_bundle(const struct api_conf *h, struct store *st,
 	if ((q = api_filter(h, a, &c, 0, r)) == NULL)
 		return;
 	api_budget_start(h, st);
-	if ((g = graph_build(q, st, err, sizeof(err))) == NULL ||
-	    g->rows > h->max_rows) {
-		api_failed(h, st, q, g != NULL, err, r);
+	if ((g = api_graph(h, st, export_find(rt->format), q, r)) == NULL)
 		goto done;
-	}
 	if (export_circos_bundle(g, &c.eo, api_tar_put, &tar, err,
 	    sizeof(err)) < 0) {
 		api_error(r, 500, NULL, "circos.tar.gz: %s", err);

@@ -62,6 +62,8 @@ static const struct option export_longopts[] = {
 	{ "metric", required_argument, NULL, OPT_FILTER },
 	{ "group", required_argument, NULL, OPT_FILTER },
 	{ "tier", required_argument, NULL, OPT_FILTER },
+	{ "max-nodes", required_argument, NULL, OPT_FILTER },
+	{ "min-weight", required_argument, NULL, OPT_FILTER },
 	{ "other", no_argument, NULL, OPT_OTHER },
 	{ "names", required_argument, NULL, OPT_NAMES },
 	{ "layout", required_argument, NULL, OPT_LAYOUT },
@@ -84,10 +86,18 @@ query_option(int ch, const char *name, const char *arg, int64_t now,
 {
 	char err[PATH_MAX + 1024];
 
+	char param[32];
+	size_t i;
+
 	switch (ch) {
 	case OPT_FILTER:
-		if (filter_set(q, name, arg, now, err, sizeof(err)) < 0)
-			fatalx("--%s", err);
+		/* --max-nodes is the parameter max_nodes */
+		for (i = 0; name[i] != '\0' && i < sizeof(param) - 1; i++)
+			param[i] = name[i] == '-' ? '_' : name[i];
+		param[i] = '\0';
+		if (filter_set(q, param, arg, now, err, sizeof(err)) < 0)
+			fatalx("--%s%s", name, strncmp(err, param, i) == 0 ?
+			    err + i : err);
 		return 1;
 	case OPT_NAMES:
 		if (*nm == NULL && (*nm = names_new()) == NULL)
@@ -187,6 +197,29 @@ export_put(void *arg, const char *name, const struct buf *contents)
 }
 
 /*
+ * A picture's own cap of hosts is the one reduction nobody asked for: say
+ * on standard error what it left out, and how to see more.
+ */
+static void
+export_note(const struct export_format *fmt, const struct filter *q,
+    const struct graph *g)
+{
+	struct buf b = BUF_INIT;
+
+	if (fmt->max_nodes == 0 || !graph_hidden(g) ||
+	    filter_has(q, FILTER_MAX_NODES) || filter_has(q, FILTER_TOP) ||
+	    filter_has(q, FILTER_MIN_WEIGHT))
+		return;
+	graph_shown(g, &b);
+	buf_putc(&b, '\0');
+	if (!buf_failed(&b))
+		log_warnx("export: %s: %s (%s draws at most %u hosts unless "
+		    "--max-nodes says otherwise; --other folds the rest)",
+		    fmt->name, b.data, fmt->name, fmt->max_nodes);
+	buf_free(&b);
+}
+
+/*
  * Write one format: the graph (or, for csv, the rows) to -o FILE or
  * standard output, or a folder format into -o DIR.  0 or -1 with err.
  */
@@ -202,7 +235,7 @@ export_run(const struct export_format *fmt, struct filter *q,
 	FILE *fp;
 	int rc = -1, to_stdout = out == NULL || strcmp(out, "-") == 0;
 
-	q->detail = fmt->detail;
+	export_shape(fmt, q);
 	if (fmt->files != NULL) {
 		if (mkdir(out, 0777) != 0 && errno != EEXIST) {
 			snprintf(err, errlen, "%s: %s", out, strerror(errno));
@@ -210,6 +243,7 @@ export_run(const struct export_format *fmt, struct filter *q,
 		}
 		if ((g = graph_build(q, st, err, errlen)) == NULL)
 			return -1;
+		export_note(fmt, q, g);
 		d.dir = out;
 		d.err[0] = '\0';
 		rc = fmt->files(g, eo, export_put, &d, err, errlen);
@@ -238,8 +272,10 @@ export_run(const struct export_format *fmt, struct filter *q,
 	buf_set_sink(&b, export_sink, fp);
 	if (fmt->rows)
 		rc = export_csv_rows(q, st, &b, err, errlen);
-	else if ((g = graph_build(q, st, err, errlen)) != NULL)
+	else if ((g = graph_build(q, st, err, errlen)) != NULL) {
+		export_note(fmt, q, g);
 		rc = fmt->write(g, eo, &b, err, errlen);
+	}
 	if (rc == 0 && (buf_flush(&b) < 0 || fflush(fp) != 0)) {
 		snprintf(err, errlen, "%s: %s", to_stdout ? "standard output" :
 		    tmp, strerror(errno));

@@ -12,49 +12,84 @@
 
 static const struct export_format export_table[] = {
 	{ "dot", "text/vnd.graphviz; charset=utf-8", 0, 0, export_dot, NULL,
-	    "GraphViz directed graph" },
+	    "GraphViz directed graph", EXPORT_PICTURE_NODES },
 	{ "png", "image/png", 0, 0, export_png, NULL,
-	    "the DOT graph laid out and drawn by libgvc" },
+	    "the DOT graph laid out and drawn by libgvc",
+	    EXPORT_PICTURE_NODES },
 	{ "svg", "image/svg+xml", 0, 0, export_svg, NULL,
-	    "the DOT graph laid out and drawn by libgvc" },
+	    "the DOT graph laid out and drawn by libgvc",
+	    EXPORT_PICTURE_NODES },
 	{ "circos", "text/tab-separated-values; charset=utf-8", 0, 0,
-	    export_circos, NULL, "Circos tableviewer matrix" },
+	    export_circos, NULL, "Circos tableviewer matrix",
+	    EXPORT_PICTURE_NODES },
 	{ "circos-bundle", NULL, 0, 0, NULL, export_circos_bundle,
-	    "a Circos configuration folder (-o DIR)" },
+	    "a Circos configuration folder (-o DIR)", EXPORT_PICTURE_NODES },
 	{ "moowheel", "application/json", 0, 0, export_moowheel, NULL,
-	    "MooWheel wheel data (JSON)" },
+	    "MooWheel wheel data (JSON)", EXPORT_PICTURE_NODES },
 	{ "moowheel-html", "text/html; charset=utf-8", 0, 0,
-	    export_moowheel_html, NULL, "a page drawing the wheel" },
+	    export_moowheel_html, NULL, "a page drawing the wheel",
+	    EXPORT_PICTURE_NODES },
 	{ "csv", "text/csv; charset=utf-8", 0, 1, NULL, NULL,
-	    "stored rows, one per edge per window" },
+	    "stored rows, one per edge per window", 0 },
 	{ "csv-pairs", "text/csv; charset=utf-8", 0, 0, export_csv_pairs,
-	    NULL, "src;dst;count, as IP-Link" },
+	    NULL, "src;dst;count, as IP-Link", 0 },
 	{ "json", "application/json", 0, 0, export_json, NULL,
-	    "nodes and links" },
+	    "nodes and links", 0 },
 	{ "gexf", "application/gexf+xml", 0, 0, export_gexf, NULL,
-	    "GEXF 1.2 for Gephi" },
+	    "GEXF 1.2 for Gephi", 0 },
 	{ "picviz", "text/plain; charset=utf-8", QUERY_DETAIL_TIMES, 0,
-	    export_picviz, NULL, "Picviz parallel coordinates (.pcv)" },
+	    export_picviz, NULL, "Picviz parallel coordinates (.pcv)", 0 },
 	{ "ploticus", NULL, 0, 0, NULL, export_ploticus,
-	    "ploticus scatter plot script and data (-o DIR)" },
+	    "ploticus scatter plot script and data (-o DIR)",
+	    EXPORT_PICTURE_NODES },
 	{ "histogram", "image/png", 0, 0, export_histogram_png, NULL,
-	    "a host's top peers as a bar chart (PNG)" },
+	    "a host's top peers as a bar chart (PNG)", 0 },
 	{ "histogram-png", "image/png", 0, 0, export_histogram_png, NULL,
-	    "the same" },
+	    "the same", 0 },
 	{ "histogram-svg", "image/svg+xml", 0, 0, export_histogram_svg, NULL,
-	    "the same as SVG" },
+	    "the same as SVG", 0 },
 	{ "histogram-csv", "text/csv; charset=utf-8", 0, 0,
-	    export_histogram_csv, NULL, "the bars' data" },
+	    export_histogram_csv, NULL, "the bars' data", 0 },
 	{ "ports", "image/png", QUERY_DETAIL_PORTS, 0, export_ports_png,
-	    NULL, "port-to-port ring with Bezier ribbons (PNG)" },
+	    NULL, "port-to-port ring with Bezier ribbons (PNG)", 0 },
 	{ "ports-png", "image/png", QUERY_DETAIL_PORTS, 0, export_ports_png,
-	    NULL, "the same" },
+	    NULL, "the same", 0 },
 	{ "ports-svg", "image/svg+xml", QUERY_DETAIL_PORTS, 0,
-	    export_ports_svg, NULL, "the same as SVG" },
+	    export_ports_svg, NULL, "the same as SVG", 0 },
 	{ "rtgraph", "text/plain; charset=utf-8", 0, 0, export_rtgraph, NULL,
-	    "rtgraph3d command script (edge A B)" },
-	{ NULL, NULL, 0, 0, NULL, NULL, NULL }
+	    "rtgraph3d command script (edge A B)", EXPORT_PICTURE_NODES },
+	{ NULL, NULL, 0, 0, NULL, NULL, NULL, 0 }
 };
+
+void
+export_json_caption(const struct graph *g, struct buf *out)
+{
+	struct buf cap = BUF_INIT;
+
+	graph_caption(g, &cap);
+	buf_putc(&cap, '\0');
+	export_json_string(out, buf_failed(&cap) ? "" : cap.data);
+	buf_free(&cap);
+}
+
+void
+export_xml_caption(const struct graph *g, struct buf *out)
+{
+	struct buf cap = BUF_INIT;
+
+	graph_caption(g, &cap);
+	buf_putc(&cap, '\0');
+	export_xml_text(out, buf_failed(&cap) ? "" : cap.data);
+	buf_free(&cap);
+}
+
+void
+export_shape(const struct export_format *f, struct filter *q)
+{
+	q->detail = f->detail;
+	if (!filter_has(q, FILTER_MAX_NODES) && f->max_nodes > 0)
+		q->max_nodes = f->max_nodes;
+}
 
 const struct export_format *
 export_formats(void)

@@ -43,7 +43,22 @@ struct export_format {
 	export_write_fn	 write;
 	export_files_fn	 files;		/* a folder: needs -o DIR */
 	const char	*about;
+	unsigned	 max_nodes;	/* hosts drawn unless asked: pictures
+					   stay readable; 0: no cap */
 };
+
+/* The cap of a picture of hosts unless --max-nodes says otherwise. */
+#define EXPORT_PICTURE_NODES	100
+
+/* The graph's caption (graph_caption) as a JSON string, or XML text. */
+void	export_json_caption(const struct graph *, struct buf *out);
+void	export_xml_caption(const struct graph *, struct buf *out);
+
+/*
+ * Shape a filter for a format: the finer lists its writer reads, and the
+ * format's cap of hosts unless the filter names one (max_nodes).
+ */
+void	export_shape(const struct export_format *, struct filter *);
 
 /* The format called name, or NULL. */
 const struct export_format *export_find(const char *name);

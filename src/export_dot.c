@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -13,8 +14,30 @@
 #include "query.h"
 #include "render.h"
 
-/* Above this many nodes dot's layered layout gets slow and unreadable. */
-#define DOT_SFDP_ABOVE	300
+/*
+ * The layout.  dot's layered drawing reads best for a small connected
+ * graph, but lays unconnected parts side by side, which makes a strip of
+ * any real capture; neato (small) and sfdp (large) place the parts in a
+ * packed grid and remove node overlaps.
+ */
+#define DOT_LAYERED_MAX		40	/* nodes dot draws, when connected */
+#define DOT_NEATO_MAX		150	/* nodes neato draws; sfdp above */
+#define DOT_EDGE_LABELS_MAX	40	/* edges labelled with their weight */
+
+/* Node fills by role, and the legend that explains them. */
+static const struct {
+	const char	*fill;
+	const char	*what;
+} dot_roles[] = {
+	{ "#a6cee3", "sends and receives" },
+	{ "#b2df8a", "only sends" },
+	{ "#fdbf6f", "only receives" },
+	{ "#d9d9d9", "other (folded)" },
+};
+#define DOT_BOTH	0
+#define DOT_SENDS	1
+#define DOT_RECEIVES	2
+#define DOT_OTHER	3
 
 /* Pen width from 1 to 8 points, by the log of the weight: traffic spans
  * orders of magnitude and a linear scale leaves all but one edge thin. */
@@ -26,32 +49,184 @@ dot_penwidth(uint64_t w, uint64_t max)
 	return 1.0 + 7.0 * log1p((double)w) / log1p((double)max);
 }
 
+static int
+dot_role(const struct graph_node *n)
+{
+	if (n->ver == 0)
+		return DOT_OTHER;
+	if (n->out_packets > 0 && n->in_packets > 0)
+		return DOT_BOTH;
+	return n->out_packets > 0 ? DOT_SENDS : DOT_RECEIVES;
+}
+
+/* Union-find over node indices, for counting the graph's parts. */
+static size_t
+dot_root(size_t *up, size_t i)
+{
+	while (up[i] != i)
+		i = up[i] = up[up[i]];
+	return i;
+}
+
+/* The number of connected parts (edges taken undirected); 0 when empty. */
+static size_t
+dot_parts(const struct graph *g)
+{
+	size_t *up, i, a, b, n = g->nnodes;
+
+	if (n == 0 || (up = calloc(n, sizeof(*up))) == NULL)
+		return n;
+	for (i = 0; i < n; i++)
+		up[i] = i;
+	for (i = 0; i < g->nedges; i++) {
+		a = dot_root(up, g->edges[i].src);
+		b = dot_root(up, g->edges[i].dst);
+		if (a != b) {
+			up[a] = b;
+			n--;
+		}
+	}
+	free(up);
+	return n;
+}
+
+/* The layout engine for g: see DOT_LAYERED_MAX. */
+static const char *
+dot_engine(const struct graph *g)
+{
+	if (g->nnodes <= DOT_LAYERED_MAX && dot_parts(g) <= 1)
+		return "dot";
+	return g->nnodes <= DOT_NEATO_MAX ? "neato" : "sfdp";
+}
+
+/* Text for an HTML-like label: &, <, > and quotes escaped. */
+static void
+dot_html(struct buf *out, const char *s)
+{
+	export_xml_text(out, s);
+}
+
+/* One caption line as a left-aligned table row. */
+static void
+dot_row(struct buf *out, const char *line, size_t len, int bold)
+{
+	char *s;
+
+	if ((s = strndup(line, len)) == NULL)
+		return;
+	buf_puts(out, "<TR><TD ALIGN=\"LEFT\" COLSPAN=\"8\">");
+	if (bold)
+		buf_puts(out, "<B>");
+	dot_html(out, s);
+	if (bold)
+		buf_puts(out, "</B>");
+	buf_puts(out, "</TD></TR>");
+	free(s);
+}
+
+/*
+ * The title and legend, drawn above the graph: the caption's lines, the
+ * node colours that occur, and the edge width scale.
+ */
+static void
+dot_legend(const struct graph *g, uint64_t min, uint64_t max,
+    struct buf *out)
+{
+	struct buf cap = BUF_INIT;
+	const char *p, *nl;
+	int used[4] = { 0, 0, 0, 0 };
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < g->nnodes; i++)
+		used[dot_role(&g->nodes[i])] = 1;
+	graph_caption(g, &cap);
+	buf_putc(&cap, '\0');
+	buf_puts(out, "<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"3\" "
+	    "CELLPADDING=\"1\">");
+	for (p = buf_failed(&cap) ? "" : cap.data; *p != '\0'; p = nl) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		dot_row(out, p, (size_t)(nl - p), first);
+		first = 0;
+		if (*nl == '\n')
+			nl++;
+	}
+	buf_free(&cap);
+	if (g->nnodes > 0) {
+		buf_puts(out, "<TR>");
+		for (i = 0; i < 4; i++) {
+			if (!used[i])
+				continue;
+			buf_printf(out, "<TD BGCOLOR=\"%s\" BORDER=\"1\" "
+			    "WIDTH=\"14\" HEIGHT=\"12\"></TD><TD ALIGN=\"LEFT\">",
+			    dot_roles[i].fill);
+			dot_html(out, dot_roles[i].what);
+			buf_puts(out, "</TD>");
+		}
+		buf_puts(out, "</TR>");
+		buf_printf(out, "<TR><TD ALIGN=\"LEFT\" COLSPAN=\"8\">edge "
+		    "width: 1 pt = %" PRIu64 ", 8 pt = %" PRIu64 " %s (log "
+		    "scale)</TD></TR>", min, max, g->metric ==
+		    QUERY_METRIC_BYTES ? "bytes" : "packets");
+	}
+	buf_puts(out, "</TABLE>>");
+}
+
 int
 export_dot(const struct graph *g, const struct export_opts *o,
     struct buf *out, char *err, size_t errlen)
 {
 	const struct graph_node *n;
 	const struct graph_edge *e;
-	uint64_t w, max = 0;
+	struct buf shown = BUF_INIT;
+	uint64_t w, max = 0, min = UINT64_MAX;
+	const char *engine = o != NULL && o->layout != NULL ? o->layout :
+	    dot_engine(g);
+	double pw;
 	size_t i;
+	int layered = strcmp(engine, "dot") == 0;
 
-	(void)o;
 	(void)err;
 	(void)errlen;
 	for (i = 0; i < g->nedges; i++) {
 		e = &g->edges[i];
-		if ((w = graph_weight(g, e->packets, e->bytes)) > max)
+		w = graph_weight(g, e->packets, e->bytes);
+		if (w > max)
 			max = w;
+		if (w < min)
+			min = w;
 	}
-	buf_puts(out, "digraph ipgraph {\n"
-	    "\tgraph [bgcolor=azure, overlap=false, outputorder=edgesfirst, "
-	    "ranksep=1.2];\n"
-	    "\tnode [shape=box, style=filled, color=lightblue2, "
-	    "fontname=\"Helvetica\"];\n"
-	    "\tedge [arrowsize=1.2, color=gold3, fontname=\"Helvetica\", "
-	    "fontsize=10];\n");
+	if (min == UINT64_MAX)
+		min = 0;
+	buf_puts(out, "digraph ipgraph {\n");
+	buf_printf(out, "\tgraph [layout=%s, bgcolor=white, "
+	    "fontname=\"Helvetica\", fontsize=11, labelloc=t, labeljust=l, "
+	    "outputorder=edgesfirst, size=\"40,40\", pad=0.3", engine);
+	if (layered)
+		buf_puts(out, ", rankdir=LR, ranksep=0.9, nodesep=0.25");
+	else
+		buf_puts(out, ", overlap=prism, overlap_scaling=-4, "
+		    "pack=true, packmode=\"array_u\", sep=\"+6\", "
+		    "splines=true");
+	buf_puts(out, ",\n\t    label=");
+	dot_legend(g, min, max, out);
+	buf_puts(out, "];\n"
+	    "\tnode [shape=box, style=\"rounded,filled\", color=\"#4d5d6d\", "
+	    "penwidth=0.8, fontname=\"Helvetica\", fontsize=10, "
+	    "margin=\"0.08,0.03\", height=0.3];\n"
+	    "\tedge [color=\"#8c6d1fb0\", fontname=\"Helvetica\", "
+	    "fontsize=9, fontcolor=\"#5a4a1a\"];\n");
 	buf_printf(out, "\t// weight = %s\n", g->metric ==
 	    QUERY_METRIC_BYTES ? "bytes" : "packets");
+	graph_shown(g, &shown);
+	if (!buf_failed(&shown)) {
+		buf_puts(out, "\t// ");
+		buf_add(out, shown.data, shown.len);
+		buf_putc(out, '\n');
+	}
+	buf_free(&shown);
 	/* Node ids are the addresses (unique), labels the names. */
 	for (i = 0; i < g->nnodes; i++) {
 		n = &g->nodes[i];
@@ -59,6 +234,7 @@ export_dot(const struct graph *g, const struct export_opts *o,
 		export_dot_string(out, n->addr_text);
 		buf_puts(out, " [label=");
 		export_dot_string(out, n->label);
+		buf_printf(out, ", fillcolor=\"%s\"", dot_roles[dot_role(n)].fill);
 		buf_puts(out, ", tooltip=");
 		export_dot_string(out, n->addr_text);
 		buf_puts(out, "];\n");
@@ -66,12 +242,18 @@ export_dot(const struct graph *g, const struct export_opts *o,
 	for (i = 0; i < g->nedges; i++) {
 		e = &g->edges[i];
 		w = graph_weight(g, e->packets, e->bytes);
+		pw = dot_penwidth(w, max);
 		buf_putc(out, '\t');
 		export_dot_string(out, g->nodes[e->src].addr_text);
 		buf_puts(out, " -> ");
 		export_dot_string(out, g->nodes[e->dst].addr_text);
-		buf_printf(out, " [label=\"%" PRIu64 "\", penwidth=%.2f];\n",
-		    w, dot_penwidth(w, max));
+		/* weights as labels only where they stay readable */
+		buf_puts(out, " [");
+		if (g->nedges <= DOT_EDGE_LABELS_MAX)
+			buf_printf(out, "label=\"%" PRIu64 "\", ", w);
+		/* arrowheads drawn with a thick pen grow: shrink them back */
+		buf_printf(out, "tooltip=\"%" PRIu64 "\", penwidth=%.2f, "
+		    "arrowsize=%.2f];\n", w, pw, 0.9 / sqrt(pw));
 	}
 	buf_puts(out, "}\n");
 	return 0;
@@ -81,21 +263,24 @@ static int
 dot_render(const struct graph *g, const struct export_opts *o,
     const char *format, struct buf *out, char *err, size_t errlen)
 {
-	struct buf dot = BUF_INIT;
+	struct buf dot = BUF_INIT, cap = BUF_INIT;
 	const char *engine;
 	int rc;
 
-	engine = o->layout != NULL ? o->layout :
-	    g->nnodes > DOT_SFDP_ABOVE ? "sfdp" : "dot";
+	engine = o->layout != NULL ? o->layout : dot_engine(g);
 	if (export_dot(g, o, &dot, err, errlen) < 0)
 		return -1;
-	if (buf_failed(&dot)) {
+	graph_caption(g, &cap);
+	if (buf_failed(&dot) || buf_failed(&cap)) {
 		snprintf(err, errlen, "out of memory");
 		buf_free(&dot);
+		buf_free(&cap);
 		return -1;
 	}
-	rc = render_dot(dot.data, engine, format, out, err, errlen);
+	rc = render_dot(dot.data, engine, o->layout == NULL, format, cap.data,
+	    out, err, errlen);
 	buf_free(&dot);
+	buf_free(&cap);
 	return rc;
 }
 

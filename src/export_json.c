@@ -30,8 +30,15 @@ export_json(const struct graph *g, const struct export_opts *o,
 	(void)err;
 	(void)errlen;
 	buf_printf(out, "{\"metric\":\"%s\",\"packets\":%" PRIu64 ",\"bytes\":%"
-	    PRIu64 ",\n\"nodes\":[", g->metric == QUERY_METRIC_BYTES ?
-	    "bytes" : "packets", g->packets, g->bytes);
+	    PRIu64 ",\n", g->metric == QUERY_METRIC_BYTES ? "bytes" :
+	    "packets", g->packets, g->bytes);
+	/* what the query found before top, max_nodes and min_weight */
+	buf_printf(out, "\"found\":{\"hosts\":%zu,\"edges\":%zu,"
+	    "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 "},\"hidden\":%s,"
+	    "\"caption\":", g->total.nodes, g->total.edges, g->total.packets,
+	    g->total.bytes, graph_hidden(g) ? "true" : "false");
+	export_json_caption(g, out);
+	buf_puts(out, ",\n\"nodes\":[");
 	for (i = 0; i < g->nnodes; i++) {
 		n = &g->nodes[i];
 		buf_printf(out, "%s\n{\"id\":%zu,\"name\":", i ? "," : "", i);
@@ -71,7 +78,9 @@ export_gexf(const struct graph *g, const struct export_opts *o,
 	(void)errlen;
 	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<gexf xmlns=\"http://www.gexf.net/1.2draft\" version=\"1.2\">\n"
-	    "<meta><creator>ipgraph</creator></meta>\n"
+	    "<meta><creator>ipgraph</creator><description>");
+	export_xml_caption(g, out);
+	buf_puts(out, "</description></meta>\n"
 	    "<graph mode=\"static\" defaultedgetype=\"directed\">\n"
 	    "<attributes class=\"node\">\n"
 	    "<attribute id=\"0\" title=\"address\" type=\"string\"/>\n"

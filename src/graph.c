@@ -14,6 +14,7 @@
 #include "names.h"
 #include "query.h"
 #include "store.h"
+#include "timefmt.h"
 
 /*
  * Open-addressed hash tables of indices into a growable array of items
@@ -416,38 +417,56 @@ graph_sort_by_weight(struct graph *g)
 }
 
 /*
- * --top: keep the N heaviest edges and the hosts they join.  With --other
- * every other edge keeps its ends that are kept hosts and has the rest
- * replaced by the node "other" (an edge between two kept hosts stays as
- * it is), so the totals of the graph are those of the query; without it
- * they are dropped.  Rewrites a->edges, flows and events in place.
+ * Reduction, in one pass over the edges heaviest first.  An edge is kept
+ * when it weighs at least min_weight, is among the top N (with --top),
+ * and its ends fit under max_nodes (ends already kept cost nothing, so
+ * lighter edges between kept hosts still come in).  With --other every
+ * other edge keeps its ends that are kept hosts and has the rest replaced
+ * by the node "other" (an edge between two kept hosts stays as it is), so
+ * the totals of the graph are those of the query; without it they are
+ * dropped.  Rewrites a->edges, flows and events in place.
  */
 static int
-agg_top(struct agg *a)
+agg_reduce(struct agg *a)
 {
+	const struct filter *q = a->q;
 	struct eitem **order = NULL, *e;
 	struct htab edges, flows, events;
-	uint8_t *kept = NULL;
+	uint8_t *kept = NULL, *keep = NULL;
 	struct nitem other;
-	size_t i, n = a->edges.n;
+	size_t i, n = a->edges.n, nkept = 0, fresh;
 	long o = -1, s, d, ne;
 	int isnew, rc = -1;
+	uint64_t w;
 
-	if (a->q->top == 0 || n <= a->q->top)
+	if (q->top == 0 && q->max_nodes == 0 && q->min_weight == 0)
+		return 0;
+	if (n == 0)
 		return 0;
 	htab_init(&edges, sizeof(struct eitem), sizeof(struct ekey));
 	htab_init(&flows, sizeof(struct fitem), sizeof(struct fkey));
 	htab_init(&events, sizeof(struct vitem), sizeof(struct vkey));
 	if ((order = calloc(n, sizeof(*order))) == NULL ||
-	    (kept = calloc(a->nodes.n + 1, 1)) == NULL)
+	    (kept = calloc(a->nodes.n + 1, 1)) == NULL ||
+	    (keep = calloc(n, 1)) == NULL)
 		goto done;
 	for (i = 0; i < n; i++)
 		order[i] = htab_item(&a->edges, i);
-	qsort_r(order, n, sizeof(*order), agg_cmp_weight,
-	    (void *)&a->q->metric);
-	for (i = 0; i < a->q->top; i++)
-		kept[order[i]->k.src] = kept[order[i]->k.dst] = 1;
-	if (a->q->other) {
+	qsort_r(order, n, sizeof(*order), agg_cmp_weight, (void *)&q->metric);
+	for (i = 0; i < n; i++) {
+		e = order[i];
+		w = q->metric == QUERY_METRIC_BYTES ? e->bytes : e->packets;
+		if (w < q->min_weight || (q->top > 0 && i >= q->top))
+			continue;
+		fresh = !kept[e->k.src] + (e->k.dst != e->k.src &&
+		    !kept[e->k.dst]);
+		if (q->max_nodes > 0 && nkept + fresh > q->max_nodes)
+			continue;
+		kept[e->k.src] = kept[e->k.dst] = 1;
+		nkept += fresh;
+		keep[i] = 1;
+	}
+	if (q->other) {
 		memset(&other, 0, sizeof(other));
 		if ((o = htab_get(&a->nodes, &other, &isnew)) < 0)
 			goto done;
@@ -456,8 +475,9 @@ agg_top(struct agg *a)
 		e = order[i];
 		s = e->k.src;
 		d = e->k.dst;
-		if (i >= a->q->top) {
-			if (!a->q->other)
+		e->to = -1;
+		if (!keep[i]) {
+			if (!q->other)
 				continue;
 			if (!kept[s])
 				s = o;
@@ -502,7 +522,41 @@ done:
 	htab_free(&events);
 	free(order);
 	free(kept);
+	free(keep);
 	return rc;
+}
+
+/*
+ * What the query found before any reduction: hosts (or blocks) that some
+ * edge touches, edges, and their counts, for the caption's "showing N of
+ * M".
+ */
+static void
+agg_totals(struct agg *a, struct graph_totals *t)
+{
+	uint8_t *used;
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	t->edges = a->edges.n;
+	for (i = 0; i < a->edges.n; i++) {
+		struct eitem *e = htab_item(&a->edges, i);
+
+		t->packets += e->packets;
+		t->bytes += e->bytes;
+	}
+	if ((used = calloc(a->nodes.n + 1, 1)) == NULL) {
+		t->nodes = a->nodes.n;
+		return;
+	}
+	for (i = 0; i < a->edges.n; i++) {
+		struct eitem *e = htab_item(&a->edges, i);
+
+		used[e->k.src] = used[e->k.dst] = 1;
+	}
+	for (i = 0; i < a->nodes.n; i++)
+		t->nodes += used[i];
+	free(used);
 }
 
 /* Stable node order: IPv4, IPv6, then "other"; by address, then length. */
@@ -563,6 +617,7 @@ graph_free(struct graph *g)
 {
 	if (g == NULL)
 		return;
+	free(g->filters);
 	free(g->nodes);
 	free(g->edges);
 	free(g->flows);
@@ -753,6 +808,91 @@ fail:
 	return NULL;
 }
 
+/* Keep what the caption needs: the totals, the span, the filters. */
+static int
+graph_set_caption(struct graph *g, const struct filter *q,
+    const struct graph_totals *total)
+{
+	struct buf b = BUF_INIT;
+
+	g->total = *total;
+	/* the traffic's own span: what the picture shows, whatever "now"
+	 * a relative --from was taken from */
+	g->from_us = g->first_us;
+	g->to_us = g->last_us;
+	filter_describe(q, &b);
+	buf_putc(&b, '\0');
+	if (buf_failed(&b)) {
+		buf_free(&b);
+		return -1;
+	}
+	g->filters = b.data;
+	return 0;
+}
+
+int
+graph_hidden(const struct graph *g)
+{
+	uint64_t shown = graph_weight(g, g->packets, g->bytes);
+	uint64_t all = graph_weight(g, g->total.packets, g->total.bytes);
+
+	return shown < all || g->nedges < g->total.edges ||
+	    g->nnodes < g->total.nodes;
+}
+
+void
+graph_shown(const struct graph *g, struct buf *out)
+{
+	uint64_t shown = graph_weight(g, g->packets, g->bytes);
+	uint64_t all = graph_weight(g, g->total.packets, g->total.bytes);
+	const char *unit = g->metric == QUERY_METRIC_BYTES ? "bytes" :
+	    "packets";
+	size_t hosts = g->nnodes;
+	size_t i;
+
+	/* "other" is no host */
+	for (i = 0; i < g->nnodes; i++)
+		if (g->nodes[i].ver == 0)
+			hosts--;
+	if (!graph_hidden(g)) {
+		buf_printf(out, "all %zu hosts, %zu edges, %llu %s", hosts,
+		    g->nedges, (unsigned long long)all, unit);
+		return;
+	}
+	buf_printf(out, "showing %zu of %zu hosts, %zu of %zu edges; %.1f%% "
+	    "of %s", hosts, g->total.nodes, g->nedges, g->total.edges,
+	    all > 0 ? 100.0 * (double)shown / (double)all : 100.0, unit);
+	if (hosts < g->nnodes)
+		buf_printf(out, " (the rest folded into \"other\")");
+}
+
+/* "2009-01-16 00:03:00" of a time, to the second. */
+static const char *
+graph_time(int64_t us, char *out)
+{
+	timefmt_iso(us, out);
+	out[10] = ' ';
+	out[19] = '\0';
+	return out;
+}
+
+void
+graph_caption(const struct graph *g, struct buf *out)
+{
+	char a[TIMEFMT_ISO_LEN], b[TIMEFMT_ISO_LEN];
+
+	if (g->from_us == 0 && g->to_us == 0)
+		buf_printf(out, "no traffic");
+	else
+		buf_printf(out, "%s to %s UTC", graph_time(g->from_us, a),
+		    graph_time(g->to_us, b));
+	buf_printf(out, ", weight = %s\n", g->metric == QUERY_METRIC_BYTES ?
+	    "bytes" : "packets");
+	if (g->filters != NULL && g->filters[0] != '\0')
+		buf_printf(out, "filters: %s\n", g->filters);
+	graph_shown(g, out);
+}
+
 static int
 graph_row(const struct store_row *r, void *arg)
 {
@@ -763,6 +903,7 @@ struct graph *
 graph_build(const struct filter *q, struct store *st, char *err,
     size_t errlen)
 {
+	struct graph_totals total;
 	struct agg a;
 	struct graph *g = NULL;
 	uint64_t rows = 0;
@@ -779,9 +920,19 @@ graph_build(const struct filter *q, struct store *st, char *err,
 	    err, errlen);
 	if (rc > 0)
 		snprintf(err, errlen, "out of memory building the graph");
-	else if (rc == 0 && (agg_top(&a) < 0 ||
-	    (g = agg_finish(&a, tier, rows)) == NULL))
-		snprintf(err, errlen, "out of memory building the graph");
+	else if (rc == 0) {
+		agg_totals(&a, &total);
+		if (agg_reduce(&a) < 0 ||
+		    (g = agg_finish(&a, tier, rows)) == NULL)
+			snprintf(err, errlen, "out of memory building the "
+			    "graph");
+		else if (graph_set_caption(g, q, &total) < 0) {
+			graph_free(g);
+			g = NULL;
+			snprintf(err, errlen, "out of memory building the "
+			    "graph");
+		}
+	}
 	htab_free(&a.nodes);
 	htab_free(&a.edges);
 	htab_free(&a.flows);

@@ -53,6 +53,14 @@ struct graph_event {
 	uint64_t	 bytes;
 };
 
+/* What a query found before reduction (top, max_nodes, min_weight). */
+struct graph_totals {
+	size_t		 nodes;		/* hosts or blocks some edge touches */
+	size_t		 edges;
+	uint64_t	 packets;
+	uint64_t	 bytes;
+};
+
 /*
  * The graph: nodes in a stable order (IPv4 before IPv6, by address, then
  * block length; "other" last), edges sorted by (src, dst) index.  Flows and
@@ -75,6 +83,12 @@ struct graph {
 	int64_t			 first_us;	/* 0 when empty */
 	int64_t			 last_us;
 	char			*strings;	/* labels, owned */
+
+	/* for captions: what was asked and what was found */
+	struct graph_totals	 total;		/* before reduction */
+	int64_t			 from_us;	/* the traffic's span, first */
+	int64_t			 to_us;		/* to last packet; 0: none */
+	char			*filters;	/* filter_describe, owned */
 };
 
 /*
@@ -87,6 +101,18 @@ struct graph {
 struct graph	*graph_build(const struct filter *f, struct store *st,
 		    char *err, size_t errlen);
 void		 graph_free(struct graph *);
+
+/*
+ * The caption every picture carries and every format reports: lines of
+ * text (no trailing line break) saying the span in UTC, the metric, the
+ * filters, and what is shown of what was found ("showing 12 of 686
+ * hosts, 20 of 900 edges; 85.3% of packets").  graph_hidden says whether
+ * a reduction left anything out (folded into "other" counts as shown).
+ */
+void		 graph_caption(const struct graph *, struct buf *out);
+int		 graph_hidden(const struct graph *);
+/* The "showing ..." line alone (one line). */
+void		 graph_shown(const struct graph *, struct buf *out);
 
 /* The weight of an edge (or any counts) under the graph's metric. */
 uint64_t	 graph_weight(const struct graph *, uint64_t packets,

@@ -5,11 +5,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
+#include "buf.h"
 #include "decode.h"
 #include "query.h"
 #include "timefmt.h"
@@ -18,13 +20,15 @@
 
 static const char *const filter_params[FILTER_NPARAMS] = {
 	"from", "to", "src", "dst", "host", "pair", "port", "proto",
-	"sensor", "top", "other", "metric", "group", "tier"
+	"sensor", "top", "other", "metric", "group", "tier", "max_nodes",
+	"min_weight"
 };
 
 /* The shaping parameters, which row readers (csv, seq) do not take. */
 #define FILTER_SHAPING \
 	((1u << FILTER_TOP) | (1u << FILTER_OTHER) | (1u << FILTER_METRIC) | \
-	(1u << FILTER_GROUP))
+	(1u << FILTER_GROUP) | (1u << FILTER_MAX_NODES) | \
+	(1u << FILTER_MIN_WEIGHT))
 
 struct filter *
 filter_new(void)
@@ -46,6 +50,8 @@ filter_free(struct filter *q)
 	if (q == NULL)
 		return;
 	free(q->sensor);
+	free(q->from_text);
+	free(q->to_text);
 	free(q);
 }
 
@@ -278,6 +284,7 @@ filter_set(struct filter *q, const char *name, const char *v, int64_t now_us,
     char *err, size_t errlen)
 {
 	unsigned long n;
+	char **tp;
 	int p, proto;
 
 	if ((p = filter_param(name)) < 0) {
@@ -290,6 +297,12 @@ filter_set(struct filter *q, const char *name, const char *v, int64_t now_us,
 		if (query_time(name, v, now_us, p == FILTER_FROM ?
 		    &q->from_us : &q->to_us, err, errlen) < 0)
 			return -1;
+		tp = p == FILTER_FROM ? &q->from_text : &q->to_text;
+		free(*tp);
+		if ((*tp = strdup(v)) == NULL) {
+			snprintf(err, errlen, "%s: out of memory", name);
+			return -1;
+		}
 		break;
 	case FILTER_SRC:
 	case FILTER_DST:
@@ -364,6 +377,23 @@ filter_set(struct filter *q, const char *name, const char *v, int64_t now_us,
 		if (query_tier(name, v, 1, &q->tier, err, errlen) < 0)
 			return -1;
 		break;
+	case FILTER_MAX_NODES:
+		if (query_uint(name, v, 0, QUERY_TOP_MAX,
+		    "a number of nodes (1-1000000)", &n, err, errlen) < 0)
+			return -1;
+		if (n == 0) {
+			snprintf(err, errlen, "max_nodes: must be at least 1");
+			return -1;
+		}
+		q->max_nodes = (unsigned)n;
+		break;
+	case FILTER_MIN_WEIGHT:
+		if (query_uint(name, v, 0, ULONG_MAX,
+		    "a weight (a whole number, 0 or more)", &n, err,
+		    errlen) < 0)
+			return -1;
+		q->min_weight = n;
+		break;
 	}
 	q->given |= 1u << p;
 	return 0;
@@ -411,4 +441,69 @@ filter_packet(const struct filter *q, int64_t ts_us, const char *sensor,
 	if (filter_has(q, FILTER_PROTO) && proto != q->proto)
 		return 0;
 	return 1;
+}
+
+void
+filter_describe(const struct filter *q, struct buf *out)
+{
+	char a[ADDR_STRLEN + 8], b[ADDR_STRLEN + 8];
+	const struct cidr *c;
+	int p, first = 1;
+
+	for (p = 0; p < FILTER_NPARAMS; p++) {
+		if (!filter_has(q, (enum filter_param)p) ||
+		    (p == FILTER_OTHER && !q->other))
+			continue;
+		buf_printf(out, "%s%s=", first ? "" : " ", filter_params[p]);
+		first = 0;
+		switch (p) {
+		case FILTER_FROM:
+			buf_puts(out, q->from_text);
+			break;
+		case FILTER_TO:
+			buf_puts(out, q->to_text);
+			break;
+		case FILTER_SRC:
+		case FILTER_DST:
+		case FILTER_HOST:
+			c = p == FILTER_SRC ? &q->src : p == FILTER_DST ?
+			    &q->dst : &q->host;
+			addr_format_cidr(c, a);
+			buf_puts(out, a);
+			break;
+		case FILTER_PAIR:
+			addr_format_cidr(&q->pair_a, a);
+			addr_format_cidr(&q->pair_b, b);
+			buf_printf(out, "%s,%s", a, b);
+			break;
+		case FILTER_PORT: buf_printf(out, "%u", q->port); break;
+		case FILTER_PROTO:
+			buf_puts(out, decode_proto_name(q->proto));
+			break;
+		case FILTER_SENSOR: buf_puts(out, q->sensor); break;
+		case FILTER_TOP: buf_printf(out, "%u", q->top); break;
+		case FILTER_OTHER:
+			buf_puts(out, "yes");
+			break;
+		case FILTER_METRIC:
+			buf_puts(out, q->metric == QUERY_METRIC_BYTES ? "bytes" :
+			    "packets");
+			break;
+		case FILTER_GROUP:
+			buf_printf(out, "/%u,/%u", q->group4, q->group6);
+			break;
+		case FILTER_TIER:
+			buf_puts(out, q->tier == QUERY_TIER_AUTO ? "auto" :
+			    q->tier == QUERY_TIER_HOUR ? "hour" :
+			    q->tier == QUERY_TIER_DAY ? "day" : "raw");
+			break;
+		case FILTER_MAX_NODES:
+			buf_printf(out, "%u", q->max_nodes);
+			break;
+		case FILTER_MIN_WEIGHT:
+			buf_printf(out, "%llu",
+			    (unsigned long long)q->min_weight);
+			break;
+		}
+	}
 }

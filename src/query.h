@@ -7,6 +7,7 @@
 
 #include "addr.h"
 
+struct buf;
 struct names;
 
 /*
@@ -33,6 +34,10 @@ struct names;
  *   tier          raw, hour, day or auto (the default: raw windows when
  *                 the span has any, else the finest coarser tier that has
  *                 windows there; long spans mix hours and raw windows)
+ *   max_nodes     keep at most N hosts (N >= 1): the heaviest edges are
+ *                 taken while their ends fit; with other, the rest is
+ *                 folded into "other"
+ *   min_weight    drop (with other: fold) edges lighter than W (W >= 0)
  *
  * Names are not a parameter (an HTTP client must not name server files):
  * callers attach a map with filter_set_names.
@@ -40,7 +45,8 @@ struct names;
 enum filter_param {
 	FILTER_FROM, FILTER_TO, FILTER_SRC, FILTER_DST, FILTER_HOST,
 	FILTER_PAIR, FILTER_PORT, FILTER_PROTO, FILTER_SENSOR, FILTER_TOP,
-	FILTER_OTHER, FILTER_METRIC, FILTER_GROUP, FILTER_TIER, FILTER_NPARAMS
+	FILTER_OTHER, FILTER_METRIC, FILTER_GROUP, FILTER_TIER,
+	FILTER_MAX_NODES, FILTER_MIN_WEIGHT, FILTER_NPARAMS
 };
 
 /* What a graph folds rows into: set on the filter by the exporter. */
@@ -71,11 +77,15 @@ struct filter {
 	unsigned		 given;		/* 1 << FILTER_* */
 	int64_t			 from_us;
 	int64_t			 to_us;
+	char			*from_text;	/* as given, for captions */
+	char			*to_text;
 	struct cidr		 src, dst, host, pair_a, pair_b;
 	unsigned		 port;
 	unsigned		 proto;
 	char			*sensor;
 	unsigned		 top;
+	unsigned		 max_nodes;	/* 0: no cap */
+	uint64_t		 min_weight;
 	int			 other;
 	int			 metric;	/* QUERY_METRIC_* */
 	unsigned		 group4;	/* 32: no folding */
@@ -100,11 +110,21 @@ int	filter_set(struct filter *, const char *name, const char *value,
 /* Whether name is a parameter filter_set knows. */
 int	filter_known(const char *name);
 
-/* Whether name is one of top, other, group, metric (they shape a graph). */
+/*
+ * Whether name is one of top, other, group, metric, max_nodes, min_weight
+ * (they shape a graph, so readers of stored rows refuse them).
+ */
 int	filter_shaping(const char *name);
 
 /* Whether a parameter was set. */
 int	filter_has(const struct filter *, enum filter_param);
+
+/*
+ * The parameters that were set, as "name=value" words in a fixed order
+ * (times as they were given, other only when yes), for captions; nothing
+ * set adds nothing.
+ */
+void	filter_describe(const struct filter *, struct buf *out);
 
 /* Attach a name map (not copied: it must outlive the filter); NULL: none. */
 void	filter_set_names(struct filter *, const struct names *);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <cairo.h>
 #include <cairo-svg.h>
 #include <gvc.h>
+#include <zlib.h>
 
 #include "buf.h"
 #include "render.h"
@@ -62,14 +64,29 @@ render_atexit(void)
 	render_gvc = NULL;
 }
 
+/* How much wider than high (or the reverse) a laid-out graph is. */
+static double
+render_aspect(Agraph_t *g)
+{
+	boxf bb = GD_bb(g);
+	double w = bb.UR.x - bb.LL.x, h = bb.UR.y - bb.LL.y;
+
+	if (w <= 0 || h <= 0)
+		return 1.0;
+	return w > h ? w / h : h / w;
+}
+
 int
-render_dot(const char *dot, const char *engine, const char *format,
-    struct buf *out, char *err, size_t errlen)
+render_dot(const char *dot, const char *engine, int adapt,
+    const char *format, const char *caption, struct buf *out, char *err,
+    size_t errlen)
 {
 	Agraph_t *g = NULL;
-	char *data = NULL;
+	char *data = NULL, ratio[32];
 	unsigned int len = 0;
 	int rc = -1, laid = 0;
+	boxf bb;
+	struct buf pic = BUF_INIT;
 
 	pthread_mutex_lock(&render_lock);
 	if (render_gvc == NULL) {
@@ -92,13 +109,55 @@ render_dot(const char *dot, const char *engine, const char *format,
 		goto done;
 	}
 	laid = 1;
+	if (adapt && render_aspect(g) > RENDER_MAX_ASPECT) {
+		/* a strip: the parts packed in a grid instead */
+		gvFreeLayout(render_gvc, g);
+		laid = 0;
+		agsafeset(g, "pack", "true", "");
+		agsafeset(g, "packmode", "array_u", "");
+		agsafeset(g, "overlap", "prism", "");
+		agsafeset(g, "rankdir", "TB", "");
+		if (gvLayout(render_gvc, g, agnnodes(g) > 150 ? "sfdp" :
+		    "neato") != 0) {
+			render_error(err, errlen, "layout");
+			goto done;
+		}
+		laid = 1;
+	}
+	if (adapt && render_aspect(g) > RENDER_MAX_ASPECT) {
+		/* still: stretch the short side (ratio is height / width) */
+		bb = GD_bb(g);
+		snprintf(ratio, sizeof(ratio), "%.3f", bb.UR.x - bb.LL.x >
+		    bb.UR.y - bb.LL.y ? 1.0 / (RENDER_MAX_ASPECT - 0.1) :
+		    RENDER_MAX_ASPECT - 0.1);
+		gvFreeLayout(render_gvc, g);
+		laid = 0;
+		agsafeset(g, "ratio", ratio, "");
+		if (gvLayout(render_gvc, g, agget(g, "layout") != NULL &&
+		    *agget(g, "layout") != '\0' ? agget(g, "layout") :
+		    engine) != 0) {
+			render_error(err, errlen, "layout");
+			goto done;
+		}
+		laid = 1;
+	}
 	if (gvRenderData(render_gvc, g, format, &data, &len) != 0) {
 		render_error(err, errlen, "rendering");
 		goto done;
 	}
-	buf_add(out, data, len);
+	if (caption != NULL && strcmp(format, "png") == 0) {
+		buf_add(&pic, data, len);
+		render_png_text(&pic, "Description", caption, out);
+	} else if (caption != NULL && strcmp(format, "svg") == 0) {
+		buf_add(&pic, data, len);
+		buf_putc(&pic, '\0');
+		pic.len--;
+		render_svg_desc(&pic, caption, out);
+	} else
+		buf_add(out, data, len);
 	rc = 0;
 done:
+	buf_free(&pic);
 	if (data != NULL)
 		gvFreeRenderData(data);
 	if (laid)
@@ -107,6 +166,81 @@ done:
 		agclose(g);
 	pthread_mutex_unlock(&render_lock);
 	return rc;
+}
+
+static void
+render_be32(struct buf *b, uint32_t v)
+{
+	unsigned char x[4] = { v >> 24, v >> 16 & 0xff, v >> 8 & 0xff,
+	    v & 0xff };
+
+	buf_add(b, x, 4);
+}
+
+void
+render_png_text(const struct buf *png, const char *keyword, const char *text,
+    struct buf *out)
+{
+	static const unsigned char iend[8] = { 0, 0, 0, 0, 'I', 'E', 'N',
+	    'D' };
+	struct buf chunk = BUF_INIT;
+	size_t at;
+
+	if (png->len < 8 + 12 || memcmp(png->data + png->len - 12, iend,
+	    sizeof(iend)) != 0) {
+		buf_add(out, png->data, png->len);
+		return;
+	}
+	at = png->len - 12;
+	/* type, keyword, NUL; not compressed, method 0; no language tag,
+	 * NUL; no translated keyword, NUL; the text */
+	buf_puts(&chunk, "iTXt");
+	buf_puts(&chunk, keyword);
+	buf_add(&chunk, "\0\0\0\0\0", 5);
+	buf_puts(&chunk, text);
+	if (buf_failed(&chunk)) {
+		buf_add(out, png->data, png->len);
+		buf_free(&chunk);
+		return;
+	}
+	buf_add(out, png->data, at);
+	render_be32(out, (uint32_t)(chunk.len - 4));
+	buf_add(out, chunk.data, chunk.len);
+	/* PNG's chunk CRC is zlib's CRC-32 over type and data */
+	render_be32(out, (uint32_t)crc32(0, (const Bytef *)chunk.data,
+	    (uInt)chunk.len));
+	buf_add(out, png->data + at, 12);
+	buf_free(&chunk);
+}
+
+void
+render_svg_desc(const struct buf *svg, const char *text, struct buf *out)
+{
+	const char *tag, *gt;
+	const unsigned char *p;
+	size_t at;
+
+	tag = svg->data != NULL ? strstr(svg->data, "<svg") : NULL;
+	gt = tag != NULL ? strchr(tag, '>') : NULL;
+	if (gt == NULL) {
+		buf_add(out, svg->data, svg->len);
+		return;
+	}
+	at = (size_t)(gt + 1 - svg->data);
+	buf_add(out, svg->data, at);
+	buf_puts(out, "\n<desc>");
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		if (*p == '&')
+			buf_puts(out, "&amp;");
+		else if (*p == '<')
+			buf_puts(out, "&lt;");
+		else if (*p == '>')
+			buf_puts(out, "&gt;");
+		else
+			buf_putc(out, (char)*p);
+	}
+	buf_puts(out, "</desc>");
+	buf_add(out, svg->data + at, svg->len - at);
 }
 
 /* cairo's stream writer: everything goes into the buffer. */

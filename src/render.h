@@ -12,12 +12,30 @@ int	render_layout_known(const char *engine);
 
 /*
  * Lay out the DOT graph in dot (NUL-terminated) with engine and append it
- * drawn in format ("png", "svg") to out.  0, or -1 with libgvc's message
- * in err.  libgvc keeps global state, so calls are serialised by a lock;
- * safe from any thread.
+ * drawn in format ("png", "svg") to out.  With adapt, a drawing more than
+ * RENDER_MAX_ASPECT times wider than high (or the reverse) is laid out
+ * again with its parts packed in a grid (neato, or sfdp when large), and
+ * then stretched to that ratio if it still is.  caption (or NULL) goes
+ * into a PNG as its iTXt "Description" and into an SVG as its <desc>.
+ * 0, or -1 with libgvc's message in err.  libgvc keeps global state, so
+ * calls are serialised by a lock; safe from any thread.
  */
-int	render_dot(const char *dot, const char *engine, const char *format,
-	    struct buf *out, char *err, size_t errlen);
+#define RENDER_MAX_ASPECT	3.0
+int	render_dot(const char *dot, const char *engine, int adapt,
+	    const char *format, const char *caption, struct buf *out,
+	    char *err, size_t errlen);
+
+/*
+ * A PNG (png, whole) with an iTXt chunk "keyword" holding text (UTF-8)
+ * before its IEND, appended to out; a buffer not shaped as a PNG is
+ * appended as it is.
+ */
+void	render_png_text(const struct buf *png, const char *keyword,
+	    const char *text, struct buf *out);
+
+/* An SVG with <desc>text</desc> after its <svg> tag, appended to out. */
+void	render_svg_desc(const struct buf *svg, const char *text,
+	    struct buf *out);
 
 /*
  * Draw a width x height picture with draw(cr, arg) onto a cairo surface

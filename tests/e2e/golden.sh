@@ -168,6 +168,12 @@ kill "$SPID"
 wait "$SPID"
 SPID=""
 
+# cairo numbers its SVG surfaces across the process ("surface213"): a
+# count of the pictures drawn before, not part of the picture.
+for f in "$OUT"/*svg*; do
+	[ -f "$f" ] && sed -i -E 's/surface[0-9]+/surfaceN/g' "$f"
+done
+
 # The circos bundle as a tar.gz holds a gzip time stamp: compare its
 # members instead of its bytes.
 if [ -s "$OUT/http-top5.circos.tar.gz.body" ]; then

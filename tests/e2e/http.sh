@@ -292,7 +292,10 @@ check "a small query passes under the limit" test \
 serve --max-nodes 4 --cors https://dash.example
 code=$(get "/api/v1/graph.svg" "$T/cap")
 note=$(hdr x-ipgraph-note "$T/cap")
-check "a capped picture says so ($code, $note)" sh -c "[ $code = 200 ] && echo '$note' | grep -q '^capped'"
+check "a capped picture says so ($code, $note)" sh -c "[ $code = 200 ] && echo '$note' | grep -q '^showing 4 of [0-9]* hosts'"
+code=$(get "/api/v1/graph.svg?max_nodes=50" "$T/cap")
+note=$(hdr x-ipgraph-note "$T/cap")
+check "asking for more than the server draws says so ($code, $note)" sh -c "[ $code = 200 ] && echo '$note' | grep -q 'this server draws at most 4 hosts'"
 get /api/v1/stats "$T/c" >/dev/null
 check "CORS origin when configured" test \
     "$(hdr access-control-allow-origin "$T/c")" = https://dash.example

@@ -1,0 +1,199 @@
+#!/bin/bash
+# pictures.sh - graph pictures stay readable at real scale: on a database of
+# thousands of hosts (the shared capture corpus when it is there, else
+# committed captures rewritten by tcprewrite to many addresses), the
+# default graph.png and graph.svg over HTTP are at most 3:1 and 4000 px,
+# carry their caption (SVG text, PNG iTXt and pixels in the caption band)
+# and draw min(hosts, cap) nodes; what a reduction hid adds up with what
+# is shown to what an independent sqlite3 query counts; bad values of the
+# reduction options are refused, naming them.
+. "$(dirname "$0")/lib.sh"
+need curl
+need sqlite3
+need python3
+need tcprewrite
+need dot
+LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
+
+SPID=""
+cleanup() {
+	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+DB="$T/big.db"
+if [ -d "$SHARED/pcaps" ]; then
+	echo "the shared corpus: $SHARED/pcaps"
+	for f in "$SHARED"/pcaps/*.pcap "$SHARED"/pcaps/*.pcapng; do
+		"$IPGRAPH" import -q --db "$DB" "$f" 2>/dev/null
+		[ $? -le 1 ] || fail "import of ${f##*/}"
+	done
+else
+	echo "no shared corpus: committed captures rewritten to many hosts"
+	for s in $(seq 1 40); do
+		tcprewrite --seed="$s" --infile="$DATA/pcapplusplus-input.pcap" \
+		    --outfile="$T/r$s.pcap" 2>/dev/null ||
+		    { fail "tcprewrite --seed=$s"; continue; }
+		"$IPGRAPH" import -q --db "$DB" "$T/r$s.pcap" 2>/dev/null ||
+		    fail "import of r$s.pcap"
+	done
+fi
+HOSTS=$(sqlite3 "$DB" "SELECT count(*) FROM (SELECT src FROM edges
+    JOIN windows w ON w.id = window_id WHERE w.tier = 0 UNION
+    SELECT dst FROM edges JOIN windows w ON w.id = window_id
+    WHERE w.tier = 0)")
+PAIRS=$(sqlite3 "$DB" "SELECT count(*) FROM (SELECT DISTINCT src, dst
+    FROM edges JOIN windows w ON w.id = window_id WHERE w.tier = 0)")
+PACKETS=$(sqlite3 "$DB" "SELECT sum(packets) FROM edges JOIN windows w
+    ON w.id = window_id WHERE w.tier = 0")
+echo "database: $HOSTS hosts, $PAIRS address pairs, $PACKETS packets"
+check "the database has more hosts than a picture draws ($HOSTS)" \
+    test "$HOSTS" -gt 150
+
+"$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 >"$T/log" 2>&1 &
+SPID=$!
+for _ in $(seq 1 100); do
+	grep -q "serving" "$T/log" && break
+	sleep 0.1
+done
+P=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/log")
+[ -n "$P" ] || { fail "serve did not start: $(cat "$T/log")"; finish; }
+get() {	# PATH OUT: status on stdout, headers in OUT.h
+	curl -s -g -o "$2" -D "$2.h" -w '%{http_code}' "http://127.0.0.1:$P$1"
+}
+
+# The default pictures.
+check "graph.png: 200" test "$(get /api/v1/graph.png "$T/g.png")" = 200
+check "graph.svg: 200" test "$(get /api/v1/graph.svg "$T/g.svg")" = 200
+python3 - "$T/g.png" "$T/g.svg" "$HOSTS" 100 <<'PY' || fail "the pictures"
+import re, struct, sys, zlib
+import xml.etree.ElementTree as ET
+
+png, svg, hosts, cap = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+want = min(hosts, cap)
+bad = []
+
+# PNG: size, the caption chunk, and ink in the caption band
+d = open(png, "rb").read()
+assert d[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+w, h = struct.unpack(">II", d[16:24])
+depth, ctype, interlace = d[24], d[25], d[28]
+print("graph.png: %d x %d px" % (w, h))
+if max(w, h) / min(w, h) > 3: bad.append("PNG %dx%d is wider than 3:1" % (w, h))
+if max(w, h) > 4000: bad.append("PNG %dx%d is over 4000 px" % (w, h))
+at, idat, text = 8, b"", None
+while at < len(d):
+    n, = struct.unpack(">I", d[at:at + 4]); kind = d[at + 4:at + 8]
+    body = d[at + 8:at + 8 + n]
+    if kind == b"IDAT": idat += body
+    if kind == b"iTXt" and body.startswith(b"Description\0"):
+        text = body.split(b"\0", 5)[-1].decode()
+    at += 12 + n
+if text is None or "showing %d of %d hosts" % (want, hosts) not in text:
+    bad.append("PNG caption chunk: %r" % text)
+# unfilter the first rows (8-bit RGB or RGBA, not interlaced)
+if depth == 8 and ctype in (2, 6) and interlace == 0:
+    bpp = 3 if ctype == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    prev = bytearray(stride)
+    dark = 0
+    for y in range(min(h, 90)):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
+            if f == 1: line[x] = (line[x] + a) & 255
+            elif f == 2: line[x] = (line[x] + b) & 255
+            elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        for x in range(0, stride, bpp):
+            if max(line[x:x + 3]) < 100: dark += 1
+        prev = line
+    print("caption band: %d dark pixels" % dark)
+    if dark < 200: bad.append("no caption text drawn in the top band (%d)" % dark)
+else:
+    bad.append("PNG of an unexpected kind: depth %d type %d" % (depth, ctype))
+
+# SVG: size from the viewBox, caption text, the nodes drawn
+t = ET.parse(svg).getroot()
+ns = "{http://www.w3.org/2000/svg}"
+vb = [float(x) for x in t.get("viewBox").split()]
+sw, sh = vb[2], vb[3]
+print("graph.svg: %.0f x %.0f" % (sw, sh))
+if max(sw, sh) / min(sw, sh) > 3: bad.append("SVG %.0fx%.0f wider than 3:1" % (sw, sh))
+if max(sw, sh) * 96 / 72 > 4000: bad.append("SVG %.0fx%.0f pt over 4000 px" % (sw, sh))
+texts = " ".join((e.text or "") for e in t.iter(ns + "text"))
+for want_text in ("UTC, weight = packets", "showing %d of %d hosts" % (want, hosts),
+                  "edge width"):
+    if want_text not in texts: bad.append("SVG text lacks %r" % want_text)
+nodes = [g for g in t.iter(ns + "g") if g.get("class") == "node"]
+if len(nodes) != want: bad.append("SVG draws %d nodes, not %d" % (len(nodes), want))
+if bad:
+    print("\n".join(bad)); sys.exit(1)
+PY
+check "graph.png says what it hid in X-Ipgraph-Note" grep -qi \
+    "^x-ipgraph-note: showing 100 of $HOSTS hosts" "$T/g.png.h"
+
+# What is shown and what is hidden add up (JSON), against sqlite3.
+for q in "max_nodes=25" "max_nodes=25&other=yes" "top=7" "min_weight=50" \
+    "max_nodes=60&min_weight=3&other=yes"; do
+	check "edges.json?$q: 200" test "$(get "/api/v1/edges.json?$q" \
+	    "$T/q.json")" = 200
+	python3 - "$T/q.json" "$HOSTS" "$PAIRS" "$PACKETS" "$q" <<'PY' ||
+import json, sys
+d = json.load(open(sys.argv[1]))
+hosts, pairs, packets, q = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+f = d["found"]
+assert (f["hosts"], f["edges"], f["packets"]) == (hosts, pairs, packets), (f, hosts, pairs, packets)
+shown = [n for n in d["nodes"] if n["address"] != "other"]
+links = d["links"]
+assert d["packets"] == sum(l["packets"] for l in links), "packets do not add up"
+opts = dict(kv.split("=") for kv in q.split("&"))
+if "max_nodes" in opts: assert len(shown) <= int(opts["max_nodes"]), len(shown)
+if "other" in opts:
+    assert d["packets"] == packets, "with other, every packet is shown"
+else:
+    assert "other" not in [n["address"] for n in d["nodes"]]
+    if "min_weight" in opts:
+        assert all(l["value"] >= int(opts["min_weight"]) for l in links)
+if "top" in opts: assert len(links) == int(opts["top"]), len(links)
+assert d["hidden"] == (len(shown) < hosts or d["packets"] < packets or len(links) < pairs)
+want = "showing %d of %d hosts, %d of %d edges" % (len(shown), hosts, len(links), pairs)
+assert want in d["caption"], (want, d["caption"])
+print("%s: %d hosts, %d edges, %d of %d packets" % (q, len(shown), len(links), d["packets"], packets))
+PY
+	    fail "edges.json?$q: shown and hidden do not add up"
+done
+
+# The command line: the same caption, and a note on stderr when a picture's
+# own cap hid something.
+"$IPGRAPH" export dot --db "$DB" -o "$T/cli.dot" 2>"$T/cli.err"
+check "export dot: a note on stderr says what the cap hid" grep -q \
+    "showing 100 of $HOSTS hosts" "$T/cli.err"
+check "export dot: dot reads it" dot -Tsvg "$T/cli.dot" -o "$T/cli.svg"
+"$IPGRAPH" export json --db "$DB" -o "$T/all.json" 2>"$T/json.err"
+check "export json: no cap, no note" test ! -s "$T/json.err"
+check "export json: every host" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(len(d['nodes']) != int(sys.argv[2]) or d['hidden'])" "$T/all.json" "$HOSTS"
+
+# Bad values, named.
+expect_error 1 '^ipgraph: --max-nodes: must be at least 1' \
+    "$IPGRAPH" export dot --db "$DB" --max-nodes 0
+expect_error 1 "^ipgraph: --min-weight: '-3' is not a weight" \
+    "$IPGRAPH" export dot --db "$DB" --min-weight -3
+check "HTTP max_nodes=0: 400" test "$(get '/api/v1/graph.dot?max_nodes=0' \
+    "$T/e")" = 400
+check "the 400 names max_nodes" grep -q '"parameter": "max_nodes"' "$T/e"
+check "HTTP min_weight=x: 400" test "$(get '/api/v1/graph.dot?min_weight=x' \
+    "$T/e")" = 400
+check "edges.csv refuses max_nodes (stored rows)" test \
+    "$(get '/api/v1/edges.csv?max_nodes=3' "$T/e")" = 400
+finish
