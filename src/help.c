@@ -39,6 +39,8 @@ struct help_entry {
 "  --proto P                 tcp, udp, icmp, icmpv6, sctp or a number\n" \
 "  --sensor NAME             one capture point\n" \
 "  --top N                   the N heaviest edges and their hosts\n" \
+"  --max-nodes N             at most N hosts (pictures: 100 unless told)\n" \
+"  --min-weight W            drop edges lighter than W\n" \
 "  --metric packets|bytes    what \"heaviest\" and the weights mean\n" \
 "  --group /24|/64|/24,/64   hosts folded into blocks\n" \
 "  --tier raw|hour|day|auto  which windows to read (default auto)\n" \
@@ -83,8 +85,9 @@ static const struct help_entry help_table[] = {
 	  "  --keep-receivers          circos: keep hosts that only receive\n"
 	  "  --diagonal                circos: self traffic instead of \"-\"\n"
 	  "  --peers N                 histogram: bars drawn (default 10)\n"
-	  "  --other                   with --top: the rest folded into a node\n"
-	  "                            \"other\" (totals unchanged)\n"
+	  "  --other                   with --top, --max-nodes, --min-weight: the\n"
+	  "                            rest folded into a node \"other\" (totals\n"
+	  "                            unchanged)\n"
 	  "  -h, --help                this help\n"
 	  HELP_FILTERS,
 	  "ipgraph export svg --db net.db --from -1h --top 50 -o net.svg\n"
