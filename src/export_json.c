@@ -15,7 +15,8 @@
  * {"metric":..,"nodes":[{"id":0,"name":..,"address":..,"group":1|2,
  * "in_packets":..}],"links":[{"source":i,"target":j,"value":w,..}]}:
  * the D3 node-link form, with source and target the positions in nodes.
- * group is 1 for a node that sends, 2 for one that only receives.
+ * group is 1 for a node that sends, 2 for one that only receives.  An
+ * empty result also has "note": why it is empty (export_opts.note).
  */
 int
 export_json(const struct graph *g, const struct export_opts *o,
@@ -26,12 +27,18 @@ export_json(const struct graph *g, const struct export_opts *o,
 	char a[TIMEFMT_ISO_LEN], b[TIMEFMT_ISO_LEN];
 	size_t i;
 
-	(void)o;
 	(void)err;
 	(void)errlen;
 	buf_printf(out, "{\"metric\":\"%s\",\"packets\":%" PRIu64 ",\"bytes\":%"
-	    PRIu64 ",\n\"nodes\":[", g->metric == QUERY_METRIC_BYTES ?
-	    "bytes" : "packets", g->packets, g->bytes);
+	    PRIu64 ",", g->metric == QUERY_METRIC_BYTES ? "bytes" : "packets",
+	    g->packets, g->bytes);
+	/* an empty result says why, as X-Ipgraph-Note and stderr do */
+	if (o != NULL && o->note != NULL) {
+		buf_puts(out, "\"note\":");
+		export_json_string(out, o->note);
+		buf_putc(out, ',');
+	}
+	buf_puts(out, "\n\"nodes\":[");
 	for (i = 0; i < g->nnodes; i++) {
 		n = &g->nodes[i];
 		buf_printf(out, "%s\n{\"id\":%zu,\"name\":", i ? "," : "", i);
