@@ -62,7 +62,7 @@ info_json(struct store *st, struct buf *out, char *err, size_t errlen)
 	int64_t first = 0, last = 0;
 	size_t i, j;
 
-	if (store_info(st, 1, &in, err, errlen) < 0) {
+	if (store_info(st, STORE_INFO_COUNTS, &in, err, errlen) < 0) {
 		store_info_free(&in);
 		return -1;
 	}
@@ -143,7 +143,7 @@ info_text(struct store *st, struct buf *out, char *err, size_t errlen)
 	char a[TIMEFMT_ISO_LEN], b[TIMEFMT_ISO_LEN], len[64];
 	size_t i, j, w = 6, n;
 
-	if (store_info(st, 1, &in, err, errlen) < 0) {
+	if (store_info(st, STORE_INFO_COUNTS, &in, err, errlen) < 0) {
 		store_info_free(&in);
 		return -1;
 	}
@@ -225,7 +225,7 @@ info_sensor_check(struct store *st, const char *sensor, char *err,
 
 	if (sensor == NULL)
 		return 0;
-	if (store_info(st, 0, &in, err, errlen) < 0) {
+	if (store_info(st, STORE_INFO_SENSORS, &in, err, errlen) < 0) {
 		store_info_free(&in);
 		return -1;
 	}
@@ -363,7 +363,7 @@ info_why_empty(struct store *st, const struct filter *f, char *msg,
 	if (store_windows_in(st, f, &n, &tier, &first, &last, msg, len) < 0)
 		return -1;
 	if (n == 0) {
-		if (store_info(st, 0, &in, msg, len) < 0) {
+		if (store_info(st, STORE_INFO_SPANS, &in, msg, len) < 0) {
 			store_info_free(&in);
 			return -1;
 		}

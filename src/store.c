@@ -1696,15 +1696,19 @@ store_info_import(struct store *st, struct store_info *in, char *err,
 }
 
 int
-store_info(struct store *st, int counts, struct store_info *in, char *err,
+store_info(struct store *st, int what, struct store_info *in, char *err,
     size_t errlen)
 {
 	char wal[4096];
 	struct stat sb;
 	int64_t v, size;
-	int isnull;
+	int isnull, counts = (what & STORE_INFO_COUNTS) == STORE_INFO_COUNTS;
 
 	memset(in, 0, sizeof(*in));
+	if (store_info_sensors(st, in, err, errlen) < 0)
+		return -1;
+	if ((what & STORE_INFO_SPANS) != STORE_INFO_SPANS)
+		return 0;
 	if (store_int(st, "SELECT max(version) FROM schema_version", &v,
 	    NULL, err, errlen) < 0)
 		return -1;
@@ -1728,7 +1732,6 @@ store_info(struct store *st, int counts, struct store_info *in, char *err,
 		return -1;
 	in->hosts = counts ? (uint64_t)v : 0;
 	if (store_info_spans(st, counts, in, err, errlen) < 0 ||
-	    store_info_sensors(st, in, err, errlen) < 0 ||
 	    store_info_import(st, in, err, errlen) < 0)
 		return -1;
 	return 0;

@@ -227,13 +227,19 @@ struct store_info {
 };
 
 /*
- * Fill in what the database holds: per sensor and tier the span, window
- * lengths and count, and the sensors, schema, size and imports.  counts
- * also counts edges (per span and in all) and distinct addresses, which
- * reads every stored row; without it only the windows table is read.
+ * Fill in what the database holds, as much as what asks:
+ *   STORE_INFO_SENSORS  the sensor names (the sensors table alone)
+ *   STORE_INFO_SPANS    also per sensor and tier the span, window lengths
+ *                       and count, and the schema, size, last capture and
+ *                       imports (the windows table, not the edges)
+ *   STORE_INFO_COUNTS   also edges (per span and in all) and distinct
+ *                       addresses, which reads every stored row
  * 0, or -1 with err.  Free with store_info_free (also after a failure).
  */
-int	store_info(struct store *, int counts, struct store_info *,
+#define STORE_INFO_SENSORS	0x01
+#define STORE_INFO_SPANS	0x03
+#define STORE_INFO_COUNTS	0x07
+int	store_info(struct store *, int what, struct store_info *,
 	    char *err, size_t errlen);
 void	store_info_free(struct store_info *);
 
