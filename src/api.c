@@ -16,6 +16,7 @@
 #include "export.h"
 #include "export_seq.h"
 #include "graph.h"
+#include "info.h"
 #include "names.h"
 #include "query.h"
 #include "render.h"
@@ -43,6 +44,7 @@ static const struct api_route api_route_table[] = {
 	{ "seq.mmd", API_SEQ, "mermaid", "text/plain; charset=utf-8", 1 },
 	{ "seq.svg", API_SEQ, "svg", "image/svg+xml", 0 },
 	{ "windows", API_WINDOWS, NULL, "application/json", 0 },
+	{ "info", API_INFO, NULL, "application/json", 0 },
 	{ "stats", API_STATS, NULL, "application/json", 0 },
 	{ "live", API_LIVE, NULL, "text/event-stream", 0 },
 	{ "/metrics", API_METRICS, NULL,
@@ -325,6 +327,19 @@ api_failed(const struct api_conf *h, struct store *st,
 	    (unsigned long long)h->max_rows);
 }
 
+/*
+ * An empty result: why, in X-Ipgraph-Note (info_why_empty, as the CLI
+ * says it on stderr).  1 when there is a note.
+ */
+static int
+api_why_empty(struct store *st, const struct filter *q, struct api_reply *r)
+{
+	if (info_why_empty(st, q, r->note, sizeof(r->note)) > 0)
+		return 1;
+	r->note[0] = '\0';	/* a store error leaves its text there */
+	return 0;
+}
+
 /* Lines in b (a CSV body: rows plus the header). */
 static uint64_t
 api_lines(const struct buf *b)
@@ -367,7 +382,9 @@ api_graph(const struct api_conf *h, struct store *st,
 		graph_free(g);
 		return NULL;
 	}
-	if (graph_hidden(g)) {
+	if (g->nedges == 0)
+		api_why_empty(st, q, r);
+	else if (graph_hidden(g)) {
 		graph_shown(g, &note);
 		if (capped)
 			buf_printf(&note, "; this server draws at most %u "
@@ -400,10 +417,14 @@ api_export(const struct api_conf *h, struct store *st,
 			api_failed(h, st, q, 0, err, r);
 		else if (api_lines(&r->body) > h->max_rows + 1)
 			api_failed(h, st, q, 1, err, r);
+		else if (api_lines(&r->body) == 1)
+			api_why_empty(st, q, r);
 		goto done;
 	}
 	if ((g = api_graph(h, st, fmt, q, r)) == NULL)
 		goto done;
+	if (g->nedges == 0 && r->note[0] != '\0')
+		c.eo.note = r->note;
 	if (fmt->write(g, &c.eo, &r->body, err, sizeof(err)) < 0)
 		api_error(r, 500, NULL, "%s: %s", rt->path, err);
 done:
@@ -818,11 +839,55 @@ api_no_args(const struct api_args *a, const char *route,
 }
 
 
+/*
+ * GET /api/v1/info: what the database holds, the bytes of `ipgraph info
+ * --json`.  It counts every edge and address (no row budget: it is the
+ * size of the database, not of a query).
+ */
+static void
+api_info(struct store *st, const struct api_args *a, struct api_reply *r)
+{
+	char err[1024];
+
+	if (api_no_args(a, "info", r) < 0)
+		return;
+	if (info_json(st, &r->body, err, sizeof(err)) < 0)
+		api_error(r, 503, NULL, "database: %s", err);
+}
+
+/* A sensor= the database does not know: 400 naming the known ones. */
+static int
+api_sensor_known(struct store *st, const struct api_args *a,
+    struct api_reply *r)
+{
+	const char *sensor = NULL;
+	char err[1024];
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->name[i], "sensor") == 0)
+			sensor = a->value[i];
+	if (sensor != NULL && *sensor == '\0')
+		sensor = NULL;		/* the filter's "empty name" says it */
+	switch (info_sensor_check(st, sensor, err, sizeof(err))) {
+	case 0:
+		return 0;
+	case 1:
+		api_error(r, 400, "sensor", "%s", err);
+		return -1;
+	default:
+		api_error(r, 503, NULL, "database: %s", err);
+		return -1;
+	}
+}
+
 void
 api_data(const struct api_conf *h, struct store *st,
     const struct api_route *rt, const struct api_args *a,
     struct api_reply *r)
 {
+	if (rt->kind != API_INFO && api_sensor_known(st, a, r) < 0)
+		return;
 	switch (rt->kind) {
 	case API_EXPORT:
 	case API_CSV:
@@ -836,6 +901,9 @@ api_data(const struct api_conf *h, struct store *st,
 		break;
 	case API_WINDOWS:
 		api_windows(st, a, r);
+		break;
+	case API_INFO:
+		api_info(st, a, r);
 		break;
 	default:
 		api_error(r, 404, NULL, "%s: not a data route", rt->path);

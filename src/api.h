@@ -33,7 +33,7 @@ struct api_reply {
 	const char	*mime;
 	struct buf	 body;
 	char		 disposition[128];
-	char		 note[256];	/* X-Ipgraph-Note, when not empty */
+	char		 note[1024];	/* X-Ipgraph-Note, when not empty */
 	const char	*allow;		/* 405 */
 	int		 api;		/* no-store, CORS */
 };
@@ -44,6 +44,7 @@ enum api_kind {
 	API_BUNDLE,	/* the Circos folder as a .tar.gz */
 	API_SEQ,	/* a sequence diagram of stored rows */
 	API_WINDOWS,
+	API_INFO,	/* what the database holds (ipgraph info --json) */
 	API_STATS,
 	API_LIVE,
 	API_METRICS,
@@ -106,7 +107,9 @@ int	api_no_args(const struct api_args *, const char *route,
 
 /*
  * Answer a data route (API_EXPORT, API_CSV, API_BUNDLE, API_SEQ,
- * API_WINDOWS) from st, a read-only store.
+ * API_WINDOWS, API_INFO) from st, a read-only store.  A sensor the
+ * database does not know is a 400 naming the known ones; an empty result
+ * says why in the note (and in edges.json).
  */
 void	api_data(const struct api_conf *, struct store *st,
 	    const struct api_route *, const struct api_args *,

@@ -19,6 +19,7 @@ usage(FILE *fp)
 "       ipgraph export FORMAT [--db FILE] [filters] [-o FILE]\n"
 "                      (ipgraph export --help lists formats and filters)\n"
 "       ipgraph top [--db FILE] [-n N] [export filters]\n"
+"       ipgraph info [--db FILE] [--json]\n"
 "       ipgraph seq [--names FILE] [--name ADDR=NAME] [--format F] CAPTURE...\n"
 "       ipgraph serve [--db FILE] [--listen ADDR]... [--www DIR] (see serve -h)\n"
 "       ipgraph version\n"

@@ -16,7 +16,9 @@
 #include "buf.h"
 #include "cmd.h"
 #include "export.h"
+#include "export_csv.h"
 #include "help.h"
+#include "info.h"
 #include "log.h"
 #include "names.h"
 #include "graph.h"
@@ -25,9 +27,13 @@
 #include "store.h"
 #include "timefmt.h"
 
-/* Options shared by the readers; returns the index of the first operand. */
+/*
+ * Open db for reading, for the query q: a --sensor the database does not
+ * know is an error naming the ones it does (else a typo reads as "no
+ * traffic").  Exits on failure.
+ */
 static struct store *
-open_for_reading(const char *db)
+open_for_reading(const char *db, const struct filter *q)
 {
 	struct store *st;
 	char err[1024];
@@ -37,7 +43,24 @@ open_for_reading(const char *db)
 		    db);
 	if ((st = store_open(db, 1, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
-	return st;
+	switch (info_sensor_check(st, q->sensor, err, sizeof(err))) {
+	case 0:
+		return st;
+	case 1:
+		fatalx("--%s", err);
+	default:
+		fatalx("%s", err);
+	}
+}
+
+/* Say on stderr why a query found nothing (the output stays valid). */
+static void
+explain_empty(struct store *st, const struct filter *q, const char *cmd)
+{
+	char msg[2048];
+
+	if (info_why_empty(st, q, msg, sizeof(msg)) > 0)
+		log_warnx("%s: %s", cmd, msg);
 }
 
 /* Long options of export; the filters map one to one onto filter_set. */
@@ -129,11 +152,19 @@ export_usage(FILE *fp)
 	buf_free(&names);
 }
 
-/* A sink writing to a stdio stream. */
+/* A sink writing to a stdio stream, counting what it wrote. */
+struct export_out {
+	FILE		*fp;
+	size_t		 bytes;
+};
+
 static int
 export_sink(void *arg, const char *data, size_t len)
 {
-	return fwrite(data, 1, len, arg) == len ? 0 : -1;
+	struct export_out *o = arg;
+
+	o->bytes += len;
+	return fwrite(data, 1, len, o->fp) == len ? 0 : -1;
 }
 
 /*
@@ -222,16 +253,20 @@ export_note(const struct export_format *fmt, const struct filter *q,
 /*
  * Write one format: the graph (or, for csv, the rows) to -o FILE or
  * standard output, or a folder format into -o DIR.  0 or -1 with err.
+ * An empty result is written all the same, and why it is empty goes to
+ * stderr (and into the json document).
  */
 static int
 export_run(const struct export_format *fmt, struct filter *q,
-    struct store *st, const struct export_opts *eo, const char *out,
+    struct store *st, const struct export_opts *opts, const char *out,
     char *err, size_t errlen)
 {
 	struct graph *g = NULL;
 	struct buf b = BUF_INIT;
 	struct export_dir d;
-	char tmp[PATH_MAX];
+	struct export_opts eo_copy = *opts, *eo = &eo_copy;
+	struct export_out o;
+	char tmp[PATH_MAX], note[2048];
 	FILE *fp;
 	int rc = -1, to_stdout = out == NULL || strcmp(out, "-") == 0;
 
@@ -244,6 +279,8 @@ export_run(const struct export_format *fmt, struct filter *q,
 		if ((g = graph_build(q, st, err, errlen)) == NULL)
 			return -1;
 		export_note(fmt, q, g);
+		if (g->nedges == 0)
+			explain_empty(st, q, "export");
 		d.dir = out;
 		d.err[0] = '\0';
 		rc = fmt->files(g, eo, export_put, &d, err, errlen);
@@ -269,11 +306,18 @@ export_run(const struct export_format *fmt, struct filter *q,
 			return -1;
 		}
 	}
-	buf_set_sink(&b, export_sink, fp);
+	o.fp = fp;
+	o.bytes = 0;
+	buf_set_sink(&b, export_sink, &o);
 	if (fmt->rows)
 		rc = export_csv_rows(q, st, &b, err, errlen);
 	else if ((g = graph_build(q, st, err, errlen)) != NULL) {
 		export_note(fmt, q, g);
+		if (g->nedges == 0 && info_why_empty(st, q, note,
+		    sizeof(note)) > 0) {
+			log_warnx("export: %s", note);
+			eo->note = note;
+		}
 		rc = fmt->write(g, eo, &b, err, errlen);
 	}
 	if (rc == 0 && (buf_flush(&b) < 0 || fflush(fp) != 0)) {
@@ -293,6 +337,9 @@ export_run(const struct export_format *fmt, struct filter *q,
 		if (rc != 0)
 			unlink(tmp);
 	}
+	/* csv: nothing but the header line means no row */
+	if (rc == 0 && fmt->rows && o.bytes == strlen(EXPORT_CSV_HEADER) + 1)
+		explain_empty(st, q, "export");
 	graph_free(g);
 	buf_free(&b);
 	return rc;
@@ -402,7 +449,7 @@ cmd_export(int argc, char **argv)
 	if (fmt->mime != NULL && strcmp(fmt->mime, "image/png") == 0)
 		help_refuse_tty("export", fmt->name, out);
 	filter_set_names(q, nm);
-	st = open_for_reading(db);
+	st = open_for_reading(db, q);
 	rc = export_run(fmt, q, st, &eo, out, err, sizeof(err));
 	store_close(st);
 	if (rc != 0) {
@@ -463,7 +510,7 @@ cmd_top(int argc, char **argv)
 	if (filter_check(q, err, sizeof(err)) < 0)
 		fatalx("--from is after --to: nothing can match");
 	filter_set_names(q, nm);
-	st = open_for_reading(db);
+	st = open_for_reading(db, q);
 	if ((g = graph_build(q, st, err, sizeof(err))) == NULL) {
 		log_warnx("top: %s", err);
 		store_close(st);
@@ -471,6 +518,8 @@ cmd_top(int argc, char **argv)
 		names_free(nm);
 		return 1;
 	}
+	if (g->nedges == 0)
+		explain_empty(st, q, "top");
 	graph_sort_by_weight(g);
 	printf("%-39s  %-39s  %10s  %12s\n", "source", "destination",
 	    "packets", "bytes");

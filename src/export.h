@@ -17,6 +17,8 @@ struct export_opts {
 	int		 keep_receivers; /* circos: hosts that only receive */
 	int		 diagonal;	/* circos: self traffic, not "-" */
 	unsigned	 peers;		/* histogram: bars (default 10) */
+	const char	*note;		/* json: why the result is empty
+					   (info_why_empty); NULL: none */
 };
 
 /*

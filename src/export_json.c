@@ -15,7 +15,8 @@
  * {"metric":..,"nodes":[{"id":0,"name":..,"address":..,"group":1|2,
  * "in_packets":..}],"links":[{"source":i,"target":j,"value":w,..}]}:
  * the D3 node-link form, with source and target the positions in nodes.
- * group is 1 for a node that sends, 2 for one that only receives.
+ * group is 1 for a node that sends, 2 for one that only receives.  An
+ * empty result also has "note": why it is empty (export_opts.note).
  */
 int
 export_json(const struct graph *g, const struct export_opts *o,
@@ -26,7 +27,6 @@ export_json(const struct graph *g, const struct export_opts *o,
 	char a[TIMEFMT_ISO_LEN], b[TIMEFMT_ISO_LEN];
 	size_t i;
 
-	(void)o;
 	(void)err;
 	(void)errlen;
 	buf_printf(out, "{\"metric\":\"%s\",\"packets\":%" PRIu64 ",\"bytes\":%"
@@ -38,6 +38,11 @@ export_json(const struct graph *g, const struct export_opts *o,
 	    "\"caption\":", g->total.nodes, g->total.edges, g->total.packets,
 	    g->total.bytes, graph_hidden(g) ? "true" : "false");
 	export_json_caption(g, out);
+	/* an empty result says why, as X-Ipgraph-Note and stderr do */
+	if (o != NULL && o->note != NULL) {
+		buf_puts(out, ",\"note\":");
+		export_json_string(out, o->note);
+	}
 	buf_puts(out, ",\n\"nodes\":[");
 	for (i = 0; i < g->nnodes; i++) {
 		n = &g->nodes[i];

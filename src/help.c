@@ -102,6 +102,17 @@ static const struct help_entry help_table[] = {
 	  "  -h, --help                this help\n"
 	  HELP_FILTERS,
 	  "ipgraph top --db net.db -n 20 --from -1d --metric bytes\n", 0 },
+	{ "info",
+	  "ipgraph info [--db FILE] [--json]\n",
+	  "Describe a database: per sensor and tier the span covered (first\n"
+	  "window start, last window end, UTC), window lengths, windows and\n"
+	  "edges; distinct hosts, file size, schema version, the last capture\n"
+	  "and the last import.  --json prints what GET /api/v1/info answers.\n",
+	  "  -d, --db FILE             the database (default ipgraph.db)\n"
+	  "  --json                    the JSON document instead of text\n"
+	  "  -h, --help                this help\n",
+	  "ipgraph info --db net.db\n"
+	  "ipgraph info --db net.db --json | jq .spans\n", 0 },
 	{ "rollup",
 	  "ipgraph rollup [--db FILE]\n",
 	  "Compute every pending hour and day roll-up (an import leaves the\n"

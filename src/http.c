@@ -502,6 +502,7 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		case API_BUNDLE:
 		case API_SEQ:
 		case API_WINDOWS:
+		case API_INFO:
 			if ((st = http_store(h, err, sizeof(err))) == NULL) {
 				api_error(&r, 503, NULL, "database: %s", err);
 				break;

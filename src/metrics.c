@@ -21,7 +21,7 @@ static const unsigned metrics_codes[] = {
 	200, 204, 304, 400, 401, 403, 404, 405, 413, 414, 422, 431, 500, 503, 0
 };
 #define METRICS_NCODES	(sizeof(metrics_codes) / sizeof(metrics_codes[0]))
-#define METRICS_MAX_ROUTES	32
+#define METRICS_MAX_ROUTES	64
 
 struct metrics {
 	const struct daemon_hooks *hooks;

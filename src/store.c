@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <sqlite3.h>
 
 #include "buf.h"
@@ -1605,6 +1607,304 @@ store_windows(struct store *st, int tier, int64_t from_us, int64_t to_us,
 	}
 	sqlite3_finalize(s);
 	return stop;
+}
+
+/* --- reading: what the database holds ----------------------------------- */
+
+/* One integer from sql (no parameters); 0, or -1 with err. */
+static int
+store_int(struct store *st, const char *sql, int64_t *v, int *isnull,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_sqlerr(st->db, st, "reading what the database holds", err,
+		    errlen);
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_int64(s, 0);
+		if (isnull != NULL)
+			*isnull = sqlite3_column_type(s, 0) == SQLITE_NULL;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		store_sqlerr(st->db, st, "reading what the database holds", err,
+		    errlen);
+		return -1;
+	}
+	return 0;
+}
+
+/* Copy a text column into out (len bytes), "" for NULL. */
+static void
+store_text(sqlite3_stmt *s, int col, char *out, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	snprintf(out, len, "%s", t != NULL ? (const char *)t : "");
+}
+
+/*
+ * The spans: one row per sensor, tier and window length, folded here
+ * into one span per sensor and tier.  With counts, each window's edges
+ * are counted through the edges key (window_id first).
+ */
+static int
+store_info_spans(struct store *st, int counts, struct store_info *in,
+    char *err, size_t errlen)
+{
+	static const char plain[] =
+	    "SELECT s.name, w.tier, w.seconds, min(w.start),"
+	    " max(w.start + w.seconds), count(*), 0"
+	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
+	    " GROUP BY s.name, w.tier, w.seconds"
+	    " ORDER BY s.name, w.tier, w.seconds";
+	static const char counted[] =
+	    "SELECT s.name, w.tier, w.seconds, min(w.start),"
+	    " max(w.start + w.seconds), count(*),"
+	    " sum((SELECT count(*) FROM edges e WHERE e.window_id = w.id))"
+	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
+	    " GROUP BY s.name, w.tier, w.seconds"
+	    " ORDER BY s.name, w.tier, w.seconds";
+	struct store_span *sp = NULL, *grown;
+	sqlite3_stmt *s = NULL;
+	const char *name;
+	size_t cap = 0;
+	int rc, tier;
+
+	if (sqlite3_prepare_v2(st->db, counts ? counted : plain, -1, &s,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(s, 0);
+		tier = sqlite3_column_int(s, 1);
+		if (name == NULL)
+			name = "";
+		if (in->nspans == 0 || sp->tier != tier ||
+		    strcmp(sp->sensor, name) != 0) {
+			if (in->nspans == cap) {
+				cap = cap ? cap * 2 : 8;
+				if ((grown = realloc(in->spans, cap *
+				    sizeof(*grown))) == NULL)
+					goto oom;
+				in->spans = grown;
+			}
+			sp = &in->spans[in->nspans];
+			memset(sp, 0, sizeof(*sp));
+			if ((sp->sensor = strdup(name)) == NULL)
+				goto oom;
+			in->nspans++;
+			sp->tier = tier;
+			sp->first_s = sqlite3_column_int64(s, 3);
+			sp->last_s = sqlite3_column_int64(s, 4);
+		}
+		if (sqlite3_column_int64(s, 3) < sp->first_s)
+			sp->first_s = sqlite3_column_int64(s, 3);
+		if (sqlite3_column_int64(s, 4) > sp->last_s)
+			sp->last_s = sqlite3_column_int64(s, 4);
+		sp->windows += (uint64_t)sqlite3_column_int64(s, 5);
+		sp->edges += (uint64_t)sqlite3_column_int64(s, 6);
+		if (sp->nseconds < sizeof(sp->seconds) / sizeof(sp->seconds[0]))
+			sp->seconds[sp->nseconds++] =
+			    (unsigned)sqlite3_column_int(s, 2);
+		in->windows += (uint64_t)sqlite3_column_int64(s, 5);
+		in->edges += (uint64_t)sqlite3_column_int64(s, 6);
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	return 0;
+oom:
+	sqlite3_finalize(s);
+	snprintf(err, errlen, "%s: out of memory", st->path);
+	return -1;
+fail:
+	store_sqlerr(st->db, st, "reading the windows", err, errlen);
+	sqlite3_finalize(s);
+	return -1;
+}
+
+static int
+store_info_sensors(struct store *st, struct store_info *in, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+	char **grown;
+	size_t cap = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT name FROM sensors ORDER BY name",
+	    -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (in->nsensors == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((grown = realloc(in->sensors, cap *
+			    sizeof(*grown))) == NULL)
+				goto oom;
+			in->sensors = grown;
+		}
+		if ((in->sensors[in->nsensors] = strdup(
+		    sqlite3_column_text(s, 0) != NULL ?
+		    (const char *)sqlite3_column_text(s, 0) : "")) == NULL)
+			goto oom;
+		in->nsensors++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(s);
+	return 0;
+oom:
+	sqlite3_finalize(s);
+	snprintf(err, errlen, "%s: out of memory", st->path);
+	return -1;
+fail:
+	store_sqlerr(st->db, st, "reading the sensors", err, errlen);
+	sqlite3_finalize(s);
+	return -1;
+}
+
+/* The most recent import (by its start, an ISO 8601 UTC text). */
+static int
+store_info_import(struct store *st, struct store_info *in, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t n;
+	int rc;
+
+	if (store_int(st, "SELECT count(*) FROM imports", &n, NULL, err,
+	    errlen) < 0)
+		return -1;
+	in->imports = (uint64_t)n;
+	if (sqlite3_prepare_v2(st->db, "SELECT started, finished, path,"
+	    " status, frames FROM imports ORDER BY started DESC, rowid DESC"
+	    " LIMIT 1", -1, &s, NULL) != SQLITE_OK) {
+		store_sqlerr(st->db, st, "reading imports", err, errlen);
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		in->has_import = 1;
+		store_text(s, 0, in->last_import.started,
+		    sizeof(in->last_import.started));
+		store_text(s, 1, in->last_import.finished,
+		    sizeof(in->last_import.finished));
+		store_text(s, 2, in->last_import.path,
+		    sizeof(in->last_import.path));
+		store_text(s, 3, in->last_import.status,
+		    sizeof(in->last_import.status));
+		in->last_import.frames = (uint64_t)sqlite3_column_int64(s, 4);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_sqlerr(st->db, st, "reading imports", err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_info(struct store *st, int what, struct store_info *in, char *err,
+    size_t errlen)
+{
+	char wal[4096];
+	struct stat sb;
+	int64_t v, size;
+	int isnull, counts = (what & STORE_INFO_COUNTS) == STORE_INFO_COUNTS;
+
+	memset(in, 0, sizeof(*in));
+	if (store_info_sensors(st, in, err, errlen) < 0)
+		return -1;
+	if ((what & STORE_INFO_SPANS) != STORE_INFO_SPANS)
+		return 0;
+	if (store_int(st, "SELECT max(version) FROM schema_version", &v,
+	    NULL, err, errlen) < 0)
+		return -1;
+	in->schema_version = (int)v;
+	if (store_int(st, "PRAGMA page_count", &v, NULL, err, errlen) < 0 ||
+	    store_int(st, "PRAGMA page_size", &size, NULL, err, errlen) < 0)
+		return -1;
+	in->file_bytes = (uint64_t)v * (uint64_t)size;
+	if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", st->path) <
+	    sizeof(wal) && stat(wal, &sb) == 0)
+		in->wal_bytes = (uint64_t)sb.st_size;
+	if (store_int(st, "SELECT max(start + seconds) FROM windows"
+	    " WHERE tier = 0", &v, &isnull, err, errlen) < 0)
+		return -1;
+	in->has_capture = !isnull;
+	in->last_capture_s = v;
+	/* the pairs table holds every address of the edges, in fewer rows */
+	if (counts && store_int(st, "SELECT count(*) FROM"
+	    " (SELECT src FROM pairs UNION SELECT dst FROM pairs)", &v, NULL,
+	    err, errlen) < 0)
+		return -1;
+	in->hosts = counts ? (uint64_t)v : 0;
+	if (store_info_spans(st, counts, in, err, errlen) < 0 ||
+	    store_info_import(st, in, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+void
+store_info_free(struct store_info *in)
+{
+	size_t i;
+
+	if (in == NULL)
+		return;
+	for (i = 0; i < in->nspans; i++)
+		free(in->spans[i].sensor);
+	free(in->spans);
+	for (i = 0; i < in->nsensors; i++)
+		free(in->sensors[i]);
+	free(in->sensors);
+	in->spans = NULL;
+	in->sensors = NULL;
+	in->nspans = in->nsensors = 0;
+}
+
+int
+store_windows_in(struct store *st, const struct filter *q, uint64_t *n,
+    int *tier, int64_t *first_s, int64_t *last_s, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*n = 0;
+	*tier = STORE_TIER_RAW;
+	*first_s = *last_s = 0;
+	/* the overlap test of the row query (QUERY_WHERE_WINDOWS) */
+	if (sqlite3_prepare_v2(st->db, "SELECT w.tier, count(*),"
+	    " min(w.start), max(w.start + w.seconds)"
+	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
+	    " WHERE (?1 < 0 OR w.tier = ?1) AND w.start BETWEEN ?2 AND ?3"
+	    " AND (w.start + w.seconds) * 1000000 > ?4"
+	    " AND w.start * 1000000 <= ?5"
+	    " AND (?6 IS NULL OR s.name = ?6)"
+	    " GROUP BY w.tier ORDER BY w.tier LIMIT 1", -1, &s, NULL) !=
+	    SQLITE_OK) {
+		store_sqlerr(st->db, st, "counting windows", err, errlen);
+		return -1;
+	}
+	store_bind(q, s, q->tier >= 0 ? q->tier : -1, 0);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*tier = sqlite3_column_int(s, 0);
+		*n = (uint64_t)sqlite3_column_int64(s, 1);
+		*first_s = sqlite3_column_int64(s, 2);
+		*last_s = sqlite3_column_int64(s, 3);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_sqlerr(st->db, st, "counting windows", err, errlen);
+		return -1;
+	}
+	return 0;
 }
 
 /* --- reading: the cost limit ---------------------------------------------- */

@@ -220,6 +220,73 @@ int	store_windows(struct store *, int tier, int64_t from_us, int64_t to_us,
 	    const char *sensor, int (*cb)(const struct store_window *, void *),
 	    void *arg, char *err, size_t errlen);
 
+/* --- reading: what the database holds (ipgraph info, empty results) --- */
+
+/* One sensor's windows of one tier. */
+struct store_span {
+	char		*sensor;
+	int		 tier;
+	int64_t		 first_s;	/* the first window's start */
+	int64_t		 last_s;	/* the last window's end */
+	uint64_t	 windows;
+	uint64_t	 edges;		/* store_info with counts only */
+	unsigned	 seconds[8];	/* window lengths, ascending */
+	size_t		 nseconds;	/* more than 8 are not listed */
+};
+
+/* The last import recorded (table imports). */
+struct store_import {
+	char		 started[32];
+	char		 finished[32];	/* "" while running */
+	char		 path[1024];
+	char		 status[16];
+	uint64_t	 frames;
+};
+
+struct store_info {
+	int		 schema_version;
+	uint64_t	 file_bytes;	/* page_count * page_size */
+	uint64_t	 wal_bytes;	/* the -wal file, 0 when none */
+	uint64_t	 hosts;		/* distinct addresses, counts only */
+	uint64_t	 windows;
+	uint64_t	 edges;		/* counts only */
+	int		 has_capture;
+	int64_t		 last_capture_s; /* the latest raw window's end */
+	uint64_t	 imports;
+	int		 has_import;
+	struct store_import last_import;
+	struct store_span *spans;	/* by sensor, then tier */
+	size_t		 nspans;
+	char		**sensors;	/* every sensor name, sorted */
+	size_t		 nsensors;
+};
+
+/*
+ * Fill in what the database holds, as much as what asks:
+ *   STORE_INFO_SENSORS  the sensor names (the sensors table alone)
+ *   STORE_INFO_SPANS    also per sensor and tier the span, window lengths
+ *                       and count, and the schema, size, last capture and
+ *                       imports (the windows table, not the edges)
+ *   STORE_INFO_COUNTS   also edges (per span and in all) and distinct
+ *                       addresses, which reads every stored row
+ * 0, or -1 with err.  Free with store_info_free (also after a failure).
+ */
+#define STORE_INFO_SENSORS	0x01
+#define STORE_INFO_SPANS	0x03
+#define STORE_INFO_COUNTS	0x07
+int	store_info(struct store *, int what, struct store_info *,
+	    char *err, size_t errlen);
+void	store_info_free(struct store_info *);
+
+/*
+ * The windows f's span, sensor and tier select (tier auto: the finest
+ * tier that has any): how many, of which tier, the first start and the
+ * last end.  *n is 0 when none.  0, or -1 with err.
+ */
+int	store_windows_in(struct store *, const struct filter *f, uint64_t *n,
+	    int *tier, int64_t *first_s, int64_t *last_s, char *err,
+	    size_t errlen);
+
 /*
  * A cost limit for the reads that follow: about this many SQLite VM
  * instructions, after which the statement is interrupted (store_read

@@ -88,8 +88,10 @@ check "an empty result is just the header" test "$(wc -l <"$T/e.csv")" -eq 1
 "$IPGRAPH" export csv --db "$DB" --from -1h >"$T/f.csv"
 check "a relative time works (nothing in the last hour)" \
     test "$(wc -l <"$T/f.csv")" -eq 1
-"$IPGRAPH" export csv --db "$DB" --sensor nosuch >"$T/g.csv"
-check "--sensor filters" test "$(wc -l <"$T/g.csv")" -eq 1
+expect_error 1 "--sensor: 'nosuch' is not a sensor of this database \\(known: probe-1\\)" \
+    "$IPGRAPH" export csv --db "$DB" --sensor nosuch
+"$IPGRAPH" export csv --db "$DB" --sensor probe-1 >"$T/g.csv"
+check "--sensor probe-1 reads its rows" test "$(wc -l <"$T/g.csv")" -gt 1
 
 # 5. Standard input gives the same edges as the file.
 "$IPGRAPH" import -q --db "$T/stdin.db" --sensor probe-1 --window 10 - <"$CAP" ||
