@@ -271,7 +271,7 @@ names_fn(void *arg, int point, int ver, const uint8_t *b)
 static void
 test_names_and_escaping(void **state)
 {
-	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 0 };
+	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 0, NULL };
 	struct seq_opts o = { 0 };
 	struct seq_pkt p;
 	char err[256], *buf;
@@ -465,7 +465,7 @@ test_formats(void **state)
 static void
 test_draw(void **state)
 {
-	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 3 };
+	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 3, NULL };
 	char err[256], *buf;
 	struct seq *s;
 	size_t len;
