@@ -741,9 +741,9 @@ api_seq(const struct api_conf *h, struct store *st,
 	} else
 		buf_add(&r->body, out, len);
 	if (from_edges)
-		snprintf(r->note, sizeof(r->note), "stored edges, no packet "
-		    "events in the span: %.185s%s", title, sc.capped ? "; capped "
-		    "at 1000 edges" : "");
+		snprintf(r->note, sizeof(r->note), "drawn from stored edges "
+		    "(no packet events): %.180s%s", title, sc.capped ?
+		    "; capped at 1000 edges" : "");
 	else
 		snprintf(r->note, sizeof(r->note), "%.190s%s", title, ec.capped ?
 		    "; capped at the first events: narrow with from, to, "
