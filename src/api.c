@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "graph.h"
 #include "info.h"
 #include "names.h"
+#include "picnote.h"
 #include "query.h"
 #include "render.h"
 #include "seq.h"
@@ -26,6 +28,7 @@
 
 #define API_MAX_WINDOWS		100000
 #define API_SEQ_ROWS		1000
+#define API_SEQ_LANES		12	/* lifelines; the rest: "others" */
 
 /*
  * The routes.  Content types come from the export table where the route
@@ -509,6 +512,8 @@ struct api_seq_ctx {
 	struct seq	*s;
 	int		 point;
 	size_t		 n;
+	uint64_t	 packets;	/* over the rows drawn */
+	uint64_t	 bytes;
 	int		 capped;
 	int		 failed;
 };
@@ -552,6 +557,8 @@ api_seq_row(const struct store_row *row, void *arg)
 		return 1;
 	}
 	c->n++;
+	c->packets += row->packets;
+	c->bytes += row->bytes;
 	return 0;
 }
 
@@ -639,6 +646,13 @@ api_ev_row(const struct event_row *ev, void *arg)
  * the OR of its TCP flags), and a header says so.  Refusing with 404 was
  * the alternative; an edge-level diagram of a short span still shows who
  * talked to whom first.
+ *
+ * A span of an imported database easily has dozens of hosts, and a
+ * lifeline each made pictures 16,000 px wide: the API_SEQ_LANES hosts
+ * with the most bytes keep theirs and the rest share one "others" lane.
+ * The line on top says what the arrows are (packets, or edges with their
+ * packet total), how many hosts were folded; the SVG carries it as its
+ * <title>, and X-Ipgraph-Note says it too.
  */
 static void
 api_seq(const struct api_conf *h, struct store *st,
@@ -651,9 +665,11 @@ api_seq(const struct api_conf *h, struct store *st,
 	struct export_seq_opts so;
 	struct seq_opts mo;
 	struct filter *q;
-	char err[1024], *out = NULL;
+	struct buf pic = BUF_INIT;
+	char err[1024], *out = NULL, title[512], lanes[128], others[64];
+	char day[40];
 	size_t len = 0;
-	int from_edges = 1;
+	int from_edges = 1, nhosts, folded;
 
 	memset(&c, 0, sizeof(c));
 	memset(&sc, 0, sizeof(sc));
@@ -711,24 +727,60 @@ api_seq(const struct api_conf *h, struct store *st,
 		    err);
 		goto done;
 	}
+	nhosts = seq_nparticipants(sc.s);
+	snprintf(others, sizeof(others), "others (%d hosts)", nhosts -
+	    API_SEQ_LANES);
+	if ((folded = seq_fold_participants(sc.s, API_SEQ_LANES, others)) <
+	    0) {
+		api_error(r, 503, NULL, "out of memory");
+		goto done;
+	}
+	if (folded > 0)
+		snprintf(lanes, sizeof(lanes), "%d hosts: the %d with the "
+		    "most bytes drawn, %d in \"others\"", nhosts,
+		    API_SEQ_LANES, folded);
+	else
+		snprintf(lanes, sizeof(lanes), "%d host%s", nhosts,
+		    nhosts == 1 ? "" : "s");
+	if (seq_nevents(sc.s) > 0)
+		seq_time_text(seq_event(sc.s, 0)->ts_us, 1, day, sizeof(day));
+	else
+		snprintf(day, sizeof(day), "-");
+	day[10] = '\0';
+	if (from_edges)
+		snprintf(title, sizeof(title), "%zu arrows (one per edge per "
+		    "window, at its first packet), %" PRIu64 " packets, %"
+		    PRIu64 " bytes; %s; times UTC, %s", seq_nevents(sc.s),
+		    sc.packets, sc.bytes, lanes, day);
+	else
+		snprintf(title, sizeof(title), "%zu packets (sampled events) "
+		    "from %d sensor%s, %zu seen by more than one; %s; times "
+		    "UTC, %s", seq_nevents(sc.s), seq_npoints(sc.s),
+		    seq_npoints(sc.s) == 1 ? "" : "s", seq_nmerged(sc.s), lanes,
+		    day);
+	so.title = title;
 	so.limit = API_SEQ_ROWS;
 	if ((out = export_seq_buf(sc.s, export_seq_format(rt->format), &so,
 	    &len, err, sizeof(err))) == NULL) {
 		api_error(r, 500, NULL, "%s: %s", rt->path, err);
 		goto done;
 	}
-	buf_add(&r->body, out, len);
+	if (export_seq_format(rt->format) == SEQ_FMT_SVG) {
+		buf_add(&pic, out, len);
+		picnote_add(1, title, NULL, &pic, &r->body);
+	} else
+		buf_add(&r->body, out, len);
 	if (from_edges)
 		snprintf(r->note, sizeof(r->note), "drawn from stored edges "
-		    "(one arrow per edge per window): no packet events in "
-		    "this span%s", sc.capped ? "; capped at the first 1000: "
-		    "narrow with from, to, host or port" : "");
-	else if (ec.capped)
-		snprintf(r->note, sizeof(r->note), "capped at the first %zu "
-		    "packet events: narrow with from, to, host or port",
-		    ec.n);
+		    "(no packet events): %.180s%s", title, sc.capped ?
+		    "; capped at 1000 edges" : "");
+	else
+		snprintf(r->note, sizeof(r->note), "%.190s%s", title, ec.capped ?
+		    "; capped at the first events: narrow with from, to, "
+		    "host or port" : "");
 done:
 	store_set_budget(st, 0);
+	buf_free(&pic);
 	free(out);
 	seq_free(sc.s);
 	filter_free(q);

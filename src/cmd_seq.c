@@ -739,7 +739,7 @@ cmd_seq(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 0 };
+	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 0, NULL };
 	struct seq_opts so = { 0 };
 	struct seq_cmd c;
 	const char *out = NULL, **nameargs = NULL, **namefiles = NULL;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cairo.h>
 
@@ -14,21 +15,34 @@
 #include "export.h"
 #include "export_csv.h"
 #include "graph.h"
+#include "picnote.h"
 #include "query.h"
 #include "render.h"
 
 #define HIST_PEERS	10
 #define HIST_W		900
-#define HIST_H		600
+#define HIST_PH		370	/* plot height */
+#define HIST_TOP	78	/* title, subtitle, room for bar values */
+#define HIST_LABEL_MAX	230.0	/* longest x label, px; longer: cut */
+#define HIST_TICK_GAP	8.0
 
 struct hist {
 	const struct graph	*g;
 	long			 host;		/* node index, -1: none */
 	size_t			*peer;		/* edge indices, heaviest first */
 	size_t			 npeer;
+	size_t			 allpeers;	/* before the cut */
+	uint64_t		 sent;		/* the host's total weight out */
+	uint64_t		 shown;		/* over the bars */
 	uint64_t		 max;
 	uint64_t		 ylimit;
 	uint64_t		 ystep;
+	/* Layout, measured before drawing (hist_measure). */
+	char			 title[512];
+	char			 sub[512];
+	char			(*xlab)[256];	/* per bar */
+	int			 rotate;	/* x labels at -45 degrees */
+	double			 left, bottom, height, title_size;
 };
 
 static int
@@ -43,6 +57,18 @@ hist_cmp(const void *pa, const void *pb, void *arg)
 	if (wa != wb)
 		return wa > wb ? -1 : 1;
 	return a->dst < b->dst ? -1 : a->dst > b->dst;
+}
+
+/* "2009-01-16 00:03:00" (UTC, whole seconds) into out (>= 20 bytes). */
+static void
+hist_time(int64_t us, char *out, size_t len)
+{
+	time_t t = (time_t)(us >= 0 ? us / 1000000 : (us - 999999) / 1000000);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(out, len, "?");
 }
 
 /*
@@ -68,6 +94,7 @@ hist_build(const struct graph *g, const struct export_opts *o,
 			h->host = (long)i;
 		}
 	}
+	h->sent = best;
 	if (h->host >= 0) {
 		if ((h->peer = calloc(g->nedges, sizeof(*h->peer))) == NULL)
 			return -1;
@@ -77,12 +104,14 @@ hist_build(const struct graph *g, const struct export_opts *o,
 		if (h->npeer > 0)
 			qsort_r(h->peer, h->npeer, sizeof(*h->peer),
 			    hist_cmp, (void *)g);
+		h->allpeers = h->npeer;
 		if (h->npeer > cap)
 			h->npeer = cap;
 	}
 	for (i = 0; i < h->npeer; i++) {
 		w = graph_weight(g, g->edges[h->peer[i]].packets,
 		    g->edges[h->peer[i]].bytes);
+		h->shown += w;
 		if (w > h->max)
 			h->max = w;
 	}
@@ -113,6 +142,154 @@ hist_build(const struct graph *g, const struct export_opts *o,
 	return 0;
 }
 
+/* Unhinted advances, as the SVG surface has them: PNG and SVG agree. */
+static void
+hist_font(cairo_t *cr, int bold, double size)
+{
+	cairo_font_options_t *fo = cairo_font_options_create();
+
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_set_font_options(cr, fo);
+	cairo_font_options_destroy(fo);
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+	    bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, size);
+}
+
+static double
+hist_width(cairo_t *cr, const char *s)
+{
+	cairo_text_extents_t te;
+
+	cairo_text_extents(cr, s, &te);
+	return te.x_advance;
+}
+
+/*
+ * Cut the middle out of s (UTF-8) until it fits max pixels, putting an
+ * ellipsis there: names differ at their start, addresses at their end.
+ */
+static void
+hist_fit(cairo_t *cr, char *s, double max)
+{
+	char orig[512];
+	size_t len = strlen(s), keep, head, tail;
+
+	if (hist_width(cr, s) <= max || len >= sizeof(orig))
+		return;
+	memcpy(orig, s, len + 1);
+	for (keep = len - 1; keep > 0; keep--) {
+		head = (keep + 1) / 2;
+		tail = keep - head;
+		while (head > 0 && ((unsigned char)orig[head] & 0xc0) == 0x80)
+			head--;
+		while (tail > 0 && ((unsigned char)orig[len - tail] & 0xc0) ==
+		    0x80)
+			tail--;
+		memcpy(s, orig, head);
+		memcpy(s + head, "\xe2\x80\xa6", 3);
+		memcpy(s + head + 3, orig + len - tail, tail + 1);
+		if (hist_width(cr, s) <= max)
+			return;
+	}
+	memcpy(s, "\xe2\x80\xa6", 4);
+}
+
+/*
+ * Everything whose size decides the picture's: the title and subtitle
+ * (host, metric, span in UTC, what the bars hold), the x labels (cut to
+ * HIST_LABEL_MAX; upright when each fits its bar, else at -45 degrees,
+ * ending under their bar), and from them the left margin (y ticks, the
+ * first rotated label), the bottom margin and the height.  Nothing is
+ * drawn outside the picture.
+ */
+static void
+hist_measure(cairo_t *cr, struct hist *h)
+{
+	const struct graph *g = h->g;
+	const char *unit = g->metric == QUERY_METRIC_BYTES ? "bytes" :
+	    "packets";
+	char t0[32], t1[32], text[64];
+	double w, wmax = 0, slot, need;
+	size_t i;
+	int pass;
+
+	if (g->nnodes == 0) {
+		snprintf(h->title, sizeof(h->title), "No traffic");
+		snprintf(h->sub, sizeof(h->sub), "no windows match the "
+		    "query");
+	} else if (h->host < 0) {
+		snprintf(h->title, sizeof(h->title), "No host sent any %s",
+		    unit);
+		hist_time(g->first_us, t0, sizeof(t0));
+		hist_time(g->last_us, t1, sizeof(t1));
+		snprintf(h->sub, sizeof(h->sub), "%s to %s UTC", t0, t1);
+	} else {
+		const char *host = g->nodes[h->host].label;
+
+		if (h->npeer < h->allpeers)
+			snprintf(h->title, sizeof(h->title), "%s sent by "
+			    "%.200s to its top %zu of %zu peers", unit, host,
+			    h->npeer, h->allpeers);
+		else
+			snprintf(h->title, sizeof(h->title), "%s sent by "
+			    "%.200s to each of its %zu peer%s", unit, host,
+			    h->npeer, h->npeer == 1 ? "" : "s");
+		h->title[0] = (char)(h->title[0] - 'a' + 'A');
+		hist_time(g->first_us, t0, sizeof(t0));
+		hist_time(g->last_us, t1, sizeof(t1));
+		snprintf(h->sub, sizeof(h->sub), "%s to %s UTC; the bars hold "
+		    "%" PRIu64 " of the %" PRIu64 " %s it sent (%.1f%%)", t0,
+		    t1, h->shown, h->sent, unit, h->sent > 0 ?
+		    100.0 * (double)h->shown / (double)h->sent : 0.0);
+	}
+	/* A title wider than the picture gets a smaller font, then cut. */
+	h->title_size = 16;
+	hist_font(cr, 1, h->title_size);
+	while (hist_width(cr, h->title) > HIST_W - 20 && h->title_size > 11)
+		hist_font(cr, 1, --h->title_size);
+	hist_fit(cr, h->title, HIST_W - 20);
+	hist_font(cr, 0, 11);
+	hist_fit(cr, h->sub, HIST_W - 20);
+	/* Left: the widest y tick and the axis title beside it. */
+	snprintf(text, sizeof(text), "%" PRIu64, h->ylimit);
+	h->left = hist_width(cr, text) + HIST_TICK_GAP + 40;
+	if (h->left < 70)
+		h->left = 70;
+	for (i = 0; i < h->npeer; i++) {
+		const struct graph_edge *e = &g->edges[h->peer[i]];
+
+		snprintf(h->xlab[i], sizeof(h->xlab[0]), "%zu. %s", i + 1,
+		    g->nodes[e->dst].label);
+		hist_fit(cr, h->xlab[i], HIST_LABEL_MAX);
+		if ((w = hist_width(cr, h->xlab[i])) > wmax)
+			wmax = w;
+	}
+	h->bottom = 50;
+	if (h->npeer == 0) {
+		h->height = HIST_TOP + HIST_PH + h->bottom;
+		return;
+	}
+	/* Two passes: the left margin moves the slots, and with them what
+	 * the first rotated label needs on its left. */
+	for (pass = 0; pass < 2; pass++) {
+		slot = (HIST_W - h->left - 20) / (double)h->npeer;
+		h->rotate = wmax > slot - 6;
+		if (!h->rotate)
+			break;
+		for (i = 0; i < h->npeer; i++) {
+			need = hist_width(cr, h->xlab[i]) * M_SQRT1_2 + 12 -
+			    slot * ((double)i + 0.5);
+			if (need > h->left)
+				h->left = need;
+		}
+	}
+	if (h->rotate)
+		h->bottom = wmax * M_SQRT1_2 + 12 + 40;
+	h->height = ceil(HIST_TOP + HIST_PH + h->bottom);
+}
+
+/* s at (x, y) turned by angle, align 0 left .. 1 right, centred in height. */
 static void
 hist_text(cairo_t *cr, double x, double y, double angle, double align,
     const char *s)
@@ -123,7 +300,8 @@ hist_text(cairo_t *cr, double x, double y, double angle, double align,
 	cairo_translate(cr, x, y);
 	cairo_rotate(cr, angle);
 	cairo_text_extents(cr, s, &te);
-	cairo_move_to(cr, -te.x_advance * align, te.height / 2);
+	cairo_move_to(cr, -te.x_advance * align, -(te.y_bearing +
+	    te.height / 2));
 	cairo_show_text(cr, s);
 	cairo_restore(cr);
 }
@@ -133,8 +311,8 @@ hist_draw(cairo_t *cr, void *arg)
 {
 	const struct hist *h = arg;
 	const struct graph *g = h->g;
-	const double left = 90, right = 30, top = 60, bottom = 170;
-	const double pw = HIST_W - left - right, ph = HIST_H - top - bottom;
+	const double left = h->left, top = HIST_TOP, ph = HIST_PH;
+	const double pw = HIST_W - left - 20;
 	char text[512];
 	double slot, x, bh;
 	uint64_t v, w;
@@ -143,18 +321,11 @@ hist_draw(cairo_t *cr, void *arg)
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-	    CAIRO_FONT_WEIGHT_BOLD);
-	cairo_set_font_size(cr, 16);
-	if (h->host < 0)
-		snprintf(text, sizeof(text), "no traffic");
-	else
-		snprintf(text, sizeof(text), "Peers contacted by %s",
-		    g->nodes[h->host].label);
-	hist_text(cr, HIST_W / 2.0, 25, 0, 0.5, text);
-	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-	    CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, 11);
+	hist_font(cr, 1, h->title_size);
+	hist_text(cr, HIST_W / 2.0, 22, 0, 0.5, h->title);
+	hist_font(cr, 0, 11);
+	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+	hist_text(cr, HIST_W / 2.0, 44, 0, 0.5, h->sub);
 	/* Axes, ticks and grid. */
 	cairo_set_line_width(cr, 1);
 	for (v = 0; h->ylimit > 0 && v <= h->ylimit; v += h->ystep) {
@@ -166,15 +337,17 @@ hist_draw(cairo_t *cr, void *arg)
 		cairo_stroke(cr);
 		cairo_set_source_rgb(cr, 0, 0, 0);
 		snprintf(text, sizeof(text), "%" PRIu64, v);
-		hist_text(cr, left - 8, y, 0, 1, text);
+		hist_text(cr, left - HIST_TICK_GAP, y, 0, 1, text);
 	}
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	cairo_move_to(cr, left, top);
 	cairo_line_to(cr, left, top + ph);
 	cairo_line_to(cr, left + pw, top + ph);
 	cairo_stroke(cr);
-	hist_text(cr, 22, top + ph / 2, -M_PI / 2, 0.5,
-	    g->metric == QUERY_METRIC_BYTES ? "bytes" : "packets");
+	if (h->ylimit > 0)
+		hist_text(cr, 16, top + ph / 2, -M_PI / 2, 0.5,
+		    g->metric == QUERY_METRIC_BYTES ? "bytes sent" :
+		    "packets sent");
 	if (h->npeer == 0)
 		return;
 	/* Bars: red, as IP-Link's were. */
@@ -192,25 +365,48 @@ hist_draw(cairo_t *cr, void *arg)
 		cairo_set_source_rgb(cr, 0, 0, 0);
 		snprintf(text, sizeof(text), "%" PRIu64, w);
 		hist_text(cr, x, top + ph - bh - 9, 0, 0.5, text);
-		snprintf(text, sizeof(text), "%zu. %.60s", i + 1,
-		    g->nodes[e->dst].label);
-		hist_text(cr, x + 4, top + ph + 10, M_PI / 4, 0, text);
+		if (h->rotate)
+			hist_text(cr, x + 3, top + ph + 12, -M_PI / 4, 1,
+			    h->xlab[i]);
+		else
+			hist_text(cr, x, top + ph + 14, 0, 0.5, h->xlab[i]);
 	}
+	hist_text(cr, left + pw / 2, h->height - 16, 0, 0.5,
+	    "peer (rank. name or address)");
 }
 
+/*
+ * The picture, then the title and subtitle for programs: an SVG <title>
+ * and <desc>, a PNG iTXt "Title" and "Description" (render_annotate).
+ */
 static int
 hist_render(const struct graph *g, const struct export_opts *o,
     const char *format, struct buf *out, char *err, size_t errlen)
 {
+	struct buf pic = BUF_INIT;
+	cairo_surface_t *sf;
+	cairo_t *cr;
 	struct hist h;
-	int rc;
+	int rc = -1;
 
-	if (hist_build(g, o, &h) < 0) {
+	if (hist_build(g, o, &h) < 0 ||
+	    (h.xlab = calloc(h.npeer + 1, sizeof(*h.xlab))) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		goto done;
 	}
-	rc = render_cairo(HIST_W, HIST_H, format, hist_draw, &h, out, err,
-	    errlen);
+	sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+	cr = cairo_create(sf);
+	hist_measure(cr, &h);
+	cairo_destroy(cr);
+	cairo_surface_destroy(sf);
+	if (render_cairo(HIST_W, (int)h.height, format, hist_draw, &h, &pic,
+	    err, errlen) < 0)
+		goto done;
+	picnote_add(strcmp(format, "svg") == 0, h.title, h.sub, &pic, out);
+	rc = 0;
+done:
+	buf_free(&pic);
+	free(h.xlab);
 	free(h.peer);
 	return rc;
 }

@@ -1,7 +1,5 @@
 /* export_ports.c - the port-to-port ring: hosts, their ports, Bézier ribbons (PNG, SVG). */
 
-#include <zlib.h>
-
 #include "config.h"
 
 #include <inttypes.h>
@@ -17,6 +15,7 @@
 #include "decode.h"
 #include "export.h"
 #include "graph.h"
+#include "picnote.h"
 #include "query.h"
 #include "render.h"
 
@@ -72,6 +71,8 @@
 #define PORTS_LABEL_TRY	512	/* host labels measured, heaviest first */
 #define PORTS_GREY	0xaaaaaa
 #define PORTS_LEGEND	5	/* lines */
+#define PORTS_KEY	4	/* colour key lines */
+#define PORTS_KEY_H	80	/* the key's band under the ring */
 
 static const unsigned ports_palette[7][2] = {
 	{ 0xff9900, 0xffcc99 }, { 0x0000ff, 0x9999ff }, { 0x00ff00, 0x99ff99 },
@@ -149,6 +150,8 @@ struct ring {
 	size_t			 labelled;	/* host labels drawn */
 	char			 legend[PORTS_LEGEND][192];
 	size_t			 nlegend;
+	char			 key[PORTS_KEY][192];
+	size_t			 nkey;
 };
 
 /*
@@ -856,6 +859,104 @@ ports_legend(struct ring *r)
 		snprintf(l[n++], sizeof(l[0]), "labels: %zu of %zu hosts "
 		    "named, no room for the rest", r->labelled, r->nhosts);
 	r->nlegend = n;
+	/* The colour key: what the colours and widths mean. */
+	n = 0;
+	snprintf(r->key[n++], sizeof(r->key[0]), "hosts (outer ring): an arc "
+	    "each, as wide as its %s in and out; colours take turns, only "
+	    "to tell neighbours apart", unit);
+	snprintf(r->key[n++], sizeof(r->key[0]), "ports (inner ring): a "
+	    "host's ports take the colours in turn; light: %s into the "
+	    "port, dark: out of it", unit);
+	snprintf(r->key[n++], sizeof(r->key[0]), "ribbons: from a source "
+	    "port to a destination port, in the source port's dark colour, "
+	    "as wide as their %s", unit);
+	if (r->sector > 0 || r->hfolded > 0 || r->pfolded > 0)
+		snprintf(r->key[n++], sizeof(r->key[0]), "grey: hosts, ports "
+		    "or ribbons too narrow to draw alone, folded together");
+	r->nkey = n;
+}
+
+/*
+ * The colour key in the band under the ring: a swatch, then its line.
+ * Swatches: the host colours in turn; light and dark pairs; a ribbon
+ * between two slots; grey.
+ */
+static void
+ports_key(cairo_t *cr, const struct ring *r)
+{
+	const double y0 = PORTS_SIZE + 6, row = 18, tx = 8 + 7 * 13 + 8;
+	double y;
+	size_t i, k;
+
+	cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
+	cairo_set_line_width(cr, 1);
+	cairo_move_to(cr, 8, PORTS_SIZE + 0.5);
+	cairo_line_to(cr, PORTS_SIZE - 8, PORTS_SIZE + 0.5);
+	cairo_stroke(cr);
+	cairo_set_font_size(cr, 11);
+	for (i = 0; i < r->nkey; i++) {
+		y = y0 + row * (double)i;
+		switch (i) {
+		case 0:		/* hosts: the dark colours in turn */
+			for (k = 0; k < 7; k++) {
+				ports_rgb(cr, ports_palette[k][0], 1);
+				cairo_rectangle(cr, 8 + 13 * (double)k, y + 2,
+				    12, 10);
+				cairo_fill(cr);
+			}
+			break;
+		case 1:		/* ports: light (in) and dark (out) pairs */
+			for (k = 0; k < 3; k++) {
+				ports_rgb(cr, ports_palette[k][1], 1);
+				cairo_rectangle(cr, 8 + 30 * (double)k, y + 2,
+				    13, 10);
+				cairo_fill(cr);
+				ports_rgb(cr, ports_palette[k][0], 1);
+				cairo_rectangle(cr, 21 + 30 * (double)k, y + 2,
+				    13, 10);
+				cairo_fill(cr);
+			}
+			break;
+		case 2:		/* a ribbon, outlined as drawn */
+			cairo_new_path(cr);
+			cairo_move_to(cr, 8, y + 2);
+			cairo_curve_to(cr, 40, y + 2, 60, y + 8, 97, y + 6);
+			cairo_line_to(cr, 97, y + 12);
+			cairo_curve_to(cr, 60, y + 14, 40, y + 9, 8, y + 9);
+			cairo_close_path(cr);
+			ports_rgb(cr, ports_palette[0][0], 0.6);
+			cairo_fill_preserve(cr);
+			cairo_set_source_rgb(cr, 0, 0, 0);
+			cairo_set_line_width(cr, 0.5);
+			cairo_stroke(cr);
+			break;
+		default:	/* grey */
+			ports_rgb(cr, PORTS_GREY, 1);
+			cairo_rectangle(cr, 8, y + 2, 89, 10);
+			cairo_fill(cr);
+			break;
+		}
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		cairo_move_to(cr, tx, y + 11);
+		cairo_show_text(cr, r->key[i]);
+	}
+}
+
+/* The legend and the key, one line each, for the file.  0 or -1. */
+static int
+ports_desc(const struct ring *r, struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < r->nlegend; i++) {
+		buf_puts(b, i > 0 ? "\n" : "");
+		buf_puts(b, r->legend[i]);
+	}
+	for (i = 0; i < r->nkey; i++) {
+		buf_puts(b, "\n");
+		buf_puts(b, r->key[i]);
+	}
+	return buf_failed(b) ? -1 : 0;
 }
 
 static void
@@ -883,6 +984,7 @@ ports_draw(cairo_t *cr, void *arg)
 		cairo_set_font_size(cr, 18);
 		ports_tangent(cr, -90, 0, "no TCP or UDP traffic");
 		ports_legend(r);
+		r->nkey = 0;
 		return;
 	}
 	/* Ribbons first, so the rings sit on top of their ends.  Grouped
@@ -950,85 +1052,14 @@ ports_draw(cairo_t *cr, void *arg)
 		cairo_move_to(cr, 8, 16 + 14 * (double)i);
 		cairo_show_text(cr, r->legend[i]);
 	}
-}
-
-static void
-ports_be32(struct buf *b, uint32_t v)
-{
-	unsigned char x[4] = { v >> 24, v >> 16 & 0xff, v >> 8 & 0xff,
-	    v & 0xff };
-
-	buf_add(b, x, 4);
-}
-
-/*
- * Append the picture pic to out with the legend in it for programs: in
- * an SVG a <title> and a <desc> after the <svg> tag, in a PNG an iTXt
- * chunk "Description" (UTF-8) before IEND.  cairo has no call for either;
- * a picture not shaped as expected is appended as it is.
- */
-static void
-ports_annotate(const struct ring *r, int svg, const struct buf *pic,
-    struct buf *out)
-{
-	static const unsigned char iend[8] = { 0, 0, 0, 0, 'I', 'E', 'N',
-	    'D' };
-	/* keyword, NUL; not compressed, method 0; no language tag, NUL; no
-	 * translated keyword, NUL */
-	static const char head[] = "iTXtDescription\0\0\0\0";
-	struct buf chunk = BUF_INIT;
-	const char *tag, *gt;
-	size_t i, at;
-
-	if (svg) {
-		tag = strstr(pic->data, "<svg");
-		gt = tag != NULL ? strchr(tag, '>') : NULL;
-		if (gt == NULL) {
-			buf_add(out, pic->data, pic->len);
-			return;
-		}
-		at = (size_t)(gt + 1 - pic->data);
-		buf_add(out, pic->data, at);
-		buf_puts(out, "\n<title>ipgraph ports</title>\n<desc>");
-		for (i = 0; i < r->nlegend; i++) {
-			buf_puts(out, i > 0 ? "\n" : "");
-			export_xml_text(out, r->legend[i]);
-		}
-		buf_puts(out, "</desc>");
-		buf_add(out, pic->data + at, pic->len - at);
-		return;
-	}
-	if (pic->len < 8 + 12 || memcmp(pic->data + pic->len - 12, iend,
-	    sizeof(iend)) != 0) {
-		buf_add(out, pic->data, pic->len);
-		return;
-	}
-	at = pic->len - 12;
-	buf_add(&chunk, head, sizeof(head));	/* the fifth NUL too */
-	for (i = 0; i < r->nlegend; i++) {
-		buf_puts(&chunk, i > 0 ? "\n" : "");
-		buf_puts(&chunk, r->legend[i]);
-	}
-	if (buf_failed(&chunk)) {
-		buf_add(out, pic->data, pic->len);
-		buf_free(&chunk);
-		return;
-	}
-	buf_add(out, pic->data, at);
-	ports_be32(out, (uint32_t)(chunk.len - 4));
-	buf_add(out, chunk.data, chunk.len);
-	/* PNG's chunk CRC is zlib's CRC-32 over type and data */
-	ports_be32(out, (uint32_t)crc32(0, (const Bytef *)chunk.data,
-	    (uInt)chunk.len));
-	buf_add(out, pic->data + at, 12);
-	buf_free(&chunk);
+	ports_key(cr, r);
 }
 
 static int
 ports_render(const struct graph *g, const char *format, struct buf *out,
     char *err, size_t errlen)
 {
-	struct buf pic = BUF_INIT;
+	struct buf pic = BUF_INIT, desc = BUF_INIT;
 	struct ring r;
 	int rc;
 
@@ -1038,10 +1069,14 @@ ports_render(const struct graph *g, const char *format, struct buf *out,
 		return -1;
 	}
 	/* Drawn whole, then annotated: out may stream to a sink. */
-	rc = render_cairo(PORTS_SIZE, PORTS_SIZE, format, ports_draw, &r,
+	rc = render_cairo(PORTS_SIZE, PORTS_SIZE + PORTS_KEY_H, format, ports_draw, &r,
 	    &pic, err, errlen);
-	if (rc == 0)
-		ports_annotate(&r, strcmp(format, "svg") == 0, &pic, out);
+	if (rc == 0 && ports_desc(&r, &desc) == 0)
+		picnote_add(strcmp(format, "svg") == 0, "ipgraph ports",
+		    desc.data, &pic, out);
+	else if (rc == 0)
+		buf_add(out, pic.data, pic.len);
+	buf_free(&desc);
 	buf_free(&pic);
 	ring_free(&r);
 	return rc;

@@ -281,7 +281,7 @@ int
 export_seq(const struct seq *s, enum seq_format fmt,
     const struct export_seq_opts *o, FILE *out, char *err, size_t errlen)
 {
-	struct export_seq_opts def = { SEQ_LEVEL_DEFAULT, 0 };
+	struct export_seq_opts def = { SEQ_LEVEL_DEFAULT, 0, NULL };
 
 	if (o == NULL)
 		o = &def;
@@ -300,8 +300,8 @@ export_seq(const struct seq *s, enum seq_format fmt,
 		break;
 	case SEQ_FMT_SVG:
 	case SEQ_FMT_PNG:
-		if (seq_draw(s, fmt == SEQ_FMT_PNG, o->level, o->limit, out,
-		    err, errlen) < 0)
+		if (seq_draw(s, fmt == SEQ_FMT_PNG, o->level, o->limit,
+		    o->title, out, err, errlen) < 0)
 			return -1;
 		break;
 	default:

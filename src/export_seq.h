@@ -18,6 +18,8 @@ enum seq_format {
 struct export_seq_opts {
 	enum seq_level	 level;
 	size_t		 limit;		/* rows to draw (SVG, PNG); 0: default */
+	const char	*title;		/* SVG, PNG: what the picture shows;
+					   NULL: "N packets at P points..." */
 };
 
 /* A format by name ("seqdiag", "diag", "mermaid", "mmd", ...), or -1. */

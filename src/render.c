@@ -11,9 +11,9 @@
 #include <cairo.h>
 #include <cairo-svg.h>
 #include <gvc.h>
-#include <zlib.h>
 
 #include "buf.h"
+#include "picnote.h"
 #include "render.h"
 
 static const char *const render_layouts[] = {
@@ -145,14 +145,13 @@ render_dot(const char *dot, const char *engine, int adapt,
 		render_error(err, errlen, "rendering");
 		goto done;
 	}
-	if (caption != NULL && strcmp(format, "png") == 0) {
-		buf_add(&pic, data, len);
-		render_png_text(&pic, "Description", caption, out);
-	} else if (caption != NULL && strcmp(format, "svg") == 0) {
+	if (caption != NULL && (strcmp(format, "png") == 0 ||
+	    strcmp(format, "svg") == 0)) {
 		buf_add(&pic, data, len);
 		buf_putc(&pic, '\0');
 		pic.len--;
-		render_svg_desc(&pic, caption, out);
+		picnote_add(strcmp(format, "svg") == 0, NULL, caption, &pic,
+		    out);
 	} else
 		buf_add(out, data, len);
 	rc = 0;
@@ -166,81 +165,6 @@ done:
 		agclose(g);
 	pthread_mutex_unlock(&render_lock);
 	return rc;
-}
-
-static void
-render_be32(struct buf *b, uint32_t v)
-{
-	unsigned char x[4] = { v >> 24, v >> 16 & 0xff, v >> 8 & 0xff,
-	    v & 0xff };
-
-	buf_add(b, x, 4);
-}
-
-void
-render_png_text(const struct buf *png, const char *keyword, const char *text,
-    struct buf *out)
-{
-	static const unsigned char iend[8] = { 0, 0, 0, 0, 'I', 'E', 'N',
-	    'D' };
-	struct buf chunk = BUF_INIT;
-	size_t at;
-
-	if (png->len < 8 + 12 || memcmp(png->data + png->len - 12, iend,
-	    sizeof(iend)) != 0) {
-		buf_add(out, png->data, png->len);
-		return;
-	}
-	at = png->len - 12;
-	/* type, keyword, NUL; not compressed, method 0; no language tag,
-	 * NUL; no translated keyword, NUL; the text */
-	buf_puts(&chunk, "iTXt");
-	buf_puts(&chunk, keyword);
-	buf_add(&chunk, "\0\0\0\0\0", 5);
-	buf_puts(&chunk, text);
-	if (buf_failed(&chunk)) {
-		buf_add(out, png->data, png->len);
-		buf_free(&chunk);
-		return;
-	}
-	buf_add(out, png->data, at);
-	render_be32(out, (uint32_t)(chunk.len - 4));
-	buf_add(out, chunk.data, chunk.len);
-	/* PNG's chunk CRC is zlib's CRC-32 over type and data */
-	render_be32(out, (uint32_t)crc32(0, (const Bytef *)chunk.data,
-	    (uInt)chunk.len));
-	buf_add(out, png->data + at, 12);
-	buf_free(&chunk);
-}
-
-void
-render_svg_desc(const struct buf *svg, const char *text, struct buf *out)
-{
-	const char *tag, *gt;
-	const unsigned char *p;
-	size_t at;
-
-	tag = svg->data != NULL ? strstr(svg->data, "<svg") : NULL;
-	gt = tag != NULL ? strchr(tag, '>') : NULL;
-	if (gt == NULL) {
-		buf_add(out, svg->data, svg->len);
-		return;
-	}
-	at = (size_t)(gt + 1 - svg->data);
-	buf_add(out, svg->data, at);
-	buf_puts(out, "\n<desc>");
-	for (p = (const unsigned char *)text; *p != '\0'; p++) {
-		if (*p == '&')
-			buf_puts(out, "&amp;");
-		else if (*p == '<')
-			buf_puts(out, "&lt;");
-		else if (*p == '>')
-			buf_puts(out, "&gt;");
-		else
-			buf_putc(out, (char)*p);
-	}
-	buf_puts(out, "</desc>");
-	buf_add(out, svg->data + at, svg->len - at);
 }
 
 /* cairo's stream writer: everything goes into the buffer. */

@@ -26,18 +26,6 @@ int	render_dot(const char *dot, const char *engine, int adapt,
 	    char *err, size_t errlen);
 
 /*
- * A PNG (png, whole) with an iTXt chunk "keyword" holding text (UTF-8)
- * before its IEND, appended to out; a buffer not shaped as a PNG is
- * appended as it is.
- */
-void	render_png_text(const struct buf *png, const char *keyword,
-	    const char *text, struct buf *out);
-
-/* An SVG with <desc>text</desc> after its <svg> tag, appended to out. */
-void	render_svg_desc(const struct buf *svg, const char *text,
-	    struct buf *out);
-
-/*
  * Draw a width x height picture with draw(cr, arg) onto a cairo surface
  * and append it as format ("png" or "svg") to out.  0, or -1 with cairo's
  * message in err.  Safe from any thread (one surface per call).

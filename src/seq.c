@@ -47,6 +47,7 @@ struct seq {
 	size_t			 nmerged;
 	struct seq_part		*part;
 	int			 npart;
+	int			 nfolded;	/* participants in the last */
 	struct seq_skew		 skew[SEQ_MAX_POINTS];
 };
 
@@ -83,6 +84,7 @@ seq_clear_merge(struct seq *s)
 	free(s->part);
 	s->part = NULL;
 	s->npart = 0;
+	s->nfolded = 0;
 }
 
 void
@@ -975,6 +977,83 @@ nomem:
 	seq_clear_merge(s);
 	snprintf(err, errlen, "out of memory merging %zu packets", s->nin);
 	return -1;
+}
+
+struct seq_rank {
+	int		 part;
+	uint64_t	 bytes;
+};
+
+/* Most bytes first, then in order of first appearance. */
+static int
+seq_cmp_rank(const void *a, const void *b)
+{
+	const struct seq_rank *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	return x->part - y->part;
+}
+
+int
+seq_fold_participants(struct seq *s, int keep, const char *name)
+{
+	struct seq_rank *r = NULL;
+	struct seq_part *np = NULL;
+	int *map = NULL, i, n = 0, folded;
+	size_t k;
+
+	if (keep < 1 || s->npart <= keep + 1)
+		return 0;
+	if ((r = calloc(s->npart, sizeof(*r))) == NULL ||
+	    (map = calloc(s->npart, sizeof(*map))) == NULL ||
+	    (np = calloc(keep + 1, sizeof(*np))) == NULL ||
+	    (np[keep].name = strdup(name)) == NULL) {
+		if (np != NULL)
+			free(np[keep].name);
+		free(r);
+		free(map);
+		free(np);
+		return -1;
+	}
+	for (i = 0; i < s->npart; i++)
+		r[i].part = i;
+	for (k = 0; k < s->nev; k++) {
+		r[s->ev[k].src].bytes += s->ev[k].pkt.wirelen;
+		if (s->ev[k].dst != s->ev[k].src)
+			r[s->ev[k].dst].bytes += s->ev[k].pkt.wirelen;
+	}
+	qsort(r, s->npart, sizeof(*r), seq_cmp_rank);
+	for (i = 0; i < keep; i++)
+		map[r[i].part] = 1;
+	/* The kept ones in their order, then the lane of the rest. */
+	for (i = 0; i < s->npart; i++)
+		if (map[i]) {
+			np[n].name = s->part[i].name;
+			s->part[i].name = NULL;
+			map[i] = n++;
+		} else
+			map[i] = keep;
+	for (k = 0; k < s->nev; k++) {
+		s->ev[k].src = map[s->ev[k].src];
+		s->ev[k].dst = map[s->ev[k].dst];
+	}
+	folded = s->npart - keep;
+	for (i = 0; i < s->npart; i++)
+		free(s->part[i].name);
+	free(s->part);
+	s->part = np;
+	s->npart = keep + 1;
+	s->nfolded = folded;
+	free(r);
+	free(map);
+	return folded;
+}
+
+int
+seq_nfolded(const struct seq *s)
+{
+	return s->nfolded;
 }
 
 size_t

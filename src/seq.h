@@ -161,6 +161,17 @@ const struct seq_event *seq_event(const struct seq *, size_t i);
 int	 seq_nparticipants(const struct seq *);
 const char *seq_participant(const struct seq *, int i);
 const struct seq_skew *seq_point_skew(const struct seq *, int point);
+/*
+ * After seq_merge: when there are more than keep + 1 participants, keep
+ * the keep that sent and received the most bytes (frame lengths; ties:
+ * the first seen) in their order and put every other one into one last
+ * participant called name, so events between two of them run from that
+ * lane to itself.  Returns how many were folded (0: none), or -1 when
+ * out of memory (s unchanged).  seq_nfolded says it again later.
+ */
+int	 seq_fold_participants(struct seq *, int keep, const char *name);
+int	 seq_nfolded(const struct seq *);
+
 /* Events that stand for packets seen at more than one point. */
 size_t	 seq_nmerged(const struct seq *);
 

@@ -36,6 +36,7 @@ struct draw {
 	cairo_t		*cr;
 	const struct seq *s;
 	enum seq_level	 level;
+	const char	*title;
 	size_t		 rows;		/* events drawn */
 	double		 tw;		/* time column */
 	double		 gap;		/* between lifelines */
@@ -144,7 +145,7 @@ draw_measure(struct draw *d)
 {
 	char info[SEQ_INFO_MAX + 128], seen[512], clean[1024];
 	const struct seq_event *e;
-	double wd;
+	double wd, room;
 	size_t i;
 	int p, span, np = seq_nparticipants(d->s);
 
@@ -179,6 +180,11 @@ draw_measure(struct draw *d)
 		d->gap = GAP_MAX;
 	if (d->sw > SEEN_MAX)
 		d->sw = SEEN_MAX;
+	/* Bounded width: lifelines move closer (labels are cut to fit). */
+	room = SEQ_DRAW_WIDTH - (2 * PAD + d->tw + d->sw);
+	if (np > 0 && np * d->gap > room)
+		d->gap = room / np > SEQ_DRAW_GAP_MIN ? room / np :
+		    SEQ_DRAW_GAP_MIN;
 	d->w = PAD + d->tw + (np > 0 ? np : 1) * d->gap + d->sw + PAD;
 	/* the legend needs about 620 px whatever the exchange */
 	if (d->w < 640)
@@ -266,11 +272,15 @@ draw_all(struct draw *d)
 	else
 		snprintf(day, sizeof(day), "-");
 	day[10] = '\0';
-	snprintf(line, sizeof(line), "%zu packets at %d capture point%s, "
-	    "%zu seen at more than one and drawn once; times UTC, %s", n,
-	    seq_npoints(d->s), seq_npoints(d->s) == 1 ? "" : "s",
-	    seq_nmerged(d->s), day);
+	if (d->title != NULL)
+		draw_clean(d->title, line, sizeof(line));
+	else
+		snprintf(line, sizeof(line), "%zu packets at %d capture "
+		    "point%s, %zu seen at more than one and drawn once; times "
+		    "UTC, %s", n, seq_npoints(d->s), seq_npoints(d->s) == 1 ?
+		    "" : "s", seq_nmerged(d->s), day);
 	draw_font(cr, 0, 0, FONT);
+	draw_fit(cr, line, d->w - 2 * PAD);
 	cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
 	draw_text(cr, PAD, PAD + 12, line);
 
@@ -330,7 +340,11 @@ draw_all(struct draw *d)
 		    clean, sizeof(clean));
 		wd = x1 == x2 ? d->gap - 30 : (x1 < x2 ? x2 - x1 : x1 - x2) - 8;
 		draw_fit(cr, clean, wd);
-		if (x1 == x2)
+		if (x1 == x2 && e->src == np - 1 && np > 1)
+			/* the last lane has only half a gap on its right */
+			draw_text(cr, x1 - 6 - draw_width(cr, clean), y + 11,
+			    clean);
+		else if (x1 == x2)
 			draw_text(cr, x1 + 22, y + 11, clean);
 		else
 			draw_text(cr, (x1 + x2) / 2 - draw_width(cr, clean) / 2,
@@ -369,7 +383,7 @@ draw_write(void *closure, const unsigned char *data, unsigned int len)
 
 int
 seq_draw(const struct seq *s, int png, enum seq_level level, size_t limit,
-    FILE *out, char *err, size_t errlen)
+    const char *title, FILE *out, char *err, size_t errlen)
 {
 	cairo_surface_t *sf = NULL;
 	cairo_status_t st;
@@ -379,6 +393,7 @@ seq_draw(const struct seq *s, int png, enum seq_level level, size_t limit,
 	memset(&d, 0, sizeof(d));
 	d.s = s;
 	d.level = level;
+	d.title = title;
 	if (limit == 0)
 		limit = SEQ_DRAW_LIMIT;
 	if (png && limit > SEQ_DRAW_PNG_MAX)

@@ -177,6 +177,38 @@ sh "$T/pl/run.sh" 2>"$T/pl.err" || fail "ploticus: $(cat "$T/pl.err")"
 check "ploticus wrote a PNG" ispng "$T/pl/scatterplot.png"
 check "ploticus data has one line per pair" \
     test "$(wc -l <"$T/pl/data.inc")" -eq "$npairs"
+# More hosts than an axis shows (100; ploticus itself stops at 600 with
+# "category list is full", exit 0): 900 clients of 40 servers.  The
+# lightest fold into one "other" category, ploticus runs clean, the data
+# still adds up to sqlite3's total, and the note is on stderr and in the
+# script.
+python3 - "$T/hosts.pcap" <<'PY' || fail "writing hosts.pcap"
+import struct, sys
+with open(sys.argv[1], "wb") as out:
+    out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i in range(900):
+        a, b = 0x0a000001 + i, 0xc0a80001 + i % 40
+        for k in range(1 + i % 5):
+            l4 = struct.pack(">HHHH", 1024 + i, 53, 8, 0)
+            ip = struct.pack(">BBHHHBBHII", 0x45, 0, 28, i & 0xffff, 0, 64,
+                             17, 0, a, b)
+            f = b"\0\1\2\3\4\5\0\6\7\x08\x09\x0a\x08\x00" + ip + l4
+            out.write(struct.pack("<IIII", 1232064000 + i // 100, k,
+                                  len(f), len(f)) + f)
+PY
+"$IPGRAPH" import -q --db "$T/hosts.db" "$T/hosts.pcap" || fail "import hosts.pcap"
+X ploticus --db "$T/hosts.db" -o "$T/plh" 2>"$T/plh.err" || fail "ploticus of 940 hosts"
+check "ploticus export says what it folded" \
+    grep -q '841 of 940 hosts beyond the 100 categories.*folded into "other: 841 hosts"' "$T/plh.err"
+check "the script says it too" grep -q '^// 841 of 940 hosts' "$T/plh/scatterplot"
+check "at most 100 categories" test "$(wc -l <"$T/plh/cat.inc")" -le 100
+(cd "$T/plh" && ploticus -png -o scatterplot.png scatterplot) >"$T/plh.out" 2>&1
+check "ploticus draws 940 hosts with exit 0" test $? = 0
+check "ploticus warns of nothing ($(head -c 200 "$T/plh.out"))" test ! -s "$T/plh.out"
+check "ploticus wrote the PNG" ispng "$T/plh/scatterplot.png"
+sum=$(awk -F'\t' '!/^\/\// { s += $3 } END { print s }' "$T/plh/data.inc")
+tot=$(sqlite3 "$T/hosts.db" "SELECT sum(packets) FROM edges")
+check "the folded data adds up ($sum, sqlite3 $tot)" test "$sum" = "$tot"
 
 # 8. Picviz: the grammar, and one line per window and pair.
 cat >"$T/pcv.py" <<'PY'
@@ -238,6 +270,65 @@ check "picviz with names keeps the grammar" python3 "$T/pcv.py" "$T/n.pcv" \
 #    heaviest sender's heaviest peers.
 X histogram --db "$DB" -o "$T/h.png" && check "histogram PNG" ispng "$T/h.png"
 X histogram-svg --db "$DB" -o "$T/h.svg" && check "histogram SVG" isxml "$T/h.svg"
+# Nothing drawn outside the picture: every glyph of the SVG (cairo draws
+# text as glyph outlines placed by <use>) lies inside the viewBox, also
+# with long names on rotated labels.  The title names the host and the
+# metric, the subtitle the span in UTC (sqlite3's first and last packet
+# of the rows drawn); the PNG carries the same lines (iTXt).
+cat >"$T/hist.py" <<'PY'
+import re, sqlite3, struct, sys, datetime
+import xml.etree.ElementTree as ET
+db, where, host, metric, svg, png = sys.argv[1:]
+NS = "{http://www.w3.org/2000/svg}"
+XL = "{http://www.w3.org/1999/xlink}href"
+root = ET.parse(svg).getroot()
+_, _, W, H = (float(v) for v in root.get("viewBox").split())
+box = {}
+for sym in root.iter(NS + "symbol"):
+    nums = [float(v) for p in sym.iter(NS + "path")
+            for v in re.findall(r"-?[0-9.]+(?:e-?[0-9]+)?", p.get("d", ""))]
+    xs, ys = nums[0::2], nums[1::2]
+    box[sym.get("id")] = (min(xs), min(ys), max(xs), max(ys)) if xs else None
+n = 0
+for u in root.iter(NS + "use"):
+    b = box.get(u.get(XL)[1:])
+    if b is None:
+        continue
+    x, y = float(u.get("x")), float(u.get("y"))
+    assert 0 <= x + b[0] and x + b[2] <= W and 0 <= y + b[1] and y + b[3] <= H, \
+        ("glyph outside the picture", u.attrib, b, W, H)
+    n += 1
+assert n > 50, n
+title, desc = root.find(NS + "title").text, root.find(NS + "desc").text
+assert host in title and metric.capitalize() + " sent by" in title, title
+c = sqlite3.connect(db)
+t0, t1 = c.execute("SELECT min(w.start * 1000000 + e.first_us),"
+                   " max(w.start * 1000000 + e.last_us) FROM edges e JOIN windows w"
+                   " ON w.id = e.window_id WHERE w.tier = 0 " + where).fetchone()
+fmt = lambda us: datetime.datetime.fromtimestamp(us // 1000000, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+span = "%s to %s UTC" % (fmt(t0), fmt(t1))
+assert desc.startswith(span), (desc, span)
+d, i, txt = open(png, "rb").read(), 8, {}
+while i < len(d):
+    ln, = struct.unpack(">I", d[i:i + 4])
+    if d[i + 4:i + 8] == b"iTXt":
+        k, _, rest = d[i + 8:i + 8 + ln].partition(b"\0")
+        txt[k.decode()] = rest[4:].decode()
+    i += 12 + ln
+assert txt == {"Title": title, "Description": desc}, (txt, title, desc)
+PY
+X histogram --db "$DB" -o "$T/h.png"
+python3 "$T/hist.py" "$DB" "" "$(X histogram-csv --db "$DB" | sed -n '2s/^1,\([^,]*\),.*/\1/p')" \
+    packets "$T/h.svg" "$T/h.png" && pass || fail "histogram: inside the picture, title and span"
+awk -F';' '$1 == "192.168.1.139" { print $2 " = a rather long host name given to " $2 " in a names file" }' \
+    "$T/all.pairs" >"$T/hnames"
+HL="--src 192.168.1.139 --names $T/hnames --metric bytes"
+X histogram --db "$DB" $HL -o "$T/hl.png" &&
+    X histogram-svg --db "$DB" $HL -o "$T/hl.svg" ||
+    fail "histogram with long names"
+python3 "$T/hist.py" "$DB" "AND hex(e.src) = 'C0A8018B'" 192.168.1.139 bytes \
+    "$T/hl.svg" "$T/hl.png" && pass ||
+    fail "histogram with long rotated names: inside the picture, title and span"
 X histogram-csv --db "$DB" >"$T/h.csv"
 python3 - "$T/h.csv" "$T/all.pairs" <<'PY' || fail "histogram peers"
 import collections, csv, sys
@@ -259,13 +350,13 @@ X ports-svg --db "$DB" -o "$T/p.svg" && check "ports SVG" isxml "$T/p.svg"
 # ribbons fold, and what is drawn stays bounded by the picture: at most
 # 1000 ribbons, and fewer drawn elements than a ribbon per flow would be.
 cat >"$T/ports.py" <<'PY'
-import re, sqlite3, struct, sys
+import html, re, sqlite3, struct, sys
 db, metric, many, files = sys.argv[1], sys.argv[2], sys.argv[3] == "many", sys.argv[4:]
 def legend(path):
     d = open(path, "rb").read()
     if d[:8] != b"\x89PNG\r\n\x1a\n":
         m = re.search(r"<desc>(.*?)</desc>", d.decode(), re.S)
-        return m.group(1) if m else None
+        return html.unescape(m.group(1)) if m else None
     i = 8
     while i < len(d):
         n, = struct.unpack(">I", d[i:i + 4])
@@ -291,6 +382,14 @@ assert m, t
 assert m.group(2) == metric, (m.group(2), metric)
 got = tuple(int(m.group(k)) for k in (1, 3, 4, 5))
 assert got == (total, flows, hosts, ports), (got, (total, flows, hosts, ports))
+# The colour key: in the file, and drawn in the band under the ring.
+for k in ("hosts (outer ring): an arc each, as wide as its %s in and out" % metric,
+          "ports (inner ring): a host's ports take the colours in turn;"
+          " light: %s into the port, dark: out of it" % metric,
+          "ribbons: from a source port to a destination port, in the source"
+          " port's dark colour"):
+    assert k in t, (k, t)
+assert ("grey: hosts, ports or ribbons too narrow" in t) == many, t
 m = re.search(r"ribbons: (\d+) carrying (\d+) %s" % metric, t)
 assert m and int(m.group(2)) == total, (t, total)
 nrib = int(m.group(1))
@@ -305,6 +404,33 @@ else:
 PY
 python3 "$T/ports.py" "$DB" packets few "$T/p.png" "$T/p.svg" &&
     pass || fail "ports legend (packets)"
+# The key's swatches: the band under the ring holds every host colour.
+python3 - "$T/p.png" <<'PY' && pass || fail "ports: the colour key is drawn"
+import struct, sys, zlib
+d = open(sys.argv[1], "rb").read()
+w, h, depth, ctype = struct.unpack(">IIBB", d[16:26])
+assert (w, h, depth, ctype) == (1100, 1180, 8, 6), (w, h, depth, ctype)
+i, z = 8, b""
+while i < len(d):
+    n, = struct.unpack(">I", d[i:i + 4])
+    if d[i + 4:i + 8] == b"IDAT":
+        z += d[i + 8:i + 8 + n]
+    i += 12 + n
+raw, bpp, stride, prev, rows = zlib.decompress(z), 4, 4 * w, bytearray(4 * w), []
+for y in range(h):
+    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for x in range(stride):
+        a = line[x - bpp] if x >= bpp else 0
+        b, c = prev[x], prev[x - bpp] if x >= bpp else 0
+        p = a + b - c
+        pr = a if abs(p - a) <= abs(p - b) and abs(p - a) <= abs(p - c) else b if abs(p - b) <= abs(p - c) else c
+        line[x] = (line[x] + (0, a, b, (a + b) // 2, pr)[f]) & 255
+    rows.append(line)
+    prev = line
+seen = {tuple(r[x:x + 3]) for r in rows[1100:] for x in range(0, stride, 4) if r[x + 3] == 255}
+for rgb in (0xff9900, 0x0000ff, 0x00ff00, 0xff0000, 0xffff00, 0x9900ff, 0x6699ff):
+    assert (rgb >> 16, rgb >> 8 & 255, rgb & 255) in seen, hex(rgb)
+PY
 X ports --db "$DB" --metric bytes -o "$T/pb.png" &&
     X ports-svg --db "$DB" --metric bytes -o "$T/pb.svg" &&
     python3 "$T/ports.py" "$DB" bytes few "$T/pb.png" "$T/pb.svg" &&

@@ -131,6 +131,8 @@ for r in graph.dot graph.png edges.csv edges.json windows seq.mmd; do
 done
 check "seq.mmd from the daemon is drawn from packet events" sh -c \
     "! grep -qi '^x-ipgraph-note: drawn from stored edges' '$T/r.h'"
+check "seq.mmd from the daemon says its arrows are sampled packets" grep -qi \
+    '^x-ipgraph-note: [0-9]* packets (sampled events) from 1 sensor, ' "$T/r.h"
 "$IPGRAPH" export csv --db "$W/db" --from -1h >"$T/cli.csv"
 get "/api/v1/edges.csv?from=-1h" "$T/h.csv" >/dev/null
 check "edges.csv from the daemon equals ipgraph export csv" \

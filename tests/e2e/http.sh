@@ -149,6 +149,35 @@ check "seq.mmd is a Mermaid sequence diagram" grep -q '^sequenceDiagram' \
     "$T/r.seq.mmd"
 check "seq.svg parses as XML" isxml "$T/r.seq.svg"
 check "seq.* says it is drawn from edges" grep -qi '^x-ipgraph-note: drawn from stored edges' "$T/r.seq.svg.h"
+# seq.svg of every stored edge (47 hosts): at most 12 lifelines and one
+# "others" lane, at most 4000 px wide, and a top line (the SVG <title>)
+# whose arrows, packets, bytes and hosts are sqlite3's own counts.
+code=$(get /api/v1/seq.svg "$T/all.seq.svg")
+check "seq.svg of everything answers 200 (got $code)" test "$code" = 200
+python3 - "$DB" "$T/all.seq.svg" <<'PY' && pass || fail "seq.svg: lanes, width, counts"
+import re, sqlite3, sys
+import xml.etree.ElementTree as ET
+db, path = sys.argv[1:]
+root = ET.parse(path).getroot()
+ns = "{http://www.w3.org/2000/svg}"
+w = float(root.get("viewBox").split()[2])
+assert w <= 4000, "seq.svg is %g px wide" % w
+boxes = sum(1 for p in root.iter(ns + "path")
+            if "fill:rgb(93%,95%,100%)" in p.get("style", ""))
+title = root.find(ns + "title").text
+m = re.match(r"(\d+) arrows \(one per edge per window, at its first packet\), "
+             r"(\d+) packets, (\d+) bytes; (\d+) hosts: the 12 with the most "
+             r"bytes drawn, (\d+) in \"others\"; times UTC", title)
+assert m, title
+c = sqlite3.connect(db)
+rows = "FROM edges e JOIN windows w ON w.id = e.window_id WHERE w.tier = 0"
+n, pk, by = c.execute("SELECT count(*), sum(packets), sum(e.bytes) " + rows).fetchone()
+hosts, = c.execute("SELECT count(*) FROM (SELECT src %s UNION SELECT dst %s)"
+                   % (rows, rows)).fetchone()
+got = tuple(int(x) for x in m.groups())
+assert got == (n, pk, by, hosts, hosts - 12), (got, (n, pk, by, hosts))
+assert boxes == 13, "%d lifelines, want 12 and others" % boxes
+PY
 
 # The Circos bundle: the CLI's folder, file for file, and circos draws it.
 code=$(get "/api/v1/circos.tar.gz?top=15" "$T/b.tgz")

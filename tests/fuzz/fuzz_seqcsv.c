@@ -44,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const enum seq_format fmts[] = {
 		SEQ_FMT_SEQDIAG, SEQ_FMT_MERMAID, SEQ_FMT_TEXT
 	};
-	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 0 };
+	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 0, NULL };
 	struct seq_opts so = { 0 };
 	struct seq_cmd c;
 	char err[1024], *out;

@@ -271,7 +271,7 @@ names_fn(void *arg, int point, int ver, const uint8_t *b)
 static void
 test_names_and_escaping(void **state)
 {
-	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 0 };
+	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 0, NULL };
 	struct seq_opts o = { 0 };
 	struct seq_pkt p;
 	char err[256], *buf;
@@ -465,7 +465,7 @@ test_formats(void **state)
 static void
 test_draw(void **state)
 {
-	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 3 };
+	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 3, NULL };
 	char err[256], *buf;
 	struct seq *s;
 	size_t len;
@@ -483,6 +483,59 @@ test_draw(void **state)
 	assert_non_null(buf);
 	assert_true(len > 8);
 	assert_memory_equal(buf, "\x89PNG\r\n\x1a\n", 8);
+	free(buf);
+	seq_free(s);
+}
+
+/*
+ * Twenty hosts, each sending host i to host i + 1 with (i + 1) * 10
+ * payload bytes: folding to 12 keeps the 12 busiest in their order of
+ * first appearance, one lane "others" last, and every event between two
+ * folded hosts on it.  A model already small enough is left alone.
+ */
+static void
+test_fold(void **state)
+{
+	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 0, "a title" };
+	struct seq *s = seq_new();
+	const struct seq_event *e;
+	char a[32], b[32], err[256], *buf;
+	struct seq_pkt p;
+	size_t i, len, self = 0;
+	int pt;
+
+	(void)state;
+	assert_non_null(s);
+	pt = seq_add_point(s, "here");
+	for (i = 0; i < 19; i++) {
+		snprintf(a, sizeof(a), "192.0.2.%zu", i + 1);
+		snprintf(b, sizeof(b), "192.0.2.%zu", i + 2);
+		p = tcp(a, b, 1000, 80, 0x18, 1, 1, (uint32_t)i,
+		    (uint32_t)(i + 1) * 10, T0 + (int64_t)i * SEC);
+		assert_int_equal(seq_add_packet(s, pt, &p), 0);
+	}
+	assert_int_equal(seq_merge(s, NULL, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(seq_nparticipants(s), 20);
+	assert_int_equal(seq_fold_participants(s, 19, "x"), 0);
+	assert_int_equal(seq_fold_participants(s, 12, "others"), 8);
+	assert_int_equal(seq_nfolded(s), 8);
+	assert_int_equal(seq_nparticipants(s), 13);
+	/* frames: host k in 2..19 has 98 + 20k bytes, .1 64 and .20 244:
+	 * the busiest are .8 to .19, and .20 is folded with .1 to .7 */
+	for (i = 0; i < 12; i++) {
+		snprintf(a, sizeof(a), "192.0.2.%zu", i + 8);
+		assert_string_equal(seq_participant(s, (int)i), a);
+	}
+	assert_string_equal(seq_participant(s, 12), "others");
+	for (i = 0; i < seq_nevents(s); i++) {
+		e = seq_event(s, i);
+		assert_true(e->src >= 0 && e->src < 13);
+		assert_true(e->dst >= 0 && e->dst < 13);
+		self += e->src == 12 && e->dst == 12;
+	}
+	assert_int_equal(self, 6);	/* .1 -> .2 ... .6 -> .7 */
+	buf = export_seq_buf(s, SEQ_FMT_SVG, &eo, &len, err, sizeof(err));
+	assert_non_null(buf);
 	free(buf);
 	seq_free(s);
 }
@@ -515,6 +568,7 @@ main(void)
 		cmocka_unit_test(test_flags_and_colors),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_draw),
+		cmocka_unit_test(test_fold),
 	};
 
 	return cmocka_run_group_tests_name("seq", tests, NULL, NULL) != 0;
