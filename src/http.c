@@ -485,14 +485,16 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		struct buf names = BUF_INIT;
 
 		api_route_names(&names);
-		api_error(&r, 404, NULL, "%s: no such route (formats: %s)",
-		    url, buf_failed(&names) ? "" : names.data);
+		api_error(&r, 404, NULL, "%s: no such route (the routes "
+		    "under /api/v1/: %s; /api/v1/formats describes each "
+		    "format)", url, buf_failed(&names) ? "" : names.data);
 		buf_free(&names);
 	} else {
 		switch (rt->kind) {
 		case API_EXPORT:
 		case API_CSV:
 		case API_BUNDLE:
+		case API_RENDER:
 		case API_SEQ:
 		case API_WINDOWS:
 			if ((st = http_store(h, err, sizeof(err))) == NULL) {
@@ -502,6 +504,9 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 			conf = http_conf_get(h);
 			api_data(conf, st, rt, &a, &r);
 			http_conf_put(h, conf);
+			break;
+		case API_FORMATS:
+			api_formats(&a, &r);
 			break;
 		case API_STATS:
 			if (api_no_args(&a, "stats", &r) == 0)
