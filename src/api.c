@@ -789,6 +789,7 @@ api_render(const struct api_conf *h, struct store *st,
 		struct rlimit cpu = { API_RENDER_SECONDS,
 		    API_RENDER_SECONDS + 1 };
 		struct rlimit fsz = { API_RENDER_MAX_OUT, API_RENDER_MAX_OUT };
+		sigset_t none;
 		int null, e;
 
 		if (chdir(dir) != 0)
@@ -798,6 +799,11 @@ api_render(const struct api_conf *h, struct store *st,
 		if (null < 0 || e < 0 || dup2(null, 0) < 0 ||
 		    dup2(null, 1) < 0 || dup2(e, 2) < 0)
 			_exit(126);
+		/* nothing of the server's (sockets, the database) goes along */
+		close_range(3, ~0U, 0);
+		/* the worker thread's mask must not keep SIGXCPU away */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		setrlimit(RLIMIT_CPU, &cpu);
 		setrlimit(RLIMIT_FSIZE, &fsz);
 		execv(prog, argv);
