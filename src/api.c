@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -644,11 +645,14 @@ done:
  * picture is the one a user gets from ploticus.tar.gz.  ploticus is a
  * separate program (there is no library): it runs as a child process
  * with its input and output in that folder, under a wall-clock limit
- * (and the same CPU limit), and the folder is removed afterwards.
+ * (and the same CPU limit, and limits on memory and what it writes),
+ * without the daemon's capabilities, and the folder is removed
+ * afterwards.
  * Without ploticus on the PATH, 501 says which package to install.
  */
 #define API_RENDER_SECONDS	20
-#define API_RENDER_MAX_OUT	(64UL << 20)
+#define API_RENDER_MAX_OUT	(64UL << 20)	/* bytes it may write */
+#define API_RENDER_MAX_MEM	(1UL << 30)	/* its address space */
 
 static int
 api_render_put(void *arg, const char *name, const struct buf *contents)
@@ -789,6 +793,7 @@ api_render(const struct api_conf *h, struct store *st,
 		struct rlimit cpu = { API_RENDER_SECONDS,
 		    API_RENDER_SECONDS + 1 };
 		struct rlimit fsz = { API_RENDER_MAX_OUT, API_RENDER_MAX_OUT };
+		struct rlimit as = { API_RENDER_MAX_MEM, API_RENDER_MAX_MEM };
 		sigset_t none;
 		int null, e;
 
@@ -801,11 +806,17 @@ api_render(const struct api_conf *h, struct store *st,
 			_exit(126);
 		/* nothing of the server's (sockets, the database) goes along */
 		close_range(3, ~0U, 0);
+		/*
+		 * ipgraphd keeps CAP_NET_RAW and CAP_NET_ADMIN as ambient
+		 * capabilities, which exec would hand to ploticus: clear them.
+		 */
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 		/* the worker thread's mask must not keep SIGXCPU away */
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		setrlimit(RLIMIT_CPU, &cpu);
 		setrlimit(RLIMIT_FSIZE, &fsz);
+		setrlimit(RLIMIT_AS, &as);
 		execv(prog, argv);
 		_exit(127);
 	}
