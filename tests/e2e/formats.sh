@@ -107,7 +107,7 @@ ROWQ="host=192.168.1.0/24&proto=tcp&from=2000-01-01&to=2030-01-01"
 SHAPEQ="top=5&metric=bytes&other=yes"
 : >"$T/open"
 n=0
-while IFS='|' read -r fmt cmd route ctype avail opts; do
+while IFS='|' read -r fmt cmd route ctype _ opts; do
 	[ "$cmd" = export ] || continue
 	r=${route#/api/v1/}
 	qs="|$ROWQ"
@@ -153,9 +153,9 @@ while IFS='|' read -r fmt cmd route ctype avail opts; do
 			;;
 		*)
 			# csv writes addresses as stored: no names
-			nm="--names $T/names"
-			[ "$fmt" = csv ] && nm=""
-			"$IPGRAPH" export "$fmt" --db "$DB" $nm \
+			nm=(--names "$T/names")
+			[ "$fmt" = csv ] && nm=()
+			"$IPGRAPH" export "$fmt" --db "$DB" "${nm[@]}" \
 			    $(cli_args "$q") -o "$b.cli" 2>"$b.err" </dev/null ||
 			    fail "export $fmt $q: $(cat "$b.err")"
 			check "$r?$q equals ipgraph export $fmt" cmp -s "$b.cli" "$b"
@@ -181,10 +181,10 @@ d="$T/b.circos-bundle.circos.tar.gz.3.http/ipgraph-circos"
     fail "circos on circos.tar.gz?$SHAPEQ: $(tail -5 "$T/circos.log")"
 check "circos draws circos.tar.gz" test -s "$d/circos.png"
 check "ploticus drew every ploticus folder" test \
-    "$(ls "$T"/b.ploticus.ploticus.png.*.cli/scatterplot.png | wc -l)" -ge 3
+    "$(find "$T" -path '*/b.ploticus.ploticus.png.*.cli/scatterplot.png' | wc -l)" -ge 3
 
 # The sequence diagrams the list names answer with their types.
-while IFS='|' read -r fmt cmd route ctype avail opts; do
+while IFS='|' read -r fmt cmd route ctype _ _; do
 	[ "$cmd" = seq ] || continue
 	b="$T/seq.$fmt"
 	code=$(get "${route#/api/v1/}" "$b")
@@ -210,7 +210,7 @@ bad() {
 	check "$1: 400 ($code)" test "$code" = 400
 	echo "$T/e.$e $2" >>"$T/errs"
 }
-while IFS='|' read -r fmt cmd route ctype avail opts; do
+while IFS='|' read -r _ _ route _ _ opts; do
 	r=${route#/api/v1/}
 	for k in $ALLOPTS; do
 		case ",$opts," in
