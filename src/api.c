@@ -4,11 +4,23 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "buf.h"
@@ -35,29 +47,53 @@
  * is an export; only what is the server's own is named here.
  */
 static const struct api_route api_route_table[] = {
-	{ "graph.dot", API_EXPORT, "dot", NULL, 1 },
-	{ "graph.svg", API_EXPORT, "svg", NULL, 0 },
-	{ "graph.png", API_EXPORT, "png", NULL, 0 },
-	{ "circos", API_EXPORT, "circos", NULL, 1 },
-	{ "circos.tar.gz", API_BUNDLE, "circos-bundle", "application/gzip", 1 },
-	{ "moowheel.json", API_EXPORT, "moowheel", NULL, 0 },
-	{ "edges.csv", API_CSV, "csv", NULL, 1 },
-	{ "edges.json", API_EXPORT, "json", NULL, 0 },
-	{ "seq.diag", API_SEQ, "seqdiag", "text/plain; charset=utf-8", 1 },
-	{ "seq.mmd", API_SEQ, "mermaid", "text/plain; charset=utf-8", 1 },
-	{ "seq.svg", API_SEQ, "svg", "image/svg+xml", 0 },
-	{ "windows", API_WINDOWS, NULL, "application/json", 0 },
-	{ "info", API_INFO, NULL, "application/json", 0 },
-	{ "stats", API_STATS, NULL, "application/json", 0 },
-	{ "live", API_LIVE, NULL, "text/event-stream", 0 },
+	{ "graph.dot", API_EXPORT, "dot", NULL, 1, NULL },
+	{ "graph.svg", API_EXPORT, "svg", NULL, 0, NULL },
+	{ "graph.png", API_EXPORT, "png", NULL, 0, NULL },
+	{ "graph.gexf", API_EXPORT, "gexf", NULL, 1, NULL },
+	{ "circos", API_EXPORT, "circos", NULL, 1, NULL },
+	{ "circos.tar.gz", API_BUNDLE, "circos-bundle", "application/gzip", 1,
+	    "the Circos configuration folder as ipgraph-circos/" },
+	{ "moowheel.json", API_EXPORT, "moowheel", NULL, 0, NULL },
+	{ "moowheel.html", API_EXPORT, "moowheel-html", NULL, 0, NULL },
+	{ "edges.csv", API_CSV, "csv", NULL, 1, NULL },
+	{ "edges.json", API_EXPORT, "json", NULL, 0, NULL },
+	{ "pairs.csv", API_EXPORT, "csv-pairs", NULL, 1, NULL },
+	{ "histogram.png", API_EXPORT, "histogram-png", NULL, 0, NULL },
+	{ "histogram.svg", API_EXPORT, "histogram-svg", NULL, 0, NULL },
+	{ "histogram.csv", API_EXPORT, "histogram-csv", NULL, 1, NULL },
+	{ "ports.png", API_EXPORT, "ports-png", NULL, 0, NULL },
+	{ "ports.svg", API_EXPORT, "ports-svg", NULL, 0, NULL },
+	{ "picviz.pcv", API_EXPORT, "picviz", NULL, 1, NULL },
+	{ "ploticus.tar.gz", API_BUNDLE, "ploticus", "application/gzip", 1,
+	    "the ploticus folder as ipgraph-ploticus/ (sh run.sh draws it)" },
+	{ "ploticus.png", API_RENDER, "ploticus", "image/png", 0,
+	    "the scatter plot drawn by ploticus on the server (run.sh)" },
+	{ "rtgraph.txt", API_EXPORT, "rtgraph", NULL, 1, NULL },
+	{ "seq.diag", API_SEQ, "seqdiag", "text/plain; charset=utf-8", 1,
+	    "sequence diagram of the sampled packets (or stored edges), "
+	    "seqdiag" },
+	{ "seq.mmd", API_SEQ, "mermaid", "text/plain; charset=utf-8", 1,
+	    "sequence diagram of the sampled packets (or stored edges), "
+	    "Mermaid" },
+	{ "seq.svg", API_SEQ, "svg", "image/svg+xml", 0,
+	    "sequence diagram of the sampled packets (or stored edges), "
+	    "drawn as SVG" },
+	{ "windows", API_WINDOWS, NULL, "application/json", 0, NULL },
+	{ "info", API_INFO, NULL, "application/json", 0, NULL },
+	{ "formats", API_FORMATS, NULL, "application/json", 0, NULL },
+	{ "stats", API_STATS, NULL, "application/json", 0, NULL },
+	{ "live", API_LIVE, NULL, "text/event-stream", 0, NULL },
 	{ "/metrics", API_METRICS, NULL,
-	    "text/plain; version=0.0.4; charset=utf-8", 0 },
-	{ "/healthz", API_HEALTHZ, NULL, "application/json", 0 },
-	{ "static", API_STATIC, NULL, NULL, 0 },
-	{ "other", API_OTHER, NULL, NULL, 0 },
+	    "text/plain; version=0.0.4; charset=utf-8", 0, NULL },
+	{ "/healthz", API_HEALTHZ, NULL, "application/json", 0, NULL },
+	{ "static", API_STATIC, NULL, NULL, 0, NULL },
+	{ "other", API_OTHER, NULL, NULL, 0, NULL },
 };
 #define API_NROUTES	(sizeof(api_route_table) / sizeof(api_route_table[0]))
 #define API_ROUTE_STATIC	(API_NROUTES - 2)
+_Static_assert(API_NROUTES <= API_MAX_ROUTES,
+    "more routes than /metrics counts: raise API_MAX_ROUTES");
 
 const struct api_route *
 api_routes(size_t *n)
@@ -199,45 +235,138 @@ struct api_export_ctx {
 	const struct api_route	*rt;
 };
 
+/*
+ * The export formats' own options, one table for every route: which
+ * formats take each (their names in export.c's table, one word each), how
+ * its value is read and where it goes in struct export_opts.  The values
+ * go through query.c's parsers, as on the command line, where the option
+ * is --NAME with '-' for '_'.  GET /api/v1/formats lists them from here.
+ */
+enum api_opt_kind {
+	API_OPT_LAYOUT,		/* a libgvc layout engine */
+	API_OPT_BOOL,		/* query_bool */
+	API_OPT_COUNT		/* query_uint, 1 to 10000 */
+};
+
+struct api_option {
+	const char		*name;
+	const char		*formats;
+	enum api_opt_kind	 kind;
+	size_t			 off;
+	const char		*about;
+};
+
+static const struct api_option api_option_table[] = {
+	{ "layout", "png svg", API_OPT_LAYOUT,
+	    offsetof(struct export_opts, layout),
+	    "dot, neato, fdp, sfdp, circo or twopi (default: dot, sfdp above "
+	    "300 nodes)" },
+	{ "keep_senders", "circos circos-bundle", API_OPT_BOOL,
+	    offsetof(struct export_opts, keep_senders),
+	    "yes: keep hosts that only send" },
+	{ "keep_receivers", "circos circos-bundle", API_OPT_BOOL,
+	    offsetof(struct export_opts, keep_receivers),
+	    "yes: keep hosts that only receive" },
+	{ "diagonal", "circos circos-bundle", API_OPT_BOOL,
+	    offsetof(struct export_opts, diagonal),
+	    "yes: self traffic on the diagonal instead of \"-\"" },
+	{ "peers", "histogram histogram-png histogram-svg histogram-csv",
+	    API_OPT_COUNT, offsetof(struct export_opts, peers),
+	    "bars, 1 to 10000 (default 10)" },
+};
+#define API_NOPTIONS	(sizeof(api_option_table) / sizeof(api_option_table[0]))
+
+/* Whether the word w is in the blank-separated list. */
+static int
+api_word_in(const char *w, const char *list)
+{
+	size_t n = strlen(w), k;
+
+	while (*list != '\0') {
+		list += strspn(list, " ");
+		k = strcspn(list, " ");
+		if (k == n && k > 0 && strncmp(list, w, n) == 0)
+			return 1;
+		list += k;
+	}
+	return 0;
+}
+
+/* Whether the route is an export (its format is export.c's). */
+static int
+api_route_exports(const struct api_route *rt)
+{
+	return rt->kind == API_EXPORT || rt->kind == API_CSV ||
+	    rt->kind == API_BUNDLE || rt->kind == API_RENDER;
+}
+
+static int
+api_option_takes(const struct api_option *o, const struct api_route *rt)
+{
+	return api_route_exports(rt) && api_word_in(rt->format, o->formats);
+}
+
+/*
+ * The route's own option name=value into c->eo.  Returns 1 (taken), 0
+ * (not an option of any format) or -1 (a 400 in r: a bad value, or an
+ * option of other formats, named with the routes that take it).
+ */
 static int
 api_export_option(struct api_export_ctx *c, const char *name,
     const char *value, struct api_reply *r)
 {
-	char err[256];
+	const struct api_option *o;
+	struct buf where = BUF_INIT;
+	char err[256], *field;
+	unsigned long n;
+	unsigned u;
+	size_t i;
+	int yes;
 
-	if (strcmp(c->rt->format, "png") == 0 ||
-	    strcmp(c->rt->format, "svg") == 0) {
-		if (strcmp(name, "layout") == 0) {
-			if (!render_layout_known(value)) {
-				api_error(r, 400, "layout", "layout: '%s' is "
-				    "not one of dot, neato, fdp, sfdp, circo, "
-				    "twopi", value);
-				return -1;
-			}
-			c->eo.layout = value;
-			return 1;
-		}
+	for (o = api_option_table; o < api_option_table + API_NOPTIONS; o++)
+		if (strcmp(o->name, name) == 0)
+			break;
+	if (o == api_option_table + API_NOPTIONS)
+		return 0;
+	if (!api_option_takes(o, c->rt)) {
+		for (i = 0; i < API_ROUTE_STATIC; i++)
+			if (api_option_takes(o, &api_route_table[i]))
+				buf_printf(&where, "%s%s", where.len > 0 ?
+				    ", " : "", api_route_table[i].path);
+		api_error(r, 400, name, "%s: does not apply to %s (it applies "
+		    "to %s)", name, c->rt->path, buf_failed(&where) ||
+		    where.data == NULL ? "other routes" : where.data);
+		buf_free(&where);
+		return -1;
 	}
-	if (strcmp(c->rt->format, "circos") == 0 ||
-	    strcmp(c->rt->format, "circos-bundle") == 0) {
-		int *field = NULL;
-
-		if (strcmp(name, "keep_senders") == 0)
-			field = &c->eo.keep_senders;
-		else if (strcmp(name, "keep_receivers") == 0)
-			field = &c->eo.keep_receivers;
-		else if (strcmp(name, "diagonal") == 0)
-			field = &c->eo.diagonal;
-		if (field != NULL) {
-			if (query_bool(name, value, field, err,
-			    sizeof(err)) < 0) {
-				api_error(r, 400, name, "%s", err);
-				return -1;
-			}
-			return 1;
+	field = (char *)&c->eo + o->off;
+	switch (o->kind) {
+	case API_OPT_LAYOUT:
+		if (!render_layout_known(value)) {
+			api_error(r, 400, name, "%s: '%s' is not one of dot, "
+			    "neato, fdp, sfdp, circo, twopi", name, value);
+			return -1;
 		}
+		memcpy(field, &value, sizeof(value));
+		break;
+	case API_OPT_BOOL:
+		if (query_bool(name, value, &yes, err, sizeof(err)) < 0) {
+			api_error(r, 400, name, "%s", err);
+			return -1;
+		}
+		memcpy(field, &yes, sizeof(yes));
+		break;
+	case API_OPT_COUNT:
+		if (query_uint(name, value, 1, 10000, "a whole number from 1 "
+		    "to 10000", &n, err, sizeof(err)) < 0) {
+			api_error(r, 400, name, "%s", err);
+			return -1;
+		}
+		u = (unsigned)n;
+		memcpy(field, &u, sizeof(u));
+		break;
 	}
-	return 0;
+	return 1;
 }
 
 static struct filter *
@@ -436,20 +565,27 @@ done:
 	filter_free(q);
 }
 
-/* --- the Circos bundle as a .tar.gz ------------------------------------- */
+/* --- folder formats: a .tar.gz, or run on the server -------------------- */
 
-/* One ustar member (POSIX.1-1988) of contents into tar. */
+/* A tar archive being written, its members under dir/. */
+struct api_tar {
+	struct buf	*tar;
+	char		 dir[64];
+};
+
+/* One ustar member (POSIX.1-1988) of contents into the archive. */
 static int
 api_tar_put(void *arg, const char *name, const struct buf *contents)
 {
-	struct buf *tar = arg;
+	struct api_tar *t = arg;
+	struct buf *tar = t->tar;
 	char hdr[512];
 	unsigned sum = 0;
 	size_t i, n = strlen(name);
 	int exe = n > 3 && strcmp(name + n - 3, ".sh") == 0;
 
 	memset(hdr, 0, sizeof(hdr));
-	if (snprintf(hdr, 100, "ipgraph-circos/%s", name) >= 100)
+	if (snprintf(hdr, 100, "%s/%s", t->dir, name) >= 100)
 		return -1;
 	snprintf(hdr + 100, 8, "%07o", exe ? 0755 : 0644);
 	snprintf(hdr + 108, 8, "%07o", 0);
@@ -472,27 +608,55 @@ api_tar_put(void *arg, const char *name, const struct buf *contents)
 	return buf_failed(tar) ? -1 : 0;
 }
 
-static void
-api_bundle(const struct api_conf *h, struct store *st,
-    const struct api_route *rt,
-    const struct api_args *a, struct api_reply *r)
+/*
+ * The graph of a folder format's route, for api_bundle and api_render:
+ * NULL with the reply set when the query is refused or fails.
+ */
+static struct graph *
+api_folder_graph(const struct api_conf *h, struct store *st,
+    const struct api_route *rt, const struct api_args *a,
+    struct export_opts *eo, struct api_reply *r)
 {
 	struct api_export_ctx c;
-	struct buf tar = BUF_INIT;
-	char zero[1024], err[1024];
-	struct graph *g = NULL;
+	struct graph *g;
 	struct filter *q;
 
 	memset(&c, 0, sizeof(c));
 	c.rt = rt;
 	if ((q = api_filter(h, a, &c, 0, r)) == NULL)
-		return;
+		return NULL;
 	api_budget_start(h, st);
-	if ((g = api_graph(h, st, export_find(rt->format), q, r)) == NULL)
-		goto done;
-	if (export_circos_bundle(g, &c.eo, api_tar_put, &tar, err,
-	    sizeof(err)) < 0) {
-		api_error(r, 500, NULL, "circos.tar.gz: %s", err);
+	g = api_graph(h, st, export_find(rt->format), q, r);
+	store_set_budget(st, 0);
+	filter_free(q);
+	*eo = c.eo;
+	return g;
+}
+
+/*
+ * A folder format (circos-bundle, ploticus) as a .tar.gz whose members
+ * are the files `ipgraph export FORMAT -o DIR` writes, under
+ * ipgraph-NAME/ for the route NAME.tar.gz.
+ */
+static void
+api_bundle(const struct api_conf *h, struct store *st,
+    const struct api_route *rt,
+    const struct api_args *a, struct api_reply *r)
+{
+	const struct export_format *fmt = export_find(rt->format);
+	struct export_opts eo;
+	struct buf tar = BUF_INIT;
+	struct api_tar t;
+	char zero[1024], err[1024];
+	struct graph *g;
+
+	if ((g = api_folder_graph(h, st, rt, a, &eo, r)) == NULL)
+		return;
+	t.tar = &tar;
+	snprintf(t.dir, sizeof(t.dir), "ipgraph-%.*s",
+	    (int)strcspn(rt->path, "."), rt->path);
+	if (fmt->files(g, &eo, api_tar_put, &t, err, sizeof(err)) < 0) {
+		api_error(r, 500, NULL, "%s: %s", rt->path, err);
 		goto done;
 	}
 	memset(zero, 0, sizeof(zero));
@@ -500,10 +664,221 @@ api_bundle(const struct api_conf *h, struct store *st,
 	if (buf_failed(&tar) || buf_gzip(tar.data, tar.len, &r->body) < 0)
 		api_error(r, 503, NULL, "out of memory");
 done:
-	store_set_budget(st, 0);
 	buf_free(&tar);
 	graph_free(g);
-	filter_free(q);
+}
+
+/*
+ * ploticus.png: the ploticus folder written to a temporary folder and
+ * drawn there by the ploticus program, as its run.sh does, so the
+ * picture is the one a user gets from ploticus.tar.gz.  ploticus is a
+ * separate program (there is no library): it runs as a child process
+ * with its input and output in that folder, under a wall-clock limit
+ * (and the same CPU limit, and limits on memory and what it writes),
+ * without the daemon's capabilities, and the folder is removed
+ * afterwards.
+ * Without ploticus on the PATH, 501 says which package to install.
+ */
+#define API_RENDER_SECONDS	20
+#define API_RENDER_MAX_OUT	(64UL << 20)	/* bytes it may write */
+#define API_RENDER_MAX_MEM	(1UL << 30)	/* its address space */
+
+static int
+api_render_put(void *arg, const char *name, const struct buf *contents)
+{
+	const char *dir = arg;
+	char p[PATH_MAX];
+	int fd;
+
+	if (strchr(name, '/') != NULL || (size_t)snprintf(p, sizeof(p),
+	    "%s/%s", dir, name) >= sizeof(p))
+		return -1;
+	if ((fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		return -1;
+	if (contents->len > 0 && write(fd, contents->data, contents->len) !=
+	    (ssize_t)contents->len) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* The program's path on the PATH (or the default one) into out; 0 or -1. */
+static int
+api_which(const char *prog, char *out, size_t len)
+{
+	const char *path = getenv("PATH"), *p;
+	size_t n;
+
+	if (path == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; *p != '\0'; p += n + (p[n] == ':')) {
+		n = strcspn(p, ":");
+		if (n == 0)
+			continue;
+		if ((size_t)snprintf(out, len, "%.*s/%s", (int)n, p, prog) <
+		    len && access(out, X_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+int
+api_render_available(const struct api_route *rt)
+{
+	char path[PATH_MAX];
+
+	return rt->kind != API_RENDER || api_which(rt->format, path,
+	    sizeof(path)) == 0;
+}
+
+/* Remove the temporary folder and every file in it (it has no folders). */
+static void
+api_rmdir(const char *dir)
+{
+	struct dirent *e;
+	char p[PATH_MAX];
+	DIR *dp;
+
+	if ((dp = opendir(dir)) != NULL) {
+		while ((e = readdir(dp)) != NULL)
+			if (strcmp(e->d_name, ".") != 0 &&
+			    strcmp(e->d_name, "..") != 0 &&
+			    (size_t)snprintf(p, sizeof(p), "%s/%s", dir,
+			    e->d_name) < sizeof(p))
+				unlink(p);
+		closedir(dp);
+	}
+	rmdir(dir);
+}
+
+/* Read a whole file (at most max bytes) into b; 0 or -1. */
+static int
+api_slurp(const char *path, size_t max, struct buf *b)
+{
+	char chunk[65536];
+	ssize_t got;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	while ((got = read(fd, chunk, sizeof(chunk))) > 0 && b->len <= max)
+		buf_add(b, chunk, (size_t)got);
+	close(fd);
+	return got < 0 || b->len > max || buf_failed(b) ? -1 : 0;
+}
+
+static void
+api_render(const struct api_conf *h, struct store *st,
+    const struct api_route *rt,
+    const struct api_args *a, struct api_reply *r)
+{
+	const struct export_format *fmt = export_find(rt->format);
+	struct export_opts eo;
+	struct buf msg = BUF_INIT;
+	struct timespec tick = { 0, 5 * 1000 * 1000 };
+	char prog[PATH_MAX], p[PATH_MAX], dir[PATH_MAX], err[1024];
+	const char *tmp = getenv("TMPDIR");
+	struct graph *g = NULL;
+	int64_t deadline;
+	pid_t pid = -1;
+	int status = 0, waited = 0;
+
+	dir[0] = '\0';
+	if (api_which(rt->format, prog, sizeof(prog)) < 0) {
+		api_error(r, 501, NULL, "%s: %s is not installed on this "
+		    "server (Debian: apt-get install %s); %.*s.tar.gz has "
+		    "the files to draw it elsewhere", rt->path, rt->format,
+		    rt->format, (int)strcspn(rt->path, "."), rt->path);
+		return;
+	}
+	if ((g = api_folder_graph(h, st, rt, a, &eo, r)) == NULL)
+		return;
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/ipgraph-%s.XXXXXX",
+	    tmp != NULL && *tmp == '/' ? tmp : "/tmp", rt->format) >=
+	    sizeof(dir) || mkdtemp(dir) == NULL) {
+		dir[0] = '\0';
+		api_error(r, 503, NULL, "%s: no temporary folder: %s",
+		    rt->path, strerror(errno));
+		goto done;
+	}
+	if (fmt->files(g, &eo, api_render_put, dir, err, sizeof(err)) < 0) {
+		api_error(r, 503, NULL, "%s: writing the files to %s failed",
+		    rt->path, dir);
+		goto done;
+	}
+	/*
+	 * Between fork and exec only async-signal-safe calls: the child
+	 * may have been forked from any of the server's threads.
+	 */
+	if ((pid = fork()) < 0) {
+		api_error(r, 503, NULL, "%s: fork: %s", rt->path,
+		    strerror(errno));
+		goto done;
+	}
+	if (pid == 0) {
+		static char *const argv[] = { "ploticus", "-png", "-o",
+		    "scatterplot.png", "scatterplot", NULL };
+		struct rlimit cpu = { API_RENDER_SECONDS,
+		    API_RENDER_SECONDS + 1 };
+		struct rlimit fsz = { API_RENDER_MAX_OUT, API_RENDER_MAX_OUT };
+		struct rlimit as = { API_RENDER_MAX_MEM, API_RENDER_MAX_MEM };
+		sigset_t none;
+		int null, e;
+
+		if (chdir(dir) != 0)
+			_exit(126);
+		null = open("/dev/null", O_RDWR);
+		e = open("stderr.txt", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (null < 0 || e < 0 || dup2(null, 0) < 0 ||
+		    dup2(null, 1) < 0 || dup2(e, 2) < 0)
+			_exit(126);
+		/* nothing of the server's (sockets, the database) goes along */
+		close_range(3, ~0U, 0);
+		/*
+		 * ipgraphd keeps CAP_NET_RAW and CAP_NET_ADMIN as ambient
+		 * capabilities, which exec would hand to ploticus: clear them.
+		 */
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+		/* the worker thread's mask must not keep SIGXCPU away */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		setrlimit(RLIMIT_CPU, &cpu);
+		setrlimit(RLIMIT_FSIZE, &fsz);
+		setrlimit(RLIMIT_AS, &as);
+		execv(prog, argv);
+		_exit(127);
+	}
+	deadline = timefmt_now() + (int64_t)API_RENDER_SECONDS * 1000000;
+	while ((waited = (int)waitpid(pid, &status, WNOHANG)) == 0 &&
+	    timefmt_now() < deadline)
+		nanosleep(&tick, NULL);
+	if (waited == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		api_error(r, 422, "top", "%s: %s took more than %d s: draw "
+		    "fewer hosts (top, host, a shorter span)", rt->path,
+		    rt->format, API_RENDER_SECONDS);
+		goto done;
+	}
+	snprintf(p, sizeof(p), "%s/scatterplot.png", dir);
+	if (waited < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    api_slurp(p, API_RENDER_MAX_OUT, &r->body) < 0) {
+		snprintf(p, sizeof(p), "%s/stderr.txt", dir);
+		api_slurp(p, 4096, &msg);
+		buf_putc(&msg, '\0');
+		api_error(r, 500, NULL, "%s: %s failed (%s %d): %.300s",
+		    rt->path, rt->format, waited > 0 && WIFSIGNALED(status) ?
+		    "signal" : "exit status", waited > 0 &&
+		    WIFSIGNALED(status) ? WTERMSIG(status) :
+		    waited > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+		    msg.data != NULL ? msg.data : "");
+	}
+done:
+	if (dir[0] != '\0')
+		api_rmdir(dir);
+	buf_free(&msg);
+	graph_free(g);
 }
 
 /* --- sequence diagrams from stored rows --------------------------------- */
@@ -786,6 +1161,92 @@ done:
 	filter_free(q);
 }
 
+/* --- the formats list -------------------------------------------------- */
+
+/* Whether the route gives the bytes of export format f. */
+static int
+api_route_serves(const struct api_route *rt, const struct export_format *f)
+{
+	const struct export_format *g;
+
+	if (!api_route_exports(rt) || (g = export_find(rt->format)) == NULL)
+		return 0;
+	/* histogram and histogram-png are one writer under two names */
+	return g == f || (g->write != NULL && g->write == f->write) ||
+	    (g->files != NULL && g->files == f->files);
+}
+
+static void
+api_format_entry(struct buf *b, const char *format, const char *command,
+    const struct api_route *rt, const char *about, int *first)
+{
+	const struct api_option *o;
+	const char *name;
+	int i, rows = rt->kind == API_CSV || rt->kind == API_SEQ, k = 0;
+
+	buf_puts(b, *first ? "\n" : ",\n");
+	*first = 0;
+	buf_puts(b, "{\"format\": ");
+	export_json_string(b, format);
+	buf_puts(b, ", \"command\": ");
+	export_json_string(b, command);
+	buf_puts(b, ", \"route\": ");
+	buf_printf(b, "\"/api/v1/%s\", \"content_type\": ", rt->path);
+	export_json_string(b, api_route_mime(rt) != NULL ?
+	    api_route_mime(rt) : "application/octet-stream");
+	buf_puts(b, ", \"description\": ");
+	export_json_string(b, rt->about != NULL ? rt->about : about);
+	buf_printf(b, ", \"available\": %s, \"filters\": [",
+	    api_render_available(rt) ? "true" : "false");
+	for (i = 0; (name = filter_name(i)) != NULL; i++) {
+		if (rows && filter_shaping(name))
+			continue;
+		buf_puts(b, k++ > 0 ? ", " : "");
+		export_json_string(b, name);
+	}
+	buf_puts(b, "], \"options\": [");
+	k = 0;
+	for (o = api_option_table; o < api_option_table + API_NOPTIONS; o++) {
+		if (!api_option_takes(o, rt))
+			continue;
+		buf_puts(b, k++ > 0 ? ", {\"name\": " : "{\"name\": ");
+		export_json_string(b, o->name);
+		buf_puts(b, ", \"about\": ");
+		export_json_string(b, o->about);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "]}");
+}
+
+/*
+ * One entry per export format and route that gives its bytes, in the
+ * order of export.c's table (a format served two ways, ploticus, has
+ * two; two names of one writer share a route), then the sequence
+ * diagram routes, whose command is seq.
+ */
+void
+api_formats(const struct api_args *a, struct api_reply *r)
+{
+	const struct export_format *f;
+	size_t i;
+	int first = 1;
+
+	if (api_no_args(a, "formats", r) < 0)
+		return;
+	buf_puts(&r->body, "{\"formats\": [");
+	for (f = export_formats(); f->name != NULL; f++)
+		for (i = 0; i < API_ROUTE_STATIC; i++)
+			if (api_route_serves(&api_route_table[i], f))
+				api_format_entry(&r->body, f->name, "export",
+				    &api_route_table[i], f->about, &first);
+	for (i = 0; i < API_ROUTE_STATIC; i++)
+		if (api_route_table[i].kind == API_SEQ)
+			api_format_entry(&r->body, api_route_table[i].format,
+			    "seq", &api_route_table[i],
+			    api_route_table[i].about, &first);
+	buf_puts(&r->body, "\n]}\n");
+}
+
 /* --- windows, stats, metrics, health ------------------------------------ */
 
 struct api_windows_ctx {
@@ -947,6 +1408,9 @@ api_data(const struct api_conf *h, struct store *st,
 		break;
 	case API_BUNDLE:
 		api_bundle(h, st, rt, a, r);
+		break;
+	case API_RENDER:
+		api_render(h, st, rt, a, r);
 		break;
 	case API_SEQ:
 		api_seq(h, st, rt, a, r);

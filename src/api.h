@@ -41,10 +41,12 @@ struct api_reply {
 enum api_kind {
 	API_EXPORT,	/* a graph through an export writer */
 	API_CSV,	/* stored rows */
-	API_BUNDLE,	/* the Circos folder as a .tar.gz */
+	API_BUNDLE,	/* a folder format (circos-bundle, ploticus) as .tar.gz */
+	API_RENDER,	/* a folder format run through its program (ploticus) */
 	API_SEQ,	/* a sequence diagram of stored rows */
 	API_WINDOWS,
 	API_INFO,	/* what the database holds (ipgraph info --json) */
+	API_FORMATS,	/* the export routes, from the tables */
 	API_STATS,
 	API_LIVE,
 	API_METRICS,
@@ -59,7 +61,11 @@ struct api_route {
 	const char	*format;	/* export or seq format name */
 	const char	*mime;		/* NULL: the export format's */
 	int		 attachment;	/* Content-Disposition: attachment */
+	const char	*about;		/* NULL: the export format's */
 };
+
+/* Routes the table may hold (metrics.c keeps a counter row for each). */
+#define API_MAX_ROUTES		64
 
 /*
  * Every route, in a fixed order (the index is /metrics' label): the API
@@ -74,8 +80,18 @@ const struct api_route *api_route_find(const char *url, int *api);
 /* The route's Content-Type: its own, else its export format's. */
 const char	*api_route_mime(const struct api_route *);
 
-/* "graph.dot, ...; and windows, stats, live": every API route's name. */
+/* Whether the program an API_RENDER route runs is installed (else 1). */
+int		 api_render_available(const struct api_route *);
+
+/* "graph.dot, ...; and windows, ...": every route under /api/v1/. */
 void		 api_route_names(struct buf *);
+
+/*
+ * GET /api/v1/formats: every export format with the route that serves
+ * it, its Content-Type, description and parameters, then the sequence
+ * diagram routes; made from the route, option and export tables.
+ */
+void		 api_formats(const struct api_args *, struct api_reply *);
 
 /*
  * What the data routes take from the configuration ([names], [http]
@@ -106,10 +122,10 @@ int	api_no_args(const struct api_args *, const char *route,
 	    struct api_reply *);
 
 /*
- * Answer a data route (API_EXPORT, API_CSV, API_BUNDLE, API_SEQ,
- * API_WINDOWS, API_INFO) from st, a read-only store.  A sensor the
- * database does not know is a 400 naming the known ones; an empty result
- * says why in the note (and in edges.json).
+ * Answer a data route (API_EXPORT, API_CSV, API_BUNDLE, API_RENDER,
+ * API_SEQ, API_WINDOWS, API_INFO) from st, a read-only store.  A sensor
+ * the database does not know is a 400 naming the known ones; an empty
+ * result says why in the note (and in edges.json).
  */
 void	api_data(const struct api_conf *, struct store *st,
 	    const struct api_route *, const struct api_args *,

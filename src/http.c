@@ -492,14 +492,16 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		struct buf names = BUF_INIT;
 
 		api_route_names(&names);
-		api_error(&r, 404, NULL, "%s: no such route (formats: %s)",
-		    url, buf_failed(&names) ? "" : names.data);
+		api_error(&r, 404, NULL, "%s: no such route (the routes "
+		    "under /api/v1/: %s; /api/v1/formats describes each "
+		    "format)", url, buf_failed(&names) ? "" : names.data);
 		buf_free(&names);
 	} else {
 		switch (rt->kind) {
 		case API_EXPORT:
 		case API_CSV:
 		case API_BUNDLE:
+		case API_RENDER:
 		case API_SEQ:
 		case API_WINDOWS:
 		case API_INFO:
@@ -510,6 +512,9 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 			conf = http_conf_get(h);
 			api_data(conf, st, rt, &a, &r);
 			http_conf_put(h, conf);
+			break;
+		case API_FORMATS:
+			api_formats(&a, &r);
 			break;
 		case API_STATS:
 			if (api_no_args(&a, "stats", &r) == 0)

@@ -18,10 +18,12 @@
 
 /* Status codes counted; the last slot takes the rest. */
 static const unsigned metrics_codes[] = {
-	200, 204, 304, 400, 401, 403, 404, 405, 413, 414, 422, 431, 500, 503, 0
+	200, 204, 304, 400, 401, 403, 404, 405, 413, 414, 422, 431, 500, 501,
+	503, 0
 };
 #define METRICS_NCODES	(sizeof(metrics_codes) / sizeof(metrics_codes[0]))
-#define METRICS_MAX_ROUTES	64
+/* One row per route of api.c's table (api.c checks that they fit). */
+#define METRICS_MAX_ROUTES	API_MAX_ROUTES
 
 struct metrics {
 	const struct daemon_hooks *hooks;

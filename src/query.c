@@ -72,6 +72,12 @@ filter_known(const char *name)
 	return filter_param(name) >= 0;
 }
 
+const char *
+filter_name(int i)
+{
+	return i >= 0 && i < FILTER_NPARAMS ? filter_params[i] : NULL;
+}
+
 int
 filter_shaping(const char *name)
 {

@@ -110,6 +110,9 @@ int	filter_set(struct filter *, const char *name, const char *value,
 /* Whether name is a parameter filter_set knows. */
 int	filter_known(const char *name);
 
+/* The name of parameter i (enum filter_param), or NULL past the last. */
+const char	*filter_name(int i);
+
 /*
  * Whether name is one of top, other, group, metric, max_nodes, min_weight
  * (they shape a graph, so readers of stored rows refuse them).

@@ -178,18 +178,69 @@ render_write(void *arg, const unsigned char *data, unsigned int len)
 	    CAIRO_STATUS_SUCCESS;
 }
 
+/*
+ * cairo (1.16) names an SVG's surfaces after a counter global to the
+ * process: the page is <g id="surface1"> in a fresh `ipgraph export` but
+ * "surface463" in a server that has drawn for a while, so one picture
+ * would come out differently from the two, and from two requests.  The
+ * ids are renumbered in order of first appearance (an id is "surface"
+ * and digits right after '"' or '#', as cairo writes them and refers to
+ * them), so references stay matched.  Drawing text as glyphs, cairo puts
+ * no other text in the file.  (That a higher id is not in the file, as
+ * in "surface12" after "surface1", does not matter: ids are whole words
+ * between the quotes.)
+ */
+#define RENDER_SVG_IDS	64
+
+void
+render_svg_ids(const struct buf *in, struct buf *out)
+{
+	static const char key[] = "surface";
+	unsigned long long seen[RENDER_SVG_IDS], n;
+	const char *p = in->data, *end = in->data + in->len, *q, *d, *e;
+	size_t nseen = 0, i;
+
+	while (p < end) {
+		if ((q = memmem(p, (size_t)(end - p), key, sizeof(key) - 1)) ==
+		    NULL) {
+			buf_add(out, p, (size_t)(end - p));
+			break;
+		}
+		d = e = q + sizeof(key) - 1;
+		for (n = 0; e < end && e - d < 18 && *e >= '0' && *e <= '9';
+		    e++)
+			n = n * 10 + (unsigned long long)(*e - '0');
+		i = 0;
+		if (e > d && q > in->data && (q[-1] == '"' || q[-1] == '#'))
+			for (i = 0; i < nseen && seen[i] != n; i++)
+				;
+		if (e == d || q == in->data || (q[-1] != '"' && q[-1] != '#') ||
+		    (i == nseen && nseen == RENDER_SVG_IDS)) {
+			buf_add(out, p, (size_t)(d - p));
+			p = d;
+			continue;
+		}
+		if (i == nseen)
+			seen[nseen++] = n;
+		buf_add(out, p, (size_t)(d - p));
+		buf_printf(out, "%zu", i + 1);
+		p = e;
+	}
+}
+
 int
 render_cairo(int width, int height, const char *format,
     void (*draw)(cairo_t *, void *), void *arg, struct buf *out, char *err,
     size_t errlen)
 {
+	struct buf svgbuf = BUF_INIT;
 	cairo_surface_t *sf;
 	cairo_status_t st;
 	cairo_t *cr;
 	int svg = strcmp(format, "svg") == 0;
 
 	if (svg)
-		sf = cairo_svg_surface_create_for_stream(render_write, out,
+		sf = cairo_svg_surface_create_for_stream(render_write, &svgbuf,
 		    width, height);
 	else
 		sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width,
@@ -204,6 +255,9 @@ render_cairo(int width, int height, const char *format,
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(sf);
 	cairo_surface_destroy(sf);
+	if (st == CAIRO_STATUS_SUCCESS && svg)
+		render_svg_ids(&svgbuf, out);
+	buf_free(&svgbuf);
 	if (st != CAIRO_STATUS_SUCCESS) {
 		snprintf(err, errlen, "cairo: %s", cairo_status_to_string(st));
 		return -1;

@@ -34,4 +34,12 @@ int	render_cairo(int width, int height, const char *format,
 	    void (*draw)(struct _cairo *, void *), void *arg,
 	    struct buf *out, char *err, size_t errlen);
 
+/*
+ * Append the SVG in to out with cairo's surface ids ("surface463", a
+ * count over the whole process) renumbered from 1 in order of
+ * appearance, so a drawing's bytes do not depend on what the process
+ * drew before.  render_cairo does it; for other cairo SVG writers.
+ */
+void	render_svg_ids(const struct buf *in, struct buf *out);
+
 #endif /* IPGRAPH_RENDER_H */

@@ -10,6 +10,8 @@
 #include <cairo.h>
 #include <cairo-svg.h>
 
+#include "buf.h"
+#include "render.h"
 #include "seq.h"
 #include "seq_draw.h"
 
@@ -381,10 +383,21 @@ draw_write(void *closure, const unsigned char *data, unsigned int len)
 	    CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* The SVG, held until its surface ids are renumbered (render_svg_ids). */
+static cairo_status_t
+draw_hold(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct buf *b = closure;
+
+	buf_add(b, data, len);
+	return buf_failed(b) ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+}
+
 int
 seq_draw(const struct seq *s, int png, enum seq_level level, size_t limit,
     const char *title, FILE *out, char *err, size_t errlen)
 {
+	struct buf held = BUF_INIT, fixed = BUF_INIT;
 	cairo_surface_t *sf = NULL;
 	cairo_status_t st;
 	struct draw d;
@@ -416,8 +429,8 @@ seq_draw(const struct seq *s, int png, enum seq_level level, size_t limit,
 		sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
 		    (int)d.w, (int)d.h);
 	else
-		sf = cairo_svg_surface_create_for_stream(draw_write, out, d.w,
-		    d.h);
+		sf = cairo_svg_surface_create_for_stream(draw_hold, &held,
+		    d.w, d.h);
 	d.cr = cairo_create(sf);
 	draw_all(&d);
 	if ((st = cairo_status(d.cr)) != CAIRO_STATUS_SUCCESS) {
@@ -432,6 +445,14 @@ seq_draw(const struct seq *s, int png, enum seq_level level, size_t limit,
 	else {
 		cairo_surface_finish(sf);
 		st = cairo_surface_status(sf);
+		if (st == CAIRO_STATUS_SUCCESS) {
+			render_svg_ids(&held, &fixed);
+			if (buf_failed(&fixed))
+				st = CAIRO_STATUS_NO_MEMORY;
+			else if (fixed.len > 0 && fwrite(fixed.data, 1,
+			    fixed.len, out) != fixed.len)
+				st = CAIRO_STATUS_WRITE_ERROR;
+		}
 	}
 	if (st != CAIRO_STATUS_SUCCESS) {
 		snprintf(err, errlen, "writing %s: %s", png ? "PNG" : "SVG",
@@ -443,5 +464,7 @@ done:
 	if (d.cr != NULL)
 		cairo_destroy(d.cr);
 	cairo_surface_destroy(sf);
+	buf_free(&held);
+	buf_free(&fixed);
 	return rc;
 }

@@ -130,12 +130,18 @@ get() {
 	    -e '^x-ipgraph-note:' -e '^allow:' "$T/h" | tr -d '\r' |
 	    tr 'A-Z' 'a-z' | sort >>"$OUT/http-$name.head"
 }
-ROUTES="graph.dot circos moowheel.json edges.json"
+ROUTES="graph.dot circos moowheel.json edges.json graph.gexf pairs.csv
+histogram.csv picviz.pcv rtgraph.txt moowheel.html"
 echo "$QUERIES" | while IFS='|' read -r q opts; do
 	[ "$q" = names ] && continue
 	a=$(url_args "$opts")
 	r=$ROUTES
-	case $q in all|top3other|port80) r="$r graph.svg graph.png" ;; esac
+	case $q in
+	all|top3other|port80)
+		r="$r graph.svg graph.png histogram.svg histogram.png
+		    ploticus.png" ;;
+	esac
+	[ "$q" = all ] && r="$r ports.svg ports.png"
 	for r in $r; do
 		get "$q.$r" "/api/v1/$r?$a"
 	done
@@ -153,6 +159,9 @@ done
 get "opt.circos" "/api/v1/circos?diagonal=yes&keep_senders=yes"
 get "neato.svg" "/api/v1/graph.svg?layout=neato"
 get "top5.circos.tar.gz" "/api/v1/circos.tar.gz?top=5"
+get "top5.ploticus.tar.gz" "/api/v1/ploticus.tar.gz?top=5"
+get "peers.histogram.csv" "/api/v1/histogram.csv?peers=3&src=192.168.1.139"
+get "formats" "/api/v1/formats"
 # bad input over HTTP
 get "bad-param" "/api/v1/graph.dot?nosuch=1"
 get "bad-top" "/api/v1/graph.dot?top=0"
@@ -164,24 +173,22 @@ get "bad-csv-top" "/api/v1/edges.csv?top=3"
 get "bad-route" "/api/v1/nosuch"
 get "bad-method" "/api/v1/graph.dot" -X POST
 get "bad-tier" "/api/v1/windows?tier=3"
+get "bad-peers" "/api/v1/histogram.png?peers=0"
+get "bad-option" "/api/v1/graph.dot?peers=3"
+get "bad-layout" "/api/v1/histogram.svg?layout=neato"
 kill "$SPID"
 wait "$SPID"
 SPID=""
 
-# cairo numbers its SVG surfaces across the process ("surface213"): a
-# count of the pictures drawn before, not part of the picture.
-for f in "$OUT"/*svg*; do
-	[ -f "$f" ] && sed -i -E 's/surface[0-9]+/surfaceN/g' "$f"
+# The folders as tar.gz hold a gzip time stamp: compare their members
+# instead of their bytes.
+for b in circos ploticus; do
+	[ -s "$OUT/http-top5.$b.tar.gz.body" ] || continue
+	mkdir -p "$OUT/http-top5.$b.d"
+	tar -C "$OUT/http-top5.$b.d" -xzf "$OUT/http-top5.$b.tar.gz.body" ||
+	    fail "$b.tar.gz does not unpack"
+	rm -f "$OUT/http-top5.$b.tar.gz.body"
 done
-
-# The circos bundle as a tar.gz holds a gzip time stamp: compare its
-# members instead of its bytes.
-if [ -s "$OUT/http-top5.circos.tar.gz.body" ]; then
-	mkdir -p "$OUT/http-top5.circos.d"
-	tar -C "$OUT/http-top5.circos.d" -xzf "$OUT/http-top5.circos.tar.gz.body" ||
-	    fail "circos.tar.gz does not unpack"
-	rm -f "$OUT/http-top5.circos.tar.gz.body"
-fi
 
 if [ -n "$IPGRAPH_GOLDEN_UPDATE" ]; then
 	rm -rf "$GOLD/expected"
