@@ -82,6 +82,7 @@ abs_undeclared() {	# FILE...: "FILE: PROGRAM" for each undeclared one
 			case $p in
 			policy-rc.d) continue ;;	# a file setup.sh writes
 			ipgraph|ipgraphd) continue ;;	# ours, as installed
+			nologin) continue ;;	# a login shell named, not run
 			esac
 			declared "$p" || echo "${f#"$top_srcdir"/}: $p"
 		done
