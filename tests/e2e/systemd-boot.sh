@@ -32,7 +32,8 @@ need sqlite3
 if [ ! -s "$CACHE/root.tar" ]; then
 	echo "making the container root in $CACHE (once; a few minutes)"
 	mkdir -p "$CACHE/empty"
-	if ! "$TOOLS/fresh-root" -k "$CACHE/root" "$CACHE/empty" \
+	if ! PATH=/usr/sbin:/usr/bin:/sbin:/bin "$TOOLS/fresh-root" -k \
+	    "$CACHE/root" "$CACHE/empty" \
 	    "apt-get update -q && apt-get install -y -q --no-install-recommends $(echo $PKGS)" \
 	    >"$T/root.log" 2>&1; then
 		echo "SKIP: could not make a Debian root here: $(tail -5 "$T/root.log")"
@@ -52,7 +53,12 @@ tar -C "$R" -xf "$CACHE/root.tar" || { fail "cannot unpack $CACHE/root.tar"; fin
 make -s -C "$top_builddir" install DESTDIR="$R" >"$T/install.log" 2>&1 ||
     { fail "make install DESTDIR=$R: $(tail -5 "$T/install.log")"; finish; }
 user=$(sed -n 's/^User=//p' "$(find "$R" -name ipgraphd.service | head -1)")
-chroot "$R" useradd --system --no-create-home --shell /usr/sbin/nologin "$user" ||
+# A command of the root's own, found on the root's PATH (ours, a folder of
+# links on this machine, means nothing in there).
+in_root() {
+	chroot "$R" /usr/bin/env PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+}
+in_root useradd --system --no-create-home --shell /usr/sbin/nologin "$user" ||
     { fail "useradd $user in the root"; finish; }
 # A sanitizer build: LeakSanitizer's exit-time scan needs ptrace, which
 # the unit's SystemCallFilter forbids; a drop-in turns that scan off (the
@@ -63,16 +69,20 @@ if grep -aq __asan_init "$R$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' \
 	printf '[Service]\nEnvironment=ASAN_OPTIONS=detect_leaks=0\n' \
 	    >"$R/etc/systemd/system/ipgraphd.service.d/sanitizers.conf"
 fi
-chroot "$R" systemctl enable ipgraphd >"$T/enable.log" 2>&1 ||
+in_root systemctl enable ipgraphd >"$T/enable.log" 2>&1 ||
     fail "systemctl enable ipgraphd: $(cat "$T/enable.log")"
 
-CT() { "$TOOLS/systemd-container" exec "$R" "$1"; }
+# The shared tools are not ours: they run with the system's PATH (the
+# programs they call inside the container are the container's).
+SYS_PATH=/usr/sbin:/usr/bin:/sbin:/bin
+tool() { PATH=$SYS_PATH "$TOOLS/$1" "${@:2}"; }
+CT() { tool systemd-container exec "$R" "$1"; }
 cleanup() {
-	"$TOOLS/systemd-container" stop "$R" >/dev/null 2>&1
+	tool systemd-container stop "$R" >/dev/null 2>&1
 	[ -n "$IPGRAPH_KEEP" ] || rm -rf "$T"
 }
 trap cleanup EXIT
-if ! "$TOOLS/systemd-container" start "$R" >"$T/boot.log" 2>&1; then
+if ! tool systemd-container start "$R" >"$T/boot.log" 2>&1; then
 	echo "SKIP: no systemd container can be booted here: $(tail -5 "$T/boot.log")"
 	exit 77
 fi
@@ -90,7 +100,7 @@ pid=$(CT 'systemctl show -p MainPID --value ipgraphd')
 st=$(CT "cat /proc/$pid/status")
 check "runs as user $user: $(echo "$st" | grep Uid)" test \
     "$(echo "$st" | awk '/^Uid:/ { print $2 }')" = \
-    "$(chroot "$R" id -u "$user")"
+    "$(in_root id -u "$user")"
 for f in CapEff CapPrm CapBnd; do
 	check "$f holds CAP_NET_RAW and CAP_NET_ADMIN only: $(echo "$st" | grep "$f")" \
 	    test "$(echo "$st" | awk -v f="$f:" '$1 == f { print $2 }')" = \
