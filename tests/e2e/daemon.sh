@@ -28,7 +28,7 @@ replay() {
 
 # wait_for SQL VALUE: poll the database until the query answers VALUE.
 wait_for() {
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 300); do
 		[ "$(sqlite3 "$W/db" "$1" 2>/dev/null)" = "$2" ] && return 0
 		sleep 0.1
 	done
@@ -186,7 +186,7 @@ chown nobody "$W"/db*
 old=$(sqlite3 "$W/db" "SELECT count(*) FROM windows WHERE tier = 0")
 ip netns exec "$SEN" "$IPGRAPHD" -f -c "$T/c7" >"$T/log" 2>&1 &
 DPID=$!
-for _ in $(seq 1 50); do grep -q "capturing on" "$T/log" && break; sleep 0.1; done
+for _ in $(seq 1 300); do grep -q "capturing on" "$T/log" && break; sleep 0.1; done
 replay "$DATA/pcapplusplus-gtp-u.pcap"
 check "retention deletes raw windows older than 60 s ($old before)" \
     wait_for "SELECT count(*) FROM windows WHERE tier = 0 AND start < 1500000000" 0
