@@ -35,6 +35,7 @@
 #include "query.h"
 #include "render.h"
 #include "seq.h"
+#include "sites.h"
 #include "store.h"
 #include "timefmt.h"
 
@@ -169,9 +170,15 @@ api_conf_new(const struct config *conf, char *err, size_t errlen)
 	if (names_count(conf->names) > 0 &&
 	    (c->names = names_copy(conf->names)) == NULL)
 		goto oom;
+	/* read again at each reload: the file may have changed */
+	if (conf->sites != NULL && *conf->sites != '\0' &&
+	    (c->sites = sites_load(conf->sites, err, errlen)) == NULL) {
+		api_conf_free(c);
+		return NULL;
+	}
 	return c;
 oom:
-	free(c);
+	api_conf_free(c);
 	snprintf(err, errlen, "out of memory");
 	return NULL;
 }
@@ -182,6 +189,7 @@ api_conf_free(struct api_conf *c)
 	if (c == NULL)
 		return;
 	names_free(c->names);
+	sites_free(c->sites);
 	free(c);
 }
 
@@ -409,12 +417,13 @@ api_filter(const struct api_conf *h, const struct api_args *a,
 			goto fail;
 		}
 	}
+	filter_set_names(q, h->names);
+	filter_set_sites(q, h->sites);
 	if (filter_check(q, err, sizeof(err)) < 0) {
 		api_error(r, 400, api_param_of(err, pn, sizeof(pn)), "%s",
 		    err);
 		goto fail;
 	}
-	filter_set_names(q, h->names);
 	return q;
 fail:
 	filter_free(q);

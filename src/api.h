@@ -9,6 +9,7 @@
 
 struct config;
 struct names;
+struct sites;
 struct store;
 
 /* Parameters one request may carry (more is a 414). */
@@ -101,6 +102,7 @@ void		 api_formats(const struct api_args *, struct api_reply *);
  */
 struct api_conf {
 	struct names	*names;		/* owned; NULL: none */
+	struct sites	*sites;		/* owned; NULL: none */
 	uint64_t	 max_rows;
 	unsigned	 max_nodes;
 	unsigned	 refs;		/* the server's; see http.c */

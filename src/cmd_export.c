@@ -21,6 +21,7 @@
 #include "info.h"
 #include "log.h"
 #include "names.h"
+#include "sites.h"
 #include "graph.h"
 #include "query.h"
 #include "render.h"
@@ -65,7 +66,7 @@ explain_empty(struct store *st, const struct filter *q, const char *cmd)
 
 /* Long options of export; the filters map one to one onto filter_set. */
 enum {
-	OPT_NAMES = 256, OPT_LAYOUT, OPT_KEEP_SENDERS, OPT_KEEP_RECEIVERS,
+	OPT_NAMES = 256, OPT_SITES, OPT_LAYOUT, OPT_KEEP_SENDERS, OPT_KEEP_RECEIVERS,
 	OPT_DIAGONAL, OPT_PEERS, OPT_OTHER, OPT_FILTER
 };
 
@@ -89,6 +90,7 @@ static const struct option export_longopts[] = {
 	{ "min-weight", required_argument, NULL, OPT_FILTER },
 	{ "other", no_argument, NULL, OPT_OTHER },
 	{ "names", required_argument, NULL, OPT_NAMES },
+	{ "sites", required_argument, NULL, OPT_SITES },
 	{ "layout", required_argument, NULL, OPT_LAYOUT },
 	{ "keep-senders", no_argument, NULL, OPT_KEEP_SENDERS },
 	{ "keep-receivers", no_argument, NULL, OPT_KEEP_RECEIVERS },
@@ -100,15 +102,15 @@ static const struct option export_longopts[] = {
 
 /*
  * The options export and top share: a filter (--from, --host, ...) set on
- * q, or --names loaded into *nm.  Returns 1 when ch was one of them, else
- * 0; exits with a message naming the option when its value is bad.
+ * q, --names loaded into *nm, --sites into *sites.  Returns 1 when ch was
+ * one of them, else 0; exits with a message naming the option when its
+ * value is bad.
  */
 static int
 query_option(int ch, const char *name, const char *arg, int64_t now,
-    struct filter *q, struct names **nm)
+    struct filter *q, struct names **nm, struct sites **sites)
 {
 	char err[PATH_MAX + 1024];
-
 	char param[32];
 	size_t i;
 
@@ -127,6 +129,12 @@ query_option(int ch, const char *name, const char *arg, int64_t now,
 			fatalx("out of memory");
 		if (names_load(*nm, arg, err, sizeof(err)) < 0)
 			fatalx("--names: %s", err);
+		return 1;
+	case OPT_SITES:
+		sites_free(*sites);
+		if ((*sites = sites_load(arg, err, sizeof(err))) == NULL)
+			fatalx("--sites: %s", err);
+		filter_set_sites(q, *sites);
 		return 1;
 	default:
 		return 0;
@@ -352,6 +360,7 @@ cmd_export(int argc, char **argv)
 	struct export_opts eo;
 	struct filter *q;
 	struct names *nm = NULL;
+	struct sites *sites = NULL;
 	struct store *st;
 	const char *db = DEFAULT_DB, *out = NULL;
 	char err[PATH_MAX + 1024];
@@ -390,8 +399,9 @@ cmd_export(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case OPT_FILTER:
 		case OPT_NAMES:
+		case OPT_SITES:
 			query_option(ch, export_longopts[li].name, optarg, now,
-			    q, &nm);
+			    q, &nm, &sites);
 			break;
 		case OPT_OTHER:
 			if (filter_set(q, "other", "yes", now, err,
@@ -421,7 +431,9 @@ cmd_export(int argc, char **argv)
 		goto done;
 	}
 	if (filter_check(q, err, sizeof(err)) < 0)
-		fatalx("--from is after --to: nothing can match");
+		fatalx("%s%s", strncmp(err, "from:", 5) == 0 ? "" : "--",
+		    strncmp(err, "from:", 5) == 0 ? "--from is after --to: "
+		    "nothing can match" : err);
 	if (fmt->rows) {
 		static const char *const shaping[] = {
 			"top", "other", "group", "metric", NULL
@@ -459,6 +471,7 @@ cmd_export(int argc, char **argv)
 done:
 	filter_free(q);
 	names_free(nm);
+	sites_free(sites);
 	return rc;
 }
 
@@ -471,6 +484,7 @@ cmd_top(int argc, char **argv)
 {
 	struct filter *q;
 	struct names *nm = NULL;
+	struct sites *sites = NULL;
 	struct store *st;
 	struct graph *g;
 	const char *db = DEFAULT_DB;
@@ -495,7 +509,7 @@ cmd_top(int argc, char **argv)
 		case '?': usage(stderr); exit(EXIT_USAGE);
 		default:
 			if (!query_option(ch, export_longopts[li].name,
-			    optarg, now, q, &nm))
+			    optarg, now, q, &nm, &sites))
 				fatalx("top: --%s does not apply to top",
 				    export_longopts[li].name);
 		}
@@ -508,7 +522,9 @@ cmd_top(int argc, char **argv)
 	    filter_set(q, "top", "10", now, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	if (filter_check(q, err, sizeof(err)) < 0)
-		fatalx("--from is after --to: nothing can match");
+		fatalx("%s%s", strncmp(err, "from:", 5) == 0 ? "" : "--",
+		    strncmp(err, "from:", 5) == 0 ? "--from is after --to: "
+		    "nothing can match" : err);
 	filter_set_names(q, nm);
 	st = open_for_reading(db, q);
 	if ((g = graph_build(q, st, err, sizeof(err))) == NULL) {
@@ -516,6 +532,7 @@ cmd_top(int argc, char **argv)
 		store_close(st);
 		filter_free(q);
 		names_free(nm);
+		sites_free(sites);
 		return 1;
 	}
 	if (g->nedges == 0)
@@ -533,5 +550,6 @@ cmd_top(int argc, char **argv)
 	store_close(st);
 	filter_free(q);
 	names_free(nm);
+	sites_free(sites);
 	return 0;
 }

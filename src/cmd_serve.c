@@ -43,7 +43,7 @@ cmd_serve(int argc, char **argv)
 {
 	enum {
 		O_DB = 256, O_LISTEN, O_THREADS, O_WWW, O_TOKEN, O_CERT, O_KEY,
-		O_CORS, O_NAMES, O_ROWS, O_NODES, O_TIMEOUT, O_CONNS, O_PERIP
+		O_CORS, O_NAMES, O_SITES, O_ROWS, O_NODES, O_TIMEOUT, O_CONNS, O_PERIP
 	};
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, O_DB },
@@ -55,6 +55,7 @@ cmd_serve(int argc, char **argv)
 		{ "tls-key", required_argument, NULL, O_KEY },
 		{ "cors", required_argument, NULL, O_CORS },
 		{ "names", required_argument, NULL, O_NAMES },
+		{ "sites", required_argument, NULL, O_SITES },
 		{ "max-rows", required_argument, NULL, O_ROWS },
 		{ "max-nodes", required_argument, NULL, O_NODES },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
@@ -99,6 +100,7 @@ cmd_serve(int argc, char **argv)
 		case O_CERT: serve_set(&c->tls_cert, optarg); break;
 		case O_KEY: serve_set(&c->tls_key, optarg); break;
 		case O_CORS: serve_set(&c->cors_origin, optarg); break;
+		case O_SITES: serve_set(&c->sites, optarg); break;
 		case O_NAMES:
 			/* into the config, as ipgraphd's [names] section */
 			if (names_load(c->names, optarg, err, sizeof(err)) < 0)

@@ -54,6 +54,7 @@ static const struct keyword {
 	    1, 0xffffffffu },
 	{ "http", "per_ip_connections", K_UINT,
 	    offsetof(struct config, per_ip_connections), 0, 100000 },
+	{ "http", "sites", K_STR, offsetof(struct config, sites), 0, 0 },
 	{ "http", "threads", K_UINT, offsetof(struct config, threads), 1, 64 },
 	{ "http", "timeout", K_DURATION, offsetof(struct config, timeout),
 	    1, 3600 },
@@ -185,6 +186,7 @@ config_free(struct config *c)
 	free(c->tls_key);
 	free(c->www_root);
 	free(c->cors_origin);
+	free(c->sites);
 	names_free(c->names);
 	free(c->seq_filter);
 	free(c);

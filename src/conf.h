@@ -58,6 +58,7 @@ struct config {
 	char		*tls_key;
 	char		*www_root;
 	char		*cors_origin;
+	char		*sites;		/* site file for group=site|zone */
 	unsigned	 max_connections;
 	unsigned	 per_ip_connections;
 	unsigned	 timeout;

@@ -136,10 +136,13 @@ dot_legend(const struct graph *g, uint64_t min, uint64_t max,
 	const char *p, *nl;
 	int used[4] = { 0, 0, 0, 0 };
 	size_t i;
-	int first = 1;
+	int first = 1, own = 0;
 
 	for (i = 0; i < g->nnodes; i++)
-		used[dot_role(&g->nodes[i])] = 1;
+		if (g->nodes[i].colour == NULL)
+			used[dot_role(&g->nodes[i])] = 1;
+		else
+			own = 1;
 	graph_caption(g, &cap);
 	buf_putc(&cap, '\0');
 	buf_puts(out, "<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"3\" "
@@ -165,6 +168,9 @@ dot_legend(const struct graph *g, uint64_t min, uint64_t max,
 			dot_html(out, dot_roles[i].what);
 			buf_puts(out, "</TD>");
 		}
+		if (own)
+			buf_puts(out, "<TD ALIGN=\"LEFT\">(sites in their own "
+			    "colours, from the site file)</TD>");
 		buf_puts(out, "</TR>");
 		buf_printf(out, "<TR><TD ALIGN=\"LEFT\" COLSPAN=\"8\">edge "
 		    "width: 1 pt = %" PRIu64 ", 8 pt = %" PRIu64 " %s (log "
@@ -233,8 +239,20 @@ export_dot(const struct graph *g, const struct export_opts *o,
 		buf_putc(out, '\t');
 		export_dot_string(out, n->addr_text);
 		buf_puts(out, " [label=");
-		export_dot_string(out, n->label);
-		buf_printf(out, ", fillcolor=\"%s\"", dot_roles[dot_role(n)].fill);
+		if (n->members > 0) {
+			/* a group says how many hosts it holds */
+			struct buf l = BUF_INIT;
+
+			buf_printf(&l, "%s\n%" PRIu32 " host%s", n->label,
+			    n->members, n->members == 1 ? "" : "s");
+			buf_putc(&l, '\0');
+			export_dot_string(out, buf_failed(&l) ? n->label :
+			    l.data);
+			buf_free(&l);
+		} else
+			export_dot_string(out, n->label);
+		buf_printf(out, ", fillcolor=\"%s\"", n->colour != NULL ?
+		    n->colour : dot_roles[dot_role(n)].fill);
 		buf_puts(out, ", tooltip=");
 		export_dot_string(out, n->addr_text);
 		buf_puts(out, "];\n");

@@ -52,8 +52,14 @@ export_json(const struct graph *g, const struct export_opts *o,
 		export_json_string(out, n->addr_text);
 		buf_printf(out, ",\"group\":%d,\"out_packets\":%" PRIu64
 		    ",\"out_bytes\":%" PRIu64 ",\"in_packets\":%" PRIu64
-		    ",\"in_bytes\":%" PRIu64 "}", n->out_packets > 0 ? 1 : 2,
+		    ",\"in_bytes\":%" PRIu64, n->out_packets > 0 ? 1 : 2,
 		    n->out_packets, n->out_bytes, n->in_packets, n->in_bytes);
+		/* a block, site or zone: the hosts folded into it */
+		if (n->members > 0)
+			buf_printf(out, ",\"members\":%" PRIu32, n->members);
+		if (n->colour != NULL)
+			buf_printf(out, ",\"colour\":\"%s\"", n->colour);
+		buf_putc(out, '}');
 	}
 	buf_puts(out, "],\n\"links\":[");
 	for (i = 0; i < g->nedges; i++) {

@@ -13,6 +13,7 @@
 #include "graph.h"
 #include "names.h"
 #include "query.h"
+#include "sites.h"
 #include "store.h"
 #include "timefmt.h"
 
@@ -181,6 +182,19 @@ struct nkey {
 
 struct nitem {
 	struct nkey	k;
+	uint32_t	members;	/* hosts folded in (groups) */
+};
+
+/* A host folded into a group node, to count each host once. */
+struct mkey {
+	uint32_t	node;
+	uint8_t		ver;
+	uint8_t		addr[16];
+	uint8_t		pad[3];
+};
+
+struct mitem {
+	struct mkey	k;
 };
 
 struct ekey {
@@ -226,9 +240,10 @@ struct vitem {
 /* Aggregation state of one graph_build run. */
 struct agg {
 	const struct filter	*q;
-	struct nkey		 last;		/* the last node looked up */
-	long			 last_idx;	/* its index, or -1 */
+	struct nkey		 last;		/* the last host looked up */
+	long			 last_idx;	/* its node's index, or -1 */
 	struct htab		 nodes;
+	struct htab		 members;	/* (group node, host) seen */
 	struct htab		 edges;
 	struct htab		 flows;
 	struct htab		 events;
@@ -237,20 +252,56 @@ struct agg {
 static long
 agg_node(struct agg *a, int ver, const uint8_t *addr)
 {
-	struct nitem n;
+	struct nitem n, *np;
+	struct mitem m;
+	struct nkey host;
+	const struct site *s;
+	unsigned idx;
+	long i;
 	int isnew;
 
-	memset(&n, 0, sizeof(n));
-	n.k.ver = (uint8_t)ver;
-	n.k.prefix = (uint8_t)(ver == 4 ? a->q->group4 : a->q->group6);
-	memcpy(n.k.addr, addr, ver == 4 ? 4 : 16);
-	if (n.k.prefix != (ver == 4 ? 32 : 128))
-		addr_mask(n.k.addr, ver, n.k.prefix);
+	memset(&host, 0, sizeof(host));
+	host.ver = (uint8_t)ver;
+	host.prefix = (uint8_t)(ver == 4 ? 32 : 128);
+	memcpy(host.addr, addr, ver == 4 ? 4 : 16);
 	/* rows come in key order: the same source many times in a row */
-	if (a->last_idx >= 0 && memcmp(&a->last, &n.k, sizeof(n.k)) == 0)
+	if (a->last_idx >= 0 && memcmp(&a->last, &host, sizeof(host)) == 0)
 		return a->last_idx;
-	a->last = n.k;
-	return a->last_idx = htab_get(&a->nodes, &n, &isnew);
+	memset(&n, 0, sizeof(n));
+	n.k = host;
+	if (a->q->group_by != FILTER_GROUP_PREFIX &&
+	    (s = sites_lookup(a->q->sites, ver, addr)) != NULL) {
+		/* a site (or zone) node: its number where the address was */
+		idx = a->q->group_by == FILTER_GROUP_SITE ? s->index :
+		    s->zone_index;
+		memset(n.k.addr, 0, sizeof(n.k.addr));
+		n.k.ver = a->q->group_by == FILTER_GROUP_SITE ? GRAPH_SITE :
+		    GRAPH_ZONE;
+		n.k.prefix = 0;
+		memcpy(n.k.addr, &idx, sizeof(idx));
+	} else {
+		n.k.prefix = (uint8_t)(ver == 4 ? a->q->group4 :
+		    a->q->group6);
+		if (n.k.prefix != (ver == 4 ? 32 : 128))
+			addr_mask(n.k.addr, ver, n.k.prefix);
+	}
+	a->last = host;
+	if ((i = a->last_idx = htab_get(&a->nodes, &n, &isnew)) < 0)
+		return -1;
+	if (memcmp(&n.k, &host, sizeof(host)) != 0) {
+		/* a group: count each host folded into it once */
+		memset(&m, 0, sizeof(m));
+		m.k.node = (uint32_t)i;
+		m.k.ver = (uint8_t)ver;
+		memcpy(m.k.addr, addr, ver == 4 ? 4 : 16);
+		if (htab_get(&a->members, &m, &isnew) < 0)
+			return -1;
+		if (isnew) {
+			np = htab_item(&a->nodes, (size_t)i);
+			np->members++;
+		}
+	}
+	return i;
 }
 
 /* Add counts to the edge (src, dst); returns its index or -1. */
@@ -662,6 +713,7 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 		nd = &g->nodes[g->nnodes];
 		nd->ver = it->k.ver;
 		nd->prefix = it->k.prefix;
+		nd->members = it->members;
 		memcpy(nd->addr, it->k.addr, 16);
 		/* Remember the aggregation index in out_packets for now. */
 		nd->out_packets = i;
@@ -683,7 +735,19 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 		nd = &g->nodes[i];
 		if (nd->ver == 0)
 			strcpy(text, "other");
-		else {
+		else if (nd->ver == GRAPH_SITE || nd->ver == GRAPH_ZONE) {
+			const struct site *s;
+			unsigned idx;
+
+			memcpy(&idx, nd->addr, sizeof(idx));
+			s = nd->ver == GRAPH_SITE ? sites_site(a->q->sites,
+			    idx) : sites_zone(a->q->sites, idx);
+			snprintf(text, sizeof(text), "%s:%s", nd->ver ==
+			    GRAPH_SITE ? "site" : "zone", s != NULL ? s->name :
+			    "?");
+			name = s != NULL ? s->name : NULL;
+			nd->colour = s != NULL ? s->colour : NULL;
+		} else {
 			addr_format(nd->ver, nd->addr, text);
 			if (nd->prefix != (nd->ver == 4 ? 32 : 128))
 				snprintf(text + strlen(text), sizeof(text) -
@@ -816,6 +880,8 @@ graph_set_caption(struct graph *g, const struct filter *q,
 	struct buf b = BUF_INIT;
 
 	g->total = *total;
+	g->grouped = q->group_by != FILTER_GROUP_PREFIX || q->group4 != 32 ||
+	    q->group6 != 128;
 	/* the traffic's own span: what the picture shows, whatever "now"
 	 * a relative --from was taken from */
 	g->from_us = g->first_us;
@@ -855,13 +921,15 @@ graph_shown(const struct graph *g, struct buf *out)
 		if (g->nodes[i].ver == 0)
 			hosts--;
 	if (!graph_hidden(g)) {
-		buf_printf(out, "all %zu hosts, %zu edges, %llu %s", hosts,
-		    g->nedges, (unsigned long long)all, unit);
+		buf_printf(out, "all %zu %s, %zu edges, %llu %s", hosts,
+		    g->grouped ? "nodes" : "hosts", g->nedges,
+		    (unsigned long long)all, unit);
 		return;
 	}
-	buf_printf(out, "showing %zu of %zu hosts, %zu of %zu edges; %.1f%% "
-	    "of %s", hosts, g->total.nodes, g->nedges, g->total.edges,
-	    all > 0 ? 100.0 * (double)shown / (double)all : 100.0, unit);
+	buf_printf(out, "showing %zu of %zu %s, %zu of %zu edges; %.1f%% "
+	    "of %s", hosts, g->total.nodes, g->grouped ? "nodes" : "hosts",
+	    g->nedges, g->total.edges, all > 0 ? 100.0 * (double)shown /
+	    (double)all : 100.0, unit);
 	if (hosts < g->nnodes)
 		buf_printf(out, " (the rest folded into \"other\")");
 }
@@ -913,6 +981,7 @@ graph_build(const struct filter *q, struct store *st, char *err,
 	a.q = q;
 	a.last_idx = -1;
 	htab_init(&a.nodes, sizeof(struct nitem), sizeof(struct nkey));
+	htab_init(&a.members, sizeof(struct mitem), sizeof(struct mkey));
 	htab_init(&a.edges, sizeof(struct eitem), sizeof(struct ekey));
 	htab_init(&a.flows, sizeof(struct fitem), sizeof(struct fkey));
 	htab_init(&a.events, sizeof(struct vitem), sizeof(struct vkey));
@@ -934,6 +1003,7 @@ graph_build(const struct filter *q, struct store *st, char *err,
 		}
 	}
 	htab_free(&a.nodes);
+	htab_free(&a.members);
 	htab_free(&a.edges);
 	htab_free(&a.flows);
 	htab_free(&a.events);

@@ -9,14 +9,22 @@ struct buf;
 struct filter;
 struct store;
 
-/* A host, a block (with --group), or the "other" node (ver 0). */
+/* Node kinds besides IPv4 and IPv6 hosts or blocks. */
+#define GRAPH_OTHER	0		/* "other": what a reduction folded */
+#define GRAPH_SITE	7		/* a site of the site file */
+#define GRAPH_ZONE	8		/* a zone of the site file */
+
+/* A host, a block (with --group), a site or zone, or "other". */
 struct graph_node {
-	uint8_t		 ver;		/* 4, 6, or 0 for "other" */
+	uint8_t		 ver;		/* 4, 6, or a GRAPH_* kind */
 	uint8_t		 prefix;	/* 32/128 for a host */
 	uint8_t		 addr[16];
 	const char	*name;		/* from the name map, or NULL */
 	const char	*label;		/* name, else the address (or block) */
-	const char	*addr_text;	/* address, block, or "other" */
+	const char	*addr_text;	/* address, block, "site:NAME",
+					   "zone:NAME" or "other" */
+	const char	*colour;	/* a site's own "#rrggbb", or NULL */
+	uint32_t	 members;	/* hosts folded in; 0 for a host */
 	uint64_t	 out_packets;
 	uint64_t	 out_bytes;
 	uint64_t	 in_packets;
@@ -90,6 +98,7 @@ struct graph {
 	int64_t			 from_us;	/* the traffic's span, first */
 	int64_t			 to_us;		/* to last packet; 0: none */
 	char			*filters;	/* filter_describe, owned */
+	int			 grouped;	/* nodes are blocks, sites... */
 };
 
 /*

@@ -42,9 +42,12 @@ struct help_entry {
 "  --max-nodes N             at most N hosts (pictures: 100 unless told)\n" \
 "  --min-weight W            drop edges lighter than W\n" \
 "  --metric packets|bytes    what \"heaviest\" and the weights mean\n" \
-"  --group /24|/64|/24,/64   hosts folded into blocks\n" \
+"  --group /24|/64|/24,/64|site|zone\n" \
+"                            hosts folded into blocks, or into the sites\n" \
+"                            or zones of --sites\n" \
 "  --tier raw|hour|day|auto  which windows to read (default auto)\n" \
-"  --names FILE              ADDRESS = NAME lines for the labels\n"
+"  --names FILE              ADDRESS = NAME lines for the labels\n" \
+"  --sites FILE              CIDR = NAME, zone=Z, colour=#RRGGBB lines\n"
 
 #define HELP_TIME \
 "TIME: ISO 8601 (2009-01-16T00:03:00Z), epoch seconds, relative (-15m, -2h,\n" \
@@ -150,7 +153,8 @@ static const struct help_entry help_table[] = {
 	  "ipgraph serve [--db FILE] [--listen ADDR]... [--threads N]\n"
 	  "                     [--www DIR] [--token-file FILE]\n"
 	  "                     [--tls-cert FILE --tls-key FILE] [--cors ORIGIN]\n"
-	  "                     [--names FILE] [--max-rows N] [--max-nodes N]\n"
+	  "                     [--names FILE] [--sites FILE] [--max-rows N]\n"
+	  "                     [--max-nodes N]\n"
 	  "                     [--timeout SECONDS] [--max-connections N]\n"
 	  "                     [--per-ip N]\n",
 	  "Serve a database over HTTP with ipgraphd's routes and dashboard, no\n"
@@ -166,6 +170,7 @@ static const struct help_entry help_table[] = {
 	  "  --tls-key FILE            PEM private key\n"
 	  "  --cors ORIGIN             allow this origin (CORS)\n"
 	  "  --names FILE              ADDRESS = NAME lines for the labels\n"
+	  "  --sites FILE              the site file for group=site|zone\n"
 	  "  --max-rows N              stored rows a query may read (1000000)\n"
 	  "  --max-nodes N             nodes drawn in graph.png/svg (400)\n"
 	  "  --timeout SECONDS         idle connection timeout (30)\n"

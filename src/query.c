@@ -93,6 +93,12 @@ filter_has(const struct filter *q, enum filter_param p)
 }
 
 void
+filter_set_sites(struct filter *q, const struct sites *s)
+{
+	q->sites = s;
+}
+
+void
 filter_set_names(struct filter *q, const struct names *nm)
 {
 	q->names = nm;
@@ -249,6 +255,14 @@ filter_parse_group(struct filter *q, const char *v, char *err, size_t errlen)
 	char tmp[32], *comma, *a, *b;
 	unsigned long n4, n6;
 
+	if (strcmp(v, "site") == 0 || strcmp(v, "zone") == 0) {
+		q->group_by = v[0] == 's' ? FILTER_GROUP_SITE :
+		    FILTER_GROUP_ZONE;
+		q->group4 = 32;
+		q->group6 = 128;
+		return 0;
+	}
+	q->group_by = FILTER_GROUP_PREFIX;
 	if (strlen(v) >= sizeof(tmp))
 		goto bad;
 	strcpy(tmp, v);
@@ -281,7 +295,8 @@ filter_parse_group(struct filter *q, const char *v, char *err, size_t errlen)
 	return 0;
 bad:
 	snprintf(err, errlen, "group: '%s' is not a prefix length such as /24 "
-	    "(IPv4, up to 32), /64 (IPv6, up to 128) or /24,/64", v);
+	    "(IPv4, up to 32), /64 (IPv6, up to 128) or /24,/64, nor site or "
+	    "zone", v);
 	return -1;
 }
 
@@ -414,6 +429,12 @@ filter_check(const struct filter *q, char *err, size_t errlen)
 		    "match");
 		return -1;
 	}
+	if (q->group_by != FILTER_GROUP_PREFIX && q->sites == NULL) {
+		snprintf(err, errlen, "group: %s needs a site file (ipgraph "
+		    "--sites FILE, or [http] sites in ipgraphd.conf)",
+		    q->group_by == FILTER_GROUP_SITE ? "site" : "zone");
+		return -1;
+	}
 	return 0;
 }
 
@@ -496,7 +517,12 @@ filter_describe(const struct filter *q, struct buf *out)
 			    "packets");
 			break;
 		case FILTER_GROUP:
-			buf_printf(out, "/%u,/%u", q->group4, q->group6);
+			if (q->group_by != FILTER_GROUP_PREFIX)
+				buf_puts(out, q->group_by == FILTER_GROUP_SITE ?
+				    "site" : "zone");
+			else
+				buf_printf(out, "/%u,/%u", q->group4,
+				    q->group6);
 			break;
 		case FILTER_TIER:
 			buf_puts(out, q->tier == QUERY_TIER_AUTO ? "auto" :

@@ -9,6 +9,7 @@
 
 struct buf;
 struct names;
+struct sites;
 
 /*
  * A filter is built from (name, value) string pairs, so the command line,
@@ -30,7 +31,9 @@ struct names;
  *   metric        packets or bytes: what "heaviest" and every weight mean
  *   group         fold hosts into blocks: "/24" (IPv4), "/64" (IPv6), or
  *                 both as "/24,/64"; a single length up to 32 applies to
- *                 IPv4, a longer one to IPv6
+ *                 IPv4, a longer one to IPv6; "site" or "zone" fold hosts
+ *                 into the sites or zones of the attached site file
+ *                 (filter_set_sites), hosts in no site staying as they are
  *   tier          raw, hour, day or auto (the default: raw windows when
  *                 the span has any, else the finest coarser tier that has
  *                 windows there; long spans mix hours and raw windows)
@@ -90,10 +93,16 @@ struct filter {
 	int			 metric;	/* QUERY_METRIC_* */
 	unsigned		 group4;	/* 32: no folding */
 	unsigned		 group6;	/* 128 */
+	int			 group_by;	/* FILTER_GROUP_* */
 	int			 tier;		/* QUERY_TIER_AUTO or >= 0 */
 	int			 detail;	/* QUERY_DETAIL_* */
 	const struct names	*names;
+	const struct sites	*sites;
 };
+
+#define FILTER_GROUP_PREFIX	0	/* group4, group6 */
+#define FILTER_GROUP_SITE	1
+#define FILTER_GROUP_ZONE	2
 
 /* A new filter with nothing set; NULL when out of memory. */
 struct filter	*filter_new(void);
@@ -128,6 +137,12 @@ int	filter_has(const struct filter *, enum filter_param);
  * set adds nothing.
  */
 void	filter_describe(const struct filter *, struct buf *out);
+
+/*
+ * Attach a site file (not copied); NULL: none.  filter_check then refuses
+ * group=site or zone without one.
+ */
+void	filter_set_sites(struct filter *, const struct sites *);
 
 /* Attach a name map (not copied: it must outlive the filter); NULL: none. */
 void	filter_set_names(struct filter *, const struct names *);
