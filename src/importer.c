@@ -135,6 +135,11 @@ import_file(struct store *st, const char *path,
 		result = IMPORT_DUPLICATE;
 		goto done;
 	}
+	/* the sensor is known from now on, even if no window follows */
+	if (store_add_sensor(st, opts->sensor) < 0) {
+		snprintf(err, errlen, "%s", store_error(st));
+		goto done;
+	}
 	ws = windows_new(opts->window, opts->grace, IMPORT_MAX_OPEN, 0,
 	    flush_window, &ctx);
 	if (ws == NULL) {

@@ -459,6 +459,14 @@ sensor_id(struct store *st, const char *name, int64_t *id)
 	return 0;
 }
 
+int
+store_add_sensor(struct store *st, const char *name)
+{
+	int64_t id;
+
+	return sensor_id(st, name, &id);
+}
+
 /* x mod m, non-negative for negative x too. */
 static int64_t
 floor_mod(int64_t x, int64_t m)

@@ -36,6 +36,12 @@ const char *store_error(const struct store *);
 const char *store_path(const struct store *);
 
 /*
+ * Record a sensor by name (nothing when it is known): a capture imported
+ * under it makes it known even when it holds no IP traffic.  0 or -1.
+ */
+int	store_add_sensor(struct store *, const char *name);
+
+/*
  * Write one window in one transaction: its counters and every edge of ft
  * (times relative to the window, so rows stay small).  A window or edge
  * already stored (a later file of the same span, a late packet) is added
