@@ -8,19 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 need curl
 need sqlite3
-# print_suppressions=0: a sanitizer build adds nothing to standard error
-LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
 GOLD="$top_srcdir/tests/golden"
 OUT="$T/out"
 mkdir -p "$OUT"
-
-SPID=""
-cleanup() {
-	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
 
 DB="$T/g.db"
 for f in "$DATA"/*.pcap "$DATA"/*.pcapng; do
@@ -111,15 +101,7 @@ for bad in "--top 0" "--src 10.0.0.0/33" "--from nonsense" "--proto xyz" \
 done
 
 # The HTTP server, on a loopback port it picks itself.
-"$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 --names "$T/names" \
-    >"$T/log" 2>&1 &
-SPID=$!
-for _ in $(seq 1 100); do
-	grep -q "serving" "$T/log" && break
-	sleep 0.1
-done
-P=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/log")
-[ -n "$P" ] || { fail "serve did not start: $(cat "$T/log")"; finish; }
+serve_start "$DB" --names "$T/names"
 # get NAME PATH [CURL ARGS]: status, the headers that matter, then the body
 get() {
 	local name=$1 path=$2
@@ -176,9 +158,7 @@ get "bad-tier" "/api/v1/windows?tier=3"
 get "bad-peers" "/api/v1/histogram.png?peers=0"
 get "bad-option" "/api/v1/graph.dot?peers=3"
 get "bad-layout" "/api/v1/histogram.svg?layout=neato"
-kill "$SPID"
-wait "$SPID"
-SPID=""
+serve_stop
 
 # The folders as tar.gz hold a gzip time stamp: compare their members
 # instead of their bytes.

@@ -5,15 +5,6 @@
 # accepted or refused alike, and when accepted, the same bytes.
 . "$(dirname "$0")/lib.sh"
 need curl
-LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
-
-SPID=""
-cleanup() {
-	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
 
 DB="$T/p.db"
 for f in pcapplusplus-input.pcap pcapplusplus-many_interfaces-1.pcapng \
@@ -21,14 +12,7 @@ for f in pcapplusplus-input.pcap pcapplusplus-many_interfaces-1.pcapng \
 	"$IPGRAPH" import -q --db "$DB" "$DATA/$f" 2>/dev/null ||
 	    fail "import of $f"
 done
-"$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 >"$T/log" 2>&1 &
-SPID=$!
-for _ in $(seq 1 100); do
-	grep -q "serving" "$T/log" && break
-	sleep 0.1
-done
-P=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/log")
-[ -n "$P" ] || { fail "serve did not start: $(cat "$T/log")"; finish; }
+serve_start "$DB"
 # http QUERY OUT: the status; the body in OUT
 http() { curl -s -g -o "$2" -w '%{http_code}' "http://127.0.0.1:$P$1"; }
 cli() { "$IPGRAPH" export "$@" --db "$DB" 2>"$T/cli.err"; }

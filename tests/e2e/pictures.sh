@@ -13,15 +13,6 @@ need sqlite3
 need python3
 need tcprewrite
 need dot
-LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
-
-SPID=""
-cleanup() {
-	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
 
 DB="$T/big.db"
 if [ -d "$SHARED/pcaps" ]; then
@@ -52,14 +43,7 @@ echo "database: $HOSTS hosts, $PAIRS address pairs, $PACKETS packets"
 check "the database has more hosts than a picture draws ($HOSTS)" \
     test "$HOSTS" -gt 150
 
-"$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 >"$T/log" 2>&1 &
-SPID=$!
-for _ in $(seq 1 100); do
-	grep -q "serving" "$T/log" && break
-	sleep 0.1
-done
-P=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/log")
-[ -n "$P" ] || { fail "serve did not start: $(cat "$T/log")"; finish; }
+serve_start "$DB"
 get() {	# PATH OUT: status on stdout, headers in OUT.h
 	curl -s -g -o "$2" -D "$2.h" -w '%{http_code}' "http://127.0.0.1:$P$1"
 }

@@ -8,15 +8,6 @@
 need curl
 need sqlite3
 need python3
-LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
-
-SPID=""
-cleanup() {
-	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
 
 DB="$T/s.db"
 for f in "$DATA"/*.pcap "$DATA"/*.pcapng; do
@@ -102,30 +93,13 @@ check "DOT fills a site with its colour" grep -q \
     "$T/site.dot"
 
 # Over HTTP, from the server's own site file.
-"$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 --sites "$T/sites" \
-    >"$T/log" 2>&1 &
-SPID=$!
-for _ in $(seq 1 100); do
-	grep -q "serving" "$T/log" && break
-	sleep 0.1
-done
-P=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/log")
-[ -n "$P" ] || { fail "serve did not start: $(cat "$T/log")"; finish; }
+serve_start "$DB" --sites "$T/sites"
 code=$(curl -s -o "$T/h.json" -w '%{http_code}' \
     "http://127.0.0.1:$P/api/v1/edges.json?group=zone")
 check "edges.json?group=zone: 200 ($code)" test "$code" = 200
 check "edges.json?group=zone equals the CLI" cmp -s "$T/h.json" \
     "$T/zone.json"
-kill "$SPID"
-wait "$SPID"
-SPID=""
-"$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 >"$T/log" 2>&1 &
-SPID=$!
-for _ in $(seq 1 100); do
-	grep -q "serving" "$T/log" && break
-	sleep 0.1
-done
-P=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/log")
+serve_start "$DB"
 code=$(curl -s -o "$T/e.json" -w '%{http_code}' \
     "http://127.0.0.1:$P/api/v1/graph.dot?group=site")
 check "group=site without a site file: 400 ($code)" test "$code" = 400
