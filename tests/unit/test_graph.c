@@ -350,38 +350,6 @@ test_names(void **state)
 }
 
 static void
-test_names_file(void **state)
-{
-	char path[] = "/tmp/test_names.XXXXXX", err[512], want[600];
-	struct names *nm = names_new();
-	FILE *fp;
-	int fd;
-
-	(void)state;
-	assert_true((fd = mkstemp(path)) >= 0);
-	fp = fdopen(fd, "w");
-	fputs("# hosts\n10.0.0.1 = one\n\n; more\n2001:db8::1=six\n", fp);
-	fclose(fp);
-	assert_int_equal(names_load(nm, path, err, sizeof(err)), 0);
-	assert_int_equal(names_count(nm), 2);
-	fp = fopen(path, "a");
-	fputs("10.0.0.300 = bad\n", fp);
-	fclose(fp);
-	assert_int_equal(names_load(nm, path, err, sizeof(err)), -1);
-	snprintf(want, sizeof(want), "%s:6: ", path);
-	assert_memory_equal(err, want, strlen(want));
-	fp = fopen(path, "w");
-	fputs("10.0.0.1 one\n", fp);
-	fclose(fp);
-	assert_int_equal(names_load(nm, path, err, sizeof(err)), -1);
-	snprintf(want, sizeof(want), "%s:1: ", path);
-	assert_memory_equal(err, want, strlen(want));
-	assert_int_equal(names_count(nm), 2);	/* unchanged */
-	unlink(path);
-	names_free(nm);
-}
-
-static void
 test_detail(void **state)
 {
 	struct graph *g = run(*state, NULL, NULL, QUERY_DETAIL_PORTS |
@@ -582,44 +550,6 @@ test_bad(void **state)
 	filter_free(q);
 }
 
-static int	sink_calls;
-static size_t	sink_bytes;
-
-static int
-sink(void *arg, const char *data, size_t len)
-{
-	(void)arg;
-	(void)data;
-	sink_calls++;
-	sink_bytes += len;
-	return 0;
-}
-
-static void
-test_buf(void **state)
-{
-	struct buf b = BUF_INIT;
-	char big[5000];
-	int i;
-
-	(void)state;
-	memset(big, 'x', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	buf_printf(&b, "%s-%d", big, 42);
-	assert_int_equal(b.len, sizeof(big) - 1 + 3);
-	assert_string_equal(b.data + sizeof(big) - 1, "-42");
-	buf_free(&b);
-	buf_set_sink(&b, sink, NULL);
-	for (i = 0; i < 200; i++)
-		buf_puts(&b, big);
-	assert_true(sink_calls > 0);
-	assert_true(b.len < BUF_SINK_AT);
-	assert_int_equal(buf_flush(&b), 0);
-	assert_int_equal(sink_bytes, 200 * (sizeof(big) - 1));
-	assert_false(buf_failed(&b));
-	buf_free(&b);
-}
-
 int
 main(void)
 {
@@ -636,8 +566,6 @@ main(void)
 	};
 	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_names_file),
-		cmocka_unit_test(test_buf),
 	};
 	int rc;
 
