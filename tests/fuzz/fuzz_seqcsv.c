@@ -11,6 +11,7 @@
 #include "cmd_seq.c"
 
 #include "fuzz.h"
+#include "help.h"
 
 void
 usage(FILE *fp)
@@ -27,6 +28,23 @@ number_arg(const char *name, const char *s, unsigned long lo,
 	(void)s;
 	(void)hi;
 	return lo;
+}
+
+/* cmd_seq.c's option handling, never reached from the reader. */
+int
+help_command(const char *cmd, FILE *fp)
+{
+	(void)cmd;
+	(void)fp;
+	abort();
+}
+
+void
+help_refuse_tty(const char *cmd, const char *format, const char *out)
+{
+	(void)cmd;
+	(void)format;
+	(void)out;
 }
 
 /* Above this, merging and writing would slow the search for no gain. */
