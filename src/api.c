@@ -566,8 +566,16 @@ api_export(const struct api_conf *h, struct store *st,
 		goto done;
 	if (g->nedges == 0 && r->note[0] != '\0')
 		c.eo.note = r->note;
-	if (fmt->write(g, &c.eo, &r->body, err, sizeof(err)) < 0)
-		api_error(r, 500, NULL, "%s: %s", rt->path, err);
+	if (fmt->write(g, &c.eo, &r->body, err, sizeof(err)) < 0) {
+		if (strncmp(err, RENDER_BUSY ":", strlen(RENDER_BUSY) + 1) ==
+		    0) {
+			/* the picture queue is full: come back in a moment */
+			api_error(r, 503, NULL, "%s: %s; try again", rt->path,
+			    err);
+			r->retry_after = 1;
+		} else
+			api_error(r, 500, NULL, "%s: %s", rt->path, err);
+	}
 done:
 	store_set_budget(st, 0);
 	graph_free(g);

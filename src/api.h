@@ -26,6 +26,7 @@ struct api_args {
 	const char	*value[API_MAX_ARGS];
 	size_t		 bytes;
 	int		 toomany;
+	const char	*dup;		/* a name given twice, or NULL */
 };
 
 /* What a handler answers: a status, a body, and a few headers. */
@@ -36,6 +37,7 @@ struct api_reply {
 	char		 disposition[128];
 	char		 note[1024];	/* X-Ipgraph-Note, when not empty */
 	const char	*allow;		/* 405 */
+	unsigned	 retry_after;	/* seconds, for a 503; 0: none */
 	int		 api;		/* no-store, CORS */
 };
 

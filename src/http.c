@@ -157,16 +157,54 @@ http_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 {
 	struct api_args *a = cls;
 
+	size_t i;
+
 	(void)kind;
 	if (a->n == API_MAX_ARGS) {
 		a->toomany = 1;
 		return MHD_NO;
 	}
+	/* a parameter given twice is an error, not last-wins */
+	for (i = 0; i < a->n && a->dup == NULL; i++)
+		if (strcmp(a->name[i], key) == 0)
+			a->dup = a->name[i];
 	a->name[a->n] = key;
 	a->value[a->n] = value != NULL ? value : "";
 	a->bytes += strlen(key) + strlen(a->value[a->n]) + 2;
 	a->n++;
 	return MHD_YES;
+}
+
+/*
+ * %XX decoding of the URL and its arguments, but for %00: a NUL would cut
+ * the path or a value short without a word ("/index.html%00.png" would be
+ * /index.html), so it stays as the three characters it was, which match
+ * no file and no parameter value.
+ */
+static size_t
+http_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *r = s, *w = s, hex[3] = { 0, 0, 0 };
+	unsigned long v;
+	char *end;
+
+	(void)cls;
+	(void)conn;
+	while (*r != '\0') {
+		if (r[0] == '%' && r[1] != '\0' && r[2] != '\0') {
+			hex[0] = r[1];
+			hex[1] = r[2];
+			v = strtoul(hex, &end, 16);
+			if (*end == '\0' && v != 0) {
+				*w++ = (char)v;
+				r += 3;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 static enum MHD_Result
@@ -284,7 +322,9 @@ http_do_static(struct http *h, struct MHD_Connection *conn, const char *url,
 		api_error(r, 404, NULL, "%s: a folder (try %s/)", url, url);
 		return NULL;
 	}
-	if ((fd = open(real, O_RDONLY | O_CLOEXEC)) < 0 ||
+	/* not blocking: a FIFO (or a device) under the root must not hold a
+	 * worker; it is no regular file and so a 404 */
+	if ((fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0 ||
 	    fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
 	    sb.st_size > HTTP_MAX_FILE) {
 		if (fd >= 0)
@@ -410,6 +450,12 @@ http_add_common(const struct http *h, struct MHD_Response *resp,
 		MHD_add_response_header(resp, "X-Ipgraph-Note", r->note);
 	if (r->allow != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (r->retry_after > 0) {
+		char s[16];
+
+		snprintf(s, sizeof(s), "%u", r->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, s);
+	}
 }
 
 static enum MHD_Result
@@ -465,6 +511,9 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	} else if (hdrs > HTTP_MAX_HEADERS) {
 		api_error(&r, 431, NULL, "the request headers exceed %d "
 		    "bytes", HTTP_MAX_HEADERS);
+	} else if (a.dup != NULL) {
+		api_error(&r, 400, a.dup, "%s: given more than once (give "
+		    "each parameter once)", a.dup);
 	} else if (h->cors != NULL && api &&
 	    strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0) {
 		/* a CORS preflight: what a page from cors_origin may send */
@@ -755,6 +804,9 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 		    MHD_OPTION_CONNECTION_TIMEOUT, conf->timeout, NULL };
 		o[k++] = (struct MHD_OptionItem){
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_MEMORY_LIMIT,
+		    NULL };
+		o[k++] = (struct MHD_OptionItem){
+		    MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)http_unescape,
 		    NULL };
 		if (cert != NULL) {
 			o[k++] = (struct MHD_OptionItem){

@@ -26,6 +26,7 @@ static const char *const render_layouts[] = {
  * the context are global, hence the lock.
  */
 static pthread_mutex_t	 render_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned		 render_queued;	/* drawing or waiting to */
 static GVC_t		*render_gvc;
 
 int
@@ -88,6 +89,18 @@ render_dot(const char *dot, const char *engine, int adapt,
 	boxf bb;
 	struct buf pic = BUF_INIT;
 
+	/*
+	 * A bounded queue: one picture drawn at a time, a few waiting; more
+	 * are turned away at once, so a burst of pictures cannot tie up
+	 * every worker of a server (and /healthz behind them).
+	 */
+	if (__atomic_add_fetch(&render_queued, 1, __ATOMIC_ACQ_REL) >
+	    RENDER_QUEUE) {
+		__atomic_sub_fetch(&render_queued, 1, __ATOMIC_ACQ_REL);
+		snprintf(err, errlen, RENDER_BUSY ": %d pictures are being "
+		    "drawn or waiting", RENDER_QUEUE);
+		return -1;
+	}
 	pthread_mutex_lock(&render_lock);
 	if (render_gvc == NULL) {
 		if ((render_gvc = gvContext()) == NULL) {
@@ -164,6 +177,7 @@ done:
 	if (g != NULL)
 		agclose(g);
 	pthread_mutex_unlock(&render_lock);
+	__atomic_sub_fetch(&render_queued, 1, __ATOMIC_ACQ_REL);
 	return rc;
 }
 

@@ -21,6 +21,12 @@ int	render_layout_known(const char *engine);
  * calls are serialised by a lock; safe from any thread.
  */
 #define RENDER_MAX_ASPECT	3.0
+/*
+ * Pictures drawn or waiting at once; one more fails at once with an
+ * error that starts with RENDER_BUSY (a server answers 503, Retry-After).
+ */
+#define RENDER_QUEUE		3
+#define RENDER_BUSY		"busy"
 int	render_dot(const char *dot, const char *engine, int adapt,
 	    const char *format, const char *caption, struct buf *out,
 	    char *err, size_t errlen);

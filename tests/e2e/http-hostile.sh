@@ -1,0 +1,83 @@
+#!/bin/bash
+# http-hostile.sh - what a hostile or careless client sends does not hold
+# the server: a FIFO in the www root is a 404 at once, %00 cuts no path or
+# value short, a parameter given twice is refused, and a burst of pictures
+# meets a bounded queue (503 with Retry-After) while /healthz answers.
+# `ipgraph serve` on 127.0.0.1 only.
+. "$(dirname "$0")/lib.sh"
+need curl
+need python3
+need tcprewrite
+need mkfifo
+
+DB="$T/h.db"
+# enough hosts that a picture takes a while to draw
+for s in $(seq 1 25); do
+	tcprewrite --seed="$s" --infile="$DATA/pcapplusplus-input.pcap" \
+	    --outfile="$T/r$s.pcap" 2>/dev/null || fail "tcprewrite --seed=$s"
+	"$IPGRAPH" import -q --db "$DB" "$T/r$s.pcap" 2>/dev/null ||
+	    fail "import of r$s.pcap"
+done
+mkdir -p "$T/www"
+echo '<!doctype html><title>ipgraph</title>' >"$T/www/index.html"
+mkfifo "$T/www/pipe.html"
+serve_start "$DB" --www "$T/www" --threads 8
+U="http://127.0.0.1:$P"
+code() { curl -s -g -o "$T/body" -w '%{http_code}' --max-time 10 "$@"; }
+
+# 1. A FIFO is no file: answered at once, and four of them hold nothing.
+start=$(date +%s%N)
+check "a FIFO in the www root: 404" test "$(code "$U/pipe.html")" = 404
+pids=""
+for _ in 1 2 3 4; do
+	curl -s -o /dev/null --max-time 10 "$U/pipe.html" &
+	pids="$pids $!"
+done
+wait $pids
+ms=$((($(date +%s%N) - start) / 1000000))
+check "five FIFO requests answered in under 5 s ($ms ms)" test "$ms" -lt 5000
+check "the server still answers" test "$(code "$U/healthz")" = 200
+
+# 2. %00 is not the end of a path or a value.
+check "/index.html%00.png is no file (404)" \
+    test "$(code "$U/index.html%00.png")" = 404
+check "layout=dot%00neato is refused (400)" \
+    test "$(code "$U/api/v1/graph.svg?layout=dot%00neato")" = 400
+check "... naming layout" grep -q '"parameter": "layout"' "$T/body"
+check "%41 still decodes: /index.htm%6C is index.html (200)" \
+    test "$(code "$U/index.htm%6C")" = 200
+
+# 3. A parameter given twice is an error, not last-wins.
+check "top=3&top=5: 400" test "$(code "$U/api/v1/graph.dot?top=3&top=5")" = 400
+check "... naming top" grep -q '"parameter": "top"' "$T/body"
+
+# 4. A burst of pictures: a few are drawn, the rest told to come back;
+# /healthz is answered meanwhile.
+pids=""
+for i in $(seq 1 10); do
+	curl -s -o /dev/null -D "$T/b$i.h" -w '%{http_code}\n' --max-time 60 \
+	    "$U/api/v1/graph.png?max_nodes=1000" >"$T/b$i.code" &
+	pids="$pids $!"
+done
+sleep 0.3
+start=$(date +%s%N)
+hz=$(code "$U/healthz")
+ms=$((($(date +%s%N) - start) / 1000000))
+wait $pids
+check "/healthz during the burst: 200 in under 2 s ($hz, $ms ms)" \
+    test "$hz" = 200 -a "$ms" -lt 2000
+ok=$(cat "$T"/b*.code | grep -c '^200$')
+busy=$(cat "$T"/b*.code | grep -c '^503$')
+check "the burst: only 200s and 503s ($ok + $busy of 10)" \
+    test "$((ok + busy))" -eq 10
+check "the burst: some pictures were drawn ($ok)" test "$ok" -ge 1
+check "the burst: the queue turned some away ($busy)" test "$busy" -ge 1
+for i in $(seq 1 10); do
+	if [ "$(cat "$T/b$i.code")" = 503 ]; then
+		check "a 503 says when to come back" grep -qi \
+		    '^retry-after: 1' "$T/b$i.h"
+		break
+	fi
+done
+serve_stop
+finish
