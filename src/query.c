@@ -505,7 +505,11 @@ filter_describe(const struct filter *q, struct buf *out)
 			break;
 		case FILTER_PORT: buf_printf(out, "%u", q->port); break;
 		case FILTER_PROTO:
-			buf_puts(out, decode_proto_name(q->proto));
+			/* a number with no name (proto=0) stays a number */
+			if (decode_proto_name(q->proto) != NULL)
+				buf_puts(out, decode_proto_name(q->proto));
+			else
+				buf_printf(out, "%u", q->proto);
 			break;
 		case FILTER_SENSOR: buf_puts(out, q->sensor); break;
 		case FILTER_TOP: buf_printf(out, "%u", q->top); break;
