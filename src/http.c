@@ -44,7 +44,13 @@
  */
 #define HTTP_MAX_URL		8192
 #define HTTP_MAX_HEADERS	16384
-#define HTTP_MEMORY_LIMIT	(64 * 1024)
+/*
+ * libmicrohttpd keeps each argument of the URL as a record in the
+ * connection's pool (about 56 bytes): a URL of HTTP_MAX_URL bytes of
+ * "a=&" arguments needs some 150 KiB before our 414 can answer it, so the
+ * pool is 256 KiB (times max_connections at most).
+ */
+#define HTTP_MEMORY_LIMIT	(256 * 1024)
 #define HTTP_MAX_FILE		(64 * 1024 * 1024)
 
 struct http {
