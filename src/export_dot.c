@@ -214,7 +214,7 @@ export_dot(const struct graph *g, const struct export_opts *o,
 		buf_puts(out, ", rankdir=LR, ranksep=0.9, nodesep=0.25");
 	else
 		buf_puts(out, ", overlap=prism, overlap_scaling=-4, "
-		    "pack=true, packmode=\"array_u\", sep=\"+6\", "
+		    "pack=true, packmode=\"graph\", sep=\"+6\", "
 		    "splines=true");
 	buf_puts(out, ",\n\t    label=");
 	dot_legend(g, min, max, out);

@@ -127,7 +127,7 @@ render_dot(const char *dot, const char *engine, int adapt,
 		gvFreeLayout(render_gvc, g);
 		laid = 0;
 		agsafeset(g, "pack", "true", "");
-		agsafeset(g, "packmode", "array_u", "");
+		agsafeset(g, "packmode", "graph", "");
 		agsafeset(g, "overlap", "prism", "");
 		agsafeset(g, "rankdir", "TB", "");
 		if (gvLayout(render_gvc, g, agnnodes(g) > 150 ? "sfdp" :

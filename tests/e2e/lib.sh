@@ -28,8 +28,9 @@ serve_start() {
 	local db=$1
 	shift
 	serve_stop quiet
+	: >"$T/serve.log"
 	"$IPGRAPH" serve --db "$db" --listen 127.0.0.1:0 "$@" \
-	    >"$T/serve.log" 2>&1 &
+	    >>"$T/serve.log" 2>&1 &
 	SPID=$!
 	for _ in $(seq 1 100); do
 		grep -q "serving" "$T/serve.log" && break

@@ -5,6 +5,7 @@
 # its range, and no key there that the parser does not know.
 . "$(dirname "$0")/lib.sh"
 need mandoc
+need comm
 need python3
 : "${IPGRAPHD:=$top_builddir/src/ipgraphd}"
 
