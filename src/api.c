@@ -1003,7 +1003,11 @@ api_ev_row(const struct event_row *ev, void *arg)
 	p.tcp_seq = ev->tcp_seq;
 	p.tcp_ack = ev->tcp_ack;
 	p.ip_id = ev->ip_id;
-	p.ip_len = ev->length;
+	/* the frame length is not the IP length (link headers differ from
+	 * sensor to sensor), nor the payload; rows without them say so */
+	p.ip_len = ev->has_len ? ev->ip_len : ev->length;
+	p.l4_len = ev->payload;
+	p.no_l4_len = !ev->has_len;
 	p.wirelen = ev->length;
 	if (seq_add_packet(c->s, i, &p) < 0) {
 		c->failed = 1;
