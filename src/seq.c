@@ -1060,18 +1060,6 @@ seq_cmp_dirkey_ev(const void *a, const void *b)
 	return x->ev < y->ev ? -1 : x->ev > y->ev;
 }
 
-/* 1 when every point of a (in order) appears in b in that order. */
-static int
-seq_subseq(const int *a, int na, const int *b, int nb)
-{
-	int i, k = 0;
-
-	for (i = 0; i < nb && k < na; i++)
-		if (b[i] == a[k])
-			k++;
-	return k == na;
-}
-
 static void
 seq_path_text(const struct seq *s, const int *p, int n, char *buf,
     size_t len)
@@ -1088,7 +1076,8 @@ seq_path_text(const struct seq *s, const int *p, int n, char *buf,
 /*
  * Losses along the way of the packets from one source to one destination
  * (events ix[0..n), in time order).  The path is learnt from the packets
- * seen at two points or more: the order in which the points saw them.  A
+ * seen at two points or more: the points that saw them, in the order
+ * they mostly did.  A
  * packet whose last sighting is not at the path's last point is lost
  * between that point and the next, provided the next point was capturing
  * then (from its first packet to its last, less the hop's longest
@@ -1096,28 +1085,40 @@ seq_path_text(const struct seq *s, const int *p, int n, char *buf,
  * a note says why.
  */
 static int
-seq_losses(struct seq *s, const size_t *ix, size_t n, const int64_t *first,
-    const int64_t *last)
+seq_path_learn(struct seq *s, const size_t *ix, size_t n, int *path,
+    int *npath)
 {
-	int path[SEQ_MAX_POINTS], cur[SEQ_MAX_POINTS], np = 0, nc, k, at;
-	int lastidx, bad;
+	int cur[SEQ_MAX_POINTS], np = 0, nc, k, at;
+	unsigned before[SEQ_MAX_POINTS][SEQ_MAX_POINTS];
+	uint32_t set, pset = 0;
 	char a[40], pa[512], pb[512], sa[ADDR_STRLEN], sb[ADDR_STRLEN];
 	const struct seq_event *e;
-	const struct seq_hop *h;
-	const struct seq_sight *g;
-	int64_t t;
+	struct seq_sight tmp;
 	size_t i;
+	int rank[SEQ_MAX_POINTS];
 
+	*npath = 0;
+	/*
+	 * The path's points: those of the packets seen at two points or
+	 * more, whose sets must nest (a packet lost halfway was seen at a
+	 * part of the path); two sets that do not nest mean the path
+	 * changed.  Their order: for each two points, which saw the packet
+	 * first more often (two sightings a microsecond apart can come out
+	 * either way once clocks are corrected).
+	 */
+	memset(before, 0, sizeof(before));
 	for (i = 0; i < n; i++) {
 		e = &s->ev[ix[i]];
 		if (e->nseen < 2)
 			continue;
-		for (nc = 0; nc < e->nseen; nc++)
+		for (nc = 0, set = 0; nc < e->nseen; nc++) {
 			cur[nc] = s->sight[e->seen_off + (size_t)nc].point;
-		if (np == 0 || seq_subseq(path, np, cur, nc)) {
-			memcpy(path, cur, sizeof(int) * (size_t)nc);
-			np = nc;
-		} else if (!seq_subseq(cur, nc, path, np)) {
+			set |= 1u << cur[nc];
+		}
+		if (pset != 0 && (set & pset) != set && (set & pset) != pset) {
+			for (k = 0, np = 0; k < s->np; k++)
+				if (pset & (1u << k))
+					path[np++] = k;
 			seq_path_text(s, path, np, pa, sizeof(pa));
 			seq_path_text(s, cur, nc, pb, sizeof(pb));
 			e = &s->ev[ix[0]];
@@ -1129,9 +1130,62 @@ seq_losses(struct seq *s, const size_t *ix, size_t n, const int64_t *first,
 			    seq_time_text(s->ev[ix[i]].ts_us, 1, a, sizeof(a)),
 			    pa, pb);
 		}
+		pset |= set;
+		for (k = 0; k < nc; k++)
+			for (at = k + 1; at < nc; at++)
+				before[cur[k]][cur[at]]++;
 	}
+	for (k = 0, np = 0; k < s->np; k++)
+		if (pset & (1u << k))
+			path[np++] = k;
+	/* insertion sort by the pairwise votes */
+	for (k = 1; k < np; k++)
+		for (at = k; at > 0 && before[path[at]][path[at - 1]] >
+		    before[path[at - 1]][path[at]]; at--) {
+			nc = path[at];
+			path[at] = path[at - 1];
+			path[at - 1] = nc;
+		}
 	if (np < 2)
 		return 0;
+	/* each packet's sightings in the path's order, for its hops */
+	for (k = 0; k < SEQ_MAX_POINTS; k++)
+		rank[k] = SEQ_MAX_POINTS;
+	for (k = 0; k < np; k++)
+		rank[path[k]] = k;
+	for (i = 0; i < n; i++) {
+		e = &s->ev[ix[i]];
+		for (k = 1; k < e->nseen; k++)
+			for (at = k; at > 0 && rank[s->sight[e->seen_off +
+			    (size_t)at].point] < rank[s->sight[e->seen_off +
+			    (size_t)at - 1].point]; at--) {
+				tmp = s->sight[e->seen_off + (size_t)at];
+				s->sight[e->seen_off + (size_t)at] =
+				    s->sight[e->seen_off + (size_t)at - 1];
+				s->sight[e->seen_off + (size_t)at - 1] = tmp;
+			}
+	}
+	*npath = np;
+	return 0;
+}
+
+/*
+ * Mark the packets of one direction lost (see seq_path_learn for the
+ * path), once the hops are measured.
+ */
+static void
+seq_losses(struct seq *s, const size_t *ix, size_t n, const int *path,
+    int np, const int64_t *first, const int64_t *last)
+{
+	int nc, k, at, lastidx, bad;
+	const struct seq_event *e;
+	const struct seq_hop *h;
+	const struct seq_sight *g;
+	int64_t t;
+	size_t i;
+
+	if (np < 2)
+		return;
 	for (i = 0; i < n; i++) {
 		e = &s->ev[ix[i]];
 		lastidx = -1;
@@ -1161,8 +1215,14 @@ seq_losses(struct seq *s, const size_t *ix, size_t n, const int64_t *first,
 		s->ev[ix[i]].lost_to = path[lastidx + 1];
 		s->nlost++;
 	}
-	return 0;
-}
+	}
+
+/* The packets of one direction (ix[i0..i0+n)) and their path. */
+struct seq_class {
+	size_t		 i0, n;
+	int		 np;
+	int		 path[SEQ_MAX_POINTS];
+};
 
 /* TCP flag bits that a resent segment carries again. */
 #define SEQ_RESEND_FLAGS	(TH_SYN | TH_FIN | TH_RST)
@@ -1211,6 +1271,9 @@ seq_journeys(struct seq *s)
 	int64_t off, span;
 	size_t i, j, k, nt = 0, *ix = NULL;
 	struct seq_dirkey *dk = NULL;
+	struct seq_class *cls = NULL;
+	size_t ncls = 0, c;
+	void *t;
 	const struct seq_sight *a, *b;
 	struct seq_event *e;
 	struct seq_hop *h;
@@ -1258,8 +1321,37 @@ seq_journeys(struct seq *s)
 		    "be told apart: no hop time to or from it is given",
 		    s->pname[p]) < 0)
 			return -1;
+	/* directions, and the path of each */
+	if ((dk = calloc(s->nev + 1, sizeof(*dk))) == NULL ||
+	    (ix = calloc(s->nev + 1, sizeof(*ix))) == NULL)
+		goto nomem;
+	for (i = 0; i < s->nev; i++) {
+		dk[i].ver = s->ev[i].pkt.ipver;
+		memcpy(dk[i].src, s->ev[i].pkt.src, 16);
+		memcpy(dk[i].dst, s->ev[i].pkt.dst, 16);
+		dk[i].ev = i;
+	}
+	qsort(dk, s->nev, sizeof(*dk), seq_cmp_dirkey_ev);
+	for (i = 0; i < s->nev; i++)
+		ix[i] = dk[i].ev;
+	for (i = 0; i < s->nev; i = j) {
+		for (j = i + 1; j < s->nev &&
+		    seq_cmp_dirkey(&dk[i], &dk[j]) == 0; j++)
+			;
+		if ((t = realloc(cls, (ncls + 1) * sizeof(*cls))) == NULL)
+			goto nomem;
+		cls = t;
+		cls[ncls].i0 = i;
+		cls[ncls].n = j - i;
+		if (seq_path_learn(s, ix + i, j - i, cls[ncls].path,
+		    &cls[ncls].np) < 0)
+			goto nomem;
+		ncls++;
+	}
+	free(dk);
+	dk = NULL;
 	if ((tr = calloc(s->nin + 1, sizeof(*tr))) == NULL)
-		return -1;
+		goto nomem;
 	for (i = 0; i < s->nev; i++) {
 		e = &s->ev[i];
 		for (k = 1; k < (size_t)e->nseen; k++) {
@@ -1304,33 +1396,18 @@ seq_journeys(struct seq *s)
 	}
 	free(tr);
 	tr = NULL;
-	if ((dk = calloc(s->nev + 1, sizeof(*dk))) == NULL ||
-	    (ix = calloc(s->nev + 1, sizeof(*ix))) == NULL)
-		goto nomem;
-	for (i = 0; i < s->nev; i++) {
-		dk[i].ver = s->ev[i].pkt.ipver;
-		memcpy(dk[i].src, s->ev[i].pkt.src, 16);
-		memcpy(dk[i].dst, s->ev[i].pkt.dst, 16);
-		dk[i].ev = i;
-	}
-	qsort(dk, s->nev, sizeof(*dk), seq_cmp_dirkey_ev);
-	for (i = 0; i < s->nev; i++)
-		ix[i] = dk[i].ev;
-	for (i = 0; i < s->nev; i = j) {
-		for (j = i + 1; j < s->nev &&
-		    seq_cmp_dirkey(&dk[i], &dk[j]) == 0; j++)
-			;
-		if (seq_losses(s, ix + i, j - i, first, last) < 0)
-			goto nomem;
-	}
-	free(dk);
+	for (c = 0; c < ncls; c++)
+		seq_losses(s, ix + cls[c].i0, cls[c].n, cls[c].path,
+		    cls[c].np, first, last);
 	free(ix);
+	free(cls);
 	seq_resends(s);
 	return 0;
 nomem:
 	free(tr);
 	free(dk);
 	free(ix);
+	free(cls);
 	return -1;
 }
 
