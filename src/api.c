@@ -79,6 +79,9 @@ static const struct api_route api_route_table[] = {
 	{ "seq.svg", API_SEQ, "svg", "image/svg+xml", 0,
 	    "sequence diagram of the sampled packets (or stored edges), "
 	    "drawn as SVG" },
+	{ "seq.json", API_SEQ, "json", "application/json", 0,
+	    "the sampled packets as sequence data: sensors, clock skew, "
+	    "messages with where each was seen and lost, hop times" },
 	{ "windows", API_WINDOWS, NULL, "application/json", 0, NULL },
 	{ "info", API_INFO, NULL, "application/json", 0, NULL },
 	{ "formats", API_FORMATS, NULL, "application/json", 0, NULL },

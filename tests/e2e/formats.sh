@@ -193,6 +193,7 @@ while IFS='|' read -r fmt cmd route ctype _ _; do
 	case $fmt in
 	svg) echo "seq-svg $b" >>"$T/open" ;;
 	mermaid) echo "mermaid $b" >>"$T/open" ;;
+	json) echo "seq-json $b" >>"$T/open" ;;
 	esac
 done <"$T/list"
 
