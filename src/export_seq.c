@@ -182,6 +182,16 @@ export_seq_mmd_str(FILE *out, const char *s)
 		}
 }
 
+/* "Note over P1,P2: " (one lane: "Note over P1: "). */
+static void
+export_seq_mmd_over(FILE *out, int a, int b)
+{
+	if (a == b)
+		fprintf(out, "    Note over P%d: ", a);
+	else
+		fprintf(out, "    Note over P%d,P%d: ", a, b);
+}
+
 static void
 export_seq_mermaid(const struct seq *s, const struct export_seq_opts *o,
     FILE *out)
@@ -211,20 +221,22 @@ export_seq_mermaid(const struct seq *s, const struct export_seq_opts *o,
 		fputc('\n', out);
 		seq_journey_text(s, e, jt, sizeof(jt));
 		if (jt[0] != '\0') {
-			fprintf(out, "    Note over P%d,P%d: ", e->src, e->dst);
+			export_seq_mmd_over(out, e->src, e->dst);
 			export_seq_mmd_str(out, jt);
 			fputc('\n', out);
 		}
 	}
 	last = seq_nparticipants(s) - 1;
 	for (i = 0; i < seq_nhops(s) && last >= 0; i++) {
-		fprintf(out, "    Note over P0,P%d: hop ", last);
+		export_seq_mmd_over(out, 0, last);
+		fputs("hop ", out);
 		export_seq_mmd_str(out, seq_hop_text(s, seq_hop(s, i), jt,
 		    sizeof(jt)));
 		fputc('\n', out);
 	}
 	for (i = 0; i < seq_nnotes(s) && last >= 0; i++) {
-		fprintf(out, "    Note over P0,P%d: note: ", last);
+		export_seq_mmd_over(out, 0, last);
+		fputs("note: ", out);
 		export_seq_mmd_str(out, seq_note(s, i));
 		fputc('\n', out);
 	}
