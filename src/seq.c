@@ -1292,7 +1292,9 @@ seq_journeys(struct seq *s)
 	}
 	if (havepts < 2)
 		return 0;
-	if (s->nmerged == 0)
+	for (p = 0, k = 0; p < s->np; p++)
+		k += s->skew[p].matched;
+	if (k == 0)
 		return seq_note_add(s, "no packet was seen at two capture "
 		    "points: no hop time can be measured and no loss judged; "
 		    "drawn without latency");
