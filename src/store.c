@@ -133,8 +133,8 @@ static const char *const migrations[] = {
 	 * the frame length cannot give back (link headers differ); NULL in
 	 * rows written before, which sequence diagrams show as unknown.
 	 */
-	"ALTER TABLE events ADD COLUMN ip_len INTEGER;"
-	"ALTER TABLE events ADD COLUMN payload INTEGER;",
+	("ALTER TABLE events ADD COLUMN ip_len INTEGER;"
+	"ALTER TABLE events ADD COLUMN payload INTEGER;"),
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
