@@ -233,6 +233,49 @@ test_journey(void **state)
 	seq_free(s);
 }
 
+/*
+ * 24 packets each way take 300 us, one of them 5 ms: that one is marked
+ * slow (more than twice its hop's p95, which with nearest rank needs 20
+ * packets or more to leave one out), no other.
+ */
+static void
+test_journey_slow(void **state)
+{
+	struct seq_opts o = { 0 };
+	struct seq *s = seq_new();
+	const struct seq_event *e;
+	struct seq_pkt p;
+	char err[256], buf[512];
+	uint32_t i;
+	int nslow = 0;
+
+	(void)state;
+	assert_int_equal(seq_add_point(s, "a"), 0);
+	assert_int_equal(seq_add_point(s, "b"), 1);
+	for (i = 0; i < 48; i++) {
+		p = tcp(i % 2 ? SRV : CLI, i % 2 ? CLI : SRV, i % 2 ? 80 : 9,
+		    i % 2 ? 9 : 80, 0x10, 100 + i, 200 + i, 1 + i, 0,
+		    T0 + (int64_t)i * 10000);
+		assert_int_equal(seq_add_packet(s, i % 2 ? 1 : 0, &p), 0);
+		p.ts_us += i == 6 ? 5000 : 300;
+		assert_int_equal(seq_add_packet(s, i % 2 ? 0 : 1, &p), 0);
+	}
+	assert_int_equal(seq_merge(s, &o, NULL, NULL, err, sizeof(err)), 0);
+	for (i = 0; i < seq_nevents(s); i++) {
+		e = seq_event(s, i);
+		if (e->slow_from < 0)
+			continue;
+		nslow++;
+		assert_int_equal(e->pkt.ip_id, 7);
+		assert_string_equal(seq_journey_text(s, e, buf, sizeof(buf)),
+		    "slow: a to b took 5.000 ms (p95 0.300 ms)");
+	}
+	assert_int_equal(nslow, 1);
+	assert_int_equal(seq_hop_find(s, 0, 1)->median_us, 300);
+	assert_int_equal(seq_hop_find(s, 0, 1)->max_us, 5000);
+	seq_free(s);
+}
+
 /* Captures that share no packet: no hop, no loss, and a note. */
 static void
 test_journey_no_common(void **state)
@@ -708,6 +751,7 @@ main(void)
 		cmocka_unit_test(test_merge_dedupe),
 		cmocka_unit_test(test_journey),
 		cmocka_unit_test(test_journey_no_common),
+		cmocka_unit_test(test_journey_slow),
 		cmocka_unit_test(test_skew),
 		cmocka_unit_test(test_skew_one_way),
 		cmocka_unit_test(test_no_overlap),
