@@ -1226,6 +1226,8 @@ struct seq_class {
 
 /* TCP flag bits that a resent segment carries again. */
 #define SEQ_RESEND_FLAGS	(TH_SYN | TH_FIN | TH_RST)
+/* How many later events (and seconds, 120) are searched for a resend. */
+#define SEQ_RESEND_SCAN		4096
 
 /* Link each lost TCP segment to the first later one that resends it. */
 static void
@@ -1241,8 +1243,10 @@ seq_resends(struct seq *s)
 		if (p->proto != IPG_PROTO_TCP || !p->has_l4 || p->info != NULL ||
 		    (p->l4_len == 0 && !(p->tcp_flags & SEQ_RESEND_FLAGS)))
 			continue;
-		for (j = i + 1; j < s->nev && s->ev[j].ts_us - s->ev[i].ts_us <=
-		    120 * 1000000LL; j++) {
+		/* bounded: a capture point that stopped early makes every
+		 * later packet lost, and each would scan the rest */
+		for (j = i + 1; j < s->nev && j - i <= SEQ_RESEND_SCAN &&
+		    s->ev[j].ts_us - s->ev[i].ts_us <= 120 * 1000000LL; j++) {
 			q = &s->ev[j].pkt;
 			if (q->proto == IPG_PROTO_TCP && q->ipver == p->ipver &&
 			    q->sport == p->sport && q->dport == p->dport &&
@@ -1309,13 +1313,21 @@ seq_journeys(struct seq *s)
 		seq_dur_text(off, d1, sizeof(d1));
 		seq_dur_text(span, d2, sizeof(d2));
 		if (seq_note_add(s, "the clock of %s was %s off, more than the "
-		    "exchange lasts (%s): corrected from the %u packets seen "
+		    "exchange lasts (%s): corrected from the packets seen "
 		    "both there and at %s%s", s->pname[p], d1, d2,
-		    s->skew[p].matched, s->pname[s->skew[p].from],
+		    s->pname[s->skew[p].from],
 		    seq_guessed_clock(s, p) ? ", one way only, so its hop "
 		    "times are not measured" : "") < 0)
 			return -1;
 	}
+	for (p = 0; p < s->np; p++)
+		if (s->skew[p].how == SEQ_SKEW_OFF && s->npkts[p] > 0) {
+			if (seq_note_add(s, "clocks taken as they are "
+			    "(--no-skew): hop times include whatever the "
+			    "clocks were off by") < 0)
+				return -1;
+			break;
+		}
 	for (p = 0; p < s->np; p++)
 		if (seq_guessed_clock(s, p) && guessed++ == 0 &&
 		    seq_note_add(s, "the clock of %s was set from packets "
