@@ -20,6 +20,7 @@ struct seq_in {
 	int64_t		 cts;		/* time on the reference clock */
 	size_t		 group;		/* its event before ordering */
 	int		 sp, dp;	/* participants, by this point's names */
+	size_t		 rank;		/* its k-th sighting at this point */
 };
 
 struct seq_part {
@@ -428,6 +429,7 @@ seq_group(struct seq *s)
 		    sizeof(kd[i].k)) == 0; j++) {
 			rank = cnt[kd[j].in->point]++;
 			kd[j].in->group = ngroups + rank;
+			kd[j].in->rank = rank;
 			if (rank + 1 > width)
 				width = rank + 1;
 		}
@@ -1203,7 +1205,9 @@ seq_losses(struct seq *s, const size_t *ix, size_t n, const int *path,
 				t = g->ts_us;
 			}
 		}
-		if (bad || lastidx < 0 || lastidx == np - 1)
+		/* a second copy at a point (a router capturing on both its
+		 * interfaces) is not a packet that went missing */
+		if (bad || lastidx < 0 || lastidx == np - 1 || e->repeat)
 			continue;
 		if ((h = seq_hop_find(s, path[lastidx], path[lastidx + 1])) ==
 		    NULL)
@@ -1472,6 +1476,7 @@ seq_merge(struct seq *s, const struct seq_opts *o, seq_name_fn name,
 		e->src = byg[i]->sp;
 		e->dst = byg[i]->dp;
 		e->seen_off = i;
+		e->repeat = byg[i]->rank > 0;
 		e->lost_from = e->lost_to = -1;
 		e->retrans_of = -1;
 		e->slow_from = e->slow_to = -1;

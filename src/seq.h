@@ -106,6 +106,8 @@ struct seq_event {
 	int		 lost_from;	/* last point on its path that saw it, */
 	int		 lost_to;	/* and the next, which did not; -1, -1 */
 	long		 retrans_of;	/* the lost event it resends, or -1 */
+	int		 repeat;	/* the same packet again at a point that
+					   saw it already: not judged lost */
 	int		 slow_from;	/* a hop far above its p95, or -1 */
 	int		 slow_to;
 	int64_t		 slow_us;	/* that hop's transit */
