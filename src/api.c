@@ -80,6 +80,9 @@ static const struct api_route api_route_table[] = {
 	{ "seq.svg", API_SEQ, "svg", "image/svg+xml", 0,
 	    "sequence diagram of the sampled packets (or stored edges), "
 	    "drawn as SVG" },
+	{ "seq.json", API_SEQ, "json", "application/json", 0,
+	    "the sampled packets as sequence data: sensors, clock skew, "
+	    "messages with where each was seen and lost, hop times" },
 	{ "windows", API_WINDOWS, NULL, "application/json", 0, NULL },
 	{ "info", API_INFO, NULL, "application/json", 0, NULL },
 	{ "formats", API_FORMATS, NULL, "application/json", 0, NULL },
@@ -1020,7 +1023,11 @@ api_ev_row(const struct event_row *ev, void *arg)
 	p.tcp_seq = ev->tcp_seq;
 	p.tcp_ack = ev->tcp_ack;
 	p.ip_id = ev->ip_id;
-	p.ip_len = ev->length;
+	/* the frame length is not the IP length (link headers differ from
+	 * sensor to sensor), nor the payload; rows without them say so */
+	p.ip_len = ev->has_len ? ev->ip_len : ev->length;
+	p.l4_len = ev->payload;
+	p.no_l4_len = !ev->has_len;
 	p.wirelen = ev->length;
 	if (seq_add_packet(c->s, i, &p) < 0) {
 		c->failed = 1;

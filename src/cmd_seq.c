@@ -668,6 +668,8 @@ seq_cmd_report(const struct seq_cmd *c)
 {
 	const struct seq_skew *sk;
 	int p, np = seq_npoints(c->s);
+	char buf[512];
+	size_t i;
 
 	log_info("%zu packets drawn, %zu of them seen at more than one "
 	    "capture point", seq_nevents(c->s), seq_nmerged(c->s));
@@ -696,6 +698,14 @@ seq_cmd_report(const struct seq_cmd *c)
 			break;
 		}
 	}
+	for (i = 0; i < seq_nhops(c->s); i++)
+		log_info("hop %s", seq_hop_text(c->s, seq_hop(c->s, i), buf,
+		    sizeof(buf)));
+	if (seq_nlost(c->s) > 0)
+		log_info("%zu packet%s lost between capture points",
+		    seq_nlost(c->s), seq_nlost(c->s) == 1 ? "" : "s");
+	for (i = 0; i < seq_nnotes(c->s); i++)
+		log_info("note: %s", seq_note(c->s, i));
 }
 
 static enum seq_format
@@ -717,7 +727,7 @@ seq_cmd_usage(FILE *fp)
 	    "...\n"
 	    "                  [--filter BPF] [--flow SRC:SPORT-DST:DPORT]\n"
 	    "                  [--info summary|default|full]\n"
-	    "                  [--format seqdiag|mermaid|svg|png|text]\n"
+	    "                  [--format seqdiag|mermaid|svg|png|text|json]\n"
 	    "                  [--limit N] [--no-skew] [--quiet] [-o FILE]"
 	    " CAPTURE...\n", fp);
 }
@@ -774,7 +784,7 @@ cmd_seq(int argc, char **argv)
 		case 'T':
 			if ((fmt = export_seq_format(optarg)) < 0)
 				fatalx("--format: '%s' is not seqdiag, "
-				    "mermaid, svg, png or text", optarg);
+				    "mermaid, svg, png, text or json", optarg);
 			break;
 		case 'o': out = optarg; break;
 		case 'l':

@@ -488,10 +488,12 @@ udp_tunnel_port(uint16_t port)
 /*
  * Transport ports and flags (RFC 9293 TCP, RFC 768 UDP, RFC 9260 SCTP,
  * RFC 792 ICMP, RFC 4443 ICMPv6).  r starts at the transport header and is
- * already bounded by the IP payload length.
+ * already bounded by the IP payload length.  claimed is that length as the
+ * IP header gives it (0 when it does not: TSO, jumbograms), which may be
+ * more than was captured.
  */
 static void
-decode_transport(struct rd *r, struct decode_result *res)
+decode_transport(struct rd *r, struct decode_result *res, size_t claimed)
 {
 	uint16_t v16;
 	uint8_t u8;
@@ -515,7 +517,11 @@ decode_transport(struct rd *r, struct decode_result *res)
 			return;
 		}
 		res->tcp_flags = (uint8_t)v16;
-		if (rd_left(r) >= (size_t)(v16 >> 12) * 4)
+		/* tcp.len as tshark counts it: what the IP header claims, not
+		 * what was captured (a small snaplen cuts the payload) */
+		if (claimed >= (size_t)(v16 >> 12) * 4)
+			res->l4_len = (uint32_t)(claimed - (v16 >> 12) * 4);
+		else if (rd_left(r) >= (size_t)(v16 >> 12) * 4)
 			res->l4_len = (uint32_t)(rd_left(r) - (v16 >> 12) * 4);
 		return;
 	case IPG_PROTO_UDP:
@@ -633,7 +639,7 @@ decode_ipv4(struct rd *r, struct decode_result *res)
 	if (tlen != 0 && (size_t)tlen - hlen < avail)
 		avail = (size_t)tlen - hlen;	/* drop link-layer padding */
 	rd_init(&l4, r->p + hlen, avail);
-	decode_transport(&l4, res);
+	decode_transport(&l4, res, tlen >= hlen ? (size_t)tlen - hlen : 0);
 	return DECODE_OK;
 }
 
@@ -714,7 +720,8 @@ decode_ipv6(struct rd *r, struct decode_result *res)
 		return DECODE_OK;
 	}
 	rd_init(&l4, r->p + off, end - off);
-	decode_transport(&l4, res);
+	decode_transport(&l4, res, plen != 0 && (size_t)plen + 40 >= off ?
+	    (size_t)plen + 40 - off : 0);
 	return DECODE_OK;
 }
 

@@ -1,4 +1,4 @@
-/* export_seq.h - a merged exchange as seqdiag, Mermaid, text, SVG or PNG. */
+/* export_seq.h - a merged exchange as seqdiag, Mermaid, text, JSON, SVG or PNG. */
 #ifndef IPGRAPH_EXPORT_SEQ_H
 #define IPGRAPH_EXPORT_SEQ_H
 
@@ -12,7 +12,8 @@ enum seq_format {
 	SEQ_FMT_MERMAID,	/* sequenceDiagram, for GitHub/GitLab */
 	SEQ_FMT_TEXT,		/* aligned columns for a terminal */
 	SEQ_FMT_SVG,		/* drawn with cairo (seq_draw.c) */
-	SEQ_FMT_PNG
+	SEQ_FMT_PNG,
+	SEQ_FMT_JSON		/* points, skew, messages, hops, notes */
 };
 
 struct export_seq_opts {

@@ -127,7 +127,7 @@ static const struct help_entry help_table[] = {
 	  "ipgraph seq [--names FILE] [--name [CAPTURE:]ADDR=NAME]...\n"
 	  "                   [--filter BPF] [--flow SRC:SPORT-DST:DPORT]\n"
 	  "                   [--info summary|default|full]\n"
-	  "                   [--format seqdiag|mermaid|svg|png|text]\n"
+	  "                   [--format seqdiag|mermaid|svg|png|text|json]\n"
 	  "                   [--limit N] [--no-skew] [--quiet] [-o FILE]\n"
 	  "                   CAPTURE...\n",
 	  "Draw one exchange seen at several capture points as one sequence\n"
@@ -141,11 +141,13 @@ static const struct help_entry help_table[] = {
 	  "  --info summary|default|full\n"
 	  "                            how much each arrow says\n"
 	  "  --format F                seqdiag (default, or from -o's\n"
-	  "                            extension), mermaid, svg, png, text\n"
+	  "                            extension), mermaid, svg, png, text,\n"
+	  "                            json (hops, losses, sightings)\n"
 	  "  -o, --output FILE         where to write (default standard output)\n"
 	  "  --limit N                 rows drawn in svg and png (default 1000)\n"
 	  "  --no-skew                 take every clock as it is\n"
-	  "  -q, --quiet               no clock estimates on stderr\n"
+	  "  -q, --quiet               no clock estimates, hops or notes on\n"
+	  "                            stderr\n"
 	  "  -h, --help                this help\n",
 	  "ipgraph seq --name 10.0.0.1=client client.pcap proxy.pcap \\\n"
 	  "    server.pcap -o exchange.svg\n", 0 },

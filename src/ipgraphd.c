@@ -164,6 +164,8 @@ sample(struct ipgd *d, struct iface *ifp, int64_t ts_us, uint32_t wirelen,
 	e->tcp_seq = r->tcp_seq;
 	e->tcp_ack = r->tcp_ack;
 	e->ip_id = r->ip_id;
+	e->ip_len = r->ip_len;
+	e->payload = r->l4_len;
 }
 
 /* Hand the buffered events to the writer (it frees the array). */

@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@ struct seq_in {
 	size_t		 order;		/* insertion order: ties keep it */
 	int64_t		 cts;		/* time on the reference clock */
 	size_t		 group;		/* its event before ordering */
+	int		 sp, dp;	/* participants, by this point's names */
+	size_t		 rank;		/* its k-th sighting at this point */
 };
 
 struct seq_part {
@@ -49,6 +52,12 @@ struct seq {
 	int			 npart;
 	int			 nfolded;	/* participants in the last */
 	struct seq_skew		 skew[SEQ_MAX_POINTS];
+	struct seq_sight	*sight;		/* events' sightings */
+	struct seq_hop		*hops;
+	size_t			 nhops;
+	size_t			 nlost;
+	char			**notes;
+	size_t			 nnotes;
 };
 
 /* TCP flag bits (RFC 9293 section 3.1, RFC 3168 for ECE/CWR). */
@@ -85,6 +94,17 @@ seq_clear_merge(struct seq *s)
 	s->part = NULL;
 	s->npart = 0;
 	s->nfolded = 0;
+	free(s->sight);
+	s->sight = NULL;
+	free(s->hops);
+	s->hops = NULL;
+	s->nhops = 0;
+	s->nlost = 0;
+	for (i = 0; i < (int)s->nnotes; i++)
+		free(s->notes[i]);
+	free(s->notes);
+	s->notes = NULL;
+	s->nnotes = 0;
 }
 
 void
@@ -409,6 +429,7 @@ seq_group(struct seq *s)
 		    sizeof(kd[i].k)) == 0; j++) {
 			rank = cnt[kd[j].in->point]++;
 			kd[j].in->group = ngroups + rank;
+			kd[j].in->rank = rank;
 			if (rank + 1 > width)
 				width = rank + 1;
 		}
@@ -656,6 +677,25 @@ seq_cmp_group(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+static int	seq_cmp_cts(const void *, const void *);
+static void	seq_dur_text(int64_t, char *, size_t);
+
+/* By packet, then by the names its point gives it, then in time. */
+static int
+seq_cmp_named(const void *a, const void *b)
+{
+	const struct seq_in *x = *(const struct seq_in *const *)a;
+	const struct seq_in *y = *(const struct seq_in *const *)b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	if (x->sp != y->sp)
+		return x->sp < y->sp ? -1 : 1;
+	if (x->dp != y->dp)
+		return x->dp < y->dp ? -1 : 1;
+	return seq_cmp_cts(a, b);
+}
+
 /* Events in time order; the first point, then the input order, break ties. */
 struct seq_evsort {
 	struct seq_event ev;
@@ -814,16 +854,36 @@ seq_part_of(struct seq *s, struct seq_where *wh, size_t nwh, int point,
 	return w->part = s->npart++;
 }
 
+/* Time on the reference clock, then point, then input order. */
+static int
+seq_cmp_cts(const void *a, const void *b)
+{
+	const struct seq_in *x = *(const struct seq_in *const *)a;
+	const struct seq_in *y = *(const struct seq_in *const *)b;
+
+	if (x->cts != y->cts)
+		return x->cts < y->cts ? -1 : 1;
+	if (x->point != y->point)
+		return x->point < y->point ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * Name every sighting by the names of the point that made it (a per-
+ * capture name applies where it was given), participants in order of
+ * first appearance on the corrected clocks.
+ */
 static int
 seq_name_all(struct seq *s, seq_name_fn name, void *arg)
 {
 	struct seq_where *wh;
+	struct seq_in **ix = NULL;
 	size_t i, n = 0, u = 0;
-	struct seq_event *e;
 	int rc = -1;
 
-	if ((wh = calloc(2 * s->nin + 1, sizeof(*wh))) == NULL)
-		return -1;
+	if ((wh = calloc(2 * s->nin + 1, sizeof(*wh))) == NULL ||
+	    (ix = calloc(s->nin + 1, sizeof(*ix))) == NULL)
+		goto done;
 	for (i = 0; i < s->nin; i++) {
 		wh[n].point = s->in[i].point;
 		wh[n].ver = s->in[i].p.ipver;
@@ -833,6 +893,7 @@ seq_name_all(struct seq *s, seq_name_fn name, void *arg)
 		wh[n].ver = s->in[i].p.ipver;
 		memcpy(wh[n].b, s->in[i].p.dst, 16);
 		n++;
+		ix[i] = &s->in[i];
 	}
 	qsort(wh, n, sizeof(*wh), seq_cmp_where);
 	for (i = 0; i < n; i++)
@@ -840,17 +901,41 @@ seq_name_all(struct seq *s, seq_name_fn name, void *arg)
 			wh[u] = wh[i];
 			wh[u++].part = -1;
 		}
-	for (i = 0; i < s->nev; i++) {
-		e = &s->ev[i];
-		if ((e->src = seq_part_of(s, wh, u, e->first_point, &e->pkt, 0,
-		    name, arg)) < 0 || (e->dst = seq_part_of(s, wh, u,
-		    e->first_point, &e->pkt, 1, name, arg)) < 0)
+	qsort(ix, s->nin, sizeof(*ix), seq_cmp_cts);
+	for (i = 0; i < s->nin; i++)
+		if ((ix[i]->sp = seq_part_of(s, wh, u, ix[i]->point,
+		    &ix[i]->p, 0, name, arg)) < 0 || (ix[i]->dp =
+		    seq_part_of(s, wh, u, ix[i]->point, &ix[i]->p, 1, name,
+		    arg)) < 0)
 			goto done;
-	}
 	rc = 0;
 done:
+	free(ix);
 	free(wh);
 	return rc;
+}
+
+/* One sentence for seq_note; 0, or -1 when out of memory. */
+static int
+seq_note_add(struct seq *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+seq_note_add(struct seq *s, const char *fmt, ...)
+{
+	char buf[1024], **nn;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if ((nn = realloc(s->notes, (s->nnotes + 1) * sizeof(*nn))) == NULL)
+		return -1;
+	s->notes = nn;
+	if ((nn[s->nnotes] = strdup(buf)) == NULL)
+		return -1;
+	s->nnotes++;
+	return 0;
 }
 
 static void
@@ -910,6 +995,440 @@ seq_check_overlap(struct seq *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* --- journeys: hop times, losses ----------------------------------------- */
+
+/* One transit between consecutive sightings of an event. */
+struct seq_transit {
+	int		 from, to;
+	int64_t		 d;
+	size_t		 ev;
+};
+
+static int
+seq_cmp_transit(const void *a, const void *b)
+{
+	const struct seq_transit *x = a, *y = b;
+
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	if (x->to != y->to)
+		return x->to < y->to ? -1 : 1;
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	return x->ev < y->ev ? -1 : x->ev > y->ev;
+}
+
+/*
+ * A point whose clock was set from packets going one way only and moved
+ * to make the fastest of them instantaneous: its transit times are what
+ * that guess made them, not measurements.
+ */
+static int
+seq_guessed_clock(const struct seq *s, int p)
+{
+	return s->skew[p].how == SEQ_SKEW_ONE_WAY &&
+	    s->skew[p].offset_us != s->skew[s->skew[p].from].offset_us;
+}
+
+/* An event's direction (version, source, destination), for sorting. */
+struct seq_dirkey {
+	uint8_t		 ver;
+	uint8_t		 src[16];
+	uint8_t		 dst[16];
+	size_t		 ev;
+};
+
+static int
+seq_cmp_dirkey(const void *a, const void *b)
+{
+	const struct seq_dirkey *x = a, *y = b;
+	int c;
+
+	if (x->ver != y->ver)
+		return x->ver < y->ver ? -1 : 1;
+	if ((c = memcmp(x->src, y->src, 16)) != 0)
+		return c;
+	return memcmp(x->dst, y->dst, 16);
+}
+
+static int
+seq_cmp_dirkey_ev(const void *a, const void *b)
+{
+	const struct seq_dirkey *x = a, *y = b;
+	int c;
+
+	if ((c = seq_cmp_dirkey(a, b)) != 0)
+		return c;
+	return x->ev < y->ev ? -1 : x->ev > y->ev;
+}
+
+static void
+seq_path_text(const struct seq *s, const int *p, int n, char *buf,
+    size_t len)
+{
+	size_t o = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "",
+		    s->pname[p[i]]);
+}
+
+/*
+ * Losses along the way of the packets from one source to one destination
+ * (events ix[0..n), in time order).  The path is learnt from the packets
+ * seen at two points or more: the points that saw them, in the order
+ * they mostly did.  A
+ * packet whose last sighting is not at the path's last point is lost
+ * between that point and the next, provided the next point was capturing
+ * then (from its first packet to its last, less the hop's longest
+ * transit).  When the packets disagree on the path, nothing is judged and
+ * a note says why.
+ */
+static int
+seq_path_learn(struct seq *s, const size_t *ix, size_t n, int *path,
+    int *npath)
+{
+	int cur[SEQ_MAX_POINTS], np = 0, nc, k, at;
+	unsigned before[SEQ_MAX_POINTS][SEQ_MAX_POINTS];
+	uint32_t set, pset = 0;
+	char a[40], pa[512], pb[512], sa[ADDR_STRLEN], sb[ADDR_STRLEN];
+	const struct seq_event *e;
+	struct seq_sight tmp;
+	size_t i;
+	int rank[SEQ_MAX_POINTS];
+
+	*npath = 0;
+	/*
+	 * The path's points: those of the packets seen at two points or
+	 * more, whose sets must nest (a packet lost halfway was seen at a
+	 * part of the path); two sets that do not nest mean the path
+	 * changed.  Their order: for each two points, which saw the packet
+	 * first more often (two sightings a microsecond apart can come out
+	 * either way once clocks are corrected).
+	 */
+	memset(before, 0, sizeof(before));
+	for (i = 0; i < n; i++) {
+		e = &s->ev[ix[i]];
+		if (e->nseen < 2)
+			continue;
+		for (nc = 0, set = 0; nc < e->nseen; nc++) {
+			cur[nc] = s->sight[e->seen_off + (size_t)nc].point;
+			set |= 1u << cur[nc];
+		}
+		if (pset != 0 && (set & pset) != set && (set & pset) != pset) {
+			for (k = 0, np = 0; k < s->np; k++)
+				if (pset & (1u << k))
+					path[np++] = k;
+			seq_path_text(s, path, np, pa, sizeof(pa));
+			seq_path_text(s, cur, nc, pb, sizeof(pb));
+			e = &s->ev[ix[0]];
+			return seq_note_add(s, "the path of packets from %s to "
+			    "%s changed at %s (seen at %s before, at %s then): "
+			    "no loss is judged on it",
+			    addr_format(e->pkt.ipver, e->pkt.src, sa),
+			    addr_format(e->pkt.ipver, e->pkt.dst, sb),
+			    seq_time_text(s->ev[ix[i]].ts_us, 1, a, sizeof(a)),
+			    pa, pb);
+		}
+		pset |= set;
+		for (k = 0; k < nc; k++)
+			for (at = k + 1; at < nc; at++)
+				before[cur[k]][cur[at]]++;
+	}
+	for (k = 0, np = 0; k < s->np; k++)
+		if (pset & (1u << k))
+			path[np++] = k;
+	/* insertion sort by the pairwise votes */
+	for (k = 1; k < np; k++)
+		for (at = k; at > 0 && before[path[at]][path[at - 1]] >
+		    before[path[at - 1]][path[at]]; at--) {
+			nc = path[at];
+			path[at] = path[at - 1];
+			path[at - 1] = nc;
+		}
+	if (np < 2)
+		return 0;
+	/* each packet's sightings in the path's order, for its hops */
+	for (k = 0; k < SEQ_MAX_POINTS; k++)
+		rank[k] = SEQ_MAX_POINTS;
+	for (k = 0; k < np; k++)
+		rank[path[k]] = k;
+	for (i = 0; i < n; i++) {
+		e = &s->ev[ix[i]];
+		for (k = 1; k < e->nseen; k++)
+			for (at = k; at > 0 && rank[s->sight[e->seen_off +
+			    (size_t)at].point] < rank[s->sight[e->seen_off +
+			    (size_t)at - 1].point]; at--) {
+				tmp = s->sight[e->seen_off + (size_t)at];
+				s->sight[e->seen_off + (size_t)at] =
+				    s->sight[e->seen_off + (size_t)at - 1];
+				s->sight[e->seen_off + (size_t)at - 1] = tmp;
+			}
+	}
+	*npath = np;
+	return 0;
+}
+
+/*
+ * Mark the packets of one direction lost (see seq_path_learn for the
+ * path), once the hops are measured.
+ */
+static void
+seq_losses(struct seq *s, const size_t *ix, size_t n, const int *path,
+    int np, const int64_t *first, const int64_t *last)
+{
+	int nc, k, at, lastidx, bad;
+	const struct seq_event *e;
+	const struct seq_hop *h;
+	const struct seq_sight *g;
+	int64_t t;
+	size_t i;
+
+	if (np < 2)
+		return;
+	for (i = 0; i < n; i++) {
+		e = &s->ev[ix[i]];
+		lastidx = -1;
+		bad = 0;
+		t = 0;
+		for (nc = 0; nc < e->nseen; nc++) {
+			g = &s->sight[e->seen_off + (size_t)nc];
+			for (k = 0, at = -1; k < np; k++)
+				if (path[k] == g->point)
+					at = k;
+			if (at < 0)
+				bad = 1;
+			else if (at > lastidx) {
+				lastidx = at;
+				t = g->ts_us;
+			}
+		}
+		/* a second copy at a point (a router capturing on both its
+		 * interfaces) is not a packet that went missing */
+		if (bad || lastidx < 0 || lastidx == np - 1 || e->repeat)
+			continue;
+		if ((h = seq_hop_find(s, path[lastidx], path[lastidx + 1])) ==
+		    NULL)
+			continue;
+		if (t < first[path[lastidx + 1]] ||
+		    t + h->max_us > last[path[lastidx + 1]])
+			continue;
+		s->ev[ix[i]].lost_from = path[lastidx];
+		s->ev[ix[i]].lost_to = path[lastidx + 1];
+		s->nlost++;
+	}
+	}
+
+/* The packets of one direction (ix[i0..i0+n)) and their path. */
+struct seq_class {
+	size_t		 i0, n;
+	int		 np;
+	int		 path[SEQ_MAX_POINTS];
+};
+
+/* TCP flag bits that a resent segment carries again. */
+#define SEQ_RESEND_FLAGS	(TH_SYN | TH_FIN | TH_RST)
+/* How many later events (and seconds, 120) are searched for a resend. */
+#define SEQ_RESEND_SCAN		4096
+
+/* Link each lost TCP segment to the first later one that resends it. */
+static void
+seq_resends(struct seq *s)
+{
+	const struct seq_pkt *p, *q;
+	size_t i, j;
+
+	for (i = 0; i < s->nev; i++) {
+		if (s->ev[i].lost_from < 0)
+			continue;
+		p = &s->ev[i].pkt;
+		if (p->proto != IPG_PROTO_TCP || !p->has_l4 || p->info != NULL ||
+		    (p->l4_len == 0 && !(p->tcp_flags & SEQ_RESEND_FLAGS)))
+			continue;
+		/* bounded: a capture point that stopped early makes every
+		 * later packet lost, and each would scan the rest */
+		for (j = i + 1; j < s->nev && j - i <= SEQ_RESEND_SCAN &&
+		    s->ev[j].ts_us - s->ev[i].ts_us <= 120 * 1000000LL; j++) {
+			q = &s->ev[j].pkt;
+			if (q->proto == IPG_PROTO_TCP && q->ipver == p->ipver &&
+			    q->sport == p->sport && q->dport == p->dport &&
+			    q->tcp_seq == p->tcp_seq && (q->tcp_flags &
+			    SEQ_RESEND_FLAGS) == (p->tcp_flags &
+			    SEQ_RESEND_FLAGS) && memcmp(q->src, p->src, 16) == 0 &&
+			    memcmp(q->dst, p->dst, 16) == 0 &&
+			    s->ev[j].retrans_of < 0) {
+				s->ev[j].retrans_of = (long)i;
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * After the events are made: transit times per hop, packets far slower
+ * than their hop's 95th percentile, losses and what resends them, and
+ * notes for what cannot be measured.  0, or -1 when out of memory.
+ */
+static int
+seq_journeys(struct seq *s)
+{
+	struct seq_transit *tr = NULL;
+	int64_t first[SEQ_MAX_POINTS], last[SEQ_MAX_POINTS], lo = 0, hi = 0;
+	int64_t off, span;
+	size_t i, j, k, nt = 0, *ix = NULL;
+	struct seq_dirkey *dk = NULL;
+	struct seq_class *cls = NULL;
+	size_t ncls = 0, c;
+	void *t;
+	const struct seq_sight *a, *b;
+	struct seq_event *e;
+	struct seq_hop *h;
+	char d1[32], d2[32];
+	int p, havepts = 0, guessed = 0;
+
+	for (p = 0; p < s->np; p++) {
+		if (s->npkts[p] == 0)
+			continue;
+		first[p] = s->first[p] - s->skew[p].offset_us;
+		last[p] = s->last[p] - s->skew[p].offset_us;
+		if (havepts++ == 0 || first[p] < lo)
+			lo = first[p];
+		if (havepts == 1 || last[p] > hi)
+			hi = last[p];
+	}
+	if (havepts < 2)
+		return 0;
+	for (p = 0, k = 0; p < s->np; p++)
+		k += s->skew[p].matched;
+	if (k == 0)
+		return seq_note_add(s, "no packet was seen at two capture "
+		    "points: no hop time can be measured and no loss judged; "
+		    "drawn without latency");
+	/* clocks set from more than the exchange lasts */
+	span = hi - lo;
+	for (p = 0; p < s->np; p++) {
+		off = s->skew[p].offset_us;
+		if (off < 0)
+			off = -off;
+		if (s->npkts[p] == 0 || off <= span || off == 0)
+			continue;
+		seq_dur_text(off, d1, sizeof(d1));
+		seq_dur_text(span, d2, sizeof(d2));
+		if (seq_note_add(s, "the clock of %s was %s off, more than the "
+		    "exchange lasts (%s): corrected from the packets seen "
+		    "both there and at %s%s", s->pname[p], d1, d2,
+		    s->pname[s->skew[p].from],
+		    seq_guessed_clock(s, p) ? ", one way only, so its hop "
+		    "times are not measured" : "") < 0)
+			return -1;
+	}
+	for (p = 0; p < s->np; p++)
+		if (s->skew[p].how == SEQ_SKEW_OFF && s->npkts[p] > 0) {
+			if (seq_note_add(s, "clocks taken as they are "
+			    "(--no-skew): hop times include whatever the "
+			    "clocks were off by") < 0)
+				return -1;
+			break;
+		}
+	for (p = 0; p < s->np; p++)
+		if (seq_guessed_clock(s, p) && guessed++ == 0 &&
+		    seq_note_add(s, "the clock of %s was set from packets "
+		    "going one way only, where delay and clock offset cannot "
+		    "be told apart: no hop time to or from it is given",
+		    s->pname[p]) < 0)
+			return -1;
+	/* directions, and the path of each */
+	if ((dk = calloc(s->nev + 1, sizeof(*dk))) == NULL ||
+	    (ix = calloc(s->nev + 1, sizeof(*ix))) == NULL)
+		goto nomem;
+	for (i = 0; i < s->nev; i++) {
+		dk[i].ver = s->ev[i].pkt.ipver;
+		memcpy(dk[i].src, s->ev[i].pkt.src, 16);
+		memcpy(dk[i].dst, s->ev[i].pkt.dst, 16);
+		dk[i].ev = i;
+	}
+	qsort(dk, s->nev, sizeof(*dk), seq_cmp_dirkey_ev);
+	for (i = 0; i < s->nev; i++)
+		ix[i] = dk[i].ev;
+	for (i = 0; i < s->nev; i = j) {
+		for (j = i + 1; j < s->nev &&
+		    seq_cmp_dirkey(&dk[i], &dk[j]) == 0; j++)
+			;
+		if ((t = realloc(cls, (ncls + 1) * sizeof(*cls))) == NULL)
+			goto nomem;
+		cls = t;
+		cls[ncls].i0 = i;
+		cls[ncls].n = j - i;
+		if (seq_path_learn(s, ix + i, j - i, cls[ncls].path,
+		    &cls[ncls].np) < 0)
+			goto nomem;
+		ncls++;
+	}
+	free(dk);
+	dk = NULL;
+	if ((tr = calloc(s->nin + 1, sizeof(*tr))) == NULL)
+		goto nomem;
+	for (i = 0; i < s->nev; i++) {
+		e = &s->ev[i];
+		for (k = 1; k < (size_t)e->nseen; k++) {
+			a = &s->sight[e->seen_off + k - 1];
+			b = &s->sight[e->seen_off + k];
+			if (seq_guessed_clock(s, a->point) ||
+			    seq_guessed_clock(s, b->point))
+				continue;
+			tr[nt].from = a->point;
+			tr[nt].to = b->point;
+			tr[nt].d = b->ts_us - a->ts_us;
+			tr[nt].ev = i;
+			nt++;
+		}
+	}
+	qsort(tr, nt, sizeof(*tr), seq_cmp_transit);
+	for (i = 0; i < nt; i = j) {
+		for (j = i; j < nt && tr[j].from == tr[i].from &&
+		    tr[j].to == tr[i].to; j++)
+			;
+		if ((h = realloc(s->hops, (s->nhops + 1) * sizeof(*h))) ==
+		    NULL)
+			goto nomem;
+		s->hops = h;
+		h = &s->hops[s->nhops++];
+		h->from_point = tr[i].from;
+		h->to_point = tr[i].to;
+		h->count = (unsigned)(j - i);
+		/* nearest rank: the smallest value with p% at or below it */
+		h->median_us = tr[i + (j - i + 1) / 2 - 1].d;
+		h->p95_us = tr[i + ((j - i) * 95 + 99) / 100 - 1].d;
+		h->max_us = tr[j - 1].d;
+		/* far above the 95th percentile: twice it, 1 ms at least */
+		for (k = i; k < j && h->count >= 10; k++)
+			if (tr[k].d > 2 * h->p95_us &&
+			    tr[k].d - h->p95_us >= 1000 &&
+			    tr[k].d > s->ev[tr[k].ev].slow_us) {
+				s->ev[tr[k].ev].slow_from = h->from_point;
+				s->ev[tr[k].ev].slow_to = h->to_point;
+				s->ev[tr[k].ev].slow_us = tr[k].d;
+			}
+	}
+	free(tr);
+	tr = NULL;
+	for (c = 0; c < ncls; c++)
+		seq_losses(s, ix + cls[c].i0, cls[c].n, cls[c].path,
+		    cls[c].np, first, last);
+	free(ix);
+	free(cls);
+	seq_resends(s);
+	return 0;
+nomem:
+	free(tr);
+	free(dk);
+	free(ix);
+	free(cls);
+	return -1;
+}
+
 int
 seq_merge(struct seq *s, const struct seq_opts *o, seq_name_fn name,
     void *arg, char *err, size_t errlen)
@@ -917,7 +1436,7 @@ seq_merge(struct seq *s, const struct seq_opts *o, seq_name_fn name,
 	struct seq_opts defopts = { 0 };
 	struct seq_in **byg = NULL;
 	struct seq_evsort *es = NULL;
-	size_t i, j, k, ngroups;
+	size_t i, j, k, ngroups, nsplit = 0, split = 0;
 	struct seq_event *e;
 
 	if (o == NULL)
@@ -942,22 +1461,51 @@ seq_merge(struct seq *s, const struct seq_opts *o, seq_name_fn name,
 	for (i = 0; i < s->nin; i++)
 		s->in[i].cts = s->in[i].p.ts_us -
 		    s->skew[s->in[i].point].offset_us;
-	qsort(byg, s->nin, sizeof(*byg), seq_cmp_group);
-	if ((es = calloc(ngroups, sizeof(*es))) == NULL)
+	if (seq_name_all(s, name, arg) < 0)
+		goto nomem;
+	qsort(byg, s->nin, sizeof(*byg), seq_cmp_named);
+	/* one event per packet and naming: at most one per sighting */
+	if ((es = calloc(s->nin, sizeof(*es))) == NULL ||
+	    (s->sight = calloc(s->nin, sizeof(*s->sight))) == NULL)
 		goto nomem;
 	for (i = 0, k = 0; i < s->nin; i = j, k++) {
 		e = &es[k].ev;
 		e->ts_us = byg[i]->cts;
 		e->first_point = byg[i]->point;
 		e->pkt = byg[i]->p;
+		e->src = byg[i]->sp;
+		e->dst = byg[i]->dp;
+		e->seen_off = i;
+		e->repeat = byg[i]->rank > 0;
+		e->lost_from = e->lost_to = -1;
+		e->retrans_of = -1;
+		e->slow_from = e->slow_to = -1;
 		es[k].order = byg[i]->order;
-		for (j = i; j < s->nin && byg[j]->group == byg[i]->group; j++) {
+		for (j = i; j < s->nin && byg[j]->group == byg[i]->group &&
+		    byg[j]->sp == byg[i]->sp && byg[j]->dp == byg[i]->dp;
+		    j++) {
 			e->points |= 1u << byg[j]->point;
 			e->hop_us = byg[j]->cts - e->ts_us;
+			s->sight[j].point = byg[j]->point;
+			s->sight[j].ts_us = byg[j]->cts;
 		}
+		e->nseen = (int)(j - i);
 		if (j - i > 1)
 			s->nmerged++;
+		/* the same packet, named otherwise at another point */
+		if (i > 0 && byg[i - 1]->group == byg[i]->group) {
+			if (nsplit++ == 0)
+				split = i;
+		}
 	}
+	if (nsplit > 0 && seq_note_add(s, "%zu packet%s seen at several "
+	    "points %s drawn once per point's names, because the names "
+	    "differ (%s to %s at %s, %s to %s at %s)", nsplit,
+	    nsplit == 1 ? "" : "s", nsplit == 1 ? "is" : "are",
+	    s->part[byg[split - 1]->sp].name, s->part[byg[split - 1]->dp].name,
+	    s->pname[byg[split - 1]->point], s->part[byg[split]->sp].name,
+	    s->part[byg[split]->dp].name, s->pname[byg[split]->point]) < 0)
+		goto nomem;
 	qsort(es, k, sizeof(*es), seq_cmp_ev);
 	if ((s->ev = calloc(k, sizeof(*s->ev))) == NULL)
 		goto nomem;
@@ -968,7 +1516,7 @@ seq_merge(struct seq *s, const struct seq_opts *o, seq_name_fn name,
 	es = NULL;
 	free(byg);
 	byg = NULL;
-	if (seq_relative(s) < 0 || seq_name_all(s, name, arg) < 0)
+	if (seq_relative(s) < 0 || seq_journeys(s) < 0)
 		goto nomem;
 	return 0;
 nomem:
@@ -1090,6 +1638,97 @@ size_t
 seq_nmerged(const struct seq *s)
 {
 	return s->nmerged;
+}
+
+const struct seq_sight *
+seq_sighting(const struct seq *s, const struct seq_event *e, int k)
+{
+	return k >= 0 && k < e->nseen ? &s->sight[e->seen_off + (size_t)k] :
+	    NULL;
+}
+
+size_t
+seq_nhops(const struct seq *s)
+{
+	return s->nhops;
+}
+
+const struct seq_hop *
+seq_hop(const struct seq *s, size_t i)
+{
+	return i < s->nhops ? &s->hops[i] : NULL;
+}
+
+const struct seq_hop *
+seq_hop_find(const struct seq *s, int from, int to)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhops; i++)
+		if (s->hops[i].from_point == from && s->hops[i].to_point == to)
+			return &s->hops[i];
+	return NULL;
+}
+
+size_t
+seq_nlost(const struct seq *s)
+{
+	return s->nlost;
+}
+
+size_t
+seq_nnotes(const struct seq *s)
+{
+	return s->nnotes;
+}
+
+const char *
+seq_note(const struct seq *s, size_t i)
+{
+	return i < s->nnotes ? s->notes[i] : NULL;
+}
+
+char *
+seq_hop_text(const struct seq *s, const struct seq_hop *h, char *buf,
+    size_t len)
+{
+	char m[32], p[32], x[32];
+
+	seq_dur_text(h->median_us, m, sizeof(m));
+	seq_dur_text(h->p95_us, p, sizeof(p));
+	seq_dur_text(h->max_us, x, sizeof(x));
+	snprintf(buf, len, "%s to %s: %u packet%s, median %s, p95 %s, max %s",
+	    seq_point_name(s, h->from_point), seq_point_name(s, h->to_point),
+	    h->count, h->count == 1 ? "" : "s", m, p, x);
+	return buf;
+}
+
+char *
+seq_journey_text(const struct seq *s, const struct seq_event *e, char *buf,
+    size_t len)
+{
+	const struct seq_hop *h;
+	char t[40], d[32], q[32];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (e->lost_from >= 0)
+		o += (size_t)snprintf(buf + o, len - o, "lost between %s and %s",
+		    seq_point_name(s, e->lost_from),
+		    seq_point_name(s, e->lost_to));
+	if (e->retrans_of >= 0 && (size_t)e->retrans_of < s->nev && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%sresends the packet "
+		    "lost at %s", o ? "; " : "", seq_time_text(
+		    s->ev[e->retrans_of].ts_us, 0, t, sizeof(t)));
+	if (e->slow_from >= 0 && o < len &&
+	    (h = seq_hop_find(s, e->slow_from, e->slow_to)) != NULL) {
+		seq_dur_text(e->slow_us, d, sizeof(d));
+		seq_dur_text(h->p95_us, q, sizeof(q));
+		snprintf(buf + o, len - o, "%sslow: %s to %s took %s (p95 %s)",
+		    o ? "; " : "", seq_point_name(s, e->slow_from),
+		    seq_point_name(s, e->slow_to), d, q);
+	}
+	return buf;
 }
 
 /* --- text for arrows ------------------------------------------------------ */
@@ -1272,7 +1911,7 @@ seq_describe(const struct seq_event *e, enum seq_level lv, char *buf,
     size_t len)
 {
 	const struct seq_pkt *p = &e->pkt;
-	char fl[64], tail[96], ack[32];
+	char fl[64], tail[96], ack[32], plen[16];
 	const char *pn, *in;
 
 	if (p->info != NULL)
@@ -1301,14 +1940,19 @@ seq_describe(const struct seq_event *e, enum seq_level lv, char *buf,
 			snprintf(ack, sizeof(ack), " Ack=%u",
 			    (unsigned)(e->has_rel_ack ? e->rel_ack :
 			    p->tcp_ack));
-		if (lv == SEQ_LEVEL_DEFAULT)
-			snprintf(buf, len, "%s Seq=%u%s Len=%u", fl,
-			    (unsigned)e->rel_seq, ack, (unsigned)p->l4_len);
+		if (p->no_l4_len)
+			snprintf(plen, sizeof(plen), "?");
 		else
-			snprintf(buf, len, "%u > %u %s Seq=%u%s Len=%u "
+			snprintf(plen, sizeof(plen), "%u",
+			    (unsigned)p->l4_len);
+		if (lv == SEQ_LEVEL_DEFAULT)
+			snprintf(buf, len, "%s Seq=%u%s Len=%s", fl,
+			    (unsigned)e->rel_seq, ack, plen);
+		else
+			snprintf(buf, len, "%u > %u %s Seq=%u%s Len=%s "
 			    "(seq %u, ack %u, IP ID 0x%04x, %u bytes)",
 			    p->sport, p->dport, fl, (unsigned)e->rel_seq, ack,
-			    (unsigned)p->l4_len, (unsigned)p->tcp_seq,
+			    plen, (unsigned)p->tcp_seq,
 			    (unsigned)p->tcp_ack, (unsigned)p->ip_id,
 			    (unsigned)p->wirelen);
 		break;

@@ -50,6 +50,7 @@ struct seq_pkt {
 	uint32_t	 ip_id;
 	uint32_t	 ip_len;	/* length the IP header claims */
 	uint32_t	 l4_len;	/* transport payload bytes */
+	uint8_t		 no_l4_len;	/* l4_len unknown (old stored events) */
 	uint32_t	 wirelen;	/* frame length on the wire */
 	const char	*info;
 	const char	*proto_name;
@@ -99,6 +100,37 @@ struct seq_event {
 	uint32_t	 rel_ack;
 	int		 has_rel_ack;
 	struct seq_pkt	 pkt;		/* as the first point saw it */
+	/* its journey (see seq_sighting, seq_hop) */
+	size_t		 seen_off;	/* first sighting, for seq_sighting */
+	int		 nseen;		/* sightings, in time order */
+	int		 lost_from;	/* last point on its path that saw it, */
+	int		 lost_to;	/* and the next, which did not; -1, -1 */
+	long		 retrans_of;	/* the lost event it resends, or -1 */
+	int		 repeat;	/* the same packet again at a point that
+					   saw it already: not judged lost */
+	int		 slow_from;	/* a hop far above its p95, or -1 */
+	int		 slow_to;
+	int64_t		 slow_us;	/* that hop's transit */
+};
+
+/* Where and when (on the reference clock) one point saw an event. */
+struct seq_sight {
+	int		 point;
+	int64_t		 ts_us;
+};
+
+/*
+ * Transit times of packets between two capture points, from_point first
+ * (packets seen at both, consecutive in the order they were seen), on the
+ * corrected clocks: nearest-rank median and 95th percentile, the most.
+ */
+struct seq_hop {
+	int		 from_point;
+	int		 to_point;
+	unsigned	 count;
+	int64_t		 median_us;
+	int64_t		 p95_us;
+	int64_t		 max_us;
 };
 
 struct seq;
@@ -171,6 +203,40 @@ const struct seq_skew *seq_point_skew(const struct seq *, int point);
  */
 int	 seq_fold_participants(struct seq *, int keep, const char *name);
 int	 seq_nfolded(const struct seq *);
+
+/* The k-th sighting of an event (0 <= k < e->nseen), in time order. */
+const struct seq_sight *seq_sighting(const struct seq *,
+	    const struct seq_event *, int k);
+
+/* Hops measured by seq_merge, by from_point then to_point. */
+size_t	 seq_nhops(const struct seq *);
+const struct seq_hop *seq_hop(const struct seq *, size_t i);
+/* The hop between two points, or NULL when none was measured. */
+const struct seq_hop *seq_hop_find(const struct seq *, int from, int to);
+
+/* Events marked lost between two points. */
+size_t	 seq_nlost(const struct seq *);
+
+/*
+ * What seq_merge could not measure or had to decide, one sentence each
+ * (no packet in common, a path that changed, a clock skewed by more than
+ * the exchange lasts, a packet named differently at two points).
+ */
+size_t	 seq_nnotes(const struct seq *);
+const char *seq_note(const struct seq *, size_t i);
+
+/* "client to proxy: 20 packets, median 20.112 ms, p95 ..., max ..." */
+char	*seq_hop_text(const struct seq *, const struct seq_hop *, char *buf,
+	    size_t len);
+
+/*
+ * What happened to an event on its journey, for a note beside its arrow:
+ * "lost between client and proxy", "resends the packet lost at
+ * 10:00:01.000200", "client to proxy took 45.000 ms (p95 20.100 ms)";
+ * an empty string when nothing did.
+ */
+char	*seq_journey_text(const struct seq *, const struct seq_event *,
+	    char *buf, size_t len);
 
 /* Events that stand for packets seen at more than one point. */
 size_t	 seq_nmerged(const struct seq *);

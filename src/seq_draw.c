@@ -26,6 +26,7 @@
 #define HEAD_H		30
 #define FOOT_H		22
 #define LEGEND_H	22
+#define CAPTION_H	15	/* one caption line: a hop, a note */
 #define FONT		10.0
 #define FONT_SMALL	9.0
 #define FONT_HEAD	12.0
@@ -141,6 +142,36 @@ draw_lifeline_x(const struct draw *d, int p)
 	return PAD + d->tw + d->gap / 2 + p * d->gap;
 }
 
+/* Lines of the caption under the rows: hops, losses, notes. */
+static size_t
+draw_ncaption(const struct seq *s)
+{
+	return seq_nhops(s) + (seq_nlost(s) > 0) + seq_nnotes(s);
+}
+
+/* "where seen", then what happened on the way. */
+static char *
+draw_seen(const struct seq *s, const struct seq_event *e, char *buf,
+    size_t len)
+{
+	char jt[600];
+	size_t o, n;
+
+	seq_seen_text(s, e, buf, len);
+	seq_journey_text(s, e, jt, sizeof(jt));
+	o = strlen(buf);
+	if (jt[0] == '\0' || o + 3 >= len)
+		return buf;
+	memcpy(buf + o, "; ", 2);
+	o += 2;
+	n = strlen(jt);
+	if (n > len - o - 1)
+		n = len - o - 1;
+	memcpy(buf + o, jt, n);
+	buf[o + n] = '\0';
+	return buf;
+}
+
 /* Measure on a scratch surface: column widths, picture size. */
 static void
 draw_measure(struct draw *d)
@@ -172,7 +203,7 @@ draw_measure(struct draw *d)
 		if (span > 0 && wd / span > d->gap)
 			d->gap = wd / span;
 		draw_font(d->cr, 0, 0, FONT_SMALL);
-		draw_clean(seq_seen_text(d->s, e, seen, sizeof(seen)), clean,
+		draw_clean(draw_seen(d->s, e, seen, sizeof(seen)), clean,
 		    sizeof(clean));
 		wd = draw_width(d->cr, clean) + 2 * PAD;
 		if (wd > d->sw)
@@ -192,7 +223,8 @@ draw_measure(struct draw *d)
 	if (d->w < 640)
 		d->w = 640;
 	d->top = PAD + TITLE_H + HEAD_H;
-	d->h = d->top + d->rows * ROW + FOOT_H + LEGEND_H + PAD;
+	d->h = d->top + d->rows * ROW + FOOT_H + LEGEND_H + PAD +
+	    (double)draw_ncaption(d->s) * CAPTION_H;
 }
 
 static void
@@ -222,6 +254,32 @@ draw_arrow(cairo_t *cr, double x1, double x2, double y, int merged)
 	cairo_line_to(cr, x2 - dir * 8, y + 3.5);
 	cairo_close_path(cr);
 	cairo_fill(cr);
+}
+
+/*
+ * A packet lost on its way: a dashed line from its source to the middle,
+ * where a cross marks the place it vanished (between two capture points
+ * that the lanes of hosts do not show).
+ */
+static void
+draw_lost(cairo_t *cr, double x1, double x2, double y)
+{
+	static const double dash[] = { 4.0, 3.0 };
+	double xm = (x1 + x2) / 2;
+
+	cairo_set_line_width(cr, 1.4);
+	cairo_set_dash(cr, dash, 2, 0);
+	cairo_move_to(cr, x1, y);
+	cairo_line_to(cr, xm, y);
+	cairo_stroke(cr);
+	cairo_set_dash(cr, NULL, 0, 0);
+	cairo_set_source_rgb(cr, 0.85, 0, 0);
+	cairo_set_line_width(cr, 2.2);
+	cairo_move_to(cr, xm - 5, y - 5);
+	cairo_line_to(cr, xm + 5, y + 5);
+	cairo_move_to(cr, xm - 5, y + 5);
+	cairo_line_to(cr, xm + 5, y - 5);
+	cairo_stroke(cr);
 }
 
 static void
@@ -336,7 +394,12 @@ draw_all(struct draw *d)
 		x2 = draw_lifeline_x(d, e->dst);
 		seq_color(e, &rgb);
 		draw_rgb(cr, rgb);
-		draw_arrow(cr, x1, x2, y + 14, e->points != (1u << e->first_point));
+		if (e->lost_from >= 0 && x1 != x2) {
+			draw_lost(cr, x1, x2, y + 14);
+			draw_rgb(cr, rgb);
+		} else
+			draw_arrow(cr, x1, x2, y + 14,
+			    e->points != (1u << e->first_point));
 		draw_font(cr, 0, 0, FONT);
 		draw_clean(seq_describe(e, d->level, info, sizeof(info)),
 		    clean, sizeof(clean));
@@ -353,7 +416,9 @@ draw_all(struct draw *d)
 			    y + 10, clean);
 		draw_font(cr, 0, 0, FONT_SMALL);
 		cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-		draw_clean(seq_seen_text(d->s, e, seen, sizeof(seen)), clean,
+		if (e->lost_from >= 0)
+			cairo_set_source_rgb(cr, 0.8, 0, 0);
+		draw_clean(draw_seen(d->s, e, seen, sizeof(seen)), clean,
 		    sizeof(clean));
 		draw_fit(cr, clean, d->sw - PAD);
 		draw_text(cr, d->w - d->sw, y + 13, clean);
@@ -370,6 +435,33 @@ draw_all(struct draw *d)
 		    "--limit, or use --format text", n - d->rows, t1, t2);
 		cairo_set_source_rgb(cr, 0.7, 0, 0);
 		draw_text(cr, PAD, y, line);
+	}
+	/* the caption: hop times, losses, what could not be measured */
+	for (i = 0; i < seq_nhops(d->s); i++) {
+		y += CAPTION_H;
+		snprintf(line, sizeof(line), "hop ");
+		seq_hop_text(d->s, seq_hop(d->s, i), line + 4,
+		    sizeof(line) - 4);
+		draw_clean(line, clean, sizeof(clean));
+		draw_fit(cr, clean, d->w - 2 * PAD);
+		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+		draw_text(cr, PAD, y, clean);
+	}
+	if (seq_nlost(d->s) > 0) {
+		y += CAPTION_H;
+		snprintf(line, sizeof(line), "%zu packet%s lost between "
+		    "capture points: crossed where they vanished",
+		    seq_nlost(d->s), seq_nlost(d->s) == 1 ? "" : "s");
+		cairo_set_source_rgb(cr, 0.8, 0, 0);
+		draw_text(cr, PAD, y, line);
+	}
+	for (i = 0; i < seq_nnotes(d->s); i++) {
+		y += CAPTION_H;
+		snprintf(line, sizeof(line), "note: %s", seq_note(d->s, i));
+		draw_clean(line, clean, sizeof(clean));
+		draw_fit(cr, clean, d->w - 2 * PAD);
+		cairo_set_source_rgb(cr, 0.45, 0.3, 0);
+		draw_text(cr, PAD, y, clean);
 	}
 	draw_legend(d, y + LEGEND_H);
 }

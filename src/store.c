@@ -128,6 +128,13 @@ static const char *const migrations[] = {
 	"  edges INTEGER NOT NULL,"
 	"  events INTEGER NOT NULL,"
 	"  recorded INTEGER NOT NULL);",
+	/*
+	 * 4 -> 5: a packet event's IP length and transport payload, which
+	 * the frame length cannot give back (link headers differ); NULL in
+	 * rows written before, which sequence diagrams show as unknown.
+	 */
+	("ALTER TABLE events ADD COLUMN ip_len INTEGER;"
+	"ALTER TABLE events ADD COLUMN payload INTEGER;"),
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
@@ -974,8 +981,8 @@ store_write_events(struct store *st, const char *sensor,
 		goto fail;
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO events (sensor_id, ts_us,"
 	    " proto, src, dst, sport, dport, length, tcp_flags, tcp_seq,"
-	    " tcp_ack, ip_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " ?10, ?11, ?12)", -1, &s, NULL) != SQLITE_OK) {
+	    " tcp_ack, ip_id, ip_len, payload) VALUES (?1, ?2, ?3, ?4, ?5,"
+	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", -1, &s, NULL) != SQLITE_OK) {
 		set_err(st, "preparing events");
 		goto fail;
 	}
@@ -994,6 +1001,8 @@ store_write_events(struct store *st, const char *sensor,
 		sqlite3_bind_int64(s, 10, ev[i].tcp_seq);
 		sqlite3_bind_int64(s, 11, ev[i].tcp_ack);
 		sqlite3_bind_int64(s, 12, ev[i].ip_id);
+		sqlite3_bind_int64(s, 13, ev[i].ip_len);
+		sqlite3_bind_int64(s, 14, ev[i].payload);
 		if (step_done(st, s, "writing an event") < 0)
 			goto fail;
 	}
@@ -1126,7 +1135,7 @@ store_events(struct store *st, int64_t from_us, int64_t to_us,
 
 	if (sqlite3_prepare_v2(st->db, "SELECT e.ts_us, e.proto, e.src,"
 	    " e.dst, e.sport, e.dport, e.length, e.tcp_flags, e.tcp_seq,"
-	    " e.tcp_ack, e.ip_id, s.name FROM events e"
+	    " e.tcp_ack, e.ip_id, s.name, e.ip_len, e.payload FROM events e"
 	    " JOIN sensors s ON s.id = e.sensor_id"
 	    " WHERE e.ts_us BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.name = ?3)"
 	    " ORDER BY e.ts_us, e.id LIMIT ?4", -1, &s, NULL) != SQLITE_OK) {
@@ -1152,6 +1161,10 @@ store_events(struct store *st, int64_t from_us, int64_t to_us,
 		ev.tcp_ack = (uint32_t)sqlite3_column_int64(s, 9);
 		ev.ip_id = (uint32_t)sqlite3_column_int64(s, 10);
 		ev.sensor = (const char *)sqlite3_column_text(s, 11);
+		/* rows from before schema 5 have no lengths */
+		ev.has_len = sqlite3_column_type(s, 13) != SQLITE_NULL;
+		ev.ip_len = (uint32_t)sqlite3_column_int64(s, 12);
+		ev.payload = (uint32_t)sqlite3_column_int64(s, 13);
 		if ((stop = cb(&ev, arg)) != 0)
 			break;
 	}

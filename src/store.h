@@ -13,7 +13,7 @@ struct filter;
 struct flowtable;
 struct store;
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
 #define STORE_TIER_RAW		QUERY_TIER_RAW
@@ -103,6 +103,10 @@ struct event_row {
 	uint32_t	 tcp_seq;
 	uint32_t	 tcp_ack;
 	uint32_t	 ip_id;
+	uint32_t	 ip_len;	/* length the IP header claims */
+	uint32_t	 payload;	/* transport payload (TCP: tcp.len) */
+	int		 has_len;	/* store_events: 0 for rows stored
+					   without ip_len and payload */
 	const char	*sensor;	/* filled by store_events only */
 };
 

@@ -91,7 +91,7 @@ same "--tier <TAB>" "$(comp top --tier '')" \
 same "--proto i<TAB>" "$(comp export csv --proto i)" \
     "$(printf 'icmp\nicmpv6')"
 same "seq --format <TAB>" "$(comp seq --format '')" \
-    "$(printf 'mermaid\npng\nseqdiag\nsvg\ntext')"
+    "$(printf 'json\nmermaid\npng\nseqdiag\nsvg\ntext')"
 same "--layout <TAB>" "$(comp export png --layout '')" \
     "$(printf 'circo\ndot\nfdp\nneato\nsfdp\ntwopi')"
 same "--from <TAB>: nothing" "$(comp export dot --from '')" ""

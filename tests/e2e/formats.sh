@@ -81,7 +81,7 @@ awk -F'|' '$2 == "export" { print $1 }' "$T/list" | sort -u >"$T/http-formats"
 check "formats lists every format of ipgraph export, and no other" \
     diff "$T/cli-formats" "$T/http-formats"
 check "formats lists the sequence diagrams" test \
-    "$(awk -F'|' '$2 == "seq"' "$T/list" | wc -l)" -eq 3
+    "$(awk -F'|' '$2 == "seq"' "$T/list" | wc -l)" -eq 4
 check "ploticus is listed as available" grep -q '^ploticus|export|/api/v1/ploticus.png|image/png|yes|' "$T/list"
 
 # Test values of the format options; an option added to api.c's table
@@ -193,6 +193,7 @@ while IFS='|' read -r fmt cmd route ctype _ _; do
 	case $fmt in
 	svg) echo "seq-svg $b" >>"$T/open" ;;
 	mermaid) echo "mermaid $b" >>"$T/open" ;;
+	json) echo "seq-json $b" >>"$T/open" ;;
 	esac
 done <"$T/list"
 

@@ -149,6 +149,10 @@ def open_all(listfile):
                 rtgraph(path)
             elif fmt == "mermaid":
                 assert open(path).read().startswith("sequenceDiagram")
+            elif fmt == "seq-json":
+                d = json.load(open(path))
+                for k in ("points", "skew", "messages", "hops", "notes"):
+                    assert k in d, "seq.json without %s" % k
             else:
                 raise AssertionError("no consumer for " + fmt)
         except Exception as e:

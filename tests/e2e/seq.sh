@@ -146,7 +146,7 @@ PY
 # --- 3. formats against their consumers -------------------------------------
 "$IPGRAPH" seq $NAMES -o "$T/m.diag" $CAPS 2>/dev/null || fail "seq .diag failed"
 rows=$(grep -c '^  "' "$T/m.diag")
-check "one seqdiag edge per arrow" test "$rows" -eq "$(grep -c -- '->>' "$T/m.mmd")"
+check "one seqdiag edge per arrow" test "$rows" -eq "$(grep -Ec -- '->>|-x' "$T/m.mmd")"
 check "seqdiag3 renders our .diag" seqdiag3 -Tpng -o "$T/m-seqdiag.png" "$T/m.diag"
 check "seqdiag3 made a PNG" $CHECK png "$T/m-seqdiag.png"
 "$IPGRAPH" seq $NAMES --format svg -o "$T/m.svg" $CAPS 2>/dev/null || fail "seq svg failed"
@@ -176,8 +176,11 @@ est = [float(re.search(r"clock of \S*proxy.pcap: ([-+][0-9.]+) s",
                        open(f).read()).group(1)) for f in sys.argv[1:]]
 assert abs(est[1] - est[0] - 3600.25) < 2e-6, est
 PY
+check "skewed proxy clock: a note says it was off by more than the exchange" \
+    grep -q "^# note: the clock of proxy was 3600.25[0-9] s off, more than the exchange lasts" \
+    "$T/skew.txt"
 check "skewed proxy clock: the same diagram as with true clocks" \
-    cmp -s "$T/m.txt" "$T/skew.txt"
+    cmp -s "$T/m.txt" <(grep -v "^# note: the clock of proxy" "$T/skew.txt")
 "$IPGRAPH" seq $NAMES --no-skew --format text "$T/skew/client.pcap" \
     "$T/skew/proxy.pcap" "$T/skew/server.pcap" >"$T/noskew.txt" 2>"$T/noskew.err"
 differ() { ! cmp -s "$1" "$2"; }
@@ -220,6 +223,22 @@ done
     >"$T/pc.mmd" 2>/dev/null
 check "CSV exports: as many arrows as from the captures" \
     test "$(grep -c -- '->>' "$T/csv.mmd")" -eq "$(grep -c -- '->>' "$T/pc.mmd")"
+# packetseq's README case: the same conversation named per file, a/b in
+# client.csv and b/c in proxy.csv; every packet is seen at both, and both
+# namings must reach the diagram (the second point's were dropped).
+"$IPGRAPH" seq --name client:10.200.1.1=Client \
+    --name client:10.200.1.2=Proxy --name proxy:10.200.1.1=Proxy \
+    --name proxy:10.200.1.2=Server --format mermaid \
+    "$T/client.csv" "$T/proxy.csv" >"$T/pern.mmd" 2>"$T/pern.err" ||
+    fail "per-file names: $(cat "$T/pern.err")"
+check "per-file names: Client, Proxy and Server are the first lifelines" \
+    test "$(sed -n 's/^    participant P[0-2] as //p' "$T/pern.mmd" | tr '\n' ' ')" = \
+    "Client Proxy Server "
+check "per-file names: Client to Proxy and Proxy to Server arrows" sh -c \
+    "grep -q '^    P0->>P1: ' '$T/pern.mmd' && grep -q '^    P1->>P2: ' '$T/pern.mmd'"
+check "per-file names: a note says why a packet is drawn twice" grep -q \
+    "note: .* drawn once per point's names, because the names differ (Client to Proxy at client, Proxy to Server at proxy)" \
+    "$T/pern.err"
 # Hand-made: packetseq's known bugs must not happen.
 "$IPGRAPH" seq --name 10.0.0.20=Srv --name "10.0.0.1=Cli \"one\"" \
     -o "$T/bugs.diag" "$SEQDATA/bugs.csv" 2>"$T/bugs.err" ||

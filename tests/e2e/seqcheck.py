@@ -45,7 +45,9 @@ def parse_mermaid(path):
     assert lines[-1] == "", "no final newline"
     parts, rows = {}, []
     part_re = re.compile(r"^    participant (P[0-9]+) as ([^;#<>\"&\n]+)$")
-    msg_re = re.compile(r"^    (P[0-9]+)->>(P[0-9]+): ([^;#<>\"&\n]*"
+    note_re = re.compile(r"^    Note over (P[0-9]+)(?:,(P[0-9]+))?: "
+                         r"([^;#<>\"&\n]*(?:#[a-z0-9]+;[^;#<>\"&\n]*)*)$")
+    msg_re = re.compile(r"^    (P[0-9]+)(?:->>|-x)(P[0-9]+): ([^;#<>\"&\n]*"
                         r"(?:#[a-z0-9]+;[^;#<>\"&\n]*)*)<br/>@(.+)$")
     for n, line in enumerate(lines[1:-1], 2):
         m = part_re.match(line)
@@ -53,6 +55,11 @@ def parse_mermaid(path):
             assert not rows, "line %d: participant after messages" % n
             assert m.group(1) not in parts, "line %d: declared twice" % n
             parts[m.group(1)] = unescape(m.group(2))
+            continue
+        m = note_re.match(line)
+        if m:
+            assert m.group(1) in parts and m.group(2 if m.group(2) else 1) \
+                in parts, "line %d: a note over an undeclared participant" % n
             continue
         m = msg_re.match(line)
         assert m, "line %d: not a participant or a message: %r" % (n, line)
@@ -149,6 +156,8 @@ def cmd_text(path):
     head = lines[1]
     cols = [m.start() for m in re.finditer(r"(?<=  )\S", head)]
     for line in lines[2:]:
+        if line.startswith("# "):    # hop times and notes, under the rows
+            continue
         assert re.match(r"^\d\d:\d\d:\d\d\.\d{6}  ", line), line
         # each lifeline column holds a lifeline or an arrow end
         for c in [17] + cols[:-1]:

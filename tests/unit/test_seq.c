@@ -110,6 +110,197 @@ two_points(int64_t skew, int64_t delay, int no_skew, char *err,
 	return s;
 }
 
+#define NONE	0xffffffffu	/* no IP ID of the exchange */
+
+/*
+ * The exchange at two points, 300 us apart, without the packet of IP ID
+ * drop_a at the first point and drop_b at the second, and with a resend
+ * of the client's data (IP ID 10) at 8 ms when resend is set.
+ */
+static struct seq *
+two_points_drop(uint32_t drop_a, uint32_t drop_b, int resend)
+{
+	struct seq_opts o = { 0 };
+	struct seq *s = seq_new();
+	struct seq_pkt p;
+	char err[256];
+	const struct ex *e;
+	int a, b, cli;
+	size_t i;
+
+	assert_non_null(s);
+	a = seq_add_point(s, "near-client");
+	b = seq_add_point(s, "near-server");
+	for (i = 0; i < NELEM(exchange); i++) {
+		e = &exchange[i];
+		cli = strcmp(e->from, CLI) == 0;
+		p = tcp(e->from, cli ? SRV : CLI, cli ? 40000 : 80,
+		    cli ? 80 : 40000, e->flags, e->seq, e->ack, e->id, e->len,
+		    0);
+		p.ts_us = T0 + e->t + (cli ? 0 : 300);
+		if (e->id != drop_a)
+			assert_int_equal(seq_add_packet(s, a, &p), 0);
+		p.ts_us = T0 + e->t + (cli ? 300 : 0);
+		if (e->id != drop_b)
+			assert_int_equal(seq_add_packet(s, b, &p), 0);
+	}
+	if (resend) {
+		p = tcp(CLI, SRV, 40000, 80, 0x18, 1001, 5001, 10, 100,
+		    T0 + 8000);
+		assert_int_equal(seq_add_packet(s, a, &p), 0);
+		p.ts_us += 300;
+		assert_int_equal(seq_add_packet(s, b, &p), 0);
+	}
+	assert_int_equal(seq_merge(s, &o, NULL, NULL, err, sizeof(err)), 0);
+	return s;
+}
+
+static const struct seq_event *
+event_of(const struct seq *s, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < seq_nevents(s); i++)
+		if (seq_event(s, i)->pkt.ip_id == id)
+			return seq_event(s, i);
+	fail_msg("no event with IP ID %u", (unsigned)id);
+	return NULL;
+}
+
+static void
+test_journey(void **state)
+{
+	const struct seq_event *e;
+	const struct seq_hop *h;
+	char buf[512], *js;
+	struct seq *s;
+	size_t i, len;
+
+	(void)state;
+	/* nothing lost: both hops measured exactly */
+	s = two_points_drop(NONE, NONE, 0);
+	assert_int_equal(seq_nhops(s), 2);
+	h = seq_hop_find(s, 0, 1);
+	assert_non_null(h);
+	assert_int_equal(h->count, 5);
+	assert_int_equal(h->median_us, 300);
+	assert_int_equal(h->p95_us, 300);
+	assert_int_equal(h->max_us, 300);
+	h = seq_hop_find(s, 1, 0);
+	assert_non_null(h);
+	assert_int_equal(h->count, 4);
+	assert_int_equal(seq_nlost(s), 0);
+	assert_int_equal(seq_nnotes(s), 0);
+	for (i = 0; i < seq_nevents(s); i++)
+		assert_int_equal(seq_event(s, i)->nseen, 2);
+	assert_string_equal(seq_hop_text(s, h, buf, sizeof(buf)),
+	    "near-server to near-client: 4 packets, median 0.300 ms, "
+	    "p95 0.300 ms, max 0.300 ms");
+	seq_free(s);
+
+	/* the client's data missing near the server: lost on that hop,
+	 * and its resend linked; the server's data missing near the
+	 * server (seen near the client: it arrived) is not lost */
+	s = two_points_drop(NONE, 3, 1);
+	assert_int_equal(seq_nlost(s), 1);
+	e = event_of(s, 3);
+	assert_int_equal(e->lost_from, 0);
+	assert_int_equal(e->lost_to, 1);
+	assert_int_equal(e->nseen, 1);
+	e = event_of(s, 10);
+	assert_int_equal(e->lost_from, -1);
+	assert_true(e->retrans_of >= 0);
+	assert_int_equal(seq_event(s, (size_t)e->retrans_of)->pkt.ip_id, 3);
+	assert_string_equal(seq_journey_text(s, event_of(s, 3), buf,
+	    sizeof(buf)), "lost between near-client and near-server");
+	js = export_seq_buf(s, SEQ_FMT_JSON, NULL, &len, buf, sizeof(buf));
+	assert_non_null(js);
+	assert_non_null(strstr(js, "\"lost_between\": [\"near-client\", "
+	    "\"near-server\"]"));
+	assert_non_null(strstr(js, "\"median_ms\": 0.300"));
+	assert_non_null(strstr(js, "\"time\": \"2023-11-14T22:13:20.000000Z\""));
+	free(js);
+	seq_free(s);
+
+	s = two_points_drop(NONE, 8, 0);
+	assert_int_equal(seq_nlost(s), 0);
+	assert_int_equal(event_of(s, 8)->lost_from, -1);
+	seq_free(s);
+	s = two_points_drop(8, NONE, 0);
+	assert_int_equal(seq_nlost(s), 1);
+	assert_int_equal(event_of(s, 8)->lost_from, 1);
+	assert_int_equal(event_of(s, 8)->lost_to, 0);
+	seq_free(s);
+}
+
+/*
+ * 24 packets each way take 300 us, one of them 5 ms: that one is marked
+ * slow (more than twice its hop's p95, which with nearest rank needs 20
+ * packets or more to leave one out), no other.
+ */
+static void
+test_journey_slow(void **state)
+{
+	struct seq_opts o = { 0 };
+	struct seq *s = seq_new();
+	const struct seq_event *e;
+	struct seq_pkt p;
+	char err[256], buf[512];
+	uint32_t i;
+	int nslow = 0;
+
+	(void)state;
+	assert_int_equal(seq_add_point(s, "a"), 0);
+	assert_int_equal(seq_add_point(s, "b"), 1);
+	for (i = 0; i < 48; i++) {
+		p = tcp(i % 2 ? SRV : CLI, i % 2 ? CLI : SRV, i % 2 ? 80 : 9,
+		    i % 2 ? 9 : 80, 0x10, 100 + i, 200 + i, 1 + i, 0,
+		    T0 + (int64_t)i * 10000);
+		assert_int_equal(seq_add_packet(s, i % 2 ? 1 : 0, &p), 0);
+		p.ts_us += i == 6 ? 5000 : 300;
+		assert_int_equal(seq_add_packet(s, i % 2 ? 0 : 1, &p), 0);
+	}
+	assert_int_equal(seq_merge(s, &o, NULL, NULL, err, sizeof(err)), 0);
+	for (i = 0; i < seq_nevents(s); i++) {
+		e = seq_event(s, i);
+		if (e->slow_from < 0)
+			continue;
+		nslow++;
+		assert_int_equal(e->pkt.ip_id, 7);
+		assert_string_equal(seq_journey_text(s, e, buf, sizeof(buf)),
+		    "slow: a to b took 5.000 ms (p95 0.300 ms)");
+	}
+	assert_int_equal(nslow, 1);
+	assert_int_equal(seq_hop_find(s, 0, 1)->median_us, 300);
+	assert_int_equal(seq_hop_find(s, 0, 1)->max_us, 5000);
+	seq_free(s);
+}
+
+/* Captures that share no packet: no hop, no loss, and a note. */
+static void
+test_journey_no_common(void **state)
+{
+	struct seq_opts o = { 0 };
+	struct seq *s = seq_new();
+	struct seq_pkt p;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(seq_add_point(s, "a"), 0);
+	assert_int_equal(seq_add_point(s, "b"), 1);
+	p = tcp(CLI, SRV, 1, 2, 0x02, 1, 0, 1, 0, T0);
+	assert_int_equal(seq_add_packet(s, 0, &p), 0);
+	p = tcp(CLI, SRV, 3, 4, 0x02, 1, 0, 2, 0, T0 + 1000);
+	assert_int_equal(seq_add_packet(s, 1, &p), 0);
+	assert_int_equal(seq_merge(s, &o, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(seq_nhops(s), 0);
+	assert_int_equal(seq_nlost(s), 0);
+	assert_int_equal(seq_nnotes(s), 1);
+	assert_non_null(strstr(seq_note(s, 0), "no packet was seen at two "
+	    "capture points"));
+	seq_free(s);
+}
+
 static void
 test_merge_dedupe(void **state)
 {
@@ -252,6 +443,8 @@ test_same_packet_twice_at_one_point(void **state)
 	assert_int_equal(seq_merge(s, &o, NULL, NULL, err, sizeof(err)), 0);
 	assert_int_equal(seq_nevents(s), 2);
 	assert_int_equal(seq_nmerged(s), 1);
+	/* the second copy at the router went nowhere else: not a loss */
+	assert_int_equal(seq_nlost(s), 0);
 	seq_free(s);
 }
 
@@ -558,6 +751,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_dedupe),
+		cmocka_unit_test(test_journey),
+		cmocka_unit_test(test_journey_no_common),
+		cmocka_unit_test(test_journey_slow),
 		cmocka_unit_test(test_skew),
 		cmocka_unit_test(test_skew_one_way),
 		cmocka_unit_test(test_no_overlap),

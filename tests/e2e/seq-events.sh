@@ -1,0 +1,68 @@
+#!/bin/bash
+# seq-events.sh - the packet events ipgraphd stores for sequence diagrams
+# carry each packet's own TCP payload length: a capture replayed onto the
+# daemon's interface (with a snaplen shorter than its data packets), then
+# the stored events and seq.json compared with tshark's tcp.len.  Needs
+# root.
+. "$(dirname "$0")/lib.sh"
+need tcpreplay
+need tshark
+need sqlite3
+need python3
+need curl
+sensor_setup ipgev
+
+CAP="$DATA/pcapplusplus-one_http_stream_rst.pcap"
+# every TCP packet is an event ([seq] filter); 96 bytes of each frame are
+# captured, less than the data packets carry
+daemon_conf "$T/conf" "$B" '[seq]\nfilter = tcp\npackets = 1000'
+sed -i 's/^snaplen = .*/snaplen = 96/' "$T/conf"
+daemon_start "$T/conf" || finish
+ip netns exec "$SND" tcpreplay -q -i "$A" "$CAP" >"$T/replay" 2>&1 ||
+    fail "tcpreplay: $(tail -3 "$T/replay")"
+n=$(tshark -r "$CAP" -Y tcp 2>/dev/null | wc -l)
+for _ in $(seq 1 100); do
+	[ "$(sqlite3 "$W/db" 'SELECT count(*) FROM events WHERE proto = 6' \
+	    2>/dev/null)" = "$n" ] && break
+	sleep 0.1
+done
+daemon_stop "ipgraphd exits 0 on SIGTERM"
+
+# tshark's tcp.len per packet, by what identifies it
+tshark -r "$CAP" -Y tcp -T fields -e ip.id -e tcp.seq_raw -e tcp.ack_raw \
+    -e tcp.len -e ip.len 2>/dev/null |
+    awk '{ printf "%d|%s|%s|%s|%s\n", $1, $2, $3, $4, $5 }' | sort >"$T/want"
+sqlite3 "$W/db" "SELECT ip_id, tcp_seq, tcp_ack, payload, ip_len FROM events
+    WHERE proto = 6" | sort >"$T/got"
+check "every TCP packet is an event ($n)" test "$(wc -l <"$T/got")" -eq "$n"
+check "stored payload and IP length = tshark's tcp.len and ip.len" \
+    cmp -s "$T/want" "$T/got"
+check "some of them carry data" test "$(awk -F'|' '$4 > 0' "$T/got" | wc -l)" -gt 0
+
+# the same through the HTTP API, on the database the daemon wrote
+"$IPGRAPH" serve --db "$W/db" --listen 127.0.0.1:0 >"$T/serve.log" 2>&1 &
+SPID=$!
+port=""
+for _ in $(seq 1 50); do
+	port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$T/serve.log")
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+[ -n "$port" ] || fail "serve did not start: $(cat "$T/serve.log")"
+code=$(curl -s -o "$T/seq.json" -w '%{http_code}' \
+    "http://127.0.0.1:$port/api/v1/seq.json?from=2000-01-01")
+check "seq.json: 200 ($code)" test "$code" = 200
+check "seq.json: each message's Len= is tshark's tcp.len, in order" \
+    python3 - "$T/seq.json" "$CAP" <<'PY'
+import json, re, subprocess, sys
+d = json.load(open(sys.argv[1]))
+got = [int(re.search(r" Len=(\d+)", m["summary"]).group(1))
+       for m in d["messages"]]
+out = subprocess.run(["tshark", "-r", sys.argv[2], "-Y", "tcp", "-T",
+                      "fields", "-e", "tcp.len"], capture_output=True,
+                     text=True, check=True).stdout.split()
+assert got == [int(x) for x in out], (got, out)
+PY
+kill -TERM "$SPID"
+wait "$SPID"
+finish
