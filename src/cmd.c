@@ -19,6 +19,8 @@ usage(FILE *fp)
 "       ipgraph export FORMAT [--db FILE] [filters] [-o FILE]\n"
 "                      (ipgraph export --help lists formats and filters)\n"
 "       ipgraph top [--db FILE] [-n N] [export filters]\n"
+"       ipgraph diff [--db FILE] [--all] --baseline -1d|--baseline-from TIME\n"
+"                    --baseline-to TIME [export filters]\n"
 "       ipgraph info [--db FILE] [--json]\n"
 "       ipgraph seq [--names FILE] [--name ADDR=NAME] [--format F] CAPTURE...\n"
 "       ipgraph serve [--db FILE] [--listen ADDR]... [--www DIR] (see serve -h)\n"

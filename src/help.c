@@ -44,7 +44,13 @@ struct help_entry {
 "  --metric packets|bytes    what \"heaviest\" and the weights mean\n" \
 "  --group /24|/64|/24,/64   hosts folded into blocks\n" \
 "  --tier raw|hour|day|auto  which windows to read (default auto)\n" \
-"  --names FILE              ADDRESS = NAME lines for the labels\n"
+"  --names FILE              ADDRESS = NAME lines for the labels\n" \
+"  --baseline-from TIME, --baseline-to TIME\n" \
+"                            compare with this span: every host and edge\n" \
+"                            marked new, gone, grown, shrunk or same\n" \
+"  --baseline -1d            the span (--from, --to or now) shifted back\n" \
+"  --change-ratio R          grown: at least R times the baseline's weight;\n" \
+"                            shrunk: at most 1/R of it (default 2)\n"
 
 #define HELP_TIME \
 "TIME: ISO 8601 (2009-01-16T00:03:00Z), epoch seconds, relative (-15m, -2h,\n" \
@@ -102,6 +108,20 @@ static const struct help_entry help_table[] = {
 	  "  -h, --help                this help\n"
 	  HELP_FILTERS,
 	  "ipgraph top --db net.db -n 20 --from -1d --metric bytes\n", 0 },
+	{ "diff",
+	  "ipgraph diff [--db FILE] [--all] [filters]\n",
+	  "Compare the span (--from, --to) with a baseline span: a table of\n"
+	  "edges and hosts new, gone, grown, shrunk and same with both spans'\n"
+	  "weights, then the changed edges, most changed class first (--all:\n"
+	  "the same ones too).  A baseline is required, apart from the span;\n"
+	  "one where the filters match no traffic is an error.\n",
+	  "  -d, --db FILE             the database (default ipgraph.db)\n"
+	  "  -a, --all                 list the edges that stayed the same too\n"
+	  "  -h, --help                this help\n"
+	  HELP_FILTERS,
+	  "ipgraph diff --db net.db --from -1d --baseline -1w\n"
+	  "ipgraph export svg --db net.db --from -1h --baseline -1d -o new.svg\n",
+	  0 },
 	{ "info",
 	  "ipgraph info [--db FILE] [--json]\n",
 	  "Describe a database: per sensor and tier the span covered (first\n"
@@ -165,7 +185,13 @@ static const struct help_entry help_table[] = {
 	  "  --tls-cert FILE           PEM certificate (with --tls-key)\n"
 	  "  --tls-key FILE            PEM private key\n"
 	  "  --cors ORIGIN             allow this origin (CORS)\n"
-	  "  --names FILE              ADDRESS = NAME lines for the labels\n"
+	  "  --names FILE              ADDRESS = NAME lines for the labels\n" \
+"  --baseline-from TIME, --baseline-to TIME\n" \
+"                            compare with this span: every host and edge\n" \
+"                            marked new, gone, grown, shrunk or same\n" \
+"  --baseline -1d            the span (--from, --to or now) shifted back\n" \
+"  --change-ratio R          grown: at least R times the baseline's weight;\n" \
+"                            shrunk: at most 1/R of it (default 2)\n"
 	  "  --max-rows N              stored rows a query may read (1000000)\n"
 	  "  --max-nodes N             nodes drawn in graph.png/svg (400)\n"
 	  "  --timeout SECONDS         idle connection timeout (30)\n"

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Spans for the diff test, and the diff computed independently of ipgraph.
+
+  diff_oracle.py shift IN OUT START STEP [KEEP] [REPEAT]
+      copy the little-endian pcap IN to OUT with packet i placed at
+      START + i * STEP seconds (START in epoch seconds); KEEP N keeps every
+      Nth packet only (1: all); REPEAT R writes each packet R times
+      (1 ms apart)
+  diff_oracle.py check BASE.csv SPAN.csv DIFF.json RATIO
+      aggregate two `ipgraph export csv` files per (src, dst), mark every
+      edge and host new, gone, grown, shrunk or same (README, "Diff") and
+      compare with ipgraph's json export of the diff; exit 1 on any
+      difference, printing the counts per change
+  diff_oracle.py pairs BASE.csv SPAN.csv PAIRS RATIO
+      the same against `export csv-pairs` (src;dst;w;base;change)
+  diff_oracle.py table BASE.csv SPAN.csv TABLE RATIO
+      the same counts against the summary table of `ipgraph diff`
+"""
+import collections
+import csv
+import ipaddress
+import json
+import struct
+import sys
+
+
+def shift(inp, out, start, step, keep=1, repeat=1):
+    with open(inp, "rb") as f:
+        data = f.read()
+    if data[:4] != b"\xd4\xc3\xb2\xa1":
+        sys.exit("%s: not a little-endian microsecond pcap" % inp)
+    res = [data[:24]]
+    off, i, n = 24, 0, 0
+    while off + 16 <= len(data):
+        _, _, incl, orig = struct.unpack("<IIII", data[off:off + 16])
+        body = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        if i % keep == 0:
+            for r in range(repeat):
+                t = start + n * step + r * 0.001
+                sec = int(t)
+                usec = int(round((t - sec) * 1e6))
+                res.append(struct.pack("<IIII", sec, usec, incl, orig) + body)
+            n += 1
+        i += 1
+    with open(out, "wb") as f:
+        f.write(b"".join(res))
+
+
+def edges(path):
+    pk = collections.Counter()
+    by = collections.Counter()
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            k = (str(ipaddress.ip_address(row["src"])),
+                 str(ipaddress.ip_address(row["dst"])))
+            pk[k] += int(row["packets"])
+            by[k] += int(row["bytes"])
+    return pk, by
+
+
+def change(w, b, ratio):
+    if b == 0:
+        return "new" if w > 0 else "same"
+    if w == 0:
+        return "gone"
+    if w >= b * ratio:
+        return "grown"
+    if w * ratio <= b:
+        return "shrunk"
+    return "same"
+
+
+def expected(base_csv, span_csv, ratio):
+    bp, bb = edges(base_csv)
+    sp, sb = edges(span_csv)
+    out = {}
+    for k in set(bp) | set(sp):
+        out[k] = (change(sp[k], bp[k], ratio), sp[k], sb[k], bp[k], bb[k])
+    hosts_w = collections.Counter()
+    hosts_b = collections.Counter()
+    for (s, d), v in out.items():
+        for h in (s, d):
+            hosts_w[h] += v[1]
+            hosts_b[h] += v[3]
+    hosts = {h: change(hosts_w[h], hosts_b[h], ratio)
+             for h in set(hosts_w) | set(hosts_b)}
+    return out, hosts
+
+
+def counts(d):
+    c = collections.Counter(v if isinstance(v, str) else v[0]
+                            for v in d.values())
+    return {k: c[k] for k in ("new", "gone", "grown", "shrunk", "same")}
+
+
+def check(base_csv, span_csv, diff_json, ratio):
+    want, want_hosts = expected(base_csv, span_csv, ratio)
+    with open(diff_json) as f:
+        doc = json.load(f)
+    addr = [n["address"] for n in doc["nodes"]]
+    got = {}
+    for l in doc["links"]:
+        got[(addr[l["source"]], addr[l["target"]])] = (
+            l["change"], l["packets"], l["bytes"], l["base_packets"],
+            l["base_bytes"])
+    got_hosts = {n["address"]: n["change"] for n in doc["nodes"]}
+    bad = 0
+    for k in sorted(set(want) | set(got)):
+        if want.get(k) != got.get(k):
+            print("edge %s -> %s: want %s, got %s" % (k[0], k[1],
+                  want.get(k), got.get(k)))
+            bad += 1
+    for h in sorted(set(want_hosts) | set(got_hosts)):
+        if want_hosts.get(h) != got_hosts.get(h):
+            print("host %s: want %s, got %s" % (h, want_hosts.get(h),
+                  got_hosts.get(h)))
+            bad += 1
+    c = counts(want)
+    for k, v in c.items():
+        if doc["baseline"][k] != v:
+            print("baseline.%s: want %d, got %d" % (k, v, doc["baseline"][k]))
+            bad += 1
+    print("edges %s; hosts %s" % (c, counts(want_hosts)))
+    return 1 if bad else 0
+
+
+def pairs(base_csv, span_csv, path, ratio):
+    want, _ = expected(base_csv, span_csv, ratio)
+    want = {k: (v[1], v[3], v[0]) for k, v in want.items()}
+    got = {}
+    with open(path) as f:
+        for line in f:
+            s, d, w, b, c = line.rstrip("\n").split(";")
+            got[(s, d)] = (int(w), int(b), c)
+    if want != got:
+        print("csv-pairs: want %s\ngot %s" % (sorted(want.items()),
+              sorted(got.items())))
+        return 1
+    return 0
+
+
+def table(base_csv, span_csv, path, ratio):
+    want, want_hosts = expected(base_csv, span_csv, ratio)
+    ce, ch = counts(want), counts(want_hosts)
+    got = {}
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            if len(w) == 5 and w[0] in ce and w[1].isdigit():
+                got[w[0]] = (int(w[1]), int(w[2]), int(w[3]), int(w[4]))
+    bad = 0
+    for k in ce:
+        bw = sum(v[3] for v in want.values() if v[0] == k)
+        sw = sum(v[1] for v in want.values() if v[0] == k)
+        if got.get(k) != (ce[k], ch[k], bw, sw):
+            print("table %s: want %s, got %s" % (k, (ce[k], ch[k], bw, sw),
+                  got.get(k)))
+            bad += 1
+    return 1 if bad else 0
+
+
+def main():
+    a = sys.argv[1:]
+    if len(a) >= 5 and a[0] == "shift":
+        shift(a[1], a[2], float(a[3]), float(a[4]),
+              int(a[5]) if len(a) > 5 else 1, int(a[6]) if len(a) > 6 else 1)
+        return 0
+    if len(a) == 5 and a[0] == "check":
+        return check(a[1], a[2], a[3], float(a[4]))
+    if len(a) == 5 and a[0] == "pairs":
+        return pairs(a[1], a[2], a[3], float(a[4]))
+    if len(a) == 5 and a[0] == "table":
+        return table(a[1], a[2], a[3], float(a[4]))
+    sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
