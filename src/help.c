@@ -185,13 +185,7 @@ static const struct help_entry help_table[] = {
 	  "  --tls-cert FILE           PEM certificate (with --tls-key)\n"
 	  "  --tls-key FILE            PEM private key\n"
 	  "  --cors ORIGIN             allow this origin (CORS)\n"
-	  "  --names FILE              ADDRESS = NAME lines for the labels\n" \
-"  --baseline-from TIME, --baseline-to TIME\n" \
-"                            compare with this span: every host and edge\n" \
-"                            marked new, gone, grown, shrunk or same\n" \
-"  --baseline -1d            the span (--from, --to or now) shifted back\n" \
-"  --change-ratio R          grown: at least R times the baseline's weight;\n" \
-"                            shrunk: at most 1/R of it (default 2)\n"
+	  "  --names FILE              ADDRESS = NAME lines for the labels\n"
 	  "  --max-rows N              stored rows a query may read (1000000)\n"
 	  "  --max-nodes N             nodes drawn in graph.png/svg (400)\n"
 	  "  --timeout SECONDS         idle connection timeout (30)\n"
