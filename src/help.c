@@ -122,6 +122,18 @@ static const struct help_entry help_table[] = {
 	  "ipgraph diff --db net.db --from -1d --baseline -1w\n"
 	  "ipgraph export svg --db net.db --from -1h --baseline -1d -o new.svg\n",
 	  0 },
+	{ "new",
+	  "ipgraph new [--db FILE] --since TIME [--until TIME] [--sensor NAME]\n",
+	  "List the edges first seen in [since, until] (until defaults to now),\n"
+	  "oldest first, as CSV: first_seen,sensor,proto,src,dst,dport.  An\n"
+	  "edge is (sensor, protocol, source, destination, destination port);\n"
+	  "its first time is kept after its windows are deleted by retention.\n",
+	  "  -d, --db FILE             the database (default ipgraph.db)\n"
+	  "  --since TIME              the span's start (required)\n"
+	  "  --until TIME              the span's end (default now)\n"
+	  "  --sensor NAME             one capture point\n"
+	  "  -h, --help                this help\n",
+	  "ipgraph new --db net.db --since -1h\n", 0 },
 	{ "info",
 	  "ipgraph info [--db FILE] [--json]\n",
 	  "Describe a database: per sensor and tier the span covered (first\n"

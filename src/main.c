@@ -157,6 +157,8 @@ main(int argc, char **argv)
 		return cmd_top(argc, argv);
 	if (strcmp(cmd, "diff") == 0)
 		return cmd_diff(argc, argv);
+	if (strcmp(cmd, "new") == 0)
+		return cmd_new(argc, argv);
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(argc, argv);
 	if (strcmp(cmd, "seq") == 0)

@@ -13,7 +13,7 @@ struct filter;
 struct flowtable;
 struct store;
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
 #define STORE_TIER_RAW		QUERY_TIER_RAW
@@ -63,6 +63,40 @@ int	store_rollup(struct store *, int64_t upto_s);
  * before before_s.  Returns the number of windows deleted, or -1.
  */
 long	store_expire(struct store *, int tier, int64_t before_s);
+
+/*
+ * First-seen edges: every raw window written records, in the same
+ * transaction, the first time each (sensor, protocol, source,
+ * destination, destination port) was seen (an earlier time from a late
+ * window replaces a later one).  The table is kept beyond the tiers'
+ * retention, and bounded: past max rows (STORE_FIRST_SEEN_MAX unless
+ * store_set_first_seen_max says otherwise; 0: no bound) the oldest first
+ * times are dropped.  store_first_seen_new: the edges the last window
+ * written saw first; store_first_seen_dropped: rows dropped by the bound
+ * since the store was opened.
+ */
+#define STORE_FIRST_SEEN_MAX	1000000
+struct first_seen_row {
+	int64_t		 first_us;
+	const char	*sensor;
+	int		 ipver;
+	unsigned	 proto;
+	uint8_t		 src[16];
+	uint8_t		 dst[16];
+	unsigned	 dport;
+};
+void	 store_set_first_seen_max(struct store *, uint64_t max);
+uint64_t store_first_seen_new(const struct store *);
+uint64_t store_first_seen_dropped(const struct store *);
+
+/*
+ * The first-seen edges first seen in [from_us, to_us] (of sensor, when
+ * not NULL), oldest first; cb returns non-zero to stop.  0, or -1 with a
+ * message in err.
+ */
+int	store_first_seen(struct store *, const char *sensor, int64_t from_us,
+	    int64_t to_us, int (*cb)(const struct first_seen_row *, void *),
+	    void *arg, char *err, size_t errlen);
 
 /*
  * Imports: a digest identifies a capture file.  store_import_begin
