@@ -67,6 +67,8 @@ static const struct keyword {
 	    0, 1000000 },
 	{ "seq", "retention", K_DURATION,
 	    offsetof(struct config, seq_retention), 60, 0xffffffffu },
+	{ "store", "first_seen_max", K_UINT,
+	    offsetof(struct config, first_seen_max), 1, 0xffffffffu },
 	{ "store", "path", K_STR, offsetof(struct config, db), 0, 0 },
 	{ "store", "retention_day", K_DURATION,
 	    offsetof(struct config, retention_day), 86400, 0xffffffffu },
@@ -136,6 +138,7 @@ config_new(void)
 	c->promisc = 1;
 	c->buffer_size = 32u << 20;
 	c->batch = 4096;
+	c->first_seen_max = 1000000;	/* store.h, STORE_FIRST_SEEN_MAX */
 	c->window = 60;
 	c->grace = 5;
 	c->max_edges = 1000000;

@@ -48,6 +48,7 @@ struct config {
 	unsigned	 retention_raw;
 	unsigned	 retention_hour;
 	unsigned	 retention_day;
+	unsigned	 first_seen_max;	/* rows of the first-seen table */
 
 	/* [http] */
 	char		*listen[CONFIG_MAX_LISTEN];

@@ -412,6 +412,8 @@ publish_stats(struct ipgd *d, int64_t now)
 	s.open_edges = windows_open_edges(d->ws);
 	writer_get_stats(d->wr, &w);
 	s.windows_written = w.windows_written;
+	s.new_edges = w.new_edges;
+	s.first_seen_dropped = w.first_seen_dropped;
 	s.edges_written = w.edges_written;
 	s.windows_dropped = w.windows_dropped;
 	s.frames_dropped = w.frames_dropped;
@@ -669,6 +671,7 @@ reload(struct ipgd *d)
 	ret.hour = nc->retention_hour;
 	ret.day = nc->retention_day;
 	ret.events = nc->seq_retention;
+	ret.first_seen_max = nc->first_seen_max;
 	writer_set_retention(d->wr, &ret);
 	writer_set_queue_bytes(d->wr, nc->queue_bytes);
 	windows_set_max_edges(d->ws, nc->max_edges);
@@ -845,6 +848,7 @@ main(int argc, char **argv)
 	ret.hour = d.conf->retention_hour;
 	ret.day = d.conf->retention_day;
 	ret.events = d.conf->seq_retention;
+	ret.first_seen_max = d.conf->first_seen_max;
 	d.wr = writer_start(d.conf->db, d.conf->sensor, d.conf->queue,
 	    d.conf->queue_bytes, &ret, err, sizeof(err));
 	if (d.wr == NULL)

@@ -221,6 +221,14 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		M("ipgraph_edges_written_total", "counter", "Edges committed "
 		    "to the database.", "%llu",
 		    (unsigned long long)ds.edges_written);
+		metrics_help(b, "ipgraph_new_edges_total", "counter", "Edges "
+		    "(sensor, proto, src, dst, dport) seen for the first time.");
+		buf_puts(b, "ipgraph_new_edges_total{sensor=\"");
+		metrics_label(b, ds.sensor);
+		buf_printf(b, "\"} %llu\n", (unsigned long long)ds.new_edges);
+		M("ipgraph_first_seen_dropped_total", "counter", "First-seen "
+		    "edges dropped, oldest first, past first_seen_max.", "%llu",
+		    (unsigned long long)ds.first_seen_dropped);
 		M("ipgraph_windows_dropped_total", "counter", "Windows "
 		    "dropped because the writer queue was full.", "%llu",
 		    (unsigned long long)ds.windows_dropped);

@@ -35,6 +35,8 @@ struct daemon_stats {
 	unsigned	 window_seconds;
 	size_t		 open_edges;
 	uint64_t	 windows_written;
+	uint64_t	 new_edges;		/* first seen, in all */
+	uint64_t	 first_seen_dropped;	/* past first_seen_max */
 	uint64_t	 edges_written;
 	uint64_t	 windows_dropped;	/* writer queue full */
 	uint64_t	 frames_dropped;	/* in windows not stored */

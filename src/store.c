@@ -182,7 +182,7 @@ struct store {
 	uint64_t	 first_rows;	/* rows in first_seen, counted at open */
 	uint64_t	 first_max;	/* store_set_first_seen_max */
 	uint64_t	 first_new;	/* new in the last window written */
-	uint64_t	 first_dropped;	/* dropped by the cap, in all */
+	uint64_t	 first_dropped;	/* dropped by the cap, that window */
 	struct pair	*pairs;		/* store_write_window's fold */
 	size_t		 pairs_cap;
 	uint32_t	*slots;
@@ -681,6 +681,7 @@ first_seen_window(struct store *st, int64_t sid, const struct flowtable *ft)
 			return -1;
 	}
 	st->first_new = fresh;
+	st->first_dropped = 0;
 	st->first_rows += fresh;
 	if (st->first_max == 0 || st->first_rows <= st->first_max)
 		return 0;
@@ -704,7 +705,7 @@ first_seen_window(struct store *st, int64_t sid, const struct flowtable *ft)
 		set_err(st, "dropping the oldest first-seen edges");
 		return -1;
 	}
-	st->first_dropped += (uint64_t)sqlite3_changes(st->db);
+	st->first_dropped = (uint64_t)sqlite3_changes(st->db);
 	st->first_rows -= (uint64_t)sqlite3_changes(st->db);
 	return 0;
 }

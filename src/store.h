@@ -71,9 +71,9 @@ long	store_expire(struct store *, int tier, int64_t before_s);
  * window replaces a later one).  The table is kept beyond the tiers'
  * retention, and bounded: past max rows (STORE_FIRST_SEEN_MAX unless
  * store_set_first_seen_max says otherwise; 0: no bound) the oldest first
- * times are dropped.  store_first_seen_new: the edges the last window
- * written saw first; store_first_seen_dropped: rows dropped by the bound
- * since the store was opened.
+ * times are dropped.  store_first_seen_new: the edges the last raw window
+ * written saw first; store_first_seen_dropped: the rows its write dropped
+ * by the bound.
  */
 #define STORE_FIRST_SEEN_MAX	1000000
 struct first_seen_row {

@@ -311,9 +311,13 @@ write_job(struct writer *w, struct job *j)
 		return -1;
 	if (j->ev != NULL)
 		rc = store_write_events(w->st, w->sensor, j->ev, j->nev);
-	else
+	else {
+		pthread_mutex_lock(&w->mu);
+		store_set_first_seen_max(w->st, w->retention.first_seen_max);
+		pthread_mutex_unlock(&w->mu);
 		rc = store_write_window(w->st, w->sensor, STORE_TIER_RAW,
 		    j->start_s, j->seconds, &j->stats, j->ft);
+	}
 	if (rc < 0) {
 		note_failure(w, store_error(w->st));
 		return -1;
@@ -329,6 +333,7 @@ written(struct writer *w, const struct job *j)
 {
 	int64_t now = timefmt_now(), lat = now - j->submitted_us;
 	size_t edges = j->ft != NULL ? flowtable_count(j->ft) : 0;
+	uint64_t dropped = 0, before;
 
 	if (w->fails > 0) {
 		log_info("database writes work again after %u failed "
@@ -357,10 +362,21 @@ written(struct writer *w, const struct job *j)
 	}
 	w->stats.windows_written++;
 	w->stats.edges_written += edges;
+	if (w->st != NULL) {
+		dropped = store_first_seen_dropped(w->st);
+		w->stats.new_edges += store_first_seen_new(w->st);
+		w->stats.first_seen_dropped += dropped;
+	}
 	w->stats.last_latency_us = (uint64_t)lat;
 	if ((uint64_t)lat > w->stats.max_latency_us)
 		w->stats.max_latency_us = (uint64_t)lat;
+	before = w->stats.first_seen_dropped - dropped;
 	pthread_mutex_unlock(&w->mu);
+	/* the bound at work: said once, then counted in /metrics */
+	if (dropped > 0 && before == 0)
+		log_info("first-seen: %llu oldest edges dropped to keep the "
+		    "table at first_seen_max (counted in /metrics from now "
+		    "on)", (unsigned long long)dropped);
 }
 
 static void *

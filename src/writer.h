@@ -30,6 +30,8 @@ struct writer_stats {
 	char		last_error[256];	/* while failing, else "" */
 	int64_t		last_loss_us;		/* when data was last lost */
 	char		last_loss[256];		/* what, for /healthz */
+	uint64_t	new_edges;		/* first seen (store.h) */
+	uint64_t	first_seen_dropped;	/* oldest, past the bound */
 };
 
 /* How long each tier, and the packet events, are kept (s); 0 = keep. */
@@ -38,6 +40,7 @@ struct retention {
 	unsigned	hour;
 	unsigned	day;
 	unsigned	events;
+	uint64_t	first_seen_max;	/* rows of first_seen (store.h) */
 };
 
 /*
