@@ -15,6 +15,11 @@
       the same against `export csv-pairs` (src;dst;w;base;change)
   diff_oracle.py table BASE.csv SPAN.csv TABLE RATIO
       the same counts against the summary table of `ipgraph diff`
+  diff_oracle.py firstseen NEW.csv CSV... [--keep N] [--since S --until U]
+      the first time of every (sensor, proto, src, dst, dport) over the
+      `export csv` files (overflow edges aside), the newest N only with
+      --keep, those in [S, U] (epoch seconds) only with --since; compare
+      with `ipgraph new` output NEW.csv; exit 1 on any difference
 """
 import collections
 import csv
@@ -160,8 +165,71 @@ def table(base_csv, span_csv, path, ratio):
     return 1 if bad else 0
 
 
+def iso_us(t):
+    """2020-01-01T00:00:00.500000Z to microseconds."""
+    d, frac = t.rstrip("Z").split(".")
+    import calendar
+    import time
+    return calendar.timegm(time.strptime(d, "%Y-%m-%dT%H:%M:%S")) * 1000000 + int(frac)
+
+
+def firstseen(args):
+    new_csv, rest = args[0], args[1:]
+    keep = since = until = None
+    csvs = []
+    i = 0
+    while i < len(rest):
+        if rest[i] == "--keep":
+            keep = int(rest[i + 1])
+            i += 2
+        elif rest[i] == "--since":
+            since, until = int(rest[i + 1]) * 1000000, int(rest[i + 3]) * 1000000
+            i += 4
+        else:
+            csvs.append(rest[i])
+            i += 1
+    first = {}
+    for path in csvs:
+        with open(path) as f:
+            for r in csv.DictReader(f):
+                src = str(ipaddress.ip_address(r["src"]))
+                dst = str(ipaddress.ip_address(r["dst"]))
+                if (r["sport"] == "0" and r["dport"] == "0" and
+                        ipaddress.ip_address(src).is_unspecified and
+                        ipaddress.ip_address(dst).is_unspecified):
+                    continue
+                k = (r["sensor"], r["proto"], src, dst, r["dport"])
+                t = iso_us(r["first_seen"])
+                if k not in first or t < first[k]:
+                    first[k] = t
+    rows = sorted((t, k) for k, t in first.items())
+    if keep is not None:
+        rows = rows[len(rows) - keep:] if keep < len(rows) else rows
+    if since is not None:
+        rows = [(t, k) for t, k in rows if since <= t <= until]
+    want = sorted((t,) + k for t, k in rows)
+    got = []
+    with open(new_csv) as f:
+        for r in csv.DictReader(f):
+            got.append((iso_us(r["first_seen"]), r["sensor"], r["proto"],
+                        str(ipaddress.ip_address(r["src"])),
+                        str(ipaddress.ip_address(r["dst"])), r["dport"]))
+    got.sort()
+    if want != got:
+        print("first-seen: want %d rows, got %d" % (len(want), len(got)))
+        for x in sorted(set(want) - set(got))[:10]:
+            print("  missing", x)
+        for x in sorted(set(got) - set(want))[:10]:
+            print("  extra  ", x)
+        return 1
+    print("first-seen: %d rows equal" % len(want))
+    return 0
+
+
 def main():
     a = sys.argv[1:]
+    if len(a) >= 2 and a[0] == "firstseen":
+        return firstseen(a[1:])
     if len(a) >= 5 and a[0] == "shift":
         shift(a[1], a[2], float(a[3]), float(a[4]),
               int(a[5]) if len(a) > 5 else 1, int(a[6]) if len(a) > 6 else 1)
