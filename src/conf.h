@@ -68,6 +68,13 @@ struct config {
 	/* [names] */
 	struct names	*names;
 
+	/* [alerts] */
+	char		*alert_webhook;		/* http://..., or NULL */
+	char		*alert_command;		/* sh -c, or NULL */
+	char		*alert_hosts;		/* CIDR filter, or NULL */
+	unsigned	 alert_interval;	/* seconds between deliveries */
+	unsigned	 alert_max_pending;	/* new edges waiting */
+
 	/* [seq] */
 	char		*seq_filter;
 	unsigned	 seq_packets;	/* per conversation */
@@ -116,6 +123,9 @@ int	config_parse_duration(const char *s, unsigned *secs);
 
 /* Parse "4096", "64k", "16M", "1G" bytes; -1 on error. */
 int	config_parse_size(const char *s, unsigned *bytes);
+
+/* Whether url is http://HOST[:PORT][/PATH] (HOST may be [IPv6]); 0 or -1. */
+int	config_check_url(const char *url);
 
 /* Whether the keyword table is sorted (for the unit test). */
 int	config_keywords_sorted(void);

@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "buf.h"
 #include "check.h"
+#include "alert.h"
 #include "conf.h"
 #include "daemon.h"
 #include "decode.h"
@@ -74,6 +75,7 @@ struct ipgd {
 	size_t			 nifaces;
 	struct windows		*ws;
 	struct writer		*wr;
+	struct alerter		*alerts;	/* NULL: no [alerts] */
 	struct http		*http;		/* NULL until started */
 	struct event		*tick;
 	struct event		*watchdog;
@@ -414,6 +416,7 @@ publish_stats(struct ipgd *d, int64_t now)
 	s.windows_written = w.windows_written;
 	s.new_edges = w.new_edges;
 	s.first_seen_dropped = w.first_seen_dropped;
+	alert_get_stats(d->alerts, &s.alerts);
 	s.edges_written = w.edges_written;
 	s.windows_dropped = w.windows_dropped;
 	s.frames_dropped = w.frames_dropped;
@@ -853,6 +856,11 @@ main(int argc, char **argv)
 	    d.conf->queue_bytes, &ret, err, sizeof(err));
 	if (d.wr == NULL)
 		fatalx("%s", err);
+	d.alerts = alert_start(d.conf, d.conf->sensor, err, sizeof(err));
+	if (d.alerts == NULL && err[0] != '\0')
+		fatalx("%s: %s", d.conf_path != NULL ? d.conf_path :
+		    "configuration", err);
+	writer_set_alerter(d.wr, d.alerts);
 	d.ws = windows_new(d.conf->window, d.conf->grace, DAEMON_MAX_OPEN,
 	    d.conf->max_edges, to_writer, &d);
 	if (d.ws == NULL)
@@ -898,6 +906,7 @@ main(int argc, char **argv)
 	http_stop(d.http);
 	d.http = NULL;
 	lost = writer_stop(d.wr) < 0;
+	alert_stop(d.alerts);		/* after the last windows' new edges */
 	for (i = 0; i < d.nifaces; i++) {
 		iface_close(&d.ifaces[i]);
 		free(d.ifaces[i].name);

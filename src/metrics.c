@@ -229,6 +229,19 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		M("ipgraph_first_seen_dropped_total", "counter", "First-seen "
 		    "edges dropped, oldest first, past first_seen_max.", "%llu",
 		    (unsigned long long)ds.first_seen_dropped);
+		M("ipgraph_alert_edges_sent_total", "counter", "New edges "
+		    "delivered to the [alerts] webhook or command.", "%llu",
+		    (unsigned long long)ds.alerts.edges_sent);
+		M("ipgraph_alert_failures_total", "counter", "Failed alert "
+		    "deliveries (retried with back-off).", "%llu",
+		    (unsigned long long)ds.alerts.failures);
+		M("ipgraph_alert_edges_dropped_total", "counter", "New edges "
+		    "past [alerts] max_pending, never delivered (still in the "
+		    "database).", "%llu",
+		    (unsigned long long)ds.alerts.dropped);
+		M("ipgraph_alert_edges_pending", "gauge", "New edges waiting "
+		    "for delivery.", "%llu",
+		    (unsigned long long)ds.alerts.pending);
 		M("ipgraph_windows_dropped_total", "counter", "Windows "
 		    "dropped because the writer queue was full.", "%llu",
 		    (unsigned long long)ds.windows_dropped);

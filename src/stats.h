@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alert.h"
+
 #define STATS_MAX_IFACES	32
 
 struct iface_stats {
@@ -37,6 +39,7 @@ struct daemon_stats {
 	uint64_t	 windows_written;
 	uint64_t	 new_edges;		/* first seen, in all */
 	uint64_t	 first_seen_dropped;	/* past first_seen_max */
+	struct alert_stats	 alerts;	/* zero without [alerts] */
 	uint64_t	 edges_written;
 	uint64_t	 windows_dropped;	/* writer queue full */
 	uint64_t	 frames_dropped;	/* in windows not stored */

@@ -183,6 +183,8 @@ struct store {
 	uint64_t	 first_max;	/* store_set_first_seen_max */
 	uint64_t	 first_new;	/* new in the last window written */
 	uint64_t	 first_dropped;	/* dropped by the cap, that window */
+	struct first_seen_row *first_list;	/* new in that window */
+	size_t		 first_list_cap;
 	struct pair	*pairs;		/* store_write_window's fold */
 	size_t		 pairs_cap;
 	uint32_t	*slots;
@@ -475,6 +477,7 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_pending);
 	sqlite3_finalize(st->ins_first);
 	sqlite3_finalize(st->upd_first);
+	free(st->first_list);
 	free(st->pairs);
 	free(st->slots);
 	sqlite3_close(st->db);
@@ -634,6 +637,43 @@ fold_pairs(struct store *st, const struct flowtable *ft)
 	return (long)np;
 }
 
+/* Keep new edge i of the window for store_first_seen_list; 0 or -1. */
+static int
+first_seen_note(struct store *st, size_t i, const struct flow_entry *fe)
+{
+	struct first_seen_row *r;
+	size_t cap;
+
+	if (i >= st->first_list_cap) {
+		cap = st->first_list_cap == 0 ? 64 : 2 * st->first_list_cap;
+		if ((r = reallocarray(st->first_list, cap, sizeof(*r))) ==
+		    NULL) {
+			snprintf(st->err, sizeof(st->err), "%s: out of memory "
+			    "listing new edges", st->path);
+			return -1;
+		}
+		st->first_list = r;
+		st->first_list_cap = cap;
+	}
+	r = &st->first_list[i];
+	memset(r, 0, sizeof(*r));
+	r->first_us = fe->first_us;
+	r->sensor = NULL;
+	r->ipver = fe->key.ipver;
+	r->proto = fe->key.proto;
+	memcpy(r->src, fe->key.src, 16);
+	memcpy(r->dst, fe->key.dst, 16);
+	r->dport = fe->key.dport;
+	return 0;
+}
+
+const struct first_seen_row *
+store_first_seen_list(const struct store *st, size_t *n)
+{
+	*n = (size_t)st->first_new;
+	return st->first_list;
+}
+
 /*
  * Record the first time of every edge of ft (sorted) not seen before
  * under sensor sid, or an earlier one (a late window); count the new ones
@@ -669,6 +709,8 @@ first_seen_window(struct store *st, int64_t sid, const struct flowtable *ft)
 		if (step_done(st, ins, "recording a first-seen edge") < 0)
 			return -1;
 		if (sqlite3_changes(st->db) > 0) {
+			if (first_seen_note(st, fresh, fe) < 0)
+				return -1;
 			fresh++;
 			continue;
 		}
@@ -792,6 +834,7 @@ store_write_window(struct store *st, const char *sensor, int tier,
 	long np;
 	int rc;
 
+	st->first_new = st->first_dropped = 0;
 	if (exec(st, "BEGIN IMMEDIATE", "starting a window transaction") < 0)
 		return -1;
 	if (sensor_id(st, sensor, &sid) < 0)

@@ -88,6 +88,12 @@ struct first_seen_row {
 void	 store_set_first_seen_max(struct store *, uint64_t max);
 uint64_t store_first_seen_new(const struct store *);
 uint64_t store_first_seen_dropped(const struct store *);
+/*
+ * The edges the last raw window written saw first (store_first_seen_new
+ * of them; sensor NULL), valid until the next write.
+ */
+const struct first_seen_row *store_first_seen_list(const struct store *,
+	    size_t *n);
 
 /*
  * The first-seen edges first seen in [from_us, to_us] (of sensor, when

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alert.h"
 #include "flowtable.h"
 #include "log.h"
 #include "store.h"
@@ -52,6 +53,7 @@ struct writer {
 	char			*path;
 	char			*sensor;
 	struct retention	 retention;
+	struct alerter		*alerter;
 	int64_t			 last_expire;
 	struct writer_stats	 stats;
 	int			 lost;	/* something given up at shutdown */
@@ -334,6 +336,9 @@ written(struct writer *w, const struct job *j)
 	int64_t now = timefmt_now(), lat = now - j->submitted_us;
 	size_t edges = j->ft != NULL ? flowtable_count(j->ft) : 0;
 	uint64_t dropped = 0, before;
+	const struct first_seen_row *fresh = NULL;
+	struct alerter *alerter;
+	size_t nfresh = 0;
 
 	if (w->fails > 0) {
 		log_info("database writes work again after %u failed "
@@ -371,7 +376,12 @@ written(struct writer *w, const struct job *j)
 	if ((uint64_t)lat > w->stats.max_latency_us)
 		w->stats.max_latency_us = (uint64_t)lat;
 	before = w->stats.first_seen_dropped - dropped;
+	alerter = w->alerter;
 	pthread_mutex_unlock(&w->mu);
+	/* the alert thread copies them: a short lock, never a delivery */
+	if (alerter != NULL && w->st != NULL &&
+	    (fresh = store_first_seen_list(w->st, &nfresh)) != NULL)
+		alert_submit(alerter, fresh, nfresh);
 	/* the bound at work: said once, then counted in /metrics */
 	if (dropped > 0 && before == 0)
 		log_info("first-seen: %llu oldest edges dropped to keep the "
@@ -578,6 +588,14 @@ writer_set_retention(struct writer *w, const struct retention *retention)
 	pthread_mutex_lock(&w->mu);
 	w->retention = *retention;
 	w->last_expire = 0;		/* apply at the next write */
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+writer_set_alerter(struct writer *w, struct alerter *a)
+{
+	pthread_mutex_lock(&w->mu);
+	w->alerter = a;
 	pthread_mutex_unlock(&w->mu);
 }
 

@@ -79,6 +79,10 @@ int	writer_submit_events(struct writer *, struct event_row *ev, size_t n);
 
 /* Change retention, and the queue's byte bound (SIGHUP). */
 void	writer_set_retention(struct writer *, const struct retention *);
+
+/* Hand the new edges of every raw window committed to a; NULL: none. */
+struct alerter;
+void	writer_set_alerter(struct writer *, struct alerter *a);
 void	writer_set_queue_bytes(struct writer *, size_t queue_bytes);
 
 /* A consistent copy of the counters; safe from any thread. */
