@@ -84,7 +84,7 @@ alert_url(struct alerter *a, const char *url)
 	return a->host != NULL && a->port != NULL && a->path != NULL ? 0 : -1;
 }
 
-/* The JSON document of n new edges. */
+/* The JSON document of n new edges, on one line. */
 static void
 alert_json(const struct alerter *a, const struct first_seen_row *r,
     size_t n, uint64_t dropped, struct buf *b)
@@ -99,9 +99,9 @@ alert_json(const struct alerter *a, const struct first_seen_row *r,
 	for (i = 0; i < n; i++) {
 		addr_format(r[i].ipver, r[i].src, s);
 		addr_format(r[i].ipver, r[i].dst, d);
-		buf_printf(b, "%s\n{\"first_seen\": \"%s\", \"proto\": \"%s\", "
+		buf_printf(b, "%s{\"first_seen\": \"%s\", \"proto\": \"%s\", "
 		    "\"src\": \"%s\", \"dst\": \"%s\", \"dport\": %u}",
-		    i > 0 ? "," : "", timefmt_iso(r[i].first_us, t),
+		    i > 0 ? ", " : "", timefmt_iso(r[i].first_us, t),
 		    decode_proto_name(r[i].proto), s, d, r[i].dport);
 	}
 	buf_puts(b, "]}\n");
