@@ -17,7 +17,7 @@
 #include "names.h"
 
 enum ktype { K_STR, K_UINT, K_BOOL, K_DURATION, K_SIZE, K_IFACES, K_LISTEN,
-    K_LEVEL, K_URL, K_CIDR };
+    K_LEVEL, K_URL, K_CIDR, K_BYTES };
 
 /*
  * Every key, sorted by section then name (bsearch; tests/unit/test_conf.c
@@ -80,6 +80,8 @@ static const struct keyword {
 	    offsetof(struct config, seq_retention), 60, 0xffffffffu },
 	{ "store", "first_seen_max", K_UINT,
 	    offsetof(struct config, first_seen_max), 1, 0xffffffffu },
+	{ "store", "max_size", K_BYTES, offsetof(struct config, max_size),
+	    1048576, 0 },
 	{ "store", "path", K_STR, offsetof(struct config, db), 0, 0 },
 	{ "store", "retention_day", K_DURATION,
 	    offsetof(struct config, retention_day), 86400, 0xffffffffu },
@@ -207,6 +209,34 @@ config_free(struct config *c)
 	free(c->alert_command);
 	free(c->alert_hosts);
 	free(c);
+}
+
+int
+config_parse_bytes(const char *s, uint64_t *bytes)
+{
+	static const char units[] = "kmgt";
+	unsigned long long v;
+	const char *u;
+	char *end;
+	int shift;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (*end != '\0') {
+		if (end[1] != '\0' || (u = strchr(units,
+		    tolower((unsigned char)*end))) == NULL)
+			return -1;
+		shift = 10 * (int)(u - units + 1);
+		if (v > (UINT64_MAX >> shift))
+			return -1;
+		v <<= shift;
+	}
+	*bytes = v;
+	return 0;
 }
 
 int
@@ -404,6 +434,16 @@ handler(void *user, const char *section, const char *name,
 	up = (unsigned *)((char *)c + k->off);
 	sp = (char **)((char *)c + k->off);
 	switch (k->type) {
+	case K_BYTES:
+		if (config_parse_bytes(value, (uint64_t *)(void *)up) < 0)
+			return bad(ctx, "[%s] %s: '%s' is not a size (e.g. "
+			    "512M, 20G, 1T)", section, name, value);
+		if (*(uint64_t *)(void *)up != 0 &&
+		    *(uint64_t *)(void *)up < k->min)
+			return bad(ctx, "[%s] %s: '%s' is below 1M, smaller "
+			    "than a database of a few windows (0: no budget)",
+			    section, name, value);
+		return 1;
 	case K_URL:
 		if (*value != '\0' && config_check_url(value) < 0)
 			return bad(ctx, "[%s] %s: '%s' is not an http:// URL "

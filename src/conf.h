@@ -49,6 +49,7 @@ struct config {
 	unsigned	 retention_hour;
 	unsigned	 retention_day;
 	unsigned	 first_seen_max;	/* rows of the first-seen table */
+	uint64_t	 max_size;		/* database budget; 0: none */
 
 	/* [http] */
 	char		*listen[CONFIG_MAX_LISTEN];
@@ -123,6 +124,9 @@ int	config_parse_duration(const char *s, unsigned *secs);
 
 /* Parse "4096", "64k", "16M", "1G" bytes; -1 on error. */
 int	config_parse_size(const char *s, unsigned *bytes);
+
+/* "512M", "20G", "1T" (1024-based) or bytes; 0 or -1. */
+int	config_parse_bytes(const char *s, uint64_t *bytes);
 
 /* Whether url is http://HOST[:PORT][/PATH] (HOST may be [IPv6]); 0 or -1. */
 int	config_check_url(const char *url);

@@ -417,6 +417,8 @@ publish_stats(struct ipgd *d, int64_t now)
 	s.new_edges = w.new_edges;
 	s.first_seen_dropped = w.first_seen_dropped;
 	alert_get_stats(d->alerts, &s.alerts);
+	s.budget_windows_deleted = w.budget_windows_deleted;
+	s.db_bytes = w.db_bytes;
 	s.edges_written = w.edges_written;
 	s.windows_dropped = w.windows_dropped;
 	s.frames_dropped = w.frames_dropped;
@@ -675,6 +677,7 @@ reload(struct ipgd *d)
 	ret.day = nc->retention_day;
 	ret.events = nc->seq_retention;
 	ret.first_seen_max = nc->first_seen_max;
+	ret.max_bytes = nc->max_size;
 	writer_set_retention(d->wr, &ret);
 	writer_set_queue_bytes(d->wr, nc->queue_bytes);
 	windows_set_max_edges(d->ws, nc->max_edges);
@@ -852,6 +855,7 @@ main(int argc, char **argv)
 	ret.day = d.conf->retention_day;
 	ret.events = d.conf->seq_retention;
 	ret.first_seen_max = d.conf->first_seen_max;
+	ret.max_bytes = d.conf->max_size;
 	d.wr = writer_start(d.conf->db, d.conf->sensor, d.conf->queue,
 	    d.conf->queue_bytes, &ret, err, sizeof(err));
 	if (d.wr == NULL)

@@ -229,6 +229,13 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		M("ipgraph_first_seen_dropped_total", "counter", "First-seen "
 		    "edges dropped, oldest first, past first_seen_max.", "%llu",
 		    (unsigned long long)ds.first_seen_dropped);
+		M("ipgraph_budget_windows_deleted_total", "counter",
+		    "Windows deleted, oldest and finest first, to keep the "
+		    "database under max_size.", "%llu",
+		    (unsigned long long)ds.budget_windows_deleted);
+		M("ipgraph_database_bytes", "gauge", "The database file "
+		    "after the last max_size check (0 without max_size).",
+		    "%llu", (unsigned long long)ds.db_bytes);
 		M("ipgraph_alert_edges_sent_total", "counter", "New edges "
 		    "delivered to the [alerts] webhook or command.", "%llu",
 		    (unsigned long long)ds.alerts.edges_sent);

@@ -1205,6 +1205,157 @@ fail:
 	return -1;
 }
 
+/* One number a pragma answers into *v; 0 or -1. */
+static int
+pragma_int(struct store *st, const char *sql, int64_t *v)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, sql);
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		set_err(st, sql);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The windows the budget may delete: raw ones but the newest (counted
+ * with it: the caller keeps one), and roll-ups of spans that ended
+ * before the newest raw window (not those still being rolled up).
+ */
+#define BUDGET_DONE \
+	" AND (tier = 0 OR start + seconds <= (SELECT max(start) FROM" \
+	" windows WHERE tier = 0))"
+
+/* The windows of tier the budget may delete into *n; 0 or -1. */
+static int
+count_tier(struct store *st, int tier, int64_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM windows WHERE "
+	    "tier = ?1" BUDGET_DONE, -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, "counting windows");
+		return -1;
+	}
+	sqlite3_bind_int(s, 1, tier);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		set_err(st, "counting windows");
+		return -1;
+	}
+	return 0;
+}
+
+/* The pages in use (not free) and the file's pages, in bytes. */
+static int
+budget_size(struct store *st, uint64_t *used, uint64_t *file)
+{
+	int64_t pc, fl, ps;
+
+	if (pragma_int(st, "PRAGMA page_count", &pc) < 0 ||
+	    pragma_int(st, "PRAGMA freelist_count", &fl) < 0 ||
+	    pragma_int(st, "PRAGMA page_size", &ps) < 0)
+		return -1;
+	*used = (uint64_t)(pc - fl) * (uint64_t)ps;
+	*file = (uint64_t)pc * (uint64_t)ps;
+	return 0;
+}
+
+int
+store_budget(struct store *st, uint64_t max_bytes, struct store_budget *r)
+{
+	int64_t av, n, all, v[2];
+	uint64_t used, file, avg, k;
+	int tier;
+
+	memset(r, 0, sizeof(*r));
+	/* free pages go back to the file only with incremental vacuum */
+	if (pragma_int(st, "PRAGMA auto_vacuum", &av) < 0)
+		return -1;
+	if (av != 2) {
+		if (exec(st, "PRAGMA auto_vacuum = INCREMENTAL",
+		    "setting incremental vacuum") < 0 ||
+		    exec(st, "VACUUM", "vacuuming for incremental vacuum") < 0)
+			return -1;
+		r->vacuumed = 1;
+	}
+	if (budget_size(st, &used, &file) < 0)
+		return -1;
+	r->bytes_before = file;
+	for (tier = STORE_TIER_RAW; tier <= STORE_TIER_DAY &&
+	    used > max_bytes; tier++) {
+		while (used > max_bytes) {
+			v[0] = tier;
+			if (pragma_int(st, "SELECT count(*) FROM windows",
+			    &all) < 0)
+				return -1;
+			/* the newest raw window stays */
+			if (count_tier(st, tier, &n) < 0)
+				return -1;
+			if (tier == STORE_TIER_RAW)
+				n--;
+			if (n <= 0)
+				break;
+			/*
+			 * raw windows to go by the average window's bytes;
+			 * roll-ups one at a time (each holds many windows')
+			 */
+			avg = used / (uint64_t)(all > 0 ? all : 1);
+			k = tier != STORE_TIER_RAW ? 1 :
+			    (used - max_bytes) / (avg > 0 ? avg : 1) + 1;
+			if (k > (uint64_t)n)
+				k = (uint64_t)n;
+			v[1] = (int64_t)k;
+			if (exec(st, "BEGIN IMMEDIATE", "starting the budget") < 0)
+				return -1;
+			if (exec_bound(st, "CREATE TEMP TABLE IF NOT EXISTS "
+			    "budget_ids (id INTEGER PRIMARY KEY)", v, 0) < 0 ||
+			    exec_bound(st, "DELETE FROM budget_ids", v, 0) < 0 ||
+			    exec_bound(st, "INSERT INTO budget_ids SELECT id "
+			    "FROM windows WHERE tier = ?1" BUDGET_DONE
+			    " ORDER BY start LIMIT ?2", v, 2) < 0 ||
+			    exec_bound(st, "DELETE FROM edges WHERE window_id "
+			    "IN budget_ids", v, 0) < 0 ||
+			    exec_bound(st, "DELETE FROM pairs WHERE window_id "
+			    "IN budget_ids", v, 0) < 0 ||
+			    exec_bound(st, "DELETE FROM windows WHERE id IN "
+			    "budget_ids", v, 0) < 0) {
+				set_err(st, "deleting windows for the budget");
+				sqlite3_exec(st->db, "ROLLBACK", NULL, NULL,
+				    NULL);
+				return -1;
+			}
+			r->windows[tier] += (long)sqlite3_changes(st->db);
+			if (exec(st, "COMMIT", "committing the budget") < 0 ||
+			    budget_size(st, &used, &file) < 0)
+				return -1;
+		}
+	}
+	if (exec(st, "PRAGMA incremental_vacuum", "incremental vacuum") < 0 ||
+	    budget_size(st, &used, &file) < 0)
+		return -1;
+	/* the main file shrinks when the WAL is copied back */
+	sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL);
+	r->bytes_after = file;
+	r->over = used > max_bytes;
+	return 0;
+}
+
 int
 store_write_events(struct store *st, const char *sensor,
     const struct event_row *ev, size_t n)

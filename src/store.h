@@ -105,6 +105,25 @@ int	store_first_seen(struct store *, const char *sensor, int64_t from_us,
 	    void *arg, char *err, size_t errlen);
 
 /*
+ * Retention by size: when the pages in use pass max_bytes, delete the
+ * oldest windows of the raw tier (and their edges) but the newest, then
+ * of the hour tier, then of the day tier (roll-ups of spans that ended
+ * before the newest raw window), until under; then give the free pages back to the file (incremental vacuum;
+ * a database without it is converted once with VACUUM, r->vacuumed).
+ * Packet events and first-seen edges count but are not deleted here.
+ * r: the file's bytes before and after, windows deleted per tier, and
+ * whether it is still over.  0, or -1 (store_error).
+ */
+struct store_budget {
+	uint64_t	bytes_before;	/* page_count * page_size */
+	uint64_t	bytes_after;
+	long		windows[3];	/* deleted, per tier */
+	int		over;		/* still over with the newest left */
+	int		vacuumed;
+};
+int	store_budget(struct store *, uint64_t max_bytes, struct store_budget *r);
+
+/*
  * Imports: a digest identifies a capture file.  store_import_begin
  * records a new import as running and returns 0; returns 1 (and copies
  * the old import's status, path and time into prev) when the digest is

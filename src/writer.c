@@ -55,6 +55,7 @@ struct writer {
 	struct retention	 retention;
 	struct alerter		*alerter;
 	int64_t			 last_expire;
+	int64_t			 last_over;	/* max_size too small, said */
 	struct writer_stats	 stats;
 	int			 lost;	/* something given up at shutdown */
 	struct loss_row		 losses[LOSS_MAX];	/* not yet written */
@@ -264,23 +265,76 @@ write_losses(struct writer *w)
 	return -1;
 }
 
+/*
+ * Retention by size ([store] max_size), after every window: the oldest
+ * windows go, finest tier first (store_budget); said and counted.
+ */
+static void
+budget(struct writer *w, uint64_t max_bytes, int64_t now)
+{
+	struct store_budget r;
+	long n;
+
+	if (store_budget(w->st, max_bytes, &r) < 0) {
+		log_warnx("max_size: %s", store_error(w->st));
+		return;
+	}
+	if (r.vacuumed)
+		log_info("max_size: the database now gives freed pages back "
+		    "to the file (converted to incremental vacuum)");
+	n = r.windows[0] + r.windows[1] + r.windows[2];
+	if (n > 0)
+		log_info("max_size: the database passed %llu bytes (%llu): "
+		    "deleted the oldest %ld raw, %ld hour and %ld day windows, "
+		    "now %llu bytes", (unsigned long long)max_bytes,
+		    (unsigned long long)r.bytes_before, r.windows[0],
+		    r.windows[1], r.windows[2],
+		    (unsigned long long)r.bytes_after);
+	if (r.over && now - w->last_over >= EXPIRE_EVERY) {
+		w->last_over = now;
+		log_warnx("max_size: %llu bytes is less than the newest "
+		    "window of each tier, packet events and first-seen edges "
+		    "take (%llu bytes): raise max_size, or lower "
+		    "[seq] retention or first_seen_max",
+		    (unsigned long long)max_bytes,
+		    (unsigned long long)r.bytes_after);
+	}
+	pthread_mutex_lock(&w->mu);
+	w->stats.budget_windows_deleted += (uint64_t)n;
+	w->stats.db_bytes = r.bytes_after;
+	pthread_mutex_unlock(&w->mu);
+}
+
 /* Roll-ups and retention, after a window was written; writer thread. */
+static void expire(struct writer *, const struct retention *, int64_t);
+
 static void
 housekeeping(struct writer *w, int64_t newest_start)
 {
 	struct retention ret;
-	unsigned keep;
 	int64_t now = timefmt_now() / 1000000;
-	int tier;
-	long n;
 
 	if (store_rollup(w->st, newest_start) < 0)
 		log_warnx("roll-up: %s (will retry)", store_error(w->st));
 	pthread_mutex_lock(&w->mu);
 	ret = w->retention;
 	pthread_mutex_unlock(&w->mu);
-	if (now - w->last_expire < EXPIRE_EVERY)
-		return;
+	/* by age first (when due), then by size */
+	if (now - w->last_expire >= EXPIRE_EVERY)
+		expire(w, &ret, now);
+	if (ret.max_bytes != 0)
+		budget(w, ret.max_bytes, now);
+}
+
+/* Retention by age: every tier, then the packet events. */
+static void
+expire(struct writer *w, const struct retention *r, int64_t now)
+{
+	struct retention ret = *r;
+	unsigned keep;
+	int tier;
+	long n;
+
 	w->last_expire = now;
 	for (tier = STORE_TIER_RAW; tier <= STORE_TIER_DAY; tier++) {
 		keep = tier == STORE_TIER_RAW ? ret.raw :

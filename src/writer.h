@@ -32,6 +32,8 @@ struct writer_stats {
 	char		last_loss[256];		/* what, for /healthz */
 	uint64_t	new_edges;		/* first seen (store.h) */
 	uint64_t	first_seen_dropped;	/* oldest, past the bound */
+	uint64_t	budget_windows_deleted;	/* by max_size */
+	uint64_t	db_bytes;		/* file, after the budget */
 };
 
 /* How long each tier, and the packet events, are kept (s); 0 = keep. */
@@ -41,6 +43,7 @@ struct retention {
 	unsigned	day;
 	unsigned	events;
 	uint64_t	first_seen_max;	/* rows of first_seen (store.h) */
+	uint64_t	max_bytes;	/* database budget; 0: none */
 };
 
 /*

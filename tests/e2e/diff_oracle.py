@@ -15,6 +15,10 @@
       the same against `export csv-pairs` (src;dst;w;base;change)
   diff_oracle.py table BASE.csv SPAN.csv TABLE RATIO
       the same counts against the summary table of `ipgraph diff`
+  diff_oracle.py synth OUT START WINDOWS EDGES
+      write an Ethernet pcap of WINDOWS minutes from START (epoch seconds)
+      with EDGES UDP packets a minute, each between its own pair of
+      addresses (a database that grows by the minute)
   diff_oracle.py firstseen NEW.csv CSV... [--keep N] [--since S --until U]
       the first time of every (sensor, proto, src, dst, dport) over the
       `export csv` files (overflow edges aside), the newest N only with
@@ -226,8 +230,31 @@ def firstseen(args):
     return 0
 
 
+def synth(out, start, windows, edges):
+    res = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
+    k = 0
+    for w in range(windows):
+        for e in range(edges):
+            k += 1
+            src = bytes([10, (k >> 16) & 255, (k >> 8) & 255, k & 255])
+            dst = bytes([172, 16 + (k >> 16) % 16, (k >> 8) & 255, k & 255])
+            udp = struct.pack(">HHHH", 1024 + k % 60000, 53, 8 + 4, 0) + b"test"
+            ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), k & 65535,
+                             0, 64, 17, 0, src, dst)
+            frame = b"\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x08\x00" + ip + udp
+            t = start + w * 60 + e * 50.0 / edges
+            sec = int(t)
+            res.append(struct.pack("<IIII", sec, int((t - sec) * 1e6),
+                                   len(frame), len(frame)) + frame)
+    with open(out, "wb") as f:
+        f.write(b"".join(res))
+
+
 def main():
     a = sys.argv[1:]
+    if len(a) == 5 and a[0] == "synth":
+        synth(a[1], int(a[2]), int(a[3]), int(a[4]))
+        return 0
     if len(a) >= 2 and a[0] == "firstseen":
         return firstseen(a[1:])
     if len(a) >= 5 and a[0] == "shift":
