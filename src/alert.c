@@ -404,8 +404,8 @@ alert_start(const struct config *c, const char *sensor, char *err,
 	if (c->alert_webhook == NULL && c->alert_command == NULL)
 		return NULL;
 	if (c->alert_webhook != NULL && c->alert_command != NULL) {
-		snprintf(err, errlen, "[alerts] webhook and command: give one "
-		    "of them, not both");
+		snprintf(err, errlen, "[alerts] command: give webhook or "
+		    "command, not both");
 		return NULL;
 	}
 	if ((a = calloc(1, sizeof(*a))) == NULL ||

@@ -305,9 +305,9 @@ budget(struct writer *w, uint64_t max_bytes, int64_t now)
 	pthread_mutex_unlock(&w->mu);
 }
 
-/* Roll-ups and retention, after a window was written; writer thread. */
 static void expire(struct writer *, const struct retention *, int64_t);
 
+/* Roll-ups and retention, after a window was written; writer thread. */
 static void
 housekeeping(struct writer *w, int64_t newest_start)
 {

@@ -16,6 +16,7 @@ printf '[alerts]\nwebhook = ftp://h/x\n' >"$T/bad2.conf"
 printf '[alerts]\nwebhook = http://:80/x\n' >"$T/bad3.conf"
 printf '[alerts]\nhosts = 10.0.0.0/33\n' >"$T/bad4.conf"
 printf '[alerts]\ninterval = 0\n' >"$T/bad5.conf"
+printf '[alerts]\nwebhook = http://127.0.0.1:9/x\ncommand = true\n' >"$T/bad6.conf"
 for i in 1 2 3; do
 	expect_error 1 "bad$i.conf:2: \\[alerts\\] webhook: .* is not an http:// URL" \
 	    "$IPGRAPHD" --check-config -c "$T/bad$i.conf"
@@ -24,6 +25,8 @@ expect_error 1 'bad4.conf:2: \[alerts\] hosts: .* not an IPv4 or IPv6' \
     "$IPGRAPHD" --check-config -c "$T/bad4.conf"
 expect_error 1 'bad5.conf:2: \[alerts\] interval: .* out of range' \
     "$IPGRAPHD" --check-config -c "$T/bad5.conf"
+expect_error 1 'bad6.conf:3: \[alerts\] command: give webhook or command, not both' \
+    "$IPGRAPHD" --check-config -c "$T/bad6.conf"
 
 sensor_setup ipal
 ip netns exec "$SEN" ip link set lo up
