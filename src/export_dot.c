@@ -159,17 +159,21 @@ dot_change_legend(const struct graph *g, struct buf *out)
 	size_t i;
 	int c;
 
-	buf_puts(out, "<TR>");
+	/* a table of its own: its cells do not share the roles' columns */
+	buf_puts(out, "<TR><TD ALIGN=\"LEFT\" COLSPAN=\"8\"><TABLE BORDER=\"0\" "
+	    "CELLBORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"1\"><TR>"
+	    "<TD ALIGN=\"LEFT\">edges:</TD>");
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		c = order[i];
 		if (g->changes[c] == 0)
 			continue;
-		buf_printf(out, "<TD BGCOLOR=\"%s\" BORDER=\"1\" WIDTH=\"14\" "
-		    "HEIGHT=\"4\"></TD><TD ALIGN=\"LEFT\">", dot_changes[c].pen);
+		buf_printf(out, "<TD BGCOLOR=\"%s\" BORDER=\"1\" WIDTH=\"24\" "
+		    "HEIGHT=\"4\" FIXEDSIZE=\"TRUE\"></TD><TD ALIGN=\"LEFT\">",
+		    dot_changes[c].pen);
 		dot_html(out, dot_changes[c].what);
 		buf_printf(out, " %zu</TD>", g->changes[c]);
 	}
-	buf_puts(out, "</TR>");
+	buf_puts(out, "</TR></TABLE></TD></TR>");
 }
 
 /*
