@@ -511,7 +511,7 @@ api_graph(const struct api_conf *h, struct store *st,
 {
 	struct graph *g;
 	struct buf note = BUF_INIT;
-	char err[1024];
+	char err[1024], pn[64];
 	int capped = 0;
 
 	export_shape(fmt, q);
@@ -520,8 +520,14 @@ api_graph(const struct api_conf *h, struct store *st,
 		capped = filter_has(q, FILTER_MAX_NODES);
 		q->max_nodes = h->max_nodes;
 	}
-	if ((g = graph_build(q, st, err, sizeof(err))) == NULL ||
-	    g->rows > h->max_rows) {
+	if ((g = graph_build(q, st, err, sizeof(err))) == NULL &&
+	    strncmp(err, "baseline", 8) == 0) {
+		/* a baseline with no traffic: the client's to change */
+		api_error(r, 400, api_param_of(err, pn, sizeof(pn)), "%s",
+		    err);
+		return NULL;
+	}
+	if (g == NULL || g->rows > h->max_rows) {
 		api_failed(h, st, q, g != NULL, err, r);
 		graph_free(g);
 		return NULL;

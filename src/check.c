@@ -176,6 +176,9 @@ check_config(const struct config *c)
 		}
 		http_files_clear(&f);
 	}
+	if (c->alert_webhook != NULL && c->alert_command != NULL)
+		n += problem(c, "alerts", "command", "give webhook or command, "
+		    "not both");
 	/* run as root, the daemon writes as the user it becomes */
 	n += check_db(c, geteuid() == 0 && have_pw ? &pw : NULL);
 	return n;

@@ -88,6 +88,10 @@ static const struct option export_longopts[] = {
 	{ "tier", required_argument, NULL, OPT_FILTER },
 	{ "max-nodes", required_argument, NULL, OPT_FILTER },
 	{ "min-weight", required_argument, NULL, OPT_FILTER },
+	{ "baseline-from", required_argument, NULL, OPT_FILTER },
+	{ "baseline-to", required_argument, NULL, OPT_FILTER },
+	{ "baseline", required_argument, NULL, OPT_FILTER },
+	{ "change-ratio", required_argument, NULL, OPT_FILTER },
 	{ "other", no_argument, NULL, OPT_OTHER },
 	{ "names", required_argument, NULL, OPT_NAMES },
 	{ "sites", required_argument, NULL, OPT_SITES },
@@ -139,6 +143,45 @@ query_option(int ch, const char *name, const char *arg, int64_t now,
 	default:
 		return 0;
 	}
+}
+
+/*
+ * The whole-filter checks (filter_check): exits with the message, its
+ * parameter named as the option (baseline_from is --baseline-from).
+ */
+static void
+check_filter(const struct filter *q)
+{
+	char err[1024];
+	size_t i;
+
+	if (filter_check(q, err, sizeof(err)) == 0)
+		return;
+	if (strncmp(err, "from: is after to", 17) == 0)
+		fatalx("--from is after --to: nothing can match");
+	for (i = 0; err[i] != '\0' && err[i] != ':'; i++)
+		if (err[i] == '_')
+			err[i] = '-';
+	fatalx("--%s", err);
+}
+
+/*
+ * A graph's error naming a baseline parameter ("baseline_from: ...") as
+ * its option ("--baseline-from: ..."), in place; others stay as they are.
+ */
+static const char *
+baseline_option(char *err, size_t errlen)
+{
+	size_t i, n = strlen(err);
+
+	if (strncmp(err, "baseline", 8) != 0 || n + 3 > errlen)
+		return err;
+	memmove(err + 2, err, n + 1);
+	err[0] = err[1] = '-';
+	for (i = 2; err[i] != '\0' && err[i] != ':'; i++)
+		if (err[i] == '_')
+			err[i] = '-';
+	return err;
 }
 
 static void
@@ -430,10 +473,7 @@ cmd_export(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	if (filter_check(q, err, sizeof(err)) < 0)
-		fatalx("%s%s", strncmp(err, "from:", 5) == 0 ? "" : "--",
-		    strncmp(err, "from:", 5) == 0 ? "--from is after --to: "
-		    "nothing can match" : err);
+	check_filter(q);
 	if (fmt->rows) {
 		static const char *const shaping[] = {
 			"top", "other", "group", "metric", NULL
@@ -451,6 +491,11 @@ cmd_export(int argc, char **argv)
 		if (nm != NULL)
 			fatalx("--names: does not apply to csv, which writes "
 			    "addresses (try csv-pairs)");
+		if (filter_has(q, FILTER_BASELINE) ||
+		    filter_has(q, FILTER_BASELINE_FROM) ||
+		    filter_has(q, FILTER_BASELINE_TO))
+			fatalx("--baseline: does not apply to csv, which "
+			    "writes stored rows (try csv-pairs or json)");
 	}
 	if (fmt->files != NULL && (out == NULL || strcmp(out, "-") == 0)) {
 		log_warnx("export: %s writes several files: give a folder "
@@ -465,7 +510,7 @@ cmd_export(int argc, char **argv)
 	rc = export_run(fmt, q, st, &eo, out, err, sizeof(err));
 	store_close(st);
 	if (rc != 0) {
-		log_warnx("export: %s", err);
+		log_warnx("export: %s", baseline_option(err, sizeof(err)));
 		rc = 1;
 	}
 done:
@@ -521,14 +566,11 @@ cmd_top(int argc, char **argv)
 	if (!filter_has(q, FILTER_TOP) &&
 	    filter_set(q, "top", "10", now, err, sizeof(err)) < 0)
 		fatalx("%s", err);
-	if (filter_check(q, err, sizeof(err)) < 0)
-		fatalx("%s%s", strncmp(err, "from:", 5) == 0 ? "" : "--",
-		    strncmp(err, "from:", 5) == 0 ? "--from is after --to: "
-		    "nothing can match" : err);
+	check_filter(q);
 	filter_set_names(q, nm);
 	st = open_for_reading(db, q);
 	if ((g = graph_build(q, st, err, sizeof(err))) == NULL) {
-		log_warnx("top: %s", err);
+		log_warnx("top: %s", baseline_option(err, sizeof(err)));
 		store_close(st);
 		filter_free(q);
 		names_free(nm);
@@ -552,4 +594,166 @@ cmd_top(int argc, char **argv)
 	names_free(nm);
 	sites_free(sites);
 	return 0;
+}
+
+/* Changed edges first (new, gone, grown, shrunk, same), heaviest first. */
+static int
+diff_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct graph *g = arg;
+	const struct graph_edge *a = *(const struct graph_edge *const *)pa;
+	const struct graph_edge *b = *(const struct graph_edge *const *)pb;
+	int ra = a->change == GRAPH_CHANGE_SAME ? GRAPH_NCHANGES : a->change;
+	int rb = b->change == GRAPH_CHANGE_SAME ? GRAPH_NCHANGES : b->change;
+	uint64_t wa, wb;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	wa = graph_weight(g, a->packets, a->bytes) + graph_weight(g,
+	    a->base_packets, a->base_bytes);
+	wb = graph_weight(g, b->packets, b->bytes) + graph_weight(g,
+	    b->base_packets, b->base_bytes);
+	if (wa != wb)
+		return wa > wb ? -1 : 1;
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	return a->dst < b->dst ? -1 : a->dst > b->dst;
+}
+
+/* The summary table of a diff, then its edges (changed ones only). */
+static int
+diff_print(const struct graph *g, int all)
+{
+	const struct graph_edge **order;
+	static const int rows[] = { GRAPH_CHANGE_NEW, GRAPH_CHANGE_GONE,
+	    GRAPH_CHANGE_GROWN, GRAPH_CHANGE_SHRUNK, GRAPH_CHANGE_SAME };
+	uint64_t base[GRAPH_NCHANGES], span[GRAPH_NCHANGES];
+	const char *unit = g->metric == QUERY_METRIC_BYTES ? "bytes" :
+	    "packets";
+	struct buf cap = BUF_INIT;
+	size_t i, k;
+
+	memset(base, 0, sizeof(base));
+	memset(span, 0, sizeof(span));
+	for (i = 0; i < g->nedges; i++) {
+		base[g->edges[i].change] += graph_weight(g,
+		    g->edges[i].base_packets, g->edges[i].base_bytes);
+		span[g->edges[i].change] += graph_weight(g,
+		    g->edges[i].packets, g->edges[i].bytes);
+	}
+	graph_caption(g, &cap);
+	buf_putc(&cap, '\0');
+	if (!buf_failed(&cap))
+		printf("%s\n\n", cap.data);
+	buf_free(&cap);
+	printf("%-8s  %8s  %8s  %16s  %16s\n", "change", "edges", "hosts",
+	    "baseline", "span");
+	for (k = 0; k < sizeof(rows) / sizeof(rows[0]); k++)
+		printf("%-8s  %8zu  %8zu  %16llu  %16llu\n",
+		    graph_change_name(rows[k]), g->changes[rows[k]],
+		    g->node_changes[rows[k]],
+		    (unsigned long long)base[rows[k]],
+		    (unsigned long long)span[rows[k]]);
+	printf("(%s; a host's change is by its traffic in and out)\n", unit);
+	if ((order = calloc(g->nedges + 1, sizeof(*order))) == NULL)
+		return -1;
+	for (i = 0; i < g->nedges; i++)
+		order[i] = &g->edges[i];
+	if (g->nedges > 1)
+		qsort_r(order, g->nedges, sizeof(*order), diff_cmp,
+		    (void *)g);
+	printf("\n%-8s  %-39s  %-39s  %16s  %16s\n", "change", "source",
+	    "destination", "baseline", "span");
+	for (i = 0; i < g->nedges; i++) {
+		if (!all && order[i]->change == GRAPH_CHANGE_SAME)
+			continue;
+		printf("%-8s  %-39s  %-39s  %16llu  %16llu\n",
+		    graph_change_name(order[i]->change),
+		    g->nodes[order[i]->src].label,
+		    g->nodes[order[i]->dst].label,
+		    (unsigned long long)graph_weight(g, order[i]->base_packets,
+		    order[i]->base_bytes),
+		    (unsigned long long)graph_weight(g, order[i]->packets,
+		    order[i]->bytes));
+	}
+	free(order);
+	return 0;
+}
+
+/*
+ * What changed between a baseline and a span: every export filter
+ * applies, and a baseline (--baseline, or --baseline-from and
+ * --baseline-to) is required.
+ */
+int
+cmd_diff(int argc, char **argv)
+{
+	static const struct option diff_longopts_extra[] = {
+		{ "all", no_argument, NULL, 'a' },
+	};
+	struct option longopts[sizeof(export_longopts) /
+	    sizeof(export_longopts[0]) + 1];
+	struct filter *q;
+	struct names *nm = NULL;
+	struct sites *sites = NULL;
+	struct store *st;
+	struct graph *g;
+	const char *db = DEFAULT_DB;
+	char err[PATH_MAX + 1024];
+	int64_t now = timefmt_now(), bf, bt;
+	int ch, li, all = 0, rc = 0;
+	size_t n = sizeof(export_longopts) / sizeof(export_longopts[0]);
+
+	/* export's options, and --all, before the terminating entry */
+	memcpy(longopts, export_longopts, (n - 1) * sizeof(longopts[0]));
+	longopts[n - 1] = diff_longopts_extra[0];
+	memset(&longopts[n], 0, sizeof(longopts[n]));
+	if ((q = filter_new()) == NULL)
+		fatalx("out of memory");
+	while ((ch = getopt_long(argc, argv, "d:ah", longopts, &li)) != -1) {
+		switch (ch) {
+		case 'd': db = optarg; break;
+		case 'a': all = 1; break;
+		case 'h': help_command("diff", stdout); exit(0);
+		case OPT_OTHER:
+			if (filter_set(q, "other", "yes", now, err,
+			    sizeof(err)) < 0)
+				fatalx("--%s", err);
+			break;
+		case '?': usage(stderr); exit(EXIT_USAGE);
+		default:
+			if (!query_option(ch, longopts[li].name, optarg, now,
+			    q, &nm, &sites))
+				fatalx("diff: --%s does not apply to diff",
+				    longopts[li].name);
+		}
+	}
+	if (optind != argc) {
+		log_warnx("diff: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	check_filter(q);
+	if (!filter_baseline(q, &bf, &bt)) {
+		log_warnx("diff: no baseline: give --baseline -1d (the span "
+		    "shifted back) or --baseline-from and --baseline-to");
+		filter_free(q);
+		names_free(nm);
+		sites_free(sites);
+		return EXIT_USAGE;
+	}
+	filter_set_names(q, nm);
+	st = open_for_reading(db, q);
+	if ((g = graph_build(q, st, err, sizeof(err))) == NULL) {
+		log_warnx("diff: %s", baseline_option(err, sizeof(err)));
+		rc = 1;
+	} else if (diff_print(g, all) < 0) {
+		log_warnx("diff: out of memory");
+		rc = 1;
+	}
+	graph_free(g);
+	store_close(st);
+	filter_free(q);
+	names_free(nm);
+	sites_free(sites);
+	return rc;
 }

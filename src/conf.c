@@ -12,11 +12,12 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "names.h"
 
 enum ktype { K_STR, K_UINT, K_BOOL, K_DURATION, K_SIZE, K_IFACES, K_LISTEN,
-    K_LEVEL };
+    K_LEVEL, K_URL, K_CIDR, K_BYTES };
 
 /*
  * Every key, sorted by section then name (bsearch; tests/unit/test_conf.c
@@ -31,6 +32,16 @@ static const struct keyword {
 	unsigned	 min;
 	unsigned	 max;
 } keywords[] = {
+	{ "alerts", "command", K_STR, offsetof(struct config, alert_command),
+	    0, 0 },
+	{ "alerts", "hosts", K_CIDR, offsetof(struct config, alert_hosts),
+	    0, 0 },
+	{ "alerts", "interval", K_DURATION,
+	    offsetof(struct config, alert_interval), 1, 86400 },
+	{ "alerts", "max_pending", K_UINT,
+	    offsetof(struct config, alert_max_pending), 1, 1000000 },
+	{ "alerts", "webhook", K_URL, offsetof(struct config, alert_webhook),
+	    0, 0 },
 	{ "capture", "batch", K_UINT, offsetof(struct config, batch), 1, 65536 },
 	{ "capture", "buffer_size", K_SIZE,
 	    offsetof(struct config, buffer_size), 65536, 1u << 31 },
@@ -68,6 +79,10 @@ static const struct keyword {
 	    0, 1000000 },
 	{ "seq", "retention", K_DURATION,
 	    offsetof(struct config, seq_retention), 60, 0xffffffffu },
+	{ "store", "first_seen_max", K_UINT,
+	    offsetof(struct config, first_seen_max), 1, 0xffffffffu },
+	{ "store", "max_size", K_BYTES, offsetof(struct config, max_size),
+	    1048576, 0 },
 	{ "store", "path", K_STR, offsetof(struct config, db), 0, 0 },
 	{ "store", "retention_day", K_DURATION,
 	    offsetof(struct config, retention_day), 86400, 0xffffffffu },
@@ -137,6 +152,9 @@ config_new(void)
 	c->promisc = 1;
 	c->buffer_size = 32u << 20;
 	c->batch = 4096;
+	c->first_seen_max = 1000000;	/* store.h, STORE_FIRST_SEEN_MAX */
+	c->alert_interval = 60;
+	c->alert_max_pending = 10000;
 	c->window = 60;
 	c->grace = 5;
 	c->max_edges = 1000000;
@@ -189,7 +207,72 @@ config_free(struct config *c)
 	free(c->sites);
 	names_free(c->names);
 	free(c->seq_filter);
+	free(c->alert_webhook);
+	free(c->alert_command);
+	free(c->alert_hosts);
 	free(c);
+}
+
+int
+config_parse_bytes(const char *s, uint64_t *bytes)
+{
+	static const char units[] = "kmgt";
+	unsigned long long v;
+	const char *u;
+	char *end;
+	int shift;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (*end != '\0') {
+		if (end[1] != '\0' || (u = strchr(units,
+		    tolower((unsigned char)*end))) == NULL)
+			return -1;
+		shift = 10 * (int)(u - units + 1);
+		if (v > (UINT64_MAX >> shift))
+			return -1;
+		v <<= shift;
+	}
+	*bytes = v;
+	return 0;
+}
+
+int
+config_check_url(const char *url)
+{
+	const char *h, *end, *colon;
+	unsigned long port;
+	char *e;
+
+	if (strncmp(url, "http://", 7) != 0)
+		return -1;
+	h = url + 7;
+	end = h + strcspn(h, "/");
+	if (*h == '[') {
+		if ((colon = memchr(h, ']', (size_t)(end - h))) == NULL)
+			return -1;
+		colon++;
+		if (colon != end && *colon != ':')
+			return -1;
+		if (colon - h < 3)
+			return -1;
+	} else {
+		colon = memchr(h, ':', (size_t)(end - h));
+		if ((colon != NULL ? colon : end) == h)
+			return -1;
+	}
+	if (colon != NULL && colon != end) {
+		if (colon + 1 == end || !isdigit((unsigned char)colon[1]))
+			return -1;
+		port = strtoul(colon + 1, &e, 10);
+		if (e != end || port == 0 || port > 65535)
+			return -1;
+	}
+	return strpbrk(url, " \t\r\n") == NULL ? 0 : -1;
 }
 
 /* A number with an optional unit suffix, scaled; -1 when malformed. */
@@ -353,6 +436,29 @@ handler(void *user, const char *section, const char *name,
 	up = (unsigned *)((char *)c + k->off);
 	sp = (char **)((char *)c + k->off);
 	switch (k->type) {
+	case K_BYTES:
+		if (config_parse_bytes(value, (uint64_t *)(void *)up) < 0)
+			return bad(ctx, "[%s] %s: '%s' is not a size (e.g. "
+			    "512M, 20G, 1T)", section, name, value);
+		if (*(uint64_t *)(void *)up != 0 &&
+		    *(uint64_t *)(void *)up < k->min)
+			return bad(ctx, "[%s] %s: '%s' is below 1M, smaller "
+			    "than a database of a few windows (0: no budget)",
+			    section, name, value);
+		return 1;
+	case K_URL:
+		if (*value != '\0' && config_check_url(value) < 0)
+			return bad(ctx, "[%s] %s: '%s' is not an http:// URL "
+			    "(http://HOST[:PORT][/PATH]; https is not "
+			    "supported: use a relay on the sensor)", section,
+			    name, value);
+		/* FALLTHROUGH */
+	case K_CIDR:
+		if (k->type == K_CIDR && *value != '\0' &&
+		    addr_parse_cidr(value, &(struct cidr){ 0 }) < 0)
+			return bad(ctx, "[%s] %s: '%s' is not an IPv4 or IPv6 "
+			    "address or CIDR block", section, name, value);
+		/* FALLTHROUGH */
 	case K_STR:
 		free(*sp);
 		*sp = NULL;

@@ -48,6 +48,8 @@ struct config {
 	unsigned	 retention_raw;
 	unsigned	 retention_hour;
 	unsigned	 retention_day;
+	unsigned	 first_seen_max;	/* rows of the first-seen table */
+	uint64_t	 max_size;		/* database budget; 0: none */
 
 	/* [http] */
 	char		*listen[CONFIG_MAX_LISTEN];
@@ -67,6 +69,13 @@ struct config {
 
 	/* [names] */
 	struct names	*names;
+
+	/* [alerts] */
+	char		*alert_webhook;		/* http://..., or NULL */
+	char		*alert_command;		/* sh -c, or NULL */
+	char		*alert_hosts;		/* CIDR filter, or NULL */
+	unsigned	 alert_interval;	/* seconds between deliveries */
+	unsigned	 alert_max_pending;	/* new edges waiting */
 
 	/* [seq] */
 	char		*seq_filter;
@@ -116,6 +125,12 @@ int	config_parse_duration(const char *s, unsigned *secs);
 
 /* Parse "4096", "64k", "16M", "1G" bytes; -1 on error. */
 int	config_parse_size(const char *s, unsigned *bytes);
+
+/* "512M", "20G", "1T" (1024-based) or bytes; 0 or -1. */
+int	config_parse_bytes(const char *s, uint64_t *bytes);
+
+/* Whether url is http://HOST[:PORT][/PATH] (HOST may be [IPv6]); 0 or -1. */
+int	config_check_url(const char *url);
 
 /* Whether the keyword table is sorted (for the unit test). */
 int	config_keywords_sorted(void);

@@ -88,8 +88,14 @@ export_csv_pairs(const struct graph *g, const struct export_opts *o,
 		export_csv_field(out, g->nodes[e->src].label, ';');
 		buf_putc(out, ';');
 		export_csv_field(out, g->nodes[e->dst].label, ';');
-		buf_printf(out, ";%" PRIu64 "\n", graph_weight(g, e->packets,
+		buf_printf(out, ";%" PRIu64, graph_weight(g, e->packets,
 		    e->bytes));
+		/* a diff: the baseline's weight and the change after */
+		if (g->diff)
+			buf_printf(out, ";%" PRIu64 ";%s", graph_weight(g,
+			    e->base_packets, e->base_bytes),
+			    graph_change_name(e->change));
+		buf_putc(out, '\n');
 	}
 	return 0;
 }

@@ -39,6 +39,32 @@ static const struct {
 #define DOT_RECEIVES	2
 #define DOT_OTHER	3
 
+/*
+ * A diff's colours by change (GRAPH_CHANGE_*): edges drawn in them, hosts
+ * outlined in them; gone ones dashed.
+ */
+static const struct {
+	const char	*pen;
+	const char	*what;
+} dot_changes[GRAPH_NCHANGES] = {
+	{ "#8c8c8c", "same" },
+	{ "#1a9641", "new" },
+	{ "#bdbdbd", "gone (dashed)" },
+	{ "#d7191c", "grown" },
+	{ "#2c7bb6", "shrunk" },
+};
+
+/* The weight an edge of a diff is drawn with: the larger span's. */
+static uint64_t
+dot_weight(const struct graph *g, const struct graph_edge *e)
+{
+	uint64_t w = graph_weight(g, e->packets, e->bytes);
+	uint64_t b = g->diff ? graph_weight(g, e->base_packets,
+	    e->base_bytes) : 0;
+
+	return w > b ? w : b;
+}
+
 /* Pen width from 1 to 8 points, by the log of the weight: traffic spans
  * orders of magnitude and a linear scale leaves all but one edge thin. */
 static double
@@ -124,6 +150,32 @@ dot_row(struct buf *out, const char *line, size_t len, int bold)
 	free(s);
 }
 
+/* A diff's legend row: the change colours that occur, with counts. */
+static void
+dot_change_legend(const struct graph *g, struct buf *out)
+{
+	static const int order[] = { GRAPH_CHANGE_NEW, GRAPH_CHANGE_GONE,
+	    GRAPH_CHANGE_GROWN, GRAPH_CHANGE_SHRUNK, GRAPH_CHANGE_SAME };
+	size_t i;
+	int c;
+
+	/* a table of its own: its cells do not share the roles' columns */
+	buf_puts(out, "<TR><TD ALIGN=\"LEFT\" COLSPAN=\"8\"><TABLE BORDER=\"0\" "
+	    "CELLBORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"1\"><TR>"
+	    "<TD ALIGN=\"LEFT\">edges:</TD>");
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		c = order[i];
+		if (g->changes[c] == 0)
+			continue;
+		buf_printf(out, "<TD BGCOLOR=\"%s\" BORDER=\"1\" WIDTH=\"24\" "
+		    "HEIGHT=\"4\" FIXEDSIZE=\"TRUE\"></TD><TD ALIGN=\"LEFT\">",
+		    dot_changes[c].pen);
+		dot_html(out, dot_changes[c].what);
+		buf_printf(out, " %zu</TD>", g->changes[c]);
+	}
+	buf_puts(out, "</TR></TABLE></TD></TR>");
+}
+
 /*
  * The title and legend, drawn above the graph: the caption's lines, the
  * node colours that occur, and the edge width scale.
@@ -172,6 +224,8 @@ dot_legend(const struct graph *g, uint64_t min, uint64_t max,
 			buf_puts(out, "<TD ALIGN=\"LEFT\">(sites in their own "
 			    "colours, from the site file)</TD>");
 		buf_puts(out, "</TR>");
+		if (g->diff)
+			dot_change_legend(g, out);
 		buf_printf(out, "<TR><TD ALIGN=\"LEFT\" COLSPAN=\"8\">edge "
 		    "width: 1 pt = %" PRIu64 ", 8 pt = %" PRIu64 " %s (log "
 		    "scale)</TD></TR>", min, max, g->metric ==
@@ -198,7 +252,7 @@ export_dot(const struct graph *g, const struct export_opts *o,
 	(void)errlen;
 	for (i = 0; i < g->nedges; i++) {
 		e = &g->edges[i];
-		w = graph_weight(g, e->packets, e->bytes);
+		w = dot_weight(g, e);
 		if (w > max)
 			max = w;
 		if (w < min)
@@ -253,6 +307,11 @@ export_dot(const struct graph *g, const struct export_opts *o,
 			export_dot_string(out, n->label);
 		buf_printf(out, ", fillcolor=\"%s\"", n->colour != NULL ?
 		    n->colour : dot_roles[dot_role(n)].fill);
+		if (g->diff && n->change != GRAPH_CHANGE_SAME)
+			buf_printf(out, ", color=\"%s\", penwidth=2%s",
+			    dot_changes[n->change].pen, n->change ==
+			    GRAPH_CHANGE_GONE ? ", style=\"rounded,filled,"
+			    "dashed\"" : "");
 		buf_puts(out, ", tooltip=");
 		export_dot_string(out, n->addr_text);
 		buf_puts(out, "];\n");
@@ -260,13 +319,31 @@ export_dot(const struct graph *g, const struct export_opts *o,
 	for (i = 0; i < g->nedges; i++) {
 		e = &g->edges[i];
 		w = graph_weight(g, e->packets, e->bytes);
-		pw = dot_penwidth(w, max);
+		pw = dot_penwidth(dot_weight(g, e), max);
 		buf_putc(out, '\t');
 		export_dot_string(out, g->nodes[e->src].addr_text);
 		buf_puts(out, " -> ");
 		export_dot_string(out, g->nodes[e->dst].addr_text);
 		/* weights as labels only where they stay readable */
 		buf_puts(out, " [");
+		if (g->diff) {
+			/* "baseline -> span" and the change's colour */
+			if (g->nedges <= DOT_EDGE_LABELS_MAX)
+				buf_printf(out, "label=\"%" PRIu64 "->%" PRIu64
+				    "\", ", graph_weight(g, e->base_packets,
+				    e->base_bytes), w);
+			buf_printf(out, "color=\"%s\", fontcolor=\"%s\", "
+			    "tooltip=\"%s: %" PRIu64 " -> %" PRIu64 "\", %s",
+			    dot_changes[e->change].pen,
+			    dot_changes[e->change].pen,
+			    graph_change_name(e->change), graph_weight(g,
+			    e->base_packets, e->base_bytes), w,
+			    e->change == GRAPH_CHANGE_GONE ? "style=dashed, " :
+			    "");
+			buf_printf(out, "penwidth=%.2f, arrowsize=%.2f];\n", pw,
+			    0.9 / sqrt(pw));
+			continue;
+		}
 		if (g->nedges <= DOT_EDGE_LABELS_MAX)
 			buf_printf(out, "label=\"%" PRIu64 "\", ", w);
 		/* arrowheads drawn with a thick pen grow: shrink them back */

@@ -43,6 +43,16 @@ export_json(const struct graph *g, const struct export_opts *o,
 		buf_puts(out, ",\"note\":");
 		export_json_string(out, o->note);
 	}
+	if (g->diff) {
+		buf_printf(out, ",\n\"baseline\":{\"from\":\"%s\",\"to\":\"%s\","
+		    "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"ratio\":%g",
+		    timefmt_iso(g->base_from_us, a), timefmt_iso(g->base_to_us,
+		    b), g->base_packets, g->base_bytes, g->ratio);
+		for (i = 0; i < GRAPH_NCHANGES; i++)
+			buf_printf(out, ",\"%s\":%zu", graph_change_name((int)i),
+			    g->changes[i]);
+		buf_putc(out, '}');
+	}
 	buf_puts(out, ",\n\"nodes\":[");
 	for (i = 0; i < g->nnodes; i++) {
 		n = &g->nodes[i];
@@ -59,6 +69,13 @@ export_json(const struct graph *g, const struct export_opts *o,
 			buf_printf(out, ",\"members\":%" PRIu32, n->members);
 		if (n->colour != NULL)
 			buf_printf(out, ",\"colour\":\"%s\"", n->colour);
+		if (g->diff)
+			buf_printf(out, ",\"change\":\"%s\",\"base_out_packets\":%"
+			    PRIu64 ",\"base_out_bytes\":%" PRIu64
+			    ",\"base_in_packets\":%" PRIu64 ",\"base_in_bytes\":%"
+			    PRIu64, graph_change_name(n->change),
+			    n->base_out_packets, n->base_out_bytes,
+			    n->base_in_packets, n->base_in_bytes);
 		buf_putc(out, '}');
 	}
 	buf_puts(out, "],\n\"links\":[");
@@ -66,10 +83,18 @@ export_json(const struct graph *g, const struct export_opts *o,
 		e = &g->edges[i];
 		buf_printf(out, "%s\n{\"source\":%zu,\"target\":%zu,\"value\":%"
 		    PRIu64 ",\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
-		    ",\"first\":\"%s\",\"last\":\"%s\"}", i ? "," : "",
+		    ",\"first\":\"%s\",\"last\":\"%s\"", i ? "," : "",
 		    e->src, e->dst, graph_weight(g, e->packets, e->bytes),
 		    e->packets, e->bytes, timefmt_iso(e->first_us, a),
 		    timefmt_iso(e->last_us, b));
+		if (g->diff)
+			buf_printf(out, ",\"change\":\"%s\",\"base_value\":%"
+			    PRIu64 ",\"base_packets\":%" PRIu64
+			    ",\"base_bytes\":%" PRIu64,
+			    graph_change_name(e->change), graph_weight(g,
+			    e->base_packets, e->base_bytes), e->base_packets,
+			    e->base_bytes);
+		buf_putc(out, '}');
 	}
 	buf_puts(out, "]}\n");
 	return 0;
@@ -94,12 +119,22 @@ export_gexf(const struct graph *g, const struct export_opts *o,
 	buf_puts(out, "</description></meta>\n"
 	    "<graph mode=\"static\" defaultedgetype=\"directed\">\n"
 	    "<attributes class=\"node\">\n"
-	    "<attribute id=\"0\" title=\"address\" type=\"string\"/>\n"
-	    "</attributes>\n"
+	    "<attribute id=\"0\" title=\"address\" type=\"string\"/>\n");
+	if (g->diff)
+		buf_puts(out, "<attribute id=\"1\" title=\"change\" "
+		    "type=\"string\"/>\n");
+	buf_puts(out, "</attributes>\n"
 	    "<attributes class=\"edge\">\n"
 	    "<attribute id=\"0\" title=\"packets\" type=\"long\"/>\n"
-	    "<attribute id=\"1\" title=\"bytes\" type=\"long\"/>\n"
-	    "</attributes>\n"
+	    "<attribute id=\"1\" title=\"bytes\" type=\"long\"/>\n");
+	if (g->diff)
+		buf_puts(out, "<attribute id=\"2\" title=\"change\" "
+		    "type=\"string\"/>\n"
+		    "<attribute id=\"3\" title=\"base_packets\" "
+		    "type=\"long\"/>\n"
+		    "<attribute id=\"4\" title=\"base_bytes\" "
+		    "type=\"long\"/>\n");
+	buf_puts(out, "</attributes>\n"
 	    "<nodes>\n");
 	for (i = 0; i < g->nnodes; i++) {
 		n = &g->nodes[i];
@@ -107,7 +142,11 @@ export_gexf(const struct graph *g, const struct export_opts *o,
 		export_xml_text(out, n->label);
 		buf_puts(out, "\"><attvalues><attvalue for=\"0\" value=\"");
 		export_xml_text(out, n->addr_text);
-		buf_puts(out, "\"/></attvalues></node>\n");
+		buf_puts(out, "\"/>");
+		if (g->diff)
+			buf_printf(out, "<attvalue for=\"1\" value=\"%s\"/>",
+			    graph_change_name(n->change));
+		buf_puts(out, "</attvalues></node>\n");
 	}
 	buf_puts(out, "</nodes>\n<edges>\n");
 	for (i = 0; i < g->nedges; i++) {
@@ -115,10 +154,16 @@ export_gexf(const struct graph *g, const struct export_opts *o,
 		buf_printf(out, "<edge id=\"%zu\" source=\"%zu\" target=\"%zu\" "
 		    "weight=\"%" PRIu64 "\"><attvalues>"
 		    "<attvalue for=\"0\" value=\"%" PRIu64 "\"/>"
-		    "<attvalue for=\"1\" value=\"%" PRIu64 "\"/>"
-		    "</attvalues></edge>\n", i, e->src, e->dst,
-		    graph_weight(g, e->packets, e->bytes), e->packets,
+		    "<attvalue for=\"1\" value=\"%" PRIu64 "\"/>", i, e->src,
+		    e->dst, graph_weight(g, e->packets, e->bytes), e->packets,
 		    e->bytes);
+		if (g->diff)
+			buf_printf(out, "<attvalue for=\"2\" value=\"%s\"/>"
+			    "<attvalue for=\"3\" value=\"%" PRIu64 "\"/>"
+			    "<attvalue for=\"4\" value=\"%" PRIu64 "\"/>",
+			    graph_change_name(e->change), e->base_packets,
+			    e->base_bytes);
+		buf_puts(out, "</attvalues></edge>\n");
 	}
 	buf_puts(out, "</edges>\n</graph>\n</gexf>\n");
 	return 0;

@@ -958,6 +958,15 @@ graph_caption(const struct graph *g, struct buf *out)
 	    "bytes" : "packets");
 	if (g->filters != NULL && g->filters[0] != '\0')
 		buf_printf(out, "filters: %s\n", g->filters);
+	if (g->diff)
+		buf_printf(out, "baseline %s to %s UTC: edges %zu new, %zu "
+		    "gone, %zu grown, %zu shrunk, %zu same (ratio %g)\n",
+		    graph_time(g->base_from_us, a), graph_time(g->base_to_us,
+		    b), g->changes[GRAPH_CHANGE_NEW],
+		    g->changes[GRAPH_CHANGE_GONE],
+		    g->changes[GRAPH_CHANGE_GROWN],
+		    g->changes[GRAPH_CHANGE_SHRUNK],
+		    g->changes[GRAPH_CHANGE_SAME], g->ratio);
 	graph_shown(g, out);
 }
 
@@ -967,8 +976,8 @@ graph_row(const struct store_row *r, void *arg)
 	return agg_row(arg, r) < 0 ? 1 : 0;	/* 1: stop, out of memory */
 }
 
-struct graph *
-graph_build(const struct filter *q, struct store *st, char *err,
+static struct graph *
+graph_build_one(const struct filter *q, struct store *st, char *err,
     size_t errlen)
 {
 	struct graph_totals total;
@@ -1008,4 +1017,56 @@ graph_build(const struct filter *q, struct store *st, char *err,
 	htab_free(&a.flows);
 	htab_free(&a.events);
 	return g;
+}
+
+/*
+ * A diff: the span and the baseline read through copies of q without
+ * the baseline (the copies share q's strings and are not freed), then
+ * merged.
+ */
+static struct graph *
+graph_build_diff(const struct filter *q, struct store *st, char *err,
+    size_t errlen)
+{
+	struct filter span = *q, base;
+	struct graph *cur = NULL, *old = NULL, *g = NULL;
+	char a[TIMEFMT_ISO_LEN], b[TIMEFMT_ISO_LEN];
+	int64_t bf, bt;
+
+	(void)filter_baseline(q, &bf, &bt);
+	span.given &= ~((1u << FILTER_BASELINE_FROM) |
+	    (1u << FILTER_BASELINE_TO) | (1u << FILTER_BASELINE) |
+	    (1u << FILTER_CHANGE_RATIO));
+	base = span;
+	base.from_us = bf;
+	base.to_us = bt;
+	base.given |= (1u << FILTER_FROM) | (1u << FILTER_TO);
+	if ((cur = graph_build_one(&span, st, err, errlen)) == NULL ||
+	    (old = graph_build_one(&base, st, err, errlen)) == NULL)
+		goto done;
+	if (old->rows == 0) {
+		snprintf(err, errlen, "%s: no traffic matching the filters "
+		    "between %s and %s (the baseline): nothing to compare "
+		    "with (ipgraph info lists the stored windows)",
+		    filter_has(q, FILTER_BASELINE) ? "baseline" :
+		    "baseline_from", graph_time(bf, a), graph_time(bt, b));
+		goto done;
+	}
+	if ((g = graph_diff(cur, old, q)) == NULL)
+		snprintf(err, errlen, "out of memory building the graph");
+done:
+	graph_free(cur);
+	graph_free(old);
+	return g;
+}
+
+struct graph *
+graph_build(const struct filter *q, struct store *st, char *err,
+    size_t errlen)
+{
+	int64_t bf, bt;
+
+	if (filter_baseline(q, &bf, &bt))
+		return graph_build_diff(q, st, err, errlen);
+	return graph_build_one(q, st, err, errlen);
 }

@@ -29,6 +29,12 @@ struct graph_node {
 	uint64_t	 out_bytes;
 	uint64_t	 in_packets;
 	uint64_t	 in_bytes;
+	/* with a baseline (graph.diff): the baseline's counts, the change */
+	uint64_t	 base_out_packets;
+	uint64_t	 base_out_bytes;
+	uint64_t	 base_in_packets;
+	uint64_t	 base_in_bytes;
+	int		 change;	/* GRAPH_CHANGE_* */
 };
 
 /* Everything one node sent another, over every window read. */
@@ -39,7 +45,27 @@ struct graph_edge {
 	uint64_t	 bytes;
 	int64_t		 first_us;
 	int64_t		 last_us;
+	/* with a baseline (graph.diff): the baseline's counts, the change */
+	uint64_t	 base_packets;
+	uint64_t	 base_bytes;
+	int		 change;	/* GRAPH_CHANGE_* */
 };
+
+/*
+ * Changes against a baseline, by the weight (the metric) of a node (in
+ * plus out) or an edge in the span, w, and in the baseline, b: new when
+ * b is 0, gone when w is 0, grown when w >= b * ratio, shrunk when
+ * w * ratio <= b, else same.
+ */
+#define GRAPH_CHANGE_SAME	0
+#define GRAPH_CHANGE_NEW	1
+#define GRAPH_CHANGE_GONE	2
+#define GRAPH_CHANGE_GROWN	3
+#define GRAPH_CHANGE_SHRUNK	4
+#define GRAPH_NCHANGES		5
+
+/* "same", "new", "gone", "grown", "shrunk". */
+const char	*graph_change_name(int change);
 
 /* QUERY_DETAIL_PORTS: one per (src, dst, proto, sport, dport). */
 struct graph_flow {
@@ -99,6 +125,21 @@ struct graph {
 	int64_t			 to_us;		/* to last packet; 0: none */
 	char			*filters;	/* filter_describe, owned */
 	int			 grouped;	/* nodes are blocks, sites... */
+
+	/*
+	 * A diff (the filter has a baseline): gone edges and nodes are in
+	 * the graph with zero counts in the span; every node and edge has
+	 * its baseline counts and a change.  The totals above are the
+	 * span's.
+	 */
+	int			 diff;
+	double			 ratio;		/* change_ratio */
+	int64_t			 base_from_us;	/* the baseline asked for */
+	int64_t			 base_to_us;
+	uint64_t		 base_packets;	/* over the baseline's edges */
+	uint64_t		 base_bytes;
+	size_t			 changes[GRAPH_NCHANGES];	/* edges */
+	size_t			 node_changes[GRAPH_NCHANGES];
 };
 
 /*
@@ -106,7 +147,10 @@ struct graph {
  * other, metric, names and detail shape it.  Returns the graph (free with
  * graph_free), or NULL with a message in err.  An empty result is a graph
  * with no nodes, not an error.  Reads only; safe on a read-only
- * connection.
+ * connection.  With a baseline (filter_baseline) both spans are read,
+ * each shaped alike, and compared (graph_diff.c); a baseline where the
+ * filters match no traffic is an error starting "baseline" (naming the
+ * parameter) rather than a diff where everything is new.
  */
 struct graph	*graph_build(const struct filter *f, struct store *st,
 		    char *err, size_t errlen);
@@ -135,6 +179,16 @@ uint64_t	 graph_weight(const struct graph *, uint64_t packets,
  */
 int		 graph_cmp_weight(int metric, uint64_t packets_a,
 		    uint64_t bytes_a, uint64_t packets_b, uint64_t bytes_b);
+
+/*
+ * The diff (graph_diff.c): cur and base built from one filter over the
+ * span and the baseline, merged into a new graph (nodes and edges of
+ * either, in the stable order) with the changes marked; q gives the
+ * ratio, the baseline's span and the filters for the caption.  NULL when
+ * out of memory.
+ */
+struct graph	*graph_diff(const struct graph *cur, const struct graph *base,
+		    const struct filter *q);
 
 /* Sort g's edges heaviest first (ties by source, then destination). */
 void		 graph_sort_by_weight(struct graph *g);

@@ -47,7 +47,13 @@ struct help_entry {
 "                            or zones of --sites\n" \
 "  --tier raw|hour|day|auto  which windows to read (default auto)\n" \
 "  --names FILE              ADDRESS = NAME lines for the labels\n" \
-"  --sites FILE              CIDR = NAME, zone=Z, colour=#RRGGBB lines\n"
+"  --sites FILE              CIDR = NAME, zone=Z, colour=#RRGGBB lines\n" \
+"  --baseline-from TIME, --baseline-to TIME\n" \
+"                            compare with this span: every host and edge\n" \
+"                            marked new, gone, grown, shrunk or same\n" \
+"  --baseline -1d            the span (--from, --to or now) shifted back\n" \
+"  --change-ratio R          grown: at least R times the baseline's weight;\n" \
+"                            shrunk: at most 1/R of it (default 2)\n"
 
 #define HELP_TIME \
 "TIME: ISO 8601 (2009-01-16T00:03:00Z), epoch seconds, relative (-15m, -2h,\n" \
@@ -105,6 +111,32 @@ static const struct help_entry help_table[] = {
 	  "  -h, --help                this help\n"
 	  HELP_FILTERS,
 	  "ipgraph top --db net.db -n 20 --from -1d --metric bytes\n", 0 },
+	{ "diff",
+	  "ipgraph diff [--db FILE] [--all] [filters]\n",
+	  "Compare the span (--from, --to) with a baseline span: a table of\n"
+	  "edges and hosts new, gone, grown, shrunk and same with both spans'\n"
+	  "weights, then the changed edges, most changed class first (--all:\n"
+	  "the same ones too).  A baseline is required, apart from the span;\n"
+	  "one where the filters match no traffic is an error.\n",
+	  "  -d, --db FILE             the database (default ipgraph.db)\n"
+	  "  -a, --all                 list the edges that stayed the same too\n"
+	  "  -h, --help                this help\n"
+	  HELP_FILTERS,
+	  "ipgraph diff --db net.db --from -1d --baseline -1w\n"
+	  "ipgraph export svg --db net.db --from -1h --baseline -1d -o new.svg\n",
+	  0 },
+	{ "new",
+	  "ipgraph new [--db FILE] --since TIME [--until TIME] [--sensor NAME]\n",
+	  "List the edges first seen in [since, until] (until defaults to now),\n"
+	  "oldest first, as CSV: first_seen,sensor,proto,src,dst,dport.  An\n"
+	  "edge is (sensor, protocol, source, destination, destination port);\n"
+	  "its first time is kept after its windows are deleted by retention.\n",
+	  "  -d, --db FILE             the database (default ipgraph.db)\n"
+	  "  --since TIME              the span's start (required)\n"
+	  "  --until TIME              the span's end (default now)\n"
+	  "  --sensor NAME             one capture point\n"
+	  "  -h, --help                this help\n",
+	  "ipgraph new --db net.db --since -1h\n", 0 },
 	{ "info",
 	  "ipgraph info [--db FILE] [--json]\n",
 	  "Describe a database: per sensor and tier the span covered (first\n"

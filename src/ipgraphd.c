@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "buf.h"
 #include "check.h"
+#include "alert.h"
 #include "conf.h"
 #include "daemon.h"
 #include "decode.h"
@@ -74,6 +75,7 @@ struct ipgd {
 	size_t			 nifaces;
 	struct windows		*ws;
 	struct writer		*wr;
+	struct alerter		*alerts;	/* NULL: no [alerts] */
 	struct http		*http;		/* NULL until started */
 	struct event		*tick;
 	struct event		*watchdog;
@@ -414,6 +416,11 @@ publish_stats(struct ipgd *d, int64_t now)
 	s.open_edges = windows_open_edges(d->ws);
 	writer_get_stats(d->wr, &w);
 	s.windows_written = w.windows_written;
+	s.new_edges = w.new_edges;
+	s.first_seen_dropped = w.first_seen_dropped;
+	alert_get_stats(d->alerts, &s.alerts);
+	s.budget_windows_deleted = w.budget_windows_deleted;
+	s.db_bytes = w.db_bytes;
 	s.edges_written = w.edges_written;
 	s.windows_dropped = w.windows_dropped;
 	s.frames_dropped = w.frames_dropped;
@@ -671,6 +678,8 @@ reload(struct ipgd *d)
 	ret.hour = nc->retention_hour;
 	ret.day = nc->retention_day;
 	ret.events = nc->seq_retention;
+	ret.first_seen_max = nc->first_seen_max;
+	ret.max_bytes = nc->max_size;
 	writer_set_retention(d->wr, &ret);
 	writer_set_queue_bytes(d->wr, nc->queue_bytes);
 	windows_set_max_edges(d->ws, nc->max_edges);
@@ -847,10 +856,17 @@ main(int argc, char **argv)
 	ret.hour = d.conf->retention_hour;
 	ret.day = d.conf->retention_day;
 	ret.events = d.conf->seq_retention;
+	ret.first_seen_max = d.conf->first_seen_max;
+	ret.max_bytes = d.conf->max_size;
 	d.wr = writer_start(d.conf->db, d.conf->sensor, d.conf->queue,
 	    d.conf->queue_bytes, &ret, err, sizeof(err));
 	if (d.wr == NULL)
 		fatalx("%s", err);
+	d.alerts = alert_start(d.conf, d.conf->sensor, err, sizeof(err));
+	if (d.alerts == NULL && err[0] != '\0')
+		fatalx("%s: %s", d.conf_path != NULL ? d.conf_path :
+		    "configuration", err);
+	writer_set_alerter(d.wr, d.alerts);
 	d.ws = windows_new(d.conf->window, d.conf->grace, DAEMON_MAX_OPEN,
 	    d.conf->max_edges, to_writer, &d);
 	if (d.ws == NULL)
@@ -896,6 +912,7 @@ main(int argc, char **argv)
 	http_stop(d.http);
 	d.http = NULL;
 	lost = writer_stop(d.wr) < 0;
+	alert_stop(d.alerts);		/* after the last windows' new edges */
 	for (i = 0; i < d.nifaces; i++) {
 		iface_close(&d.ifaces[i]);
 		free(d.ifaces[i].name);

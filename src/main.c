@@ -155,6 +155,10 @@ main(int argc, char **argv)
 		return cmd_export(argc, argv);
 	if (strcmp(cmd, "top") == 0)
 		return cmd_top(argc, argv);
+	if (strcmp(cmd, "diff") == 0)
+		return cmd_diff(argc, argv);
+	if (strcmp(cmd, "new") == 0)
+		return cmd_new(argc, argv);
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(argc, argv);
 	if (strcmp(cmd, "seq") == 0)

@@ -221,6 +221,34 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		M("ipgraph_edges_written_total", "counter", "Edges committed "
 		    "to the database.", "%llu",
 		    (unsigned long long)ds.edges_written);
+		metrics_help(b, "ipgraph_new_edges_total", "counter", "Edges "
+		    "(sensor, proto, src, dst, dport) seen for the first time.");
+		buf_puts(b, "ipgraph_new_edges_total{sensor=\"");
+		metrics_label(b, ds.sensor);
+		buf_printf(b, "\"} %llu\n", (unsigned long long)ds.new_edges);
+		M("ipgraph_first_seen_dropped_total", "counter", "First-seen "
+		    "edges dropped, oldest first, past first_seen_max.", "%llu",
+		    (unsigned long long)ds.first_seen_dropped);
+		M("ipgraph_budget_windows_deleted_total", "counter",
+		    "Windows deleted, oldest and finest first, to keep the "
+		    "database under max_size.", "%llu",
+		    (unsigned long long)ds.budget_windows_deleted);
+		M("ipgraph_database_bytes", "gauge", "The database file "
+		    "after the last max_size check (0 without max_size).",
+		    "%llu", (unsigned long long)ds.db_bytes);
+		M("ipgraph_alert_edges_sent_total", "counter", "New edges "
+		    "delivered to the [alerts] webhook or command.", "%llu",
+		    (unsigned long long)ds.alerts.edges_sent);
+		M("ipgraph_alert_failures_total", "counter", "Failed alert "
+		    "deliveries (retried with back-off).", "%llu",
+		    (unsigned long long)ds.alerts.failures);
+		M("ipgraph_alert_edges_dropped_total", "counter", "New edges "
+		    "past [alerts] max_pending, never delivered (still in the "
+		    "database).", "%llu",
+		    (unsigned long long)ds.alerts.dropped);
+		M("ipgraph_alert_edges_pending", "gauge", "New edges waiting "
+		    "for delivery.", "%llu",
+		    (unsigned long long)ds.alerts.pending);
 		M("ipgraph_windows_dropped_total", "counter", "Windows "
 		    "dropped because the writer queue was full.", "%llu",
 		    (unsigned long long)ds.windows_dropped);

@@ -21,14 +21,20 @@
 static const char *const filter_params[FILTER_NPARAMS] = {
 	"from", "to", "src", "dst", "host", "pair", "port", "proto",
 	"sensor", "top", "other", "metric", "group", "tier", "max_nodes",
-	"min_weight"
+	"min_weight", "baseline_from", "baseline_to", "baseline",
+	"change_ratio"
 };
 
 /* The shaping parameters, which row readers (csv, seq) do not take. */
 #define FILTER_SHAPING \
 	((1u << FILTER_TOP) | (1u << FILTER_OTHER) | (1u << FILTER_METRIC) | \
 	(1u << FILTER_GROUP) | (1u << FILTER_MAX_NODES) | \
-	(1u << FILTER_MIN_WEIGHT))
+	(1u << FILTER_MIN_WEIGHT) | FILTER_BASELINES | \
+	(1u << FILTER_CHANGE_RATIO))
+
+#define FILTER_BASELINES \
+	((1u << FILTER_BASELINE_FROM) | (1u << FILTER_BASELINE_TO) | \
+	(1u << FILTER_BASELINE))
 
 struct filter *
 filter_new(void)
@@ -41,6 +47,7 @@ filter_new(void)
 	q->group6 = 128;
 	q->tier = QUERY_TIER_AUTO;
 	q->metric = QUERY_METRIC_PACKETS;
+	q->change_ratio = QUERY_CHANGE_RATIO;
 	return q;
 }
 
@@ -52,6 +59,9 @@ filter_free(struct filter *q)
 	free(q->sensor);
 	free(q->from_text);
 	free(q->to_text);
+	free(q->baseline_from_text);
+	free(q->baseline_to_text);
+	free(q->baseline_text);
 	free(q);
 }
 
@@ -300,6 +310,58 @@ bad:
 	return -1;
 }
 
+/* A copy of v into *tp (freeing the old one); 0 or -1 with err. */
+static int
+filter_text(char **tp, const char *name, const char *v, char *err,
+    size_t errlen)
+{
+	free(*tp);
+	if ((*tp = strdup(v)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* "-1d": a duration back, as a relative time; 0 or -1 with err. */
+static int
+filter_parse_shift(struct filter *q, const char *v, char *err,
+    size_t errlen)
+{
+	char why[256];
+	int64_t us;
+
+	if (v[0] != '-' || timefmt_parse(v, 0, &us, why, sizeof(why)) < 0 ||
+	    us >= 0) {
+		snprintf(err, errlen, "baseline: '%s' is not a duration back "
+		    "such as -1d, -1w, -2h or -30m (the span shifted back by "
+		    "it; or give baseline_from and baseline_to)", v);
+		return -1;
+	}
+	q->baseline_shift_us = us;
+	return 0;
+}
+
+/* A ratio above 1 such as 2 or 1.5; 0 or -1 with err. */
+static int
+filter_parse_ratio(struct filter *q, const char *v, char *err,
+    size_t errlen)
+{
+	char *end;
+	double r;
+
+	errno = 0;
+	r = strtod(v, &end);
+	if (!isdigit((unsigned char)*v) || *end != '\0' || errno != 0 ||
+	    !(r > 1.0) || r > 1e9) {
+		snprintf(err, errlen, "change_ratio: '%s' is not a number "
+		    "above 1 (such as 2 or 1.5)", v);
+		return -1;
+	}
+	q->change_ratio = r;
+	return 0;
+}
+
 int
 filter_set(struct filter *q, const char *name, const char *v, int64_t now_us,
     char *err, size_t errlen)
@@ -415,8 +477,116 @@ filter_set(struct filter *q, const char *name, const char *v, int64_t now_us,
 			return -1;
 		q->min_weight = n;
 		break;
+	case FILTER_BASELINE_FROM:
+	case FILTER_BASELINE_TO:
+		if (query_time(name, v, now_us, p == FILTER_BASELINE_FROM ?
+		    &q->baseline_from_us : &q->baseline_to_us, err,
+		    errlen) < 0 ||
+		    filter_text(p == FILTER_BASELINE_FROM ?
+		    &q->baseline_from_text : &q->baseline_to_text, name, v,
+		    err, errlen) < 0)
+			return -1;
+		break;
+	case FILTER_BASELINE:
+		if (filter_parse_shift(q, v, err, errlen) < 0 ||
+		    filter_text(&q->baseline_text, name, v, err, errlen) < 0)
+			return -1;
+		break;
+	case FILTER_CHANGE_RATIO:
+		if (filter_parse_ratio(q, v, err, errlen) < 0)
+			return -1;
+		break;
 	}
+	q->now_us = now_us;
 	q->given |= 1u << p;
+	return 0;
+}
+
+int
+filter_baseline(const struct filter *q, int64_t *from, int64_t *to)
+{
+	if (filter_has(q, FILTER_BASELINE)) {
+		*from = q->from_us + q->baseline_shift_us;
+		*to = (filter_has(q, FILTER_TO) ? q->to_us : q->now_us) +
+		    q->baseline_shift_us;
+		return 1;
+	}
+	if (filter_has(q, FILTER_BASELINE_FROM) &&
+	    filter_has(q, FILTER_BASELINE_TO)) {
+		*from = q->baseline_from_us;
+		*to = q->baseline_to_us;
+		return 1;
+	}
+	return 0;
+}
+
+/* The baseline's own checks; 0 or -1 with err. */
+static int
+filter_check_baseline(const struct filter *q, char *err, size_t errlen)
+{
+	char a[TIMEFMT_ISO_LEN], b[TIMEFMT_ISO_LEN];
+	char c[TIMEFMT_ISO_LEN], d[TIMEFMT_ISO_LEN];
+	int64_t bf, bt, to;
+	const char *who;
+
+	if ((q->given & FILTER_BASELINES) == 0) {
+		if (filter_has(q, FILTER_CHANGE_RATIO)) {
+			snprintf(err, errlen, "change_ratio: applies only "
+			    "with a baseline (baseline, or baseline_from and "
+			    "baseline_to)");
+			return -1;
+		}
+		return 0;
+	}
+	if (filter_has(q, FILTER_BASELINE) &&
+	    (filter_has(q, FILTER_BASELINE_FROM) ||
+	    filter_has(q, FILTER_BASELINE_TO))) {
+		snprintf(err, errlen, "baseline: give either baseline (the "
+		    "span shifted back) or baseline_from and baseline_to, "
+		    "not both");
+		return -1;
+	}
+	if (filter_has(q, FILTER_BASELINE) && !filter_has(q, FILTER_FROM)) {
+		snprintf(err, errlen, "baseline: needs from (the span to "
+		    "shift back; to defaults to now)");
+		return -1;
+	}
+	if (!filter_has(q, FILTER_BASELINE)) {
+		if (!filter_has(q, FILTER_BASELINE_TO)) {
+			snprintf(err, errlen, "baseline_to: missing (a "
+			    "baseline needs baseline_from and baseline_to)");
+			return -1;
+		}
+		if (!filter_has(q, FILTER_BASELINE_FROM)) {
+			snprintf(err, errlen, "baseline_from: missing (a "
+			    "baseline needs baseline_from and baseline_to)");
+			return -1;
+		}
+		if (q->baseline_from_us > q->baseline_to_us) {
+			snprintf(err, errlen, "baseline_from: is after "
+			    "baseline_to, so the baseline is empty");
+			return -1;
+		}
+	}
+	who = filter_has(q, FILTER_BASELINE) ? "baseline" : "baseline_from";
+	(void)filter_baseline(q, &bf, &bt);
+	to = filter_has(q, FILTER_TO) ? q->to_us : q->now_us;
+	/* spans that only touch do not overlap */
+	if (bf < to && bt > (filter_has(q, FILTER_FROM) ? q->from_us :
+	    INT64_MIN)) {
+		if (!filter_has(q, FILTER_FROM))
+			snprintf(err, errlen, "%s: the baseline (%s to %s) "
+			    "overlaps the span, which has no from: give from "
+			    "and to so the two spans are apart", who,
+			    timefmt_iso(bf, a), timefmt_iso(bt, b));
+		else
+			snprintf(err, errlen, "%s: the baseline (%s to %s) "
+			    "overlaps the span (%s to %s): the two spans must "
+			    "be apart", who, timefmt_iso(bf, a),
+			    timefmt_iso(bt, b), timefmt_iso(q->from_us, c),
+			    timefmt_iso(to, d));
+		return -1;
+	}
 	return 0;
 }
 
@@ -435,7 +605,7 @@ filter_check(const struct filter *q, char *err, size_t errlen)
 		    q->group_by == FILTER_GROUP_SITE ? "site" : "zone");
 		return -1;
 	}
-	return 0;
+	return filter_check_baseline(q, err, errlen);
 }
 
 
@@ -539,6 +709,18 @@ filter_describe(const struct filter *q, struct buf *out)
 		case FILTER_MIN_WEIGHT:
 			buf_printf(out, "%llu",
 			    (unsigned long long)q->min_weight);
+			break;
+		case FILTER_BASELINE_FROM:
+			buf_puts(out, q->baseline_from_text);
+			break;
+		case FILTER_BASELINE_TO:
+			buf_puts(out, q->baseline_to_text);
+			break;
+		case FILTER_BASELINE:
+			buf_puts(out, q->baseline_text);
+			break;
+		case FILTER_CHANGE_RATIO:
+			buf_printf(out, "%g", q->change_ratio);
 			break;
 		}
 	}

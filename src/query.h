@@ -41,6 +41,15 @@ struct sites;
  *                 taken while their ends fit; with other, the rest is
  *                 folded into "other"
  *   min_weight    drop (with other: fold) edges lighter than W (W >= 0)
+ *   baseline_from, baseline_to
+ *                 a second span (times as for from and to) the graph is
+ *                 compared with: every node and edge is marked new, gone,
+ *                 grown, shrunk or same (graph.h, GRAPH_CHANGE_*)
+ *   baseline      the shorthand: the span shifted back by a duration
+ *                 ("-1d", as a relative time); needs from
+ *   change_ratio  grown when the weight is at least R times the
+ *                 baseline's, shrunk when at most 1/R of it (R > 1,
+ *                 default 2)
  *
  * Names are not a parameter (an HTTP client must not name server files):
  * callers attach a map with filter_set_names.
@@ -49,7 +58,9 @@ enum filter_param {
 	FILTER_FROM, FILTER_TO, FILTER_SRC, FILTER_DST, FILTER_HOST,
 	FILTER_PAIR, FILTER_PORT, FILTER_PROTO, FILTER_SENSOR, FILTER_TOP,
 	FILTER_OTHER, FILTER_METRIC, FILTER_GROUP, FILTER_TIER,
-	FILTER_MAX_NODES, FILTER_MIN_WEIGHT, FILTER_NPARAMS
+	FILTER_MAX_NODES, FILTER_MIN_WEIGHT, FILTER_BASELINE_FROM,
+	FILTER_BASELINE_TO, FILTER_BASELINE, FILTER_CHANGE_RATIO,
+	FILTER_NPARAMS
 };
 
 /* What a graph folds rows into: set on the filter by the exporter. */
@@ -98,11 +109,23 @@ struct filter {
 	int			 detail;	/* QUERY_DETAIL_* */
 	const struct names	*names;
 	const struct sites	*sites;
+	int64_t			 baseline_from_us;
+	int64_t			 baseline_to_us;
+	char			*baseline_from_text;
+	char			*baseline_to_text;
+	int64_t			 baseline_shift_us;	/* < 0 */
+	char			*baseline_text;
+	int64_t			 now_us;	/* the span's end without to */
+	double			 change_ratio;	/* > 1 */
 };
 
 #define FILTER_GROUP_PREFIX	0	/* group4, group6 */
 #define FILTER_GROUP_SITE	1
 #define FILTER_GROUP_ZONE	2
+
+
+/* The default change_ratio. */
+#define QUERY_CHANGE_RATIO	2.0
 
 /* A new filter with nothing set; NULL when out of memory. */
 struct filter	*filter_new(void);
@@ -123,8 +146,9 @@ int	filter_known(const char *name);
 const char	*filter_name(int i);
 
 /*
- * Whether name is one of top, other, group, metric, max_nodes, min_weight
- * (they shape a graph, so readers of stored rows refuse them).
+ * Whether name is one of top, other, group, metric, max_nodes,
+ * min_weight or the baseline parameters (they shape a graph, so readers
+ * of stored rows refuse them).
  */
 int	filter_shaping(const char *name);
 
@@ -144,12 +168,19 @@ void	filter_describe(const struct filter *, struct buf *out);
  */
 void	filter_set_sites(struct filter *, const struct sites *);
 
+/*
+ * Whether a baseline was asked for (baseline, or baseline_from and
+ * baseline_to); when so, its span (inclusive bounds) into *from, *to.
+ * filter_check has checked it.
+ */
+int	filter_baseline(const struct filter *, int64_t *from, int64_t *to);
+
 /* Attach a name map (not copied: it must outlive the filter); NULL: none. */
 void	filter_set_names(struct filter *, const struct names *);
 
 /*
- * Checks that need every parameter (from after to).  0, or -1 with a
- * message naming the parameter.  The store calls it before reading.
+ * Checks that need every parameter (from after to, a baseline that
+ * overlaps the span).  0, or -1 with a message naming the parameter.  The store calls it before reading.
  */
 int	filter_check(const struct filter *, char *err, size_t errlen);
 

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alert.h"
+
 #define STATS_MAX_IFACES	32
 
 struct iface_stats {
@@ -35,6 +37,11 @@ struct daemon_stats {
 	unsigned	 window_seconds;
 	size_t		 open_edges;
 	uint64_t	 windows_written;
+	uint64_t	 new_edges;		/* first seen, in all */
+	uint64_t	 first_seen_dropped;	/* past first_seen_max */
+	struct alert_stats	 alerts;	/* zero without [alerts] */
+	uint64_t	 budget_windows_deleted;	/* by max_size */
+	uint64_t	 db_bytes;		/* with max_size: the file */
 	uint64_t	 edges_written;
 	uint64_t	 windows_dropped;	/* writer queue full */
 	uint64_t	 frames_dropped;	/* in windows not stored */

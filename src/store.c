@@ -135,6 +135,29 @@ static const char *const migrations[] = {
 	 */
 	("ALTER TABLE events ADD COLUMN ip_len INTEGER;"
 	"ALTER TABLE events ADD COLUMN payload INTEGER;"),
+	/*
+	 * 5 -> 6: the first time each (sensor, protocol, source,
+	 * destination, destination port) was seen, kept beyond the tiers'
+	 * retention (bounded by store_set_first_seen_max: the oldest go),
+	 * filled from every tier already stored.
+	 */
+	"CREATE TABLE first_seen ("
+	"  sensor_id INTEGER NOT NULL,"
+	"  proto INTEGER NOT NULL,"
+	"  src BLOB NOT NULL,"
+	"  dst BLOB NOT NULL,"
+	"  dport INTEGER NOT NULL,"
+	"  first_us INTEGER NOT NULL,"
+	"  PRIMARY KEY (sensor_id, proto, src, dst, dport)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX first_seen_by_time ON first_seen (first_us);"
+	"INSERT INTO first_seen SELECT w.sensor_id, e.proto, e.src, e.dst,"
+	"  e.dport, min(w.start * 1000000 + e.first_us)"
+	"  FROM edges e JOIN windows w ON w.id = e.window_id"
+	"  WHERE NOT (e.sport = 0 AND e.dport = 0"
+	"    AND e.src IN (zeroblob(4), zeroblob(16))"
+	"    AND e.dst IN (zeroblob(4), zeroblob(16)))"
+	"  GROUP BY w.sensor_id, e.proto, e.src, e.dst, e.dport;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
@@ -161,6 +184,14 @@ struct store {
 	sqlite3_stmt	*ins_edge;
 	sqlite3_stmt	*ins_pair;
 	sqlite3_stmt	*ins_pending;
+	sqlite3_stmt	*ins_first;
+	sqlite3_stmt	*upd_first;
+	uint64_t	 first_rows;	/* rows in first_seen, counted at open */
+	uint64_t	 first_max;	/* store_set_first_seen_max */
+	uint64_t	 first_new;	/* new in the last window written */
+	uint64_t	 first_dropped;	/* dropped by the cap, that window */
+	struct first_seen_row *first_list;	/* new in that window */
+	size_t		 first_list_cap;
 	struct pair	*pairs;		/* store_write_window's fold */
 	size_t		 pairs_cap;
 	uint32_t	*slots;
@@ -307,6 +338,29 @@ bitor_final(sqlite3_context *ctx)
 	sqlite3_result_int64(ctx, acc != NULL ? *acc : 0);
 }
 
+/* The rows of first_seen into st->first_rows; 0 or -1. */
+static int
+first_seen_count(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM first_seen", -1,
+	    &s, NULL) != SQLITE_OK) {
+		set_err(st, "counting first-seen edges");
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		st->first_rows = (uint64_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		set_err(st, "counting first-seen edges");
+		return -1;
+	}
+	return 0;
+}
+
 struct store *
 store_open(const char *path, int readonly, char *err, size_t errlen)
 {
@@ -399,8 +453,17 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		" last_us = max(last_us, excluded.last_us)") < 0 ||
 	    prepare(st, &st->ins_pending,
 		"INSERT OR IGNORE INTO rollup_pending (sensor_id, tier, start)"
-		" VALUES (?1, ?2, ?3)") < 0))
+		" VALUES (?1, ?2, ?3)") < 0 ||
+	    prepare(st, &st->ins_first,
+		"INSERT OR IGNORE INTO first_seen (sensor_id, proto, src, dst,"
+		" dport, first_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") < 0 ||
+	    prepare(st, &st->upd_first,
+		"UPDATE first_seen SET first_us = ?6 WHERE sensor_id = ?1"
+		" AND proto = ?2 AND src = ?3 AND dst = ?4 AND dport = ?5"
+		" AND first_us > ?6") < 0 ||
+	    first_seen_count(st) < 0))
 		goto fail;
+	st->first_max = STORE_FIRST_SEEN_MAX;
 	return st;
 fail:
 	snprintf(err, errlen, "%s", st->err);
@@ -419,6 +482,9 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_edge);
 	sqlite3_finalize(st->ins_pair);
 	sqlite3_finalize(st->ins_pending);
+	sqlite3_finalize(st->ins_first);
+	sqlite3_finalize(st->upd_first);
+	free(st->first_list);
 	free(st->pairs);
 	free(st->slots);
 	sqlite3_close(st->db);
@@ -586,6 +652,192 @@ fold_pairs(struct store *st, const struct flowtable *ft)
 	return (long)np;
 }
 
+/* Keep new edge i of the window for store_first_seen_list; 0 or -1. */
+static int
+first_seen_note(struct store *st, size_t i, const struct flow_entry *fe)
+{
+	struct first_seen_row *r;
+	size_t cap;
+
+	if (i >= st->first_list_cap) {
+		cap = st->first_list_cap == 0 ? 64 : 2 * st->first_list_cap;
+		if ((r = reallocarray(st->first_list, cap, sizeof(*r))) ==
+		    NULL) {
+			snprintf(st->err, sizeof(st->err), "%s: out of memory "
+			    "listing new edges", st->path);
+			return -1;
+		}
+		st->first_list = r;
+		st->first_list_cap = cap;
+	}
+	r = &st->first_list[i];
+	memset(r, 0, sizeof(*r));
+	r->first_us = fe->first_us;
+	r->sensor = NULL;
+	r->ipver = fe->key.ipver;
+	r->proto = fe->key.proto;
+	memcpy(r->src, fe->key.src, 16);
+	memcpy(r->dst, fe->key.dst, 16);
+	r->dport = fe->key.dport;
+	return 0;
+}
+
+const struct first_seen_row *
+store_first_seen_list(const struct store *st, size_t *n)
+{
+	*n = (size_t)st->first_new;
+	return st->first_list;
+}
+
+/*
+ * Record the first time of every edge of ft (sorted) not seen before
+ * under sensor sid, or an earlier one (a late window); count the new ones
+ * in st->first_new; then drop the oldest beyond st->first_max.  Inside the
+ * window's transaction.  0 or -1.
+ */
+static int
+first_seen_window(struct store *st, int64_t sid, const struct flowtable *ft)
+{
+	static const uint8_t zero16[16];
+	sqlite3_stmt *ins = st->ins_first, *upd = st->upd_first, *del = NULL;
+	size_t i, n = flowtable_count(ft);
+	uint64_t fresh = 0;
+	int rc;
+
+	sqlite3_bind_int64(ins, 1, sid);
+	sqlite3_bind_int64(upd, 1, sid);
+	for (i = 0; i < n; i++) {
+		const struct flow_entry *fe = flowtable_entry(ft, i);
+		int alen = fe->key.ipver == 6 ? 16 : 4;
+
+		/* the overflow edge (unspecified addresses) is no edge */
+		if ((fe->key.ipver != 4 && fe->key.ipver != 6) ||
+		    (memcmp(fe->key.src, zero16, sizeof(zero16)) == 0 &&
+		    memcmp(fe->key.dst, zero16, sizeof(zero16)) == 0 &&
+		    fe->key.sport == 0 && fe->key.dport == 0))
+			continue;
+		sqlite3_bind_int(ins, 2, fe->key.proto);
+		sqlite3_bind_blob(ins, 3, fe->key.src, alen, SQLITE_STATIC);
+		sqlite3_bind_blob(ins, 4, fe->key.dst, alen, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 5, fe->key.dport);
+		sqlite3_bind_int64(ins, 6, fe->first_us);
+		if (step_done(st, ins, "recording a first-seen edge") < 0)
+			return -1;
+		if (sqlite3_changes(st->db) > 0) {
+			if (first_seen_note(st, fresh, fe) < 0)
+				return -1;
+			fresh++;
+			continue;
+		}
+		sqlite3_bind_int(upd, 2, fe->key.proto);
+		sqlite3_bind_blob(upd, 3, fe->key.src, alen, SQLITE_STATIC);
+		sqlite3_bind_blob(upd, 4, fe->key.dst, alen, SQLITE_STATIC);
+		sqlite3_bind_int(upd, 5, fe->key.dport);
+		sqlite3_bind_int64(upd, 6, fe->first_us);
+		if (step_done(st, upd, "recording a first-seen edge") < 0)
+			return -1;
+	}
+	st->first_new = fresh;
+	st->first_dropped = 0;
+	st->first_rows += fresh;
+	if (st->first_max == 0 || st->first_rows <= st->first_max)
+		return 0;
+	/* another writer may have added rows too: count, then trim */
+	if (first_seen_count(st) < 0)
+		return -1;
+	if (st->first_rows <= st->first_max)
+		return 0;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM first_seen WHERE"
+	    " (sensor_id, proto, src, dst, dport) IN (SELECT sensor_id, proto,"
+	    " src, dst, dport FROM first_seen ORDER BY first_us LIMIT ?1)", -1,
+	    &del, NULL) != SQLITE_OK) {
+		set_err(st, "dropping the oldest first-seen edges");
+		return -1;
+	}
+	sqlite3_bind_int64(del, 1, (sqlite3_int64)(st->first_rows -
+	    st->first_max));
+	rc = sqlite3_step(del);
+	sqlite3_finalize(del);
+	if (rc != SQLITE_DONE) {
+		set_err(st, "dropping the oldest first-seen edges");
+		return -1;
+	}
+	st->first_dropped = (uint64_t)sqlite3_changes(st->db);
+	st->first_rows -= (uint64_t)sqlite3_changes(st->db);
+	return 0;
+}
+
+void
+store_set_first_seen_max(struct store *st, uint64_t max)
+{
+	st->first_max = max;
+}
+
+uint64_t
+store_first_seen_new(const struct store *st)
+{
+	return st->first_new;
+}
+
+uint64_t
+store_first_seen_dropped(const struct store *st)
+{
+	return st->first_dropped;
+}
+
+int
+store_first_seen(struct store *st, const char *sensor, int64_t from_us,
+    int64_t to_us, int (*cb)(const struct first_seen_row *, void *),
+    void *arg, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+	struct first_seen_row r;
+	int rc, stop = 0;
+	const void *b;
+	int len;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT f.first_us, s.name, f.proto,"
+	    " f.src, f.dst, f.dport FROM first_seen f"
+	    " JOIN sensors s ON s.id = f.sensor_id"
+	    " WHERE f.first_us BETWEEN ?1 AND ?2"
+	    " AND (?3 IS NULL OR s.name = ?3)"
+	    " ORDER BY f.first_us, s.name, f.proto, f.src, f.dst, f.dport",
+	    -1, &s, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: reading first-seen edges: %s",
+		    st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, from_us);
+	sqlite3_bind_int64(s, 2, to_us);
+	if (sensor != NULL)
+		sqlite3_bind_text(s, 3, sensor, -1, SQLITE_STATIC);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.first_us = sqlite3_column_int64(s, 0);
+		r.sensor = (const char *)sqlite3_column_text(s, 1);
+		r.proto = (unsigned)sqlite3_column_int(s, 2);
+		len = sqlite3_column_bytes(s, 3);
+		b = sqlite3_column_blob(s, 3);
+		if ((len != 4 && len != 16) || b == NULL ||
+		    sqlite3_column_bytes(s, 4) != len ||
+		    sqlite3_column_blob(s, 4) == NULL)
+			continue;	/* a damaged row */
+		r.ipver = len == 4 ? 4 : 6;
+		memcpy(r.src, b, (size_t)len);
+		memcpy(r.dst, sqlite3_column_blob(s, 4), (size_t)len);
+		r.dport = (unsigned)sqlite3_column_int(s, 5);
+		stop = cb(&r, arg);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		snprintf(err, errlen, "%s: reading first-seen edges: %s",
+		    st->path, sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
 int
 store_write_window(struct store *st, const char *sensor, int tier,
     int64_t start_s, unsigned seconds, const struct window_stats *ws,
@@ -597,6 +849,7 @@ store_write_window(struct store *st, const char *sensor, int tier,
 	long np;
 	int rc;
 
+	st->first_new = st->first_dropped = 0;
 	if (exec(st, "BEGIN IMMEDIATE", "starting a window transaction") < 0)
 		return -1;
 	if (sensor_id(st, sensor, &sid) < 0)
@@ -649,6 +902,8 @@ store_write_window(struct store *st, const char *sensor, int tier,
 		if (step_done(st, e, "writing an edge") < 0)
 			goto fail;
 	}
+	if (tier == STORE_TIER_RAW && first_seen_window(st, sid, ft) < 0)
+		goto fail;
 	if ((np = fold_pairs(st, ft)) < 0) {
 		snprintf(st->err, sizeof(st->err), "%s: out of memory folding "
 		    "address pairs", st->path);
@@ -963,6 +1218,157 @@ fail:
 	set_err(st, "deleting old windows");
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+/* One number a pragma answers into *v; 0 or -1. */
+static int
+pragma_int(struct store *st, const char *sql, int64_t *v)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, sql);
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		set_err(st, sql);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The windows the budget may delete: raw ones but the newest (counted
+ * with it: the caller keeps one), and roll-ups of spans that ended
+ * before the newest raw window (not those still being rolled up).
+ */
+#define BUDGET_DONE \
+	" AND (tier = 0 OR start + seconds <= (SELECT max(start) FROM" \
+	" windows WHERE tier = 0))"
+
+/* The windows of tier the budget may delete into *n; 0 or -1. */
+static int
+count_tier(struct store *st, int tier, int64_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM windows WHERE "
+	    "tier = ?1" BUDGET_DONE, -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, "counting windows");
+		return -1;
+	}
+	sqlite3_bind_int(s, 1, tier);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		set_err(st, "counting windows");
+		return -1;
+	}
+	return 0;
+}
+
+/* The pages in use (not free) and the file's pages, in bytes. */
+static int
+budget_size(struct store *st, uint64_t *used, uint64_t *file)
+{
+	int64_t pc, fl, ps;
+
+	if (pragma_int(st, "PRAGMA page_count", &pc) < 0 ||
+	    pragma_int(st, "PRAGMA freelist_count", &fl) < 0 ||
+	    pragma_int(st, "PRAGMA page_size", &ps) < 0)
+		return -1;
+	*used = (uint64_t)(pc - fl) * (uint64_t)ps;
+	*file = (uint64_t)pc * (uint64_t)ps;
+	return 0;
+}
+
+int
+store_budget(struct store *st, uint64_t max_bytes, struct store_budget *r)
+{
+	int64_t av, n, all, v[2];
+	uint64_t used, file, avg, k;
+	int tier;
+
+	memset(r, 0, sizeof(*r));
+	/* free pages go back to the file only with incremental vacuum */
+	if (pragma_int(st, "PRAGMA auto_vacuum", &av) < 0)
+		return -1;
+	if (av != 2) {
+		if (exec(st, "PRAGMA auto_vacuum = INCREMENTAL",
+		    "setting incremental vacuum") < 0 ||
+		    exec(st, "VACUUM", "vacuuming for incremental vacuum") < 0)
+			return -1;
+		r->vacuumed = 1;
+	}
+	if (budget_size(st, &used, &file) < 0)
+		return -1;
+	r->bytes_before = file;
+	for (tier = STORE_TIER_RAW; tier <= STORE_TIER_DAY &&
+	    used > max_bytes; tier++) {
+		while (used > max_bytes) {
+			v[0] = tier;
+			if (pragma_int(st, "SELECT count(*) FROM windows",
+			    &all) < 0)
+				return -1;
+			/* the newest raw window stays */
+			if (count_tier(st, tier, &n) < 0)
+				return -1;
+			if (tier == STORE_TIER_RAW)
+				n--;
+			if (n <= 0)
+				break;
+			/*
+			 * raw windows to go by the average window's bytes;
+			 * roll-ups one at a time (each holds many windows')
+			 */
+			avg = used / (uint64_t)(all > 0 ? all : 1);
+			k = tier != STORE_TIER_RAW ? 1 :
+			    (used - max_bytes) / (avg > 0 ? avg : 1) + 1;
+			if (k > (uint64_t)n)
+				k = (uint64_t)n;
+			v[1] = (int64_t)k;
+			if (exec(st, "BEGIN IMMEDIATE", "starting the budget") < 0)
+				return -1;
+			if (exec_bound(st, "CREATE TEMP TABLE IF NOT EXISTS "
+			    "budget_ids (id INTEGER PRIMARY KEY)", v, 0) < 0 ||
+			    exec_bound(st, "DELETE FROM budget_ids", v, 0) < 0 ||
+			    exec_bound(st, "INSERT INTO budget_ids SELECT id "
+			    "FROM windows WHERE tier = ?1" BUDGET_DONE
+			    " ORDER BY start LIMIT ?2", v, 2) < 0 ||
+			    exec_bound(st, "DELETE FROM edges WHERE window_id "
+			    "IN budget_ids", v, 0) < 0 ||
+			    exec_bound(st, "DELETE FROM pairs WHERE window_id "
+			    "IN budget_ids", v, 0) < 0 ||
+			    exec_bound(st, "DELETE FROM windows WHERE id IN "
+			    "budget_ids", v, 0) < 0) {
+				set_err(st, "deleting windows for the budget");
+				sqlite3_exec(st->db, "ROLLBACK", NULL, NULL,
+				    NULL);
+				return -1;
+			}
+			r->windows[tier] += (long)sqlite3_changes(st->db);
+			if (exec(st, "COMMIT", "committing the budget") < 0 ||
+			    budget_size(st, &used, &file) < 0)
+				return -1;
+		}
+	}
+	if (exec(st, "PRAGMA incremental_vacuum", "incremental vacuum") < 0 ||
+	    budget_size(st, &used, &file) < 0)
+		return -1;
+	/* the main file shrinks when the WAL is copied back */
+	sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL);
+	r->bytes_after = file;
+	r->over = used > max_bytes;
+	return 0;
 }
 
 int

@@ -13,7 +13,7 @@ struct filter;
 struct flowtable;
 struct store;
 
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
 #define STORE_TIER_RAW		QUERY_TIER_RAW
@@ -69,6 +69,65 @@ int	store_rollup(struct store *, int64_t upto_s);
  * before before_s.  Returns the number of windows deleted, or -1.
  */
 long	store_expire(struct store *, int tier, int64_t before_s);
+
+/*
+ * First-seen edges: every raw window written records, in the same
+ * transaction, the first time each (sensor, protocol, source,
+ * destination, destination port) was seen (an earlier time from a late
+ * window replaces a later one).  The table is kept beyond the tiers'
+ * retention, and bounded: past max rows (STORE_FIRST_SEEN_MAX unless
+ * store_set_first_seen_max says otherwise; 0: no bound) the oldest first
+ * times are dropped.  store_first_seen_new: the edges the last raw window
+ * written saw first; store_first_seen_dropped: the rows its write dropped
+ * by the bound.
+ */
+#define STORE_FIRST_SEEN_MAX	1000000
+struct first_seen_row {
+	int64_t		 first_us;
+	const char	*sensor;
+	int		 ipver;
+	unsigned	 proto;
+	uint8_t		 src[16];
+	uint8_t		 dst[16];
+	unsigned	 dport;
+};
+void	 store_set_first_seen_max(struct store *, uint64_t max);
+uint64_t store_first_seen_new(const struct store *);
+uint64_t store_first_seen_dropped(const struct store *);
+/*
+ * The edges the last raw window written saw first (store_first_seen_new
+ * of them; sensor NULL), valid until the next write.
+ */
+const struct first_seen_row *store_first_seen_list(const struct store *,
+	    size_t *n);
+
+/*
+ * The first-seen edges first seen in [from_us, to_us] (of sensor, when
+ * not NULL), oldest first; cb returns non-zero to stop.  0, or -1 with a
+ * message in err.
+ */
+int	store_first_seen(struct store *, const char *sensor, int64_t from_us,
+	    int64_t to_us, int (*cb)(const struct first_seen_row *, void *),
+	    void *arg, char *err, size_t errlen);
+
+/*
+ * Retention by size: when the pages in use pass max_bytes, delete the
+ * oldest windows of the raw tier (and their edges) but the newest, then
+ * of the hour tier, then of the day tier (roll-ups of spans that ended
+ * before the newest raw window), until under; then give the free pages back to the file (incremental vacuum;
+ * a database without it is converted once with VACUUM, r->vacuumed).
+ * Packet events and first-seen edges count but are not deleted here.
+ * r: the file's bytes before and after, windows deleted per tier, and
+ * whether it is still over.  0, or -1 (store_error).
+ */
+struct store_budget {
+	uint64_t	bytes_before;	/* page_count * page_size */
+	uint64_t	bytes_after;
+	long		windows[3];	/* deleted, per tier */
+	int		over;		/* still over with the newest left */
+	int		vacuumed;
+};
+int	store_budget(struct store *, uint64_t max_bytes, struct store_budget *r);
 
 /*
  * Imports: a digest identifies a capture file.  store_import_begin

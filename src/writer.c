@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alert.h"
 #include "flowtable.h"
 #include "log.h"
 #include "store.h"
@@ -52,7 +53,9 @@ struct writer {
 	char			*path;
 	char			*sensor;
 	struct retention	 retention;
+	struct alerter		*alerter;
 	int64_t			 last_expire;
+	int64_t			 last_over;	/* max_size too small, said */
 	struct writer_stats	 stats;
 	int			 lost;	/* something given up at shutdown */
 	struct loss_row		 losses[LOSS_MAX];	/* not yet written */
@@ -262,23 +265,76 @@ write_losses(struct writer *w)
 	return -1;
 }
 
+/*
+ * Retention by size ([store] max_size), after every window: the oldest
+ * windows go, finest tier first (store_budget); said and counted.
+ */
+static void
+budget(struct writer *w, uint64_t max_bytes, int64_t now)
+{
+	struct store_budget r;
+	long n;
+
+	if (store_budget(w->st, max_bytes, &r) < 0) {
+		log_warnx("max_size: %s", store_error(w->st));
+		return;
+	}
+	if (r.vacuumed)
+		log_info("max_size: the database now gives freed pages back "
+		    "to the file (converted to incremental vacuum)");
+	n = r.windows[0] + r.windows[1] + r.windows[2];
+	if (n > 0)
+		log_info("max_size: the database passed %llu bytes (%llu): "
+		    "deleted the oldest %ld raw, %ld hour and %ld day windows, "
+		    "now %llu bytes", (unsigned long long)max_bytes,
+		    (unsigned long long)r.bytes_before, r.windows[0],
+		    r.windows[1], r.windows[2],
+		    (unsigned long long)r.bytes_after);
+	if (r.over && now - w->last_over >= EXPIRE_EVERY) {
+		w->last_over = now;
+		log_warnx("max_size: %llu bytes is less than the newest "
+		    "window of each tier, packet events and first-seen edges "
+		    "take (%llu bytes): raise max_size, or lower "
+		    "[seq] retention or first_seen_max",
+		    (unsigned long long)max_bytes,
+		    (unsigned long long)r.bytes_after);
+	}
+	pthread_mutex_lock(&w->mu);
+	w->stats.budget_windows_deleted += (uint64_t)n;
+	w->stats.db_bytes = r.bytes_after;
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void expire(struct writer *, const struct retention *, int64_t);
+
 /* Roll-ups and retention, after a window was written; writer thread. */
 static void
 housekeeping(struct writer *w, int64_t newest_start)
 {
 	struct retention ret;
-	unsigned keep;
 	int64_t now = timefmt_now() / 1000000;
-	int tier;
-	long n;
 
 	if (store_rollup(w->st, newest_start) < 0)
 		log_warnx("roll-up: %s (will retry)", store_error(w->st));
 	pthread_mutex_lock(&w->mu);
 	ret = w->retention;
 	pthread_mutex_unlock(&w->mu);
-	if (now - w->last_expire < EXPIRE_EVERY)
-		return;
+	/* by age first (when due), then by size */
+	if (now - w->last_expire >= EXPIRE_EVERY)
+		expire(w, &ret, now);
+	if (ret.max_bytes != 0)
+		budget(w, ret.max_bytes, now);
+}
+
+/* Retention by age: every tier, then the packet events. */
+static void
+expire(struct writer *w, const struct retention *r, int64_t now)
+{
+	struct retention ret = *r;
+	unsigned keep;
+	int tier;
+	long n;
+
 	w->last_expire = now;
 	for (tier = STORE_TIER_RAW; tier <= STORE_TIER_DAY; tier++) {
 		keep = tier == STORE_TIER_RAW ? ret.raw :
@@ -311,9 +367,13 @@ write_job(struct writer *w, struct job *j)
 		return -1;
 	if (j->ev != NULL)
 		rc = store_write_events(w->st, w->sensor, j->ev, j->nev);
-	else
+	else {
+		pthread_mutex_lock(&w->mu);
+		store_set_first_seen_max(w->st, w->retention.first_seen_max);
+		pthread_mutex_unlock(&w->mu);
 		rc = store_write_window(w->st, w->sensor, STORE_TIER_RAW,
 		    j->start_s, j->seconds, &j->stats, j->ft);
+	}
 	if (rc < 0) {
 		note_failure(w, store_error(w->st));
 		return -1;
@@ -329,6 +389,10 @@ written(struct writer *w, const struct job *j)
 {
 	int64_t now = timefmt_now(), lat = now - j->submitted_us;
 	size_t edges = j->ft != NULL ? flowtable_count(j->ft) : 0;
+	uint64_t dropped = 0, before;
+	const struct first_seen_row *fresh = NULL;
+	struct alerter *alerter;
+	size_t nfresh = 0;
 
 	if (w->fails > 0) {
 		log_info("database writes work again after %u failed "
@@ -357,10 +421,26 @@ written(struct writer *w, const struct job *j)
 	}
 	w->stats.windows_written++;
 	w->stats.edges_written += edges;
+	if (w->st != NULL) {
+		dropped = store_first_seen_dropped(w->st);
+		w->stats.new_edges += store_first_seen_new(w->st);
+		w->stats.first_seen_dropped += dropped;
+	}
 	w->stats.last_latency_us = (uint64_t)lat;
 	if ((uint64_t)lat > w->stats.max_latency_us)
 		w->stats.max_latency_us = (uint64_t)lat;
+	before = w->stats.first_seen_dropped - dropped;
+	alerter = w->alerter;
 	pthread_mutex_unlock(&w->mu);
+	/* the alert thread copies them: a short lock, never a delivery */
+	if (alerter != NULL && w->st != NULL &&
+	    (fresh = store_first_seen_list(w->st, &nfresh)) != NULL)
+		alert_submit(alerter, fresh, nfresh);
+	/* the bound at work: said once, then counted in /metrics */
+	if (dropped > 0 && before == 0)
+		log_info("first-seen: %llu oldest edges dropped to keep the "
+		    "table at first_seen_max (counted in /metrics from now "
+		    "on)", (unsigned long long)dropped);
 }
 
 static void *
@@ -562,6 +642,14 @@ writer_set_retention(struct writer *w, const struct retention *retention)
 	pthread_mutex_lock(&w->mu);
 	w->retention = *retention;
 	w->last_expire = 0;		/* apply at the next write */
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+writer_set_alerter(struct writer *w, struct alerter *a)
+{
+	pthread_mutex_lock(&w->mu);
+	w->alerter = a;
 	pthread_mutex_unlock(&w->mu);
 }
 

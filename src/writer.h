@@ -30,6 +30,10 @@ struct writer_stats {
 	char		last_error[256];	/* while failing, else "" */
 	int64_t		last_loss_us;		/* when data was last lost */
 	char		last_loss[256];		/* what, for /healthz */
+	uint64_t	new_edges;		/* first seen (store.h) */
+	uint64_t	first_seen_dropped;	/* oldest, past the bound */
+	uint64_t	budget_windows_deleted;	/* by max_size */
+	uint64_t	db_bytes;		/* file, after the budget */
 };
 
 /* How long each tier, and the packet events, are kept (s); 0 = keep. */
@@ -38,6 +42,8 @@ struct retention {
 	unsigned	hour;
 	unsigned	day;
 	unsigned	events;
+	uint64_t	first_seen_max;	/* rows of first_seen (store.h) */
+	uint64_t	max_bytes;	/* database budget; 0: none */
 };
 
 /*
@@ -76,6 +82,10 @@ int	writer_submit_events(struct writer *, struct event_row *ev, size_t n);
 
 /* Change retention, and the queue's byte bound (SIGHUP). */
 void	writer_set_retention(struct writer *, const struct retention *);
+
+/* Hand the new edges of every raw window committed to a; NULL: none. */
+struct alerter;
+void	writer_set_alerter(struct writer *, struct alerter *a);
 void	writer_set_queue_bytes(struct writer *, size_t queue_bytes);
 
 /* A consistent copy of the counters; safe from any thread. */

@@ -76,7 +76,7 @@ same "ipgraph export histogram-<TAB>" "$(comp export histogram-)" \
     "$(printf 'histogram-csv\nhistogram-png\nhistogram-svg')"
 
 # 3. Options: each command's long options, as its --help lists them.
-for cmd in import top rollup seq serve; do
+for cmd in import top diff new rollup seq serve; do
 	same "ipgraph $cmd --<TAB>" "$(comp "$cmd" --)" "$(help_options "$cmd")"
 done
 same "ipgraph export dot --<TAB>" "$(comp export dot --)" \

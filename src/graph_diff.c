@@ -1,0 +1,248 @@
+/* graph_diff.c - two graphs of one filter (a span and its baseline) merged
+ * into one, each node and edge marked new, gone, grown, shrunk or same. */
+
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "graph.h"
+#include "query.h"
+
+static const char *const graph_changes[GRAPH_NCHANGES] = {
+	"same", "new", "gone", "grown", "shrunk"
+};
+
+const char *
+graph_change_name(int change)
+{
+	return change >= 0 && change < GRAPH_NCHANGES ?
+	    graph_changes[change] : "same";
+}
+
+/* The change from b (baseline) to w (span) under ratio. */
+static int
+diff_change(uint64_t w, uint64_t b, double ratio)
+{
+	if (b == 0)
+		return w == 0 ? GRAPH_CHANGE_SAME : GRAPH_CHANGE_NEW;
+	if (w == 0)
+		return GRAPH_CHANGE_GONE;
+	if ((double)w >= (double)b * ratio)
+		return GRAPH_CHANGE_GROWN;
+	if ((double)w * ratio <= (double)b)
+		return GRAPH_CHANGE_SHRUNK;
+	return GRAPH_CHANGE_SAME;
+}
+
+/* The graph's node order (graph.c): IPv4, IPv6, "other"; address, length. */
+static int
+diff_cmp_node(const struct graph_node *a, const struct graph_node *b)
+{
+	int va = a->ver == 0 ? 99 : a->ver, vb = b->ver == 0 ? 99 : b->ver;
+	int c;
+
+	if (va != vb)
+		return va < vb ? -1 : 1;
+	if ((c = memcmp(a->addr, b->addr, 16)) != 0)
+		return c;
+	return a->prefix < b->prefix ? -1 : a->prefix > b->prefix;
+}
+
+static int
+diff_cmp_edge(size_t sa, size_t da, size_t sb, size_t db)
+{
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	return da < db ? -1 : da > db;
+}
+
+/* A string into the block; its offset. */
+static size_t
+diff_string(struct buf *b, const char *s)
+{
+	size_t off = b->len;
+
+	buf_add(b, s, strlen(s) + 1);
+	return off;
+}
+
+struct graph *
+graph_diff(const struct graph *cur, const struct graph *base,
+    const struct filter *q)
+{
+	struct graph *g;
+	struct buf strings = BUF_INIT, filters = BUF_INIT;
+	size_t *cmap = NULL, *bmap = NULL, *off = NULL;
+	size_t i, j, k, n, gone_nodes = 0;
+	struct graph_node *nd;
+	const struct graph_node *from;
+	struct graph_edge *e;
+	int c;
+
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return NULL;
+	g->diff = 1;
+	g->ratio = q->change_ratio;
+	(void)filter_baseline(q, &g->base_from_us, &g->base_to_us);
+	g->metric = cur->metric;
+	g->tier = cur->tier;
+	g->rows = cur->rows + base->rows;
+	g->packets = cur->packets;
+	g->bytes = cur->bytes;
+	g->first_us = cur->first_us;
+	g->last_us = cur->last_us;
+	g->from_us = cur->from_us;
+	g->to_us = cur->to_us;
+	g->total = cur->total;
+	g->base_packets = base->packets;
+	g->base_bytes = base->bytes;
+
+	/* Nodes: both lists are in the same order, so merge them. */
+	n = cur->nnodes + base->nnodes;
+	if ((n > 0 && (g->nodes = calloc(n, sizeof(*g->nodes))) == NULL) ||
+	    (cmap = calloc(cur->nnodes + 1, sizeof(*cmap))) == NULL ||
+	    (bmap = calloc(base->nnodes + 1, sizeof(*bmap))) == NULL ||
+	    (off = calloc(2 * n + 1, sizeof(*off))) == NULL)
+		goto fail;
+	for (i = j = 0; i < cur->nnodes || j < base->nnodes; ) {
+		if (i == cur->nnodes)
+			c = 1;
+		else if (j == base->nnodes)
+			c = -1;
+		else
+			c = diff_cmp_node(&cur->nodes[i], &base->nodes[j]);
+		nd = &g->nodes[g->nnodes];
+		from = c <= 0 ? &cur->nodes[i] : &base->nodes[j];
+		nd->ver = from->ver;
+		nd->prefix = from->prefix;
+		memcpy(nd->addr, from->addr, 16);
+		off[2 * g->nnodes] = diff_string(&strings, from->addr_text);
+		off[2 * g->nnodes + 1] = from->name != NULL ?
+		    diff_string(&strings, from->name) : SIZE_MAX;
+		if (c <= 0) {
+			nd->out_packets = from->out_packets;
+			nd->out_bytes = from->out_bytes;
+			nd->in_packets = from->in_packets;
+			nd->in_bytes = from->in_bytes;
+			cmap[i++] = g->nnodes;
+		}
+		if (c >= 0) {
+			from = &base->nodes[j];
+			nd->base_out_packets = from->out_packets;
+			nd->base_out_bytes = from->out_bytes;
+			nd->base_in_packets = from->in_packets;
+			nd->base_in_bytes = from->in_bytes;
+			bmap[j++] = g->nnodes;
+			if (c > 0)
+				gone_nodes++;
+		}
+		g->nnodes++;
+	}
+	buf_add(&strings, "", 1);
+	if (buf_failed(&strings))
+		goto fail;
+	for (i = 0; i < g->nnodes; i++) {
+		nd = &g->nodes[i];
+		nd->addr_text = strings.data + off[2 * i];
+		nd->name = off[2 * i + 1] == SIZE_MAX ? NULL :
+		    strings.data + off[2 * i + 1];
+		nd->label = nd->name != NULL ? nd->name : nd->addr_text;
+		nd->change = diff_change(graph_weight(g, nd->out_packets +
+		    nd->in_packets, nd->out_bytes + nd->in_bytes),
+		    graph_weight(g, nd->base_out_packets +
+		    nd->base_in_packets, nd->base_out_bytes +
+		    nd->base_in_bytes), g->ratio);
+		g->node_changes[nd->change]++;
+	}
+	g->strings = strings.data;
+	strings.data = NULL;
+
+	/*
+	 * Edges: sorted by (src, dst) in each graph, and the node maps keep
+	 * the order, so merge them too.
+	 */
+	n = cur->nedges + base->nedges;
+	if (n > 0 && (g->edges = calloc(n, sizeof(*g->edges))) == NULL)
+		goto fail;
+	for (i = j = 0; i < cur->nedges || j < base->nedges; ) {
+		const struct graph_edge *ce = i < cur->nedges ?
+		    &cur->edges[i] : NULL, *be = j < base->nedges ?
+		    &base->edges[j] : NULL;
+
+		if (ce == NULL)
+			c = 1;
+		else if (be == NULL)
+			c = -1;
+		else
+			c = diff_cmp_edge(cmap[ce->src], cmap[ce->dst],
+			    bmap[be->src], bmap[be->dst]);
+		e = &g->edges[g->nedges++];
+		if (c <= 0) {
+			e->src = cmap[ce->src];
+			e->dst = cmap[ce->dst];
+			e->packets = ce->packets;
+			e->bytes = ce->bytes;
+			e->first_us = ce->first_us;
+			e->last_us = ce->last_us;
+			i++;
+		}
+		if (c >= 0) {
+			if (c > 0) {
+				e->src = bmap[be->src];
+				e->dst = bmap[be->dst];
+				e->first_us = be->first_us;
+				e->last_us = be->last_us;
+			}
+			e->base_packets = be->packets;
+			e->base_bytes = be->bytes;
+			j++;
+		}
+		e->change = diff_change(graph_weight(g, e->packets, e->bytes),
+		    graph_weight(g, e->base_packets, e->base_bytes), g->ratio);
+		g->changes[e->change]++;
+	}
+	/* the caption's "showing N of M": what is gone is shown too */
+	g->total.edges += g->changes[GRAPH_CHANGE_GONE];
+	g->total.nodes += gone_nodes;
+
+	/* The span's flows and events, on the merged nodes (same order). */
+	if (cur->nflows > 0 && (g->flows = calloc(cur->nflows,
+	    sizeof(*g->flows))) == NULL)
+		goto fail;
+	for (k = 0; k < cur->nflows; k++) {
+		g->flows[k] = cur->flows[k];
+		g->flows[k].src = cmap[cur->flows[k].src];
+		g->flows[k].dst = cmap[cur->flows[k].dst];
+	}
+	g->nflows = cur->nflows;
+	if (cur->nevents > 0 && (g->events = calloc(cur->nevents,
+	    sizeof(*g->events))) == NULL)
+		goto fail;
+	for (k = 0; k < cur->nevents; k++) {
+		g->events[k] = cur->events[k];
+		g->events[k].src = cmap[cur->events[k].src];
+		g->events[k].dst = cmap[cur->events[k].dst];
+	}
+	g->nevents = cur->nevents;
+
+	filter_describe(q, &filters);
+	buf_putc(&filters, '\0');
+	if (buf_failed(&filters))
+		goto fail;
+	g->filters = filters.data;
+	free(cmap);
+	free(bmap);
+	free(off);
+	return g;
+fail:
+	buf_free(&strings);
+	buf_free(&filters);
+	free(cmap);
+	free(bmap);
+	free(off);
+	graph_free(g);
+	return NULL;
+}
