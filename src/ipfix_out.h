@@ -1,0 +1,34 @@
+/* ipfix_out.h - closed windows to IPFIX: records from edges, a UDP peer. */
+#ifndef IPGRAPH_IPFIX_OUT_H
+#define IPGRAPH_IPFIX_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct flowtable;
+struct ipfix_exp;
+struct window_stats;
+
+/*
+ * A UDP socket connected to HOST:PORT (a name or address; [v6]:PORT),
+ * non-blocking, with a large send buffer.  The fd, or -1 with err.
+ * Resolves names: call it at start-up, never from the capture loop.
+ */
+int	ipfix_udp_open(const char *hostport, char *err, size_t errlen);
+
+/*
+ * An ipfix_send_fn for such a socket (arg: an int *, the fd).  Never
+ * waits: a full socket buffer or a peer that refused is a failed send.
+ */
+int	ipfix_udp_send(void *arg, const uint8_t *data, size_t len);
+
+/*
+ * One closed window: its loss (options) record, then a record per edge,
+ * then the message is sent.  obs_point is the observationPointId.
+ * 0, or -1 when a send failed (the rest is still sent).
+ */
+int	ipfix_out_window(struct ipfix_exp *, int64_t start_s, unsigned seconds,
+	    const struct window_stats *, const struct flowtable *,
+	    uint32_t obs_point);
+
+#endif /* IPGRAPH_IPFIX_OUT_H */
