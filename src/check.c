@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "http.h"
 #include "http_files.h"
+#include "ipfix_out.h"
 #include "log.h"
 #include "sniff.h"
 
@@ -165,6 +166,14 @@ check_config(const struct config *c)
 			    "and ipgraphd serves after giving up root: use a "
 			    "port of %u or more", c->listen[i], port, low,
 			    low);
+	}
+	if (c->ipfix_export != NULL) {
+		int fd = ipfix_udp_open(c->ipfix_export, err, sizeof(err));
+
+		if (fd < 0)
+			n += problem(c, "ipfix", "export", "%s", err);
+		else
+			close(fd);
 	}
 	if (http_files_load(c, &f, err, sizeof(err)) < 0) {
 		log_warnx("%s", err);

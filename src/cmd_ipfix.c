@@ -161,8 +161,7 @@ ipfix_row(const struct store_row *e, void *arg)
 	f.ipver = e->ipver;
 	f.proto = (uint8_t)e->proto;
 	f.tcp_flags = (uint8_t)e->tcp_flags;
-	f.sport = (uint16_t)e->sport;
-	f.dport = (uint16_t)e->dport;
+	ipfix_ports(&f, e->proto, e->sport, e->dport);
 	memcpy(f.src, e->src, sizeof(f.src));
 	memcpy(f.dst, e->dst, sizeof(f.dst));
 	f.packets = e->packets;

@@ -86,6 +86,19 @@ ipfix_udp_send(void *arg, const uint8_t *data, size_t len)
 	return send(fd, data, len, MSG_DONTWAIT) == (ssize_t)len ? 0 : -1;
 }
 
+void
+ipfix_ports(struct ipfix_flow *f, unsigned proto, unsigned sport,
+    unsigned dport)
+{
+	if (proto == 1 || proto == 58) {
+		f->sport = 0;
+		f->dport = (uint16_t)((sport & 0xff) << 8 | (dport & 0xff));
+	} else {
+		f->sport = (uint16_t)sport;
+		f->dport = (uint16_t)dport;
+	}
+}
+
 int
 ipfix_out_window(struct ipfix_exp *x, int64_t start_s, unsigned seconds,
     const struct window_stats *st, const struct flowtable *ft,
@@ -114,8 +127,7 @@ ipfix_out_window(struct ipfix_exp *x, int64_t start_s, unsigned seconds,
 		e = flowtable_entry(ft, i);
 		f.ipver = e->key.ipver;
 		f.proto = e->key.proto;
-		f.sport = e->key.sport;
-		f.dport = e->key.dport;
+		ipfix_ports(&f, e->key.proto, e->key.sport, e->key.dport);
 		memcpy(f.src, e->key.src, sizeof(f.src));
 		memcpy(f.dst, e->key.dst, sizeof(f.dst));
 		f.tcp_flags = e->tcp_flags;

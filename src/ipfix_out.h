@@ -23,6 +23,16 @@ int	ipfix_udp_open(const char *hostport, char *err, size_t errlen);
 int	ipfix_udp_send(void *arg, const uint8_t *data, size_t len);
 
 /*
+ * The ports of an edge as exported: ICMP and ICMPv6 edges keep type and
+ * code in sport and dport; IPFIX collectors (nfdump, pmacct, goflow2)
+ * read them as NetFlow put them, destinationTransportPort = type * 256 +
+ * code and source port 0.
+ */
+struct ipfix_flow;
+void	ipfix_ports(struct ipfix_flow *, unsigned proto, unsigned sport,
+	    unsigned dport);
+
+/*
  * One closed window: its loss (options) record, then a record per edge,
  * then the message is sent.  obs_point is the observationPointId.
  * 0, or -1 when a send failed (the rest is still sent).

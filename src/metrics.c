@@ -254,6 +254,15 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		M("ipgraph_events_dropped_total", "counter", "Packet events "
 		    "past a cap or a full queue.", "%llu",
 		    (unsigned long long)ds.events_dropped);
+		M("ipgraph_ipfix_messages_total", "counter", "IPFIX messages "
+		    "built for [ipfix] export.", "%llu",
+		    (unsigned long long)ds.ipfix_messages);
+		M("ipgraph_ipfix_records_total", "counter", "IPFIX data "
+		    "records in them.", "%llu",
+		    (unsigned long long)ds.ipfix_records);
+		M("ipgraph_ipfix_send_failed_total", "counter", "IPFIX "
+		    "messages the socket refused (lost).", "%llu",
+		    (unsigned long long)ds.ipfix_failed);
 		M("ipgraph_capture_alive", "gauge", "1 while at least one "
 		    "interface captures.", "%d", ds.capture_alive ? 1 : 0);
 		M("ipgraph_writer_alive", "gauge", "1 while the writer "

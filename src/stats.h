@@ -50,6 +50,9 @@ struct daemon_stats {
 	char		 last_loss[256];	/* what was lost last */
 	uint64_t	 write_latency_us;	/* last window */
 	uint64_t	 write_latency_max_us;
+	uint64_t	 ipfix_messages;	/* [ipfix] export */
+	uint64_t	 ipfix_records;
+	uint64_t	 ipfix_failed;		/* sends refused */
 	int		 writer_failing;
 	char		 writer_error[256];
 	int		 capture_alive;		/* >= 1 interface up */
