@@ -64,6 +64,8 @@ static const struct keyword {
 	{ "http", "www_root", K_STR, offsetof(struct config, www_root), 0, 0 },
 	{ "ipfix", "export", K_STR, offsetof(struct config, ipfix_export),
 	    0, 0 },
+	{ "ipfix", "listen", K_STR, offsetof(struct config, ipfix_listen),
+	    0, 0 },
 	{ "ipfix", "template_refresh", K_DURATION,
 	    offsetof(struct config, ipfix_refresh), 1, 86400 },
 	{ "seq", "filter", K_STR, offsetof(struct config, seq_filter), 0, 0 },
@@ -193,6 +195,7 @@ config_free(struct config *c)
 	names_free(c->names);
 	free(c->seq_filter);
 	free(c->ipfix_export);
+	free(c->ipfix_listen);
 	free(c);
 }
 
@@ -597,7 +600,7 @@ static const char *const restart_keys[] = {
 	"http.cors_origin", "http.listen", "http.max_connections",
 	"http.per_ip_connections", "http.threads", "http.timeout",
 	"http.tls_cert", "http.tls_key", "http.token_file", "http.www_root",
-	"ipfix.export",
+	"ipfix.export", "ipfix.listen",
 	"store.path",
 	"window.grace", "window.queue", "window.seconds",
 };

@@ -19,15 +19,21 @@
 
 /* Send buffer asked for: a window of 50,000 edges (about 3.8 MB). */
 #define UDP_SNDBUF	(4 * 1024 * 1024)
+#define UDP_RCVBUF	(8 * 1024 * 1024)
 
-int
-ipfix_udp_open(const char *hostport, char *err, size_t errlen)
+/*
+ * HOST:PORT ([v6]:PORT) resolved for UDP; passive: for bind (numeric
+ * host only).  0 with *res (freeaddrinfo), or -1 with err.
+ */
+static int
+resolve(const char *hostport, int passive, struct addrinfo **res,
+    char *err, size_t errlen)
 {
-	struct addrinfo hints, *res = NULL, *ai;
+	struct addrinfo hints;
 	char host[256];
 	const char *colon, *port, *h = hostport;
 	size_t hl;
-	int fd = -1, rc, sz = UDP_SNDBUF;
+	int rc;
 
 	/* [v6]:port, or host:port split at the last colon */
 	if ((colon = strrchr(hostport, ':')) == NULL || colon[1] == '\0') {
@@ -49,11 +55,51 @@ ipfix_udp_open(const char *hostport, char *err, size_t errlen)
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_DGRAM;
 	hints.ai_protocol = IPPROTO_UDP;
-	hints.ai_flags = AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+	hints.ai_flags = AI_NUMERICSERV |
+	    (passive ? AI_PASSIVE | AI_NUMERICHOST : 0);
+	if ((rc = getaddrinfo(host, port, &hints, res)) != 0) {
 		snprintf(err, errlen, "'%s': %s", hostport, gai_strerror(rc));
 		return -1;
 	}
+	return 0;
+}
+
+int
+ipfix_udp_bind(const char *addrport, char *err, size_t errlen)
+{
+	struct addrinfo *res = NULL;
+	int fd, sz = UDP_RCVBUF;
+
+	if (resolve(addrport, 1, &res, err, errlen) < 0)
+		return -1;
+	fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, res->ai_protocol);
+	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0) {
+		snprintf(err, errlen, "'%s': %s: %s", addrport, fd < 0 ?
+		    "socket" : "bind", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	/*
+	 * Bursts (an exporter flushing its cache) wait here, not in the
+	 * loop; past net.core.rmem_max when CAP_NET_ADMIN allows.
+	 */
+	else if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz,
+	    sizeof(sz)) != 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	freeaddrinfo(res);
+	return fd;
+}
+
+int
+ipfix_udp_open(const char *hostport, char *err, size_t errlen)
+{
+	struct addrinfo *res = NULL, *ai;
+	int fd = -1, sz = UDP_SNDBUF;
+
+	if (resolve(hostport, 0, &res, err, errlen) < 0)
+		return -1;
 	snprintf(err, errlen, "'%s': no address", hostport);
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |

@@ -17,6 +17,12 @@ struct window_stats;
 int	ipfix_udp_open(const char *hostport, char *err, size_t errlen);
 
 /*
+ * A UDP socket bound to ADDR:PORT (numeric; [v6]:PORT), non-blocking,
+ * with a large receive buffer: the collector's.  The fd, or -1 with err.
+ */
+int	ipfix_udp_bind(const char *addrport, char *err, size_t errlen);
+
+/*
  * An ipfix_send_fn for such a socket (arg: an int *, the fd).  Never
  * waits: a full socket buffer or a peer that refused is a failed send.
  */

@@ -18,6 +18,7 @@
 #include "addr.h"
 #include "buf.h"
 #include "check.h"
+#include "collector.h"
 #include "conf.h"
 #include "daemon.h"
 #include "decode.h"
@@ -108,6 +109,7 @@ struct ipgd {
 	struct http_files	 files;		/* read as root, until served */
 	struct ipfix_exp	*ipfix;		/* [ipfix] export, or NULL */
 	int			 ipfix_fd;
+	struct collector	*coll;		/* [ipfix] listen, or NULL */
 };
 
 static void
@@ -453,6 +455,8 @@ publish_stats(struct ipgd *d, int64_t now)
 	if (d->ipfix != NULL)
 		ipfix_exp_counts(d->ipfix, &s.ipfix_messages,
 		    &s.ipfix_records, &s.ipfix_failed);
+	s.collecting = d->coll != NULL;
+	collector_stats(d->coll, &s.coll);
 	s.last_loss_us = w.last_loss_us;
 	snprintf(s.last_loss, sizeof(s.last_loss), "%s", w.last_loss);
 	s.write_latency_us = w.last_latency_us;
@@ -589,6 +593,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	}
 	/* an idle link still closes its windows */
 	windows_close_before(d->ws, now - (int64_t)d->conf->grace * 1000000);
+	collector_tick(d->coll, now);
 	flush_events(d);
 	publish_stats(d, now);
 	publish_live(d, now);
@@ -618,6 +623,7 @@ stop(struct ipgd *d, const char *why)
 			sniff_flush(d->ifaces[i].s, on_packet, &d->ifaces[i]);
 	read_counters(d);
 	windows_close_all(d->ws);
+	collector_close_all(d->coll);
 	flush_events(d);
 	event_base_loopbreak(d->base);
 }
@@ -890,6 +896,10 @@ main(int argc, char **argv)
 		if (d.ipfix == NULL)
 			fatalx("out of memory");
 	}
+	if (d.conf->ipfix_listen != NULL && (d.coll = collector_start(d.base,
+	    d.conf->ipfix_listen, d.conf->window, d.conf->grace,
+	    d.conf->max_edges, d.wr, err, sizeof(err))) == NULL)
+		fatalx("[ipfix] listen: %s", err);
 	d.ws = windows_new(d.conf->window, d.conf->grace, DAEMON_MAX_OPEN,
 	    d.conf->max_edges, to_writer, &d);
 	if (d.ws == NULL)
@@ -935,6 +945,7 @@ main(int argc, char **argv)
 	http_stop(d.http);
 	d.http = NULL;
 	lost = writer_stop(d.wr) < 0;
+	collector_free(d.coll);
 	for (i = 0; i < d.nifaces; i++) {
 		iface_close(&d.ifaces[i]);
 		free(d.ifaces[i].name);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "flowin.h"
+
 #define STATS_MAX_IFACES	32
 
 struct iface_stats {
@@ -53,6 +55,8 @@ struct daemon_stats {
 	uint64_t	 ipfix_messages;	/* [ipfix] export */
 	uint64_t	 ipfix_records;
 	uint64_t	 ipfix_failed;		/* sends refused */
+	int		 collecting;		/* [ipfix] listen */
+	struct flowin_stats coll;
 	int		 writer_failing;
 	char		 writer_error[256];
 	int		 capture_alive;		/* >= 1 interface up */

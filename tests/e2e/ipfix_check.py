@@ -15,6 +15,12 @@
   ipfix_check.py gen FILE N
       write an Ethernet pcap of N packets on about N/3 edges (IPv4 TCP and
       UDP, IPv6 UDP, ICMP) over 5 seconds: enough edges for many messages.
+  ipfix_check.py ippairs CAPTURE [4]
+      tshark's packets and IP-layer bytes (IPv4 total length, IPv6 payload
+      length + 40: what NetFlow counts) per address pair ("src dst packets
+      bytes"); 4: IPv4 only (NetFlow v5 carries nothing else).
+  ipfix_check.py compare PAIRS EDGES.csv
+      the stored packets and bytes per address pair equal PAIRS.
   ipfix_check.py recv PORT FILE
       append every UDP datagram to 127.0.0.1:PORT to FILE until killed.
 Exit 0 when they agree, else 1 with what differs.
@@ -195,6 +201,53 @@ def gen(args):
     return 0
 
 
+def ippairs(args):
+    import subprocess
+    out = subprocess.run(
+        ["tshark", "-n", "-r", args[0], "-T", "fields", "-E", "separator=\t",
+         "-E", "occurrence=f", "-e", "ip.src", "-e", "ip.dst", "-e", "ip.len",
+         "-e", "ipv6.src", "-e", "ipv6.dst", "-e", "ipv6.plen"],
+        capture_output=True, text=True, check=True).stdout
+    c = Counter()
+    for line in out.splitlines():
+        f = line.split("\t")
+        if f[0]:
+            key, b = (f[0], f[1]), int(f[2])
+        elif len(args) < 2 and len(f) > 5 and f[3]:
+            key, b = (f[3], f[4]), int(f[5]) + 40
+        else:
+            continue
+        key = tuple(str(ipaddress.ip_address(a)) for a in key)
+        c[key + ("p",)] += 1
+        c[key + ("b",)] += b
+    for k in sorted(c):
+        if k[2] == "p":
+            print(k[0], k[1], c[k], c[k[:2] + ("b",)])
+    return 0
+
+
+def compare_pairs(args):
+    want = Counter()
+    for line in open(args[0]):
+        src, dst, p, b = line.split()
+        want[(src, dst, "p")] += int(p)
+        want[(src, dst, "b")] += int(b)
+    got = Counter()
+    with open(args[1], newline="") as f:
+        for r in csv.DictReader(f):
+            key = (str(ipaddress.ip_address(r["src"])),
+                   str(ipaddress.ip_address(r["dst"])))
+            got[key + ("p",)] += int(r["packets"])
+            got[key + ("b",)] += int(r["bytes"])
+    if not want:
+        print("no pair to compare")
+        return 1
+    if not compare("ipgraph", got, "tshark", want):
+        return 1
+    print("%d address pairs agree" % (len(want) // 2))
+    return 0
+
+
 def recv(args):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
@@ -207,5 +260,6 @@ def recv(args):
 
 
 if __name__ == "__main__":
-    sys.exit({"nfdump": nfdump, "dump": dump, "gen": gen, "recv": recv}[sys.argv[1]](
+    sys.exit({"nfdump": nfdump, "dump": dump, "gen": gen, "recv": recv,
+              "ippairs": ippairs, "compare": compare_pairs}[sys.argv[1]](
         sys.argv[2:]))
