@@ -284,6 +284,17 @@ struct fields {
 	uint64_t	 tot_bytes, tot_packets;
 };
 
+/*
+ * A time of v units of mult milliseconds, or -1 past year 9999: later
+ * sums and the conversion to microseconds then cannot overflow.
+ */
+#define MAX_MS		INT64_C(253402300800000)
+static int64_t
+ms(uint64_t v, uint64_t mult)
+{
+	return v > (uint64_t)MAX_MS / mult ? -1 : (int64_t)(v * mult);
+}
+
 static void
 field(struct fields *f, unsigned id, const uint8_t *p, size_t n,
     struct source *s)
@@ -325,15 +336,15 @@ field(struct fields *f, unsigned id, const uint8_t *p, size_t n,
 		f->icmp = (uint16_t)uval(p, n);
 		f->have_icmp = 1;
 		break;
-	case 150: f->start_ms = (int64_t)uval(p, n) * 1000; break;
-	case 151: f->end_ms = (int64_t)uval(p, n) * 1000; break;
-	case 152: f->start_ms = (int64_t)uval(p, n); break;
-	case 153: f->end_ms = (int64_t)uval(p, n); break;
-	case 22: f->up_start = (int64_t)uval(p, n); break;
-	case 21: f->up_end = (int64_t)uval(p, n); break;
+	case 150: f->start_ms = ms(uval(p, n), 1000); break;
+	case 151: f->end_ms = ms(uval(p, n), 1000); break;
+	case 152: f->start_ms = ms(uval(p, n), 1); break;
+	case 153: f->end_ms = ms(uval(p, n), 1); break;
+	case 22: f->up_start = ms(uval(p, n), 1); break;
+	case 21: f->up_end = ms(uval(p, n), 1); break;
 	case 160:
-		if (s != NULL)
-			s->init_ms = (int64_t)uval(p, n);
+		if (s != NULL && (s->init_ms = ms(uval(p, n), 1)) < 0)
+			s->init_ms = 0;
 		break;
 	default: break;
 	}
@@ -382,7 +393,9 @@ emit(struct flowin *fi, struct source *s, struct fields *f, int64_t base_ms,
 	}
 	if (f->start_ms < 0)
 		f->start_ms = f->end_ms >= 0 ? f->end_ms : base_ms;
-	if (f->end_ms < f->start_ms)
+	if (f->start_ms < 0)		/* uptimes that make no sense */
+		f->start_ms = 0;
+	if (f->end_ms < f->start_ms || f->end_ms > 2 * MAX_MS)
 		f->end_ms = f->start_ms;
 	r->first_us = f->start_ms * 1000;
 	r->last_us = f->end_ms * 1000;
