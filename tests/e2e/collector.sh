@@ -11,6 +11,7 @@ need softflowd
 need tshark
 need python3
 need curl
+need tcpreplay
 CHK="python3 $top_srcdir/tests/e2e/ipfix_check.py"
 sensor_setup coll
 ip -n "$SEN" link set lo up
@@ -62,4 +63,67 @@ for v in 10 9 5; do
 	check "softflowd -v $v: one sensor, named by exporter and domain" \
 	    test "$(cut -d, -f2 "$T/v$v.csv" | sort -u | grep -c '^127\.0\.0\.1/')" -eq 1
 done
+
+# 2. Bad input: counted, never a crash; a good datagram after it is kept.
+daemon_start "$T/c.conf" || finish
+ip netns exec "$SEN" $CHK bad "$PORT" || fail "sending the bad datagrams"
+wait_records 1 || fail "bad input: the good datagram was not taken"
+for m in malformed:6 bad_version:1 unknown_template:2 withdrawn:1 \
+    records:1; do
+	got=$(metric "ipgraph_collector_${m%%:*}_total")
+	check "bad input: ${m%%:*} counted ${m#*:} (got $got)" \
+	    test "$got" = "${m#*:}"
+done
+check "bad input: the daemon still answers" \
+    ip netns exec "$SEN" curl -sf "http://127.0.0.1:$HTTP/healthz" -o /dev/null
+daemon_stop "ipgraphd stops cleanly after bad input"
+"$IPGRAPH" export csv --db "$W/db" >"$T/bad.csv"
+check "bad input: the good flow is stored" \
+    grep -q ',198\.51\.100\.1,0,198\.51\.100\.2,0,5,' "$T/bad.csv"
+
+# 3. Two sensors export to a central ipgraphd: a live one (ipgraphd on the
+# veth, [ipfix] export) and one from a database (ipgraph export ipfix
+# --send); the central's edges equal the sum of theirs, window by window.
+CEN="$T/central"
+mkdir -p "$CEN"
+chown nobody "$CEN"
+{
+	printf '[daemon]\nuser = nobody\nsensor = central\n'
+	printf '[capture]\ninterfaces = lo\nfilter = udp port 9\n'
+	printf '[window]\nseconds = 2\ngrace = 1\n'
+	printf '[store]\npath = %s/db\nretention_raw = 50y\n' "$CEN"
+	printf '[http]\nlisten = 127.0.0.1:%s\n' "$HTTP"
+	printf '[ipfix]\nlisten = 127.0.0.1:%s\n' "$PORT"
+} >"$T/central.conf"
+ip netns exec "$SEN" "$IPGRAPHD" -f -c "$T/central.conf" >"$T/central.log" 2>&1 &
+CPID=$!
+trap 'kill -9 $CPID 2>/dev/null; sensor_cleanup' EXIT
+for _ in $(seq 1 50); do
+	grep -q "capturing on" "$T/central.log" && break
+	sleep 0.1
+done
+daemon_conf "$T/s1.conf" "$B" "[ipfix]\nexport = 127.0.0.1:$PORT\n" \
+    "[http]\nlisten = 127.0.0.1:$((PORT + 2))"
+daemon_start "$T/s1.conf" || finish
+ip netns exec "$SND" tcpreplay -q --pps 2000 -i "$A" \
+    "$DATA/pcapplusplus-input.pcap" >"$T/replay" 2>&1 ||
+    fail "tcpreplay: $(tail -3 "$T/replay")"
+ip netns exec "$SND" tcpreplay -q --pps 2000 -i "$A" "$T/gen.pcap" \
+    >"$T/replay" 2>&1 || fail "tcpreplay: $(tail -3 "$T/replay")"
+daemon_stop "sensor 1 stops cleanly"
+"$IPGRAPH" import -q --db "$T/s2.db" --window 2 --sensor two \
+    "$DATA/pcapplusplus-one_http_stream_rst.pcap" "$T/gen.pcap" || exit 99
+ip netns exec "$SEN" "$IPGRAPH" export ipfix --db "$T/s2.db" \
+    --send "127.0.0.1:$PORT" || fail "sensor 2: export ipfix --send"
+sleep 1.5
+kill -TERM "$CPID"
+wait "$CPID"
+check "the central ipgraphd exits 0" test $? -eq 0
+"$IPGRAPH" export csv --db "$W/db" >"$T/s1.csv"
+"$IPGRAPH" export csv --db "$T/s2.db" >"$T/s2.csv"
+"$IPGRAPH" export csv --db "$CEN/db" >"$T/central.csv"
+check "central: its edges equal the union of the two sensors' databases" \
+    $CHK union "$T/central.csv" "$T/s1.csv" "$T/s2.csv"
+check "central: one sensor per exporter and domain" test \
+    "$(cut -d, -f2 "$T/central.csv" | sed 1d | sort -u | wc -l)" -eq 2
 finish

@@ -21,6 +21,11 @@
       bytes"); 4: IPv4 only (NetFlow v5 carries nothing else).
   ipfix_check.py compare PAIRS EDGES.csv
       the stored packets and bytes per address pair equal PAIRS.
+  ipfix_check.py union CENTRAL.csv SENSOR.csv...
+      the central collector's edges (whatever their sensor names) equal
+      the sum of the sensors' own, edge by edge in each window.
+  ipfix_check.py bad PORT
+      send malformed datagrams to 127.0.0.1:PORT (see collector.sh).
   ipfix_check.py recv PORT FILE
       append every UDP datagram to 127.0.0.1:PORT to FILE until killed.
 Exit 0 when they agree, else 1 with what differs.
@@ -248,6 +253,50 @@ def compare_pairs(args):
     return 0
 
 
+def union(args):
+    got = edges_csv(args[0])
+    want = Counter()
+    for p in args[1:]:
+        want.update(edges_csv(p))
+    if not want:
+        print("no sensor edge")
+        return 1
+    if not compare("central", got, "sensors", want):
+        return 1
+    print("%d edges of %d sensors agree" % (len(want) // 2, len(args) - 1))
+    return 0
+
+
+def bad(args):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    dst = ("127.0.0.1", int(args[0]))
+
+    def ipfix(sets, dom=7, length=None):
+        body = b"".join(struct.pack(">HH", sid, len(b) + 4) + b
+                        for sid, b in sets)
+        n = 16 + len(body) if length is None else length
+        return struct.pack(">HHIII", 10, n, 1700000000, 0, dom) + body
+    tmpl = struct.pack(">HH", 300, 3) + struct.pack(">HHHHHH", 8, 4, 12, 4,
+                                                    2, 4)
+    rec = bytes([198, 51, 100, 1, 198, 51, 100, 2]) + struct.pack(">I", 5)
+    sends = [
+        b"\x00",                                     # truncated
+        struct.pack(">HH", 10, 100),                 # header cut short
+        struct.pack(">HHIII", 7, 16, 0, 0, 0),       # wrong version
+        ipfix([(400, rec)]),                         # unknown template
+        ipfix([(2, tmpl)], length=200),              # length past the end
+        ipfix([(2, tmpl), (300, rec)]) [:-3],        # set past the message
+        ipfix([(2, struct.pack(">HH", 300, 0))]),    # withdrawal
+        ipfix([(300, rec)]),                         # ... then unknown
+        ipfix([(2, struct.pack(">HH", 301, 70) + b"\0" * 280)]),  # 70 fields
+        struct.pack(">HHIIIIBBH", 5, 30, 0, 0, 0, 0, 0, 0, 0),  # v5 cut
+        ipfix([(2, tmpl), (300, rec)]),              # and a good one
+    ]
+    for d in sends:
+        s.sendto(d, dst)
+    return 0
+
+
 def recv(args):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
@@ -261,5 +310,6 @@ def recv(args):
 
 if __name__ == "__main__":
     sys.exit({"nfdump": nfdump, "dump": dump, "gen": gen, "recv": recv,
-              "ippairs": ippairs, "compare": compare_pairs}[sys.argv[1]](
+              "ippairs": ippairs, "compare": compare_pairs,
+              "union": union, "bad": bad}[sys.argv[1]](
         sys.argv[2:]))
