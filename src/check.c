@@ -175,6 +175,9 @@ check_config(const struct config *c)
 		else
 			close(fd);
 	}
+	if (c->ipfix_listen != NULL &&
+	    ipfix_udp_check(c->ipfix_listen, err, sizeof(err)) < 0)
+		n += problem(c, "ipfix", "listen", "%s", err);
 	if (http_files_load(c, &f, err, sizeof(err)) < 0) {
 		log_warnx("%s", err);
 		n++;

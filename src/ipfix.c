@@ -158,8 +158,9 @@ ipfix_exp_flush(struct ipfix_exp *x)
 
 /*
  * Room for a record of rl bytes of set tid: begin a message, or send the
- * full one and begin the next.  Returns where to write it, or NULL when
- * sending failed (the record is still placed: see ipfix_send_fn).
+ * full one and begin the next.  Returns where to write it; *rc is -1 when
+ * sending the full message failed (the record is placed all the same:
+ * see ipfix_send_fn).
  */
 static uint8_t *
 room(struct ipfix_exp *x, unsigned tid, size_t rl, int *rc)

@@ -65,6 +65,17 @@ resolve(const char *hostport, int passive, struct addrinfo **res,
 }
 
 int
+ipfix_udp_check(const char *addrport, char *err, size_t errlen)
+{
+	struct addrinfo *res = NULL;
+
+	if (resolve(addrport, 1, &res, err, errlen) < 0)
+		return -1;
+	freeaddrinfo(res);
+	return 0;
+}
+
+int
 ipfix_udp_bind(const char *addrport, char *err, size_t errlen)
 {
 	struct addrinfo *res = NULL;

@@ -22,6 +22,9 @@ int	ipfix_udp_open(const char *hostport, char *err, size_t errlen);
  */
 int	ipfix_udp_bind(const char *addrport, char *err, size_t errlen);
 
+/* Whether addrport would do for ipfix_udp_bind, without binding: 0/-1. */
+int	ipfix_udp_check(const char *addrport, char *err, size_t errlen);
+
 /*
  * An ipfix_send_fn for such a socket (arg: an int *, the fd).  Never
  * waits: a full socket buffer or a peer that refused is a failed send.

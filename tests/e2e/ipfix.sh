@@ -101,6 +101,12 @@ need tcpreplay
 sensor_setup ipfx
 trap 'sensor_cleanup; [ -n "$NFPID" ] && kill "$NFPID" "$RCPID"' EXIT
 ip -n "$SEN" link set lo up
+# --check-config names a bad [ipfix] key, file and line
+daemon_conf "$T/bad.conf" "$B" "[ipfix]\nexport = 127.0.0.1:\nlisten = nowhere:99"
+expect_error 1 "bad.conf:[0-9]+: \[ipfix\] export: '127.0.0.1:': not HOST:PORT" \
+    "$IPGRAPHD" --check-config -c "$T/bad.conf"
+expect_error 1 "bad.conf:[0-9]+: \[ipfix\] listen: 'nowhere:99'" \
+    "$IPGRAPHD" --check-config -c "$T/bad.conf"
 daemon_conf "$T/d.conf" "$B" "[ipfix]\nexport = 127.0.0.1:$PORT\n" \
     "template_refresh = 1s\n[http]\nlisten = 127.0.0.1:$((PORT + 2))"
 nfcapd_start "$T/nf2" "$PORT" ip netns exec "$SEN"
