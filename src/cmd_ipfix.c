@@ -27,6 +27,8 @@
 #include "timefmt.h"
 #include "window.h"
 
+/* --send: templates sent again after this many records (~50 messages). */
+#define TEMPLATE_EVERY	2500
 /* Sensors exported at once, each its observation domain. */
 #define MAX_SENSORS	4096
 
@@ -150,6 +152,7 @@ static int
 ipfix_row(const struct store_row *e, void *arg)
 {
 	struct ipfix_run *r = arg;
+	struct ipfix_exp *x;
 	struct ipfix_flow f;
 
 	if (e->ipver != 4 && e->ipver != 6)
@@ -166,8 +169,16 @@ ipfix_row(const struct store_row *e, void *arg)
 	memcpy(f.dst, e->dst, sizeof(f.dst));
 	f.packets = e->packets;
 	f.bytes = e->bytes;
-	ipfix_exp_flow(sensor_exp(r, e->sensor), &f);
-	r->rows++;
+	x = sensor_exp(r, e->sensor);
+	/*
+	 * Over UDP a collector that missed the first message would decode
+	 * nothing: templates again every TEMPLATE_EVERY records.
+	 */
+	if (r->fd >= 0 && ++r->rows % TEMPLATE_EVERY == 0)
+		ipfix_exp_resend_templates(x);
+	else if (r->fd < 0)
+		r->rows++;
+	ipfix_exp_flow(x, &f);
 	return r->failed && r->fd < 0 ? 1 : 0;
 }
 

@@ -257,6 +257,12 @@ ipfix_exp_time(struct ipfix_exp *x, int64_t now_s, unsigned refresh_s)
 }
 
 void
+ipfix_exp_resend_templates(struct ipfix_exp *x)
+{
+	x->tmpl_due = 1;
+}
+
+void
 ipfix_exp_counts(const struct ipfix_exp *x, uint64_t *messages,
     uint64_t *records, uint64_t *failed)
 {

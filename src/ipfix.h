@@ -92,6 +92,9 @@ void	ipfix_exp_free(struct ipfix_exp *);
  */
 void	ipfix_exp_time(struct ipfix_exp *, int64_t now_s, unsigned refresh_s);
 
+/* Put the templates in the next message whatever the time. */
+void	ipfix_exp_resend_templates(struct ipfix_exp *);
+
 /* Append a record; full messages are sent as they fill.  0 or -1 (send). */
 int	ipfix_exp_flow(struct ipfix_exp *, const struct ipfix_flow *);
 int	ipfix_exp_loss(struct ipfix_exp *, const struct ipfix_loss *);

@@ -89,6 +89,8 @@ cat "$T/nf1.raw" >"$T/sent.ipfix"
 ipfixDump --in "$T/sent.ipfix" >"$T/dump2.txt" 2>/dev/null
 check "--send: what was sent equals the file" \
     $CHK dump "$T/dump2.txt" "$T/edges.csv" "$T/windows.tsv"
+check "--send: templates sent again along the way" test \
+    "$(grep -c 'tid:   256 (0x0100)    field count' "$T/dump2.txt")" -ge 2
 
 # bad arguments are refused, naming the option
 expect_error 1 "give -o FILE" "$IPGRAPH" export ipfix --db "$T/db"
