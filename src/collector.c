@@ -36,6 +36,8 @@
 
 /* Datagrams read per wake-up, so the capture is never starved. */
 #define READ_BATCH	256
+/* Records between two checks of the open windows' size. */
+#define MEM_CHECK_EVERY	1024
 /* Windows open at once per exporter (window.c allows 16 at most). */
 #define SRC_MAX_OPEN	16
 /*
@@ -50,6 +52,7 @@ struct collector {
 	struct event	*ev;
 	struct flowin	*fi;
 	struct writer	*wr;
+	uint64_t	 nflows;	/* records taken, for the memory check */
 	unsigned	 seconds;
 	unsigned	 grace;
 	size_t		 max_edges;
@@ -85,6 +88,32 @@ csrc_free(void *p)
 	free(s);
 }
 
+/*
+ * The exporters' open windows together hold at most about max_edges
+ * edges (the bound of one capture window): past it every open window is
+ * handed to the writer now; what comes later for them is added to the
+ * stored windows.  Many exporters cost writes, not unbounded memory.
+ */
+static void
+mem_check(struct collector *c)
+{
+	size_t i, n = flowin_nsources(c->fi), edges = 0;
+	struct csrc *s;
+
+	if (c->max_edges == 0)
+		return;
+	for (i = 0; i < n; i++)
+		if ((s = flowin_source(c->fi, i)->user) != NULL)
+			edges += windows_open_edges(s->ws);
+	if (edges <= c->max_edges)
+		return;
+	log_debug("collector: %zu open edges, past %zu: writing them now",
+	    edges, c->max_edges);
+	for (i = 0; i < n; i++)
+		if ((s = flowin_source(c->fi, i)->user) != NULL)
+			windows_close_all(s->ws);
+}
+
 static void
 on_flow(void *arg, struct flowin_src *src, const struct flowin_rec *r)
 {
@@ -115,6 +144,8 @@ on_flow(void *arg, struct flowin_src *src, const struct flowin_rec *r)
 	memcpy(k.dst, r->dst, r->ipver == 6 ? 16 : 4);
 	windows_flow(s->ws, &k, r->tcp_flags, r->packets, r->bytes,
 	    r->first_us, r->last_us);
+	if (++c->nflows % MEM_CHECK_EVERY == 0)
+		mem_check(c);
 }
 
 /* Read at most max datagrams; returns how many were read. */
