@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "http.h"
 #include "http_files.h"
+#include "ipfix_out.h"
 #include "log.h"
 #include "sniff.h"
 
@@ -166,6 +167,17 @@ check_config(const struct config *c)
 			    "port of %u or more", c->listen[i], port, low,
 			    low);
 	}
+	if (c->ipfix_export != NULL) {
+		int fd = ipfix_udp_open(c->ipfix_export, err, sizeof(err));
+
+		if (fd < 0)
+			n += problem(c, "ipfix", "export", "%s", err);
+		else
+			close(fd);
+	}
+	if (c->ipfix_listen != NULL &&
+	    ipfix_udp_check(c->ipfix_listen, err, sizeof(err)) < 0)
+		n += problem(c, "ipfix", "listen", "%s", err);
 	if (http_files_load(c, &f, err, sizeof(err)) < 0) {
 		log_warnx("%s", err);
 		n++;

@@ -420,6 +420,8 @@ cmd_export(int argc, char **argv)
 		export_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (strcmp(argv[1], "ipfix") == 0)	/* it sends: cmd_ipfix.c */
+		return cmd_export_ipfix(argc - 1, argv + 1);
 	if ((fmt = export_find(argv[1])) == NULL) {
 		struct buf names = BUF_INIT;
 

@@ -74,6 +74,12 @@ static const struct keyword {
 	{ "http", "token_file", K_STR, offsetof(struct config, token_file),
 	    0, 0 },
 	{ "http", "www_root", K_STR, offsetof(struct config, www_root), 0, 0 },
+	{ "ipfix", "export", K_STR, offsetof(struct config, ipfix_export),
+	    0, 0 },
+	{ "ipfix", "listen", K_STR, offsetof(struct config, ipfix_listen),
+	    0, 0 },
+	{ "ipfix", "template_refresh", K_DURATION,
+	    offsetof(struct config, ipfix_refresh), 1, 86400 },
 	{ "seq", "filter", K_STR, offsetof(struct config, seq_filter), 0, 0 },
 	{ "seq", "packets", K_UINT, offsetof(struct config, seq_packets),
 	    0, 1000000 },
@@ -174,6 +180,7 @@ config_new(void)
 	c->timeout = 30;
 	c->seq_packets = 16;
 	c->seq_retention = 7 * 86400;
+	c->ipfix_refresh = 60;
 	c->names = names_new();
 	if (c->names == NULL || c->user == NULL || c->sensor == NULL || c->db == NULL ||
 	    c->listen[0] == NULL) {
@@ -210,6 +217,8 @@ config_free(struct config *c)
 	free(c->alert_webhook);
 	free(c->alert_command);
 	free(c->alert_hosts);
+	free(c->ipfix_export);
+	free(c->ipfix_listen);
 	free(c);
 }
 
@@ -699,6 +708,7 @@ static const char *const restart_keys[] = {
 	"http.cors_origin", "http.listen", "http.max_connections",
 	"http.per_ip_connections", "http.threads", "http.timeout",
 	"http.tls_cert", "http.tls_key", "http.token_file", "http.www_root",
+	"ipfix.export", "ipfix.listen",
 	"store.path",
 	"window.grace", "window.queue", "window.seconds",
 };

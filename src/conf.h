@@ -82,6 +82,11 @@ struct config {
 	unsigned	 seq_packets;	/* per conversation */
 	unsigned	 seq_retention;
 
+	/* [ipfix] */
+	char		*ipfix_export;	/* HOST:PORT (UDP), or NULL */
+	unsigned	 ipfix_refresh;	/* templates resent after, seconds */
+	char		*ipfix_listen;	/* collector ADDR:PORT (UDP), or NULL */
+
 	/* the line each key was set on, by keyword; 0: the default */
 	int		 lines[CONFIG_NKEYS];
 };

@@ -227,10 +227,14 @@ grow(struct flowtable *ft)
 	return 0;
 }
 
-/* Count a packet; force lets a new edge in past max_edges. */
+/*
+ * Count packets of bytes seen from first_us to last_us (one packet: both
+ * its time); force lets a new edge in past max_edges.
+ */
 static int
 add(struct flowtable *ft, const struct flow_key *k, uint8_t tcp_flags,
-    uint32_t wirelen, int64_t ts_us, int force)
+    uint64_t packets, uint64_t bytes, int64_t first_us, int64_t last_us,
+    int force)
 {
 	uint32_t slot;
 	size_t s;
@@ -240,13 +244,13 @@ add(struct flowtable *ft, const struct flow_key *k, uint8_t tcp_flags,
 	    s = (s + 1) & ft->mask) {
 		e = edge(ft, slot - 1);
 		if (key_eq(&e->key, k)) {
-			e->packets++;
-			e->bytes += wirelen;
+			e->packets += packets;
+			e->bytes += bytes;
 			e->tcp_flags |= tcp_flags;
-			if (ts_us < e->first_us)
-				e->first_us = ts_us;
-			if (ts_us > e->last_us)
-				e->last_us = ts_us;
+			if (first_us < e->first_us)
+				e->first_us = first_us;
+			if (last_us > e->last_us)
+				e->last_us = last_us;
 			ft->last = e;
 			return 0;
 		}
@@ -268,9 +272,10 @@ add(struct flowtable *ft, const struct flow_key *k, uint8_t tcp_flags,
 	e->key = *k;
 	e->tcp_flags = tcp_flags;
 	e->spare = 0;
-	e->packets = 1;
-	e->bytes = wirelen;
-	e->first_us = e->last_us = ts_us;
+	e->packets = packets;
+	e->bytes = bytes;
+	e->first_us = first_us;
+	e->last_us = last_us;
 	ft->index[s] = (uint32_t)++ft->count;
 	ft->last = e;
 	return 0;
@@ -280,14 +285,23 @@ int
 flowtable_add(struct flowtable *ft, const struct flow_key *k,
     uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us)
 {
-	return add(ft, k, tcp_flags, wirelen, ts_us, 0);
+	return add(ft, k, tcp_flags, 1, wirelen, ts_us, ts_us, 0);
+}
+
+int
+flowtable_add_flow(struct flowtable *ft, const struct flow_key *k,
+    uint8_t tcp_flags, uint64_t packets, uint64_t bytes, int64_t first_us,
+    int64_t last_us, int force)
+{
+	return add(ft, k, tcp_flags, packets, bytes, first_us, last_us,
+	    force);
 }
 
 int
 flowtable_add_force(struct flowtable *ft, const struct flow_key *k,
     uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us)
 {
-	return add(ft, k, tcp_flags, wirelen, ts_us, 1);
+	return add(ft, k, tcp_flags, 1, wirelen, ts_us, ts_us, 1);
 }
 
 uint64_t

@@ -81,6 +81,14 @@ int	flowtable_add_force(struct flowtable *, const struct flow_key *k,
 	    uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us);
 
 /*
+ * A flow record (a collector's input): packets and bytes seen from
+ * first_us to last_us counted at once; force as flowtable_add_force.
+ */
+int	flowtable_add_flow(struct flowtable *, const struct flow_key *k,
+	    uint8_t tcp_flags, uint64_t packets, uint64_t bytes,
+	    int64_t first_us, int64_t last_us, int force);
+
+/*
  * Packets so far on the edge the last successful add counted on; 0 after
  * a sort or a clear.
  */

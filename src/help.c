@@ -94,6 +94,7 @@ static const struct help_entry help_table[] = {
 	  "  --keep-receivers          circos: keep hosts that only receive\n"
 	  "  --diagonal                circos: self traffic instead of \"-\"\n"
 	  "  --peers N                 histogram: bars drawn (default 10)\n"
+	  "  --send HOST:PORT          ipfix: UDP to a collector, not -o\n"
 	  "  --other                   with --top, --max-nodes, --min-weight: the\n"
 	  "                            rest folded into a node \"other\" (totals\n"
 	  "                            unchanged)\n"
@@ -236,6 +237,9 @@ help_formats(FILE *fp)
 	fputs("formats:\n", fp);
 	for (f = export_formats(); f->name != NULL; f++)
 		fprintf(fp, "  %-24s  %s\n", f->name, f->about);
+	/* not a row of the table: it sends (cmd_ipfix.c) */
+	fprintf(fp, "  %-24s  %s\n", "ipfix", "IPFIX messages to -o FILE, "
+	    "or to a collector with --send");
 }
 
 /* Each line of text, indented by two spaces. */

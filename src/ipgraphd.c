@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <net/if.h>
 
 #include <event2/event.h>
 
@@ -18,6 +19,7 @@
 #include "buf.h"
 #include "check.h"
 #include "alert.h"
+#include "collector.h"
 #include "conf.h"
 #include "daemon.h"
 #include "decode.h"
@@ -25,6 +27,8 @@
 #include "flowtable.h"
 #include "http.h"
 #include "http_files.h"
+#include "ipfix.h"
+#include "ipfix_out.h"
 #include "log.h"
 #include "sniff.h"
 #include "stats.h"
@@ -105,6 +109,9 @@ struct ipgd {
 	uint64_t		 ev_in_window;	/* events taken in it */
 	int			 stopping;
 	struct http_files	 files;		/* read as root, until served */
+	struct ipfix_exp	*ipfix;		/* [ipfix] export, or NULL */
+	int			 ipfix_fd;
+	struct collector	*coll;		/* [ipfix] listen, or NULL */
 };
 
 static void
@@ -321,6 +328,26 @@ iface_open(struct iface *ifp, int fatal)
 	return 0;
 }
 
+/*
+ * [ipfix] export: the closed window as IPFIX over UDP, from the loop but
+ * never waiting (a full socket buffer is a message lost and counted).
+ * observationPointId is the interface's index when there is one
+ * interface; edges are not kept per interface, so with several it is 0.
+ */
+static void
+ipfix_window(struct ipgd *d, int64_t start_s, unsigned seconds,
+    const struct window_stats *st, const struct flowtable *ft)
+{
+	unsigned obs = d->nifaces == 1 && d->ifaces[0].name != NULL ?
+	    if_nametoindex(d->ifaces[0].name) : 0;
+
+	ipfix_exp_time(d->ipfix, timefmt_now() / 1000000,
+	    d->conf->ipfix_refresh);
+	if (ipfix_out_window(d->ipfix, start_s, seconds, st, ft, obs) < 0)
+		log_debug("ipfix: %s: a message could not be sent",
+		    d->conf->ipfix_export);
+}
+
 /* The window flush: hand the table to the writer thread. */
 static int
 to_writer(void *arg, int64_t start_s, unsigned seconds,
@@ -331,6 +358,8 @@ to_writer(void *arg, int64_t start_s, unsigned seconds,
 	log_debug("window %lld closed: %llu frames, %zu edges",
 	    (long long)start_s, (unsigned long long)st->frames,
 	    flowtable_count(*ftp));
+	if (d->ipfix != NULL)
+		ipfix_window(d, start_s, seconds, st, *ftp);
 	writer_submit(d->wr, start_s, seconds, st, *ftp);
 	*ftp = NULL;		/* the writer owns it, even when dropped */
 	return 0;
@@ -432,6 +461,11 @@ publish_stats(struct ipgd *d, int64_t now)
 	s.db_reopened = w.db_reopened;
 	s.events_written = w.events_written;
 	s.events_dropped = w.events_dropped + d->events_dropped;
+	if (d->ipfix != NULL)
+		ipfix_exp_counts(d->ipfix, &s.ipfix_messages,
+		    &s.ipfix_records, &s.ipfix_failed);
+	s.collecting = d->coll != NULL;
+	collector_stats(d->coll, &s.coll);
 	s.last_loss_us = w.last_loss_us;
 	snprintf(s.last_loss, sizeof(s.last_loss), "%s", w.last_loss);
 	s.write_latency_us = w.last_latency_us;
@@ -568,6 +602,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	}
 	/* an idle link still closes its windows */
 	windows_close_before(d->ws, now - (int64_t)d->conf->grace * 1000000);
+	collector_tick(d->coll, now);
 	flush_events(d);
 	publish_stats(d, now);
 	publish_live(d, now);
@@ -597,6 +632,7 @@ stop(struct ipgd *d, const char *why)
 			sniff_flush(d->ifaces[i].s, on_packet, &d->ifaces[i]);
 	read_counters(d);
 	windows_close_all(d->ws);
+	collector_close_all(d->coll);
 	flush_events(d);
 	event_base_loopbreak(d->base);
 }
@@ -867,6 +903,21 @@ main(int argc, char **argv)
 		fatalx("%s: %s", d.conf_path != NULL ? d.conf_path :
 		    "configuration", err);
 	writer_set_alerter(d.wr, d.alerts);
+	d.ipfix_fd = -1;
+	if (d.conf->ipfix_export != NULL) {
+		d.ipfix_fd = ipfix_udp_open(d.conf->ipfix_export, err,
+		    sizeof(err));
+		if (d.ipfix_fd < 0)
+			fatalx("[ipfix] export: %s", err);
+		d.ipfix = ipfix_exp_new(ipfix_domain_of(d.conf->sensor),
+		    ipfix_udp_send, &d.ipfix_fd);
+		if (d.ipfix == NULL)
+			fatalx("out of memory");
+	}
+	if (d.conf->ipfix_listen != NULL && (d.coll = collector_start(d.base,
+	    d.conf->ipfix_listen, d.conf->window, d.conf->grace,
+	    d.conf->max_edges, d.wr, err, sizeof(err))) == NULL)
+		fatalx("[ipfix] listen: %s", err);
 	d.ws = windows_new(d.conf->window, d.conf->grace, DAEMON_MAX_OPEN,
 	    d.conf->max_edges, to_writer, &d);
 	if (d.ws == NULL)
@@ -913,6 +964,7 @@ main(int argc, char **argv)
 	d.http = NULL;
 	lost = writer_stop(d.wr) < 0;
 	alert_stop(d.alerts);		/* after the last windows' new edges */
+	collector_free(d.coll);
 	for (i = 0; i < d.nifaces; i++) {
 		iface_close(&d.ifaces[i]);
 		free(d.ifaces[i].name);
@@ -921,6 +973,9 @@ main(int argc, char **argv)
 	    (unsigned long long)d.packets,
 	    lost ? "; some windows could not be written (see above)" : "");
 	windows_free(d.ws);
+	ipfix_exp_free(d.ipfix);
+	if (d.ipfix_fd >= 0)
+		close(d.ipfix_fd);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		event_free(d.sig[i]);
 	event_free(d.tick);

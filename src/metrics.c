@@ -282,6 +282,47 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		M("ipgraph_events_dropped_total", "counter", "Packet events "
 		    "past a cap or a full queue.", "%llu",
 		    (unsigned long long)ds.events_dropped);
+		M("ipgraph_ipfix_messages_total", "counter", "IPFIX messages "
+		    "built for [ipfix] export.", "%llu",
+		    (unsigned long long)ds.ipfix_messages);
+		M("ipgraph_ipfix_records_total", "counter", "IPFIX data "
+		    "records in them.", "%llu",
+		    (unsigned long long)ds.ipfix_records);
+		M("ipgraph_ipfix_send_failed_total", "counter", "IPFIX "
+		    "messages the socket refused (lost).", "%llu",
+		    (unsigned long long)ds.ipfix_failed);
+		if (ds.collecting) {
+		M("ipgraph_collector_datagrams_total", "counter", "NetFlow "
+		    "and IPFIX datagrams received.", "%llu",
+		    (unsigned long long)ds.coll.packets);
+		M("ipgraph_collector_records_total", "counter", "Flow records "
+		    "taken into windows.", "%llu",
+		    (unsigned long long)ds.coll.records);
+		M("ipgraph_collector_malformed_total", "counter", "Datagrams "
+		    "cut short or inconsistent (what came before was kept).",
+		    "%llu", (unsigned long long)ds.coll.malformed);
+		M("ipgraph_collector_bad_version_total", "counter", "Datagrams "
+		    "neither NetFlow v5, v9 nor IPFIX.", "%llu",
+		    (unsigned long long)ds.coll.bad_version);
+		M("ipgraph_collector_unknown_template_total", "counter", "Data "
+		    "sets of a template not (yet) received.", "%llu",
+		    (unsigned long long)ds.coll.unknown_template);
+		M("ipgraph_collector_templates_total", "counter", "Template "
+		    "records taken.", "%llu",
+		    (unsigned long long)ds.coll.templates);
+		M("ipgraph_collector_withdrawn_total", "counter", "IPFIX "
+		    "template withdrawals.", "%llu",
+		    (unsigned long long)ds.coll.withdrawn);
+		M("ipgraph_collector_rate_limited_total", "counter", "Datagrams "
+		    "over an exporter's rate, dropped.", "%llu",
+		    (unsigned long long)ds.coll.rate_limited);
+		M("ipgraph_collector_refused_total", "counter", "Datagrams or "
+		    "templates past the exporter or template caps.", "%llu",
+		    (unsigned long long)ds.coll.refused);
+		M("ipgraph_collector_exporters", "gauge", "Exporters and "
+		    "observation domains known.", "%llu",
+		    (unsigned long long)ds.coll.sources);
+		}
 		M("ipgraph_capture_alive", "gauge", "1 while at least one "
 		    "interface captures.", "%d", ds.capture_alive ? 1 : 0);
 		M("ipgraph_writer_alive", "gauge", "1 while the writer "

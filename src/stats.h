@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "flowin.h"
 
 #define STATS_MAX_IFACES	32
 
@@ -57,6 +58,11 @@ struct daemon_stats {
 	char		 last_loss[256];	/* what was lost last */
 	uint64_t	 write_latency_us;	/* last window */
 	uint64_t	 write_latency_max_us;
+	uint64_t	 ipfix_messages;	/* [ipfix] export */
+	uint64_t	 ipfix_records;
+	uint64_t	 ipfix_failed;		/* sends refused */
+	int		 collecting;		/* [ipfix] listen */
+	struct flowin_stats coll;
 	int		 writer_failing;
 	char		 writer_error[256];
 	int		 capture_alive;		/* >= 1 interface up */

@@ -253,6 +253,49 @@ windows_packet(struct windows *ws, int64_t ts_us, uint32_t wirelen,
 	return 0;
 }
 
+int
+windows_flow(struct windows *ws, const struct flow_key *key,
+    uint8_t tcp_flags, uint64_t packets, uint64_t bytes, int64_t first_us,
+    int64_t last_us)
+{
+	struct window *w;
+	struct flow_key k = *key;
+	int64_t ts_s, start_s;
+	int err;
+
+	ts_s = first_us / 1000000 - (first_us % 1000000 < 0);
+	start_s = ts_s - (ts_s % ws->seconds + ws->seconds) % ws->seconds;
+	if (first_us > ws->newest_us)
+		ws->newest_us = first_us;
+	w = ws->last;
+	if (w == NULL || !w->open || w->start_s != start_s) {
+		if ((w = window_for(ws, start_s, &err)) == NULL)
+			return -1;
+		ws->last = w;
+	}
+	w->stats.frames += packets;
+	w->stats.bytes += bytes;
+	ws->last_packets = 0;
+	/* stored times are offsets in the window: a long flow's end is cut */
+	if (last_us < first_us)
+		last_us = first_us;
+	if (last_us >= (start_s + (int64_t)ws->seconds) * 1000000)
+		last_us = (start_s + (int64_t)ws->seconds) * 1000000 - 1;
+	if (flowtable_add_flow(w->ft, &k, tcp_flags, packets, bytes,
+	    first_us, last_us, 0) == 0)
+		return 0;
+	memset(k.src, 0, sizeof(k.src));
+	memset(k.dst, 0, sizeof(k.dst));
+	k.sport = k.dport = 0;
+	w->stats.overflow += packets;
+	if (flowtable_add_flow(w->ft, &k, tcp_flags, packets, bytes,
+	    first_us, last_us, 1) < 0) {
+		w->stats.undecoded += packets;
+		return -1;
+	}
+	return 0;
+}
+
 uint64_t
 windows_last_packets(const struct windows *ws)
 {

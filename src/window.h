@@ -68,6 +68,17 @@ int	windows_packet(struct windows *, int64_t ts_us, uint32_t wirelen,
 	    int status, const struct decode_result *r);
 
 /*
+ * Account one flow record (a collector's input) whole in the window its
+ * first_us falls in: packets frames of bytes, edge k.  Frames and bytes
+ * of the window grow as for packets; an edge that does not fit goes to
+ * the overflow edge.  0, or -1 as windows_packet.
+ */
+struct flow_key;
+int	windows_flow(struct windows *, const struct flow_key *k,
+	    uint8_t tcp_flags, uint64_t packets, uint64_t bytes,
+	    int64_t first_us, int64_t last_us);
+
+/*
  * Packets counted so far, in its window, on the edge of the last packet
  * given to windows_packet (1 for a new edge); 0 when it made no edge or
  * went to an overflow edge.

@@ -35,6 +35,7 @@ struct job {
 	size_t			 nev;
 	size_t			 bytes;		/* memory held, for the bound */
 	int64_t			 submitted_us;
+	char			*sensor;	/* NULL: the writer's own */
 };
 
 struct writer {
@@ -76,6 +77,7 @@ job_free(struct job *j)
 		return;
 	flowtable_free(j->ft);
 	free(j->ev);
+	free(j->sensor);
 	free(j);
 }
 
@@ -371,7 +373,8 @@ write_job(struct writer *w, struct job *j)
 		pthread_mutex_lock(&w->mu);
 		store_set_first_seen_max(w->st, w->retention.first_seen_max);
 		pthread_mutex_unlock(&w->mu);
-		rc = store_write_window(w->st, w->sensor, STORE_TIER_RAW,
+		rc = store_write_window(w->st, j->sensor != NULL ?
+		    j->sensor : w->sensor, STORE_TIER_RAW,
 		    j->start_s, j->seconds, &j->stats, j->ft);
 	}
 	if (rc < 0) {
@@ -576,11 +579,23 @@ int
 writer_submit(struct writer *w, int64_t start_s, unsigned seconds,
     const struct window_stats *ws, struct flowtable *ft)
 {
+	return writer_submit_as(w, NULL, start_s, seconds, ws, ft);
+}
+
+int
+writer_submit_as(struct writer *w, const char *sensor, int64_t start_s,
+    unsigned seconds, const struct window_stats *ws, struct flowtable *ft)
+{
 	struct job *j;
 	size_t edges = flowtable_count(ft), qbytes;
 	unsigned depth;
 
-	if ((j = calloc(1, sizeof(*j))) != NULL) {
+	if ((j = calloc(1, sizeof(*j))) != NULL && sensor != NULL &&
+	    (j->sensor = strdup(sensor)) == NULL) {
+		free(j);
+		j = NULL;
+	}
+	if (j != NULL) {
 		j->start_s = start_s;
 		j->seconds = seconds;
 		j->stats = *ws;

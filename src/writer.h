@@ -74,6 +74,13 @@ int	writer_submit(struct writer *, int64_t start_s, unsigned seconds,
 	    const struct window_stats *, struct flowtable *ft);
 
 /*
+ * The same for a window of another sensor (a collector's exporters): its
+ * rows are stored under sensor (copied).  Losses name the writer's own.
+ */
+int	writer_submit_as(struct writer *, const char *sensor, int64_t start_s,
+	    unsigned seconds, const struct window_stats *, struct flowtable *ft);
+
+/*
  * Hand over n packet events (a malloc'd array the writer frees, whatever
  * the result); queued like a window.  0, or -1 when the queue is full
  * (dropped, counted as events_dropped).
