@@ -976,8 +976,8 @@ graph_row(const struct store_row *r, void *arg)
 	return agg_row(arg, r) < 0 ? 1 : 0;	/* 1: stop, out of memory */
 }
 
-static struct graph *
-graph_build_one(const struct filter *q, struct store *st, char *err,
+struct graph *
+graph_build_span(const struct filter *q, struct store *st, char *err,
     size_t errlen)
 {
 	struct graph_totals total;
@@ -1019,54 +1019,3 @@ graph_build_one(const struct filter *q, struct store *st, char *err,
 	return g;
 }
 
-/*
- * A diff: the span and the baseline read through copies of q without
- * the baseline (the copies share q's strings and are not freed), then
- * merged.
- */
-static struct graph *
-graph_build_diff(const struct filter *q, struct store *st, char *err,
-    size_t errlen)
-{
-	struct filter span = *q, base;
-	struct graph *cur = NULL, *old = NULL, *g = NULL;
-	char a[TIMEFMT_ISO_LEN], b[TIMEFMT_ISO_LEN];
-	int64_t bf, bt;
-
-	(void)filter_baseline(q, &bf, &bt);
-	span.given &= ~((1u << FILTER_BASELINE_FROM) |
-	    (1u << FILTER_BASELINE_TO) | (1u << FILTER_BASELINE) |
-	    (1u << FILTER_CHANGE_RATIO));
-	base = span;
-	base.from_us = bf;
-	base.to_us = bt;
-	base.given |= (1u << FILTER_FROM) | (1u << FILTER_TO);
-	if ((cur = graph_build_one(&span, st, err, errlen)) == NULL ||
-	    (old = graph_build_one(&base, st, err, errlen)) == NULL)
-		goto done;
-	if (old->rows == 0) {
-		snprintf(err, errlen, "%s: no traffic matching the filters "
-		    "between %s and %s (the baseline): nothing to compare "
-		    "with (ipgraph info lists the stored windows)",
-		    filter_has(q, FILTER_BASELINE) ? "baseline" :
-		    "baseline_from", graph_time(bf, a), graph_time(bt, b));
-		goto done;
-	}
-	if ((g = graph_diff(cur, old, q)) == NULL)
-		snprintf(err, errlen, "out of memory building the graph");
-done:
-	graph_free(cur);
-	graph_free(old);
-	return g;
-}
-
-struct graph *
-graph_build(const struct filter *q, struct store *st, char *err,
-    size_t errlen)
-{
-	int64_t bf, bt;
-
-	if (filter_baseline(q, &bf, &bt))
-		return graph_build_diff(q, st, err, errlen);
-	return graph_build_one(q, st, err, errlen);
-}

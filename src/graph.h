@@ -153,6 +153,9 @@ struct graph {
  * parameter) rather than a diff where everything is new.
  */
 struct graph	*graph_build(const struct filter *f, struct store *st,
+		    char *err, size_t errlen);		/* graph_diff.c */
+/* The same for one span, the baseline left aside (graph.c). */
+struct graph	*graph_build_span(const struct filter *f, struct store *st,
 		    char *err, size_t errlen);
 void		 graph_free(struct graph *);
 
