@@ -2,14 +2,19 @@
 
 // Okabe-Ito: distinguishable under the common colour-vision deficiencies.
 export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7",
-	"#56B4E9", "#D55E00", "#F0E442", "#999999"];
-// The server's node groups (export json): 1 sends and receives, 2 only
-// receives, 3 only sends, anything else "other".
-export function groupColour(g) {
-	return { 1: "#0072B2", 2: "#E69F00", 3: "#009E73" }[g] || "#999999";
+	"#56B4E9", "#D55E00", "#999999", "#000000"];
+// A host's role, from its totals: sends and receives, only sends, only
+// receives, or the folded "other" node.
+export function role(n) {
+	if (n.address === "other") return 0;
+	const o = n.out_packets > 0, i = n.in_packets > 0;
+	return o && i ? 1 : o ? 3 : 2;
 }
-export function groupName(g) {
-	return { 1: "sends and receives", 2: "only receives", 3: "only sends" }[g] || "other";
+export function roleColour(r) {
+	return { 1: "#0072B2", 2: "#E69F00", 3: "#009E73" }[r] || "#999999";
+}
+export function roleName(r) {
+	return { 1: "sends and receives", 2: "only receives", 3: "only sends" }[r] || "other";
 }
 
 const nf = new Intl.NumberFormat("en");

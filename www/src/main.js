@@ -91,7 +91,7 @@ async function render() {
 		current = r;
 		el.removeAttribute("aria-busy");
 		el.dataset.drawn = "1";
-		if (r.empty) status("empty", "nothing to show: " + (r.note || "no data for this filter") + coverage());
+		if (r.empty) status("empty", "nothing to show: " + (r.note || "no data for this filter") + coverage(r.note));
 		else status(r.note ? "hidden" : "ok", r.note || "showing everything that matches");
 	} catch (e) {
 		if (e.name === "AbortError" || my !== ctl) return;
@@ -109,8 +109,8 @@ async function render() {
 	}
 }
 
-function coverage() {
-	if (!info || !info.first) return "";
+function coverage(note) {
+	if (!info || !info.first || (note || "").includes("covers")) return "";
 	return `; this database covers ${info.first} to ${info.last}`;
 }
 

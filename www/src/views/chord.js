@@ -24,7 +24,7 @@ export default {
 		el.dataset.links = links;
 		if (!names.length) return { note, empty: true, destroy() {} };
 		const size = Math.min(720, Math.max(360, el.clientWidth - 20));
-		const r = size / 2 - 110;
+		const r = size / 2 - 150;
 		const svg = select(el).append("svg").attr("width", size).attr("height", size)
 			.attr("viewBox", [-size / 2, -size / 2, size, size])
 			.attr("role", "img").attr("aria-label", `chord diagram of ${names.length} hosts, ${links} flows`);

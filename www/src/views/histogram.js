@@ -31,6 +31,9 @@ export default {
 		const H = m.t + m.b + rows.length * bh;
 		const x = scaleLinear().domain([0, Math.max(...rows.map((r) => r.weight))]).nice().range([m.l, W - m.r]);
 		const y = scaleBand().domain(rows.map((r) => r.peer)).range([m.t, H - m.b]).padding(0.15);
+		const h3 = document.createElement("h3");
+		h3.textContent = `${state.host}: its ${rows.length} heaviest peers by ${state.metric || "packets"}`;
+		el.append(h3);
 		const svg = select(el).append("svg").attr("width", W).attr("height", H)
 			.attr("role", "img").attr("aria-label", `${state.host}'s ${rows.length} heaviest peers by ${state.metric || "packets"}`);
 		svg.append("g").attr("transform", `translate(0,${H - m.b})`).call(axisBottom(x).ticks(5));

@@ -11,7 +11,7 @@ import FA2Layout from "graphology-layout-forceatlas2/worker";
 import forceAtlas2 from "graphology-layout-forceatlas2";
 import { getJSON, stream } from "../api.js";
 import { filterParams } from "../state.js";
-import { groupColour, groupName, num, bytes } from "../format.js";
+import { role, roleColour, roleName, num, bytes } from "../format.js";
 
 const positions = new Map();	// address -> {x, y}, kept across renders
 
@@ -49,32 +49,35 @@ export default {
 			const t = n["in_" + metric] + n["out_" + metric];
 			g.addNode(n.address, {
 				label: n.name, address: n.address, node: n,
-				size: nodeSize(t, max), color: groupColour(n.group),
+				size: nodeSize(t, max), color: roleColour(role(n)),
 			});
 		}
 		let wmax = 0;
 		for (const l of data.links) wmax = Math.max(wmax, l.value);
 		for (const l of data.links) {
 			const s = data.nodes[l.source].address, d = data.nodes[l.target].address;
-			g.mergeEdge(s, d, { link: l, size: 0.5 + 5 * Math.sqrt(l.value / (wmax || 1)), color: "#8889" });
+			g.mergeEdge(s, d, { link: l, size: 0.5 + 5 * Math.sqrt(l.value / (wmax || 1)), color: "#999" });
 		}
 		g.forEachNode((k) => g.mergeNodeAttributes(k, place(g, k)));
 
 		el.innerHTML = `<div class="map-canvas" role="img" aria-label="network map: ${data.nodes.length} hosts, ${data.links.length} edges"></div>
-<div class="legend">${[1, 3, 2].map((k) => `<span><i style="background:${groupColour(k)}"></i>${groupName(k)}</span>`).join("")}
+<div class="legend">${[1, 3, 2].map((k) => `<span><i style="background:${roleColour(k)}"></i>${roleName(k)}</span>`).join("")}
  · size: ${metric} · click a host to filter on it</div>
 <div class="tooltip" hidden></div>`;
 		const canvas = el.querySelector(".map-canvas");
 		const tip = el.querySelector(".tooltip");
 		el.dataset.nodes = g.order;
 		el.dataset.links = data.links.length;
-		if (g.order === 0) return { note, empty: true, destroy() {} };
+		if (g.order === 0) {
+			el.innerHTML = "";
+			return { note, empty: true, destroy() {} };
+		}
 
 		const dark = matchMedia("(prefers-color-scheme: dark)").matches;
 		const renderer = new Sigma(g, canvas, {
 			labelColor: { color: dark ? "#ddd" : "#222" },
 			defaultEdgeType: "arrow",
-			labelRenderedSizeThreshold: 8,
+			labelRenderedSizeThreshold: g.order <= 150 ? 0 : 8,
 			zIndex: true,
 		});
 		// hover: the counts; click: filter on the host
