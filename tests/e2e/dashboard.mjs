@@ -90,12 +90,17 @@ const views = {};
 for (const v of ["map", "talkers", "ports", "chord", "timeline", "downloads", "seq"]) {
 	await go(`view=${v}&${F}`);
 	views[v] = await drawn(v);
+	if (v === "map")
+		views[v].webgl = await page.evaluate(() => {
+			const c = document.querySelector("#view .map-canvas canvas.sigma-nodes");
+			return !!c && !!(c.getContext("webgl2") || c.getContext("webgl"));
+		});
 	await shot(v);
 }
 let g = api("api/v1/edges.json", { ...range, max_nodes: 300 });
 check("map: the nodes of edges.json", +views.map.nodes === g.nodes.length, `${views.map.nodes} vs ${g.nodes.length}`);
 check("map: the links of edges.json", +views.map.links === g.links.length, `${views.map.links} vs ${g.links.length}`);
-check("map: drawn in WebGL", await page.evaluate(() => true) && views.map.nodes > 0);
+check("map: drawn in WebGL", views.map.nodes > 0 && views.map.webgl, JSON.stringify(views.map));
 const gall = api("api/v1/edges.json", range);
 check("talkers: a row per host", +views.talkers.items === gall.nodes.length, `${views.talkers.items} vs ${gall.nodes.length}`);
 const csv = apiText("api/v1/edges.csv", range).trim().split("\n").length - 1;
@@ -140,6 +145,32 @@ d = await drawn("histogram");
 const hist = apiText("api/v1/histogram.csv", { ...range, src: host, peers: 30 }).trim().split("\n").length - 1;
 check("histogram: the host's peers", +d.items === hist && hist > 0, `${d.items} vs ${hist}`);
 await shot("histogram");
+
+// 4b. On the map itself: hover shows the host's counts, a click filters.
+await go(`view=map&${F}`);
+await drawn("map");
+const mhost = gall.nodes.reduce((a, n) => (n.out_packets + n.in_packets > a.out_packets + a.in_packets ? n : a));
+const at = await page.evaluate((a) => {
+	const el = document.getElementById("view"), p = el.locate(a);
+	const r = el.querySelector(".map-canvas").getBoundingClientRect();
+	return p && { x: r.left + p.x, y: r.top + p.y };
+}, mhost.address);
+check("map: the host is drawn inside the map", at && at.x > 0 && at.y > 0, JSON.stringify(at));
+await page.mouse.move(at.x, at.y);
+await page.waitForSelector("#view .tooltip:not([hidden])", { timeout: 5000 }).catch(() => null);
+const tip = await page.evaluate(() => { const t = document.querySelector("#view .tooltip"); return t.hidden ? "" : t.textContent; });
+check("map: hover shows the host's counts", tip.includes(mhost.address) &&
+	tip.includes(`out ${mhost.out_packets.toLocaleString("en")} packets`) &&
+	tip.includes(`in ${mhost.in_packets.toLocaleString("en")} packets`), tip);
+await page.mouse.click(at.x, at.y);
+await page.waitForFunction((a) => location.hash.includes("host=" + encodeURIComponent(a)), mhost.address, { timeout: 5000 }).catch(() => null);
+d = await drawn("map");
+g = api("api/v1/edges.json", { ...range, host: mhost.address, max_nodes: 300 });
+check("map: a click filters on the host", (await hashOf()).host === mhost.address, JSON.stringify(await hashOf()));
+check("map filtered on the host: the API's counts", +d.nodes === g.nodes.length && +d.links === g.links.length,
+	`${d.nodes}/${d.links} vs ${g.nodes.length}/${g.links.length}`);
+await shot("map-host");
+check("live is off under ipgraph serve (no stream to follow)", await page.isDisabled("#live"));
 
 // 5. Brushing the timeline sets the range and the API's query.
 await go(`view=map&${F}`);
@@ -241,6 +272,23 @@ await shot("token");
 await go(`view=downloads&${F}&host=${encodeURIComponent(host)}`);
 await drawn("downloads");
 await downloadAll(UT, TOKEN, "token");
+
+// 10. The keyboard reaches the views; dark follows the system.
+await go(`view=map&${F}`);
+await drawn("map");
+await page.focus('#tabs button[data-view="talkers"]');
+await page.keyboard.press("Enter");
+d = await drawn("talkers");
+check("keyboard: Enter on a tab opens its view", (await hashOf()).view === "talkers" && +d.items > 0);
+await page.focus("#view th:nth-child(2)");
+await page.keyboard.press("Enter");
+check("keyboard: Enter on a column header sorts", await page.getAttribute("#view th:nth-child(2)", "aria-sort") === "ascending");
+await page.emulateMedia({ colorScheme: "dark" });
+await go(`view=map&${F}&metric=bytes`);
+d = await drawn("map");
+const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+check("dark: the page follows the system", bg === "rgb(22, 24, 27)", bg);
+await shot("dark");
 
 check("no console errors", consoleErrors.length === 0, consoleErrors.join(" | "));
 await browser.close();

@@ -147,8 +147,14 @@ async function main() {
 		info = (await getJSON("api/v1/info")).data;
 		$("db-summary").textContent = `${info.hosts} hosts, ${info.edges} edges in ${info.windows} windows` +
 			(info.first ? `, ${info.first} to ${info.last}` : "") + `; sensors: ${(info.sensors || []).join(", ") || "none"}`;
+		// live needs a capturing server (ipgraphd); ipgraph serve has no stream
+		const stats = (await getJSON("api/v1/stats")).data;
+		if (!stats.capture) {
+			$("live").disabled = true;
+			$("live").parentElement.title = "live needs ipgraphd: this server does not capture";
+		}
 	} catch (e) {
-		info = { spans: [] };
+		info = info || { spans: [] };
 		status("error", "error: " + e.message);
 	}
 	render();

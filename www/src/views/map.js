@@ -92,6 +92,9 @@ export default {
 		});
 		renderer.on("leaveNode", () => { tip.hidden = true; canvas.style.cursor = ""; });
 		renderer.on("clickNode", ({ node }) => setState({ host: g.getNodeAttribute(node, "address") }));
+		// where a host is drawn, in the container's pixels (for tests and
+		// for people who script the page)
+		el.locate = (address) => (g.hasNode(address) ? renderer.graphToViewport(g.getNodeAttributes(address)) : null);
 
 		// Layout in a worker; a graph whose every node is already placed
 		// only settles briefly.
