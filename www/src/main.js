@@ -86,7 +86,7 @@ async function render() {
 	old.replaceWith(el);
 	status("loading", "loading " + byName[s.view].title.toLowerCase() + "…");
 	try {
-		const r = await byName[s.view].draw(el, { state: s, setState, signal: my.signal, live: s.live === "1" });
+		const r = await byName[s.view].draw(el, { state: s, setState, signal: my.signal, live: s.live === "1", onLive });
 		if (my !== ctl) { r.destroy(); return; }
 		current = r;
 		el.removeAttribute("aria-busy");
@@ -107,6 +107,29 @@ async function render() {
 		p.textContent = msg;
 		el.append(p);
 	}
+}
+
+// Live: the status line says what the stream brought; the timeline is
+// read again when the daemon opens a new window.
+let liveWindow = null;
+async function onLive(doc, nodes, links) {
+	status("live", `live: ${nodes} hosts, ${links} edges on the map; open window ${doc.window_start > 0 ? human(doc.window_start) : "none"}: ` +
+		`${doc.frames} frames, ${doc.edges} edges, ${doc.changed} changed`);
+	if (doc.window_start !== liveWindow) {
+		liveWindow = doc.window_start;
+		try {
+			info = (await getJSON("api/v1/info")).data;
+			windows = await loadWindows(info, getState().sensor);
+			windows.sensor = getState().sensor || "";
+			drawStrip($("timeline-strip"), windows, getState(), setState);
+			summary();
+		} catch { /* the next window tries again */ }
+	}
+}
+
+function summary() {
+	$("db-summary").textContent = `${info.hosts} hosts, ${info.edges} edges in ${info.windows} windows` +
+		(info.first ? `, ${info.first} to ${info.last}` : "") + `; sensors: ${(info.sensors || []).join(", ") || "none"}`;
 }
 
 function coverage(note) {
@@ -145,8 +168,7 @@ async function main() {
 	wire();
 	try {
 		info = (await getJSON("api/v1/info")).data;
-		$("db-summary").textContent = `${info.hosts} hosts, ${info.edges} edges in ${info.windows} windows` +
-			(info.first ? `, ${info.first} to ${info.last}` : "") + `; sensors: ${(info.sensors || []).join(", ") || "none"}`;
+		summary();
 		// live needs a capturing server (ipgraphd); ipgraph serve has no stream
 		const stats = (await getJSON("api/v1/stats")).data;
 		if (!stats.capture) {

@@ -34,7 +34,7 @@ function nodeSize(traffic, max) {
 export default {
 	name: "map",
 	title: "Map",
-	async draw(el, { state, setState, signal, live }) {
+	async draw(el, { state, setState, signal, live, onLive }) {
 		const metric = state.metric || "packets";
 		const params = filterParams(state);
 		if (!params.max_nodes && !params.top) params.max_nodes = 300;
@@ -68,7 +68,7 @@ export default {
 		const tip = el.querySelector(".tooltip");
 		el.dataset.nodes = g.order;
 		el.dataset.links = data.links.length;
-		if (g.order === 0) {
+		if (g.order === 0 && !live) {
 			el.innerHTML = "";
 			return { note, empty: true, destroy() {} };
 		}
@@ -111,26 +111,42 @@ export default {
 		const save = () => g.forEachNode((k, a) => positions.set(k, { x: a.x, y: a.y }));
 
 		// live: merge the stream's changed edges into this graph
-		let stop = null;
+		let stop = null, fade = null;
 		if (live) {
+			fade = setInterval(() => g.forEachEdge((k, a) => {
+				if (a.flashed && Date.now() - a.flashed > 3000) g.mergeEdgeAttributes(k, { color: "#999", flashed: 0 });
+			}), 1000);
 			stop = stream("api/v1/live", (ev, text) => {
 				if (ev !== "window") return;
 				let doc;
 				try { doc = JSON.parse(text); } catch { return; }
 				for (const e of doc.edges_changed || []) {
-					for (const a of [e.src, e.dst])
+					for (const [a, b] of [[e.src, e.dst], [e.dst, e.src]])
 						if (!g.hasNode(a)) {
-							g.addNode(a, { label: a, address: a, size: 4, color: "#D55E00",
+							// placed before it is added: sigma draws it at once
+							const near = g.hasNode(b) ? g.getNodeAttributes(b) : null;
+							const a0 = Math.random() * 2 * Math.PI;
+							const p = positions.get(a) || (near ? { x: near.x + Math.cos(a0), y: near.y + Math.sin(a0) }
+								: { x: 10 * Math.cos(a0), y: 10 * Math.sin(a0) });
+							g.addNode(a, { label: a, address: a, size: 4, color: "#D55E00", ...p,
 								node: { name: a, address: a, in_packets: 0, out_packets: 0, in_bytes: 0, out_bytes: 0 } });
-							g.mergeNodeAttributes(a, place(g, a));
 						}
-					g.mergeEdge(e.src, e.dst, { size: 1, color: "#D55E00" });
+					// a changed edge flashes, then fades back (EtherApe's habit)
+					g.mergeEdge(e.src, e.dst, { color: "#D55E00", flashed: Date.now() });
+					if (!g.getEdgeAttribute(e.src, e.dst, "size")) g.setEdgeAttribute(e.src, e.dst, "size", 1);
 					const s = g.getNodeAttribute(e.src, "node"), d = g.getNodeAttribute(e.dst, "node");
 					s.out_packets += e.packets; s.out_bytes += e.bytes;
 					d.in_packets += e.packets; d.in_bytes += e.bytes;
 				}
 				el.dataset.nodes = g.order;
 				el.dataset.links = g.size;
+				let top = 0;
+				g.forEachNode((k, a) => { top = Math.max(top, a.node["in_" + metric] + a.node["out_" + metric]); });
+				g.forEachNode((k, a) => g.mergeNodeAttributes(k, {
+					size: nodeSize(a.node["in_" + metric] + a.node["out_" + metric], top),
+					color: roleColour(role(a.node)),
+				}));
+				if (onLive) onLive(doc, g.order, g.size);
 				el.dataset.liveEvents = (+el.dataset.liveEvents || 0) + 1;
 				if (layout && !layout.isRunning()) {
 					layout.start();
@@ -141,8 +157,10 @@ export default {
 		}
 		return {
 			note,
+			empty: g.order === 0,
 			destroy() {
 				if (stop) stop();
+				clearInterval(fade);
 				clearTimeout(timer);
 				save();
 				if (layout) layout.kill();

@@ -3,7 +3,7 @@
 // stripe; brushing sets from/to for every view.  The strip sits above
 // every view; #view=timeline also lists the windows.
 import { select } from "d3-selection";
-import { scaleTime, scaleLinear } from "d3-scale";
+import { scaleUtc, scaleLinear } from "d3-scale";
 import { axisBottom, axisLeft } from "d3-axis";
 import { brushX } from "d3-brush";
 import { max as d3max } from "d3-array";
@@ -42,7 +42,7 @@ export function drawStrip(el, windows, state, setState) {
 	const t0 = d3min(windows.map((w) => w.start_s));
 	const t1 = d3max(windows, (w) => w.start_s + w.seconds);
 	const pad = Math.max(60, (t1 - t0) * 0.01);
-	const x = scaleTime().domain([new Date((t0 - pad) * 1000), new Date((t1 + pad) * 1000)]).range([m.l, W - m.r]);
+	const x = scaleUtc().domain([new Date((t0 - pad) * 1000), new Date((t1 + pad) * 1000)]).range([m.l, W - m.r]);
 	const y = scaleLinear().domain([0, d3max(windows, (w) => w[metric]) || 1]).nice().range([H - m.b, m.t]);
 	svg.append("g").attr("transform", `translate(0,${H - m.b})`).call(axisBottom(x).ticks(Math.floor(W / 110)));
 	svg.append("g").attr("transform", `translate(${m.l},0)`).call(axisLeft(y).ticks(3).tickFormat((v) => num(v)));
