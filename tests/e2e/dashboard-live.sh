@@ -13,14 +13,16 @@ need chromium
 LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
 NPM="$top_builddir/www-npm"
-[ -s "$top_builddir/www/app.js" ] && [ -d "$NPM/node_modules/playwright-core" ] || {
-	echo "FAIL: no dashboard bundle or playwright-core in the build tree (make builds them)" >&2
+[ -d "$NPM/node_modules/playwright-core" ] || {
+	echo "FAIL: no playwright-core in the build tree (make runs npm ci)" >&2
 	exit 1
 }
 sensor_setup dlv
 ip netns exec "$SEN" ip link set lo up
-# the daemon (user nobody) serves a copy of the built page
-cp -r "$top_builddir/www" "$T/www"
+# the daemon (user nobody) serves a copy of the installed page
+. "$(dirname "$0")/installed.sh"
+install_tree
+cp -r "$INST$WWW_PATH" "$T/www"
 chmod -R a+rX "$T/www"
 daemon_conf "$T/conf" "$B" "[http]\nlisten = 127.0.0.1:8080\nthreads = 4\nwww_root = $T/www"
 daemon_start "$T/conf" || finish

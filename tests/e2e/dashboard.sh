@@ -1,7 +1,8 @@
 #!/bin/bash
 # dashboard.sh - the dashboard (www/src bundled by esbuild) served by
 # `ipgraph serve` on imported captures, driven in headless Chromium by
-# playwright-core (both from npm, installed by the build into www-npm/):
+# playwright-core (both from npm, installed by the build into www-npm/);
+# the page is the one `make install` installs:
 # every view draws the counts the API gives for the same filter, brushing
 # the timeline changes the API's query, clicking a host filters on it,
 # every download is the bytes curl gets (also with a token), loading,
@@ -14,12 +15,15 @@ need node
 need chromium
 LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
-WWW="$top_builddir/www"
+. "$(dirname "$0")/installed.sh"
 NPM="$top_builddir/www-npm"
-[ -s "$WWW/app.js" ] && [ -s "$WWW/index.html" ] && [ -s "$WWW/LICENSES.txt" ] || {
-	echo "FAIL: $WWW has no app.js, index.html or LICENSES.txt (make builds them with npm)" >&2
-	exit 1
-}
+# the dashboard `make install` puts where the installed configuration says
+install_tree
+WWW="$INST$WWW_PATH"
+for f in index.html style.css app.js LICENSES.txt; do
+	check "make install puts $f in the dashboard's folder ($WWW_PATH)" test -s "$WWW/$f"
+done
+[ -s "$WWW/app.js" ] || finish
 [ -d "$NPM/node_modules/playwright-core" ] || {
 	echo "FAIL: no playwright-core in $NPM (make runs npm ci there)" >&2
 	exit 1
@@ -63,7 +67,9 @@ UT="http://127.0.0.1:$PORT"
 check "the page is served" test "$(curl -s -o /dev/null -w '%{http_code}' "$U/")" = 200
 check "app.js is served as JavaScript" test "$(curl -s -o /dev/null \
     -w '%{http_code} %{content_type}' "$U/app.js")" = "200 text/javascript; charset=utf-8"
-check "the licences of the bundle are served" grep -q '===== sigma ' "$WWW/LICENSES.txt"
+for p in sigma graphology graphology-layout-forceatlas2 d3-selection; do
+	check "the licence of $p is installed beside the bundle" grep -q "^===== $p " "$WWW/LICENSES.txt"
+done
 check "nothing is loaded from elsewhere" sh -c "! grep -Eq 'https?://[a-z]' '$WWW/index.html'"
 
 timeout 300 node "$top_srcdir/tests/e2e/dashboard.mjs" "$NPM" \
