@@ -128,6 +128,13 @@ g = api("api/v1/edges.json", { ...range, top: 3 });
 check("map with top=3: the API's counts", +d.nodes === g.nodes.length && +d.links === g.links.length);
 check("the hidden counts are shown", d.state === "hidden" && /showing \d+ of \d+ hosts/.test(d.status), d.status);
 
+// 3b. The tier control reaches the API: hourly roll-ups.
+await go(`view=talkers&${F}&tier=hour`);
+d = await drawn("talkers");
+const gt = api("api/v1/edges.json", { ...range, tier: "hour" });
+check("tier=hour: the hosts of the hourly roll-ups", +d.items === gt.nodes.length &&
+	(await page.inputValue('select[name="tier"]')) === "hour", `${d.items} vs ${gt.nodes.length}`);
+
 // 4. Clicking a host filters on it (talkers table), and the map follows.
 await go(`view=talkers&${F}`);
 await drawn("talkers");
@@ -170,6 +177,25 @@ check("map: a click filters on the host", (await hashOf()).host === mhost.addres
 check("map filtered on the host: the API's counts", +d.nodes === g.nodes.length && +d.links === g.links.length,
 	`${d.nodes}/${d.links} vs ${g.nodes.length}/${g.links.length}`);
 await shot("map-host");
+// a double click on a block (group=/24) expands it
+await go(`view=map&${F}&group=/24`);
+d = await drawn("map");
+const blocks = api("api/v1/edges.json", { ...range, group: "/24", max_nodes: 300 });
+check("map group=/24: the API's blocks", +d.nodes === blocks.nodes.length, `${d.nodes} vs ${blocks.nodes.length}`);
+const blk = blocks.nodes.find((n) => n.address.startsWith("172.16.133.")) || blocks.nodes[0];
+const bat = await page.evaluate((a) => {
+	const el = document.getElementById("view"), p = el.locate(a);
+	const r = el.querySelector(".map-canvas").getBoundingClientRect();
+	return p && { x: r.left + p.x, y: r.top + p.y };
+}, blk.address);
+await page.mouse.dblclick(bat.x, bat.y);
+await page.waitForFunction(() => !location.hash.includes("group="), null, { timeout: 5000 }).catch(() => null);
+d = await drawn("map");
+h = await hashOf();
+const ex = api("api/v1/edges.json", { ...range, host: blk.address, max_nodes: 300 });
+check("map: a double click on a block expands it", h.host === blk.address && !h.group, JSON.stringify(h));
+check("expanded block: the API's hosts", +d.nodes === ex.nodes.length, `${d.nodes} vs ${ex.nodes.length}`);
+await shot("expanded");
 check("live is off under ipgraph serve (no stream to follow)", await page.isDisabled("#live"));
 
 // 5. Brushing the timeline sets the range and the API's query.

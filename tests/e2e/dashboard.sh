@@ -48,6 +48,7 @@ done
 # start NAME [ARGS...]: ipgraph serve on a free port; sets PORT.
 start() {
 	local log="$T/$1.log"
+	: >"$log"
 	shift
 	"$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 --www "$WWW" "$@" >"$log" 2>&1 &
 	PIDS="$PIDS $!"
@@ -77,7 +78,7 @@ timeout 300 node "$top_srcdir/tests/e2e/dashboard.mjs" "$NPM" \
 rc=$?
 cat "$T/node.out"
 check "dashboard.mjs: every check in the browser passed (exit $rc)" test $rc -eq 0
-for v in map talkers ports chord histogram seq timeline downloads error empty brushed token map-host dark; do
+for v in map talkers ports chord histogram seq timeline downloads error empty brushed token map-host expanded dark; do
 	check "a screenshot of $v" test -s "$SHOTS/$v.png"
 done
 finish

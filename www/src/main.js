@@ -99,7 +99,7 @@ async function render() {
 		el.removeAttribute("aria-busy");
 		el.dataset.error = e.status || "network";
 		let msg = e instanceof ApiError ? e.message : "the server did not answer (" + e.message + ")";
-		if (e.status === 422) msg += " — narrow it: brush a shorter range on the timeline, set Host or Port, or a coarser Tier";
+		if (e.status === 422) msg += " — narrow it: brush a shorter range on the timeline, set Host or Port, or choose a coarser Tier (hours, days)";
 		if (e.parameter) msg += ` [${e.parameter}]`;
 		status("error", "error: " + msg);
 		const p = document.createElement("p");

@@ -3,7 +3,7 @@
 // reloaded.  Nothing else holds state between renders.
 
 export const FILTER_KEYS = ["from", "to", "host", "port", "proto", "sensor",
-	"group", "top", "max_nodes", "metric"];
+	"group", "top", "max_nodes", "metric", "tier"];
 const ALL_KEYS = ["view", ...FILTER_KEYS, "live", "pair"];
 
 export function getState() {

@@ -62,7 +62,7 @@ export default {
 
 		el.innerHTML = `<div class="map-canvas" role="img" aria-label="network map: ${data.nodes.length} hosts, ${data.links.length} edges"></div>
 <div class="legend">${[1, 3, 2].map((k) => `<span><i style="background:${roleColour(k)}"></i>${roleName(k)}</span>`).join("")}
- · size: ${metric} · click a host to filter on it</div>
+ · size: ${metric} · click a host to filter on it${state.group ? ", double-click a block to expand it" : ""}</div>
 <div class="tooltip" hidden></div>`;
 		const canvas = el.querySelector(".map-canvas");
 		const tip = el.querySelector(".tooltip");
@@ -91,7 +91,23 @@ export default {
 			canvas.style.cursor = "pointer";
 		});
 		renderer.on("leaveNode", () => { tip.hidden = true; canvas.style.cursor = ""; });
-		renderer.on("clickNode", ({ node }) => setState({ host: g.getNodeAttribute(node, "address") }));
+		// a click filters on the host (or block); a double click on a
+		// block (group=/24...) expands it: its hosts, filtered to it.  The
+		// click waits for a second one on blocks only.
+		let pending = null;
+		renderer.on("clickNode", ({ node }) => {
+			const a = g.getNodeAttribute(node, "address");
+			if (!a.includes("/")) return setState({ host: a });
+			clearTimeout(pending);
+			pending = setTimeout(() => setState({ host: a }), 300);
+		});
+		renderer.on("doubleClickNode", ({ node, event }) => {
+			const a = g.getNodeAttribute(node, "address");
+			event.preventSigmaDefault();
+			if (!a.includes("/")) return;
+			clearTimeout(pending);
+			setState({ host: a, group: "" });
+		});
 		// where a host is drawn, in the container's pixels (for tests and
 		// for people who script the page)
 		el.locate = (address) => (g.hasNode(address) ? renderer.graphToViewport(g.getNodeAttributes(address)) : null);

@@ -7,7 +7,7 @@ export default {
 	name: "seq",
 	title: "Sequence",
 	async draw(el, { state, signal }) {
-		const q = filterParams(state, ["from", "to", "host", "port", "proto", "sensor"]);
+		const q = filterParams(state, ["from", "to", "host", "port", "proto", "sensor", "tier"]);
 		if (state.pair) q.pair = state.pair;
 		const r = await request("api/v1/seq.svg", q, { signal });
 		const note = r.headers.get("X-Ipgraph-Note");

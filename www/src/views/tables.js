@@ -70,7 +70,7 @@ export const ports = {
 	title: "Top ports",
 	async draw(el, { state, signal }) {
 		// edges.csv reads stored rows: top, group and metric do not apply.
-		const q = filterParams(state, ["from", "to", "host", "port", "proto", "sensor"]);
+		const q = filterParams(state, ["from", "to", "host", "port", "proto", "sensor", "tier"]);
 		const { data, note } = await getText("api/v1/edges.csv", q, { signal });
 		const lines = data.trim().split("\n");
 		const head = lines.shift().split(",");

@@ -82,7 +82,7 @@ export default {
 	title: "Windows",
 	async draw(el, { state, signal }) {
 		const q = {};
-		for (const k of ["from", "to", "sensor"]) if (state[k]) q[k] = state[k];
+		for (const k of ["from", "to", "sensor", "tier"]) if (state[k]) q[k] = state[k];
 		const { data } = await getJSON("api/v1/windows", q, { signal });
 		const ws = data.windows || [];
 		el.dataset.items = ws.length;
