@@ -27,8 +27,11 @@ function place(g, key) {
 	return { x: 10 * Math.cos(a), y: 10 * Math.sin(a) };
 }
 
+// 3 to 20 px, less on crowded maps so the heaviest hosts do not cover
+// their neighbours
+let sizeRange = 17;
 function nodeSize(traffic, max) {
-	return 3 + 17 * Math.sqrt(traffic / (max || 1));
+	return 3 + sizeRange * Math.sqrt(traffic / (max || 1));
 }
 
 export default {
@@ -40,6 +43,7 @@ export default {
 		if (!params.max_nodes && !params.top) params.max_nodes = 300;
 		const { data, note } = await getJSON("api/v1/edges.json", params, { signal });
 		const g = new Graph({ type: "directed", multi: false });
+		sizeRange = data.nodes.length > 1000 ? 7 : data.nodes.length > 300 ? 11 : 17;
 		let max = 0;
 		for (const n of data.nodes) {
 			const t = n["in_" + metric] + n["out_" + metric];
