@@ -121,6 +121,19 @@ const seqNote = execFileSync("curl", ["-s", "-D", "-", "-o", "/dev/null", U + "/
 	.match(/X-Ipgraph-Note: .*?(\d+) arrows/i);
 check("seq: the arrows the server drew", seqNote && +views.seq.items === +seqNote[1], `${views.seq.items}`);
 
+// 2b. Positions are kept: the same hosts again (another metric) do not move.
+await go(`view=map&${F}`);
+await drawn("map");
+await page.waitForTimeout(4500);	// the first layout stops
+const pos = () => page.evaluate((ns) => Object.fromEntries(ns.map((a) => [a, document.getElementById("view").position(a)])), g.nodes.map((n) => n.address));
+const p1 = await pos();
+await go(`view=map&${F}&metric=bytes`);
+await drawn("map");
+const p2 = await pos();
+const moved = Object.keys(p1).filter((a) => !p2[a] || p1[a].x !== p2[a].x || p1[a].y !== p2[a].y);
+check("map: the same hosts keep their places when the data changes", moved.length === 0 && Object.keys(p1).length === g.nodes.length,
+	`${moved.length} moved: ${moved.slice(0, 3).join(",")}`);
+
 // 3. The server's note is shown when the reduction hid something.
 await go(`view=map&${F}&top=3`);
 d = await drawn("map");

@@ -4,7 +4,8 @@
 # playwright-core (both from npm, installed by the build into www-npm/);
 # the page is the one `make install` installs:
 # every view draws the counts the API gives for the same filter, brushing
-# the timeline changes the API's query, clicking a host filters on it,
+# the timeline changes the API's query, clicking a host filters on it
+# (in a table and on the WebGL map), hosts keep their places,
 # every download is the bytes curl gets (also with a token), loading,
 # empty and error states, no console errors.  dashboard.mjs does the
 # browsing; the screenshots of each view are left in

@@ -114,6 +114,7 @@ export default {
 		});
 		// where a host is drawn, in the container's pixels (for tests and
 		// for people who script the page)
+		el.position = (address) => (g.hasNode(address) ? { x: g.getNodeAttribute(address, "x"), y: g.getNodeAttribute(address, "y") } : null);
 		el.locate = (address) => (g.hasNode(address) ? renderer.graphToViewport(g.getNodeAttributes(address)) : null);
 
 		// Layout in a worker; a graph whose every node is already placed
@@ -121,10 +122,12 @@ export default {
 		const known = g.filterNodes((k) => positions.has(k)).length;
 		let layout = null, timer = null;
 		const settings = forceAtlas2.inferSettings(g);
-		if (typeof Worker !== "undefined") {
+		if (known === g.order) {
+			// every host already has its place: nothing moves
+		} else if (typeof Worker !== "undefined") {
 			layout = new FA2Layout(g, { settings });
 			layout.start();
-			timer = setTimeout(() => layout.stop(), known === g.order ? 500 : Math.min(4000, 800 + 3 * g.order));
+			timer = setTimeout(() => layout.stop(), Math.min(4000, 800 + 3 * g.order));
 		} else {
 			forceAtlas2.assign(g, { iterations: 100, settings });
 		}
@@ -168,6 +171,7 @@ export default {
 				}));
 				if (onLive) onLive(doc, g.order, g.size);
 				el.dataset.liveEvents = (+el.dataset.liveEvents || 0) + 1;
+				if (!layout && typeof Worker !== "undefined") layout = new FA2Layout(g, { settings });
 				if (layout && !layout.isRunning()) {
 					layout.start();
 					clearTimeout(timer);
