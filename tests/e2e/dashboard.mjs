@@ -134,6 +134,23 @@ const moved = Object.keys(p1).filter((a) => !p2[a] || p1[a].x !== p2[a].x || p1[
 check("map: the same hosts keep their places when the data changes", moved.length === 0 && Object.keys(p1).length === g.nodes.length,
 	`${moved.length} moved: ${moved.slice(0, 3).join(",")}`);
 
+// 2c. Scatter: a point per edge; a click opens the pair's sequence diagram.
+await go(`view=scatter&${F}`);
+d = await drawn("scatter");
+await shot("scatter");
+const gs = api("api/v1/edges.json", { ...range, max_nodes: 100 });
+check("scatter: a point per edge of edges.json", +d.links === gs.links.length &&
+	await page.locator("#view circle.edge-point").count() === gs.links.length, `${d.links} vs ${gs.links.length}`);
+const pair = await page.getAttribute("#view circle.edge-point", "data-pair");
+await page.click("#view circle.edge-point");
+d = await drawn("seq");
+h = await hashOf();
+const pn = execFileSync("curl", ["-s", "-D", "-", "-o", "/dev/null", U + "/api/v1/seq.svg?" + new URLSearchParams({ ...range, pair })]).toString()
+	.match(/X-Ipgraph-Note: .*?(\d+) arrows/i);
+check("scatter: a click opens the pair's sequence diagram", h.view === "seq" && h.pair === pair && pn && +d.items === +pn[1],
+	`${JSON.stringify(h)} ${d.items}`);
+await shot("seq-pair");
+
 // 3. The server's note is shown when the reduction hid something.
 await go(`view=map&${F}&top=3`);
 d = await drawn("map");

@@ -79,7 +79,7 @@ timeout 300 node "$top_srcdir/tests/e2e/dashboard.mjs" "$NPM" \
 rc=$?
 cat "$T/node.out"
 check "dashboard.mjs: every check in the browser passed (exit $rc)" test $rc -eq 0
-for v in map talkers ports chord histogram seq timeline downloads error empty brushed token map-host expanded dark; do
+for v in map talkers ports chord histogram seq timeline downloads error empty brushed token map-host expanded dark scatter seq-pair; do
 	check "a screenshot of $v" test -s "$SHOTS/$v.png"
 done
 finish

@@ -12,9 +12,10 @@ import { talkers, ports } from "./views/tables.js";
 import chord from "./views/chord.js";
 import histogram from "./views/histogram.js";
 import seq from "./views/seq.js";
+import scatter from "./views/scatter.js";
 import downloads from "./views/downloads.js";
 
-const VIEWS = [map, talkers, ports, chord, histogram, seq, timeline, downloads];
+const VIEWS = [map, talkers, ports, chord, scatter, histogram, seq, timeline, downloads];
 const byName = Object.fromEntries(VIEWS.map((v) => [v.name, v]));
 
 const $ = (id) => document.getElementById(id);
