@@ -1,0 +1,352 @@
+// dashboard.mjs - drives the dashboard in headless Chromium (Debian's
+// /usr/bin/chromium, through playwright-core from the build's npm folder)
+// and holds every view to the API:
+//
+//   node dashboard.mjs NPM_DIR URL TOKEN_URL TOKEN SHOTS_DIR DOWNLOAD_DIR
+//
+// URL serves without a token, TOKEN_URL asks for TOKEN.  Exit 0 when every
+// check passed; each failure is printed.
+import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const [npm, U, UT, TOKEN, SHOTS, DL] = process.argv.slice(2);
+const require = createRequire(path.join(path.resolve(npm), "package.json"));
+const { chromium } = require("playwright-core");
+
+let fails = 0, checks = 0;
+function check(what, ok, detail = "") {
+	checks++;
+	if (!ok) { fails++; console.log("FAIL: " + what + (detail ? " (" + detail + ")" : "")); }
+	else console.log("ok: " + what);
+}
+
+// The API, asked the way curl asks it (with the token when given).
+function curl(url, token) {
+	const a = ["-s", "-f", url];
+	if (token) a.unshift("-H", "Authorization: Bearer " + token);
+	return execFileSync("curl", a, { maxBuffer: 64 << 20 });
+}
+const api = (route, q, token, base = U) =>
+	JSON.parse(curl(base + "/" + route + "?" + new URLSearchParams(q), token).toString());
+const apiText = (route, q, base = U) => curl(base + "/" + route + "?" + new URLSearchParams(q)).toString();
+
+const browser = await chromium.launch({
+	executablePath: "/usr/bin/chromium",
+	args: ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+		"--ignore-gpu-blocklist", "--disable-background-networking", "--no-first-run"],
+});
+const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+const page = await ctx.newPage();
+const consoleErrors = [];
+let allowed = null;	// a pattern of console errors a step expects
+page.on("console", (m) => {
+	if (m.type() === "error" && !(allowed && allowed.test(m.text())))
+		consoleErrors.push(m.text());
+});
+page.on("pageerror", (e) => consoleErrors.push("pageerror: " + e.message));
+const requests = [];
+const downloads = [];
+page.on("download", (d) => downloads.push(d.suggestedFilename()));
+page.on("request", (r) => { if (r.url().includes("/api/v1/")) requests.push(r.url()); });
+
+const hashOf = () => page.evaluate(() => Object.fromEntries(new URLSearchParams(location.hash.slice(1))));
+async function drawn(view) {
+	await page.waitForFunction((v) => {
+		const el = document.querySelector(`#view[data-view="${v}"]`);
+		const st = document.getElementById("status").dataset.state;
+		return el && (el.dataset.drawn || el.dataset.error) && st !== "loading";
+	}, view, { timeout: 30000 });
+	await page.waitForTimeout(view === "map" ? 1500 : 300);	// the layout settles
+	return page.evaluate(() => {
+		const el = document.getElementById("view");
+		return { ...el.dataset, status: document.getElementById("status").textContent,
+			state: document.getElementById("status").dataset.state };
+	});
+}
+async function go(hash) {
+	await page.evaluate((h) => { location.hash = h; }, hash);
+}
+const shot = (name) => page.screenshot({ path: path.join(SHOTS, name + ".png"), fullPage: true });
+
+// 1. Open: the range is the last day of what the database holds.
+const info = api("api/v1/info", {});
+await page.goto(U + "/");
+let d = await drawn("map");
+let h = await hashOf();
+const lastRaw = Math.max(...info.spans.filter((s) => s.tier === "raw").map((s) => s.last_s));
+check("opens on the map", h.view === "map", JSON.stringify(h));
+check("opens on the database's latest data, not the wall clock", Date.parse(h.to) / 1000 === lastRaw &&
+	Date.parse(h.from) / 1000 === lastRaw - 86400 + 60, `${h.from} to ${h.to}, last raw ${lastRaw}`);
+const strip = await page.evaluate(() => document.querySelector("#timeline-strip").dataset.items);
+const wins = api("api/v1/windows", { tier: "raw" });
+check("the timeline draws every stored window", +strip === wins.count, `${strip} vs ${wins.count}`);
+
+// 2. Every view, over the whole database, against the API.
+const range = { from: info.first, to: info.last };
+const F = new URLSearchParams(range).toString();
+const views = {};
+for (const v of ["map", "talkers", "ports", "chord", "timeline", "downloads", "seq"]) {
+	await go(`view=${v}&${F}`);
+	views[v] = await drawn(v);
+	if (v === "map")
+		views[v].webgl = await page.evaluate(() => {
+			const c = document.querySelector("#view .map-canvas canvas.sigma-nodes");
+			return !!c && !!(c.getContext("webgl2") || c.getContext("webgl"));
+		});
+	await shot(v);
+}
+let g = api("api/v1/edges.json", { ...range, max_nodes: 300 });
+check("map: the nodes of edges.json", +views.map.nodes === g.nodes.length, `${views.map.nodes} vs ${g.nodes.length}`);
+check("map: the links of edges.json", +views.map.links === g.links.length, `${views.map.links} vs ${g.links.length}`);
+check("map: drawn in WebGL", views.map.nodes > 0 && views.map.webgl, JSON.stringify(views.map));
+const gall = api("api/v1/edges.json", range);
+check("talkers: a row per host", +views.talkers.items === gall.nodes.length, `${views.talkers.items} vs ${gall.nodes.length}`);
+const csv = apiText("api/v1/edges.csv", range).trim().split("\n").length - 1;
+check("ports: every stored row counted", +views.ports.rows === csv, `${views.ports.rows} vs ${csv}`);
+const svc = new Set(apiText("api/v1/edges.csv", range).trim().split("\n").slice(1).map((l) => {
+	const f = l.split(","); return f[2] + "/" + Math.min(+f[4], +f[6]);
+}));
+check("ports: a row per service", +views.ports.items === svc.size, `${views.ports.items} vs ${svc.size}`);
+const circ = apiText("api/v1/circos", { ...range, max_nodes: 40 }).trim().split("\n");
+check("chord: a group per host of the circos matrix", +views.chord.nodes === circ[0].split("\t").length - 1);
+const flows = circ.slice(1).reduce((a, l) => a + l.split("\t").slice(1).filter((v) => v !== "-" && +v > 0).length, 0);
+check("chord: a ribbon end per flow", +views.chord.links === flows, `${views.chord.links} vs ${flows}`);
+const wr = api("api/v1/windows", range);
+check("timeline view: the windows of the range", +views.timeline.items === wr.count);
+const fm = api("api/v1/formats", {});
+check("downloads: a button per route", +views.downloads.items === new Set(fm.formats.map((f) => f.route)).size);
+const seqNote = execFileSync("curl", ["-s", "-D", "-", "-o", "/dev/null", U + "/api/v1/seq.svg?" + F]).toString()
+	.match(/X-Ipgraph-Note: .*?(\d+) arrows/i);
+check("seq: the arrows the server drew", seqNote && +views.seq.items === +seqNote[1], `${views.seq.items}`);
+
+// 2b. Positions are kept: the same hosts again (another metric) do not move.
+await go(`view=map&${F}`);
+await drawn("map");
+await page.waitForTimeout(4500);	// the first layout stops
+const pos = () => page.evaluate((ns) => Object.fromEntries(ns.map((a) => [a, document.getElementById("view").position(a)])), g.nodes.map((n) => n.address));
+const p1 = await pos();
+await go(`view=map&${F}&metric=bytes`);
+await drawn("map");
+const p2 = await pos();
+const moved = Object.keys(p1).filter((a) => !p2[a] || p1[a].x !== p2[a].x || p1[a].y !== p2[a].y);
+check("map: the same hosts keep their places when the data changes", moved.length === 0 && Object.keys(p1).length === g.nodes.length,
+	`${moved.length} moved: ${moved.slice(0, 3).join(",")}`);
+
+// 2c. Scatter: a point per edge; a click opens the pair's sequence diagram.
+await go(`view=scatter&${F}`);
+d = await drawn("scatter");
+await shot("scatter");
+const gs = api("api/v1/edges.json", { ...range, max_nodes: 100 });
+check("scatter: a point per edge of edges.json", +d.links === gs.links.length &&
+	await page.locator("#view circle.edge-point").count() === gs.links.length, `${d.links} vs ${gs.links.length}`);
+const pair = await page.getAttribute("#view circle.edge-point", "data-pair");
+await page.click("#view circle.edge-point");
+d = await drawn("seq");
+h = await hashOf();
+const pn = execFileSync("curl", ["-s", "-D", "-", "-o", "/dev/null", U + "/api/v1/seq.svg?" + new URLSearchParams({ ...range, pair })]).toString()
+	.match(/X-Ipgraph-Note: .*?(\d+) arrows/i);
+check("scatter: a click opens the pair's sequence diagram", h.view === "seq" && h.pair === pair && pn && +d.items === +pn[1],
+	`${JSON.stringify(h)} ${d.items}`);
+await shot("seq-pair");
+
+// 3. The server's note is shown when the reduction hid something.
+await go(`view=map&${F}&top=3`);
+d = await drawn("map");
+g = api("api/v1/edges.json", { ...range, top: 3 });
+check("map with top=3: the API's counts", +d.nodes === g.nodes.length && +d.links === g.links.length);
+check("the hidden counts are shown", d.state === "hidden" && /showing \d+ of \d+ hosts/.test(d.status), d.status);
+
+// 3b. The tier control reaches the API: hourly roll-ups.
+await go(`view=talkers&${F}&tier=hour`);
+d = await drawn("talkers");
+const gt = api("api/v1/edges.json", { ...range, tier: "hour" });
+check("tier=hour: the hosts of the hourly roll-ups", +d.items === gt.nodes.length &&
+	(await page.inputValue('select[name="tier"]')) === "hour", `${d.items} vs ${gt.nodes.length}`);
+
+// 4. Clicking a host filters on it (talkers table), and the map follows.
+await go(`view=talkers&${F}`);
+await drawn("talkers");
+const host = await page.evaluate(() => document.querySelector("#view button[data-host]").dataset.host);
+requests.length = 0;
+await page.click(`#view button[data-host="${host}"]`);
+await page.waitForFunction((hst) => location.hash.includes("host=" + encodeURIComponent(hst)), host);
+d = await drawn("talkers");
+const gh = api("api/v1/edges.json", { ...range, host });
+check("click on a host: the URL holds it", (await hashOf()).host === host);
+check("click on a host: the API is asked with host=", requests.some((r) => new URL(r).searchParams.get("host") === host));
+check("click on a host: its hosts only", +d.items === gh.nodes.length, `${d.items} vs ${gh.nodes.length}`);
+await go(`view=histogram&${F}&host=${encodeURIComponent(host)}`);
+d = await drawn("histogram");
+const hist = apiText("api/v1/histogram.csv", { ...range, src: host, peers: 30 }).trim().split("\n").length - 1;
+check("histogram: the host's peers", +d.items === hist && hist > 0, `${d.items} vs ${hist}`);
+await shot("histogram");
+
+// 4b. On the map itself: hover shows the host's counts, a click filters.
+await go(`view=map&${F}`);
+await drawn("map");
+const mhost = gall.nodes.reduce((a, n) => (n.out_packets + n.in_packets > a.out_packets + a.in_packets ? n : a));
+const at = await page.evaluate((a) => {
+	const el = document.getElementById("view"), p = el.locate(a);
+	const r = el.querySelector(".map-canvas").getBoundingClientRect();
+	return p && { x: r.left + p.x, y: r.top + p.y };
+}, mhost.address);
+check("map: the host is drawn inside the map", at && at.x > 0 && at.y > 0, JSON.stringify(at));
+await page.mouse.move(at.x, at.y);
+await page.waitForSelector("#view .tooltip:not([hidden])", { timeout: 5000 }).catch(() => null);
+const tip = await page.evaluate(() => { const t = document.querySelector("#view .tooltip"); return t.hidden ? "" : t.textContent; });
+check("map: hover shows the host's counts", tip.includes(mhost.address) &&
+	tip.includes(`out ${mhost.out_packets.toLocaleString("en")} packets`) &&
+	tip.includes(`in ${mhost.in_packets.toLocaleString("en")} packets`), tip);
+await page.mouse.click(at.x, at.y);
+await page.waitForFunction((a) => location.hash.includes("host=" + encodeURIComponent(a)), mhost.address, { timeout: 5000 }).catch(() => null);
+d = await drawn("map");
+g = api("api/v1/edges.json", { ...range, host: mhost.address, max_nodes: 300 });
+check("map: a click filters on the host", (await hashOf()).host === mhost.address, JSON.stringify(await hashOf()));
+check("map filtered on the host: the API's counts", +d.nodes === g.nodes.length && +d.links === g.links.length,
+	`${d.nodes}/${d.links} vs ${g.nodes.length}/${g.links.length}`);
+await shot("map-host");
+// a double click on a block (group=/24) expands it
+await go(`view=map&${F}&group=/24`);
+d = await drawn("map");
+const blocks = api("api/v1/edges.json", { ...range, group: "/24", max_nodes: 300 });
+check("map group=/24: the API's blocks", +d.nodes === blocks.nodes.length, `${d.nodes} vs ${blocks.nodes.length}`);
+const blk = blocks.nodes.find((n) => n.address.startsWith("172.16.133.")) || blocks.nodes[0];
+const bat = await page.evaluate((a) => {
+	const el = document.getElementById("view"), p = el.locate(a);
+	const r = el.querySelector(".map-canvas").getBoundingClientRect();
+	return p && { x: r.left + p.x, y: r.top + p.y };
+}, blk.address);
+await page.mouse.dblclick(bat.x, bat.y);
+await page.waitForFunction(() => !location.hash.includes("group="), null, { timeout: 5000 }).catch(() => null);
+d = await drawn("map");
+h = await hashOf();
+const ex = api("api/v1/edges.json", { ...range, host: blk.address, max_nodes: 300 });
+check("map: a double click on a block expands it", h.host === blk.address && !h.group, JSON.stringify(h));
+check("expanded block: the API's hosts", +d.nodes === ex.nodes.length, `${d.nodes} vs ${ex.nodes.length}`);
+await shot("expanded");
+check("live is off under ipgraph serve (no stream to follow)", await page.isDisabled("#live"));
+
+// 5. Brushing the timeline sets the range and the API's query.
+await go(`view=map&${F}`);
+await drawn("map");
+const box = await page.locator("#timeline-strip svg .brush .overlay").boundingBox();
+requests.length = 0;
+// from the left edge to a third of the way: the first windows only
+await page.mouse.move(box.x + 2, box.y + box.height / 2);
+await page.mouse.down();
+await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2, { steps: 5 });
+await page.mouse.up();
+await page.waitForFunction((f) => !location.hash.includes(f), encodeURIComponent(info.first));
+d = await drawn("map");
+h = await hashOf();
+const asked = requests.map((r) => new URL(r)).filter((u) => u.pathname.endsWith("edges.json")).pop();
+check("brushing changes from/to in the URL", h.from !== info.first || h.to !== info.last, JSON.stringify(h));
+check("brushing changes the API's query", asked && asked.searchParams.get("from") === h.from &&
+	asked.searchParams.get("to") === h.to, asked && asked.search);
+g = api("api/v1/edges.json", { from: h.from, to: h.to, max_nodes: 300 });
+check("brushed map: the API's counts", +d.nodes === g.nodes.length && +d.links === g.links.length,
+	`${d.nodes}/${d.links} vs ${g.nodes.length}/${g.links.length}`);
+check("brushed map differs from the whole", g.nodes.length !== views.map.nodes * 1 || g.links.length !== +views.map.links);
+await shot("brushed");
+
+// 6. Empty: a range with no window says why and where the data is.
+await go("view=map&from=2001-01-01T00:00:00Z&to=2001-01-02T00:00:00Z");
+d = await drawn("map");
+check("empty: says why and where the data is", d.state === "empty" && /no windows/.test(d.status) &&
+	d.status.includes(info.first), d.status);
+await shot("empty");
+
+// 7. Error: a bad host replaces the stale view with the server's message.
+await go(`view=map&${F}`);
+await drawn("map");
+allowed = /status of 400/;
+await go(`view=map&${F}&host=300.1.2.3`);
+d = await drawn("map");
+allowed = null;
+const stale = await page.evaluate(() => document.querySelectorAll("#view canvas").length);
+check("error: the message is shown", d.state === "error" && /300\.1\.2\.3/.test(d.status), d.status);
+check("error: the stale map is gone", stale === 0 && d.nodes === undefined);
+await shot("error");
+
+// 8. Downloads: each is the bytes curl gets for the same filter.
+fs.mkdirSync(DL, { recursive: true });
+async function downloadAll(base, token, label) {
+	const routes = await page.evaluate(() => [...document.querySelectorAll("#view button[data-route]:not([disabled])")].map((b) => b.dataset.route));
+	check(`${label}: downloads listed`, routes.length >= 20, routes.length);
+	const state = await hashOf();
+	for (const r of routes) {
+		const f = fm.formats.find((x) => x.route === r);
+		let dl;
+		await page.waitForTimeout(1200);	// as a person clicks: Chromium drops downloads that come in bursts
+		try {
+			[dl] = await Promise.all([
+				page.waitForEvent("download", { timeout: 30000 }),
+				page.click(`#view button[data-route="${r}"]`),
+			]);
+		} catch (e) {
+			check(`${label}: ${r} downloads`, false, await page.textContent("#view .dl-status") + " seen: " + downloads.slice(-4).join(","));
+			continue;
+		}
+		const file = path.join(DL, label + "-" + dl.suggestedFilename());
+		await dl.saveAs(file);
+		const q = {};
+		for (const k of f.filters) if (state[k] && !(k === "host" && r.includes("histogram"))) q[k] = state[k];
+		if (r.includes("histogram")) q.src = state.host;
+		let want = curl(base + r + "?" + new URLSearchParams(q), token);
+		let got = fs.readFileSync(file);
+		if (r.endsWith(".tar.gz")) {
+			// the members' bytes: tar headers carry the time they were written
+			const members = (f) => execFileSync("tar", ["-xzOf", f]);
+			fs.writeFileSync(file + ".curl", want);
+			want = members(file + ".curl");
+			got = members(file);
+		}
+		check(`${label}: ${r} is the bytes curl gets (${got.length})`, Buffer.compare(got, want) === 0, `${got.length} vs ${want.length}`);
+	}
+}
+await go(`view=downloads&${F}&host=${encodeURIComponent(host)}`);
+await drawn("downloads");
+await downloadAll(U, null, "open");
+
+// 9. With a token: asked once, kept for the session, downloads work.
+allowed = /status of 401/;
+const page2 = page;	// same checks, another server
+await page2.goto(UT + "/#view=downloads&" + F + "&host=" + encodeURIComponent(host));
+await page.waitForSelector("#token-dialog[open]", { timeout: 10000 });
+await page.fill("#token-dialog input", TOKEN);
+await page.click("#token-dialog button[value=ok]");
+d = await drawn("downloads");
+allowed = null;
+check("token: the view draws once the token is given", +d.items > 0, JSON.stringify(d));
+check("token: kept in sessionStorage", await page.evaluate(() => sessionStorage.getItem("ipgraph-token")) !== null);
+await go(`view=map&${F}`);
+d = await drawn("map");
+check("token: asked once (no dialog on the next view)", !(await page.isVisible("#token-dialog[open]")) && +d.nodes > 0);
+await shot("token");
+await go(`view=downloads&${F}&host=${encodeURIComponent(host)}`);
+await drawn("downloads");
+await downloadAll(UT, TOKEN, "token");
+
+// 10. The keyboard reaches the views; dark follows the system.
+await go(`view=map&${F}`);
+await drawn("map");
+await page.focus('#tabs button[data-view="talkers"]');
+await page.keyboard.press("Enter");
+d = await drawn("talkers");
+check("keyboard: Enter on a tab opens its view", (await hashOf()).view === "talkers" && +d.items > 0);
+await page.focus("#view th:nth-child(2)");
+await page.keyboard.press("Enter");
+check("keyboard: Enter on a column header sorts", await page.getAttribute("#view th:nth-child(2)", "aria-sort") === "ascending");
+await page.emulateMedia({ colorScheme: "dark" });
+await go(`view=map&${F}&metric=bytes`);
+d = await drawn("map");
+const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+check("dark: the page follows the system", bg === "rgb(22, 24, 27)", bg);
+await shot("dark");
+
+check("no console errors", consoleErrors.length === 0, consoleErrors.join(" | "));
+await browser.close();
+console.log(`${checks} checks, ${fails} failed`);
+process.exit(fails ? 1 : 0);

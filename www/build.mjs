@@ -1,0 +1,60 @@
+// build.mjs - bundles the dashboard (src/main.js and what it imports, npm
+// packages included) into one app.js with esbuild, and writes LICENSES.txt:
+// the licence of every npm package that ended up in the bundle, read from
+// the package's own folder.  Run by Makefile.am after `npm ci`:
+//
+//   node build.mjs NODE_MODULES_PARENT SRC_DIR OUT_DIR
+//
+// The modules are resolved from NODE_MODULES_PARENT/node_modules (the
+// build tree's scratch folder), so nothing third-party is kept in the
+// source tree.
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import path from "node:path";
+
+const [npmdir, srcdir, outdir] = process.argv.slice(2).map((p) => path.resolve(p));
+if (!outdir) {
+	console.error("usage: node build.mjs NPM_DIR SRC_DIR OUT_DIR");
+	process.exit(2);
+}
+const require = createRequire(path.join(npmdir, "package.json"));
+const esbuild = require("esbuild");
+
+const result = await esbuild.build({
+	entryPoints: [path.join(srcdir, "main.js")],
+	bundle: true,
+	format: "iife",
+	target: ["es2020"],
+	minify: true,
+	sourcemap: false,
+	legalComments: "none",
+	outfile: path.join(outdir, "app.js"),
+	nodePaths: [path.join(npmdir, "node_modules")],
+	metafile: true,
+	logLevel: "warning",
+});
+
+// Every package (node_modules/NAME or node_modules/@SCOPE/NAME) an input
+// of the bundle came from.
+const pkgs = new Map();
+for (const input of Object.keys(result.metafile.inputs)) {
+	const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+	if (!m) continue;
+	const dir = input.slice(0, m.index) + "node_modules/" + m[1];
+	pkgs.set(m[1], path.resolve(dir));
+}
+let text = "Third-party code bundled into app.js (from npm, pinned in\n" +
+	"package-lock.json), with the licence each package ships.\n";
+for (const name of [...pkgs.keys()].sort()) {
+	const dir = pkgs.get(name);
+	const meta = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+	const lic = fs.readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
+	if (!lic) {
+		console.error(`build.mjs: ${name} has no licence file`);
+		process.exit(1);
+	}
+	text += `\n===== ${name} ${meta.version} (${meta.license}) =====\n\n`;
+	text += fs.readFileSync(path.join(dir, lic), "utf8").trim() + "\n";
+}
+fs.writeFileSync(path.join(outdir, "LICENSES.txt"), text);
+console.log(`app.js: ${fs.statSync(path.join(outdir, "app.js")).size} bytes, ${pkgs.size} packages`);

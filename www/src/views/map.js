@@ -1,0 +1,195 @@
+// map.js - the network map: /api/v1/edges.json drawn in WebGL by sigma.js
+// over a graphology graph, laid out by ForceAtlas2 in a web worker.  Node
+// size follows traffic, edge width the weight; hover shows the counts, a
+// click filters on the host.  Positions are kept between renders (by
+// address) so a new span or live data moves the map as little as it can.
+// In live mode the SSE stream's changed edges are merged into the graph
+// in place.
+import Graph from "graphology";
+import Sigma from "sigma";
+import FA2Layout from "graphology-layout-forceatlas2/worker";
+import forceAtlas2 from "graphology-layout-forceatlas2";
+import { getJSON, stream } from "../api.js";
+import { filterParams } from "../state.js";
+import { role, roleColour, roleName, num, bytes } from "../format.js";
+
+const positions = new Map();	// address -> {x, y}, kept across renders
+
+function place(g, key) {
+	const p = positions.get(key);
+	if (p) return { ...p };
+	// beside a neighbour already placed, else on a circle
+	for (const n of g.neighbors(key)) {
+		const q = g.getNodeAttributes(n);
+		if (q.x != null) return { x: q.x + Math.random() - 0.5, y: q.y + Math.random() - 0.5 };
+	}
+	const a = Math.random() * 2 * Math.PI;
+	return { x: 10 * Math.cos(a), y: 10 * Math.sin(a) };
+}
+
+// 3 to 20 px, less on crowded maps so the heaviest hosts do not cover
+// their neighbours
+let sizeRange = 17;
+function nodeSize(traffic, max) {
+	return 3 + sizeRange * Math.sqrt(traffic / (max || 1));
+}
+
+export default {
+	name: "map",
+	title: "Map",
+	async draw(el, { state, setState, signal, live, onLive }) {
+		const metric = state.metric || "packets";
+		const params = filterParams(state);
+		if (!params.max_nodes && !params.top) params.max_nodes = 300;
+		const { data, note } = await getJSON("api/v1/edges.json", params, { signal });
+		const g = new Graph({ type: "directed", multi: false });
+		sizeRange = data.nodes.length > 1000 ? 7 : data.nodes.length > 300 ? 11 : 17;
+		let max = 0;
+		for (const n of data.nodes) {
+			const t = n["in_" + metric] + n["out_" + metric];
+			max = Math.max(max, t);
+		}
+		for (const n of data.nodes) {
+			const t = n["in_" + metric] + n["out_" + metric];
+			g.addNode(n.address, {
+				label: n.name, address: n.address, node: n,
+				size: nodeSize(t, max), color: roleColour(role(n)),
+			});
+		}
+		let wmax = 0;
+		for (const l of data.links) wmax = Math.max(wmax, l.value);
+		for (const l of data.links) {
+			const s = data.nodes[l.source].address, d = data.nodes[l.target].address;
+			g.mergeEdge(s, d, { link: l, size: 0.5 + 5 * Math.sqrt(l.value / (wmax || 1)), color: "#999" });
+		}
+		g.forEachNode((k) => g.mergeNodeAttributes(k, place(g, k)));
+
+		el.innerHTML = `<div class="map-canvas" role="img" aria-label="network map: ${data.nodes.length} hosts, ${data.links.length} edges"></div>
+<div class="legend">${[1, 3, 2].map((k) => `<span><i style="background:${roleColour(k)}"></i>${roleName(k)}</span>`).join("")}
+ · size: ${metric} · click a host to filter on it${state.group ? ", double-click a block to expand it" : ""}</div>
+<div class="tooltip" hidden></div>`;
+		const canvas = el.querySelector(".map-canvas");
+		const tip = el.querySelector(".tooltip");
+		el.dataset.nodes = g.order;
+		el.dataset.links = data.links.length;
+		if (g.order === 0 && !live) {
+			el.innerHTML = "";
+			return { note, empty: true, destroy() {} };
+		}
+
+		const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+		const renderer = new Sigma(g, canvas, {
+			labelColor: { color: dark ? "#ddd" : "#222" },
+			defaultEdgeType: "arrow",
+			labelRenderedSizeThreshold: g.order <= 150 ? 0 : 8,
+			zIndex: true,
+		});
+		// hover: the counts; click: filter on the host
+		renderer.on("enterNode", ({ node, event }) => {
+			const n = g.getNodeAttribute(node, "node");
+			tip.hidden = false;
+			tip.textContent = `${n.name}${n.name !== n.address ? " (" + n.address + ")" : ""}: ` +
+				`out ${num(n.out_packets)} packets / ${bytes(n.out_bytes)}, ` +
+				`in ${num(n.in_packets)} packets / ${bytes(n.in_bytes)}`;
+			tip.dataset.node = n.address;
+			canvas.style.cursor = "pointer";
+		});
+		renderer.on("leaveNode", () => { tip.hidden = true; canvas.style.cursor = ""; });
+		// a click filters on the host (or block); a double click on a
+		// block (group=/24...) expands it: its hosts, filtered to it.  The
+		// click waits for a second one on blocks only.
+		let pending = null;
+		renderer.on("clickNode", ({ node }) => {
+			const a = g.getNodeAttribute(node, "address");
+			if (!a.includes("/")) return setState({ host: a });
+			clearTimeout(pending);
+			pending = setTimeout(() => setState({ host: a }), 300);
+		});
+		renderer.on("doubleClickNode", ({ node, event }) => {
+			const a = g.getNodeAttribute(node, "address");
+			event.preventSigmaDefault();
+			if (!a.includes("/")) return;
+			clearTimeout(pending);
+			setState({ host: a, group: "" });
+		});
+		// where a host is drawn, in the container's pixels (for tests and
+		// for people who script the page)
+		el.position = (address) => (g.hasNode(address) ? { x: g.getNodeAttribute(address, "x"), y: g.getNodeAttribute(address, "y") } : null);
+		el.locate = (address) => (g.hasNode(address) ? renderer.graphToViewport(g.getNodeAttributes(address)) : null);
+
+		// Layout in a worker; a graph whose every node is already placed
+		// only settles briefly.
+		const known = g.filterNodes((k) => positions.has(k)).length;
+		let layout = null, timer = null;
+		const settings = forceAtlas2.inferSettings(g);
+		if (known === g.order) {
+			// every host already has its place: nothing moves
+		} else if (typeof Worker !== "undefined") {
+			layout = new FA2Layout(g, { settings });
+			layout.start();
+			timer = setTimeout(() => layout.stop(), Math.min(4000, 800 + 3 * g.order));
+		} else {
+			forceAtlas2.assign(g, { iterations: 100, settings });
+		}
+		const save = () => g.forEachNode((k, a) => positions.set(k, { x: a.x, y: a.y }));
+
+		// live: merge the stream's changed edges into this graph
+		let stop = null, fade = null;
+		if (live) {
+			fade = setInterval(() => g.forEachEdge((k, a) => {
+				if (a.flashed && Date.now() - a.flashed > 3000) g.mergeEdgeAttributes(k, { color: "#999", flashed: 0 });
+			}), 1000);
+			stop = stream("api/v1/live", (ev, text) => {
+				if (ev !== "window") return;
+				let doc;
+				try { doc = JSON.parse(text); } catch { return; }
+				for (const e of doc.edges_changed || []) {
+					for (const [a, b] of [[e.src, e.dst], [e.dst, e.src]])
+						if (!g.hasNode(a)) {
+							// placed before it is added: sigma draws it at once
+							const near = g.hasNode(b) ? g.getNodeAttributes(b) : null;
+							const a0 = Math.random() * 2 * Math.PI;
+							const p = positions.get(a) || (near ? { x: near.x + Math.cos(a0), y: near.y + Math.sin(a0) }
+								: { x: 10 * Math.cos(a0), y: 10 * Math.sin(a0) });
+							g.addNode(a, { label: a, address: a, size: 4, color: "#D55E00", ...p,
+								node: { name: a, address: a, in_packets: 0, out_packets: 0, in_bytes: 0, out_bytes: 0 } });
+						}
+					// a changed edge flashes, then fades back (EtherApe's habit)
+					g.mergeEdge(e.src, e.dst, { color: "#D55E00", flashed: Date.now() });
+					if (!g.getEdgeAttribute(e.src, e.dst, "size")) g.setEdgeAttribute(e.src, e.dst, "size", 1);
+					const s = g.getNodeAttribute(e.src, "node"), d = g.getNodeAttribute(e.dst, "node");
+					s.out_packets += e.packets; s.out_bytes += e.bytes;
+					d.in_packets += e.packets; d.in_bytes += e.bytes;
+				}
+				el.dataset.nodes = g.order;
+				el.dataset.links = g.size;
+				let top = 0;
+				g.forEachNode((k, a) => { top = Math.max(top, a.node["in_" + metric] + a.node["out_" + metric]); });
+				g.forEachNode((k, a) => g.mergeNodeAttributes(k, {
+					size: nodeSize(a.node["in_" + metric] + a.node["out_" + metric], top),
+					color: roleColour(role(a.node)),
+				}));
+				if (onLive) onLive(doc, g.order, g.size);
+				el.dataset.liveEvents = (+el.dataset.liveEvents || 0) + 1;
+				if (!layout && typeof Worker !== "undefined") layout = new FA2Layout(g, { settings });
+				if (layout && !layout.isRunning()) {
+					layout.start();
+					clearTimeout(timer);
+					timer = setTimeout(() => layout.stop(), 600);
+				}
+			}, (st, err) => { el.dataset.live = st + (err ? ": " + err.message : ""); });
+		}
+		return {
+			note,
+			empty: g.order === 0,
+			destroy() {
+				if (stop) stop();
+				clearInterval(fade);
+				clearTimeout(timer);
+				save();
+				if (layout) layout.kill();
+				renderer.kill();
+			},
+		};
+	},
+};

@@ -1,0 +1,95 @@
+// timeline.js - the windows of the database (/api/v1/windows) as bars of
+// traffic over time, capture loss marked in red-free vermilion with a
+// stripe; brushing sets from/to for every view.  The strip sits above
+// every view; #view=timeline also lists the windows.
+import { select } from "d3-selection";
+import { scaleUtc, scaleLinear } from "d3-scale";
+import { axisBottom, axisLeft } from "d3-axis";
+import { brushX } from "d3-brush";
+import { max as d3max } from "d3-array";
+import { getJSON } from "../api.js";
+import { iso, parseTime, num, bytes, human, PALETTE } from "../format.js";
+
+function loss(w) {
+	return (w.kernel_drops || 0) + (w.interface_drops || 0) + (w.overflow || 0);
+}
+
+// The windows shown: the whole span the database holds, raw windows
+// unless there are too many of them (then hourly roll-ups).
+export async function loadWindows(info, sensor, signal) {
+	const raw = (info.spans || []).filter((s) => s.tier === "raw" && (!sensor || s.sensor === sensor));
+	const n = raw.reduce((a, s) => a + s.windows, 0);
+	const q = { tier: n > 5000 ? "hour" : "raw" };
+	if (sensor) q.sensor = sensor;
+	const { data } = await getJSON("api/v1/windows", q, { signal });
+	return data.windows || [];
+}
+
+// The strip: returns a destroy function.
+export function drawStrip(el, windows, state, setState) {
+	el.innerHTML = "";
+	el.dataset.items = windows.length;
+	const metric = state.metric === "bytes" ? "bytes" : "frames";
+	const W = Math.max(300, el.clientWidth || 900), H = 110;
+	const m = { l: 56, r: 12, t: 8, b: 22 };
+	const svg = select(el).append("svg").attr("width", W).attr("height", H)
+		.attr("role", "img")
+		.attr("aria-label", `traffic per window, ${windows.length} windows; drag to choose the time range`);
+	if (!windows.length) {
+		svg.append("text").attr("x", 10).attr("y", 40).text("no windows stored");
+		return () => {};
+	}
+	const t0 = d3min(windows.map((w) => w.start_s));
+	const t1 = d3max(windows, (w) => w.start_s + w.seconds);
+	const pad = Math.max(60, (t1 - t0) * 0.01);
+	const x = scaleUtc().domain([new Date((t0 - pad) * 1000), new Date((t1 + pad) * 1000)]).range([m.l, W - m.r]);
+	const y = scaleLinear().domain([0, d3max(windows, (w) => w[metric]) || 1]).nice().range([H - m.b, m.t]);
+	svg.append("g").attr("transform", `translate(0,${H - m.b})`).call(axisBottom(x).ticks(Math.floor(W / 110)));
+	svg.append("g").attr("transform", `translate(${m.l},0)`).call(axisLeft(y).ticks(3).tickFormat((v) => num(v)));
+	svg.append("g").selectAll("rect").data(windows).join("rect")
+		.attr("class", (w) => loss(w) ? "win loss" : "win")
+		.attr("x", (w) => x(new Date(w.start_s * 1000)))
+		.attr("width", (w) => Math.max(2, x(new Date((w.start_s + w.seconds) * 1000)) - x(new Date(w.start_s * 1000))))
+		.attr("y", (w) => y(w[metric]))
+		.attr("height", (w) => H - m.b - y(w[metric]))
+		.attr("fill", (w) => loss(w) ? PALETTE[5] : PALETTE[0])
+		.append("title").text((w) => `${human(w.start_s)} (${w.seconds} s, ${w.sensor}): ` +
+			`${num(w.frames)} frames, ${bytes(w.bytes)}, ${num(w.edges)} edges` +
+			(loss(w) ? `; lost: ${num(w.kernel_drops)} kernel, ${num(w.interface_drops)} interface, ${num(w.overflow)} overflow` : ""));
+	const brush = brushX().extent([[m.l, m.t], [W - m.r, H - m.b]])
+		.on("end", (ev) => {
+			if (!ev.sourceEvent || !ev.selection) return;
+			const [a, b] = ev.selection.map((px) => Math.round(x.invert(px).getTime() / 1000));
+			setState({ from: iso(a), to: iso(b) });
+		});
+	const gb = svg.append("g").attr("class", "brush").call(brush);
+	const f = parseTime(state.from), t = parseTime(state.to);
+	const clamp = (px) => Math.min(W - m.r, Math.max(m.l, px));
+	if (f != null && t != null) {
+		const a = clamp(x(new Date(f * 1000))), b = clamp(x(new Date(t * 1000)));
+		if (b > a) gb.call(brush.move, [a, b]);
+	}
+	return () => { el.innerHTML = ""; };
+}
+
+function d3min(a) {
+	return a.reduce((p, v) => (v < p ? v : p), Infinity);
+}
+
+// #view=timeline: the windows in the range, as a table.
+export default {
+	name: "timeline",
+	title: "Windows",
+	async draw(el, { state, signal }) {
+		const q = {};
+		for (const k of ["from", "to", "sensor", "tier"]) if (state[k]) q[k] = state[k];
+		const { data } = await getJSON("api/v1/windows", q, { signal });
+		const ws = data.windows || [];
+		el.dataset.items = ws.length;
+		el.innerHTML = `<table class="sortable"><caption>${ws.length} windows in the range</caption>
+<thead><tr><th>start (UTC)</th><th>seconds</th><th>sensor</th><th>frames</th><th>bytes</th><th>edges</th><th>lost</th></tr></thead><tbody>${
+	ws.map((w) => `<tr class="${loss(w) ? "loss" : ""}"><td>${human(w.start_s)}</td><td>${w.seconds}</td><td>${w.sensor}</td><td>${num(w.frames)}</td><td>${num(w.bytes)}</td><td>${num(w.edges)}</td><td>${num(loss(w))}</td></tr>`).join("")
+}</tbody></table>`;
+		return { empty: !ws.length, note: ws.length ? null : "no window lies in this range", destroy() {} };
+	},
+};
