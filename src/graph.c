@@ -610,11 +610,9 @@ agg_totals(struct agg *a, struct graph_totals *t)
 	free(used);
 }
 
-/* Stable node order: IPv4, IPv6, then "other"; by address, then length. */
-static int
-graph_cmp_node(const void *pa, const void *pb)
+int
+graph_node_cmp(const struct graph_node *a, const struct graph_node *b)
 {
-	const struct graph_node *a = pa, *b = pb;
 	int va = a->ver == 0 ? 99 : a->ver, vb = b->ver == 0 ? 99 : b->ver;
 	int c;
 
@@ -623,6 +621,12 @@ graph_cmp_node(const void *pa, const void *pb)
 	if ((c = memcmp(a->addr, b->addr, 16)) != 0)
 		return c;
 	return a->prefix < b->prefix ? -1 : a->prefix > b->prefix;
+}
+
+static int
+graph_cmp_node(const void *pa, const void *pb)
+{
+	return graph_node_cmp(pa, pb);
 }
 
 static int

@@ -193,6 +193,13 @@ int		 graph_cmp_weight(int metric, uint64_t packets_a,
 struct graph	*graph_diff(const struct graph *cur, const struct graph *base,
 		    const struct filter *q);
 
+/*
+ * The stable node order: IPv4, IPv6, sites, zones, then "other"; by
+ * address (or number), then block length.  -1, 0 or 1.
+ */
+int		 graph_node_cmp(const struct graph_node *,
+		    const struct graph_node *);
+
 /* Sort g's edges heaviest first (ties by source, then destination). */
 void		 graph_sort_by_weight(struct graph *g);
 

@@ -39,20 +39,6 @@ diff_change(uint64_t w, uint64_t b, double ratio)
 	return GRAPH_CHANGE_SAME;
 }
 
-/* The graph's node order (graph.c): IPv4, IPv6, "other"; address, length. */
-static int
-diff_cmp_node(const struct graph_node *a, const struct graph_node *b)
-{
-	int va = a->ver == 0 ? 99 : a->ver, vb = b->ver == 0 ? 99 : b->ver;
-	int c;
-
-	if (va != vb)
-		return va < vb ? -1 : 1;
-	if ((c = memcmp(a->addr, b->addr, 16)) != 0)
-		return c;
-	return a->prefix < b->prefix ? -1 : a->prefix > b->prefix;
-}
-
 static int
 diff_cmp_edge(size_t sa, size_t da, size_t sb, size_t db)
 {
@@ -115,7 +101,7 @@ graph_diff(const struct graph *cur, const struct graph *base,
 		else if (j == base->nnodes)
 			c = -1;
 		else
-			c = diff_cmp_node(&cur->nodes[i], &base->nodes[j]);
+			c = graph_node_cmp(&cur->nodes[i], &base->nodes[j]);
 		nd = &g->nodes[g->nnodes];
 		from = c <= 0 ? &cur->nodes[i] : &base->nodes[j];
 		nd->ver = from->ver;
