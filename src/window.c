@@ -30,6 +30,8 @@ struct windows {
 	struct window		 w[MAX_OPEN];
 	struct window		*last;		/* where the last packet went */
 	int64_t			 newest_us;	/* latest packet time seen */
+	int64_t			 close_s;	/* first second past an open
+						   window's end + grace */
 	size_t			 hint;		/* size of the last window */
 	uint64_t		 last_packets;	/* on the last packet's edge */
 };
@@ -51,6 +53,7 @@ windows_new(unsigned seconds, unsigned grace, unsigned max_open,
 	ws->fn = fn;
 	ws->arg = arg;
 	ws->newest_us = INT64_MIN;
+	ws->close_s = INT64_MAX;
 	ws->hint = 1024;
 	return ws;
 }
@@ -82,11 +85,31 @@ windows_add_capstats(struct windows *ws, uint64_t recv, uint64_t drop,
 	ws->pending.cap_ifdrop += ifdrop;
 }
 
-/* Hand a window to the flush function; on success it is free again. */
+/* When the next open window is past its grace time (INT64_MAX: never). */
+static void
+set_close_s(struct windows *ws)
+{
+	unsigned i;
+
+	ws->close_s = INT64_MAX;
+	for (i = 0; i < ws->max_open; i++)
+		if (ws->w[i].open && ws->w[i].start_s + (int64_t)ws->seconds +
+		    (int64_t)ws->grace < ws->close_s)
+			ws->close_s = ws->w[i].start_s + (int64_t)ws->seconds +
+			    (int64_t)ws->grace;
+}
+
+/*
+ * Hand a window to the flush function; on success it is free again.  A
+ * table left to us is kept for the next window only when no other window
+ * is open: otherwise the open one grows into the memory freed here, and
+ * an import holds one full table (plus the grace time's edges), not two.
+ */
 static int
 close_window(struct windows *ws, struct window *w)
 {
 	size_t n = flowtable_count(w->ft);
+	unsigned i;
 
 	w->stats.cap_recv += ws->pending.cap_recv;
 	w->stats.cap_drop += ws->pending.cap_drop;
@@ -99,12 +122,18 @@ close_window(struct windows *ws, struct window *w)
 	}
 	memset(&ws->pending, 0, sizeof(ws->pending));
 	ws->hint = n;
-	if (w->ft != NULL)
-		flowtable_clear(w->ft);
 	memset(&w->stats, 0, sizeof(w->stats));
 	w->open = 0;
 	if (ws->last == w)
 		ws->last = NULL;
+	set_close_s(ws);
+	for (i = 0; i < ws->max_open && w->ft != NULL; i++)
+		if (ws->w[i].open) {
+			flowtable_free(w->ft);
+			w->ft = NULL;
+		}
+	if (w->ft != NULL)
+		flowtable_clear(w->ft);
 	return 0;
 }
 
@@ -147,6 +176,21 @@ windows_close_all(struct windows *ws)
 }
 
 /*
+ * A new latest time, ts_s its second: close every window whose end plus
+ * the grace time it has reached (one comparison unless one has).
+ */
+static int
+newest(struct windows *ws, int64_t ts_us, int64_t ts_s)
+{
+	if (ts_us <= ws->newest_us)
+		return 0;
+	ws->newest_us = ts_us;
+	if (ts_s < ws->close_s)
+		return 0;
+	return windows_close_before(ws, ts_us - (int64_t)ws->grace * 1000000);
+}
+
+/*
  * A window that is not open, preferring one that kept its table: taking
  * a window without one while a cleared table sits idle would keep a table
  * per window slot ever used (three for two open windows, say), each sized
@@ -180,12 +224,7 @@ window_for(struct windows *ws, int64_t start_s, int *err)
 	for (i = 0; i < ws->max_open; i++)
 		if (ws->w[i].open && ws->w[i].start_s == start_s)
 			return &ws->w[i];
-	/* a new window: first close what the grace time has passed */
-	if (ws->newest_us != INT64_MIN && windows_close_before(ws,
-	    ws->newest_us - (int64_t)ws->grace * 1000000) < 0) {
-		*err = 1;
-		return NULL;
-	}
+	/* a new window (what the grace time has passed is closed already) */
 	if ((free_w = free_window(ws)) == NULL) {
 		free_w = oldest_open(ws, INT64_MAX);
 		if (close_window(ws, free_w) < 0) {
@@ -206,6 +245,9 @@ window_for(struct windows *ws, int64_t start_s, int *err)
 	free_w->ft_max = ws->max_edges;
 	free_w->open = 1;
 	free_w->start_s = start_s;
+	if (start_s + (int64_t)ws->seconds + (int64_t)ws->grace < ws->close_s)
+		ws->close_s = start_s + (int64_t)ws->seconds +
+		    (int64_t)ws->grace;
 	return free_w;
 }
 
@@ -220,8 +262,8 @@ windows_packet(struct windows *ws, int64_t ts_us, uint32_t wirelen,
 
 	ts_s = ts_us / 1000000 - (ts_us % 1000000 < 0);
 	start_s = ts_s - (ts_s % ws->seconds + ws->seconds) % ws->seconds;
-	if (ts_us > ws->newest_us)
-		ws->newest_us = ts_us;
+	if (newest(ws, ts_us, ts_s) < 0)
+		return -1;
 	w = ws->last;
 	if (w == NULL || !w->open || w->start_s != start_s) {
 		if ((w = window_for(ws, start_s, &err)) == NULL)
@@ -265,8 +307,8 @@ windows_flow(struct windows *ws, const struct flow_key *key,
 
 	ts_s = first_us / 1000000 - (first_us % 1000000 < 0);
 	start_s = ts_s - (ts_s % ws->seconds + ws->seconds) % ws->seconds;
-	if (first_us > ws->newest_us)
-		ws->newest_us = first_us;
+	if (newest(ws, first_us, ts_s) < 0)
+		return -1;
 	w = ws->last;
 	if (w == NULL || !w->open || w->start_s != start_s) {
 		if ((w = window_for(ws, start_s, &err)) == NULL)

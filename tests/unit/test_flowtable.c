@@ -972,6 +972,110 @@ test_window_tables(void **state)
 }
 
 /*
+ * Windows of CLOSE_EDGES edges each (many blocks), one edge every
+ * CLOSE_STEP_US over the whole window: each window must be written by the
+ * first packet at or past its end plus the grace time, not when the
+ * window after next opens.  So at most one full window and the grace
+ * time's edges of the next are open together, the closed window's table
+ * is freed for the open one to grow into, and all but the last window are
+ * written before the end of the input.
+ */
+#define CLOSE_EDGES	12000
+#define CLOSE_STEP_US	5000			/* 60 s / 12,000 */
+#define CLOSE_GRACE	5
+
+struct close_run {
+	struct windows	*ws;
+	int64_t		 now_us;	/* the packet being given */
+	int64_t		 prev_us;	/* the one before it */
+	int64_t		 next_start;	/* the window expected next */
+	size_t		 memory;
+	size_t		 edges;
+	int		 flushes;
+};
+
+static int
+close_flush(void *arg, int64_t start_s, unsigned seconds,
+    const struct window_stats *st, struct flowtable **ftp)
+{
+	struct close_run *p = arg;
+	int64_t due_us = (start_s + seconds + CLOSE_GRACE) * 1000000;
+
+	assert_int_equal(start_s, p->next_start);
+	p->next_start += seconds;
+	assert_int_equal(flowtable_count(*ftp), CLOSE_EDGES);
+	assert_int_equal(st->frames, CLOSE_EDGES);
+	/* INT64_MAX: windows_close_all at the end of the input */
+	if (p->now_us != INT64_MAX) {
+		if (p->now_us < due_us || p->prev_us >= due_us)
+			fail_msg("window %lld written at %lld us, due at %lld "
+			    "(previous packet %lld)", (long long)start_s,
+			    (long long)p->now_us, (long long)due_us,
+			    (long long)p->prev_us);
+	}
+	if (windows_memory(p->ws) > p->memory)
+		p->memory = windows_memory(p->ws);
+	if (windows_open_edges(p->ws) > p->edges)
+		p->edges = windows_open_edges(p->ws);
+	p->flushes++;
+	return 0;
+}
+
+static void
+test_window_close(void **state)
+{
+	struct close_run p;
+	struct decode_result r;
+	struct flow_key k;
+	struct flowtable *one;
+	int64_t t0_us;
+	uint32_t i, n = RUN_WINDOWS * CLOSE_EDGES;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.ws = windows_new(60, CLOSE_GRACE, 8, 0, close_flush, &p);
+	assert_non_null(p.ws);
+	t0_us = TS0 / 60000000 * 60000000;
+	p.next_start = t0_us / 1000000;
+	p.prev_us = INT64_MIN;
+	for (i = 0; i < n; i++) {
+		make_key(&k, i);
+		memset(&r, 0, sizeof(r));
+		r.ipver = k.ipver;
+		r.proto = k.proto;
+		r.sport = k.sport;
+		r.dport = k.dport;
+		memcpy(r.src, k.src, 16);
+		memcpy(r.dst, k.dst, 16);
+		p.now_us = t0_us + (int64_t)i * CLOSE_STEP_US;
+		assert_int_equal(windows_packet(p.ws, p.now_us, 100, DECODE_OK,
+		    &r), 0);
+		p.prev_us = p.now_us;
+	}
+	assert_int_equal(p.flushes, RUN_WINDOWS - 1);
+	p.now_us = INT64_MAX;
+	assert_int_equal(windows_close_all(p.ws), 0);
+	assert_int_equal(p.flushes, RUN_WINDOWS);
+	/* one window and the next one's first CLOSE_GRACE seconds */
+	assert_int_equal(p.edges, CLOSE_EDGES +
+	    CLOSE_GRACE * 1000000 / CLOSE_STEP_US);
+	/* tables: one full, not two (the closed one's memory is reused) */
+	one = flowtable_new(CLOSE_EDGES, 0);
+	assert_non_null(one);
+	for (i = 0; i < CLOSE_EDGES; i++) {
+		make_key(&k, i);
+		assert_int_equal(flowtable_add(one, &k, 0, 100, TS0), 0);
+	}
+	print_message("windows closed on time: peak %zu edges, %zu bytes (one "
+	    "full table %zu)\n", p.edges, p.memory, flowtable_memory(one));
+	if (p.memory > flowtable_memory(one) * 3 / 2)
+		fail_msg("%zu bytes at the peak, one full table is %zu",
+		    p.memory, flowtable_memory(one));
+	flowtable_free(one);
+	windows_free(p.ws);
+}
+
+/*
  * A new table holds an index for hint edges but no edges yet: blocks come
  * as edges do.  Filling it to hint adds blocks, not a bigger index.
  */
@@ -1047,6 +1151,7 @@ main(void)
 		cmocka_unit_test(test_memory_per_edge),
 		cmocka_unit_test(test_memory_figure),
 		cmocka_unit_test(test_window_tables),
+		cmocka_unit_test(test_window_close),
 		cmocka_unit_test(test_new_free),
 		cmocka_unit_test(test_new_huge_hint),
 	};
