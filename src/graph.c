@@ -247,7 +247,22 @@ struct agg {
 	struct htab		 edges;
 	struct htab		 flows;
 	struct htab		 events;
+	struct names		*dns;		/* names clients were told */
 };
+
+/* One stored name into the map: a later one replaces an earlier. */
+static int
+dns_name(const struct name_seen *ns, void *arg)
+{
+	char text[ADDR_STRLEN], err[128];
+
+	if (ns->ver != 4 && ns->ver != 6)
+		return 0;
+	addr_format(ns->ver, ns->addr, text);
+	/* only out of memory fails here: the node keeps its address */
+	names_add(arg, text, ns->name, err, sizeof(err));
+	return 0;
+}
 
 static long
 agg_node(struct agg *a, int ver, const uint8_t *addr)
@@ -730,7 +745,7 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 	    (off = calloc(g->nnodes * 2, sizeof(*off))) == NULL)
 		goto fail;
 	for (i = 0; i < g->nnodes; i++) {
-		const char *name = NULL;
+		const char *name = NULL, *source = NULL;
 
 		nd = &g->nodes[i];
 		if (nd->ver == 0)
@@ -746,6 +761,7 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 			    GRAPH_SITE ? "site" : "zone", s != NULL ? s->name :
 			    "?");
 			name = s != NULL ? s->name : NULL;
+			source = name != NULL ? "site" : NULL;
 			nd->colour = s != NULL ? s->colour : NULL;
 		} else {
 			addr_format(nd->ver, nd->addr, text);
@@ -754,7 +770,14 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 				    strlen(text), "/%u", nd->prefix);
 			name = names_lookup(a->q->names, nd->ver, nd->addr,
 			    nd->prefix);
+			source = name != NULL ? "config" : NULL;
+			if (name == NULL && a->dns != NULL && nd->prefix ==
+			    (nd->ver == 4 ? 32 : 128) && (name =
+			    names_lookup(a->dns, nd->ver, nd->addr,
+			    nd->prefix)) != NULL)
+				source = "dns";
 		}
+		nd->name_source = source;
 		off[2 * i] = strings.len;
 		buf_add(&strings, text, strlen(text) + 1);
 		off[2 * i + 1] = SIZE_MAX;
@@ -998,7 +1021,12 @@ graph_build_span(const struct filter *q, struct store *st, char *err,
 	    err, errlen);
 	if (rc > 0)
 		snprintf(err, errlen, "out of memory building the graph");
-	else if (rc == 0) {
+	else if (rc == 0 && ((a.dns = names_new()) == NULL ||
+	    store_names(st, q, 0, dns_name, a.dns, err, errlen) < 0)) {
+		if (a.dns == NULL)
+			snprintf(err, errlen, "out of memory building the "
+			    "graph");
+	} else if (rc == 0) {
 		agg_totals(&a, &total);
 		if (agg_reduce(&a) < 0 ||
 		    (g = agg_finish(&a, tier, rows)) == NULL)
@@ -1016,6 +1044,7 @@ graph_build_span(const struct filter *q, struct store *st, char *err,
 	htab_free(&a.edges);
 	htab_free(&a.flows);
 	htab_free(&a.events);
+	names_free(a.dns);
 	return g;
 }
 

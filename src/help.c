@@ -138,6 +138,20 @@ static const struct help_entry help_table[] = {
 	  "  --sensor NAME             one capture point\n"
 	  "  -h, --help                this help\n",
 	  "ipgraph new --db net.db --since -1h\n", 0 },
+	{ "names",
+	  "ipgraph names [--db FILE] [--from TIME] [--to TIME] [--host CIDR]\n"
+	  "                     [--sensor NAME]\n",
+	  "List the names clients were told for addresses (DNS answers seen in\n"
+	  "the traffic), oldest first, as CSV:\n"
+	  "time,sensor,client,address,name,ttl,source.  A row is kept the first\n"
+	  "time a client is told a name for an address in each window.\n",
+	  "  -d, --db FILE             the database (default ipgraph.db)\n"
+	  "  --from TIME               the span's start (default: the first)\n"
+	  "  --to TIME                 the span's end (default: now)\n"
+	  "  --host CIDR               addresses or clients in a block\n"
+	  "  --sensor NAME             one capture point\n"
+	  "  -h, --help                this help\n",
+	  "ipgraph names --db net.db --from -1d --host 10.0.0.7\n", 0 },
 	{ "info",
 	  "ipgraph info [--db FILE] [--json]\n",
 	  "Describe a database: per sensor and tier the span covered (first\n"

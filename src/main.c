@@ -159,6 +159,8 @@ main(int argc, char **argv)
 		return cmd_diff(argc, argv);
 	if (strcmp(cmd, "new") == 0)
 		return cmd_new(argc, argv);
+	if (strcmp(cmd, "names") == 0)
+		return cmd_names(argc, argv);
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(argc, argv);
 	if (strcmp(cmd, "seq") == 0)
