@@ -33,9 +33,9 @@ names_row(const struct name_seen *ns, void *arg)
 	char c[ADDR_STRLEN], a[ADDR_STRLEN], t[TIMEFMT_ISO_LEN];
 
 	if (o->host != NULL && !addr_in_cidr(o->host, ns->ver, ns->addr) &&
-	    !addr_in_cidr(o->host, ns->ver, ns->client))
+	    !addr_in_cidr(o->host, ns->cver, ns->client))
 		return 0;
-	addr_format(ns->ver, ns->client, c);
+	addr_format(ns->cver, ns->client, c);
 	addr_format(ns->ver, ns->addr, a);
 	o->line.len = 0;
 	buf_printf(&o->line, "%s,", timefmt_iso(ns->ts_us, t));

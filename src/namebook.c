@@ -13,7 +13,8 @@ struct nb_entry {
 	struct nb_entry	*hnext;		/* bucket chain */
 	struct nb_entry	*prev;		/* LRU list, most recent first */
 	struct nb_entry	*next;
-	uint8_t		 ver;
+	uint8_t		 ver;		/* of addr */
+	uint8_t		 cver;		/* of client */
 	uint8_t		 client[16];
 	uint8_t		 addr[16];
 	int64_t		 window;	/* last window a row was made for */
@@ -78,14 +79,14 @@ namebook_free(struct namebook *nb)
 
 /* FNV-1a over the key. */
 static size_t
-nb_hash(int ver, const uint8_t *client, const uint8_t *addr)
+nb_hash(const uint8_t *client, const uint8_t *addr)
 {
 	uint32_t h = 2166136261u;
-	size_t i, n = ver == 6 ? 16 : 4;
+	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < 16; i++)
 		h = (h ^ client[i]) * 16777619u;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < 16; i++)
 		h = (h ^ addr[i]) * 16777619u;
 	return h;
 }
@@ -125,7 +126,7 @@ evict(struct namebook *nb)
 	if (e == NULL)
 		return;
 	lru_unlink(nb, e);
-	pp = &nb->buckets[nb_hash(e->ver, e->client, e->addr) &
+	pp = &nb->buckets[nb_hash(e->client, e->addr) &
 	    (nb->nbuckets - 1)];
 	while (*pp != e)
 		pp = &(*pp)->hnext;
@@ -168,6 +169,7 @@ add_row(struct namebook *nb, const struct nb_entry *e, int64_t ts_us)
 	}
 	r->ts_us = ts_us;
 	r->ver = e->ver;
+	r->cver = e->cver;
 	memcpy(r->client, e->client, 16);
 	memcpy(r->addr, e->addr, 16);
 	r->ttl = e->ttl;
@@ -177,7 +179,7 @@ add_row(struct namebook *nb, const struct nb_entry *e, int64_t ts_us)
 }
 
 void
-namebook_add(struct namebook *nb, int64_t ts_us, int ver,
+namebook_add(struct namebook *nb, int64_t ts_us, int cver,
     const uint8_t *client, const struct dns_answer *a)
 {
 	struct nb_entry *e, **pp;
@@ -185,14 +187,12 @@ namebook_add(struct namebook *nb, int64_t ts_us, int ver,
 	size_t h;
 	char *name;
 
-	if (a->ver != ver)		/* v4 answer over v6: key by answer */
-		ver = a->ver;
 	nb->st.answers++;
 	win = ts_us / 1000000;
 	win -= ((win % nb->window_s) + nb->window_s) % nb->window_s;
-	h = nb_hash(ver, client, a->addr) & (nb->nbuckets - 1);
+	h = nb_hash(client, a->addr) & (nb->nbuckets - 1);
 	for (e = nb->buckets[h]; e != NULL; e = e->hnext)
-		if (e->ver == ver && memcmp(e->client, client, 16) == 0 &&
+		if (e->ver == a->ver && e->cver == cver && memcmp(e->client, client, 16) == 0 &&
 		    memcmp(e->addr, a->addr, 16) == 0)
 			break;
 	if (e != NULL) {
@@ -225,7 +225,8 @@ namebook_add(struct namebook *nb, int64_t ts_us, int ver,
 		free(e);
 		return;
 	}
-	e->ver = (uint8_t)ver;
+	e->ver = a->ver;
+	e->cver = (uint8_t)cver;
 	memcpy(e->client, client, 16);
 	memcpy(e->addr, a->addr, 16);
 	e->window = win;
@@ -250,13 +251,8 @@ static void
 on_answer(void *arg, const struct dns_answer *a)
 {
 	struct nb_packet *pk = arg;
-	uint8_t client[16];
 
-	/* a v6 client told a v4 address (or the reverse): keyed by the
-	 * answer's version, the client as far as it fits */
-	memset(client, 0, sizeof(client));
-	memcpy(client, pk->r->dst, a->ver == pk->r->ipver ? 16 : 0);
-	namebook_add(pk->nb, pk->ts_us, a->ver, client, a);
+	namebook_add(pk->nb, pk->ts_us, pk->r->ipver, pk->r->dst, a);
 }
 
 int

@@ -12,7 +12,8 @@ struct namebook;
 /* A name seen for an address, to be stored (store_write_names). */
 struct name_row {
 	int64_t		 ts_us;		/* first seen in its window */
-	uint8_t		 ver;		/* 4 or 6, of both addresses */
+	uint8_t		 ver;		/* 4 or 6, of addr */
+	uint8_t		 cver;		/* 4 or 6, of client */
 	uint8_t		 client[16];	/* who was told */
 	uint8_t		 addr[16];	/* the address it was told */
 	uint32_t	 ttl;		/* seconds */
@@ -48,8 +49,8 @@ void		 namebook_free(struct namebook *);
 int	namebook_packet(struct namebook *, int64_t ts_us,
 	    const struct decode_result *r);
 
-/* Keep one answer given to client (ver, client) at ts_us. */
-void	namebook_add(struct namebook *, int64_t ts_us, int ver,
+/* Keep one answer given to client (cver, client) at ts_us. */
+void	namebook_add(struct namebook *, int64_t ts_us, int cver,
 	    const uint8_t *client, const struct dns_answer *a);
 
 /*

@@ -2415,9 +2415,10 @@ store_write_names(struct store *st, const char *sensor,
 	sqlite3_bind_int64(s, 1, sid);
 	for (i = 0; i < n; i++) {
 		int alen = rows[i].ver == 6 ? 16 : 4;
+		int clen = rows[i].cver == 6 ? 16 : 4;
 
 		sqlite3_bind_int64(s, 2, rows[i].ts_us);
-		sqlite3_bind_blob(s, 3, rows[i].client, alen, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 3, rows[i].client, clen, SQLITE_STATIC);
 		sqlite3_bind_blob(s, 4, rows[i].addr, alen, SQLITE_STATIC);
 		sqlite3_bind_text(s, 5, rows[i].name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 6, rows[i].ttl);
@@ -2474,7 +2475,7 @@ store_names(struct store *st, const struct filter *f, int span_only,
 		memset(&ns, 0, sizeof(ns));
 		ns.sensor = (const char *)sqlite3_column_text(s, 0);
 		ns.ts_us = sqlite3_column_int64(s, 1);
-		store_column_addr(s, 2, ns.client);
+		ns.cver = (uint8_t)store_column_addr(s, 2, ns.client);
 		ns.ver = (uint8_t)store_column_addr(s, 3, ns.addr);
 		ns.ttl = (uint32_t)sqlite3_column_int64(s, 4);
 		ns.name = (const char *)sqlite3_column_text(s, 5);

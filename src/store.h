@@ -383,7 +383,8 @@ int	store_write_names(struct store *, const char *sensor,
 struct name_seen {
 	const char	*sensor;
 	int64_t		 ts_us;
-	uint8_t		 ver;
+	uint8_t		 ver;		/* of addr */
+	uint8_t		 cver;		/* of client */
 	uint8_t		 client[16];
 	uint8_t		 addr[16];
 	uint32_t	 ttl;

@@ -1,0 +1,181 @@
+#!/bin/bash
+# dns.sh - passive DNS against tshark.  A dnsmasq in the sensor's network
+# namespace answers dig in the sender's (A, AAAA, a CNAME chain, over UDP
+# and TCP) while tcpdump records the link and ipgraphd captures it: the
+# names ipgraph stores from the capture file, and the ones ipgraphd stored
+# live, must equal what tshark reads from the same capture (dns.qry.name
+# with dns.a and dns.aaaa of every answer).  The graph labels the
+# resolver's address by the name it was told (name_source dns), a names
+# file still wins (config).  Hostile answers made by hand (compression
+# loops, pointers past the end, a cut record, a name with a quote and
+# control bytes) yield no name or an escaped one, in every format.
+# Needs root.
+. "$(dirname "$0")/lib.sh"
+need tcpdump
+need dnsmasq
+need dig
+need tshark
+need python3
+need sqlite3
+sensor_setup dn
+
+SRV=10.53.0.2 CLI=10.53.0.1
+ip netns exec "$SND" ip addr add "$CLI/24" dev "$A" &&
+    ip netns exec "$SEN" ip addr add "$SRV/24" dev "$B" &&
+    ip netns exec "$SEN" ip link set lo up || {
+	echo "FAIL: cannot address the link" >&2
+	exit 1
+}
+DNSMASQ_PID="" TCPDUMP_PID=""
+cleanup() {
+	[ -n "$DNSMASQ_PID" ] && kill "$DNSMASQ_PID" 2>/dev/null
+	[ -n "$TCPDUMP_PID" ] && kill "$TCPDUMP_PID" 2>/dev/null
+	sensor_cleanup
+}
+trap cleanup EXIT
+
+ip netns exec "$SEN" dnsmasq --keep-in-foreground --no-resolv --no-hosts \
+    --bind-interfaces --listen-address="$SRV" --port=53 --user=root \
+    --pid-file="$T/dnsmasq.pid" --log-facility="$T/dnsmasq.log" \
+    --local-ttl=300 \
+    --host-record=www.test.example,"$SRV",fd00::53 \
+    --host-record=db.test.example,10.53.0.77 \
+    --cname=alias.test.example,www.test.example \
+    --cname=deep.test.example,alias.test.example &
+DNSMASQ_PID=$!
+ip netns exec "$SEN" tcpdump -Z root --immediate-mode -i "$B" -n -U \
+    -s 0 -w "$T/dns.pcap" ip 2>"$T/tcpdump.log" &
+TCPDUMP_PID=$!
+daemon_conf "$T/d.conf" "$B"
+sed -i 's/^\[capture\]$/[capture]\nnames_max = 1000/' "$T/d.conf"
+daemon_start "$T/d.conf" || exit 1
+for _ in $(seq 50); do
+	grep -q "listening on" "$T/tcpdump.log" 2>/dev/null &&
+	    ip netns exec "$SND" dig +short +time=1 +tries=1 @"$SRV" \
+	    db.test.example >/dev/null 2>&1 && break
+	sleep 0.1
+done
+
+ask() {
+	ip netns exec "$SND" dig +time=2 +tries=2 @"$SRV" "$@" >>"$T/dig.out" 2>&1
+}
+ask www.test.example A
+ask www.test.example AAAA
+ask alias.test.example A
+ask deep.test.example A
+ask +tcp db.test.example A
+ask nothere.test.example A		# NXDOMAIN: no name
+check "dig got the CNAME chain" grep -q "deep.test.example.*CNAME" "$T/dig.out"
+# traffic to the named address, so the graph has a node for it
+ip netns exec "$SND" ping -c 2 -i 0.2 -W 1 "$SRV" >/dev/null 2>&1
+sleep 3		# two windows of 2 s: the live windows close
+daemon_stop "ipgraphd stops cleanly"
+sleep 0.5
+kill "$TCPDUMP_PID"; wait "$TCPDUMP_PID" 2>/dev/null; TCPDUMP_PID=""
+
+# What tshark reads: (address, question name) of every answer
+tshark -r "$T/dns.pcap" -Y 'dns.flags.response == 1 && dns.flags.rcode == 0' \
+    -T fields -E separator=/t -e dns.qry.name -e dns.a -e dns.aaaa \
+    2>/dev/null | python3 -c '
+import sys
+out = set()
+for line in sys.stdin:
+    f = line.rstrip("\n").split("\t")
+    for col in f[1:]:
+        for a in filter(None, col.split(",")):
+            out.add("%s %s" % (a, f[0].lower()))
+print("\n".join(sorted(out)))' >"$T/want"
+check "tshark saw the answers" test "$(wc -l <"$T/want")" -ge 5
+
+names_pairs() {	# CSV of ipgraph names on stdin: "address name", sorted
+	python3 -c '
+import csv, sys
+r = csv.DictReader(sys.stdin)
+print("\n".join(sorted({"%s %s" % (x["address"], x["name"]) for x in r})))'
+}
+"$IPGRAPH" import --quiet --db "$T/imp.db" "$T/dns.pcap" ||
+    fail "import of the capture"
+"$IPGRAPH" names --db "$T/imp.db" >"$T/imp.csv" || fail "ipgraph names"
+names_pairs <"$T/imp.csv" >"$T/got-import"
+check "imported names equal tshark's ($(diff "$T/want" "$T/got-import" | tr '\n' ' '))" \
+    cmp -s "$T/want" "$T/got-import"
+"$IPGRAPH" names --db "$W/db" >"$T/live.csv" || fail "ipgraph names (live)"
+names_pairs <"$T/live.csv" >"$T/got-live"
+check "ipgraphd's names equal tshark's ($(diff "$T/want" "$T/got-live" | tr '\n' ' '))" \
+    cmp -s "$T/want" "$T/got-live"
+check "the client is the one that asked" \
+    test "$(cut -d, -f3 "$T/imp.csv" | sed 1d | sort -u)" = "$CLI"
+check "the TTL is kept" grep -q ",$SRV,www.test.example,300,dns$" "$T/imp.csv"
+check "--host selects" test "$("$IPGRAPH" names --db "$T/imp.db" \
+    --host 10.53.0.77 | sed 1d | cut -d, -f5 | sort -u)" = db.test.example
+
+# The graph names the resolver by the last name its client was told
+last=$(grep ",$SRV," "$T/imp.csv" | tail -1 | cut -d, -f5)
+"$IPGRAPH" export json --db "$T/imp.db" >"$T/g.json" || fail "export json"
+check "json labels $SRV '$last' from dns" python3 -c '
+import json, sys
+g = json.load(open(sys.argv[1]))
+n = [x for x in g["nodes"] if x["address"] == sys.argv[2]]
+sys.exit(not (n and n[0]["name"] == sys.argv[3] and
+    n[0]["name_source"] == "dns"))' "$T/g.json" "$SRV" "$last"
+"$IPGRAPH" export gexf --db "$T/imp.db" >"$T/g.gexf"
+check "gexf carries name_source" grep -q 'label="'"$last"'".*value="dns"' "$T/g.gexf"
+printf '%s = resolver\n' "$SRV" >"$T/names.txt"
+"$IPGRAPH" export json --db "$T/imp.db" --names "$T/names.txt" >"$T/g2.json"
+check "a names file wins (config)" python3 -c '
+import json, sys
+g = json.load(open(sys.argv[1]))
+n = [x for x in g["nodes"] if x["address"] == sys.argv[2]][0]
+sys.exit(not (n["name"] == "resolver" and n["name_source"] == "config"))' \
+    "$T/g2.json" "$SRV"
+# the live database labels the same way
+"$IPGRAPH" export dot --db "$W/db" >"$T/live.dot"
+check "ipgraphd's graph is labelled" grep -q "\"$SRV\" \[label=\"[a-z.]*test.example\"" "$T/live.dot"
+
+# Hostile answers, by hand: only the well-formed ones give names
+python3 - "$T/bad.pcap" <<'PY'
+import struct, sys
+def name(s):
+    return b"".join(bytes([len(l)]) + l for l in s) + b"\0"
+def hdr(an, qd=1):
+    return struct.pack(">HHHHHH", 7, 0x8180, qd, an, 0, 0)
+q = name([b"ok", b"example"]) + struct.pack(">HH", 1, 1)
+def a(addr, ptr=b"\xc0\x0c", ttl=60):
+    return ptr + struct.pack(">HHIH", 1, 1, ttl, 4) + bytes(addr)
+msgs = [
+    hdr(1) + q + a([192, 0, 2, 1]),                          # ok.example
+    hdr(1) + q + a([192, 0, 2, 2], ptr=b"\xc0\x30"),         # pointer forward
+    hdr(1) + q + a([192, 0, 2, 3], ptr=b"\xff\xff"),         # past the end
+    hdr(1) + name([b"lp"])[:-1] + b"\xc0\x0c" + struct.pack(">HH", 1, 1)
+        + a([192, 0, 2, 4]),                                 # loop to itself
+    (hdr(1) + q + a([192, 0, 2, 5]))[:-2],                   # cut short
+    hdr(1) + name([b'q"t\x01\n', b"example"]) + struct.pack(">HH", 1, 1)
+        + a([192, 0, 2, 6]),                                 # quote, controls
+]
+out = open(sys.argv[1], "wb")
+out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 228))
+for i, m in enumerate(msgs):
+    udp = struct.pack(">HHHH", 53, 40000, 8 + len(m), 0) + m
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i, 0, 64, 17,
+        0, bytes([192, 0, 2, 53]), bytes([10, 9, 9, 9])) + udp
+    out.write(struct.pack("<IIII", 1700000000 + i, 0, len(ip), len(ip)) + ip)
+    # and a packet to each answer, so the graph has the node
+    ip2 = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 28, i, 0, 64, 17, 0,
+        bytes([10, 9, 9, 9]), bytes([192, 0, 2, 1 + i])) + \
+        struct.pack(">HHHH", 40000, 80, 8, 0)
+    out.write(struct.pack("<IIII", 1700000000 + i, 1, len(ip2), len(ip2)) + ip2)
+PY
+"$IPGRAPH" import --quiet --db "$T/bad.db" "$T/bad.pcap" || fail "import of hostile DNS"
+"$IPGRAPH" names --db "$T/bad.db" | sed 1d | cut -d, -f4,5 | sort >"$T/bad.got"
+printf '%s\n' '192.0.2.1,ok.example' '192.0.2.6,q\034t\001\010.example' >"$T/bad.want"
+check "hostile DNS: only whole answers, names escaped ($(tr '\n' ' ' <"$T/bad.got"))" \
+    cmp -s "$T/bad.want" "$T/bad.got"
+for f in dot json csv-pairs gexf svg; do
+	"$IPGRAPH" export "$f" --db "$T/bad.db" >"$T/bad.$f" 2>"$T/bad.err" ||
+	    fail "export $f of hostile names: $(cat "$T/bad.err")"
+	check "$f: no raw quote or control byte from a name" \
+	    python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(b"q\"t" in d or b"\x01" in d)' "$T/bad.$f"
+done
+check "json is valid with the hostile name" python3 -c \
+    'import json, sys; json.load(open(sys.argv[1]))' "$T/bad.json"
+finish
