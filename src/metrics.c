@@ -237,8 +237,10 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		    (unsigned long long)ds.names.answers);
 		M("ipgraph_dns_names_overflow_total", "counter", "Names "
 		    "pushed out, least recently used first, past names_max.",
-		    "%llu", (unsigned long long)ds.names.overflow +
-		    ds.names.rows_dropped);
+		    "%llu", (unsigned long long)ds.names.overflow);
+		M("ipgraph_dns_rows_dropped_total", "counter", "Names not "
+		    "stored: more than names_max waited for one window.",
+		    "%llu", (unsigned long long)ds.names.rows_dropped);
 		M("ipgraph_dns_names_memory_bytes", "gauge", "Memory the "
 		    "names from DNS answers hold.", "%llu",
 		    (unsigned long long)ds.names.memory);

@@ -17,6 +17,7 @@ need dig
 need tshark
 need python3
 need sqlite3
+need curl
 sensor_setup dn
 
 SRV=10.53.0.2 CLI=10.53.0.1
@@ -131,6 +132,46 @@ sys.exit(not (n["name"] == "resolver" and n["name_source"] == "config"))' \
 # the live database labels the same way
 "$IPGRAPH" export dot --db "$W/db" >"$T/live.dot"
 check "ipgraphd's graph is labelled" grep -q "\"$SRV\" \[label=\"[a-z.]*test.example\"" "$T/live.dot"
+
+# A flood of unique names: the table stays at its cap, the rest counted
+kill "$DNSMASQ_PID"; wait "$DNSMASQ_PID" 2>/dev/null
+recs="" qs=""
+for i in $(seq 1 40); do
+	recs="$recs --host-record=f$i.flood.example,10.53.1.$i"
+	qs="$qs f$i.flood.example"
+done
+# shellcheck disable=SC2086
+ip netns exec "$SEN" dnsmasq --keep-in-foreground --no-resolv --no-hosts \
+    --bind-interfaces --listen-address="$SRV" --port=53 --user=root \
+    --pid-file="$T/dnsmasq2.pid" --log-facility="$T/dnsmasq2.log" $recs &
+DNSMASQ_PID=$!
+daemon_conf "$T/d2.conf" "$B" '[http]\nlisten = 127.0.0.1:8080'
+sed -i 's/^\[capture\]$/[capture]\nnames_max = 8/' "$T/d2.conf"
+daemon_start "$T/d2.conf" || exit 1
+for _ in $(seq 50); do
+	ip netns exec "$SND" dig +short +time=1 +tries=1 @"$SRV" \
+	    f1.flood.example >/dev/null 2>&1 && break
+	sleep 0.1
+done
+# shellcheck disable=SC2086
+ip netns exec "$SND" dig +short +time=2 +tries=2 @"$SRV" $qs >"$T/flood.out" 2>&1
+check "dnsmasq answered the flood" test "$(grep -c '^10\.53\.1\.' "$T/flood.out")" -eq 40
+metric() {
+	ip netns exec "$SEN" curl -s http://127.0.0.1:8080/metrics |
+	    awk -v m="$1" '$1 == m { print $2 }'
+}
+for _ in $(seq 30); do
+	[ "$(metric ipgraph_dns_answers_total)" = 41 ] && break
+	sleep 0.1
+done
+check "/metrics: 41 answers read ($(metric ipgraph_dns_answers_total))" \
+    test "$(metric ipgraph_dns_answers_total)" = 41
+check "/metrics: the table holds its cap of 8 ($(metric ipgraph_dns_names))" \
+    test "$(metric ipgraph_dns_names)" = 8
+check "/metrics: 32 pushed out ($(metric ipgraph_dns_names_overflow_total))" \
+    test "$(metric ipgraph_dns_names_overflow_total)" = 32
+check "/metrics: memory stated" test "$(metric ipgraph_dns_names_memory_bytes)" -gt 0
+daemon_stop "ipgraphd stops after the flood"
 
 # Hostile answers, by hand: only the well-formed ones give names
 python3 - "$T/bad.pcap" <<'PY'
