@@ -1226,6 +1226,16 @@ store_expire(struct store *st, int tier, int64_t before_s)
 	    " AND start + seconds <= ?2", v, 2) < 0)
 		goto fail;
 	n = sqlite3_changes(st->db);
+	/*
+	 * Names older than every window left go with them, but the newest
+	 * of each address stays: a client may use a name long after it was
+	 * told it.
+	 */
+	if (n > 0 && exec(st, "DELETE FROM names WHERE ts_us <"
+	    " (SELECT min(start) FROM windows) * 1000000 AND rowid NOT IN"
+	    " (SELECT max(rowid) FROM names GROUP BY sensor_id, addr)",
+	    "deleting old names") < 0)
+		goto fail;
 	if (exec(st, "COMMIT", "committing retention") < 0)
 		return -1;
 	return n;
