@@ -136,7 +136,8 @@ test_namebook(void **state)
 	assert_non_null(nb = namebook_new(2, 60));
 	a.addr[3] = 0;
 	namebook_add(nb, 62000000, 4, client, &a);
-	namebook_rows_free(rows, namebook_take(nb, &rows));
+	n = namebook_take(nb, &rows);
+	namebook_rows_free(rows, n);
 	for (i = 1; i <= 5; i++) {
 		a.addr[3] = (uint8_t)i;
 		namebook_add(nb, 63000000, 4, client, &a);
