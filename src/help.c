@@ -141,8 +141,8 @@ static const struct help_entry help_table[] = {
 	{ "names",
 	  "ipgraph names [--db FILE] [--from TIME] [--to TIME] [--host CIDR]\n"
 	  "                     [--sensor NAME]\n",
-	  "List the names clients were told for addresses (DNS answers seen in\n"
-	  "the traffic), oldest first, as CSV:\n"
+	  "List the names clients were told for addresses (DNS answers, TLS\n"
+	  "SNI and HTTP Host seen in the traffic), oldest first, as CSV:\n"
 	  "time,sensor,client,address,name,ttl,source.  A row is kept the first\n"
 	  "time a client is told a name for an address in each window.\n",
 	  "  -d, --db FILE             the database (default ipgraph.db)\n"

@@ -235,6 +235,9 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		M("ipgraph_dns_answers_total", "counter", "Addresses read "
 		    "from DNS answers.", "%llu",
 		    (unsigned long long)ds.names.answers);
+		M("ipgraph_server_names_total", "counter", "Server names "
+		    "read from TLS SNI and HTTP Host.", "%llu",
+		    (unsigned long long)ds.names.server_names);
 		M("ipgraph_dns_names_overflow_total", "counter", "Names "
 		    "pushed out, least recently used first, past names_max.",
 		    "%llu", (unsigned long long)ds.names.overflow);

@@ -8,6 +8,7 @@
 #include "decode.h"
 #include "dns.h"
 #include "namebook.h"
+#include "sni.h"
 
 struct nb_entry {
 	struct nb_entry	*hnext;		/* bucket chain */
@@ -17,6 +18,7 @@ struct nb_entry {
 	uint8_t		 cver;		/* of client */
 	uint8_t		 client[16];
 	uint8_t		 addr[16];
+	const char	*source;	/* "dns", "sni", "http" (static) */
 	int64_t		 window;	/* last window a row was made for */
 	int64_t		 expires_us;
 	uint32_t	 ttl;
@@ -173,31 +175,32 @@ add_row(struct namebook *nb, const struct nb_entry *e, int64_t ts_us)
 	memcpy(r->client, e->client, 16);
 	memcpy(r->addr, e->addr, 16);
 	r->ttl = e->ttl;
-	r->source = "dns";
+	r->source = e->source;
 	nb->st.memory += strlen(r->name) + 1;
 	nb->nrows++;
 }
 
-void
-namebook_add(struct namebook *nb, int64_t ts_us, int cver,
-    const uint8_t *client, const struct dns_answer *a)
+/* Keep one name (source: a static string) of a (client, address). */
+static void
+nb_add(struct namebook *nb, int64_t ts_us, int cver, const uint8_t *client,
+    const struct dns_answer *a, const char *source)
 {
 	struct nb_entry *e, **pp;
 	int64_t win;
 	size_t h;
 	char *name;
 
-	nb->st.answers++;
 	win = ts_us / 1000000;
 	win -= ((win % nb->window_s) + nb->window_s) % nb->window_s;
 	h = nb_hash(client, a->addr) & (nb->nbuckets - 1);
 	for (e = nb->buckets[h]; e != NULL; e = e->hnext)
-		if (e->ver == a->ver && e->cver == cver && memcmp(e->client, client, 16) == 0 &&
+		if (e->ver == a->ver && e->cver == cver &&
+		    e->source == source && memcmp(e->client, client, 16) == 0 &&
 		    memcmp(e->addr, a->addr, 16) == 0)
 			break;
 	if (e != NULL) {
-		int fresh = e->window != win || ts_us >= e->expires_us ||
-		    strcmp(e->name, a->name) != 0;
+		int fresh = e->window != win || (e->ttl != 0 &&
+		    ts_us >= e->expires_us) || strcmp(e->name, a->name) != 0;
 
 		if (strcmp(e->name, a->name) != 0) {
 			if ((name = strdup(a->name)) == NULL)
@@ -227,6 +230,7 @@ namebook_add(struct namebook *nb, int64_t ts_us, int cver,
 	}
 	e->ver = a->ver;
 	e->cver = (uint8_t)cver;
+	e->source = source;
 	memcpy(e->client, client, 16);
 	memcpy(e->addr, a->addr, 16);
 	e->window = win;
@@ -239,6 +243,14 @@ namebook_add(struct namebook *nb, int64_t ts_us, int cver,
 	nb->st.entries++;
 	nb->st.memory += sizeof(*e) + strlen(e->name) + 1;
 	add_row(nb, e, ts_us);
+}
+
+void
+namebook_add(struct namebook *nb, int64_t ts_us, int cver,
+    const uint8_t *client, const struct dns_answer *a)
+{
+	nb->st.answers++;
+	nb_add(nb, ts_us, cver, client, a, "dns");
 }
 
 struct nb_packet {
@@ -264,8 +276,29 @@ namebook_packet(struct namebook *nb, int64_t ts_us,
 
 	if (nb == NULL || r->payload == NULL ||
 	    (r->proto != IPG_PROTO_UDP && r->proto != IPG_PROTO_TCP) ||
-	    (r->notes & DECODE_NOTE_LATER_FRAG) != 0 ||
-	    (r->sport != DNS_PORT && r->sport != DNS_MDNS_PORT))
+	    (r->notes & DECODE_NOTE_LATER_FRAG) != 0)
+		return 0;
+	if (r->proto == IPG_PROTO_TCP && r->sport != DNS_PORT &&
+	    (r->payload[0] == 22 || (r->payload[0] >= 'A' &&
+	    r->payload[0] <= 'Z'))) {
+		/* a server's name from its client's first segment */
+		char name[256];
+		struct dns_answer a;
+		int kind = sni_parse(r->payload, r->payload_len, name,
+		    sizeof(name));
+
+		if (kind == SNI_NONE)
+			return 0;
+		memset(&a, 0, sizeof(a));
+		a.name = name;
+		a.ver = r->ipver;
+		memcpy(a.addr, r->dst, 16);
+		nb->st.server_names++;
+		nb_add(nb, ts_us, r->ipver, r->src, &a, kind == SNI_TLS ?
+		    "sni" : "http");
+		return 1;
+	}
+	if (r->sport != DNS_PORT && r->sport != DNS_MDNS_PORT)
 		return 0;
 	n = dns_parse(r->payload, r->payload_len, r->proto == IPG_PROTO_TCP,
 	    on_answer, &pk);

@@ -18,13 +18,14 @@ struct name_row {
 	uint8_t		 addr[16];	/* the address it was told */
 	uint32_t	 ttl;		/* seconds */
 	char		*name;		/* owned by the row */
-	const char	*source;	/* "dns" (static) */
+	const char	*source;	/* "dns", "sni", "http" (static) */
 };
 
 struct namebook_stats {
 	uint64_t	entries;	/* held now */
 	uint64_t	max_entries;	/* the cap */
 	uint64_t	answers;	/* addresses read from DNS answers */
+	uint64_t	server_names;	/* TLS SNI and HTTP Host names read */
 	uint64_t	overflow;	/* entries pushed out by the cap (LRU) */
 	uint64_t	rows_dropped;	/* rows not kept: too many waiting */
 	uint64_t	memory;		/* bytes held by entries and rows */
@@ -44,7 +45,9 @@ void		 namebook_free(struct namebook *);
 /*
  * Look at one decoded packet: a UDP or TCP payload from port 53 or 5353
  * is read as a DNS response (dns_parse) and its answers are kept for the
- * packet's destination.  Returns the answers kept.
+ * packet's destination; a TCP payload that starts with a TLS ClientHello
+ * or an HTTP request names its destination for its source (sni_parse:
+ * source "sni" or "http", TTL 0).  Returns the names kept.
  */
 int	namebook_packet(struct namebook *, int64_t ts_us,
 	    const struct decode_result *r);

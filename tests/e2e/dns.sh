@@ -18,18 +18,23 @@ need tshark
 need python3
 need sqlite3
 need curl
+need openssl
 sensor_setup dn
 
 SRV=10.53.0.2 CLI=10.53.0.1
 ip netns exec "$SND" ip addr add "$CLI/24" dev "$A" &&
     ip netns exec "$SEN" ip addr add "$SRV/24" dev "$B" &&
+    ip netns exec "$SEN" ip addr add 10.53.0.3/24 dev "$B" &&
+    ip netns exec "$SEN" ip addr add 10.53.0.4/24 dev "$B" &&
     ip netns exec "$SEN" ip link set lo up || {
 	echo "FAIL: cannot address the link" >&2
 	exit 1
 }
-DNSMASQ_PID="" TCPDUMP_PID=""
+DNSMASQ_PID="" TCPDUMP_PID="" TLS_PID="" WEB_PID=""
 cleanup() {
 	[ -n "$DNSMASQ_PID" ] && kill "$DNSMASQ_PID" 2>/dev/null
+	[ -n "$TLS_PID" ] && kill "$TLS_PID" 2>/dev/null
+	[ -n "$WEB_PID" ] && kill "$WEB_PID" 2>/dev/null
 	[ -n "$TCPDUMP_PID" ] && kill "$TCPDUMP_PID" 2>/dev/null
 	sensor_cleanup
 }
@@ -67,6 +72,27 @@ ask deep.test.example A
 ask +tcp db.test.example A
 ask nothere.test.example A		# NXDOMAIN: no name
 check "dig got the CNAME chain" grep -q "deep.test.example.*CNAME" "$T/dig.out"
+# A TLS server (a certificate for a made-up name) and a web server on
+# addresses no DNS answer names: the client's first segment names them
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$T/key.pem" -out "$T/cert.pem" -days 1 \
+    -subj /CN=secure.test.example >/dev/null 2>&1 || fail "openssl req"
+ip netns exec "$SEN" openssl s_server -quiet -www -accept 10.53.0.3:4433 \
+    -cert "$T/cert.pem" -key "$T/key.pem" >/dev/null 2>&1 &
+TLS_PID=$!
+mkdir -p "$T/www" && echo hello >"$T/www/index.html"
+ip netns exec "$SEN" python3 -m http.server -b 10.53.0.4 -d "$T/www" 8000 \
+    >/dev/null 2>&1 &
+WEB_PID=$!
+for _ in $(seq 50); do
+	ip netns exec "$SND" curl -sk -o /dev/null --max-time 1 \
+	    --resolve secure.test.example:4433:10.53.0.3 \
+	    https://secure.test.example:4433/ &&
+	ip netns exec "$SND" curl -s -o /dev/null --max-time 1 \
+	    --resolve Plain.Test.Example:8000:10.53.0.4 \
+	    http://Plain.Test.Example:8000/ && break
+	sleep 0.1
+done
 # traffic to the named address, so the graph has a node for it
 ip netns exec "$SND" ping -c 2 -i 0.2 -W 1 "$SRV" >/dev/null 2>&1
 sleep 3		# two windows of 2 s: the live windows close
@@ -88,24 +114,46 @@ for line in sys.stdin:
 print("\n".join(sorted(out)))' >"$T/want"
 check "tshark saw the answers" test "$(wc -l <"$T/want")" -ge 5
 
-names_pairs() {	# CSV of ipgraph names on stdin: "address name", sorted
+names_pairs() {	# SOURCE, CSV of ipgraph names on stdin: "address name"
 	python3 -c '
 import csv, sys
 r = csv.DictReader(sys.stdin)
-print("\n".join(sorted({"%s %s" % (x["address"], x["name"]) for x in r})))'
+print("\n".join(sorted({"%s %s" % (x["address"], x["name"]) for x in r
+    if x["source"] == sys.argv[1]})))' "$1"
 }
 "$IPGRAPH" import --quiet --db "$T/imp.db" "$T/dns.pcap" ||
     fail "import of the capture"
 "$IPGRAPH" names --db "$T/imp.db" >"$T/imp.csv" || fail "ipgraph names"
-names_pairs <"$T/imp.csv" >"$T/got-import"
+names_pairs dns <"$T/imp.csv" >"$T/got-import"
 check "imported names equal tshark's ($(diff "$T/want" "$T/got-import" | tr '\n' ' '))" \
     cmp -s "$T/want" "$T/got-import"
 "$IPGRAPH" names --db "$W/db" >"$T/live.csv" || fail "ipgraph names (live)"
-names_pairs <"$T/live.csv" >"$T/got-live"
+"$IPGRAPH" export json --db "$T/imp.db" >"$T/g.json" || fail "export json"
+names_pairs dns <"$T/live.csv" >"$T/got-live"
 check "ipgraphd's names equal tshark's ($(diff "$T/want" "$T/got-live" | tr '\n' ' '))" \
     cmp -s "$T/want" "$T/got-live"
+# TLS SNI and HTTP Host, against tshark's
+for kind in sni:tls.handshake.extensions_server_name http:http.host; do
+	tshark -r "$T/dns.pcap" -n -d tcp.port==4433,tls -d tcp.port==8000,http \
+	    -Y "${kind#*:}" -T fields -e ip.dst -e "${kind#*:}" 2>/dev/null |
+	    awk '{ sub(/:[0-9]+$/, "", $2); print $1, tolower($2) }' |
+	    sort -u >"$T/want-${kind%%:*}"
+	names_pairs "${kind%%:*}" <"$T/imp.csv" >"$T/got-${kind%%:*}"
+	check "${kind%%:*} names equal tshark's ($(tr '\n' ' ' <"$T/want-${kind%%:*}"))" \
+	    test -s "$T/want-${kind%%:*}" -a "$(cat "$T/want-${kind%%:*}")" = \
+	    "$(cat "$T/got-${kind%%:*}")"
+	names_pairs "${kind%%:*}" <"$T/live.csv" >"$T/got-live-${kind%%:*}"
+	check "ipgraphd's ${kind%%:*} names equal tshark's" \
+	    cmp -s "$T/want-${kind%%:*}" "$T/got-live-${kind%%:*}"
+done
+check "json labels 10.53.0.3 by its SNI" python3 -c '
+import json, sys
+g = json.load(open(sys.argv[1]))
+n = [x for x in g["nodes"] if x["address"] == "10.53.0.3"]
+sys.exit(not (n and n[0]["name"] == "secure.test.example" and
+    n[0]["name_source"] == "sni"))' "$T/g.json"
 check "the client is the one that asked" \
-    test "$(cut -d, -f3 "$T/imp.csv" | sed 1d | sort -u)" = "$CLI"
+    test "$(grep ',dns$' "$T/imp.csv" | cut -d, -f3 | sort -u)" = "$CLI"
 check "the TTL is kept" grep -q ",$SRV,www.test.example,300,dns$" "$T/imp.csv"
 check "--host selects" test "$("$IPGRAPH" names --db "$T/imp.db" \
     --host 10.53.0.77 | sed 1d | cut -d, -f5 | sort -u)" = db.test.example

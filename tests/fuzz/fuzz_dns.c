@@ -1,4 +1,4 @@
-/* fuzz_dns.c - libFuzzer harness over dns_parse() and the namebook. */
+/* fuzz_dns.c - libFuzzer harness over dns_parse(), sni_parse(), namebook. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -7,11 +7,13 @@
 
 #include "dns.h"
 #include "namebook.h"
+#include "sni.h"
 
 /*
  * Input layout: one selector byte, then a DNS message.  Bit 0 of the
  * selector: read it as TCP (a two-byte length first).  Every answer goes
- * into a namebook of four entries, so eviction runs too.
+ * into a namebook of four entries, so eviction runs too.  Bit 1: read
+ * the bytes as a first client segment instead (sni_parse).
  */
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -43,6 +45,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	if (data[0] & 2) {
+		char name[256];
+		const char *c;
+
+		if (sni_parse(data + 1, size - 1, name, sizeof(name)) !=
+		    SNI_NONE) {
+			for (c = name; *c != '\0'; c++)
+				if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' &&
+				    *c <= '9') || *c == '-' || *c == '_' ||
+				    *c == '.' || *c == '\\'))
+					abort();
+			if (c - name >= (long)sizeof(name))
+				abort();
+		}
+		return 0;
+	}
 	if ((nb = namebook_new(4, 60)) == NULL)
 		abort();
 	got = dns_parse(data + 1, size - 1, data[0] & 1, check_answer, nb);

@@ -12,6 +12,7 @@
 #include "decode.h"
 #include "dns.h"
 #include "namebook.h"
+#include "sni.h"
 
 struct got {
 	char	text[8][DNS_NAME_TEXT + 32];
@@ -155,11 +156,42 @@ test_namebook(void **state)
 	namebook_free(NULL);
 }
 
+static void
+test_sni(void **state)
+{
+	/* a ClientHello: record, handshake, version, random, no session,
+	 * one suite, one compression, a server_name extension */
+	static const uint8_t hello[] = { 22, 3, 1, 0, 60, 1, 0, 0, 56, 3, 3,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 2, 0x13, 1, 1, 0, 0, 13, 0, 0, 0, 9, 0, 7, 0, 0, 4,
+	    'W', '"', 'x', '.' };
+	static const char get[] = "GET / HTTP/1.1\r\nUser-Agent: x\r\n"
+	    "host: Web.Example:8080\r\n\r\n";
+	static const char lit[] = "GET / HTTP/1.1\r\nHost: 10.0.0.1\r\n\r\n";
+	char out[256];
+
+	(void)state;
+	assert_int_equal(sni_parse(hello, sizeof(hello), out, sizeof(out)),
+	    SNI_TLS);
+	assert_string_equal(out, "w\\034x");
+	assert_int_equal(sni_parse(hello, sizeof(hello) - 1, out,
+	    sizeof(out)), SNI_NONE);		/* the name cut short */
+	assert_int_equal(sni_parse((const uint8_t *)get, strlen(get), out,
+	    sizeof(out)), SNI_HTTP);
+	assert_string_equal(out, "web.example");
+	assert_int_equal(sni_parse((const uint8_t *)lit, strlen(lit), out,
+	    sizeof(out)), SNI_NONE);		/* an address is no name */
+	assert_int_equal(sni_parse((const uint8_t *)get, 20, out,
+	    sizeof(out)), SNI_NONE);		/* no Host in what is there */
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dns_cases),
+		cmocka_unit_test(test_sni),
 		cmocka_unit_test(test_namebook),
 	};
 
