@@ -62,7 +62,8 @@ struct help_entry {
 static const struct help_entry help_table[] = {
 	{ "import",
 	  "ipgraph import [--db FILE] [--window SECONDS] [--sensor NAME]\n"
-	  "                      [--force] [--quiet] [--stats] CAPTURE...\n",
+	  "                      [--force] [--quiet] [--stats] [--no-names]\n"
+	  "                      CAPTURE...\n",
 	  "Read capture files into windows of edges in the database.  CAPTURE\n"
 	  "is a pcap or pcapng file, plain or compressed with gzip, xz or zstd\n"
 	  "(told by its first bytes), or - for standard input.  A capture\n"
@@ -75,6 +76,8 @@ static const struct help_entry help_table[] = {
 	  "  -f, --force               import a capture imported before again\n"
 	  "  -q, --quiet               no summary and no progress line\n"
 	  "  --stats                   flow table and store figures per file\n"
+	  "  --no-names                keep no names from the traffic (DNS\n"
+	  "                            answers, TLS SNI, HTTP Host)\n"
 	  "  -h, --help                this help\n",
 	  "ipgraph import --db net.db --window 10 monday.pcap tuesday.pcapng.zst\n"
 	  "tcpdump -w - -i eth0 | ipgraph import --db net.db -\n", 0 },

@@ -168,7 +168,8 @@ import_file(struct store *st, const char *path,
 		goto record;
 	}
 	ctx.ws = ws;
-	if ((ctx.nb = namebook_new(IMPORT_MAX_NAMES, opts->window)) == NULL) {
+	if (!opts->no_names && (ctx.nb = namebook_new(IMPORT_MAX_NAMES,
+	    opts->window)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", capfile_name(cf));
 		goto record;
 	}

@@ -152,6 +152,9 @@ g = json.load(open(sys.argv[1]))
 n = [x for x in g["nodes"] if x["address"] == "10.53.0.3"]
 sys.exit(not (n and n[0]["name"] == "secure.test.example" and
     n[0]["name_source"] == "sni"))' "$T/g.json"
+"$IPGRAPH" import --quiet --no-names --db "$T/none.db" "$T/dns.pcap"
+check "import --no-names keeps no names" \
+    test "$("$IPGRAPH" names --db "$T/none.db" | wc -l)" -eq 1
 check "the client is the one that asked" \
     test "$(grep ',dns$' "$T/imp.csv" | cut -d, -f3 | sort -u)" = "$CLI"
 check "the TTL is kept" grep -q ",$SRV,www.test.example,300,dns$" "$T/imp.csv"
