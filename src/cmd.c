@@ -22,6 +22,7 @@ usage(FILE *fp)
 "       ipgraph diff [--db FILE] [--all] --baseline -1d|--baseline-from TIME\n"
 "                    --baseline-to TIME [export filters]\n"
 "       ipgraph new [--db FILE] --since TIME [--until TIME] [--sensor NAME]\n"
+"       ipgraph names [--db FILE] [--from TIME] [--to TIME] [--host CIDR]\n"
 "       ipgraph info [--db FILE] [--json]\n"
 "       ipgraph seq [--names FILE] [--name ADDR=NAME] [--format F] CAPTURE...\n"
 "       ipgraph serve [--db FILE] [--listen ADDR]... [--www DIR] (see serve -h)\n"

@@ -21,6 +21,7 @@ int	cmd_export(int argc, char **argv);	/* cmd_export.c */
 int	cmd_top(int argc, char **argv);		/* cmd_export.c */
 int	cmd_diff(int argc, char **argv);	/* cmd_export.c */
 int	cmd_new(int argc, char **argv);		/* cmd_new.c */
+int	cmd_names(int argc, char **argv);	/* cmd_names.c */
 int	cmd_export_ipfix(int argc, char **argv); /* cmd_ipfix.c */
 int	cmd_info(int argc, char **argv);	/* cmd_info.c */
 int	cmd_seq(int argc, char **argv);		/* cmd_seq.c */

@@ -47,6 +47,8 @@ static const struct keyword {
 	    offsetof(struct config, buffer_size), 65536, 1u << 31 },
 	{ "capture", "filter", K_STR, offsetof(struct config, filter), 0, 0 },
 	{ "capture", "interfaces", K_IFACES, 0, 0, 0 },
+	{ "capture", "names_max", K_UINT, offsetof(struct config, names_max),
+	    0, 16777216 },
 	{ "capture", "promisc", K_BOOL, offsetof(struct config, promisc), 0, 1 },
 	{ "capture", "snaplen", K_UINT, offsetof(struct config, snaplen),
 	    64, 262144 },
@@ -179,6 +181,7 @@ config_new(void)
 	c->max_nodes = 400;
 	c->timeout = 30;
 	c->seq_packets = 16;
+	c->names_max = 65536;	/* namebook.h; 0: no passive DNS */
 	c->seq_retention = 7 * 86400;
 	c->ipfix_refresh = 60;
 	c->names = names_new();

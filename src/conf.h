@@ -32,6 +32,7 @@ struct config {
 	size_t		 nifaces;
 	char		*filter;	/* BPF, or NULL */
 	unsigned	 snaplen;
+	unsigned	 names_max;	/* (client, address) names kept */
 	int		 promisc;
 	unsigned	 buffer_size;	/* kernel buffer, bytes */
 	unsigned	 batch;		/* packets per dispatch */

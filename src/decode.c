@@ -523,6 +523,11 @@ decode_transport(struct rd *r, struct decode_result *res, size_t claimed)
 			res->l4_len = (uint32_t)(claimed - (v16 >> 12) * 4);
 		else if (rd_left(r) >= (size_t)(v16 >> 12) * 4)
 			res->l4_len = (uint32_t)(rd_left(r) - (v16 >> 12) * 4);
+		if (rd_left(r) > (size_t)(v16 >> 12) * 4) {
+			res->payload = r->p + (v16 >> 12) * 4;
+			res->payload_len = (uint32_t)(rd_left(r) -
+			    (v16 >> 12) * 4);
+		}
 		return;
 	case IPG_PROTO_UDP:
 	case IPG_PROTO_SCTP:
@@ -541,6 +546,11 @@ decode_transport(struct rd *r, struct decode_result *res, size_t claimed)
 				res->notes |= DECODE_NOTE_BAD_L4;
 			else if (v16 >= 8)
 				res->l4_len = v16 - 8u;
+			if (v16 >= 8 && rd_left(r) > 8) {
+				res->payload = r->p + 8;
+				res->payload_len = (uint32_t)(rd_left(r) - 8 <
+				    v16 - 8u ? rd_left(r) - 8 : v16 - 8u);
+			}
 			if (udp_tunnel_port(res->sport) ||
 			    udp_tunnel_port(res->dport))
 				res->notes |= DECODE_NOTE_TUNNEL;

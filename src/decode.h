@@ -61,6 +61,14 @@ struct decode_result {
 	uint32_t	ip_id;		/* IPv4 ID, or IPv6 fragment ID */
 	uint32_t	ip_len;		/* length the IP header claims */
 	uint32_t	l4_len;		/* transport payload bytes claimed */
+	/*
+	 * The transport payload as captured (TCP and UDP only): a pointer
+	 * into the frame, valid as long as the frame is, and its length
+	 * (what was captured of it, never past the IP length); NULL, 0
+	 * when there is none.
+	 */
+	const uint8_t	*payload;
+	uint32_t	 payload_len;
 };
 
 /*

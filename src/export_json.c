@@ -15,7 +15,9 @@
  * {"metric":..,"nodes":[{"id":0,"name":..,"address":..,"group":1|2,
  * "in_packets":..}],"links":[{"source":i,"target":j,"value":w,..}]}:
  * the D3 node-link form, with source and target the positions in nodes.
- * group is 1 for a node that sends, 2 for one that only receives.  An
+ * group is 1 for a node that sends, 2 for one that only receives.  A
+ * named node has "name_source": "config" (a names file), "dns" (a name
+ * its clients were told, passive DNS) or "site".  An
  * empty result also has "note": why it is empty (export_opts.note).
  */
 int
@@ -69,6 +71,10 @@ export_json(const struct graph *g, const struct export_opts *o,
 			buf_printf(out, ",\"members\":%" PRIu32, n->members);
 		if (n->colour != NULL)
 			buf_printf(out, ",\"colour\":\"%s\"", n->colour);
+		/* where the name came from: config, dns or site */
+		if (n->name_source != NULL)
+			buf_printf(out, ",\"name_source\":\"%s\"",
+			    n->name_source);
 		if (g->diff)
 			buf_printf(out, ",\"change\":\"%s\",\"base_out_packets\":%"
 			    PRIu64 ",\"base_out_bytes\":%" PRIu64
@@ -108,10 +114,14 @@ export_gexf(const struct graph *g, const struct export_opts *o,
 	const struct graph_node *n;
 	const struct graph_edge *e;
 	size_t i;
+	int sources = 0;
 
 	(void)o;
 	(void)err;
 	(void)errlen;
+	for (i = 0; i < g->nnodes; i++)
+		if (g->nodes[i].name_source != NULL)
+			sources = 1;
 	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<gexf xmlns=\"http://www.gexf.net/1.2draft\" version=\"1.2\">\n"
 	    "<meta><creator>ipgraph</creator><description>");
@@ -122,6 +132,10 @@ export_gexf(const struct graph *g, const struct export_opts *o,
 	    "<attribute id=\"0\" title=\"address\" type=\"string\"/>\n");
 	if (g->diff)
 		buf_puts(out, "<attribute id=\"1\" title=\"change\" "
+		    "type=\"string\"/>\n");
+	/* declared only when some node is named, so others read as before */
+	if (sources)
+		buf_puts(out, "<attribute id=\"2\" title=\"name_source\" "
 		    "type=\"string\"/>\n");
 	buf_puts(out, "</attributes>\n"
 	    "<attributes class=\"edge\">\n"
@@ -146,6 +160,9 @@ export_gexf(const struct graph *g, const struct export_opts *o,
 		if (g->diff)
 			buf_printf(out, "<attvalue for=\"1\" value=\"%s\"/>",
 			    graph_change_name(n->change));
+		if (n->name_source != NULL)
+			buf_printf(out, "<attvalue for=\"2\" value=\"%s\"/>",
+			    n->name_source);
 		buf_puts(out, "</attvalues></node>\n");
 	}
 	buf_puts(out, "</nodes>\n<edges>\n");

@@ -247,7 +247,31 @@ struct agg {
 	struct htab		 edges;
 	struct htab		 flows;
 	struct htab		 events;
+	struct names		*seen[3];	/* names from the traffic */
 };
+
+/* Where a name from the traffic came from, best first. */
+static const char *const seen_source[3] = { "dns", "sni", "http" };
+
+/* One stored name into its source's map: a later one replaces an earlier. */
+static int
+seen_name(const struct name_seen *ns, void *arg)
+{
+	struct names **seen = arg;
+	char text[ADDR_STRLEN], err[128];
+	int i;
+
+	if (ns->ver != 4 && ns->ver != 6)
+		return 0;
+	for (i = 0; i < 3 && strcmp(ns->source, seen_source[i]) != 0; i++)
+		;
+	if (i == 3)
+		return 0;
+	addr_format(ns->ver, ns->addr, text);
+	/* only out of memory fails here: the node keeps its address */
+	names_add(seen[i], text, ns->name, err, sizeof(err));
+	return 0;
+}
 
 static long
 agg_node(struct agg *a, int ver, const uint8_t *addr)
@@ -734,7 +758,8 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 	    (off = calloc(g->nnodes * 2, sizeof(*off))) == NULL)
 		goto fail;
 	for (i = 0; i < g->nnodes; i++) {
-		const char *name = NULL;
+		const char *name = NULL, *source = NULL;
+		int k;
 
 		nd = &g->nodes[i];
 		if (nd->ver == 0)
@@ -750,6 +775,7 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 			    GRAPH_SITE ? "site" : "zone", s != NULL ? s->name :
 			    "?");
 			name = s != NULL ? s->name : NULL;
+			source = name != NULL ? "site" : NULL;
 			nd->colour = s != NULL ? s->colour : NULL;
 		} else {
 			addr_format(nd->ver, nd->addr, text);
@@ -758,7 +784,15 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 				    strlen(text), "/%u", nd->prefix);
 			name = names_lookup(a->q->names, nd->ver, nd->addr,
 			    nd->prefix);
+			source = name != NULL ? "config" : NULL;
+			for (k = 0; k < 3 && name == NULL && a->seen[k] !=
+			    NULL && nd->prefix == (nd->ver == 4 ? 32 : 128);
+			    k++)
+				if ((name = names_lookup(a->seen[k], nd->ver,
+				    nd->addr, nd->prefix)) != NULL)
+					source = seen_source[k];
 		}
+		nd->name_source = source;
 		off[2 * i] = strings.len;
 		buf_add(&strings, text, strlen(text) + 1);
 		off[2 * i + 1] = SIZE_MAX;
@@ -1002,7 +1036,14 @@ graph_build_span(const struct filter *q, struct store *st, char *err,
 	    err, errlen);
 	if (rc > 0)
 		snprintf(err, errlen, "out of memory building the graph");
-	else if (rc == 0) {
+	else if (rc == 0 && ((a.seen[0] = names_new()) == NULL ||
+	    (a.seen[1] = names_new()) == NULL ||
+	    (a.seen[2] = names_new()) == NULL ||
+	    store_names(st, q, 0, seen_name, a.seen, err, errlen) < 0)) {
+		if (a.seen[2] == NULL)
+			snprintf(err, errlen, "out of memory building the "
+			    "graph");
+	} else if (rc == 0) {
 		agg_totals(&a, &total);
 		if (agg_reduce(&a) < 0 ||
 		    (g = agg_finish(&a, tier, rows)) == NULL)
@@ -1020,6 +1061,9 @@ graph_build_span(const struct filter *q, struct store *st, char *err,
 	htab_free(&a.edges);
 	htab_free(&a.flows);
 	htab_free(&a.events);
+	names_free(a.seen[0]);
+	names_free(a.seen[1]);
+	names_free(a.seen[2]);
 	return g;
 }
 

@@ -20,6 +20,8 @@ struct graph_node {
 	uint8_t		 prefix;	/* 32/128 for a host */
 	uint8_t		 addr[16];
 	const char	*name;		/* from the name map, or NULL */
+	const char	*name_source;	/* "config" (the name map), "dns",
+					   "site", or NULL with no name */
 	const char	*label;		/* name, else the address (or block) */
 	const char	*addr_text;	/* address, block, "site:NAME",
 					   "zone:NAME" or "other" */

@@ -62,7 +62,8 @@ struct help_entry {
 static const struct help_entry help_table[] = {
 	{ "import",
 	  "ipgraph import [--db FILE] [--window SECONDS] [--sensor NAME]\n"
-	  "                      [--force] [--quiet] [--stats] CAPTURE...\n",
+	  "                      [--force] [--quiet] [--stats] [--no-names]\n"
+	  "                      CAPTURE...\n",
 	  "Read capture files into windows of edges in the database.  CAPTURE\n"
 	  "is a pcap or pcapng file, plain or compressed with gzip, xz or zstd\n"
 	  "(told by its first bytes), or - for standard input.  A capture\n"
@@ -75,6 +76,8 @@ static const struct help_entry help_table[] = {
 	  "  -f, --force               import a capture imported before again\n"
 	  "  -q, --quiet               no summary and no progress line\n"
 	  "  --stats                   flow table and store figures per file\n"
+	  "  --no-names                keep no names from the traffic (DNS\n"
+	  "                            answers, TLS SNI, HTTP Host)\n"
 	  "  -h, --help                this help\n",
 	  "ipgraph import --db net.db --window 10 monday.pcap tuesday.pcapng.zst\n"
 	  "tcpdump -w - -i eth0 | ipgraph import --db net.db -\n", 0 },
@@ -138,6 +141,20 @@ static const struct help_entry help_table[] = {
 	  "  --sensor NAME             one capture point\n"
 	  "  -h, --help                this help\n",
 	  "ipgraph new --db net.db --since -1h\n", 0 },
+	{ "names",
+	  "ipgraph names [--db FILE] [--from TIME] [--to TIME] [--host CIDR]\n"
+	  "                     [--sensor NAME]\n",
+	  "List the names clients were told for addresses (DNS answers, TLS\n"
+	  "SNI and HTTP Host seen in the traffic), oldest first, as CSV:\n"
+	  "time,sensor,client,address,name,ttl,source.  A row is kept the first\n"
+	  "time a client is told a name for an address in each window.\n",
+	  "  -d, --db FILE             the database (default ipgraph.db)\n"
+	  "  --from TIME               the span's start (default: the first)\n"
+	  "  --to TIME                 the span's end (default: now)\n"
+	  "  --host CIDR               addresses or clients in a block\n"
+	  "  --sensor NAME             one capture point\n"
+	  "  -h, --help                this help\n",
+	  "ipgraph names --db net.db --from -1d --host 10.0.0.7\n", 0 },
 	{ "info",
 	  "ipgraph info [--db FILE] [--json]\n",
 	  "Describe a database: per sensor and tier the span covered (first\n"

@@ -9,6 +9,7 @@
 #include "decode.h"
 #include "flowtable.h"
 #include "importer.h"
+#include "namebook.h"
 #include "store.h"
 #include "timefmt.h"
 #include "window.h"
@@ -19,13 +20,33 @@
 /* Windows a shuffled file (merged interfaces) may keep open at once. */
 #define IMPORT_MAX_OPEN	8
 
+/* (client, address) names an import keeps at once (namebook.h). */
+#define IMPORT_MAX_NAMES	65536
+
 struct import_ctx {
 	struct store		*st;
 	const struct import_opts *opts;
 	struct import_summary	*sum;
 	struct windows		*ws;
 	int64_t			 newest_start;	/* of the windows written */
+	struct namebook		*nb;		/* names from DNS answers */
 };
+
+/* Store the names the namebook holds for writing; 0 or -1. */
+static int
+import_names(struct import_ctx *ctx)
+{
+	struct name_row *rows;
+	size_t n;
+	int rc;
+
+	if (ctx->nb == NULL)
+		return 0;
+	n = namebook_take(ctx->nb, &rows);
+	rc = store_write_names(ctx->st, ctx->opts->sensor, rows, n);
+	namebook_rows_free(rows, n);
+	return rc;
+}
 
 /* Tell opts->progress where the file is. */
 static void
@@ -58,7 +79,7 @@ flush_window(void *arg, int64_t start_s, unsigned seconds,
 		ctx->sum->peak_edges = windows_open_edges(ctx->ws);
 	t0 = timefmt_now();
 	if (store_write_window(ctx->st, ctx->opts->sensor, STORE_TIER_RAW,
-	    start_s, seconds, ws, ft) < 0)
+	    start_s, seconds, ws, ft) < 0 || import_names(ctx) < 0)
 		return -1;
 	ctx->sum->store_us += timefmt_now() - t0;
 	ctx->sum->windows++;
@@ -109,7 +130,7 @@ import_file(struct store *st, const char *path,
     const struct import_opts *opts, struct import_summary *sum, char *err,
     size_t errlen)
 {
-	struct import_ctx ctx = { st, opts, sum, NULL, INT64_MIN };
+	struct import_ctx ctx = { st, opts, sum, NULL, INT64_MIN, NULL };
 	struct import_record prev;
 	struct capfile *cf;
 	struct windows *ws = NULL;
@@ -147,6 +168,11 @@ import_file(struct store *st, const char *path,
 		goto record;
 	}
 	ctx.ws = ws;
+	if (!opts->no_names && (ctx.nb = namebook_new(IMPORT_MAX_NAMES,
+	    opts->window)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", capfile_name(cf));
+		goto record;
+	}
 	import_progress(opts, cf, 0, 0);
 	while ((rc = capfile_next(cf, &pkt)) == 1) {
 		if (sum->frames % IMPORT_PROGRESS_EVERY == 0 && sum->frames > 0)
@@ -163,6 +189,8 @@ import_file(struct store *st, const char *path,
 			last_us = pkt.ts_us;
 		status = decode_packet(pkt.linktype, pkt.data, pkt.caplen, &r);
 		note_result(sum, status, &r, pkt.linktype);
+		if (status == DECODE_OK && r.payload != NULL)
+			namebook_packet(ctx.nb, pkt.ts_us, &r);
 		sum->frames++;
 		sum->bytes += pkt.wirelen;
 		if (windows_packet(ws, pkt.ts_us, pkt.wirelen, status,
@@ -174,7 +202,7 @@ import_file(struct store *st, const char *path,
 		}
 	}
 	/* Whatever was read is real traffic: store it, damaged file or not. */
-	if (windows_close_all(ws) < 0) {
+	if (windows_close_all(ws) < 0 || import_names(&ctx) < 0) {
 		snprintf(err, errlen, "%s: %s", capfile_name(cf),
 		    store_error(st));
 		goto record;
@@ -211,6 +239,7 @@ record:
 	}
 done:
 	windows_free(ws);
+	namebook_free(ctx.nb);
 	capfile_close(cf);
 	return result;
 }

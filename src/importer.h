@@ -27,6 +27,7 @@ struct import_opts {
 	int		 force;		/* import a known file again */
 	import_progress_fn progress;	/* NULL: none */
 	void		*progress_arg;
+	int		 no_names;	/* no names from DNS, SNI, Host */
 };
 
 #define IMPORT_MAX_LINKTYPES	8

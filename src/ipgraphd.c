@@ -30,6 +30,7 @@
 #include "ipfix.h"
 #include "ipfix_out.h"
 #include "log.h"
+#include "namebook.h"
 #include "sniff.h"
 #include "stats.h"
 #include "store.h"
@@ -79,6 +80,7 @@ struct ipgd {
 	size_t			 nifaces;
 	struct windows		*ws;
 	struct writer		*wr;
+	struct namebook		*nb;		/* passive DNS; NULL: off */
 	struct alerter		*alerts;	/* NULL: no [alerts] */
 	struct http		*http;		/* NULL until started */
 	struct event		*tick;
@@ -219,6 +221,8 @@ on_packet(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
 	d->bytes += wirelen;
 	if (status != DECODE_OK)
 		d->undecoded++;
+	if (status == DECODE_OK && r.payload != NULL)
+		namebook_packet(d->nb, ts_us, &r);
 	/* a failure here is out of memory; the frame itself was counted */
 	windows_packet(d->ws, ts_us, wirelen, status, &r);
 	if (status == DECODE_OK && (d->conf->seq_packets > 0 ||
@@ -362,6 +366,12 @@ to_writer(void *arg, int64_t start_s, unsigned seconds,
 		ipfix_window(d, start_s, seconds, st, *ftp);
 	writer_submit(d->wr, start_s, seconds, st, *ftp);
 	*ftp = NULL;		/* the writer owns it, even when dropped */
+	if (d->nb != NULL) {
+		struct name_row *rows;
+		size_t n = namebook_take(d->nb, &rows);
+
+		writer_submit_names(d->wr, rows, n);
+	}
 	return 0;
 }
 
@@ -447,6 +457,8 @@ publish_stats(struct ipgd *d, int64_t now)
 	s.windows_written = w.windows_written;
 	s.new_edges = w.new_edges;
 	s.first_seen_dropped = w.first_seen_dropped;
+	if (d->nb != NULL)
+		namebook_get_stats(d->nb, &s.names);
 	alert_get_stats(d->alerts, &s.alerts);
 	s.budget_windows_deleted = w.budget_windows_deleted;
 	s.db_bytes = w.db_bytes;
@@ -922,6 +934,9 @@ main(int argc, char **argv)
 	    d.conf->max_edges, to_writer, &d);
 	if (d.ws == NULL)
 		fatalx("out of memory");
+	if (d.conf->names_max > 0 && (d.nb = namebook_new(d.conf->names_max,
+	    d.conf->window)) == NULL)
+		fatalx("out of memory");
 
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		d.sig[i] = evsignal_new(d.base, sigs[i], on_signal, &d);
@@ -973,6 +988,7 @@ main(int argc, char **argv)
 	    (unsigned long long)d.packets,
 	    lost ? "; some windows could not be written (see above)" : "");
 	windows_free(d.ws);
+	namebook_free(d.nb);
 	ipfix_exp_free(d.ipfix);
 	if (d.ipfix_fd >= 0)
 		close(d.ipfix_fd);

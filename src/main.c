@@ -30,10 +30,11 @@ cmd_import(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "no-names", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct import_opts opts = { "default", 60, 5, 0, NULL, NULL };
+	struct import_opts opts = { "default", 60, 5, 0, NULL, NULL, 0 };
 	struct import_summary sum;
 	struct progress pg;
 	const char *db = DEFAULT_DB;
@@ -57,6 +58,7 @@ cmd_import(int argc, char **argv)
 		case 'f': opts.force = 1; break;
 		case 'q': quiet = 1; break;
 		case 'S': stats = 1; break;
+		case 'N': opts.no_names = 1; break;
 		case 'h': help_command("import", stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -159,6 +161,8 @@ main(int argc, char **argv)
 		return cmd_diff(argc, argv);
 	if (strcmp(cmd, "new") == 0)
 		return cmd_new(argc, argv);
+	if (strcmp(cmd, "names") == 0)
+		return cmd_names(argc, argv);
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(argc, argv);
 	if (strcmp(cmd, "seq") == 0)

@@ -229,6 +229,24 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		M("ipgraph_first_seen_dropped_total", "counter", "First-seen "
 		    "edges dropped, oldest first, past first_seen_max.", "%llu",
 		    (unsigned long long)ds.first_seen_dropped);
+		M("ipgraph_dns_names", "gauge", "(client, address) names "
+		    "from DNS answers held (at most names_max).", "%llu",
+		    (unsigned long long)ds.names.entries);
+		M("ipgraph_dns_answers_total", "counter", "Addresses read "
+		    "from DNS answers.", "%llu",
+		    (unsigned long long)ds.names.answers);
+		M("ipgraph_server_names_total", "counter", "Server names "
+		    "read from TLS SNI and HTTP Host.", "%llu",
+		    (unsigned long long)ds.names.server_names);
+		M("ipgraph_dns_names_overflow_total", "counter", "Names "
+		    "pushed out, least recently used first, past names_max.",
+		    "%llu", (unsigned long long)ds.names.overflow);
+		M("ipgraph_dns_rows_dropped_total", "counter", "Names not "
+		    "stored: more than names_max waited for one window.",
+		    "%llu", (unsigned long long)ds.names.rows_dropped);
+		M("ipgraph_dns_names_memory_bytes", "gauge", "Memory the "
+		    "names from DNS answers hold.", "%llu",
+		    (unsigned long long)ds.names.memory);
 		M("ipgraph_budget_windows_deleted_total", "counter",
 		    "Windows deleted, oldest and finest first, to keep the "
 		    "database under max_size.", "%llu",

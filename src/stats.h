@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "namebook.h"
 #include "flowin.h"
 
 #define STATS_MAX_IFACES	32
@@ -40,6 +41,7 @@ struct daemon_stats {
 	uint64_t	 windows_written;
 	uint64_t	 new_edges;		/* first seen, in all */
 	uint64_t	 first_seen_dropped;	/* past first_seen_max */
+	struct namebook_stats	 names;		/* zero without names_max */
 	struct alert_stats	 alerts;	/* zero without [alerts] */
 	uint64_t	 budget_windows_deleted;	/* by max_size */
 	uint64_t	 db_bytes;		/* with max_size: the file */

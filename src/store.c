@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "flowtable.h"
+#include "namebook.h"
 #include "query.h"
 #include "store.h"
 #include "timefmt.h"
@@ -158,6 +159,20 @@ static const char *const migrations[] = {
 	"    AND e.src IN (zeroblob(4), zeroblob(16))"
 	"    AND e.dst IN (zeroblob(4), zeroblob(16)))"
 	"  GROUP BY w.sensor_id, e.proto, e.src, e.dst, e.dport;",
+	/*
+	 * 6 -> 7: the names clients were told for addresses (passive DNS):
+	 * a row the first time a (client, address, name) is seen in each
+	 * window, so a graph of any span shows the names in use then.
+	 */
+	"CREATE TABLE names ("
+	"  sensor_id INTEGER NOT NULL,"
+	"  ts_us INTEGER NOT NULL,"
+	"  client BLOB NOT NULL,"
+	"  addr BLOB NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  ttl INTEGER NOT NULL,"
+	"  source TEXT NOT NULL);"
+	"CREATE INDEX names_by_time ON names (ts_us);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
@@ -1211,6 +1226,16 @@ store_expire(struct store *st, int tier, int64_t before_s)
 	    " AND start + seconds <= ?2", v, 2) < 0)
 		goto fail;
 	n = sqlite3_changes(st->db);
+	/*
+	 * Names older than every window left go with them, but the newest
+	 * of each address stays: a client may use a name long after it was
+	 * told it.
+	 */
+	if (n > 0 && exec(st, "DELETE FROM names WHERE ts_us <"
+	    " (SELECT min(start) FROM windows) * 1000000 AND rowid NOT IN"
+	    " (SELECT max(rowid) FROM names GROUP BY sensor_id, addr)",
+	    "deleting old names") < 0)
+		goto fail;
 	if (exec(st, "COMMIT", "committing retention") < 0)
 		return -1;
 	return n;
@@ -2373,4 +2398,108 @@ int
 store_budget_spent(const struct store *st)
 {
 	return st->budget_tripped;
+}
+
+/* --- names (passive DNS) ------------------------------------------------ */
+
+int
+store_write_names(struct store *st, const char *sensor,
+    const struct name_row *rows, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t sid;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	if (exec(st, "BEGIN IMMEDIATE", "starting a names transaction") < 0)
+		return -1;
+	if (sensor_id(st, sensor, &sid) < 0)
+		goto fail;
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO names (sensor_id, ts_us,"
+	    " client, addr, name, ttl, source) VALUES (?1, ?2, ?3, ?4, ?5,"
+	    " ?6, ?7)", -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, "preparing names");
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, sid);
+	for (i = 0; i < n; i++) {
+		int alen = rows[i].ver == 6 ? 16 : 4;
+		int clen = rows[i].cver == 6 ? 16 : 4;
+
+		sqlite3_bind_int64(s, 2, rows[i].ts_us);
+		sqlite3_bind_blob(s, 3, rows[i].client, clen, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 4, rows[i].addr, alen, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, rows[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 6, rows[i].ttl);
+		sqlite3_bind_text(s, 7, rows[i].source, -1, SQLITE_STATIC);
+		if (step_done(st, s, "writing a name") < 0)
+			goto fail;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (exec(st, "COMMIT", "committing names") < 0)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_finalize(s);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+store_names(struct store *st, const struct filter *f, int span_only,
+    int (*cb)(const struct name_seen *, void *), void *arg, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+	struct name_seen ns;
+	int64_t from = INT64_MIN, to = INT64_MAX;
+	int rc, stop = 0;
+
+	if (filter_has(f, FILTER_TO))
+		to = f->to_us;
+	else if (f->now_us > 0)
+		to = f->now_us;
+	if (span_only && filter_has(f, FILTER_FROM))
+		from = f->from_us;
+	rc = sqlite3_prepare_v2(st->db, "SELECT s.name, n.ts_us, n.client,"
+	    " n.addr, n.ttl, n.name, n.source FROM names n"
+	    " JOIN sensors s ON s.id = n.sensor_id"
+	    " WHERE n.ts_us BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.name = ?3)"
+	    " ORDER BY n.ts_us, n.rowid", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		/* a database from before schema 7, opened read-only */
+		if (sqlite3_errcode(st->db) == SQLITE_ERROR &&
+		    strstr(sqlite3_errmsg(st->db), "no such table") != NULL)
+			return 0;
+		snprintf(err, errlen, "querying names: %s",
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	if (filter_has(f, FILTER_SENSOR))
+		sqlite3_bind_text(s, 3, f->sensor, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&ns, 0, sizeof(ns));
+		ns.sensor = (const char *)sqlite3_column_text(s, 0);
+		ns.ts_us = sqlite3_column_int64(s, 1);
+		ns.cver = (uint8_t)store_column_addr(s, 2, ns.client);
+		ns.ver = (uint8_t)store_column_addr(s, 3, ns.addr);
+		ns.ttl = (uint32_t)sqlite3_column_int64(s, 4);
+		ns.name = (const char *)sqlite3_column_text(s, 5);
+		ns.source = (const char *)sqlite3_column_text(s, 6);
+		if (ns.name == NULL || ns.source == NULL)
+			continue;
+		if ((stop = cb(&ns, arg)) != 0)
+			break;
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		snprintf(err, errlen, "reading names: %s",
+		    sqlite3_errmsg(st->db));
+		stop = -1;
+	}
+	sqlite3_finalize(s);
+	return stop < 0 ? -1 : 0;
 }

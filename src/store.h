@@ -13,7 +13,7 @@ struct filter;
 struct flowtable;
 struct store;
 
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
 #define STORE_TIER_RAW		QUERY_TIER_RAW
@@ -363,5 +363,36 @@ int	store_windows_in(struct store *, const struct filter *f, uint64_t *n,
  */
 void	store_set_budget(struct store *, uint64_t instructions);
 int	store_budget_spent(const struct store *);
+
+/*
+ * Names clients were told (namebook.h): write n rows of sensor in one
+ * transaction.  0, or -1 (rolled back).
+ */
+struct name_row;
+int	store_write_names(struct store *, const char *sensor,
+	    const struct name_row *rows, size_t n);
+
+/*
+ * The names f's sensor and span select, oldest first: cb gets each row
+ * (sensor filled; name valid during the call) and stops the walk by
+ * returning non-zero.  With span_only 0 every row up to the span's end
+ * is read (the names in use then: a later row for the same address
+ * replaces an earlier one), else the rows inside the span, of the hosts
+ * f's host, src or dst select.  0, or -1 with err.
+ */
+struct name_seen {
+	const char	*sensor;
+	int64_t		 ts_us;
+	uint8_t		 ver;		/* of addr */
+	uint8_t		 cver;		/* of client */
+	uint8_t		 client[16];
+	uint8_t		 addr[16];
+	uint32_t	 ttl;
+	const char	*name;
+	const char	*source;
+};
+int	store_names(struct store *, const struct filter *f, int span_only,
+	    int (*cb)(const struct name_seen *, void *), void *arg,
+	    char *err, size_t errlen);
 
 #endif /* IPGRAPH_STORE_H */

@@ -12,6 +12,7 @@
 #include "alert.h"
 #include "flowtable.h"
 #include "log.h"
+#include "namebook.h"
 #include "store.h"
 #include "timefmt.h"
 #include "writer.h"
@@ -33,6 +34,8 @@ struct job {
 	struct flowtable	*ft;
 	struct event_row	*ev;		/* or these events */
 	size_t			 nev;
+	struct name_row		*names;		/* or these names */
+	size_t			 nnames;
 	size_t			 bytes;		/* memory held, for the bound */
 	int64_t			 submitted_us;
 	char			*sensor;	/* NULL: the writer's own */
@@ -77,6 +80,7 @@ job_free(struct job *j)
 		return;
 	flowtable_free(j->ft);
 	free(j->ev);
+	namebook_rows_free(j->names, j->nnames);
 	free(j->sensor);
 	free(j);
 }
@@ -166,7 +170,9 @@ give_up(struct writer *w, const char *why)
 
 	while ((j = w->head) != NULL) {
 		dequeue(w, j);
-		if (j->ev != NULL) {
+		if (j->names != NULL)
+			;		/* names: counted by the namebook only */
+		else if (j->ev != NULL) {
 			events += j->nev;
 			w->stats.events_dropped += j->nev;
 			loss_add(w, "not written at stop", j->ev[0].ts_us /
@@ -367,7 +373,9 @@ write_job(struct writer *w, struct job *j)
 
 	if (store_ready(w) < 0 || write_losses(w) < 0)
 		return -1;
-	if (j->ev != NULL)
+	if (j->names != NULL)
+		rc = store_write_names(w->st, w->sensor, j->names, j->nnames);
+	else if (j->ev != NULL)
 		rc = store_write_events(w->st, w->sensor, j->ev, j->nev);
 	else {
 		pthread_mutex_lock(&w->mu);
@@ -402,6 +410,13 @@ written(struct writer *w, const struct job *j)
 		    "attempts over %lld s", w->fails,
 		    (long long)((now - w->failing_since_us) / 1000000));
 		w->fails = 0;
+	}
+	if (j->names != NULL) {
+		pthread_mutex_lock(&w->mu);
+		w->stats.failing = 0;
+		w->stats.last_error[0] = '\0';
+		pthread_mutex_unlock(&w->mu);
+		return;
 	}
 	if (j->ev != NULL) {
 		w->file.events += j->nev;
@@ -475,7 +490,7 @@ writer_main(void *arg)
 		}
 		if (rc == 0) {
 			written(w, j);
-			if (j->ev == NULL)
+			if (j->ev == NULL && j->names == NULL)
 				housekeeping(w, j->start_s);
 			pthread_mutex_lock(&w->mu);
 			dequeue(w, j);
@@ -487,7 +502,8 @@ writer_main(void *arg)
 		attempts++;
 		pthread_mutex_lock(&w->mu);
 		log_warnx("writing %s failed (attempt %u): %s", j->ev != NULL ?
-		    "packet events" : "a window", attempts,
+		    "packet events" : j->names != NULL ? "names" : "a window",
+		    attempts,
 		    w->stats.last_error);
 		if (w->stopping && (attempts >= STOP_ATTEMPTS ||
 		    timefmt_now() >= w->stop_by_us)) {
@@ -643,6 +659,28 @@ writer_submit_events(struct writer *w, struct event_row *ev, size_t n)
 		if (n > 0)
 			loss_add(w, "writer queue full", ev[0].ts_us / 1000000,
 			    1, 0, 0, 0, 0, n);
+		pthread_mutex_unlock(&w->mu);
+		job_free(j);
+		return -1;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+int
+writer_submit_names(struct writer *w, struct name_row *rows, size_t n)
+{
+	struct job *j;
+
+	if (n == 0 || (j = calloc(1, sizeof(*j))) == NULL) {
+		namebook_rows_free(rows, n);
+		return n == 0 ? 0 : -1;
+	}
+	j->names = rows;
+	j->nnames = n;
+	j->bytes = sizeof(*j) + n * sizeof(*rows);
+	pthread_mutex_lock(&w->mu);
+	if (enqueue(w, j) < 0) {
 		pthread_mutex_unlock(&w->mu);
 		job_free(j);
 		return -1;

@@ -87,6 +87,14 @@ int	writer_submit_as(struct writer *, const char *sensor, int64_t start_s,
  */
 int	writer_submit_events(struct writer *, struct event_row *ev, size_t n);
 
+/*
+ * Hand over n names (namebook_take's rows; the writer frees them with
+ * namebook_rows_free, whatever the result); queued like a window.  0, or
+ * -1 when the queue is full (dropped).
+ */
+struct name_row;
+int	writer_submit_names(struct writer *, struct name_row *rows, size_t n);
+
 /* Change retention, and the queue's byte bound (SIGHUP). */
 void	writer_set_retention(struct writer *, const struct retention *);
 

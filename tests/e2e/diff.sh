@@ -18,7 +18,7 @@ RATIO=2
 place() {
 	$ORACLE shift "$DATA/$1" "$T/$2" "$3" 0.5 "${4:-1}" "${5:-1}" ||
 	    fail "shifting $1"
-	"$IPGRAPH" import -q --db "$DB" "$T/$2" 2>/dev/null
+	"$IPGRAPH" import -q --no-names --db "$DB" "$T/$2" 2>/dev/null
 	[ $? -le 1 ] || fail "import of $2"
 }
 # the baseline: three captures whole

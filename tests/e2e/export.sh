@@ -21,7 +21,8 @@ X() { "$IPGRAPH" export "$@"; }
 DB="$T/all.db"
 for f in "$DATA"/*.pcap "$DATA"/*.pcapng; do
 	n=${f##*/}
-	"$IPGRAPH" import -q --db "$DB" --sensor "${n%.*}" "$f" 2>/dev/null
+	# --no-names: the oracles below key hosts by address
+	"$IPGRAPH" import -q --no-names --db "$DB" --sensor "${n%.*}" "$f" 2>/dev/null
 	[ $? -le 1 ] || fail "import of $n"
 done
 $ORACLE "$DB" >"$T/all.pairs"

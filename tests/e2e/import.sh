@@ -122,8 +122,8 @@ PY
 pass
 
 # 7. Two captures into one database keep their sensors apart.
-"$IPGRAPH" import -q --db "$T/two.db" --sensor a "$DATA/pcapplusplus-input.pcap"
-"$IPGRAPH" import -q --db "$T/two.db" --sensor b "$DATA/pcapplusplus-sll2.pcap"
+"$IPGRAPH" import -q --no-names --db "$T/two.db" --sensor a "$DATA/pcapplusplus-input.pcap"
+"$IPGRAPH" import -q --no-names --db "$T/two.db" --sensor b "$DATA/pcapplusplus-sll2.pcap"
 "$IPGRAPH" export csv --db "$T/two.db" --sensor a >"$T/a-only.csv"
 check "sensor a has only its own edges" \
     test "$(tail -n +2 "$T/a-only.csv" | cut -d, -f2 | sort -u)" = a

@@ -34,6 +34,7 @@
 #include "buf.h"
 #include "flowtable.h"
 #include "query.h"
+#include "namebook.h"
 #include "store.h"
 #include "window.h"
 
@@ -827,13 +828,25 @@ static void
 test_expire(void **state)
 {
 	const char *path = db_path("expire");
+	struct name_row nr[3];
 	struct store *st;
+	int i;
 
 	(void)state;
 	st = open_ok(path, 0);
 	write_window(st, "s", T0, 8, NULL);
 	write_window(st, "s", T0 + 60, 12, NULL);
 	write_window(st, "s", T0 + 120, 16, NULL);
+	/* names: two of one address before the windows left, one of another */
+	memset(nr, 0, sizeof(nr));
+	for (i = 0; i < 3; i++) {
+		nr[i].ts_us = (T0 + 10 * (int64_t)i) * 1000000;
+		nr[i].ver = nr[i].cver = 4;
+		nr[i].addr[0] = i < 2 ? 1 : 2;
+		nr[i].name = i == 0 ? "old" : "new";
+		nr[i].source = "dns";
+	}
+	assert_int_equal(store_write_names(st, "s", nr, 3), 0);
 	assert_int_equal(store_rollup(st, T0 + 3600), 0);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM edges"),
 	    8 + 12 + 16 + 16);
@@ -841,6 +854,8 @@ test_expire(void **state)
 	/* nothing has ended before T0 + 60 but the first window */
 	assert_int_equal(store_expire(st, STORE_TIER_RAW, T0 + 59), 0);
 	assert_int_equal(store_expire(st, STORE_TIER_RAW, T0 + 120), 2);
+	/* the hour tier starts at T0: every name is still needed */
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM names"), 3);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM windows WHERE"
 	    " tier = 0"), 1);
 	assert_int_equal(sql_int(path, "SELECT start FROM windows WHERE"
@@ -854,6 +869,10 @@ test_expire(void **state)
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM pairs"), 4 + 4);
 	assert_int_equal(store_expire(st, STORE_TIER_HOUR, T0 + 3599), 0);
 	assert_int_equal(store_expire(st, STORE_TIER_HOUR, T0 + 3600), 1);
+	/* older than every window left: the newest of each address stays */
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM names"), 2);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM names WHERE"
+	    " name = 'old'"), 0);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM edges"), 16);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM pairs"), 4);
 	assert_int_equal(store_expire(st, STORE_TIER_RAW, T0 + 86400), 1);
