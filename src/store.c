@@ -1396,28 +1396,66 @@ store_budget(struct store *st, uint64_t max_bytes, struct store_budget *r)
 	return 0;
 }
 
+/*
+ * A batch insert for one sensor: open the transaction, find the sensor and
+ * prepare sql with the sensor bound as ?1.  batch_end commits (ok) or rolls
+ * back, and finalizes either way.
+ */
+static int
+batch_begin(struct store *st, const char *sensor, const char *sql,
+    const char *what, sqlite3_stmt **sp)
+{
+	char msg[96];
+	int64_t sid;
+
+	*sp = NULL;
+	snprintf(msg, sizeof(msg), "starting the %s transaction", what);
+	if (exec(st, "BEGIN IMMEDIATE", msg) < 0)
+		return -1;
+	if (sensor_id(st, sensor, &sid) < 0)
+		goto fail;
+	if (sqlite3_prepare_v2(st->db, sql, -1, sp, NULL) != SQLITE_OK) {
+		snprintf(msg, sizeof(msg), "preparing %s", what);
+		set_err(st, msg);
+		goto fail;
+	}
+	sqlite3_bind_int64(*sp, 1, sid);
+	return 0;
+fail:
+	sqlite3_finalize(*sp);
+	*sp = NULL;
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int
+batch_end(struct store *st, sqlite3_stmt *s, const char *what, int ok)
+{
+	char msg[96];
+
+	sqlite3_finalize(s);
+	snprintf(msg, sizeof(msg), "committing %s", what);
+	if (ok && exec(st, "COMMIT", msg) == 0)
+		return 0;
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
 int
 store_write_events(struct store *st, const char *sensor,
     const struct event_row *ev, size_t n)
 {
-	sqlite3_stmt *s = NULL;
-	int64_t sid;
+	sqlite3_stmt *s;
 	size_t i;
 
 	if (n == 0)
 		return 0;
-	if (exec(st, "BEGIN IMMEDIATE", "starting an events transaction") < 0)
-		return -1;
-	if (sensor_id(st, sensor, &sid) < 0)
-		goto fail;
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO events (sensor_id, ts_us,"
+	if (batch_begin(st, sensor, "INSERT INTO events (sensor_id, ts_us,"
 	    " proto, src, dst, sport, dport, length, tcp_flags, tcp_seq,"
 	    " tcp_ack, ip_id, ip_len, payload) VALUES (?1, ?2, ?3, ?4, ?5,"
-	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", -1, &s, NULL) != SQLITE_OK) {
-		set_err(st, "preparing events");
-		goto fail;
-	}
-	sqlite3_bind_int64(s, 1, sid);
+	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	    "events", &s) < 0)
+		return -1;
 	for (i = 0; i < n; i++) {
 		int alen = ev[i].ipver == 6 ? 16 : 4;
 
@@ -1435,41 +1473,25 @@ store_write_events(struct store *st, const char *sensor,
 		sqlite3_bind_int64(s, 13, ev[i].ip_len);
 		sqlite3_bind_int64(s, 14, ev[i].payload);
 		if (step_done(st, s, "writing an event") < 0)
-			goto fail;
+			return batch_end(st, s, "events", 0);
 	}
-	sqlite3_finalize(s);
-	s = NULL;
-	if (exec(st, "COMMIT", "committing events") < 0)
-		goto fail;
-	return 0;
-fail:
-	sqlite3_finalize(s);
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
+	return batch_end(st, s, "events", 1);
 }
 
 int
 store_write_losses(struct store *st, const char *sensor,
     const struct loss_row *l, size_t n)
 {
-	sqlite3_stmt *s = NULL;
-	int64_t sid;
+	sqlite3_stmt *s;
 	size_t i;
 
 	if (n == 0)
 		return 0;
-	if (exec(st, "BEGIN IMMEDIATE", "starting a losses transaction") < 0)
-		return -1;
-	if (sensor_id(st, sensor, &sid) < 0)
-		goto fail;
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO losses (sensor_id, start,"
+	if (batch_begin(st, sensor, "INSERT INTO losses (sensor_id, start,"
 	    " seconds, reason, windows, frames, bytes, edges, events,"
-	    " recorded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1,
-	    &s, NULL) != SQLITE_OK) {
-		set_err(st, "preparing losses");
-		goto fail;
-	}
-	sqlite3_bind_int64(s, 1, sid);
+	    " recorded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "losses", &s) < 0)
+		return -1;
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_int64(s, 2, l[i].start_s);
 		sqlite3_bind_int64(s, 3, l[i].seconds);
@@ -1481,17 +1503,9 @@ store_write_losses(struct store *st, const char *sensor,
 		sqlite3_bind_int64(s, 9, (sqlite3_int64)l[i].events);
 		sqlite3_bind_int64(s, 10, l[i].recorded_s);
 		if (step_done(st, s, "recording a loss") < 0)
-			goto fail;
+			return batch_end(st, s, "losses", 0);
 	}
-	sqlite3_finalize(s);
-	s = NULL;
-	if (exec(st, "COMMIT", "committing losses") < 0)
-		goto fail;
-	return 0;
-fail:
-	sqlite3_finalize(s);
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
+	return batch_end(st, s, "losses", 1);
 }
 
 int
@@ -2406,23 +2420,16 @@ int
 store_write_names(struct store *st, const char *sensor,
     const struct name_row *rows, size_t n)
 {
-	sqlite3_stmt *s = NULL;
-	int64_t sid;
+	sqlite3_stmt *s;
 	size_t i;
 
 	if (n == 0)
 		return 0;
-	if (exec(st, "BEGIN IMMEDIATE", "starting a names transaction") < 0)
-		return -1;
-	if (sensor_id(st, sensor, &sid) < 0)
-		goto fail;
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO names (sensor_id, ts_us,"
+	if (batch_begin(st, sensor, "INSERT INTO names (sensor_id, ts_us,"
 	    " client, addr, name, ttl, source) VALUES (?1, ?2, ?3, ?4, ?5,"
-	    " ?6, ?7)", -1, &s, NULL) != SQLITE_OK) {
-		set_err(st, "preparing names");
-		goto fail;
-	}
-	sqlite3_bind_int64(s, 1, sid);
+	    " ?6, ?7)",
+	    "names", &s) < 0)
+		return -1;
 	for (i = 0; i < n; i++) {
 		int alen = rows[i].ver == 6 ? 16 : 4;
 		int clen = rows[i].cver == 6 ? 16 : 4;
@@ -2434,17 +2441,9 @@ store_write_names(struct store *st, const char *sensor,
 		sqlite3_bind_int64(s, 6, rows[i].ttl);
 		sqlite3_bind_text(s, 7, rows[i].source, -1, SQLITE_STATIC);
 		if (step_done(st, s, "writing a name") < 0)
-			goto fail;
+			return batch_end(st, s, "names", 0);
 	}
-	sqlite3_finalize(s);
-	s = NULL;
-	if (exec(st, "COMMIT", "committing names") < 0)
-		goto fail;
-	return 0;
-fail:
-	sqlite3_finalize(s);
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
+	return batch_end(st, s, "names", 1);
 }
 
 int
