@@ -15,12 +15,7 @@ need python3
 need curl
 sensor_setup ipgf
 [ -n "$IPGRAPH_KEEP" ] && echo "temporary files: $T"
-ip netns exec "$SEN" ip link set lo up
-U="http://127.0.0.1:8080"
-IN() { ip netns exec "$SEN" "$@"; }
-healthz() { IN curl -s -o /dev/null "$U/healthz"; }
-get() { IN curl -s "$U$1"; }
-metric() { get /metrics | awk -v m="$1" '$1 == m {print $2}'; }
+sensor_http
 
 conf() { daemon_conf "$1" "$B" '[http]\nlisten = 127.0.0.1:8080\nthreads = 1'; }
 start() { daemon_start "$1" healthz; }

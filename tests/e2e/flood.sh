@@ -14,12 +14,7 @@ need python3
 need curl
 sensor_setup ipgx
 [ -n "$IPGRAPH_KEEP" ] && echo "temporary files: $T"
-ip netns exec "$SEN" ip link set lo up
-U="http://127.0.0.1:8080"
-IN() { ip netns exec "$SEN" "$@"; }
-healthz() { IN curl -s -o /dev/null "$U/healthz"; }
-get() { IN curl -s "$U$1"; }
-metric() { get /metrics | awk -v m="$1" '$1 == m {print $2}'; }
+sensor_http
 packets() { get /metrics | awk '$1 ~ /^ipgraph_packets_total/ {n += $2} END {print n + 0}'; }
 
 # conf FILE MAX_EDGES [QUEUE_BYTES]

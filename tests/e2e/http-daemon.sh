@@ -16,10 +16,7 @@ export LSAN_OPTIONS
 need wrk
 sensor_setup ipgh
 # the HTTP server listens on the sensor namespace's own loopback
-ip netns exec "$SEN" ip link set lo up
-U="http://127.0.0.1:8080"
-IN() { ip netns exec "$SEN" "$@"; }
-healthz() { IN curl -s -o /dev/null "$U/healthz"; }
+sensor_http
 
 conf() {
 	daemon_conf "$1" "$2" '[http]\nlisten = 127.0.0.1:8080\nthreads = 4' \

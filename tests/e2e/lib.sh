@@ -141,6 +141,19 @@ sensor_setup() {
 	chown nobody "$W"
 }
 
+# sensor_http: the daemon's HTTP server on the sensor namespace's own
+# loopback (after sensor_setup).  IN runs a command in that namespace;
+# healthz, get PATH and metric NAME ask the server (a test may define its
+# own get after this).
+sensor_http() {
+	ip netns exec "$SEN" ip link set lo up
+	U="http://127.0.0.1:8080"
+}
+IN() { ip netns exec "$SEN" "$@"; }
+healthz() { IN curl -s -o /dev/null "$U/healthz"; }
+get() { IN curl -s "$U$1"; }
+metric() { get /metrics | awk -v m="$1" '$1 == m {print $2}'; }
+
 sensor_cleanup() {
 	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
 	ip netns del "$SND" 2>/dev/null
