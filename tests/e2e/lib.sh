@@ -154,6 +154,30 @@ healthz() { IN curl -s -o /dev/null "$U/healthz"; }
 get() { IN curl -s "$U$1"; }
 metric() { get /metrics | awk -v m="$1" '$1 == m {print $2}'; }
 
+# wait_file FILE PATTERN: up to 10 s for PATTERN to show up in FILE
+wait_file() {
+	for _ in $(seq 100); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ns_capture NAMESPACE IFACE NAME: tcpdump of IFACE's IP packets in
+# NAMESPACE into $T/NAME.pcap, its pid added to TPIDS; returns once it
+# listens.  -Z root: the files go to a folder only root may write to;
+# --immediate-mode: packets still in the kernel's ring buffer when
+# tcpdump is stopped would otherwise be lost.
+ns_capture() {
+	ip netns exec "$1" tcpdump -Z root --immediate-mode -i "$2" -n -U \
+	    -w "$T/$3.pcap" ip 2>"$T/$3.tcpdump" &
+	TPIDS="$TPIDS $!"
+	wait_file "$T/$3.tcpdump" "listening on" || {
+		echo "FAIL: tcpdump in $1 did not start: $(cat "$T/$3.tcpdump")" >&2
+		exit 1
+	}
+}
+
 sensor_cleanup() {
 	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
 	ip netns del "$SND" 2>/dev/null

@@ -90,29 +90,12 @@ ip netns exec "$NP" socat TCP-LISTEN:3128,bind=10.201.3.2,reuseaddr,fork \
     TCP:10.201.2.2:8080 2>"$T/socat.log" &
 PIDS="$PIDS $!"
 
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-capture() {	# NAMESPACE IFACE NAME
-	ip netns exec "$1" tcpdump -Z root --immediate-mode -i "$2" -n -U \
-	    -w "$T/$3.pcap" ip 2>"$T/$3.tcpdump" &
-	TPIDS="$TPIDS $!"
-	wait_for "$T/$3.tcpdump" "listening on" || {
-		echo "FAIL: tcpdump in $1 did not start: $(cat "$T/$3.tcpdump")" >&2
-		exit 1
-	}
-}
 # the proxy on each of its interfaces (tcpdump -i any was seen to miss
 # the last ACK of a connection), merged into one capture point below
-capture "$NC" c0 client
-capture "$NP" p0 proxy-c
-capture "$NP" p1 proxy-s
-capture "$NS" s0 server
+ns_capture "$NC" c0 client
+ns_capture "$NP" p0 proxy-c
+ns_capture "$NP" p1 proxy-s
+ns_capture "$NS" s0 server
 for i in $(seq 50); do
 	inns "$NS" curl -s -o /dev/null http://10.201.2.2:8080/ && break
 	sleep 0.1

@@ -72,32 +72,10 @@ ip netns exec "$NP" socat TCP-LISTEN:3128,bind=10.200.1.2,reuseaddr,fork \
     TCP:10.200.2.2:8080 2>"$T/socat.log" &
 PIDS="$PIDS $!"
 
-# wait_for FILE PATTERN: up to 10 s for PATTERN to show up in FILE
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-capture() {	# NAMESPACE IFACE NAME
-	# -Z root: the files go to a folder only root may write to;
-	# --immediate-mode: packets still in the kernel's ring buffer when
-	# tcpdump is stopped would otherwise be lost
-	ip netns exec "$1" tcpdump -Z root --immediate-mode -i "$2" -n -U \
-	    -w "$T/$3.pcap" ip \
-	    2>"$T/$3.tcpdump" &
-	TPIDS="$TPIDS $!"
-	wait_for "$T/$3.tcpdump" "listening on" || {
-		echo "FAIL: tcpdump in $1 did not start: $(cat "$T/$3.tcpdump")" >&2
-		exit 1
-	}
-}
 TPIDS=""
-capture "$NC" c0 client
-capture "$NP" any proxy
-capture "$NS" s0 server
+ns_capture "$NC" c0 client
+ns_capture "$NP" any proxy
+ns_capture "$NS" s0 server
 # the server is up once it answers (curl retries while it starts)
 for i in $(seq 50); do
 	inns "$NS" curl -s -o /dev/null http://10.200.2.2:8080/ && break
