@@ -923,7 +923,7 @@ static int
 api_seq_row(const struct store_row *row, void *arg)
 {
 	struct api_seq_ctx *c = arg;
-	struct seq_pkt p;
+	struct packet p;
 	char info[160], fl[64];
 
 	if (c->n == API_SEQ_ROWS) {
@@ -935,7 +935,6 @@ api_seq_row(const struct store_row *row, void *arg)
 	p.ipver = (uint8_t)row->ipver;
 	p.proto = (uint8_t)row->proto;
 	p.tcp_flags = (uint8_t)row->tcp_flags;
-	p.has_l4 = 1;
 	p.sport = (uint16_t)row->sport;
 	p.dport = (uint16_t)row->dport;
 	memcpy(p.src, row->src, 16);
@@ -986,10 +985,9 @@ struct api_ev_ctx {
 };
 
 static int
-api_ev_row(const struct event_row *ev, void *arg)
+api_ev_row(const struct packet *ev, void *arg)
 {
 	struct api_ev_ctx *c = arg;
-	struct seq_pkt p;
 	int i;
 
 	if (++c->scanned > c->max_scanned) {
@@ -1016,26 +1014,7 @@ api_ev_row(const struct event_row *ev, void *arg)
 		snprintf(c->points[c->npoints++], sizeof(c->points[0]), "%s",
 		    ev->sensor);
 	}
-	memset(&p, 0, sizeof(p));
-	p.ts_us = ev->ts_us;
-	p.ipver = ev->ipver;
-	p.proto = ev->proto;
-	p.tcp_flags = ev->tcp_flags;
-	p.has_l4 = 1;
-	p.sport = ev->sport;
-	p.dport = ev->dport;
-	memcpy(p.src, ev->src, 16);
-	memcpy(p.dst, ev->dst, 16);
-	p.tcp_seq = ev->tcp_seq;
-	p.tcp_ack = ev->tcp_ack;
-	p.ip_id = ev->ip_id;
-	/* the frame length is not the IP length (link headers differ from
-	 * sensor to sensor), nor the payload; rows without them say so */
-	p.ip_len = ev->has_len ? ev->ip_len : ev->length;
-	p.l4_len = ev->payload;
-	p.no_l4_len = !ev->has_len;
-	p.wirelen = ev->length;
-	if (seq_add_packet(c->s, i, &p) < 0) {
+	if (seq_add_packet(c->s, i, ev) < 0) {
 		c->failed = 1;
 		return 1;
 	}

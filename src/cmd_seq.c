@@ -230,17 +230,18 @@ seq_cmd_end_match(const uint8_t *fa, int fport, const uint8_t *a, int port,
 }
 
 static int
-seq_cmd_flow_match(const struct seq_flowsel *f, const struct seq_pkt *p)
+seq_cmd_flow_match(const struct seq_flowsel *f, const struct packet *p)
 {
+	int l4 = PACKET_HAS_L4(p);
+
 	if (!f->set)
 		return 1;
 	if (p->ipver != f->ver)
 		return 0;
-	return (seq_cmd_end_match(f->a, f->aport, p->src, p->sport,
-	    p->has_l4) && seq_cmd_end_match(f->b, f->bport, p->dst, p->dport,
-	    p->has_l4)) || (seq_cmd_end_match(f->a, f->aport, p->dst,
-	    p->dport, p->has_l4) && seq_cmd_end_match(f->b, f->bport, p->src,
-	    p->sport, p->has_l4));
+	return (seq_cmd_end_match(f->a, f->aport, p->src, p->sport, l4) &&
+	    seq_cmd_end_match(f->b, f->bport, p->dst, p->dport, l4)) ||
+	    (seq_cmd_end_match(f->a, f->aport, p->dst, p->dport, l4) &&
+	    seq_cmd_end_match(f->b, f->bport, p->src, p->sport, l4));
 }
 
 /*
@@ -273,7 +274,7 @@ seq_cmd_bpf(struct seq_cmd *c, int linktype)
 /* --- reading captures ------------------------------------------------------- */
 
 static int
-seq_cmd_add(struct seq_cmd *c, int point, const struct seq_pkt *p,
+seq_cmd_add(struct seq_cmd *c, int point, const struct packet *p,
     const char *file)
 {
 	if (++c->total > SEQ_MAX_PACKETS) {
@@ -292,8 +293,7 @@ static int
 seq_cmd_read_capture(struct seq_cmd *c, int point, const char *path)
 {
 	struct cap_packet cp;
-	struct decode_result r;
-	struct seq_pkt p;
+	struct packet p;
 	struct capfile *cf;
 	char err[1024];
 	int rc;
@@ -306,25 +306,10 @@ seq_cmd_read_capture(struct seq_cmd *c, int point, const char *path)
 		if (c->filter != NULL && !sniff_match(seq_cmd_bpf(c,
 		    cp.linktype), cp.data, cp.caplen, cp.wirelen))
 			continue;
-		if (decode_packet(cp.linktype, cp.data, cp.caplen, &r) !=
+		if (decode_packet(cp.linktype, cp.data, cp.caplen, &p) !=
 		    DECODE_OK)
 			continue;
-		memset(&p, 0, sizeof(p));
 		p.ts_us = cp.ts_us;
-		p.ipver = r.ipver;
-		p.proto = r.proto;
-		p.tcp_flags = r.tcp_flags;
-		p.has_l4 = !(r.notes & (DECODE_NOTE_LATER_FRAG |
-		    DECODE_NOTE_TRUNC_L4));
-		p.sport = r.sport;
-		p.dport = r.dport;
-		memcpy(p.src, r.src, 16);
-		memcpy(p.dst, r.dst, 16);
-		p.tcp_seq = r.tcp_seq;
-		p.tcp_ack = r.tcp_ack;
-		p.ip_id = r.ip_id;
-		p.ip_len = r.ip_len;
-		p.l4_len = r.l4_len;
 		p.wirelen = cp.wirelen;
 		if (!seq_cmd_flow_match(&c->flow, &p))
 			continue;
@@ -521,7 +506,7 @@ seq_cmd_read_csv(struct seq_cmd *c, int point, const char *path)
 	unsigned line = 0, used = 0, skipped = 0, skipline = 0;
 	size_t cap = 0, k;
 	unsigned long len;
-	struct seq_pkt p;
+	struct packet p;
 	FILE *fp;
 
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -586,8 +571,8 @@ seq_cmd_read_csv(struct seq_cmd *c, int point, const char *path)
 			if (*end == '\0' && len < UINT32_MAX)
 				p.wirelen = (uint32_t)len;
 		}
-		if (seq_csv_ports(p.info, &p.sport, &p.dport) == 0)
-			p.has_l4 = 1;
+		if (seq_csv_ports(p.info, &p.sport, &p.dport) < 0)
+			p.notes |= PACKET_NO_PORTS;
 		if (seq_csv_flags(p.info, &p.tcp_flags) == 0)
 			p.proto = IPG_PROTO_TCP;
 		if (!seq_cmd_flow_match(&c->flow, &p))

@@ -49,11 +49,11 @@
 /* IPv6 extension headers we walk before giving up (RFC 8200 4.1 order). */
 #define MAX_IPV6_EXT	16
 
-static int decode_ip(struct rd *, struct decode_result *);
-static int decode_chdlc(struct rd *, struct decode_result *);
-static int decode_mpls(struct rd *, struct decode_result *, int);
-static int decode_ether(struct rd *, struct decode_result *, int);
-static int decode_ethertype(struct rd *, uint16_t, struct decode_result *,
+static int decode_ip(struct rd *, struct packet *);
+static int decode_chdlc(struct rd *, struct packet *);
+static int decode_mpls(struct rd *, struct packet *, int);
+static int decode_ether(struct rd *, struct packet *, int);
+static int decode_ethertype(struct rd *, uint16_t, struct packet *,
     int);
 
 /* Ethertypes that are known not to carry IP: not "unknown". */
@@ -99,7 +99,7 @@ ethertype_known_non_ip(uint16_t t)
  * Ethernet pseudowire -> PPPoE... stays bounded by MAX_ENCAP.
  */
 static int
-decode_ppp_proto(struct rd *r, uint16_t proto, struct decode_result *res,
+decode_ppp_proto(struct rd *r, uint16_t proto, struct packet *res,
     int depth)
 {
 	switch (proto) {
@@ -115,7 +115,7 @@ decode_ppp_proto(struct rd *r, uint16_t proto, struct decode_result *res,
 
 /* PPP in HDLC-like framing (RFC 1662): optional FF 03, 1 or 2 byte protocol. */
 static int
-decode_ppp(struct rd *r, struct decode_result *res)
+decode_ppp(struct rd *r, struct packet *res)
 {
 	uint8_t b0, b1;
 	uint16_t proto;
@@ -142,7 +142,7 @@ decode_ppp(struct rd *r, struct decode_result *res)
 
 /* RFC 2516 PPPoE session header: ver/type, code, session, length, PPP. */
 static int
-decode_pppoe(struct rd *r, struct decode_result *res, int depth)
+decode_pppoe(struct rd *r, struct packet *res, int depth)
 {
 	uint16_t proto;
 
@@ -159,7 +159,7 @@ decode_pppoe(struct rd *r, struct decode_result *res, int depth)
  * frame (what Wireshark assumes too); anything else is not IP.
  */
 static int
-decode_mpls(struct rd *r, struct decode_result *res, int depth)
+decode_mpls(struct rd *r, struct packet *res, int depth)
 {
 	uint32_t label;
 	uint8_t nib;
@@ -196,7 +196,7 @@ decode_mpls(struct rd *r, struct decode_result *res, int depth)
  * not an "unknown ethertype".
  */
 static int
-decode_llc(struct rd *r, struct decode_result *res, int depth)
+decode_llc(struct rd *r, struct packet *res, int depth)
 {
 	uint8_t dsap, ssap, ctl;
 	uint16_t type;
@@ -218,7 +218,7 @@ decode_llc(struct rd *r, struct decode_result *res, int depth)
 
 /* Dispatch on an ethertype, following VLAN, QinQ, PPPoE and MPLS. */
 static int
-decode_ethertype(struct rd *r, uint16_t type, struct decode_result *res,
+decode_ethertype(struct rd *r, uint16_t type, struct packet *res,
     int depth)
 {
 	for (; depth < MAX_ENCAP; depth++) {
@@ -253,7 +253,7 @@ decode_ethertype(struct rd *r, uint16_t type, struct decode_result *res,
 
 /* IEEE 802.3 / Ethernet II. */
 static int
-decode_ether(struct rd *r, struct decode_result *res, int depth)
+decode_ether(struct rd *r, struct packet *res, int depth)
 {
 	uint16_t type;
 
@@ -269,7 +269,7 @@ decode_ether(struct rd *r, struct decode_result *res, int depth)
 
 /* Linux cooked capture v1: 16 bytes, protocol last. */
 static int
-decode_sll(struct rd *r, struct decode_result *res)
+decode_sll(struct rd *r, struct packet *res)
 {
 	uint16_t proto;
 
@@ -283,7 +283,7 @@ decode_sll(struct rd *r, struct decode_result *res)
 
 /* Linux cooked capture v2: 20 bytes, protocol first. */
 static int
-decode_sll2(struct rd *r, struct decode_result *res)
+decode_sll2(struct rd *r, struct packet *res)
 {
 	uint16_t proto;
 
@@ -301,7 +301,7 @@ decode_sll2(struct rd *r, struct decode_result *res)
  * system: 10 Linux, 24 NetBSD/OpenBSD, 28 FreeBSD, 30 Darwin.
  */
 static int
-decode_null(struct rd *r, struct decode_result *res, int big_endian)
+decode_null(struct rd *r, struct packet *res, int big_endian)
 {
 	uint32_t af;
 	uint16_t hdlc;
@@ -332,7 +332,7 @@ decode_null(struct rd *r, struct decode_result *res, int big_endian)
 
 /* Cisco HDLC: address, control, ethertype. */
 static int
-decode_chdlc(struct rd *r, struct decode_result *res)
+decode_chdlc(struct rd *r, struct packet *res)
 {
 	uint16_t type;
 
@@ -348,7 +348,7 @@ decode_chdlc(struct rd *r, struct decode_result *res)
  * read.  datapad: the radiotap "data pad" flag, payload aligned to 4.
  */
 static int
-decode_80211(struct rd *r, struct decode_result *res, int datapad)
+decode_80211(struct rd *r, struct packet *res, int datapad)
 {
 	uint8_t fc0, fc1;
 	size_t hlen;
@@ -382,7 +382,7 @@ decode_80211(struct rd *r, struct decode_result *res, int datapad)
  * TSFT (bit 0, 8 bytes, 8-aligned) is the only field before it.
  */
 static int
-decode_radiotap(struct rd *r, struct decode_result *res)
+decode_radiotap(struct rd *r, struct packet *res)
 {
 	uint16_t len;
 	uint32_t present, word;
@@ -413,7 +413,7 @@ decode_radiotap(struct rd *r, struct decode_result *res)
 
 /* Per-Packet Information header: version, flags, le16 len, le32 DLT. */
 static int
-decode_ppi(struct rd *r, struct decode_result *res)
+decode_ppi(struct rd *r, struct packet *res)
 {
 	uint16_t len;
 	uint32_t dlt;
@@ -437,7 +437,7 @@ decode_ppi(struct rd *r, struct decode_result *res)
  * (NFULA_PAYLOAD) is the IP packet.
  */
 static int
-decode_nflog(struct rd *r, struct decode_result *res)
+decode_nflog(struct rd *r, struct packet *res)
 {
 	uint16_t tlen, ttype;
 	int i;
@@ -493,7 +493,7 @@ udp_tunnel_port(uint16_t port)
  * more than was captured.
  */
 static void
-decode_transport(struct rd *r, struct decode_result *res, size_t claimed)
+decode_transport(struct rd *r, struct packet *res, size_t claimed)
 {
 	uint16_t v16;
 	uint8_t u8;
@@ -582,7 +582,7 @@ decode_transport(struct rd *r, struct decode_result *res, size_t claimed)
  * Wireshark reports that final destination as ip.dst, and so do we.
  */
 static void
-ipv4_source_route(const struct rd *r, size_t hlen, struct decode_result *res)
+ipv4_source_route(const struct rd *r, size_t hlen, struct packet *res)
 {
 	size_t off = 20, olen;
 	uint8_t type, len, ptr;
@@ -607,7 +607,7 @@ ipv4_source_route(const struct rd *r, size_t hlen, struct decode_result *res)
 
 /* RFC 791 IPv4 header. */
 static int
-decode_ipv4(struct rd *r, struct decode_result *res)
+decode_ipv4(struct rd *r, struct packet *res)
 {
 	uint8_t vhl = 0;
 	uint16_t tlen = 0, frag = 0, id = 0;
@@ -655,7 +655,7 @@ decode_ipv4(struct rd *r, struct decode_result *res)
 
 /* RFC 8200 IPv6 header and extension headers (RFC 4302 AH). */
 static int
-decode_ipv6(struct rd *r, struct decode_result *res)
+decode_ipv6(struct rd *r, struct packet *res)
 {
 	uint16_t plen = 0;
 	uint8_t nh = 0, hlen8 = 0;
@@ -737,7 +737,7 @@ decode_ipv6(struct rd *r, struct decode_result *res)
 
 /* Whatever the link said, the version nibble decides (as Wireshark does). */
 static int
-decode_ip(struct rd *r, struct decode_result *res)
+decode_ip(struct rd *r, struct packet *res)
 {
 	uint8_t v;
 
@@ -754,7 +754,7 @@ decode_ip(struct rd *r, struct decode_result *res)
 
 int
 decode_packet(int linktype, const uint8_t *data, size_t caplen,
-    struct decode_result *res)
+    struct packet *res)
 {
 	struct rd r;
 
@@ -800,7 +800,7 @@ int
 decode_linktype_supported(int linktype)
 {
 	uint8_t b = 0;
-	struct decode_result res;
+	struct packet res;
 
 	return decode_packet(linktype, &b, 0, &res) != DECODE_UNKNOWN_LINKTYPE;
 }

@@ -5,11 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "packet.h"
+
 /*
  * Why a packet produced no edge, or how far decoding got.  DECODE_OK means
  * the outermost IP header was read and the edge fields are valid; the
  * transport fields may still be empty (non-first fragment, truncated
- * transport header: see the flags below).  Every other value names the first
+ * transport header: see the notes in packet.h).  Every other value names the first
  * thing that was wrong; the importer counts them per reason.
  */
 enum decode_status {
@@ -26,14 +28,6 @@ enum decode_status {
 	DECODE_NSTATUS
 };
 
-/* Non-fatal findings, OR-ed into decode_result.notes. */
-#define DECODE_NOTE_FRAGMENT	0x01	/* IPv4/IPv6 fragment */
-#define DECODE_NOTE_LATER_FRAG	0x02	/* not the first fragment: no ports */
-#define DECODE_NOTE_TRUNC_L4	0x04	/* transport header cut short */
-#define DECODE_NOTE_BAD_L4	0x08	/* transport header length invalid */
-#define DECODE_NOTE_TUNNEL	0x10	/* outer header of a tunnel */
-#define DECODE_NOTE_EXT_LIMIT	0x20	/* IPv6 extension walk stopped */
-
 /* Protocol numbers we name. */
 #define IPG_PROTO_ICMP		1
 #define IPG_PROTO_TCP		6
@@ -42,43 +36,14 @@ enum decode_status {
 #define IPG_PROTO_SCTP		132
 
 /*
- * What the decoder found.  Addresses are in network byte order; an IPv4
- * address occupies the first 4 bytes and the other 12 are zero, so the
- * whole struct can be hashed and compared as bytes.  For ICMP and ICMPv6,
- * sport holds the type and dport the code.
- */
-struct decode_result {
-	uint8_t		ipver;		/* 4 or 6 */
-	uint8_t		proto;		/* IP protocol (after IPv6 extensions) */
-	uint8_t		tcp_flags;	/* low 8 bits of the TCP flags */
-	uint8_t		notes;		/* DECODE_NOTE_* */
-	uint16_t	sport;
-	uint16_t	dport;
-	uint8_t		src[16];
-	uint8_t		dst[16];
-	uint32_t	tcp_seq;	/* valid when proto is TCP */
-	uint32_t	tcp_ack;
-	uint32_t	ip_id;		/* IPv4 ID, or IPv6 fragment ID */
-	uint32_t	ip_len;		/* length the IP header claims */
-	uint32_t	l4_len;		/* transport payload bytes claimed */
-	/*
-	 * The transport payload as captured (TCP and UDP only): a pointer
-	 * into the frame, valid as long as the frame is, and its length
-	 * (what was captured of it, never past the IP length); NULL, 0
-	 * when there is none.
-	 */
-	const uint8_t	*payload;
-	uint32_t	 payload_len;
-};
-
-/*
  * Decode one frame.  data points at caplen captured bytes of a frame whose
  * link type is linktype (a DLT_ value as returned by pcap_datalink).
- * Reads nothing past data + caplen.  Fills *r and returns a decode_status.
+ * Reads nothing past data + caplen.  Zeroes *r, fills its header fields
+ * (the caller sets ts_us and wirelen) and returns a decode_status.
  * Pure: no I/O, no globals, no allocation; safe from any thread.
  */
 int decode_packet(int linktype, const uint8_t *data, size_t caplen,
-    struct decode_result *r);
+    struct packet *r);
 
 /* Whether linktype is one decode_packet understands. */
 int decode_linktype_supported(int linktype);

@@ -21,7 +21,7 @@
 struct dns_answer {
 	const char	*name;		/* text, NUL-terminated */
 	uint8_t		 ver;		/* 4 or 6 */
-	uint8_t		 addr[16];	/* as in decode_result */
+	uint8_t		 addr[16];	/* as in struct packet */
 	uint32_t	 ttl;		/* seconds */
 };
 

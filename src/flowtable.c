@@ -154,7 +154,7 @@ flowtable_free(struct flowtable *ft)
 }
 
 void
-flowtable_key(struct flow_key *k, const struct decode_result *r)
+flowtable_key(struct flow_key *k, const struct packet *r)
 {
 	k->ipver = r->ipver;
 	k->proto = r->proto;

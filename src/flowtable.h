@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct decode_result;
+struct packet;
 
 /*
  * Edge key: 38 bytes, compared and hashed as bytes.  It has no padding (the
@@ -52,7 +52,7 @@ struct flowtable *flowtable_new(size_t hint, size_t max_edges);
 void	flowtable_free(struct flowtable *);
 
 /* Fill every byte of a key from a decoded packet. */
-void	flowtable_key(struct flow_key *k, const struct decode_result *r);
+void	flowtable_key(struct flow_key *k, const struct packet *r);
 
 /*
  * Compare the addresses of two keys (source, then destination) as SQLite

@@ -106,7 +106,7 @@ note_linktype(struct import_summary *sum, int linktype)
 
 static void
 note_result(struct import_summary *sum, int status,
-    const struct decode_result *r, int linktype)
+    const struct packet *r, int linktype)
 {
 	sum->status[status]++;
 	if (status == DECODE_UNKNOWN_LINKTYPE)
@@ -135,7 +135,7 @@ import_file(struct store *st, const char *path,
 	struct capfile *cf;
 	struct windows *ws = NULL;
 	struct cap_packet pkt;
-	struct decode_result r;
+	struct packet r;
 	int rc, status, result = IMPORT_FAILED;
 	int64_t last_us = 0;
 

@@ -104,7 +104,7 @@ struct ipgd {
 	int64_t			 started_us;
 
 	/* packet events waiting for the next tick */
-	struct event_row	*ev;
+	struct packet	*ev;
 	size_t			 nev;
 	uint64_t		 events_dropped;
 	int64_t			 ev_window;	/* the newest window with events */
@@ -136,17 +136,17 @@ usage(FILE *fp)
  * against the newest window seen, the rest counted as dropped.
  */
 static void
-sample(struct ipgd *d, struct iface *ifp, int64_t ts_us, uint32_t wirelen,
-    const struct decode_result *r, const uint8_t *data, uint32_t caplen)
+sample(struct ipgd *d, struct iface *ifp, const struct packet *r,
+    const uint8_t *data, uint32_t caplen)
 {
 	uint64_t n = windows_last_packets(d->ws);
-	int64_t win = ts_us / 1000000 / (int64_t)d->conf->window;
-	struct event_row *e;
+	int64_t win = r->ts_us / 1000000 / (int64_t)d->conf->window;
+	struct packet *e;
 
 	if (!(r->proto == IPG_PROTO_TCP && (r->tcp_flags & EVENT_TCP_FLAGS)) &&
 	    !(n >= 1 && n <= d->conf->seq_packets) &&
 	    !(ifp->seq_match != NULL && sniff_match(ifp->seq_match, data,
-	    caplen, wirelen)))
+	    caplen, r->wirelen)))
 		return;
 	if (d->ev == NULL &&
 	    (d->ev = calloc(EVENTS_MAX, sizeof(*d->ev))) == NULL) {
@@ -163,20 +163,9 @@ sample(struct ipgd *d, struct iface *ifp, int64_t ts_us, uint32_t wirelen,
 	}
 	d->ev_in_window++;
 	e = &d->ev[d->nev++];
-	e->ts_us = ts_us;
-	e->ipver = r->ipver;
-	e->proto = r->proto;
-	e->tcp_flags = r->tcp_flags;
-	e->sport = r->sport;
-	e->dport = r->dport;
-	memcpy(e->src, r->src, 16);
-	memcpy(e->dst, r->dst, 16);
-	e->length = wirelen;
-	e->tcp_seq = r->tcp_seq;
-	e->tcp_ack = r->tcp_ack;
-	e->ip_id = r->ip_id;
-	e->ip_len = r->ip_len;
-	e->payload = r->l4_len;
+	*e = *r;
+	e->payload = NULL;	/* points into the frame */
+	e->payload_len = 0;
 }
 
 /* Hand the buffered events to the writer (it frees the array). */
@@ -211,10 +200,12 @@ on_packet(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
 {
 	struct iface *ifp = arg;
 	struct ipgd *d = ifp->d;
-	struct decode_result r;
+	struct packet r;
 	int status;
 
 	status = decode_packet(linktype, data, caplen, &r);
+	r.ts_us = ts_us;
+	r.wirelen = wirelen;
 	ifp->packets++;
 	ifp->bytes += wirelen;
 	d->packets++;
@@ -227,7 +218,7 @@ on_packet(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
 	windows_packet(d->ws, ts_us, wirelen, status, &r);
 	if (status == DECODE_OK && (d->conf->seq_packets > 0 ||
 	    ifp->seq_match != NULL))
-		sample(d, ifp, ts_us, wirelen, &r, data, caplen);
+		sample(d, ifp, &r, data, caplen);
 }
 
 static void

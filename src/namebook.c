@@ -256,7 +256,7 @@ namebook_add(struct namebook *nb, int64_t ts_us, int cver,
 struct nb_packet {
 	struct namebook		*nb;
 	int64_t			 ts_us;
-	const struct decode_result *r;
+	const struct packet *r;
 };
 
 static void
@@ -269,7 +269,7 @@ on_answer(void *arg, const struct dns_answer *a)
 
 int
 namebook_packet(struct namebook *nb, int64_t ts_us,
-    const struct decode_result *r)
+    const struct packet *r)
 {
 	struct nb_packet pk = { nb, ts_us, r };
 	int n;

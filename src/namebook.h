@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct decode_result;
+struct packet;
 struct dns_answer;
 struct namebook;
 
@@ -50,7 +50,7 @@ void		 namebook_free(struct namebook *);
  * source "sni" or "http", TTL 0).  Returns the names kept.
  */
 int	namebook_packet(struct namebook *, int64_t ts_us,
-	    const struct decode_result *r);
+	    const struct packet *r);
 
 /* Keep one answer given to client (cver, client) at ts_us. */
 void	namebook_add(struct namebook *, int64_t ts_us, int cver,

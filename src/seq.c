@@ -14,7 +14,7 @@
 
 /* A packet as added, and what merging makes of it. */
 struct seq_in {
-	struct seq_pkt	 p;		/* info, proto_name owned */
+	struct packet	 p;		/* info, proto_name owned */
 	int		 point;
 	size_t		 order;		/* insertion order: ties keep it */
 	int64_t		 cts;		/* time on the reference clock */
@@ -168,7 +168,7 @@ seq_strndup(const char *str, size_t max)
 }
 
 int
-seq_add_packet(struct seq *s, int point, const struct seq_pkt *p)
+seq_add_packet(struct seq *s, int point, const struct packet *p)
 {
 	struct seq_in *in;
 	size_t ncap;
@@ -186,6 +186,9 @@ seq_add_packet(struct seq *s, int point, const struct seq_pkt *p)
 	in = &s->in[s->nin];
 	memset(in, 0, sizeof(*in));
 	in->p = *p;
+	in->p.payload = NULL;	/* the frame is gone when this is read */
+	in->p.payload_len = 0;
+	in->p.sensor = NULL;
 	in->p.info = NULL;
 	in->p.proto_name = NULL;
 	if ((p->info != NULL && (in->p.info = seq_strndup(p->info,
@@ -360,7 +363,7 @@ seq_fnv_info(uint64_t h, const char *str)
 }
 
 static void
-seq_key(const struct seq_pkt *p, struct seq_mkey *k)
+seq_key(const struct packet *p, struct seq_mkey *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->ver = p->ipver;
@@ -743,7 +746,7 @@ seq_cmp_flow(const void *a, const void *b)
 }
 
 static void
-seq_flow_of(const struct seq_pkt *p, int reverse, struct seq_flow *f)
+seq_flow_of(const struct packet *p, int reverse, struct seq_flow *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->ver = p->ipver;
@@ -765,7 +768,7 @@ seq_relative(struct seq *s)
 		return -1;
 	for (i = 0; i < s->nev; i++) {
 		e = &s->ev[i];
-		if (e->pkt.proto != IPG_PROTO_TCP || !e->pkt.has_l4 ||
+		if (e->pkt.proto != IPG_PROTO_TCP || !PACKET_HAS_L4(&e->pkt) ||
 		    e->pkt.info != NULL)
 			continue;
 		seq_flow_of(&e->pkt, 0, &fl[n]);
@@ -788,7 +791,7 @@ seq_relative(struct seq *s)
 		fl[i].first = 0;
 	for (i = 0; i < s->nev; i++) {
 		e = &s->ev[i];
-		if (e->pkt.proto != IPG_PROTO_TCP || !e->pkt.has_l4 ||
+		if (e->pkt.proto != IPG_PROTO_TCP || !PACKET_HAS_L4(&e->pkt) ||
 		    e->pkt.info != NULL)
 			continue;
 		seq_flow_of(&e->pkt, 0, &key);
@@ -822,7 +825,7 @@ seq_cmp_where(const void *a, const void *b)
 /* The participant of an address seen at a point, made on first use. */
 static int
 seq_part_of(struct seq *s, struct seq_where *wh, size_t nwh, int point,
-    const struct seq_pkt *p, int dst, seq_name_fn name, void *arg)
+    const struct packet *p, int dst, seq_name_fn name, void *arg)
 {
 	struct seq_where key, *w;
 	char abuf[ADDR_STRLEN];
@@ -1237,14 +1240,14 @@ struct seq_class {
 static void
 seq_resends(struct seq *s)
 {
-	const struct seq_pkt *p, *q;
+	const struct packet *p, *q;
 	size_t i, j;
 
 	for (i = 0; i < s->nev; i++) {
 		if (s->ev[i].lost_from < 0)
 			continue;
 		p = &s->ev[i].pkt;
-		if (p->proto != IPG_PROTO_TCP || !p->has_l4 || p->info != NULL ||
+		if (p->proto != IPG_PROTO_TCP || !PACKET_HAS_L4(p) || p->info != NULL ||
 		    (p->l4_len == 0 && !(p->tcp_flags & SEQ_RESEND_FLAGS)))
 			continue;
 		/* bounded: a capture point that stopped early makes every
@@ -1910,7 +1913,7 @@ char *
 seq_describe(const struct seq_event *e, enum seq_level lv, char *buf,
     size_t len)
 {
-	const struct seq_pkt *p = &e->pkt;
+	const struct packet *p = &e->pkt;
 	char fl[64], tail[96], ack[32], plen[16];
 	const char *pn, *in;
 
@@ -1922,7 +1925,7 @@ seq_describe(const struct seq_event *e, enum seq_level lv, char *buf,
 		    (unsigned)p->ip_id, (unsigned)p->wirelen);
 	pn = decode_proto_name(p->proto);
 	if ((p->proto == IPG_PROTO_TCP || p->proto == IPG_PROTO_UDP) &&
-	    !p->has_l4) {
+	    !PACKET_HAS_L4(p)) {
 		snprintf(buf, len, "%s, no transport header, %u bytes%s",
 		    p->proto == IPG_PROTO_TCP ? "TCP" : "UDP",
 		    (unsigned)p->ip_len, tail);
@@ -1940,7 +1943,7 @@ seq_describe(const struct seq_event *e, enum seq_level lv, char *buf,
 			snprintf(ack, sizeof(ack), " Ack=%u",
 			    (unsigned)(e->has_rel_ack ? e->rel_ack :
 			    p->tcp_ack));
-		if (p->no_l4_len)
+		if (p->notes & PACKET_NO_L4LEN)
 			snprintf(plen, sizeof(plen), "?");
 		else
 			snprintf(plen, sizeof(plen), "%u",

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "packet.h"
+
 /*
  * The model behind `ipgraph seq` and the seq.{diag,mmd,svg} exports.
  * Packets go in per capture point (a capture file, or a sensor); seq_merge
@@ -25,35 +27,6 @@ enum seq_level {
 	SEQ_LEVEL_SUMMARY,	/* flags only: [SYN, ACK] */
 	SEQ_LEVEL_DEFAULT,	/* flags, relative seq/ack, length */
 	SEQ_LEVEL_FULL		/* ports, raw seq/ack, IP ID, frame length */
-};
-
-/*
- * One packet as one capture point saw it.  Addresses as decode.h gives
- * them (network order, IPv4 in the first 4 bytes, the rest zero).  For
- * ICMP, sport is the type and dport the code.  info is set by readers of
- * text exports (Wireshark CSV), whose Info column is all there is; it is
- * copied by seq_add_packet.  proto_name is that export's Protocol column
- * ("HTTP", "TLSv1.3"...), also copied; NULL for decoded packets.
- */
-struct seq_pkt {
-	int64_t		 ts_us;		/* capture time, the point's own clock */
-	uint8_t		 ipver;		/* 4 or 6 */
-	uint8_t		 proto;		/* IP protocol, 0 when unknown */
-	uint8_t		 tcp_flags;
-	uint8_t		 has_l4;	/* ports (and TCP seq/ack) are valid */
-	uint16_t	 sport;
-	uint16_t	 dport;
-	uint8_t		 src[16];
-	uint8_t		 dst[16];
-	uint32_t	 tcp_seq;
-	uint32_t	 tcp_ack;
-	uint32_t	 ip_id;
-	uint32_t	 ip_len;	/* length the IP header claims */
-	uint32_t	 l4_len;	/* transport payload bytes */
-	uint8_t		 no_l4_len;	/* l4_len unknown (old stored events) */
-	uint32_t	 wirelen;	/* frame length on the wire */
-	const char	*info;
-	const char	*proto_name;
 };
 
 /* How seq_merge treats clocks. */
@@ -99,7 +72,7 @@ struct seq_event {
 	uint32_t	 rel_seq;
 	uint32_t	 rel_ack;
 	int		 has_rel_ack;
-	struct seq_pkt	 pkt;		/* as the first point saw it */
+	struct packet	 pkt;		/* as the first point saw it */
 	/* its journey (see seq_sighting, seq_hop) */
 	size_t		 seen_off;	/* first sighting, for seq_sighting */
 	int		 nseen;		/* sightings, in time order */
@@ -152,7 +125,7 @@ int	 seq_npoints(const struct seq *);
  * too).  0, or -1 when out of memory or point is unknown.  Packets may
  * come in any order; seq_merge sorts them.
  */
-int	 seq_add_packet(struct seq *, int point, const struct seq_pkt *);
+int	 seq_add_packet(struct seq *, int point, const struct packet *);
 
 /* Packets added at point so far; its first and last capture time. */
 size_t	 seq_point_packets(const struct seq *, int point);

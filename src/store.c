@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "flowtable.h"
 #include "namebook.h"
+#include "packet.h"
 #include "query.h"
 #include "store.h"
 #include "timefmt.h"
@@ -1443,7 +1444,7 @@ batch_end(struct store *st, sqlite3_stmt *s, const char *what, int ok)
 
 int
 store_write_events(struct store *st, const char *sensor,
-    const struct event_row *ev, size_t n)
+    const struct packet *ev, size_t n)
 {
 	sqlite3_stmt *s;
 	size_t i;
@@ -1465,13 +1466,13 @@ store_write_events(struct store *st, const char *sensor,
 		sqlite3_bind_blob(s, 5, ev[i].dst, alen, SQLITE_STATIC);
 		sqlite3_bind_int(s, 6, ev[i].sport);
 		sqlite3_bind_int(s, 7, ev[i].dport);
-		sqlite3_bind_int64(s, 8, ev[i].length);
+		sqlite3_bind_int64(s, 8, ev[i].wirelen);
 		sqlite3_bind_int(s, 9, ev[i].tcp_flags);
 		sqlite3_bind_int64(s, 10, ev[i].tcp_seq);
 		sqlite3_bind_int64(s, 11, ev[i].tcp_ack);
 		sqlite3_bind_int64(s, 12, ev[i].ip_id);
 		sqlite3_bind_int64(s, 13, ev[i].ip_len);
-		sqlite3_bind_int64(s, 14, ev[i].payload);
+		sqlite3_bind_int64(s, 14, ev[i].l4_len);
 		if (step_done(st, s, "writing an event") < 0)
 			return batch_end(st, s, "events", 0);
 	}
@@ -1572,10 +1573,10 @@ store_expire_events(struct store *st, int64_t before_us)
 int
 store_events(struct store *st, int64_t from_us, int64_t to_us,
     const char *sensor, unsigned limit,
-    int (*cb)(const struct event_row *, void *), void *arg)
+    int (*cb)(const struct packet *, void *), void *arg)
 {
 	sqlite3_stmt *s = NULL;
-	struct event_row ev;
+	struct packet ev;
 	int rc, stop = 0;
 
 	if (sqlite3_prepare_v2(st->db, "SELECT e.ts_us, e.proto, e.src,"
@@ -1600,16 +1601,23 @@ store_events(struct store *st, int64_t from_us, int64_t to_us,
 		store_column_addr(s, 3, ev.dst);
 		ev.sport = (uint16_t)sqlite3_column_int(s, 4);
 		ev.dport = (uint16_t)sqlite3_column_int(s, 5);
-		ev.length = (uint32_t)sqlite3_column_int64(s, 6);
+		ev.wirelen = (uint32_t)sqlite3_column_int64(s, 6);
 		ev.tcp_flags = (uint8_t)sqlite3_column_int(s, 7);
 		ev.tcp_seq = (uint32_t)sqlite3_column_int64(s, 8);
 		ev.tcp_ack = (uint32_t)sqlite3_column_int64(s, 9);
 		ev.ip_id = (uint32_t)sqlite3_column_int64(s, 10);
 		ev.sensor = (const char *)sqlite3_column_text(s, 11);
-		/* rows from before schema 5 have no lengths */
-		ev.has_len = sqlite3_column_type(s, 13) != SQLITE_NULL;
 		ev.ip_len = (uint32_t)sqlite3_column_int64(s, 12);
-		ev.payload = (uint32_t)sqlite3_column_int64(s, 13);
+		ev.l4_len = (uint32_t)sqlite3_column_int64(s, 13);
+		/*
+		 * Rows from before schema 5 have no lengths.  The frame
+		 * length stands in for the IP length (link headers differ
+		 * from sensor to sensor), and the payload is said unknown.
+		 */
+		if (sqlite3_column_type(s, 13) == SQLITE_NULL) {
+			ev.ip_len = ev.wirelen;
+			ev.notes |= PACKET_NO_L4LEN;
+		}
 		if ((stop = cb(&ev, arg)) != 0)
 			break;
 	}

@@ -11,6 +11,7 @@
 struct buf;
 struct filter;
 struct flowtable;
+struct packet;
 struct store;
 
 #define STORE_SCHEMA_VERSION	7
@@ -147,31 +148,12 @@ int	store_import_end(struct store *, const char *digest,
 
 /*
  * Packet events, for sequence diagrams: one sampled packet each (see
- * README, "Packet events").  Addresses as in decode_result.
+ * README, "Packet events"), a struct packet (packet.h) whose payload is
+ * not kept.  Write n events of sensor in one transaction.  0, or -1
+ * (rolled back).
  */
-struct event_row {
-	int64_t		 ts_us;
-	uint8_t		 ipver;
-	uint8_t		 proto;
-	uint8_t		 tcp_flags;
-	uint16_t	 sport;
-	uint16_t	 dport;
-	uint8_t		 src[16];
-	uint8_t		 dst[16];
-	uint32_t	 length;	/* on the wire */
-	uint32_t	 tcp_seq;
-	uint32_t	 tcp_ack;
-	uint32_t	 ip_id;
-	uint32_t	 ip_len;	/* length the IP header claims */
-	uint32_t	 payload;	/* transport payload (TCP: tcp.len) */
-	int		 has_len;	/* store_events: 0 for rows stored
-					   without ip_len and payload */
-	const char	*sensor;	/* filled by store_events only */
-};
-
-/* Write n events of sensor in one transaction.  0, or -1 (rolled back). */
 int	store_write_events(struct store *, const char *sensor,
-	    const struct event_row *ev, size_t n);
+	    const struct packet *ev, size_t n);
 
 /*
  * Losses: what the daemon captured and could not store (see README,
@@ -218,7 +200,7 @@ long	store_expire_events(struct store *, int64_t before_us);
  */
 int	store_events(struct store *, int64_t from_us, int64_t to_us,
 	    const char *sensor, unsigned limit,
-	    int (*cb)(const struct event_row *, void *), void *arg);
+	    int (*cb)(const struct packet *, void *), void *arg);
 
 /* --- reading ------------------------------------------------------------ */
 

@@ -253,7 +253,7 @@ window_for(struct windows *ws, int64_t start_s, int *err)
 
 int
 windows_packet(struct windows *ws, int64_t ts_us, uint32_t wirelen,
-    int status, const struct decode_result *r)
+    int status, const struct packet *r)
 {
 	struct window *w;
 	struct flow_key k;

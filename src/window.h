@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct decode_result;
+struct packet;
 struct flowtable;
 struct windows;
 
@@ -65,7 +65,7 @@ void	windows_free(struct windows *);
  * or -1 when closing a window failed (the frame is still counted).
  */
 int	windows_packet(struct windows *, int64_t ts_us, uint32_t wirelen,
-	    int status, const struct decode_result *r);
+	    int status, const struct packet *r);
 
 /*
  * Account one flow record (a collector's input) whole in the window its

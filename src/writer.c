@@ -13,6 +13,7 @@
 #include "flowtable.h"
 #include "log.h"
 #include "namebook.h"
+#include "packet.h"
 #include "store.h"
 #include "timefmt.h"
 #include "writer.h"
@@ -32,7 +33,7 @@ struct job {
 	unsigned		 seconds;
 	struct window_stats	 stats;
 	struct flowtable	*ft;
-	struct event_row	*ev;		/* or these events */
+	struct packet	*ev;		/* or these events */
 	size_t			 nev;
 	struct name_row		*names;		/* or these names */
 	size_t			 nnames;
@@ -642,7 +643,7 @@ writer_submit_as(struct writer *w, const char *sensor, int64_t start_s,
 }
 
 int
-writer_submit_events(struct writer *w, struct event_row *ev, size_t n)
+writer_submit_events(struct writer *w, struct packet *ev, size_t n)
 {
 	struct job *j;
 

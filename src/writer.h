@@ -7,7 +7,7 @@
 
 #include "store.h"
 
-struct event_row;
+struct packet;
 struct flowtable;
 struct writer;
 
@@ -85,7 +85,7 @@ int	writer_submit_as(struct writer *, const char *sensor, int64_t start_s,
  * the result); queued like a window.  0, or -1 when the queue is full
  * (dropped, counted as events_dropped).
  */
-int	writer_submit_events(struct writer *, struct event_row *ev, size_t n);
+int	writer_submit_events(struct writer *, struct packet *ev, size_t n);
 
 /*
  * Hand over n names (namebook_take's rows; the writer frees them with

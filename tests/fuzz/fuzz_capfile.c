@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct capfile *cf;
 	struct cap_packet pkt;
-	struct decode_result r;
+	struct packet r;
 	char err[1024], lbuf[32];
 	const char *fmt;
 	unsigned long n;

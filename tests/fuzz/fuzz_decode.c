@@ -40,7 +40,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t zero[12];
-	struct decode_result r;
+	struct packet r;
 	const char *name;
 	int lt, st;
 

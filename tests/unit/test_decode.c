@@ -1752,7 +1752,7 @@ build_case(const struct tcase *c, struct pkt *p)
 
 /* Addresses as the decoder must store them: v4 in the first 4 bytes. */
 static void
-check_addrs(const struct decode_result *r)
+check_addrs(const struct packet *r)
 {
 	uint8_t want[16];
 
@@ -1765,7 +1765,7 @@ check_addrs(const struct decode_result *r)
 }
 
 static void
-check_result(const struct expect *w, int st, const struct decode_result *r)
+check_result(const struct expect *w, int st, const struct packet *r)
 {
 	assert_string_equal(decode_status_name(st),
 	    decode_status_name(w->status));
@@ -1786,7 +1786,7 @@ test_frame(void **state)
 {
 	const struct tcase *c = *state;
 	struct pkt p;
-	struct decode_result r;
+	struct packet r;
 	uint8_t *copy;
 	int st;
 
@@ -1804,7 +1804,7 @@ test_frame(void **state)
 
 static void
 decode_built(int lt, void (*build)(struct pkt *, unsigned), unsigned arg,
-    struct decode_result *r, int want_status)
+    struct packet *r, int want_status)
 {
 	struct pkt p;
 
@@ -1817,7 +1817,7 @@ decode_built(int lt, void (*build)(struct pkt *, unsigned), unsigned arg,
 static void
 test_tcp_fields(void **state)
 {
-	struct decode_result r;
+	struct packet r;
 	struct pkt p;
 
 	(void)state;
@@ -1851,7 +1851,7 @@ test_tcp_fields(void **state)
 static void
 test_ethernet_padding(void **state)
 {
-	struct decode_result r;
+	struct packet r;
 
 	(void)state;
 	decode_built(DLT_EN10MB_, b_eth_pad, 0, &r, DECODE_OK);
@@ -1863,7 +1863,7 @@ test_ethernet_padding(void **state)
 static void
 test_udp_and_ipv6_lengths(void **state)
 {
-	struct decode_result r;
+	struct packet r;
 
 	(void)state;
 	decode_built(DLT_RAW_, b_raw, 6, &r, DECODE_OK);
@@ -1928,7 +1928,7 @@ test_source_route(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases_sr) / sizeof(cases_sr[0]); i++) {
-		struct decode_result r;
+		struct packet r;
 		struct pkt p;
 		int st;
 
@@ -1953,7 +1953,7 @@ static void
 test_result_reset(void **state)
 {
 	static const uint8_t zero[16];
-	struct decode_result r;
+	struct packet r;
 
 	(void)state;
 	memset(&r, 0xa5, sizeof(r));
@@ -1994,7 +1994,7 @@ test_prefixes(void **state)
 		build_case(c, &p);
 		assert_true(p.ipoff != NO_IP);
 		for (len = 0; len <= p.n; len++) {
-			struct decode_result r;
+			struct packet r;
 			uint8_t *copy;
 			int st;
 

@@ -101,7 +101,7 @@ static const struct key_case key_cases[] = {
 static void
 test_key_from_decode(void **state)
 {
-	struct decode_result r;
+	struct packet r;
 	struct flow_key k, want;
 	size_t i;
 	int fill;
@@ -935,7 +935,7 @@ static void
 test_window_tables(void **state)
 {
 	struct run_peak p;
-	struct decode_result r;
+	struct packet r;
 	struct flow_key k;
 	int64_t start_us;
 	uint32_t i;
@@ -1025,7 +1025,7 @@ static void
 test_window_close(void **state)
 {
 	struct close_run p;
-	struct decode_result r;
+	struct packet r;
 	struct flow_key k;
 	struct flowtable *one;
 	int64_t t0_us;

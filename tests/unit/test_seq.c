@@ -28,17 +28,16 @@ v4(uint8_t b[16], const char *s)
 }
 
 /* A TCP packet from a to b, seen at time t. */
-static struct seq_pkt
+static struct packet
 tcp(const char *a, const char *b, uint16_t sp, uint16_t dp, uint8_t flags,
     uint32_t sq, uint32_t ack, uint32_t id, uint32_t len, int64_t t)
 {
-	struct seq_pkt p;
+	struct packet p;
 
 	memset(&p, 0, sizeof(p));
 	p.ts_us = t;
 	p.ipver = 4;
 	p.proto = 6;
-	p.has_l4 = 1;
 	p.tcp_flags = flags;
 	p.sport = sp;
 	p.dport = dp;
@@ -86,7 +85,7 @@ two_points(int64_t skew, int64_t delay, int no_skew, char *err,
 {
 	struct seq_opts o = { no_skew };
 	struct seq *s = seq_new();
-	struct seq_pkt p;
+	struct packet p;
 	const struct ex *e;
 	int a, b, cli;
 	size_t i;
@@ -122,7 +121,7 @@ two_points_drop(uint32_t drop_a, uint32_t drop_b, int resend)
 {
 	struct seq_opts o = { 0 };
 	struct seq *s = seq_new();
-	struct seq_pkt p;
+	struct packet p;
 	char err[256];
 	const struct ex *e;
 	int a, b, cli;
@@ -244,7 +243,7 @@ test_journey_slow(void **state)
 	struct seq_opts o = { 0 };
 	struct seq *s = seq_new();
 	const struct seq_event *e;
-	struct seq_pkt p;
+	struct packet p;
 	char err[256], buf[512];
 	uint32_t i;
 	int nslow = 0;
@@ -282,7 +281,7 @@ test_journey_no_common(void **state)
 {
 	struct seq_opts o = { 0 };
 	struct seq *s = seq_new();
-	struct seq_pkt p;
+	struct packet p;
 	char err[256];
 
 	(void)state;
@@ -375,7 +374,7 @@ static void
 test_skew_one_way(void **state)
 {
 	struct seq_opts o = { 0 };
-	struct seq_pkt p;
+	struct packet p;
 	char err[256];
 	struct seq *s;
 	int i;
@@ -403,7 +402,7 @@ static void
 test_no_overlap(void **state)
 {
 	struct seq_opts o = { 0 };
-	struct seq_pkt p;
+	struct packet p;
 	char err[512];
 	struct seq *s;
 
@@ -426,7 +425,7 @@ static void
 test_same_packet_twice_at_one_point(void **state)
 {
 	struct seq_opts o = { 0 };
-	struct seq_pkt p;
+	struct packet p;
 	char err[256];
 	struct seq *s;
 
@@ -466,7 +465,7 @@ test_names_and_escaping(void **state)
 {
 	struct export_seq_opts eo = { SEQ_LEVEL_DEFAULT, 0, NULL };
 	struct seq_opts o = { 0 };
-	struct seq_pkt p;
+	struct packet p;
 	char err[256], *buf;
 	struct seq *s;
 	size_t len;
@@ -514,7 +513,7 @@ static void
 test_describe(void **state)
 {
 	struct seq_opts o = { 0 };
-	struct seq_pkt p;
+	struct packet p;
 	char err[256], buf[256];
 	struct seq *s;
 
@@ -532,7 +531,6 @@ test_describe(void **state)
 	p.ts_us = T0 + 20;
 	p.ipver = 4;
 	p.proto = 1;
-	p.has_l4 = 1;
 	p.sport = 8;
 	v4(p.src, CLI);
 	v4(p.dst, SRV);
@@ -577,7 +575,7 @@ test_describe_text(void **state)
 		    "Server Hello, Change Cipher Spec" },
 	};
 	struct seq_opts o = { 0 };
-	struct seq_pkt p;
+	struct packet p;
 	char err[256], buf[256];
 	struct seq *s;
 	size_t i;
@@ -693,7 +691,7 @@ test_fold(void **state)
 	struct seq *s = seq_new();
 	const struct seq_event *e;
 	char a[32], b[32], err[256], *buf;
-	struct seq_pkt p;
+	struct packet p;
 	size_t i, len, self = 0;
 	int pt;
 

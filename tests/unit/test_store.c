@@ -35,6 +35,7 @@
 #include "flowtable.h"
 #include "query.h"
 #include "namebook.h"
+#include "packet.h"
 #include "store.h"
 #include "window.h"
 
@@ -887,10 +888,10 @@ test_expire(void **state)
 
 #define NEV	20
 
-static struct event_row
+static struct packet
 event_of(int i)
 {
-	struct event_row e;
+	struct packet e;
 
 	memset(&e, 0, sizeof(e));
 	/* sensor a has the even ones; times not in writing order */
@@ -913,7 +914,9 @@ event_of(int i)
 		e.dst[1] = 0x01;
 		e.dst[15] = 0xff;
 	}
-	e.length = (uint32_t)(60 + i);
+	e.wirelen = (uint32_t)(60 + i);
+	e.ip_len = (uint32_t)(46 + i);
+	e.l4_len = (uint32_t)(6 + i);
 	e.tcp_seq = 0xfffffff0u + (uint32_t)i;	/* the top bit survives */
 	e.tcp_ack = (uint32_t)i * 1000;
 	e.ip_id = (uint32_t)(i * 3);
@@ -929,10 +932,10 @@ struct evlist {
 };
 
 static int
-ev_check(const struct event_row *r, void *arg)
+ev_check(const struct packet *r, void *arg)
 {
 	struct evlist *l = arg;
-	struct event_row want;
+	struct packet want;
 	int i;
 
 	if (r->ts_us < l->last_ts)
@@ -950,7 +953,10 @@ ev_check(const struct event_row *r, void *arg)
 	assert_int_equal(r->dport, want.dport);
 	assert_memory_equal(r->src, want.src, 16);
 	assert_memory_equal(r->dst, want.dst, 16);
-	assert_int_equal(r->length, want.length);
+	assert_int_equal(r->wirelen, want.wirelen);
+	assert_int_equal(r->ip_len, want.ip_len);
+	assert_int_equal(r->l4_len, want.l4_len);
+	assert_int_equal(r->notes, 0);	/* lengths known */
 	assert_int_equal(r->tcp_seq, want.tcp_seq);
 	assert_int_equal(r->tcp_ack, want.tcp_ack);
 	assert_int_equal(r->ip_id, want.ip_id);
@@ -961,6 +967,23 @@ ev_check(const struct event_row *r, void *arg)
 		l->a++;
 	l->n++;
 	return l->n == l->stop_at ? 9 : 0;
+}
+
+/* Rows from before schema 5: no lengths, and the record says so. */
+static int
+ev_old(const struct packet *r, void *arg)
+{
+	int *n = arg;
+
+	if (r->sport >= 40003) {
+		assert_int_equal(r->notes, 0);
+		return 0;
+	}
+	assert_int_equal(r->notes, PACKET_NO_L4LEN);
+	assert_int_equal(r->ip_len, r->wirelen);
+	assert_int_equal(r->l4_len, 0);
+	(*n)++;
+	return 0;
 }
 
 static struct evlist
@@ -982,7 +1005,7 @@ static void
 test_events(void **state)
 {
 	const char *path = db_path("events");
-	struct event_row a[NEV / 2], b[NEV / 2];
+	struct packet a[NEV / 2], b[NEV / 2];
 	struct store *st;
 	struct evlist l;
 	const int64_t lo = T0 * US, hi = T0 * US + (NEV - 1) * 1000;
@@ -1027,6 +1050,15 @@ test_events(void **state)
 	assert_int_equal(l.n, NEV - 5);
 	assert_int_equal(store_expire_events(st, hi + 1), NEV - 5);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM events"), 0);
+
+	/* rows from before schema 5 (no lengths) read back marked, the
+	   frame length standing in for the IP length */
+	assert_int_equal(store_write_events(st, "a", a, NEV / 2), 0);
+	sql_exec(path, "UPDATE events SET ip_len = NULL, payload = NULL"
+	    " WHERE sport < 40003");
+	i = 0;
+	assert_int_equal(store_events(st, lo, hi, NULL, 1000, ev_old, &i), 0);
+	assert_int_equal(i, 2);		/* 40000 and 40002: sensor a's */
 	store_close(st);
 }
 
@@ -1680,7 +1712,7 @@ writes_fail(struct store *st, const char *path)
 	struct expect x;
 	struct flowtable *ft = make_window(T0 + 300, 60, 16, &x);
 	struct window_stats ws = stats_of(&x, 0);
-	struct event_row ev = event_of(0);
+	struct packet ev = event_of(0);
 	struct import_record prev;
 	int rc = 0;
 
@@ -1782,7 +1814,7 @@ test_fault_readonly(void **state)
 	struct passwd *pw;
 	struct tally t;
 	struct import_record prev;
-	struct event_row ev = event_of(1);
+	struct packet ev = event_of(1);
 	char dir[128];
 
 	(void)state;
