@@ -26,6 +26,7 @@
 #include "decode.h"
 #include "export.h"
 #include "log.h"
+#include "sites.h"
 #include "store.h"
 #include "timefmt.h"
 
@@ -33,6 +34,8 @@
 #define ALERT_BACKOFF_MAX	300
 /* How long one delivery may take (seconds): connect, send, answer. */
 #define ALERT_TIMEOUT		10
+/* How many zones [alerts] zones may name. */
+#define ALERT_ZONES_MAX		32
 
 struct alerter {
 	pthread_t		 thread;
@@ -45,6 +48,10 @@ struct alerter {
 	char			*command;	/* or this */
 	struct cidr		 hosts;
 	int			 have_hosts;
+	struct sites		*sites;		/* [http] sites, for zones */
+	char			*zonebuf;	/* [alerts] zones, split */
+	const char		*zones[ALERT_ZONES_MAX];
+	int			 nzones;
 	unsigned		 interval;
 	size_t			 max;
 	struct first_seen_row	*q;		/* pending, oldest first */
@@ -394,11 +401,124 @@ alert_main(void *arg)
 	return NULL;
 }
 
+/*
+ * [alerts] zones: the site file of [http] sites, and the zones (or site
+ * names) of it that new edges must touch.  0, or -1 with the reason in
+ * err (without the key: the callers name it).
+ */
+static int
+zones_load(struct alerter *a, const struct config *c, char *err,
+    size_t errlen)
+{
+	char e[512], known[256], *p, *tok, *end;
+	const struct site *st;
+	unsigned i, n;
+	int found;
+
+	if (c->alert_zones == NULL)
+		return 0;
+	if (c->sites == NULL) {
+		snprintf(err, errlen, "names zones of a site file: set [http] "
+		    "sites to the file that defines them");
+		return -1;
+	}
+	if ((a->sites = sites_load(c->sites, e, sizeof(e))) == NULL) {
+		snprintf(err, errlen, "%s", e);
+		return -1;
+	}
+	if ((a->zonebuf = strdup(c->alert_zones)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (p = a->zonebuf; (tok = strsep(&p, ",")) != NULL; ) {
+		tok += strspn(tok, " \t");
+		end = tok + strlen(tok);
+		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (*tok == '\0')
+			continue;
+		found = 0;
+		n = sites_zones(a->sites);
+		for (i = 0; i < n && !found; i++)
+			found = strcmp(sites_zone(a->sites, i)->zone, tok) == 0;
+		n = sites_count(a->sites);
+		for (i = 0; i < n && !found; i++)
+			found = strcmp(sites_site(a->sites, i)->name, tok) == 0;
+		if (!found) {
+			known[0] = '\0';
+			n = sites_zones(a->sites);
+			for (i = 0; i < n; i++) {
+				st = sites_zone(a->sites, i);
+				if (strlen(known) + strlen(st->zone) + 3 <
+				    sizeof(known))
+					snprintf(known + strlen(known),
+					    sizeof(known) - strlen(known),
+					    "%s%s", i > 0 ? ", " : "",
+					    st->zone);
+			}
+			snprintf(err, errlen, "'%s' is neither a zone nor a "
+			    "site of %s (its zones: %s)", tok, c->sites,
+			    known);
+			return -1;
+		}
+		if (a->nzones == ALERT_ZONES_MAX) {
+			snprintf(err, errlen, "more than %d zones",
+			    ALERT_ZONES_MAX);
+			return -1;
+		}
+		a->zones[a->nzones++] = tok;
+	}
+	if (a->nzones == 0) {
+		snprintf(err, errlen, "names no zone");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+zones_free(struct alerter *a)
+{
+	sites_free(a->sites);
+	free(a->zonebuf);
+	a->sites = NULL;
+	a->zonebuf = NULL;
+	a->nzones = 0;
+}
+
+/* Whether addr lies in one of the zones (or sites) [alerts] names. */
+static int
+in_zones(const struct alerter *a, int ver, const uint8_t *addr)
+{
+	const struct site *st;
+	int i;
+
+	if ((st = sites_lookup(a->sites, ver, addr)) == NULL)
+		return 0;
+	for (i = 0; i < a->nzones; i++)
+		if (strcmp(st->zone, a->zones[i]) == 0 ||
+		    strcmp(st->name, a->zones[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+alert_check_config(const struct config *c, char *err, size_t errlen)
+{
+	struct alerter a;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	rc = zones_load(&a, c, err, errlen);
+	zones_free(&a);
+	return rc;
+}
+
 struct alerter *
 alert_start(const struct config *c, const char *sensor, char *err,
     size_t errlen)
 {
 	struct alerter *a;
+	char e[768];
 
 	err[0] = '\0';
 	if (c->alert_webhook == NULL && c->alert_command == NULL)
@@ -429,6 +549,10 @@ alert_start(const struct config *c, const char *sensor, char *err,
 		}
 		a->have_hosts = 1;
 	}
+	if (zones_load(a, c, e, sizeof(e)) < 0) {
+		snprintf(err, errlen, "[alerts] zones: %s", e);
+		goto fail;
+	}
 	a->interval = c->alert_interval;
 	a->max = c->alert_max_pending;
 	pthread_mutex_init(&a->mu, NULL);
@@ -445,6 +569,7 @@ oom:
 	snprintf(err, errlen, "out of memory");
 fail:
 	if (a != NULL) {
+		zones_free(a);
 		free(a->sensor);
 		free(a->host);
 		free(a->port);
@@ -474,6 +599,10 @@ alert_submit(struct alerter *a, const struct first_seen_row *rows, size_t n)
 		if (a->have_hosts &&
 		    !addr_in_cidr(&a->hosts, rows[i].ipver, rows[i].src) &&
 		    !addr_in_cidr(&a->hosts, rows[i].ipver, rows[i].dst))
+			continue;
+		if (a->nzones > 0 &&
+		    !in_zones(a, rows[i].ipver, rows[i].src) &&
+		    !in_zones(a, rows[i].ipver, rows[i].dst))
 			continue;
 		if (a->n >= want) {
 			a->stats.dropped++;
@@ -511,6 +640,7 @@ alert_stop(struct alerter *a)
 	pthread_mutex_destroy(&a->mu);
 	pthread_cond_destroy(&a->cv);
 	free(a->q);
+	zones_free(a);
 	free(a->sensor);
 	free(a->host);
 	free(a->port);

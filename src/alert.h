@@ -20,12 +20,19 @@ struct alert_stats {
 
 /*
  * Start delivering new edges of sensor as the config's [alerts] says
- * (webhook, command, hosts, interval, max_pending).  NULL with nothing in
+ * (webhook, command, hosts, zones, interval, max_pending).  NULL with nothing in
  * err when neither webhook nor command is set; NULL with a message in err
  * on failure.
  */
 struct alerter	*alert_start(const struct config *, const char *sensor,
 		    char *err, size_t errlen);
+
+/*
+ * Check [alerts] zones against the site file of [http] sites (for
+ * --check-config).  0, or -1 with the reason in err.
+ */
+int		 alert_check_config(const struct config *, char *err,
+		    size_t errlen);
 
 /*
  * Queue n new edges (those with an end in [alerts] hosts, when set).

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "check.h"
 #include "conf.h"
 #include "http.h"
@@ -191,6 +192,8 @@ check_config(const struct config *c)
 	if (c->alert_webhook != NULL && c->alert_command != NULL)
 		n += problem(c, "alerts", "command", "give webhook or command, "
 		    "not both");
+	if (alert_check_config(c, err, sizeof(err)) < 0)
+		n += problem(c, "alerts", "zones", "%s", err);
 	/* run as root, the daemon writes as the user it becomes */
 	n += check_db(c, geteuid() == 0 && have_pw ? &pw : NULL);
 	return n;

@@ -42,6 +42,8 @@ static const struct keyword {
 	    offsetof(struct config, alert_max_pending), 1, 1000000 },
 	{ "alerts", "webhook", K_URL, offsetof(struct config, alert_webhook),
 	    0, 0 },
+	{ "alerts", "zones", K_STR, offsetof(struct config, alert_zones),
+	    0, 0 },
 	{ "capture", "batch", K_UINT, offsetof(struct config, batch), 1, 65536 },
 	{ "capture", "buffer_size", K_SIZE,
 	    offsetof(struct config, buffer_size), 65536, 1u << 31 },
@@ -220,6 +222,7 @@ config_free(struct config *c)
 	free(c->alert_webhook);
 	free(c->alert_command);
 	free(c->alert_hosts);
+	free(c->alert_zones);
 	free(c->ipfix_export);
 	free(c->ipfix_listen);
 	free(c);

@@ -75,6 +75,7 @@ struct config {
 	char		*alert_webhook;		/* http://..., or NULL */
 	char		*alert_command;		/* sh -c, or NULL */
 	char		*alert_hosts;		/* CIDR filter, or NULL */
+	char		*alert_zones;		/* zones of [http] sites, or NULL */
 	unsigned	 alert_interval;	/* seconds between deliveries */
 	unsigned	 alert_max_pending;	/* new edges waiting */
 

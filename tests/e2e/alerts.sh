@@ -27,6 +27,20 @@ expect_error 1 'bad5.conf:2: \[alerts\] interval: .* out of range' \
     "$IPGRAPHD" --check-config -c "$T/bad5.conf"
 expect_error 1 'bad6.conf:3: \[alerts\] command: give webhook or command, not both' \
     "$IPGRAPHD" --check-config -c "$T/bad6.conf"
+# zones: a site file (longest prefix wins; the oracle below does the same)
+cat >"$T/sites" <<'EOF2'
+172.16.0.0/12 = office, zone=inside
+2607:f010::/32 = campus, zone=inside
+98.136.0.0/13 = yahoo, zone=cloud
+98.139.161.0/24 = mail, zone=cloud
+EOF2
+printf '[alerts]\nwebhook = http://127.0.0.1:9/x\nzones = cloud\n' >"$T/bad7.conf"
+printf '[http]\nsites = %s\n[alerts]\nwebhook = http://127.0.0.1:9/x\nzones = cloud, dmz\n' \
+    "$T/sites" >"$T/bad8.conf"
+expect_error 1 'bad7.conf:3: \[alerts\] zones: names zones of a site file: set \[http\] sites' \
+    "$IPGRAPHD" --check-config -c "$T/bad7.conf"
+expect_error 1 "bad8.conf:5: \\[alerts\\] zones: 'dmz' is neither a zone nor a site of .*sites \\(its zones: inside, cloud\\)" \
+    "$IPGRAPHD" --check-config -c "$T/bad8.conf"
 
 sensor_setup ipal
 ip netns exec "$SEN" ip link set lo up
@@ -140,5 +154,56 @@ daemon_stop "ipgraphd exits 0 on SIGTERM (command)"
 "$IPGRAPH" new --db "$W/db" --since 0 >"$T/new3.csv"
 check "command: the edges it read are ipgraph new's, each once" \
     same "$T/new3.csv" "$W/cmd.jsonl"
+
+# 4. zones: only new edges with an end in a zone (or site) of the site
+#    file, as an independent longest-prefix match over `ipgraph new` says.
+: >"$T/hook4.jsonl"
+ip netns exec "$SEN" python3 "$top_srcdir/tests/e2e/hook_listener.py" 0 \
+    "$T/hook4.port" "$T/hook4.jsonl" &
+HPID=$!
+wait_for test -s "$T/hook4.port" || fail "the listener did not start"
+HP=$(cat "$T/hook4.port")
+daemon_conf "$T/c4" "$B" "[http]\nlisten = 127.0.0.1:8080\nsites = $T/sites" \
+    "[alerts]\nwebhook = http://127.0.0.1:$HP/hook\ninterval = 1\nzones = cloud, office"
+daemon_start "$T/c4"
+for c in $CAPS; do
+	replay "$DATA/$c"
+done
+sleep 4
+daemon_stop "ipgraphd exits 0 on SIGTERM (zones)"
+kill "$HPID"
+wait "$HPID" 2>/dev/null
+"$IPGRAPH" new --db "$W/db" --since 0 >"$T/new4all.csv"
+python3 - "$T/sites" "$T/new4all.csv" >"$T/new4.csv" <<'PY'
+import csv, ipaddress, sys
+blocks = []
+for line in open(sys.argv[1]):
+    cidr, rest = line.split("=", 1)
+    parts = [p.strip() for p in rest.split(",")]
+    zone = [p[5:] for p in parts if p.startswith("zone=")]
+    blocks.append((ipaddress.ip_network(cidr.strip()), parts[0], zone[0]))
+def site(a):
+    a = ipaddress.ip_address(a)
+    best = None
+    for n, name, zone in blocks:
+        if a.version == n.version and a in n and (best is None or
+                n.prefixlen > best[0].prefixlen):
+            best = (n, name, zone)
+    return best
+want = {"cloud", "office"}
+rows = list(csv.DictReader(open(sys.argv[2])))
+w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0].keys()))
+w.writeheader()
+for r in rows:
+    for a in (r["src"], r["dst"]):
+        s = site(a)
+        if s and (s[1] in want or s[2] in want):
+            w.writerow(r)
+            break
+PY
+check "zones: $(($(wc -l <"$T/new4.csv") - 1)) of $(($(wc -l <"$T/new4all.csv") - 1)) new edges touch the zones" \
+    test "$(wc -l <"$T/new4.csv")" -gt 1 -a "$(wc -l <"$T/new4.csv")" -lt "$(wc -l <"$T/new4all.csv")"
+check "zones: the edges POSTed are those with an end in the zones, each once" \
+    same "$T/new4.csv" "$T/hook4.jsonl"
 
 finish
