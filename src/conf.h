@@ -9,7 +9,7 @@
 #define CONFIG_MAX_IFACES	32
 #define CONFIG_MAX_LISTEN	8
 /* Keys in the keyword table at most, and the longest line read. */
-#define CONFIG_NKEYS		48
+#define CONFIG_NKEYS		52
 #define CONFIG_MAX_LINE		65536
 
 struct names;
@@ -51,6 +51,9 @@ struct config {
 	unsigned	 retention_day;
 	unsigned	 first_seen_max;	/* rows of the first-seen table */
 	uint64_t	 max_size;		/* database budget; 0: none */
+	uint64_t	 max_size_raw;		/* each tier's budget, 0: none */
+	uint64_t	 max_size_hour;
+	uint64_t	 max_size_day;
 
 	/* [http] */
 	char		*listen[CONFIG_MAX_LISTEN];

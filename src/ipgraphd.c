@@ -128,6 +128,22 @@ usage(FILE *fp)
 	    "  --check-config  check the configuration and exit\n", fp);
 }
 
+/* The writer's retention, by age and by size, from the config. */
+static void
+retention_of(const struct config *c, struct retention *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->raw = c->retention_raw;
+	r->hour = c->retention_hour;
+	r->day = c->retention_day;
+	r->events = c->seq_retention;
+	r->first_seen_max = c->first_seen_max;
+	r->max_bytes = c->max_size;
+	r->tier_max[0] = c->max_size_raw;
+	r->tier_max[1] = c->max_size_hour;
+	r->tier_max[2] = c->max_size_day;
+}
+
 /*
  * Packet events for sequence diagrams: every TCP control packet, the first
  * [seq] packets of each edge in its window, and whatever the [seq] filter
@@ -452,6 +468,8 @@ publish_stats(struct ipgd *d, int64_t now)
 		namebook_get_stats(d->nb, &s.names);
 	alert_get_stats(d->alerts, &s.alerts);
 	s.budget_windows_deleted = w.budget_windows_deleted;
+	memcpy(s.budget_tier_windows_deleted, w.budget_tier_windows_deleted,
+	    sizeof(s.budget_tier_windows_deleted));
 	s.db_bytes = w.db_bytes;
 	s.edges_written = w.edges_written;
 	s.windows_dropped = w.windows_dropped;
@@ -713,12 +731,7 @@ reload(struct ipgd *d)
 			}
 		}
 	}
-	ret.raw = nc->retention_raw;
-	ret.hour = nc->retention_hour;
-	ret.day = nc->retention_day;
-	ret.events = nc->seq_retention;
-	ret.first_seen_max = nc->first_seen_max;
-	ret.max_bytes = nc->max_size;
+	retention_of(nc, &ret);
 	writer_set_retention(d->wr, &ret);
 	writer_set_queue_bytes(d->wr, nc->queue_bytes);
 	windows_set_max_edges(d->ws, nc->max_edges);
@@ -891,12 +904,7 @@ main(int argc, char **argv)
 			fatal("daemon");
 		log_init("ipgraphd", 1, debug || d.conf->verbose);
 	}
-	ret.raw = d.conf->retention_raw;
-	ret.hour = d.conf->retention_hour;
-	ret.day = d.conf->retention_day;
-	ret.events = d.conf->seq_retention;
-	ret.first_seen_max = d.conf->first_seen_max;
-	ret.max_bytes = d.conf->max_size;
+	retention_of(d.conf, &ret);
 	d.wr = writer_start(d.conf->db, d.conf->sensor, d.conf->queue,
 	    d.conf->queue_bytes, &ret, err, sizeof(err));
 	if (d.wr == NULL)

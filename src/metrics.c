@@ -249,8 +249,17 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		    (unsigned long long)ds.names.memory);
 		M("ipgraph_budget_windows_deleted_total", "counter",
 		    "Windows deleted, oldest and finest first, to keep the "
-		    "database under max_size.", "%llu",
+		    "database under max_size and each tier under its "
+		    "max_size_TIER.", "%llu",
 		    (unsigned long long)ds.budget_windows_deleted);
+		metrics_help(b, "ipgraph_budget_tier_windows_deleted_total",
+		    "counter", "Windows of a tier deleted, oldest first, to "
+		    "keep it under its max_size_TIER.");
+		for (i = 0; i < 3; i++)
+			buf_printf(b, "ipgraph_budget_tier_windows_deleted_total"
+			    "{tier=\"%s\"} %llu\n", i == 0 ? "raw" : i == 1 ?
+			    "hour" : "day", (unsigned long long)
+			    ds.budget_tier_windows_deleted[i]);
 		M("ipgraph_database_bytes", "gauge", "The database file "
 		    "after the last max_size check (0 without max_size).",
 		    "%llu", (unsigned long long)ds.db_bytes);

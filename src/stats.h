@@ -43,7 +43,8 @@ struct daemon_stats {
 	uint64_t	 first_seen_dropped;	/* past first_seen_max */
 	struct namebook_stats	 names;		/* zero without names_max */
 	struct alert_stats	 alerts;	/* zero without [alerts] */
-	uint64_t	 budget_windows_deleted;	/* by max_size */
+	uint64_t	 budget_windows_deleted;	/* by every size budget */
+	uint64_t	 budget_tier_windows_deleted[3];	/* max_size_TIER */
 	uint64_t	 db_bytes;		/* with max_size: the file */
 	uint64_t	 edges_written;
 	uint64_t	 windows_dropped;	/* writer queue full */

@@ -174,6 +174,15 @@ static const char *const migrations[] = {
 	"  ttl INTEGER NOT NULL,"
 	"  source TEXT NOT NULL);"
 	"CREATE INDEX names_by_time ON names (ts_us);",
+	/*
+	 * 7 -> 8: each window's count of edge and address-pair rows, so a
+	 * tier's share of the file is known without counting its rows
+	 * ([store] max_size_raw, max_size_hour, max_size_day).
+	 */
+	"ALTER TABLE windows ADD COLUMN rows INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE windows SET rows ="
+	"  (SELECT count(*) FROM edges WHERE window_id = windows.id) +"
+	"  (SELECT count(*) FROM pairs WHERE window_id = windows.id);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
@@ -448,7 +457,7 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		" cap_drop = cap_drop + excluded.cap_drop,"
 		" cap_ifdrop = cap_ifdrop + excluded.cap_ifdrop,"
 		" overflow = overflow + excluded.overflow"
-		" RETURNING id") < 0 ||
+		" RETURNING id, rows") < 0 ||
 	    prepare(st, &st->ins_edge,
 		"INSERT INTO edges (window_id, proto, src, dst, sport, dport,"
 		" packets, bytes, first_us, last_us, tcp_flags)"
@@ -854,13 +863,21 @@ store_first_seen(struct store *st, const char *sensor, int64_t from_us,
 	return 0;
 }
 
+/* Count window ?1's edge and address-pair rows into windows.rows. */
+#define ROWS_RECOUNT \
+	"UPDATE windows SET rows =" \
+	" (SELECT count(*) FROM edges WHERE window_id = ?1) +" \
+	" (SELECT count(*) FROM pairs WHERE window_id = ?1) WHERE id = ?1"
+
+static int	exec_bound(struct store *, const char *, const int64_t *, int);
+
 int
 store_write_window(struct store *st, const char *sensor, int tier,
     int64_t start_s, unsigned seconds, const struct window_stats *ws,
     struct flowtable *ft)
 {
 	sqlite3_stmt *w = st->ins_window, *e = st->ins_edge, *p = st->ins_pair;
-	int64_t sid, wid, base_us = start_s * 1000000;
+	int64_t sid, wid, had, v[2], base_us = start_s * 1000000;
 	size_t i, n;
 	long np;
 	int rc;
@@ -888,6 +905,7 @@ store_write_window(struct store *st, const char *sensor, int tier,
 		goto fail;
 	}
 	wid = sqlite3_column_int64(w, 0);
+	had = sqlite3_column_int64(w, 1);	/* rows before: 0 when new */
 	/* RETURNING: step to the end so the upsert is complete */
 	while ((rc = sqlite3_step(w)) == SQLITE_ROW)
 		;
@@ -939,6 +957,15 @@ store_write_window(struct store *st, const char *sensor, int tier,
 		if (step_done(st, p, "writing an address pair") < 0)
 			goto fail;
 	}
+	/*
+	 * Its rows: what was written, unless rows were there before (an
+	 * import adding to a window), some of which these updated.
+	 */
+	v[0] = wid;
+	v[1] = (int64_t)n + np;
+	if (exec_bound(st, had == 0 ? "UPDATE windows SET rows = ?2 WHERE"
+	    " id = ?1" : ROWS_RECOUNT, v, had == 0 ? 2 : 1) < 0)
+		goto fail;
 	if (tier == STORE_TIER_RAW &&
 	    mark_pending(st, sid, STORE_TIER_HOUR, start_s) < 0)
 		goto fail;
@@ -1135,7 +1162,8 @@ rollup_one(struct store *st, int64_t sensor_id, int from, int to,
 	    " FROM windows w JOIN pairs p ON p.window_id = w.id"
 	    " WHERE w.sensor_id = ?3 AND w.tier = ?4"
 	    " AND w.start >= ?2 AND w.start < ?2 + ?5"
-	    " GROUP BY p.src, p.dst", v, 5) < 0)
+	    " GROUP BY p.src, p.dst", v, 5) < 0 ||
+	    exec_bound(st, ROWS_RECOUNT, v, 1) < 0)
 		goto fail;
 	v[0] = sensor_id;
 	v[1] = to;
@@ -1316,11 +1344,115 @@ budget_size(struct store *st, uint64_t *used, uint64_t *file)
 	return 0;
 }
 
-int
-store_budget(struct store *st, uint64_t max_bytes, struct store_budget *r)
+/* Delete the k oldest windows of tier the budget may delete; 0 or -1. */
+static int
+budget_delete(struct store *st, int tier, int64_t k, long *deleted)
 {
-	int64_t av, n, all, v[2];
-	uint64_t used, file, avg, k;
+	int64_t v[2];
+
+	v[0] = tier;
+	v[1] = k;
+	if (exec(st, "BEGIN IMMEDIATE", "starting the budget") < 0)
+		return -1;
+	if (exec_bound(st, "CREATE TEMP TABLE IF NOT EXISTS "
+	    "budget_ids (id INTEGER PRIMARY KEY)", v, 0) < 0 ||
+	    exec_bound(st, "DELETE FROM budget_ids", v, 0) < 0 ||
+	    exec_bound(st, "INSERT INTO budget_ids SELECT id "
+	    "FROM windows WHERE tier = ?1" BUDGET_DONE
+	    " ORDER BY start LIMIT ?2", v, 2) < 0 ||
+	    exec_bound(st, "DELETE FROM edges WHERE window_id "
+	    "IN budget_ids", v, 0) < 0 ||
+	    exec_bound(st, "DELETE FROM pairs WHERE window_id "
+	    "IN budget_ids", v, 0) < 0 ||
+	    exec_bound(st, "DELETE FROM windows WHERE id IN "
+	    "budget_ids", v, 0) < 0) {
+		set_err(st, "deleting windows for the budget");
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	*deleted += (long)sqlite3_changes(st->db);
+	return exec(st, "COMMIT", "committing the budget");
+}
+
+/*
+ * A tier's share of the pages in use: used bytes times its edge and
+ * address-pair rows (windows.rows) over every row the file holds
+ * (windows' rows, packet events, names and first-seen edges), into
+ * *bytes; and the bytes of one row on average into *per_row.
+ */
+static int
+tier_bytes(struct store *st, int tier, uint64_t used, uint64_t *bytes,
+    uint64_t *per_row)
+{
+	int64_t mine, all, other, v;
+
+	if (pragma_int(st, "SELECT coalesce(sum(rows), 0) FROM windows",
+	    &all) < 0 ||
+	    pragma_int(st, "SELECT (SELECT count(*) FROM events) +"
+	    " (SELECT count(*) FROM names) +"
+	    " (SELECT count(*) FROM first_seen)", &other) < 0)
+		return -1;
+	switch (tier) {
+	case STORE_TIER_RAW:
+		v = pragma_int(st, "SELECT coalesce(sum(rows), 0) FROM windows"
+		    " WHERE tier = 0", &mine);
+		break;
+	case STORE_TIER_HOUR:
+		v = pragma_int(st, "SELECT coalesce(sum(rows), 0) FROM windows"
+		    " WHERE tier = 1", &mine);
+		break;
+	default:
+		v = pragma_int(st, "SELECT coalesce(sum(rows), 0) FROM windows"
+		    " WHERE tier = 2", &mine);
+		break;
+	}
+	if (v < 0)
+		return -1;
+	all += other;
+	*per_row = all > 0 ? used / (uint64_t)all : 0;
+	*bytes = (uint64_t)mine * *per_row;
+	return 0;
+}
+
+/*
+ * How many of tier's oldest deletable windows hold at least want rows
+ * (all of them when they hold fewer); the newest raw window stays.
+ */
+static int
+tier_oldest(struct store *st, int tier, uint64_t want, int64_t *k)
+{
+	sqlite3_stmt *s = NULL;
+	uint64_t got = 0;
+	int64_t n = 0, total;
+	int rc;
+
+	if (count_tier(st, tier, &total) < 0)
+		return -1;
+	if (tier == STORE_TIER_RAW)
+		total--;
+	if (sqlite3_prepare_v2(st->db, "SELECT rows FROM windows WHERE "
+	    "tier = ?1" BUDGET_DONE " ORDER BY start", -1, &s, NULL) !=
+	    SQLITE_OK) {
+		set_err(st, "reading window sizes");
+		return -1;
+	}
+	sqlite3_bind_int(s, 1, tier);
+	while (n < total && got < want &&
+	    (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		got += (uint64_t)sqlite3_column_int64(s, 0);
+		n++;
+	}
+	sqlite3_finalize(s);
+	*k = n;
+	return 0;
+}
+
+int
+store_budget(struct store *st, uint64_t max_bytes, const uint64_t *tier_max,
+    struct store_budget *r)
+{
+	int64_t av, n, all, k;
+	uint64_t used, file, avg, tb, per_row;
 	int tier;
 
 	memset(r, 0, sizeof(*r));
@@ -1337,10 +1469,34 @@ store_budget(struct store *st, uint64_t max_bytes, struct store_budget *r)
 	if (budget_size(st, &used, &file) < 0)
 		return -1;
 	r->bytes_before = file;
-	for (tier = STORE_TIER_RAW; tier <= STORE_TIER_DAY &&
+	/* each tier's own budget: its oldest windows past it */
+	for (tier = STORE_TIER_RAW; tier <= STORE_TIER_DAY; tier++) {
+		if (tier_max == NULL || tier_max[tier] == 0)
+			continue;
+		if (tier_bytes(st, tier, used, &tb, &per_row) < 0)
+			return -1;
+		/* free pages lag the rows deleted: again until under */
+		while (tb > tier_max[tier] && per_row > 0) {
+			if (tier_oldest(st, tier, (tb - tier_max[tier]) /
+			    per_row + 1, &k) < 0)
+				return -1;
+			if (k == 0)
+				break;
+			if (budget_delete(st, tier, k,
+			    &r->tier_windows[tier]) < 0 ||
+			    exec(st, "PRAGMA incremental_vacuum",
+			    "incremental vacuum") < 0 ||
+			    budget_size(st, &used, &file) < 0 ||
+			    tier_bytes(st, tier, used, &tb, &per_row) < 0)
+				return -1;
+		}
+		r->tier_bytes[tier] = tb;
+		r->tier_over[tier] = tb > tier_max[tier];
+	}
+	/* the file's: raw windows first, then hours, then days */
+	for (tier = STORE_TIER_RAW; tier <= STORE_TIER_DAY && max_bytes > 0 &&
 	    used > max_bytes; tier++) {
 		while (used > max_bytes) {
-			v[0] = tier;
 			if (pragma_int(st, "SELECT count(*) FROM windows",
 			    &all) < 0)
 				return -1;
@@ -1357,31 +1513,11 @@ store_budget(struct store *st, uint64_t max_bytes, struct store_budget *r)
 			 */
 			avg = used / (uint64_t)(all > 0 ? all : 1);
 			k = tier != STORE_TIER_RAW ? 1 :
-			    (used - max_bytes) / (avg > 0 ? avg : 1) + 1;
-			if (k > (uint64_t)n)
-				k = (uint64_t)n;
-			v[1] = (int64_t)k;
-			if (exec(st, "BEGIN IMMEDIATE", "starting the budget") < 0)
-				return -1;
-			if (exec_bound(st, "CREATE TEMP TABLE IF NOT EXISTS "
-			    "budget_ids (id INTEGER PRIMARY KEY)", v, 0) < 0 ||
-			    exec_bound(st, "DELETE FROM budget_ids", v, 0) < 0 ||
-			    exec_bound(st, "INSERT INTO budget_ids SELECT id "
-			    "FROM windows WHERE tier = ?1" BUDGET_DONE
-			    " ORDER BY start LIMIT ?2", v, 2) < 0 ||
-			    exec_bound(st, "DELETE FROM edges WHERE window_id "
-			    "IN budget_ids", v, 0) < 0 ||
-			    exec_bound(st, "DELETE FROM pairs WHERE window_id "
-			    "IN budget_ids", v, 0) < 0 ||
-			    exec_bound(st, "DELETE FROM windows WHERE id IN "
-			    "budget_ids", v, 0) < 0) {
-				set_err(st, "deleting windows for the budget");
-				sqlite3_exec(st->db, "ROLLBACK", NULL, NULL,
-				    NULL);
-				return -1;
-			}
-			r->windows[tier] += (long)sqlite3_changes(st->db);
-			if (exec(st, "COMMIT", "committing the budget") < 0 ||
+			    (int64_t)((used - max_bytes) / (avg > 0 ? avg : 1) +
+			    1);
+			if (k > n)
+				k = n;
+			if (budget_delete(st, tier, k, &r->windows[tier]) < 0 ||
 			    budget_size(st, &used, &file) < 0)
 				return -1;
 		}
@@ -1393,7 +1529,7 @@ store_budget(struct store *st, uint64_t max_bytes, struct store_budget *r)
 	sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
 	    NULL, NULL);
 	r->bytes_after = file;
-	r->over = used > max_bytes;
+	r->over = max_bytes > 0 && used > max_bytes;
 	return 0;
 }
 

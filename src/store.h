@@ -14,7 +14,7 @@ struct flowtable;
 struct packet;
 struct store;
 
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
 #define STORE_TIER_RAW		QUERY_TIER_RAW
@@ -112,23 +112,32 @@ int	store_first_seen(struct store *, const char *sensor, int64_t from_us,
 	    void *arg, char *err, size_t errlen);
 
 /*
- * Retention by size: when the pages in use pass max_bytes, delete the
- * oldest windows of the raw tier (and their edges) but the newest, then
- * of the hour tier, then of the day tier (roll-ups of spans that ended
- * before the newest raw window), until under; then give the free pages back to the file (incremental vacuum;
- * a database without it is converted once with VACUUM, r->vacuumed).
- * Packet events and first-seen edges count but are not deleted here.
- * r: the file's bytes before and after, windows deleted per tier, and
- * whether it is still over.  0, or -1 (store_error).
+ * Retention by size.  First each tier's own budget (tier_max[tier], 0 or
+ * tier_max NULL: none): a tier's size is its share of the pages in use,
+ * its edge and address-pair rows over all the rows the file holds, and
+ * past it its oldest windows go (the newest raw window stays; roll-ups
+ * only of spans that ended before the newest raw window).  Then the
+ * file's (max_bytes, 0: none): when the pages in use pass it, the oldest
+ * windows of the raw tier but the newest, then of the hour tier, then of
+ * the day tier, until under.  Then the free pages go back to the file
+ * (incremental vacuum; a database without it is converted once with
+ * VACUUM, r->vacuumed).  Packet events and first-seen edges count but
+ * are not deleted here.  r: the file's bytes before and after, windows
+ * deleted per tier by each budget, each tier's size and whether it (or
+ * the file) is still over.  0, or -1 (store_error).
  */
 struct store_budget {
 	uint64_t	bytes_before;	/* page_count * page_size */
 	uint64_t	bytes_after;
-	long		windows[3];	/* deleted, per tier */
+	long		windows[3];	/* deleted for max_bytes, per tier */
+	long		tier_windows[3];	/* deleted for tier_max */
+	uint64_t	tier_bytes[3];	/* with a tier_max: its share after */
+	int		tier_over[3];	/* still over with what may go gone */
 	int		over;		/* still over with the newest left */
 	int		vacuumed;
 };
-int	store_budget(struct store *, uint64_t max_bytes, struct store_budget *r);
+int	store_budget(struct store *, uint64_t max_bytes,
+	    const uint64_t *tier_max, struct store_budget *r);
 
 /*
  * Imports: a digest identifies a capture file.  store_import_begin

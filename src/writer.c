@@ -275,27 +275,48 @@ write_losses(struct writer *w)
 }
 
 /*
- * Retention by size ([store] max_size), after every window: the oldest
- * windows go, finest tier first (store_budget); said and counted.
+ * Retention by size ([store] max_size_raw, _hour, _day and max_size),
+ * after every window: the oldest windows go, each tier past its own
+ * budget, then finest tier first past the file's (store_budget); said
+ * and counted.
  */
 static void
-budget(struct writer *w, uint64_t max_bytes, int64_t now)
+budget(struct writer *w, const struct retention *ret, int64_t now)
 {
+	static const char *const tiers[] = { "raw", "hour", "day" };
 	struct store_budget r;
 	long n;
+	int t;
 
-	if (store_budget(w->st, max_bytes, &r) < 0) {
+	if (store_budget(w->st, ret->max_bytes, ret->tier_max, &r) < 0) {
 		log_warnx("max_size: %s", store_error(w->st));
 		return;
 	}
 	if (r.vacuumed)
 		log_info("max_size: the database now gives freed pages back "
 		    "to the file (converted to incremental vacuum)");
+	for (t = 0; t < 3; t++) {
+		if (r.tier_windows[t] > 0)
+			log_info("max_size_%s: the %s tier passed %llu bytes: "
+			    "deleted its oldest %ld windows, now about %llu "
+			    "bytes", tiers[t], tiers[t],
+			    (unsigned long long)ret->tier_max[t],
+			    r.tier_windows[t],
+			    (unsigned long long)r.tier_bytes[t]);
+		if (r.tier_over[t] && now - w->last_over >= EXPIRE_EVERY) {
+			w->last_over = now;
+			log_warnx("max_size_%s: %llu bytes is less than the "
+			    "newest %s window takes (about %llu bytes): raise "
+			    "it", tiers[t],
+			    (unsigned long long)ret->tier_max[t], tiers[t],
+			    (unsigned long long)r.tier_bytes[t]);
+		}
+	}
 	n = r.windows[0] + r.windows[1] + r.windows[2];
 	if (n > 0)
 		log_info("max_size: the database passed %llu bytes (%llu): "
 		    "deleted the oldest %ld raw, %ld hour and %ld day windows, "
-		    "now %llu bytes", (unsigned long long)max_bytes,
+		    "now %llu bytes", (unsigned long long)ret->max_bytes,
 		    (unsigned long long)r.bytes_before, r.windows[0],
 		    r.windows[1], r.windows[2],
 		    (unsigned long long)r.bytes_after);
@@ -305,11 +326,15 @@ budget(struct writer *w, uint64_t max_bytes, int64_t now)
 		    "window of each tier, packet events and first-seen edges "
 		    "take (%llu bytes): raise max_size, or lower "
 		    "[seq] retention or first_seen_max",
-		    (unsigned long long)max_bytes,
+		    (unsigned long long)ret->max_bytes,
 		    (unsigned long long)r.bytes_after);
 	}
+	n += r.tier_windows[0] + r.tier_windows[1] + r.tier_windows[2];
 	pthread_mutex_lock(&w->mu);
 	w->stats.budget_windows_deleted += (uint64_t)n;
+	for (t = 0; t < 3; t++)
+		w->stats.budget_tier_windows_deleted[t] +=
+		    (uint64_t)r.tier_windows[t];
 	w->stats.db_bytes = r.bytes_after;
 	pthread_mutex_unlock(&w->mu);
 }
@@ -331,8 +356,9 @@ housekeeping(struct writer *w, int64_t newest_start)
 	/* by age first (when due), then by size */
 	if (now - w->last_expire >= EXPIRE_EVERY)
 		expire(w, &ret, now);
-	if (ret.max_bytes != 0)
-		budget(w, ret.max_bytes, now);
+	if (ret.max_bytes != 0 || ret.tier_max[0] != 0 ||
+	    ret.tier_max[1] != 0 || ret.tier_max[2] != 0)
+		budget(w, &ret, now);
 }
 
 /* Retention by age: every tier, then the packet events. */

@@ -32,7 +32,8 @@ struct writer_stats {
 	char		last_loss[256];		/* what, for /healthz */
 	uint64_t	new_edges;		/* first seen (store.h) */
 	uint64_t	first_seen_dropped;	/* oldest, past the bound */
-	uint64_t	budget_windows_deleted;	/* by max_size */
+	uint64_t	budget_windows_deleted;	/* by every size budget */
+	uint64_t	budget_tier_windows_deleted[3];	/* by max_size_TIER */
 	uint64_t	db_bytes;		/* file, after the budget */
 };
 
@@ -44,6 +45,7 @@ struct retention {
 	unsigned	events;
 	uint64_t	first_seen_max;	/* rows of first_seen (store.h) */
 	uint64_t	max_bytes;	/* database budget; 0: none */
+	uint64_t	tier_max[3];	/* each tier's budget; 0: none */
 };
 
 /*

@@ -1161,6 +1161,93 @@ test_budget(void **state)
 	store_close(st);
 }
 
+/* --- the size budgets ------------------------------------------------- */
+
+/* Every window's rows: its edge and pair rows, counted. */
+#define ROWS_EXACT "SELECT count(*) FROM windows w WHERE rows !=" \
+	" (SELECT count(*) FROM edges WHERE window_id = w.id) +" \
+	" (SELECT count(*) FROM pairs WHERE window_id = w.id)"
+
+static void
+test_size_budget(void **state)
+{
+	const char *path = db_path("sizebudget");
+	struct store *st;
+	struct store_budget r;
+	uint64_t tier_max[3] = { 0, 0, 0 };
+	int64_t hours, raw, oldest, newest, rows_raw, rows_all;
+	int i;
+
+	(void)state;
+	st = open_ok(path, 0);
+	/* 3 hours of minute windows, 300 edges each; then the same first
+	   window again (an import adding to it) */
+	for (i = 0; i < 180; i++)
+		write_window(st, "s", T0 + 60 * i, 300, NULL);
+	write_window(st, "s", T0, 500, NULL);
+	assert_int_equal(store_rollup(st, T0 + 4 * 3600), 0);
+	hours = sql_int(path, "SELECT count(*) FROM windows WHERE tier = 1");
+	assert_true(hours >= 3);
+	/* rows are exact: new windows, the added-to one, the roll-ups */
+	assert_int_equal(sql_int(path, ROWS_EXACT), 0);
+	assert_true(sql_int(path, "SELECT rows FROM windows WHERE tier = 0"
+	    " AND start = " "1232064000") > sql_int(path, "SELECT rows FROM"
+	    " windows WHERE tier = 0 AND start = 1232064060"));
+
+	/* no budget: nothing goes */
+	assert_int_equal(store_budget(st, 0, tier_max, &r), 0);
+	assert_int_equal(r.tier_windows[0] + r.windows[0], 0);
+
+	/* the raw tier to a third of its share: its oldest windows go,
+	   the hours stay, the newest raw window stays */
+	rows_raw = sql_int(path, "SELECT sum(rows) FROM windows WHERE"
+	    " tier = 0");
+	rows_all = sql_int(path, "SELECT sum(rows) FROM windows");
+	assert_int_equal(store_budget(st, 0, tier_max, &r), 0);
+	tier_max[0] = r.bytes_after / 3 * (uint64_t)rows_raw /
+	    (uint64_t)rows_all;
+	raw = sql_int(path, "SELECT count(*) FROM windows WHERE tier = 0");
+	assert_int_equal(store_budget(st, 0, tier_max, &r), 0);
+	assert_true(r.tier_windows[0] > 0);
+	assert_int_equal(r.tier_windows[1] + r.tier_windows[2], 0);
+	assert_false(r.tier_over[0]);
+	assert_true(r.tier_bytes[0] <= tier_max[0]);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM windows WHERE"
+	    " tier = 0"), raw - r.tier_windows[0]);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM windows WHERE"
+	    " tier = 1"), hours);
+	oldest = sql_int(path, "SELECT min(start) FROM windows WHERE"
+	    " tier = 0");
+	newest = sql_int(path, "SELECT max(start) FROM windows WHERE"
+	    " tier = 0");
+	assert_int_equal(oldest, T0 + 60 * r.tier_windows[0]);
+	assert_int_equal(newest, T0 + 60 * 179);
+	/* what went went whole: no edge or pair without its window */
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM edges WHERE"
+	    " window_id NOT IN (SELECT id FROM windows)"), 0);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM pairs WHERE"
+	    " window_id NOT IN (SELECT id FROM windows)"), 0);
+
+	/* a budget no window fits: all but the newest raw window go,
+	   and it says so */
+	tier_max[0] = 1;
+	assert_int_equal(store_budget(st, 0, tier_max, &r), 0);
+	assert_true(r.tier_over[0]);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM windows WHERE"
+	    " tier = 0"), 1);
+	assert_int_equal(sql_int(path, "SELECT max(start) FROM windows"
+	    " WHERE tier = 0"), newest);
+	/* the hour tier's own: roll-ups of finished hours go, oldest first */
+	tier_max[0] = 0;
+	tier_max[1] = 1;
+	assert_int_equal(store_budget(st, 0, tier_max, &r), 0);
+	assert_true(r.tier_windows[1] > 0);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM windows WHERE"
+	    " tier = 0"), 1);
+	integrity_ok(path);
+	store_close(st);
+}
+
 /* --- faults ------------------------------------------------------------ */
 
 /*
@@ -1881,6 +1968,7 @@ main(void)
 		cmocka_unit_test(test_rollup),
 		cmocka_unit_test(test_expire),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_size_budget),
 		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_fault_statement),
