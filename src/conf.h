@@ -69,7 +69,9 @@ struct config {
 	unsigned	 max_nodes;	/* graph.png/svg: more are cut */
 
 	/* [names] */
-	struct names	*names;
+	struct names	*names;		/* ADDRESS = NAME lines */
+	char		*services;	/* services = FILE: more port names */
+	int		 reverse_dns;	/* reverse_dns = yes: PTR names */
 
 	/* [alerts] */
 	char		*alert_webhook;		/* http://..., or NULL */

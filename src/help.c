@@ -97,6 +97,8 @@ static const struct help_entry help_table[] = {
 	  "  --keep-receivers          circos: keep hosts that only receive\n"
 	  "  --diagonal                circos: self traffic instead of \"-\"\n"
 	  "  --peers N                 histogram: bars drawn (default 10)\n"
+	  "  --services FILE           more port names (services(5) form) for\n"
+	  "                            csv and ports, after /etc/services\n"
 	  "  --send HOST:PORT          ipfix: UDP to a collector, not -o\n"
 	  "  --other                   with --top, --max-nodes, --min-weight: the\n"
 	  "                            rest folded into a node \"other\" (totals\n"
