@@ -82,8 +82,6 @@ static const struct keyword {
 	    0, 0 },
 	{ "ipfix", "template_refresh", K_DURATION,
 	    offsetof(struct config, ipfix_refresh), 1, 86400 },
-	{ "names", "reverse_dns", K_BOOL, offsetof(struct config, reverse_dns),
-	    0, 1 },
 	{ "names", "services", K_STR, offsetof(struct config, services),
 	    0, 0 },
 	{ "seq", "filter", K_STR, offsetof(struct config, seq_filter), 0, 0 },

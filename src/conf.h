@@ -71,7 +71,6 @@ struct config {
 	/* [names] */
 	struct names	*names;		/* ADDRESS = NAME lines */
 	char		*services;	/* services = FILE: more port names */
-	int		 reverse_dns;	/* reverse_dns = yes: PTR names */
 
 	/* [alerts] */
 	char		*alert_webhook;		/* http://..., or NULL */
