@@ -20,6 +20,7 @@ PROGRAMS = [
     ("floor", "read floor (pcap_next_ex loop)"),
     ("floorbuf", "read floor, 256 KiB stdio buffer (readfloor -b)"),
     ("ipgraph", "ipgraph import (new SQLite file)"),
+    ("ipgraph-nonames", "ipgraph import --no-names (no names kept)"),
     ("tcpdump", "tcpdump -r FILE -w /dev/null"),
     ("darkstat", "darkstat -r FILE"),
     ("softflowd", "softflowd -r FILE (NetFlow to 127.0.0.1:9)"),
@@ -137,6 +138,20 @@ def main():
                 label, w, c, m, w / fw, c / fc,
                 "{:,.0f}".format(pps), bad))
         print()
+        on, off = runs(d, "ipgraph"), runs(d, "ipgraph-nonames")
+        if on and off:
+            won = med([float(r["wall"]) for r in on])
+            woff = med([float(r["wall"]) for r in off])
+            con = med([float(r["user"]) + float(r["sys"]) for r in on])
+            coff = med([float(r["user"]) + float(r["sys"]) for r in off])
+            mon = med([int(r["maxrss_kib"]) for r in on]) / 1024
+            moff = med([int(r["maxrss_kib"]) for r in off]) / 1024
+            print("Names from the traffic (passive DNS, TLS SNI, HTTP Host) "
+                  "on / off, same capture, medians: wall %.3f / %.3f s "
+                  "(**ratio %.2f**), CPU %.3f / %.3f s (ratio %.2f), peak "
+                  "RSS %.1f / %.1f MiB.\n" % (won, woff, won / woff if woff
+                  else float("nan"), con, coff, con / coff if coff else
+                  float("nan"), mon, moff))
         if st:
             edges = int(st[0]["edges"])
             windows = int(st[0]["windows"])

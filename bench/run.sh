@@ -12,8 +12,10 @@
 #  3. makes the inputs with make-inputs.sh when they are missing (real
 #     traffic inside two network namespaces; several minutes);
 #  4. for each size, runs the programs on the same capture, alternating
-#     (floor floorbuf ipgraph tcpdump darkstat softflowd [tshark] floor ...),
-#     and takes medians of wall time, CPU time and peak RSS;
+#     (floor floorbuf ipgraph ipgraph-nonames tcpdump darkstat softflowd
+#     [tshark] floor ...), and takes medians of wall time, CPU time and
+#     peak RSS; ipgraph-nonames is the same import with --no-names (no
+#     passive DNS, SNI or Host names), so the two give the names' cost;
 #  5. measures ipgraph's store (rows/s, on-disk bytes per edge row) and
 #     flow table (bytes per edge) with bench/importstats, in the same
 #     rotation;
@@ -30,6 +32,9 @@
 #   BENCH_CALLGRIND   0 to skip the callgrind check (default 1)
 #   BENCH_NO_INSTALL  1 to skip apt-get (everything already installed)
 #   BENCH_TIMEOUT     seconds after which one run is killed (default 1800)
+#   BENCH_PROGS       the programs to alternate, instead of all of them
+#                     (e.g. "floor ipgraph ipgraph-nonames": names on and
+#                     off alone; importstats then does not run)
 #   BENCH_REV         a git revision to measure instead of the work tree
 #                     (exported with git archive into bench/out/src-REV and
 #                     built in bench/out/build-REV), so that edits in
@@ -70,7 +75,9 @@ if nm "$BUILD/src/libipgraph.a" 2>/dev/null | grep -q ' T store_rollup$'; then
 fi
 cc -O2 -g -Wall -Wextra $rollup -I"$SRC/src" -I"$BUILD" -o "$BUILD/importstats" \
     "$BENCH/importstats.c" "$BUILD/src/libipgraph.a" -Wl,$wraps \
-    $(pkg-config --libs libpcap sqlite3 zlib liblzma libzstd)
+    $(pkg-config --libs libpcap sqlite3 zlib liblzma libzstd) \
+    $(grep -q '^#define HAVE_LIBLOC 1' "$BUILD/config.h" &&
+    pkg-config --libs libloc) -lpthread
 RUNSTAT=$BUILD/runstat
 export RUNSTAT_TIMEOUT=${BENCH_TIMEOUT:-1800}
 
@@ -114,6 +121,11 @@ run_one() {
 	ipgraph)
 		rm -f "$db" "$db-wal" "$db-shm"
 		"$RUNSTAT" "$o" "$IPGRAPH" import --db "$db" "$f" ;;
+	ipgraph-nonames)
+		# the same import keeping no names from the traffic
+		db=$TMP/ipgraph-nonames-$size.db
+		rm -f "$db" "$db-wal" "$db-shm"
+		"$RUNSTAT" "$o" "$IPGRAPH" import --no-names --db "$db" "$f" ;;
 	tcpdump)
 		"$RUNSTAT" "$o" tcpdump -n -r "$f" -w /dev/null ;;
 	darkstat)
@@ -138,16 +150,18 @@ for size in $SIZES; do
 	f=$BENCH_DATA/bench-$size.pcap
 	[ -s "$f" ] || die "$f is missing"
 	case $size in
-	1M)  nruns=${BENCH_RUNS_1M:-5};  progs="floor floorbuf ipgraph tcpdump darkstat softflowd tshark" ;;
-	*)   nruns=${BENCH_RUNS_10M:-3}; progs="floor floorbuf ipgraph tcpdump darkstat softflowd" ;;
+	1M)  nruns=${BENCH_RUNS_1M:-5};  progs="floor floorbuf ipgraph ipgraph-nonames tcpdump darkstat softflowd tshark" ;;
+	*)   nruns=${BENCH_RUNS_10M:-3}; progs="floor floorbuf ipgraph ipgraph-nonames tcpdump darkstat softflowd" ;;
 	esac
+	progs=${BENCH_PROGS:-$progs}
 	rm -rf "${RUNS:?}/$size"
 	mkdir -p "$RUNS/$size"
 	say "bench-$size: warming the page cache"
 	cat "$f" > /dev/null
 	# importstats (with and without the store) takes its turn in the
 	# same rotation, so that its figures see the same machine as the rest
-	progs="$progs importstats-store importstats-nostore"
+	[ -n "${BENCH_PROGS:-}" ] ||
+	    progs="$progs importstats-store importstats-nostore"
 	for n in $(seq 1 "$nruns"); do
 		for p in $progs; do
 			say "bench-$size run $n/$nruns: $p"
@@ -171,7 +185,8 @@ wal = os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0
 print("edge_rows=%d windows=%d db_bytes=%d wal_bytes=%d page_size=%d pages=%d"
       % (rows, wins, size, wal, psize, pages))
 PY
-	rm -f "$db" "$db-wal" "$db-shm" "$TMP/importstats-$size.db"*
+	rm -f "$db" "$db-wal" "$db-shm" "$TMP/importstats-$size.db"* \
+	    "$TMP/ipgraph-nonames-$size.db"*
 done
 
 # ---- 6. callgrind -----------------------------------------------------------

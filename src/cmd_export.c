@@ -21,6 +21,7 @@
 #include "info.h"
 #include "log.h"
 #include "names.h"
+#include "services.h"
 #include "sites.h"
 #include "graph.h"
 #include "query.h"
@@ -67,7 +68,7 @@ explain_empty(struct store *st, const struct filter *q, const char *cmd)
 /* Long options of export; the filters map one to one onto filter_set. */
 enum {
 	OPT_NAMES = 256, OPT_SITES, OPT_LAYOUT, OPT_KEEP_SENDERS, OPT_KEEP_RECEIVERS,
-	OPT_DIAGONAL, OPT_PEERS, OPT_OTHER, OPT_FILTER
+	OPT_DIAGONAL, OPT_PEERS, OPT_OTHER, OPT_FILTER, OPT_SERVICES
 };
 
 static const struct option export_longopts[] = {
@@ -95,6 +96,7 @@ static const struct option export_longopts[] = {
 	{ "other", no_argument, NULL, OPT_OTHER },
 	{ "names", required_argument, NULL, OPT_NAMES },
 	{ "sites", required_argument, NULL, OPT_SITES },
+	{ "services", required_argument, NULL, OPT_SERVICES },
 	{ "layout", required_argument, NULL, OPT_LAYOUT },
 	{ "keep-senders", no_argument, NULL, OPT_KEEP_SENDERS },
 	{ "keep-receivers", no_argument, NULL, OPT_KEEP_RECEIVERS },
@@ -196,7 +198,8 @@ export_usage(FILE *fp)
 "         --pair A:B --port N --proto P --sensor NAME --top N [--other]\n"
 "         --metric packets|bytes --group /24|/64|/24,/64 --names FILE\n"
 "         --tier raw|hour|day|auto\n"
-"options: --layout dot|neato|fdp|sfdp|circo|twopi (png, svg)\n"
+"options: --services FILE (more port names, after /etc/services)\n"
+"         --layout dot|neato|fdp|sfdp|circo|twopi (png, svg)\n"
 "         --keep-senders --keep-receivers --diagonal (circos)\n"
 "         --peers N (histogram)\n"
 "FORMAT: %s\n", names.data != NULL ? names.data : "");
@@ -458,6 +461,10 @@ cmd_export(int argc, char **argv)
 				fatalx("--layout: '%s' is not one of dot, "
 				    "neato, fdp, sfdp, circo, twopi", optarg);
 			eo.layout = optarg;
+			break;
+		case OPT_SERVICES:
+			if (services_add_file(optarg, err, sizeof(err)) < 0)
+				fatalx("--services: %s", err);
 			break;
 		case OPT_KEEP_SENDERS: eo.keep_senders = 1; break;
 		case OPT_KEEP_RECEIVERS: eo.keep_receivers = 1; break;

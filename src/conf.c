@@ -84,6 +84,8 @@ static const struct keyword {
 	    0, 0 },
 	{ "ipfix", "template_refresh", K_DURATION,
 	    offsetof(struct config, ipfix_refresh), 1, 86400 },
+	{ "names", "services", K_STR, offsetof(struct config, services),
+	    0, 0 },
 	{ "seq", "filter", K_STR, offsetof(struct config, seq_filter), 0, 0 },
 	{ "seq", "packets", K_UINT, offsetof(struct config, seq_packets),
 	    0, 1000000 },
@@ -224,6 +226,7 @@ config_free(struct config *c)
 	free(c->cors_origin);
 	free(c->sites);
 	names_free(c->names);
+	free(c->services);
 	free(c->seq_filter);
 	free(c->alert_webhook);
 	free(c->alert_command);
@@ -441,10 +444,11 @@ handler(void *user, const char *section, const char *name,
 
 	if (ctx->failed)
 		return 0;
-	if (strcmp(section, "names") == 0)
-		return add_name(ctx, name, value);
 	k = bsearch(&key, keywords, NKEYWORDS, sizeof(keywords[0]),
 	    keyword_cmp);
+	/* [names]: its own keys, else ADDRESS = NAME */
+	if (k == NULL && strcmp(section, "names") == 0)
+		return add_name(ctx, name, value);
 	if (k == NULL) {
 		for (i = 0; i < NKEYWORDS; i++)
 			if (strcmp(keywords[i].section, section) == 0)

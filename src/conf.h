@@ -72,7 +72,8 @@ struct config {
 	unsigned	 max_nodes;	/* graph.png/svg: more are cut */
 
 	/* [names] */
-	struct names	*names;
+	struct names	*names;		/* ADDRESS = NAME lines */
+	char		*services;	/* services = FILE: more port names */
 
 	/* [alerts] */
 	char		*alert_webhook;		/* http://..., or NULL */

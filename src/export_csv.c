@@ -14,6 +14,7 @@
 #include "export_csv.h"
 #include "graph.h"
 #include "query.h"
+#include "services.h"
 #include "store.h"
 #include "timefmt.h"
 
@@ -41,7 +42,7 @@ csv_row(const struct store_row *e, void *arg)
 	struct buf *out = arg;
 	char ws[TIMEFMT_ISO_LEN], first[TIMEFMT_ISO_LEN],
 	    last[TIMEFMT_ISO_LEN], src[ADDR_STRLEN], dst[ADDR_STRLEN];
-	const char *pname = decode_proto_name(e->proto);
+	const char *pname = decode_proto_name(e->proto), *sname, *dname;
 
 	buf_printf(out, "%s,", timefmt_iso(e->window_start * 1000000, ws));
 	export_csv_field(out, e->sensor != NULL ? e->sensor : "", ',');
@@ -49,11 +50,18 @@ csv_row(const struct store_row *e, void *arg)
 		buf_printf(out, ",%s", pname);
 	else
 		buf_printf(out, ",%u", e->proto);
-	buf_printf(out, ",%s,%u,%s,%u,%" PRIu64 ",%" PRIu64 ",%s,%s,%u\n",
+	buf_printf(out, ",%s,%u,%s,%u,%" PRIu64 ",%" PRIu64 ",%s,%s,%u,",
 	    addr_format(e->ipver, e->src, src), e->sport,
 	    addr_format(e->ipver, e->dst, dst), e->dport, e->packets,
 	    e->bytes, timefmt_iso(e->first_us, first),
 	    timefmt_iso(e->last_us, last), e->tcp_flags);
+	/* service names: services(5) names hold no comma, quote or space */
+	if ((sname = services_name(e->proto, e->sport)) != NULL)
+		buf_puts(out, sname);
+	buf_putc(out, ',');
+	if ((dname = services_name(e->proto, e->dport)) != NULL)
+		buf_puts(out, dname);
+	buf_putc(out, '\n');
 	return buf_failed(out) ? 1 : 0;
 }
 

@@ -5,7 +5,8 @@
 struct buf;
 
 #define EXPORT_CSV_HEADER "window_start,sensor,proto,src,sport,dst,dport," \
-	"packets,bytes,first_seen,last_seen,tcp_flags"
+	"packets,bytes,first_seen,last_seen,tcp_flags,sport_service," \
+	"dport_service"
 
 /*
  * Append s as one field for separator sep, quoted (RFC 4180) only when it

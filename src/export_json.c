@@ -75,6 +75,17 @@ export_json(const struct graph *g, const struct export_opts *o,
 		if (n->name_source != NULL)
 			buf_printf(out, ",\"name_source\":\"%s\"",
 			    n->name_source);
+		/* where the location database places it (asn.c) */
+		if (n->asn != 0)
+			buf_printf(out, ",\"asn\":%" PRIu32, n->asn);
+		if (n->as_name != NULL) {
+			buf_puts(out, ",\"as_name\":");
+			export_json_string(out, n->as_name);
+		}
+		if (n->country[0] != '\0') {
+			buf_puts(out, ",\"country\":");
+			export_json_string(out, n->country);
+		}
 		if (g->diff)
 			buf_printf(out, ",\"change\":\"%s\",\"base_out_packets\":%"
 			    PRIu64 ",\"base_out_bytes\":%" PRIu64
@@ -114,14 +125,17 @@ export_gexf(const struct graph *g, const struct export_opts *o,
 	const struct graph_node *n;
 	const struct graph_edge *e;
 	size_t i;
-	int sources = 0;
+	int sources = 0, located = 0;
 
 	(void)o;
 	(void)err;
 	(void)errlen;
-	for (i = 0; i < g->nnodes; i++)
+	for (i = 0; i < g->nnodes; i++) {
 		if (g->nodes[i].name_source != NULL)
 			sources = 1;
+		if (g->nodes[i].asn != 0 || g->nodes[i].country[0] != '\0')
+			located = 1;
+	}
 	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<gexf xmlns=\"http://www.gexf.net/1.2draft\" version=\"1.2\">\n"
 	    "<meta><creator>ipgraph</creator><description>");
@@ -136,6 +150,13 @@ export_gexf(const struct graph *g, const struct export_opts *o,
 	/* declared only when some node is named, so others read as before */
 	if (sources)
 		buf_puts(out, "<attribute id=\"2\" title=\"name_source\" "
+		    "type=\"string\"/>\n");
+	if (located)
+		buf_puts(out, "<attribute id=\"3\" title=\"asn\" "
+		    "type=\"long\"/>\n"
+		    "<attribute id=\"4\" title=\"as_name\" "
+		    "type=\"string\"/>\n"
+		    "<attribute id=\"5\" title=\"country\" "
 		    "type=\"string\"/>\n");
 	buf_puts(out, "</attributes>\n"
 	    "<attributes class=\"edge\">\n"
@@ -163,6 +184,19 @@ export_gexf(const struct graph *g, const struct export_opts *o,
 		if (n->name_source != NULL)
 			buf_printf(out, "<attvalue for=\"2\" value=\"%s\"/>",
 			    n->name_source);
+		if (n->asn != 0)
+			buf_printf(out, "<attvalue for=\"3\" value=\"%" PRIu32
+			    "\"/>", n->asn);
+		if (n->as_name != NULL) {
+			buf_puts(out, "<attvalue for=\"4\" value=\"");
+			export_xml_text(out, n->as_name);
+			buf_puts(out, "\"/>");
+		}
+		if (n->country[0] != '\0') {
+			buf_puts(out, "<attvalue for=\"5\" value=\"");
+			export_xml_text(out, n->country);
+			buf_puts(out, "\"/>");
+		}
 		buf_puts(out, "</attvalues></node>\n");
 	}
 	buf_puts(out, "</nodes>\n<edges>\n");

@@ -18,6 +18,7 @@
 #include "picnote.h"
 #include "query.h"
 #include "render.h"
+#include "services.h"
 
 /*
  * IP-Link's Bézier view (SEEDS-FORMATS 1.9): a 1100 px square; each host
@@ -964,7 +965,7 @@ ports_draw(cairo_t *cr, void *arg)
 {
 	struct ring *r = arg;
 	cairo_font_options_t *fo;
-	char text[128];
+	char text[128], label[SERVICES_LABEL_LEN];
 	size_t i;
 
 	cairo_set_source_rgba(cr, 1, 1, 1, 0);
@@ -1017,8 +1018,17 @@ ports_draw(cairo_t *cr, void *arg)
 		ports_band(cr, PORTS_R_PORT - 15, PORTS_R_PORT + 15, b->a0,
 		    b->a1);
 		if (b->n == 1 && b->a1 - b->a0 >= 2.0) {
-			snprintf(text, sizeof(text), "%u %s",
-			    r->ports[b->item].port, b->out ? "out" : "in");
+			/* TCP and UDP share the arc: TCP's name first */
+			unsigned port = r->ports[b->item].port;
+
+			if (services_name(IPG_PROTO_TCP, port) != NULL)
+				services_label(IPG_PROTO_TCP, port, label,
+				    sizeof(label));
+			else
+				services_label(IPG_PROTO_UDP, port, label,
+				    sizeof(label));
+			snprintf(text, sizeof(text), "%s %s", label,
+			    b->out ? "out" : "in");
 			cairo_set_source_rgb(cr, 0, 0, 0);
 			ports_label(cr, (b->a0 + b->a1) / 2, PORTS_R_PORT - 12,
 			    text);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "asn.h"
 #include "buf.h"
 #include "graph.h"
 #include "names.h"
@@ -279,6 +280,7 @@ agg_node(struct agg *a, int ver, const uint8_t *addr)
 	struct nitem n, *np;
 	struct mitem m;
 	struct nkey host;
+	struct asn_info info;
 	const struct site *s;
 	unsigned idx;
 	long i;
@@ -293,7 +295,23 @@ agg_node(struct agg *a, int ver, const uint8_t *addr)
 		return a->last_idx;
 	memset(&n, 0, sizeof(n));
 	n.k = host;
-	if (a->q->group_by != FILTER_GROUP_PREFIX &&
+	if ((a->q->group_by == FILTER_GROUP_ASN ||
+	    a->q->group_by == FILTER_GROUP_COUNTRY) &&
+	    asn_lookup(ver, addr, &info) == 0 &&
+	    (a->q->group_by == FILTER_GROUP_ASN ? info.asn != 0 :
+	    info.country[0] != '\0')) {
+		/* an AS (its number) or a country (its code) node */
+		memset(n.k.addr, 0, sizeof(n.k.addr));
+		n.k.prefix = 0;
+		if (a->q->group_by == FILTER_GROUP_ASN) {
+			n.k.ver = GRAPH_ASN;
+			memcpy(n.k.addr, &info.asn, sizeof(info.asn));
+		} else {
+			n.k.ver = GRAPH_COUNTRY;
+			memcpy(n.k.addr, info.country, 2);
+		}
+	} else if ((a->q->group_by == FILTER_GROUP_SITE ||
+	    a->q->group_by == FILTER_GROUP_ZONE) &&
 	    (s = sites_lookup(a->q->sites, ver, addr)) != NULL) {
 		/* a site (or zone) node: its number where the address was */
 		idx = a->q->group_by == FILTER_GROUP_SITE ? s->index :
@@ -755,15 +773,31 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 	}
 	/* Labels, in one block of strings owned by the graph. */
 	if (g->nnodes > 0 &&
-	    (off = calloc(g->nnodes * 2, sizeof(*off))) == NULL)
+	    (off = calloc(g->nnodes * 3, sizeof(*off))) == NULL)
 		goto fail;
 	for (i = 0; i < g->nnodes; i++) {
 		const char *name = NULL, *source = NULL;
+		struct asn_info info;
 		int k;
 
 		nd = &g->nodes[i];
+		memset(&info, 0, sizeof(info));
 		if (nd->ver == 0)
 			strcpy(text, "other");
+		else if (nd->ver == GRAPH_ASN) {
+			memcpy(&info.asn, nd->addr, sizeof(info.asn));
+			asn_name(info.asn, info.as_name,
+			    sizeof(info.as_name));
+			snprintf(text, sizeof(text), "AS%u", info.asn);
+			name = info.as_name[0] != '\0' ? info.as_name : NULL;
+			source = name != NULL ? "asn" : NULL;
+		} else if (nd->ver == GRAPH_COUNTRY) {
+			memcpy(info.country, nd->addr, 2);
+			snprintf(text, sizeof(text), "country:%s",
+			    info.country);
+			name = info.country;
+			source = "country";
+		}
 		else if (nd->ver == GRAPH_SITE || nd->ver == GRAPH_ZONE) {
 			const struct site *s;
 			unsigned idx;
@@ -778,6 +812,10 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 			source = name != NULL ? "site" : NULL;
 			nd->colour = s != NULL ? s->colour : NULL;
 		} else {
+			/* a host's AS and country, for json and gexf */
+			if ((a->q->detail & QUERY_DETAIL_ASN) &&
+			    nd->prefix == (nd->ver == 4 ? 32 : 128))
+				asn_lookup(nd->ver, nd->addr, &info);
 			addr_format(nd->ver, nd->addr, text);
 			if (nd->prefix != (nd->ver == 4 ? 32 : 128))
 				snprintf(text + strlen(text), sizeof(text) -
@@ -800,6 +838,14 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 			off[2 * i + 1] = strings.len;
 			buf_add(&strings, name, strlen(name) + 1);
 		}
+		nd->asn = info.asn;
+		memcpy(nd->country, info.country, sizeof(nd->country));
+		off[2 * g->nnodes + i] = SIZE_MAX;
+		if (info.as_name[0] != '\0') {
+			off[2 * g->nnodes + i] = strings.len;
+			buf_add(&strings, info.as_name,
+			    strlen(info.as_name) + 1);
+		}
 	}
 	if (buf_failed(&strings))
 		goto fail;
@@ -809,6 +855,8 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 		nd->name = off[2 * i + 1] == SIZE_MAX ? NULL :
 		    strings.data + off[2 * i + 1];
 		nd->label = nd->name != NULL ? nd->name : nd->addr_text;
+		nd->as_name = off[2 * g->nnodes + i] == SIZE_MAX ? NULL :
+		    strings.data + off[2 * g->nnodes + i];
 	}
 	g->strings = strings.data;
 	strings.data = NULL;

@@ -13,6 +13,8 @@ struct store;
 #define GRAPH_OTHER	0		/* "other": what a reduction folded */
 #define GRAPH_SITE	7		/* a site of the site file */
 #define GRAPH_ZONE	8		/* a zone of the site file */
+#define GRAPH_ASN	9		/* an autonomous system (--group asn) */
+#define GRAPH_COUNTRY	10		/* a country (--group country) */
 
 /* A host, a block (with --group), a site or zone, or "other". */
 struct graph_node {
@@ -21,11 +23,17 @@ struct graph_node {
 	uint8_t		 addr[16];
 	const char	*name;		/* from the name map, or NULL */
 	const char	*name_source;	/* "config" (the name map), "dns",
-					   "site", or NULL with no name */
+					   "sni", "http", "site", "asn",
+					   "country", or NULL with no name */
 	const char	*label;		/* name, else the address (or block) */
 	const char	*addr_text;	/* address, block, "site:NAME",
-					   "zone:NAME" or "other" */
+					   "zone:NAME", "AS64500",
+					   "country:CC" or "other" */
 	const char	*colour;	/* a site's own "#rrggbb", or NULL */
+	/* with QUERY_DETAIL_ASN or --group asn|country (asn.c): */
+	uint32_t	 asn;		/* 0: none */
+	const char	*as_name;	/* or NULL */
+	char		 country[3];	/* "" when none */
 	uint32_t	 members;	/* hosts folded in; 0 for a host */
 	uint64_t	 out_packets;
 	uint64_t	 out_bytes;

@@ -93,7 +93,7 @@ graph_diff(const struct graph *cur, const struct graph *base,
 	if ((n > 0 && (g->nodes = calloc(n, sizeof(*g->nodes))) == NULL) ||
 	    (cmap = calloc(cur->nnodes + 1, sizeof(*cmap))) == NULL ||
 	    (bmap = calloc(base->nnodes + 1, sizeof(*bmap))) == NULL ||
-	    (off = calloc(2 * n + 1, sizeof(*off))) == NULL)
+	    (off = calloc(3 * n + 1, sizeof(*off))) == NULL)
 		goto fail;
 	for (i = j = 0; i < cur->nnodes || j < base->nnodes; ) {
 		if (i == cur->nnodes)
@@ -110,6 +110,10 @@ graph_diff(const struct graph *cur, const struct graph *base,
 		off[2 * g->nnodes] = diff_string(&strings, from->addr_text);
 		off[2 * g->nnodes + 1] = from->name != NULL ?
 		    diff_string(&strings, from->name) : SIZE_MAX;
+		off[2 * n + g->nnodes] = from->as_name != NULL ?
+		    diff_string(&strings, from->as_name) : SIZE_MAX;
+		nd->asn = from->asn;
+		memcpy(nd->country, from->country, sizeof(nd->country));
 		if (c <= 0) {
 			nd->out_packets = from->out_packets;
 			nd->out_bytes = from->out_bytes;
@@ -138,6 +142,8 @@ graph_diff(const struct graph *cur, const struct graph *base,
 		nd->name = off[2 * i + 1] == SIZE_MAX ? NULL :
 		    strings.data + off[2 * i + 1];
 		nd->label = nd->name != NULL ? nd->name : nd->addr_text;
+		nd->as_name = off[2 * n + i] == SIZE_MAX ? NULL :
+		    strings.data + off[2 * n + i];
 		nd->change = diff_change(graph_weight(g, nd->out_packets +
 		    nd->in_packets, nd->out_bytes + nd->in_bytes),
 		    graph_weight(g, nd->base_out_packets +

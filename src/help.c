@@ -42,9 +42,10 @@ struct help_entry {
 "  --max-nodes N             at most N hosts (pictures: 100 unless told)\n" \
 "  --min-weight W            drop edges lighter than W\n" \
 "  --metric packets|bytes    what \"heaviest\" and the weights mean\n" \
-"  --group /24|/64|/24,/64|site|zone\n" \
-"                            hosts folded into blocks, or into the sites\n" \
-"                            or zones of --sites\n" \
+"  --group /24|/64|/24,/64|site|zone|asn|country\n" \
+"                            hosts folded into blocks, into the sites or\n" \
+"                            zones of --sites, or into autonomous systems\n" \
+"                            or countries (libloc; IPGRAPH_LOCATION_DB)\n" \
 "  --tier raw|hour|day|auto  which windows to read (default auto)\n" \
 "  --names FILE              ADDRESS = NAME lines for the labels\n" \
 "  --sites FILE              CIDR = NAME, zone=Z, colour=#RRGGBB lines\n" \
@@ -97,6 +98,8 @@ static const struct help_entry help_table[] = {
 	  "  --keep-receivers          circos: keep hosts that only receive\n"
 	  "  --diagonal                circos: self traffic instead of \"-\"\n"
 	  "  --peers N                 histogram: bars drawn (default 10)\n"
+	  "  --services FILE           more port names (services(5) form) for\n"
+	  "                            csv and ports, after /etc/services\n"
 	  "  --send HOST:PORT          ipfix: UDP to a collector, not -o\n"
 	  "  --other                   with --top, --max-nodes, --min-weight: the\n"
 	  "                            rest folded into a node \"other\" (totals\n"

@@ -31,6 +31,7 @@
 #include "ipfix_out.h"
 #include "log.h"
 #include "namebook.h"
+#include "services.h"
 #include "sniff.h"
 #include "stats.h"
 #include "store.h"
@@ -828,6 +829,9 @@ main(int argc, char **argv)
 		d.conf = config_new();
 	if (d.conf == NULL)
 		fatalx("%s", path != NULL ? err : "out of memory");
+	if (d.conf->services != NULL &&
+	    services_add_file(d.conf->services, err, sizeof(err)) < 0)
+		fatalx("[names] services: %s", err);
 	if (check) {
 		ch = check_config(d.conf) > 0;
 		if (!ch)

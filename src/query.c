@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "asn.h"
 #include "buf.h"
 #include "decode.h"
 #include "query.h"
@@ -272,6 +273,13 @@ filter_parse_group(struct filter *q, const char *v, char *err, size_t errlen)
 		q->group6 = 128;
 		return 0;
 	}
+	if (strcmp(v, "asn") == 0 || strcmp(v, "country") == 0) {
+		q->group_by = v[0] == 'a' ? FILTER_GROUP_ASN :
+		    FILTER_GROUP_COUNTRY;
+		q->group4 = 32;
+		q->group6 = 128;
+		return 0;
+	}
 	q->group_by = FILTER_GROUP_PREFIX;
 	if (strlen(v) >= sizeof(tmp))
 		goto bad;
@@ -305,8 +313,8 @@ filter_parse_group(struct filter *q, const char *v, char *err, size_t errlen)
 	return 0;
 bad:
 	snprintf(err, errlen, "group: '%s' is not a prefix length such as /24 "
-	    "(IPv4, up to 32), /64 (IPv6, up to 128) or /24,/64, nor site or "
-	    "zone", v);
+	    "(IPv4, up to 32), /64 (IPv6, up to 128) or /24,/64, nor site, "
+	    "zone, asn or country", v);
 	return -1;
 }
 
@@ -593,13 +601,24 @@ filter_check_baseline(const struct filter *q, char *err, size_t errlen)
 int
 filter_check(const struct filter *q, char *err, size_t errlen)
 {
+	char why[512];
+
 	if (filter_has(q, FILTER_FROM) && filter_has(q, FILTER_TO) &&
 	    q->from_us > q->to_us) {
 		snprintf(err, errlen, "from: is after to, so nothing can "
 		    "match");
 		return -1;
 	}
-	if (q->group_by != FILTER_GROUP_PREFIX && q->sites == NULL) {
+	if ((q->group_by == FILTER_GROUP_ASN ||
+	    q->group_by == FILTER_GROUP_COUNTRY) &&
+	    asn_ready(why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "group: %s needs the location database: "
+		    "%s", q->group_by == FILTER_GROUP_ASN ? "asn" : "country",
+		    why);
+		return -1;
+	}
+	if ((q->group_by == FILTER_GROUP_SITE ||
+	    q->group_by == FILTER_GROUP_ZONE) && q->sites == NULL) {
 		snprintf(err, errlen, "group: %s needs a site file (ipgraph "
 		    "--sites FILE, or [http] sites in ipgraphd.conf)",
 		    q->group_by == FILTER_GROUP_SITE ? "site" : "zone");
@@ -693,7 +712,9 @@ filter_describe(const struct filter *q, struct buf *out)
 		case FILTER_GROUP:
 			if (q->group_by != FILTER_GROUP_PREFIX)
 				buf_puts(out, q->group_by == FILTER_GROUP_SITE ?
-				    "site" : "zone");
+				    "site" : q->group_by == FILTER_GROUP_ZONE ?
+				    "zone" : q->group_by == FILTER_GROUP_ASN ?
+				    "asn" : "country");
 			else
 				buf_printf(out, "/%u,/%u", q->group4,
 				    q->group6);

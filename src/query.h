@@ -33,7 +33,10 @@ struct sites;
  *                 both as "/24,/64"; a single length up to 32 applies to
  *                 IPv4, a longer one to IPv6; "site" or "zone" fold hosts
  *                 into the sites or zones of the attached site file
- *                 (filter_set_sites), hosts in no site staying as they are
+ *                 (filter_set_sites), hosts in no site staying as they are;
+ *                 "asn" or "country" into autonomous systems or countries
+ *                 (asn.c, libloc), hosts the database places in none
+ *                 staying as they are
  *   tier          raw, hour, day or auto (the default: raw windows when
  *                 the span has any, else the finest coarser tier that has
  *                 windows there; long spans mix hours and raw windows)
@@ -66,6 +69,7 @@ enum filter_param {
 /* What a graph folds rows into: set on the filter by the exporter. */
 #define QUERY_DETAIL_PORTS	0x01	/* graph.flows: per ports and proto */
 #define QUERY_DETAIL_TIMES	0x02	/* graph.events: per window */
+#define QUERY_DETAIL_ASN	0x04	/* nodes' asn, as_name, country */
 
 /*
  * Window tiers: raw windows as captured, and the roll-ups (the store
@@ -122,6 +126,8 @@ struct filter {
 #define FILTER_GROUP_PREFIX	0	/* group4, group6 */
 #define FILTER_GROUP_SITE	1
 #define FILTER_GROUP_ZONE	2
+#define FILTER_GROUP_ASN	3	/* asn.c: the host's AS */
+#define FILTER_GROUP_COUNTRY	4	/* asn.c: the host's country */
 
 
 /* The default change_ratio. */

@@ -26,7 +26,8 @@ LIBS="build-essential libc6-dev
 libpcap-dev libevent-dev libsqlite3-dev libmicrohttpd-dev libcmocka-dev
 libsystemd-dev libcap-dev zlib1g-dev liblzma-dev libzstd-dev libgraphviz-dev
 libcairo2-dev libclang-rt-14-dev bash-completion
-python3-networkx liblist-moreutils-perl"
+python3-networkx liblist-moreutils-perl
+netbase libloc-dev libloc-database"
 
 [ -r "$list" ] || { echo "setup.sh: cannot read $list" >&2; exit 1; }
 pkgs=$(awk -v scope="$scope" '/^[ \t]*(#|$)/ { next }

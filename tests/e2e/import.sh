@@ -41,9 +41,9 @@ DB="$T/w.db"
     fail "import of $CAP failed"
 "$IPGRAPH" export csv --db "$DB" >"$T/w.csv" || fail "export failed"
 check "CSV header" test "$(head -1 "$T/w.csv")" = \
-    "window_start,sensor,proto,src,sport,dst,dport,packets,bytes,first_seen,last_seen,tcp_flags"
+    "window_start,sensor,proto,src,sport,dst,dport,packets,bytes,first_seen,last_seen,tcp_flags,sport_service,dport_service"
 iso='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z'
-bad=$(tail -n +2 "$T/w.csv" | grep -Evc "^$iso,probe-1,(tcp|udp|icmp|icmpv6|sctp|[0-9]+),[0-9a-f.:]+,[0-9]+,[0-9a-f.:]+,[0-9]+,[0-9]+,[0-9]+,$iso,$iso,[0-9]+\$")
+bad=$(tail -n +2 "$T/w.csv" | grep -Evc "^$iso,probe-1,(tcp|udp|icmp|icmpv6|sctp|[0-9]+),[0-9a-f.:]+,[0-9]+,[0-9a-f.:]+,[0-9]+,[0-9]+,[0-9]+,$iso,$iso,[0-9]+,[^,]*,[^,]*\$")
 check "every CSV row well formed ($bad bad)" test "$bad" -eq 0
 
 # 3. Windows: aligned to the window length, times inside their window,

@@ -69,7 +69,8 @@ def csv_rows(path):
     with open(path, newline="") as fh:
         rd = csv.DictReader(fh)
         want = ["window_start", "sensor", "proto", "src", "sport", "dst", "dport",
-                "packets", "bytes", "first_seen", "last_seen", "tcp_flags"]
+                "packets", "bytes", "first_seen", "last_seen", "tcp_flags",
+                "sport_service", "dport_service"]
         if rd.fieldnames != want:
             sys.exit(f"{path}: header is {rd.fieldnames}, expected {want}")
         yield from rd
