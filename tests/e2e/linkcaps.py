@@ -6,8 +6,8 @@
 Each capture holds several conversations (IPv4 and IPv6, TCP and UDP, ICMP)
 wrapped in one link type: ARCNET (BSD and Linux), Apple PKTAP, IEEE 802.15.4
 with 6LoWPAN (IPHC, uncompressed IPv6, mesh and broadcast headers,
-fragments), Solaris IPNET, Juniper (Ethernet, PPPoE, ATM), Frame Relay and
-Arista's timestamped Ethernet.  The bytes are built here, field by field,
+fragments), Solaris IPNET, Juniper (Ethernet, PPPoE, PPP, Cisco HDLC, Frame
+Relay, ATM1 and ATM2), Frame Relay and Arista's timestamped Ethernet.  The bytes are built here, field by field,
 after the specifications cited next to each builder; nothing is copied from
 a real capture.
 """
@@ -301,6 +301,18 @@ def cap_juniper_ppp():
     return fr
 
 
+def cap_juniper_chdlc():
+    m = mix()
+    return [jh(i & 1, JTLV if i % 3 == 0 else b"") + b"\x0f\x00" +
+            struct.pack("!H", etype_of(p)) + p for i, p in enumerate(m)]
+
+
+def cap_juniper_frelay():
+    m = mix()
+    return [jh(1, JTLV if i & 1 else b"") + q922(200 + i) + fr_nlpid(p)
+            for i, p in enumerate(m)] + [jh(1) + q922(99) + b"\x08\x00" + m[0]]
+
+
 def cap_juniper_atm(atm2):
     m = mix()
     c = bytes(8 if atm2 else 4)
@@ -431,6 +443,8 @@ CAPTURES = {
     "juniper-ether": (178, cap_juniper_ether),
     "juniper-pppoe": (167, cap_juniper_pppoe),
     "juniper-ppp": (179, cap_juniper_ppp),
+    "juniper-chdlc": (181, cap_juniper_chdlc),
+    "juniper-frelay": (180, cap_juniper_frelay),
     "juniper-atm1": (137, lambda: cap_juniper_atm(False)),
     "juniper-atm2": (135, lambda: cap_juniper_atm(True)),
     "frelay": (107, cap_frelay),

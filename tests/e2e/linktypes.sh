@@ -1,12 +1,13 @@
 #!/bin/bash
 # linktypes.sh - rare link types against tshark: ARCNET (BSD and Linux),
-# Apple PKTAP, Solaris IPNET, Juniper (Ethernet, PPPoE, PPP, ATM1, ATM2),
-# Frame Relay, Arista timestamped Ethernet, IEEE 802.15.4 with 6LoWPAN
-# (with and without FCS).  The captures are written frame by frame by
-# linkcaps.py; per directional address pair, packets and bytes must equal
-# tshark's exactly.  6LoWPAN fragments are the documented exception (README,
-# "Link types"): we count a fragmented datagram on its first fragment,
-# tshark on the fragment that completes it.
+# Apple PKTAP, Solaris IPNET, Juniper (Ethernet, PPPoE, PPP, Cisco HDLC,
+# Frame Relay, ATM1, ATM2), Frame Relay, Arista timestamped Ethernet,
+# IEEE 802.15.4 with 6LoWPAN (with and without FCS).  The captures are
+# written frame by frame by linkcaps.py; per directional address pair,
+# packets and bytes must equal tshark's exactly.  6LoWPAN fragments are the
+# documented exception (README, "Counting, and how it compares with
+# tshark"): we count a fragmented datagram on its first fragment, tshark on
+# the fragment that completes it.
 . "$(dirname "$0")/lib.sh"
 need tshark
 need python3
@@ -34,7 +35,7 @@ for f in "$T"/caps/*.pcap; do
 		fail "$name differs from tshark: $(cat "$T/cmp")"
 	fi
 done
-check "13 captures compared ($n)" test "$n" -eq 13
+check "15 captures compared ($n)" test "$n" -eq 15
 
 # 6LoWPAN fragments: a datagram in FRAG1 + FRAGN, and a lone FRAGN.
 # tshark: one packet, with the length of the FRAGN that completes it;
