@@ -7,9 +7,9 @@ Each capture holds several conversations (IPv4 and IPv6, TCP and UDP, ICMP)
 wrapped in one link type: ARCNET (BSD and Linux), Apple PKTAP, IEEE 802.15.4
 with 6LoWPAN (IPHC, uncompressed IPv6, mesh and broadcast headers,
 fragments), Solaris IPNET, Juniper (Ethernet, PPPoE, PPP, Cisco HDLC, Frame
-Relay, ATM1 and ATM2), Frame Relay and Arista's timestamped Ethernet.  The bytes are built here, field by field,
-after the specifications cited next to each builder; nothing is copied from
-a real capture.
+Relay, ATM1 and ATM2), Frame Relay and Arista's timestamped Ethernet.  The
+bytes are built here, field by field, after the specifications cited next
+to each builder; nothing is copied from a real capture.
 """
 import os
 import struct
