@@ -38,6 +38,20 @@
 #define DLT_IPV6_		229
 #define DLT_NFLOG_		239
 #define DLT_LINUX_SLL2_		276
+#define DLT_ARCNET_		7
+#define DLT_FRELAY_		107
+#define DLT_ARCNET_LINUX_	129
+#define DLT_JUNIPER_ATM2_	135
+#define DLT_JUNIPER_ATM1_	137
+#define DLT_JUNIPER_PPPOE_	167
+#define DLT_JUNIPER_ETHER_	178
+#define DLT_JUNIPER_PPP_	179
+#define DLT_JUNIPER_FRELAY_	180
+#define DLT_JUNIPER_CHDLC_	181
+#define DLT_IEEE802_15_4_	195	/* with FCS */
+#define DLT_IPNET_		226
+#define DLT_IEEE802_15_4_NOFCS_	230
+#define DLT_PKTAP_		258
 
 #define PKT_MAX		2048
 #define PKT_MAXFIX	16
@@ -62,6 +76,7 @@ struct pkt {
 	uint8_t		b[PKT_MAX];
 	size_t		n;
 	size_t		ipoff;		/* outermost IP header, or NO_IP */
+	size_t		iphdr;		/* its size when compressed (6LoWPAN) */
 	struct fixup	fix[PKT_MAXFIX];
 	int		nfix;
 };
@@ -1358,6 +1373,307 @@ b_empty(struct pkt *p, unsigned unused)
 	(void)unused;
 }
 
+/* ---- rarer link layers (ARCNET ... 802.15.4) -------------------------- */
+
+/* ARCNET: arg 1 Linux header, 2 IPv6, 4 RFC 1201 exception, 8 RFC 1051. */
+static void
+b_arcnet(struct pkt *p, unsigned arg)
+{
+	unsigned proto = (arg & 8) ? 0xf0 : (arg & 2) ? 0xc4 : 0xd4;
+
+	put8(p, 0x01);		/* source */
+	put8(p, 0x02);		/* destination */
+	if (arg & 1)
+		put16(p, 0);	/* Linux: offset */
+	put8(p, proto);
+	if (!(arg & 8)) {
+		if (arg & 4) {
+			put8(p, 0xff);	/* exception flag */
+			put16(p, 0);	/* padding */
+			put8(p, proto);
+		}
+		put8(p, 0);		/* split flag */
+		put16(p, 1);		/* sequence number */
+	}
+	stdip(p, (arg & 2) ? 6 : 4);
+}
+
+/* Apple PKTAP, header length arg, an Ethernet frame with std4. */
+static void
+b_pktap(struct pkt *p, unsigned hlen)
+{
+	size_t start = p->n;
+
+	putle32(p, hlen);
+	putle32(p, 1);		/* PTH_TYPE_PACKET */
+	putle32(p, DLT_EN10MB_);
+	putn(p, "en0", 3);
+	while (p->n < start + hlen)
+		put8(p, 0);
+	eth(p, 0x0800);
+	std4(p);
+}
+
+/* PKTAP, 108-byte header, inner link type arg carrying std6 as raw IP. */
+static void
+b_pktap_dlt(struct pkt *p, unsigned dlt)
+{
+	putle32(p, 108);
+	putle32(p, 1);
+	putle32(p, dlt);
+	putz(p, 96);
+	std6(p);
+}
+
+/* Solaris IPNET: 24-byte header with address family arg. */
+static void
+b_ipnet(struct pkt *p, unsigned family)
+{
+	put8(p, 2);		/* version */
+	put8(p, family);
+	put16(p, 0);
+	put32(p, 0);		/* packet length: not read */
+	put32(p, 3);		/* ifindex */
+	put32(p, 0);
+	put32(p, 0);
+	put32(p, 0);
+	stdip(p, family == 26 ? 6 : 4);
+}
+
+/* Juniper "MGC" header, flags, and (flag 0x80) 13 bytes of TLVs. */
+static void
+jun_hdr(struct pkt *p, unsigned flags)
+{
+	static const uint8_t tlv[13] = { 1, 4, 5, 0, 0, 0, 3, 1, 1, 6, 2, 14,
+	    0 };
+
+	put8(p, 'M');
+	put8(p, 'G');
+	put8(p, 'C');
+	put8(p, flags);
+	if (flags & 0x80) {
+		put16(p, sizeof(tlv));
+		putn(p, tlv, sizeof(tlv));
+	}
+}
+
+/*
+ * Juniper Ethernet: arg 0 plain, 1 with extensions, 2 no layer 2 and
+ * protocol 2 (IPv4), 3 no layer 2 and protocol 6 (IPv6), 4 no magic.
+ */
+static void
+b_juniper(struct pkt *p, unsigned arg)
+{
+	switch (arg) {
+	case 0:
+	case 1:
+		jun_hdr(p, arg ? 0x81 : 0x01);
+		eth(p, 0x0800);
+		std4(p);
+		return;
+	case 2:
+	case 3:
+		jun_hdr(p, 0x82);
+		putle32(p, arg == 2 ? 2 : 6);
+		stdip(p, arg == 2 ? 4 : 6);
+		return;
+	}
+	put8(p, 'X');		/* no magic: the frame is Ethernet */
+	put8(p, 0);
+	put8(p, 0);
+	put8(p, 0);
+	putz(p, 8);
+	put16(p, 0x0800);
+	std4(p);
+}
+
+/* Juniper ATM: arg 1 ATM2, 2 LLC/SNAP, 4 Cisco NLPID, 8 OAM cookie. */
+static void
+b_jatm(struct pkt *p, unsigned arg)
+{
+	jun_hdr(p, 0x01);
+	put32(p, (arg & 8) && !(arg & 1) ? 0x80000000u : 0);
+	if (arg & 1)
+		put32(p, (arg & 8) ? 0x10 : 0);
+	if (arg & 2)
+		llc_snap(p, 0x86dd);
+	else if (arg & 4) {
+		put8(p, 0x03);
+		put8(p, 0x8e);
+	}
+	std6(p);
+}
+
+/* Juniper PPP: header, 2 bytes skipped, PPP protocol 0x0021, std4. */
+static void
+b_jppp(struct pkt *p, unsigned unused)
+{
+	(void)unused;
+	jun_hdr(p, 0x01);
+	put16(p, 0xff03);
+	put16(p, 0x0021);
+	std4(p);
+}
+
+/*
+ * Frame Relay, DLCI 100: arg 0 RFC 2427 NLPID IPv4, 1 SNAP IPv6, 2 Cisco
+ * ethertype, 3 NLPID after a pad byte, 4 an address without an end.
+ */
+static void
+b_frelay(struct pkt *p, unsigned arg)
+{
+	if (arg == 4) {
+		put32(p, 0x18400000);	/* EA clear in all four bytes */
+		put8(p, 0x03);
+		put8(p, 0xcc);
+		std4(p);
+		return;
+	}
+	put8(p, (100 >> 4) << 2);
+	put8(p, ((100 & 0xf) << 4) | 1);
+	switch (arg) {
+	case 0:
+	case 3:
+		put8(p, 0x03);
+		if (arg == 3)
+			put8(p, 0x00);
+		put8(p, 0xcc);
+		std4(p);
+		return;
+	case 1:
+		put8(p, 0x03);
+		put8(p, 0x80);
+		put8(p, 0);
+		put16(p, 0);
+		put16(p, 0x86dd);
+		std6(p);
+		return;
+	}
+	put16(p, 0x0800);
+	std4(p);
+}
+
+/* Ethernet with Arista's timestamp header, version arg, then std4. */
+static void
+b_arista(struct pkt *p, unsigned ver)
+{
+	eth(p, 0xd28b);
+	put16(p, 1);		/* subtype: timestamp */
+	put16(p, ver);
+	putz(p, (ver & 0xff) == 0x20 ? 6 : 8);
+	put16(p, 0x0800);
+	std4(p);
+}
+
+/* 802.15.4 FCS: ITU-T CRC-16, reflected, initial 0 (802.15.4 7.2.1.9). */
+static unsigned
+crc16_wpan(const uint8_t *b, size_t n)
+{
+	unsigned crc = 0;
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		crc ^= b[i];
+		for (k = 0; k < 8; k++)
+			crc = (crc & 1) ? (crc >> 1) ^ 0x8408 : crc >> 1;
+	}
+	return crc;
+}
+
+#define WPAN_FCS	0x01	/* DLT 195: append the FCS */
+#define WPAN_LONG	0x02	/* EUI-64 addresses, not short ones */
+#define WPAN_RAW6	0x04	/* uncompressed IPv6 (dispatch 0x41) */
+#define WPAN_MESH	0x08	/* RFC 4944 mesh header first */
+#define WPAN_BC0	0x10	/* RFC 4944 broadcast header first */
+#define WPAN_FRAG1	0x20	/* in a first fragment */
+#define WPAN_BADFCS	0x40
+#define WPAN_V2		0x80	/* 802.15.4-2015 frame */
+#define WPAN_TCP	0x100	/* IPHC with TCP inline, not NHC UDP */
+
+/*
+ * An 802.15.4 data frame (PAN ID compressed) carrying 6LoWPAN.  IPHC
+ * (RFC 6282 3.1) with both addresses inline (SRC6, DST6), TF and hop
+ * limit elided, and NHC UDP (RFC 6282 4.3.3) with STD6's ports inline.
+ */
+static void
+b_wpan(struct pkt *p, unsigned arg)
+{
+	static const uint8_t eui[8] = { 0x00, 0x12, 0x74, 0, 0, 0, 0, 1 };
+	size_t start = p->n;
+	unsigned crc;
+
+	putle16(p, 0x0001 | 0x0040 | (arg & WPAN_LONG ? 0xcc00u : 0x8800u) |
+	    (arg & WPAN_V2 ? 0x2000u : 0x1000u));
+	put8(p, 7);		/* sequence number */
+	putle16(p, 0xabcd);	/* destination PAN */
+	if (arg & WPAN_LONG) {
+		putn(p, eui, 8);
+		putn(p, eui, 8);
+	} else {
+		putle16(p, 2);
+		putle16(p, 1);
+	}
+	if (arg & WPAN_MESH) {
+		put8(p, 0xb5);	/* mesh, short originator and final */
+		put16(p, 5);
+		put16(p, 6);
+	}
+	if (arg & WPAN_BC0) {
+		put8(p, 0x50);
+		put8(p, 9);
+	}
+	if (arg & WPAN_FRAG1) {
+		put16(p, 0xc000 | (40 + 8 + 4));
+		put16(p, 0x0077);
+	}
+	if (arg & WPAN_RAW6) {
+		put8(p, 0x41);
+		std6(p);
+		pkt_finish(p);
+	} else {
+		p->ipoff = p->n;
+		put8(p, 0x7a | (arg & WPAN_TCP ? 0 : 0x04));
+		put8(p, 0x00);	/* SAM=00 DAM=00: 128 bits inline */
+		if (arg & WPAN_TCP)
+			put8(p, IPG_PROTO_TCP);
+		putn(p, SRC6, 16);
+		putn(p, DST6, 16);
+		p->iphdr = p->n - p->ipoff;
+		if (arg & WPAN_TCP)
+			tcp(p, STD4_SPORT, STD4_DPORT, STD4_FLAGS);
+		else {
+			put8(p, 0xf0);	/* NHC UDP, ports and checksum */
+			put16(p, STD6_SPORT);
+			put16(p, STD6_DPORT);
+			put16(p, 0);
+			putz(p, 4);
+		}
+	}
+	if (arg & (WPAN_FCS | WPAN_BADFCS)) {
+		crc = crc16_wpan(p->b + start, p->n - start);
+		if (arg & WPAN_BADFCS)
+			crc ^= 0x00ff;
+		putle16(p, crc);
+	}
+}
+
+/*
+ * A short-addressed frame whose payload is the two bytes of arg, then
+ * 00 00 7e 33 (for a FRAG1: the tag, then an IPHC header).
+ */
+static void
+b_iphc_bytes(struct pkt *p, unsigned arg)
+{
+	putle16(p, 0x8841);
+	put8(p, 7);
+	putle16(p, 0xabcd);
+	putle16(p, 2);
+	putle16(p, 1);
+	put16(p, arg);
+	put32(p, 0x00007e33);
+}
+
 #define LATER	(DECODE_NOTE_FRAGMENT | DECODE_NOTE_LATER_FRAG)
 #define TRUNC	DECODE_NOTE_TRUNC_L4
 #define TUN	DECODE_NOTE_TUNNEL
@@ -1734,6 +2050,146 @@ static struct tcase cases[] = {
 	    { DECODE_OK, 6, IPG_PROTO_TCP, 0, TRUNC, STD4_SPORT, STD4_DPORT,
 	    0 } },
 	{ "ipv6 payload length 0", DLT_RAW_, b_v6_jumbo, 0, 0, OK6 },
+	/* ARCNET (RFC 1201, RFC 1051), BSD and Linux headers. */
+	{ "arcnet ipv4", DLT_ARCNET_, b_arcnet, 0, 0, OK4 },
+	{ "arcnet ipv6", DLT_ARCNET_, b_arcnet, 2, 0, OK6 },
+	{ "arcnet exception", DLT_ARCNET_, b_arcnet, 4, 0, OK4 },
+	{ "arcnet rfc 1051", DLT_ARCNET_, b_arcnet, 8, 0, OK4 },
+	{ "arcnet linux ipv6", DLT_ARCNET_LINUX_, b_arcnet, 3, 0, OK6 },
+	{ "arcnet linux rfc 1051", DLT_ARCNET_LINUX_, b_arcnet, 9, 0, OK4 },
+	{ "arcnet linux no exceptions", DLT_ARCNET_LINUX_, b_arcnet, 5, 0,
+	    ST(DECODE_BAD_IP_VERSION) },
+	{ "arcnet cut in protocol id", DLT_ARCNET_, b_arcnet, 0, 2,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "arcnet cut in sequence", DLT_ARCNET_, b_arcnet, 0, 5,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "arcnet exception cut", DLT_ARCNET_, b_arcnet, 4, 9,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "arcnet linux cut in offset", DLT_ARCNET_LINUX_, b_arcnet, 1, 3,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "arcnet header only", DLT_ARCNET_, b_arcnet, 0, 6,
+	    ST(DECODE_TRUNCATED_IP) },
+	/* Apple PKTAP. */
+	{ "pktap ethernet", DLT_PKTAP_, b_pktap, 108, 0, OK4 },
+	{ "pktap longer header", DLT_PKTAP_, b_pktap, 156, 0, OK4 },
+	{ "pktap header under 108", DLT_PKTAP_, b_pktap, 100, 0,
+	    ST(DECODE_BAD_LINK) },
+	{ "pktap length past frame", DLT_PKTAP_, b_pktap, 200, 150,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "pktap cut in dlt", DLT_PKTAP_, b_pktap, 108, 11,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "pktap cut in header", DLT_PKTAP_, b_pktap, 108, 107,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "pktap raw ipv6", DLT_PKTAP_, b_pktap_dlt, DLT_IPV6_, 0, OK6 },
+	{ "pktap in pktap", DLT_PKTAP_, b_pktap_dlt, DLT_PKTAP_, 0,
+	    ST(DECODE_BAD_LINK) },
+	{ "pktap unknown dlt", DLT_PKTAP_, b_pktap_dlt, 147, 0,
+	    ST(DECODE_UNKNOWN_LINKTYPE) },
+	/* Solaris IPNET. */
+	{ "ipnet ipv4", DLT_IPNET_, b_ipnet, 2, 0, OK4 },
+	{ "ipnet ipv6", DLT_IPNET_, b_ipnet, 26, 0, OK6 },
+	{ "ipnet other family", DLT_IPNET_, b_ipnet, 7, 0, ST(DECODE_NOT_IP) },
+	{ "ipnet cut in header", DLT_IPNET_, b_ipnet, 2, 23,
+	    ST(DECODE_TRUNCATED_LINK) },
+	/* Juniper. */
+	{ "juniper ether", DLT_JUNIPER_ETHER_, b_juniper, 0, 0, OK4 },
+	{ "juniper ether extensions", DLT_JUNIPER_ETHER_, b_juniper, 1, 0,
+	    OK4 },
+	{ "juniper no l2 ipv4", DLT_JUNIPER_ETHER_, b_juniper, 2, 0, OK4 },
+	{ "juniper no l2 ipv6", DLT_JUNIPER_ETHER_, b_juniper, 3, 0, OK6 },
+	{ "juniper no magic", DLT_JUNIPER_ETHER_, b_juniper, 4, 0, OK4 },
+	{ "juniper pppoe link, plain ethernet", DLT_JUNIPER_PPPOE_, b_juniper,
+	    0, 0, OK4 },
+	{ "juniper cut in magic", DLT_JUNIPER_ETHER_, b_juniper, 0, 3,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "juniper cut in extension length", DLT_JUNIPER_ETHER_, b_juniper, 1,
+	    5, ST(DECODE_TRUNCATED_LINK) },
+	{ "juniper cut in extensions", DLT_JUNIPER_ETHER_, b_juniper, 1, 12,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "juniper cut in no-l2 protocol", DLT_JUNIPER_ETHER_, b_juniper, 2, 7,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "juniper atm1 vc-mux", DLT_JUNIPER_ATM1_, b_jatm, 0, 0, OK6 },
+	{ "juniper atm1 snap", DLT_JUNIPER_ATM1_, b_jatm, 2, 0, OK6 },
+	{ "juniper atm1 oam", DLT_JUNIPER_ATM1_, b_jatm, 8, 0,
+	    ST(DECODE_NOT_IP) },
+	{ "juniper atm2 nlpid", DLT_JUNIPER_ATM2_, b_jatm, 5, 0, OK6 },
+	{ "juniper atm2 oam", DLT_JUNIPER_ATM2_, b_jatm, 9, 0,
+	    ST(DECODE_NOT_IP) },
+	{ "juniper atm2 cut in cookie", DLT_JUNIPER_ATM2_, b_jatm, 1, 10,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "juniper ppp", DLT_JUNIPER_PPP_, b_jppp, 0, 0, OK4 },
+	{ "juniper ppp cut in protocol", DLT_JUNIPER_PPP_, b_jppp, 0, 6,
+	    ST(DECODE_TRUNCATED_LINK) },
+	/* Frame Relay. */
+	{ "frelay nlpid ipv4", DLT_FRELAY_, b_frelay, 0, 0, OK4 },
+	{ "frelay snap ipv6", DLT_FRELAY_, b_frelay, 1, 0, OK6 },
+	{ "frelay cisco", DLT_FRELAY_, b_frelay, 2, 0, OK4 },
+	{ "frelay pad", DLT_FRELAY_, b_frelay, 3, 0, OK4 },
+	{ "frelay endless address", DLT_FRELAY_, b_frelay, 4, 0,
+	    ST(DECODE_BAD_LINK) },
+	{ "frelay cut in address", DLT_FRELAY_, b_frelay, 0, 1,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "frelay cut at nlpid", DLT_FRELAY_, b_frelay, 0, 3,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "frelay cut in snap", DLT_FRELAY_, b_frelay, 1, 7,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "juniper frelay without magic", DLT_JUNIPER_FRELAY_, b_frelay, 0, 0,
+	    OK4 },		/* read as if the Juniper header were absent */
+	/* Arista timestamp header. */
+	{ "arista 64-bit", DLT_EN10MB_, b_arista, 0x0010, 0, OK4 },
+	{ "arista 48-bit utc", DLT_EN10MB_, b_arista, 0x0120, 0, OK4 },
+	{ "arista unknown version", DLT_EN10MB_, b_arista, 0x0030, 0,
+	    ST(DECODE_NOT_IP) },
+	{ "arista cut in version", DLT_EN10MB_, b_arista, 0x0010, 17,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "arista cut in type", DLT_EN10MB_, b_arista, 0x0010, 14 + 13,
+	    ST(DECODE_TRUNCATED_LINK) },
+	/* IEEE 802.15.4 with 6LoWPAN. */
+	{ "wpan iphc udp", DLT_IEEE802_15_4_NOFCS_, b_wpan, 0, 0, OK6 },
+	{ "wpan iphc tcp, eui-64", DLT_IEEE802_15_4_NOFCS_, b_wpan,
+	    WPAN_LONG | WPAN_TCP, 0, { DECODE_OK, 6, IPG_PROTO_TCP,
+	    STD4_FLAGS, 0, STD4_SPORT, STD4_DPORT, 0 } },
+	{ "wpan fcs", DLT_IEEE802_15_4_, b_wpan, WPAN_FCS, 0, OK6 },
+	{ "wpan bad fcs", DLT_IEEE802_15_4_, b_wpan, WPAN_BADFCS, 0,
+	    ST(DECODE_BAD_LINK) },
+	{ "wpan 2015 frame", DLT_IEEE802_15_4_NOFCS_, b_wpan, WPAN_V2, 0,
+	    OK6 },
+	{ "wpan uncompressed ipv6", DLT_IEEE802_15_4_NOFCS_, b_wpan,
+	    WPAN_RAW6, 0, OK6 },
+	{ "wpan mesh and bc0", DLT_IEEE802_15_4_, b_wpan,
+	    WPAN_FCS | WPAN_MESH | WPAN_BC0, 0, OK6 },
+	{ "wpan frag1", DLT_IEEE802_15_4_NOFCS_, b_wpan, WPAN_FRAG1, 0,
+	    { DECODE_OK, 6, IPG_PROTO_UDP, 0, DECODE_NOTE_FRAGMENT,
+	    STD6_SPORT, STD6_DPORT, 0 } },
+	{ "wpan cut in fcf", DLT_IEEE802_15_4_NOFCS_, b_wpan, 0, 1,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "wpan cut in source", DLT_IEEE802_15_4_NOFCS_, b_wpan, 0, 8,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "wpan cut in eui-64", DLT_IEEE802_15_4_NOFCS_, b_wpan, WPAN_LONG,
+	    20, ST(DECODE_TRUNCATED_LINK) },
+	{ "wpan no payload", DLT_IEEE802_15_4_NOFCS_, b_wpan, 0, 9,
+	    ST(DECODE_NOT_IP) },
+	{ "wpan iphc cut in source", DLT_IEEE802_15_4_NOFCS_, b_wpan, 0,
+	    9 + 2 + 10, ST(DECODE_TRUNCATED_IP) },
+	{ "wpan iphc cut in destination", DLT_IEEE802_15_4_NOFCS_, b_wpan, 0,
+	    9 + 2 + 16 + 15, ST(DECODE_TRUNCATED_IP) },
+	{ "wpan iphc cut in nhc udp", DLT_IEEE802_15_4_NOFCS_, b_wpan, 0,
+	    9 + 2 + 32 + 3, { DECODE_OK, 6, IPG_PROTO_UDP, 0, TRUNC, 0, 0,
+	    0 } },
+	{ "wpan mesh cut", DLT_IEEE802_15_4_NOFCS_, b_wpan, WPAN_MESH, 9 + 3,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "wpan frag1 cut", DLT_IEEE802_15_4_NOFCS_, b_wpan, WPAN_FRAG1,
+	    9 + 3, ST(DECODE_TRUNCATED_LINK) },
+	{ "wpan fcs only", DLT_IEEE802_15_4_, b_wpan, WPAN_FCS, 4,
+	    ST(DECODE_TRUNCATED_LINK) },
+	{ "iphc dac=1 dam=00 reserved", DLT_IEEE802_15_4_NOFCS_, b_iphc_bytes,
+	    0x7f44, 0, ST(DECODE_BAD_LINK) },
+	{ "iphc m=1 dac=1 dam=01 reserved", DLT_IEEE802_15_4_NOFCS_,
+	    b_iphc_bytes, 0x7f4d, 0, ST(DECODE_BAD_LINK) },
+	{ "iphc cut in next header", DLT_IEEE802_15_4_NOFCS_, b_iphc_bytes,
+	    0x7b44, 9 + 2, ST(DECODE_TRUNCATED_IP) },
+	{ "frag1 smaller than ipv6", DLT_IEEE802_15_4_NOFCS_, b_iphc_bytes,
+	    0xc027, 0, ST(DECODE_BAD_LINK) },
 };
 
 #define NCASES	(sizeof(cases) / sizeof(cases[0]))
@@ -2017,7 +2473,8 @@ test_prefixes(void **state)
 			if (r.ipver == 4 && len < p.ipoff + 20)
 				fail_msg("%s: IPv4 result from %zu bytes, "
 				    "header at %zu", c->name, len, p.ipoff);
-			if (r.ipver == 6 && len < p.ipoff + 40)
+			if (r.ipver == 6 && len < p.ipoff +
+			    (p.iphdr != 0 ? p.iphdr : 40))
 				fail_msg("%s: IPv6 result from %zu bytes, "
 				    "header at %zu", c->name, len, p.ipoff);
 			assert_true(r.ipver == 4 || r.ipver == 6);
@@ -2025,6 +2482,158 @@ test_prefixes(void **state)
 		}
 	}
 	assert_true(tried > 0);
+}
+
+/*
+ * RFC 6282 3.2.2 addresses derived from the MAC (EUI-64 and short), a
+ * multicast destination, a context (Wireshark's zero prefix when none is
+ * configured), the mesh header's addresses, and an IPHC that needs a MAC
+ * address the frame does not have.
+ */
+static void
+lowpan_frame(struct pkt *p, unsigned fcf, const uint8_t *dst, size_t dl,
+    const uint8_t *src, size_t sl)
+{
+	size_t i;
+
+	pkt_init(p);
+	putle16(p, fcf);
+	put8(p, 1);
+	putle16(p, 0xabcd);
+	for (i = dl; i > 0; i--)	/* little-endian on the air */
+		put8(p, dst[i - 1]);
+	for (i = sl; i > 0; i--)
+		put8(p, src[i - 1]);
+}
+
+static unsigned
+hexbyte(const char *s)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		char c = s[i];
+
+		assert_true((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+		v = v * 16 + (unsigned)(c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	return v;
+}
+
+/* The result holds IPv6 addresses src and dst, given as 32 hex digits. */
+static void
+want6(const struct decode_result *r, const char *src, const char *dst)
+{
+	uint8_t a[16], b[16];
+	size_t i;
+
+	assert_int_equal(strlen(src), 32);
+	assert_int_equal(strlen(dst), 32);
+	for (i = 0; i < 16; i++) {
+		a[i] = (uint8_t)hexbyte(src + 2 * i);
+		b[i] = (uint8_t)hexbyte(dst + 2 * i);
+	}
+	assert_int_equal(r->ipver, 6);
+	assert_memory_equal(r->src, a, 16);
+	assert_memory_equal(r->dst, b, 16);
+}
+
+static void
+test_lowpan_addresses(void **state)
+{
+	static const uint8_t e1[8] = { 0x00, 0x12, 0x74, 0, 0, 0, 0, 1 };
+	static const uint8_t e2[8] = { 0x00, 0x12, 0x74, 0, 0, 0, 0, 2 };
+	static const uint8_t s1[2] = { 0, 1 }, s2[2] = { 0, 2 };
+	struct decode_result r;
+	struct pkt p;
+
+	(void)state;
+	/* EUI-64s, both addresses elided, NHC UDP with 4-bit ports */
+	lowpan_frame(&p, 0xcc41, e2, 8, e1, 8);
+	put8(&p, 0x7e);
+	put8(&p, 0x33);
+	put8(&p, 0xf3);
+	put8(&p, 0x12);
+	put16(&p, 0);
+	assert_int_equal(decode_packet(DLT_IEEE802_15_4_NOFCS_, p.b, p.n, &r),
+	    DECODE_OK);
+	want6(&r, "fe800000000000000212740000000001",
+	    "fe800000000000000212740000000002");
+	assert_int_equal(r.proto, IPG_PROTO_UDP);
+	assert_int_equal(r.sport, 0xf0b1);
+	assert_int_equal(r.dport, 0xf0b2);
+
+	/* short addresses; ff02::1a multicast */
+	lowpan_frame(&p, 0x8841, s2, 2, s1, 2);
+	put8(&p, 0x7e);
+	put8(&p, 0x3b);
+	put8(&p, 0x1a);
+	put8(&p, 0xf0);
+	put32(&p, 0x00070008);
+	put16(&p, 0);
+	assert_int_equal(decode_packet(DLT_IEEE802_15_4_NOFCS_, p.b, p.n, &r),
+	    DECODE_OK);
+	want6(&r, "fe80000000000000000000fffe000001",
+	    "ff02000000000000000000000000001a");
+	assert_int_equal(r.sport, 7);
+	assert_int_equal(r.dport, 8);
+
+	/* SAC=1 SAM=11, DAC=1 DAM=10: zero prefix, TCP inline */
+	lowpan_frame(&p, 0xcc41, e2, 8, e1, 8);
+	put8(&p, 0x7a);
+	put8(&p, 0x76);
+	put8(&p, IPG_PROTO_TCP);
+	put16(&p, 0x0042);
+	tcp(&p, 1, 2, 0x02);
+	assert_int_equal(decode_packet(DLT_IEEE802_15_4_NOFCS_, p.b, p.n, &r),
+	    DECODE_OK);
+	want6(&r, "00000000000000000212740000000001",
+	    "0000000000000000000000fffe000042");
+	assert_int_equal(r.proto, IPG_PROTO_TCP);
+	assert_int_equal(r.tcp_flags, 0x02);
+
+	/* a mesh header's originator and final addresses win */
+	lowpan_frame(&p, 0x8841, s2, 2, s1, 2);
+	put8(&p, 0xb5);
+	put16(&p, 5);
+	put16(&p, 6);
+	put8(&p, 0x7e);
+	put8(&p, 0x33);
+	put8(&p, 0xf3);
+	put8(&p, 0x12);
+	put16(&p, 0);
+	assert_int_equal(decode_packet(DLT_IEEE802_15_4_NOFCS_, p.b, p.n, &r),
+	    DECODE_OK);
+	want6(&r, "fe80000000000000000000fffe000005",
+	    "fe80000000000000000000fffe000006");
+
+	/* an NHC we do not know: addresses, no ports */
+	lowpan_frame(&p, 0x8841, s2, 2, s1, 2);
+	put8(&p, 0x7e);
+	put8(&p, 0x33);
+	put8(&p, 0x00);
+	assert_int_equal(decode_packet(DLT_IEEE802_15_4_NOFCS_, p.b, p.n, &r),
+	    DECODE_OK);
+	assert_int_equal(r.notes, DECODE_NOTE_BAD_L4);
+
+	/* an elided source address but no source MAC address */
+	lowpan_frame(&p, 0x0841, s2, 2, NULL, 0);
+	put8(&p, 0x7e);
+	put8(&p, 0x33);
+	put8(&p, 0xf0);
+	assert_int_equal(decode_packet(DLT_IEEE802_15_4_NOFCS_, p.b, p.n, &r),
+	    DECODE_BAD_LINK);
+	assert_int_equal(r.ipver, 0);
+
+	/* FRAGN and HC1 carry nothing we count */
+	lowpan_frame(&p, 0x8841, s2, 2, s1, 2);
+	put16(&p, 0xe000 | 148);
+	put16(&p, 0x77);
+	put8(&p, 11);
+	putz(&p, 20);
+	assert_int_equal(decode_packet(DLT_IEEE802_15_4_NOFCS_, p.b, p.n, &r),
+	    DECODE_NOT_IP);
 }
 
 /* ---- names, numbers, link types ---------------------------------------- */
@@ -2124,11 +2733,15 @@ test_linktype_supported(void **state)
 		DLT_PPP_SERIAL_, DLT_PPP_ETHER_, LINKTYPE_RAW_, DLT_C_HDLC_,
 		DLT_IEEE802_11_, DLT_LOOP_, DLT_LINUX_SLL_,
 		DLT_IEEE802_11_RADIO_, DLT_PPI_, DLT_IPV4_, DLT_IPV6_,
-		DLT_NFLOG_, DLT_LINUX_SLL2_,
+		DLT_NFLOG_, DLT_LINUX_SLL2_, DLT_ARCNET_, DLT_ARCNET_LINUX_,
+		DLT_FRELAY_, DLT_JUNIPER_ATM1_, DLT_JUNIPER_ATM2_,
+		DLT_JUNIPER_PPPOE_, DLT_JUNIPER_ETHER_, DLT_JUNIPER_PPP_,
+		DLT_JUNIPER_FRELAY_, DLT_JUNIPER_CHDLC_, DLT_IEEE802_15_4_,
+		DLT_IPNET_, DLT_IEEE802_15_4_NOFCS_, DLT_PKTAP_,
 	};
 	static const int no[] = {
-		-1, 2, 6, 10, 11, 100, 147, 162, 197, 220, 230, 240, 275,
-		277, 65535, 1 << 20,
+		-1, 2, 6, 10, 11, 100, 130, 147, 149, 162, 197, 220, 231, 240,
+		275, 277, 283, 65535, 1 << 20,
 	};
 	size_t i;
 
@@ -2154,6 +2767,7 @@ main(void)
 		cmocka_unit_test(test_status_names),
 		cmocka_unit_test(test_proto_names),
 		cmocka_unit_test(test_linktype_supported),
+		cmocka_unit_test(test_lowpan_addresses),
 	};
 	struct CMUnitTest *frames;
 	size_t i;
