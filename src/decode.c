@@ -785,7 +785,7 @@ decode_ip(struct rd *r, struct packet *res)
 
 /* PPP protocol field alone (RFC 1661 2, with RFC 1661 6.5 compression). */
 static int
-decode_ppp_pfield(struct rd *r, struct decode_result *res)
+decode_ppp_pfield(struct rd *r, struct packet *res)
 {
 	uint8_t b0;
 	uint16_t proto;
@@ -808,7 +808,7 @@ decode_ppp_pfield(struct rd *r, struct decode_result *res)
  * 0x8e IPv6 (RFC 2427 and RFC 2684 use these).  Others carry no IP.
  */
 static int
-decode_nlpid(struct rd *r, struct decode_result *res)
+decode_nlpid(struct rd *r, struct packet *res)
 {
 	uint8_t nlpid;
 
@@ -830,7 +830,7 @@ decode_nlpid(struct rd *r, struct decode_result *res)
  * (RFC 2497).
  */
 static int
-decode_arcnet(struct rd *r, struct decode_result *res, int linux_hdr)
+decode_arcnet(struct rd *r, struct packet *res, int linux_hdr)
 {
 	size_t off = linux_hdr ? 4 : 2;
 	uint8_t proto, flag;
@@ -866,7 +866,7 @@ decode_arcnet(struct rd *r, struct decode_result *res, int linux_hdr)
  * zsrc, zdst: 24 bytes, then the IP packet.
  */
 static int
-decode_ipnet(struct rd *r, struct decode_result *res)
+decode_ipnet(struct rd *r, struct packet *res)
 {
 	uint8_t family;
 
@@ -887,7 +887,7 @@ decode_ipnet(struct rd *r, struct decode_result *res)
  */
 #define PKTAP_MIN_LEN	108
 static int
-decode_pktap(struct rd *r, struct decode_result *res)
+decode_pktap(struct rd *r, struct packet *res)
 {
 	uint32_t len, type, dlt;
 
@@ -914,7 +914,7 @@ decode_pktap(struct rd *r, struct decode_result *res)
  * DLCI 0 anything but UI is Q.933 signalling.
  */
 static int
-decode_frelay(struct rd *r, struct decode_result *res, int depth)
+decode_frelay(struct rd *r, struct packet *res, int depth)
 {
 	uint8_t a, ctl, nlpid;
 	uint16_t dlci0 = 1, type;
@@ -981,7 +981,7 @@ decode_frelay(struct rd *r, struct decode_result *res, int depth)
 
 /* Juniper's own payload protocol numbers (header without layer 2). */
 static int
-decode_juniper_proto(struct rd *r, uint32_t proto, struct decode_result *res)
+decode_juniper_proto(struct rd *r, uint32_t proto, struct packet *res)
 {
 	switch (proto) {
 	case 2: case 3:			/* IPv4, MPLS->IPv4 */
@@ -1030,7 +1030,7 @@ juniper_ppp_guess(uint16_t p)
  * NLPID (03), VC-muxed IPv4 or IPv6 by the first byte.
  */
 static int
-decode_juniper_atm(struct rd *r, struct decode_result *res, int atm2,
+decode_juniper_atm(struct rd *r, struct packet *res, int atm2,
     uint8_t flags)
 {
 	uint32_t cookie1, p24;
@@ -1068,7 +1068,7 @@ decode_juniper_atm(struct rd *r, struct decode_result *res, int atm2,
 }
 
 static int
-decode_juniper(struct rd *r, struct decode_result *res, int linktype)
+decode_juniper(struct rd *r, struct packet *res, int linktype)
 {
 	uint32_t magic, proto;
 	uint16_t extlen;
@@ -1278,7 +1278,7 @@ lowpan_multicast(const struct rd *r, size_t *off, int dac, unsigned mode,
 static const uint8_t iphc_tf_len[4] = { 4, 3, 1, 0 };
 
 static int
-decode_iphc(struct rd *r, struct decode_result *res,
+decode_iphc(struct rd *r, struct packet *res,
     const struct lowpan_ll *sll, const struct lowpan_ll *dll, size_t dgram)
 {
 	uint8_t b0, b1, nh = 0, n = 0, len;
@@ -1453,7 +1453,7 @@ trunc:
  * by RFC 6282) is not decoded.
  */
 static int
-decode_lowpan(struct rd *r, struct decode_result *res,
+decode_lowpan(struct rd *r, struct packet *res,
     struct lowpan_ll *sll, struct lowpan_ll *dll)
 {
 	uint8_t d, hops;
@@ -1557,7 +1557,7 @@ wpan_addr(struct rd *r, size_t *off, unsigned mode, struct lowpan_ll *ll)
  * decoded.
  */
 static int
-decode_wpan(struct rd *r, struct decode_result *res, int fcs)
+decode_wpan(struct rd *r, struct packet *res, int fcs)
 {
 	struct lowpan_ll sll, dll;
 	uint16_t fcf, want;

@@ -2523,7 +2523,7 @@ hexbyte(const char *s)
 
 /* The result holds IPv6 addresses src and dst, given as 32 hex digits. */
 static void
-want6(const struct decode_result *r, const char *src, const char *dst)
+want6(const struct packet *r, const char *src, const char *dst)
 {
 	uint8_t a[16], b[16];
 	size_t i;
@@ -2545,7 +2545,7 @@ test_lowpan_addresses(void **state)
 	static const uint8_t e1[8] = { 0x00, 0x12, 0x74, 0, 0, 0, 0, 1 };
 	static const uint8_t e2[8] = { 0x00, 0x12, 0x74, 0, 0, 0, 0, 2 };
 	static const uint8_t s1[2] = { 0, 1 }, s2[2] = { 0, 2 };
-	struct decode_result r;
+	struct packet r;
 	struct pkt p;
 
 	(void)state;
