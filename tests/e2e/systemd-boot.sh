@@ -15,7 +15,11 @@
 TOOLS="$SHARED/tools"
 CACHE=${IPGRAPH_CT_CACHE:-/var/tmp/ipgraph-ct}
 PKGS="systemd systemd-sysv dbus curl iproute2 libpcap0.8 libevent-2.1-7
-libsqlite3-0 libmicrohttpd12 libgvc6 libcairo2 libsystemd0 libcap2 zlib1g"
+libsqlite3-0 libmicrohttpd12 libgvc6 libcairo2 libsystemd0 libcap2 zlib1g
+liblzma5 libzstd1 libloc1"
+# one cached root per package list: a library added to the list makes a
+# new root instead of booting an old one without it
+ROOTTAR=$CACHE/root-$(echo $PKGS | cksum | cut -d' ' -f1).tar
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: booting a systemd container needs root"
@@ -29,7 +33,7 @@ fi
 need sqlite3
 
 # The root, from the cache or made now.
-if [ ! -s "$CACHE/root.tar" ]; then
+if [ ! -s "$ROOTTAR" ]; then
 	echo "making the container root in $CACHE (once; a few minutes)"
 	mkdir -p "$CACHE/empty"
 	if ! PATH=/usr/sbin:/usr/bin:/sbin:/bin "$TOOLS/fresh-root" -k \
@@ -41,13 +45,13 @@ if [ ! -s "$CACHE/root.tar" ]; then
 		exit 77
 	fi
 	rm -rf "$CACHE/root/src"
-	tar -C "$CACHE/root" -cf "$CACHE/root.tar.tmp" . &&
-	    mv "$CACHE/root.tar.tmp" "$CACHE/root.tar"
+	tar -C "$CACHE/root" -cf "$ROOTTAR.tmp" . &&
+	    mv "$ROOTTAR.tmp" "$ROOTTAR"
 	rm -rf "$CACHE/root" "$CACHE/root.base.tar"
 fi
 R=$T/ct
 mkdir "$R"
-tar -C "$R" -xf "$CACHE/root.tar" || { fail "cannot unpack $CACHE/root.tar"; finish; }
+tar -C "$R" -xf "$ROOTTAR" || { fail "cannot unpack $ROOTTAR"; finish; }
 
 # What ships, where it ships; then what the install told the admin to do.
 make -s -C "$top_builddir" install DESTDIR="$R" >"$T/install.log" 2>&1 ||
