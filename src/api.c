@@ -915,7 +915,10 @@ struct api_seq_ctx {
 	size_t		 n;
 	uint64_t	 packets;	/* over the rows drawn */
 	uint64_t	 bytes;
+	uint64_t	 rows;		/* read */
+	uint64_t	 max_rows;
 	int		 capped;
+	int		 over;		/* read more than max_rows */
 	int		 failed;
 };
 
@@ -926,6 +929,10 @@ api_seq_row(const struct store_row *row, void *arg)
 	struct packet p;
 	char info[160], fl[64];
 
+	if (++c->rows > c->max_rows) {
+		c->over = 1;
+		return 1;
+	}
 	if (c->n == API_SEQ_ROWS) {
 		c->capped = 1;
 		return 1;
@@ -981,6 +988,7 @@ struct api_ev_ctx {
 	uint64_t		 scanned;
 	uint64_t		 max_scanned;
 	int			 capped;
+	int			 over;		/* scanned more than max_scanned */
 	int			 failed;
 };
 
@@ -991,7 +999,7 @@ api_ev_row(const struct packet *ev, void *arg)
 	int i;
 
 	if (++c->scanned > c->max_scanned) {
-		c->capped = 1;
+		c->over = 1;
 		return 1;
 	}
 	if (!filter_packet(c->f, ev->ts_us, ev->sensor, ev->ipver, ev->src,
@@ -1030,6 +1038,12 @@ api_ev_row(const struct packet *ev, void *arg)
  * the OR of its TCP flags), and a header says so.  Refusing with 404 was
  * the alternative; an edge-level diagram of a short span still shows who
  * talked to whom first.
+ *
+ * Either way the server's max_rows holds as for the graph routes: a
+ * query that reads more stored events or edges than that is a 422 naming
+ * the limit and how to narrow it (it used to be ignored, and a long span
+ * gave a 7 MB picture).  Under it, at most API_SEQ_ROWS arrows are
+ * drawn, and X-Ipgraph-Note says when that cut the diagram short.
  *
  * A span of an imported database easily has dozens of hosts, and a
  * lifeline each made pictures 16,000 px wide: the API_SEQ_LANES hosts
@@ -1083,9 +1097,14 @@ api_seq(const struct api_conf *h, struct store *st,
 			api_error(r, 503, NULL, "out of memory");
 			goto done;
 		}
+		if (ec.over) {
+			api_failed(h, st, q, 1, NULL, r);
+			goto done;
+		}
 		from_edges = ec.n == 0;
 	}
 	if (from_edges) {
+		sc.max_rows = h->max_rows;
 		if ((sc.point = seq_add_point(sc.s, "stored edges")) < 0) {
 			api_error(r, 503, NULL, "out of memory");
 			goto done;
@@ -1097,6 +1116,10 @@ api_seq(const struct api_conf *h, struct store *st,
 		}
 		if (sc.failed) {
 			api_error(r, 503, NULL, "out of memory");
+			goto done;
+		}
+		if (sc.over) {
+			api_failed(h, st, q, 1, NULL, r);
 			goto done;
 		}
 		so.level = SEQ_LEVEL_FULL;

@@ -60,6 +60,8 @@ static const struct keyword {
 	{ "daemon", "user", K_STR, offsetof(struct config, user), 0, 0 },
 	{ "http", "cors_origin", K_STR, offsetof(struct config, cors_origin),
 	    0, 0 },
+	{ "http", "header_timeout", K_DURATION,
+	    offsetof(struct config, header_timeout), 1, 3600 },
 	{ "http", "listen", K_LISTEN, 0, 0, 0 },
 	{ "http", "max_connections", K_UINT,
 	    offsetof(struct config, max_connections), 1, 100000 },
@@ -190,6 +192,7 @@ config_new(void)
 	c->max_rows = 1000000;
 	c->max_nodes = 400;
 	c->timeout = 30;
+	c->header_timeout = 10;
 	c->seq_packets = 16;
 	c->names_max = 65536;	/* namebook.h; 0: no passive DNS */
 	c->seq_retention = 7 * 86400;
@@ -721,7 +724,8 @@ config_where(const struct config *c, const char *section, const char *name,
 static const char *const restart_keys[] = {
 	"capture.buffer_size", "capture.promisc", "capture.snaplen",
 	"daemon.sensor", "daemon.user",
-	"http.cors_origin", "http.listen", "http.max_connections",
+	"http.cors_origin", "http.header_timeout", "http.listen",
+	"http.max_connections",
 	"http.per_ip_connections", "http.threads", "http.timeout",
 	"http.tls_cert", "http.tls_key", "http.token_file", "http.www_root",
 	"ipfix.export", "ipfix.listen",

@@ -67,7 +67,8 @@ struct config {
 	char		*sites;		/* site file for group=site|zone */
 	unsigned	 max_connections;
 	unsigned	 per_ip_connections;
-	unsigned	 timeout;
+	unsigned	 timeout;	/* idle: reset by every byte */
+	unsigned	 header_timeout; /* a request's headers, whole */
 	unsigned	 max_rows;	/* stored rows one query may read */
 	unsigned	 max_nodes;	/* graph.png/svg: more are cut */
 

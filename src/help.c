@@ -211,7 +211,7 @@ static const struct help_entry help_table[] = {
 	  "                     [--names FILE] [--sites FILE] [--max-rows N]\n"
 	  "                     [--max-nodes N]\n"
 	  "                     [--timeout SECONDS] [--max-connections N]\n"
-	  "                     [--per-ip N]\n",
+	  "                     [--per-ip N] [--header-timeout SECONDS]\n",
 	  "Serve a database over HTTP with ipgraphd's routes and dashboard, no\n"
 	  "capture.  SIGTERM or SIGINT stops it.\n",
 	  "  -d, --db FILE             the database (default ipgraph.db)\n"
@@ -231,6 +231,8 @@ static const struct help_entry help_table[] = {
 	  "  --timeout SECONDS         idle connection timeout (30)\n"
 	  "  --max-connections N       connections at once (256)\n"
 	  "  --per-ip N                connections per client address (32)\n"
+	  "  --header-timeout SECONDS  a request's headers must be whole in\n"
+	  "                            this time, however they trickle (10)\n"
 	  "  -h, --help                this help\n",
 	  "ipgraph serve --db net.db --listen 8080 --www /usr/share/ipgraph/www\n",
 	  0 },

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -52,6 +53,23 @@
  */
 #define HTTP_MEMORY_LIMIT	(256 * 1024)
 #define HTTP_MAX_FILE		(64 * 1024 * 1024)
+/* How often the header deadline is looked at (ms). */
+#define HTTP_REAP_MS		500
+
+/*
+ * One open connection, from libmicrohttpd's "started" notice to its
+ * "closed" one (which comes before it closes the socket, so fd is ours to
+ * shut down while the record is listed).  waiting: no request's headers
+ * are whole yet, since `since' (the connection, or the previous answer).
+ */
+struct http_conn {
+	struct http_conn	*prev, *next;
+	int			 fd;
+	struct sockaddr_storage	 addr;
+	int64_t			 since;		/* ms, monotonic */
+	int			 waiting;
+	int			 cut;
+};
 
 struct http {
 	struct MHD_Daemon	*mhd[CONFIG_MAX_LISTEN];
@@ -66,6 +84,16 @@ struct http {
 	int			 key_made;
 	struct metrics		*metrics;
 	struct live		*live;
+
+	/* the open connections, for per_ip_connections and header_timeout */
+	pthread_mutex_t		 conn_mu;
+	pthread_cond_t		 conn_cv;
+	struct http_conn	*conns;
+	unsigned		 per_ip;
+	int64_t			 header_ms;
+	pthread_t		 reaper;
+	int			 reaper_made;
+	int			 stopping;
 
 	/* what the API reads from the config; swapped by http_reload */
 	pthread_mutex_t		 conf_mu;
@@ -225,6 +253,194 @@ http_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
 }
 
 /* Whether s is yes/no; sets *v.  0 or -1. */
+
+/* --- connections: per address, and the header deadline ------------------ */
+
+static int64_t
+http_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether two client addresses are the same host (the port aside). */
+static int
+http_same_host(const struct sockaddr *a, const struct sockaddr_storage *b)
+{
+	if (a->sa_family != b->ss_family)
+		return 0;
+	if (a->sa_family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+		    &((const struct sockaddr_in *)b)->sin_addr,
+		    sizeof(struct in_addr)) == 0;
+	if (a->sa_family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		    &((const struct sockaddr_in6 *)b)->sin6_addr,
+		    sizeof(struct in6_addr)) == 0;
+	return 0;
+}
+
+/*
+ * Before a connection is taken: refuse an address that holds
+ * per_ip_connections already (counted).  A walk of the list: it holds at
+ * most max_connections records.  libmicrohttpd's own per-address limit
+ * closes the socket without telling us, so it is not used.
+ */
+static enum MHD_Result
+http_accept(void *cls, const struct sockaddr *sa, socklen_t salen)
+{
+	struct http *h = cls;
+	struct http_conn *c;
+	unsigned n = 0;
+
+	(void)salen;
+	if (h->per_ip == 0)
+		return MHD_YES;
+	pthread_mutex_lock(&h->conn_mu);
+	for (c = h->conns; c != NULL && n < h->per_ip; c = c->next)
+		if (http_same_host(sa, &c->addr))
+			n++;
+	pthread_mutex_unlock(&h->conn_mu);
+	if (n < h->per_ip)
+		return MHD_YES;
+	metrics_conn(h->metrics, METRICS_CONN_REJECTED);
+	return MHD_NO;
+}
+
+static void
+http_notify_conn(void *cls, struct MHD_Connection *conn,
+    void **socket_context, enum MHD_ConnectionNotificationCode code)
+{
+	struct http *h = cls;
+	struct http_conn *c = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		/* out of memory: the connection is served, but untracked */
+		if ((c = calloc(1, sizeof(*c))) == NULL) {
+			log_warnx("http: out of memory: a connection goes "
+			    "without a header deadline");
+			return;
+		}
+		c->fd = -1;
+		if ((ci = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CONNECTION_FD)) != NULL)
+			c->fd = ci->connect_fd;
+		if ((ci = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CLIENT_ADDRESS)) != NULL &&
+		    ci->client_addr != NULL)
+			memcpy(&c->addr, ci->client_addr,
+			    ci->client_addr->sa_family == AF_INET6 ?
+			    sizeof(struct sockaddr_in6) :
+			    sizeof(struct sockaddr_in));
+		c->since = http_now_ms();
+		c->waiting = 1;
+		pthread_mutex_lock(&h->conn_mu);
+		c->next = h->conns;
+		if (h->conns != NULL)
+			h->conns->prev = c;
+		h->conns = c;
+		pthread_mutex_unlock(&h->conn_mu);
+		*socket_context = c;
+		metrics_conn(h->metrics, METRICS_CONN_OPENED);
+		return;
+	}
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&h->conn_mu);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		h->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&h->conn_mu);
+	free(c);
+	*socket_context = NULL;
+	metrics_conn(h->metrics, METRICS_CONN_CLOSED);
+}
+
+/* waiting 0: a request's headers are whole; 1: the next one's clock runs */
+static void
+http_conn_mark(struct http *h, struct MHD_Connection *conn, int waiting)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct http_conn *c;
+
+	if ((ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT)) == NULL ||
+	    (c = ci->socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&h->conn_mu);
+	c->waiting = waiting;
+	c->since = http_now_ms();
+	pthread_mutex_unlock(&h->conn_mu);
+}
+
+static void
+http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)con_cls;
+	(void)toe;
+	http_conn_mark(cls, conn, 1);
+}
+
+/*
+ * The header deadline: libmicrohttpd's timeout is an idle one, reset by
+ * every byte, so a client trickling a header line now and then would
+ * hold its slot for ever.  Twice a second, a connection still waiting
+ * for whole headers header_timeout after it began is shut down; its
+ * worker then sees the end of the stream and frees the slot.
+ *
+ * A waiting connection whose client has gone is shut down too: slots
+ * must come back as soon as slow clients leave, and libmicrohttpd 0.9.75
+ * was seen to miss the end of stream on connections it took from a full
+ * listen queue (they sat in CLOSE-WAIT until a timeout).
+ */
+static void *
+http_reaper(void *arg)
+{
+	struct http *h = arg;
+	struct http_conn *c;
+	struct timespec ts;
+	int64_t now;
+
+	pthread_mutex_lock(&h->conn_mu);
+	while (!h->stopping) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += HTTP_REAP_MS * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&h->conn_cv, &h->conn_mu, &ts);
+		now = http_now_ms();
+		for (c = h->conns; c != NULL; c = c->next) {
+			struct pollfd pfd;
+
+			if (!c->waiting || c->cut || c->fd < 0)
+				continue;
+			/* gone by itself: no timeout */
+			pfd.fd = c->fd;
+			pfd.events = POLLRDHUP;
+			pfd.revents = 0;
+			if (poll(&pfd, 1, 0) == 1 && (pfd.revents &
+			    (POLLRDHUP | POLLHUP | POLLERR)) != 0) {
+				c->cut = 1;
+				shutdown(c->fd, SHUT_RDWR);
+				continue;
+			}
+			if (now - c->since >= h->header_ms) {
+				c->cut = 1;
+				shutdown(c->fd, SHUT_RDWR);
+				metrics_conn(h->metrics, METRICS_CONN_TIMEOUT);
+			}
+		}
+	}
+	pthread_mutex_unlock(&h->conn_mu);
+	return NULL;
+}
 
 /* --- static files ------------------------------------------------------- */
 
@@ -483,6 +699,8 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 
 	(void)version;
 	(void)upload_data;
+	if (*con_cls == NULL)
+		http_conn_mark(h, conn, 0);
 	if (*upload_size != 0) {
 		/* a body after the answer was queued: drop it */
 		*upload_size = 0;
@@ -758,6 +976,17 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 		return NULL;
 	}
 	pthread_mutex_init(&h->conf_mu, NULL);
+	pthread_mutex_init(&h->conn_mu, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&h->conn_cv, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	h->per_ip = conf->per_ip_connections;
+	h->header_ms = (int64_t)conf->header_timeout * 1000;
 	if (http_reload(h, conf, err, errlen) < 0)
 		goto fail;
 	if ((h->metrics = metrics_new(hooks, conf->db)) == NULL ||
@@ -788,6 +1017,12 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 	h->key_made = 1;
 	if ((h->live = live_new(hooks, err, errlen)) == NULL)
 		goto fail;
+	if (pthread_create(&h->reaper, NULL, http_reaper, h) != 0) {
+		snprintf(err, errlen, "cannot start the header deadline's "
+		    "thread (out of memory or threads?)");
+		goto fail;
+	}
+	h->reaper_made = 1;
 	for (i = 0; i < conf->nlisten; i++) {
 		if (http_parse_listen(conf->listen[i], &ss, &flags, err,
 		    errlen) < 0)
@@ -802,10 +1037,11 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 		    conf->threads > 0 ? conf->threads : 1, NULL };
 		o[k++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
 		    conf->max_connections, NULL };
-		if (conf->per_ip_connections > 0)
-			o[k++] = (struct MHD_OptionItem){
-			    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-			    conf->per_ip_connections, NULL };
+		o[k++] = (struct MHD_OptionItem){
+		    MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)http_notify_conn,
+		    h };
+		o[k++] = (struct MHD_OptionItem){
+		    MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)http_completed, h };
 		o[k++] = (struct MHD_OptionItem){
 		    MHD_OPTION_CONNECTION_TIMEOUT, conf->timeout, NULL };
 		o[k++] = (struct MHD_OptionItem){
@@ -827,8 +1063,8 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 		o[k++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 		h->mhd[i] = MHD_start_daemon(flags |
 		    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
-		    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
-		    NULL, http_handler, h, MHD_OPTION_ARRAY, o,
+		    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, http_accept,
+		    h, http_handler, h, MHD_OPTION_ARRAY, o,
 		    MHD_OPTION_END);
 		if (h->mhd[i] == NULL) {
 			snprintf(err, errlen, "listen %s: cannot serve there "
@@ -871,6 +1107,13 @@ http_stop(struct http *h)
 	live_stop(h->live);
 	for (i = 0; i < h->nmhd; i++)
 		MHD_stop_daemon(h->mhd[i]);
+	if (h->reaper_made) {
+		pthread_mutex_lock(&h->conn_mu);
+		h->stopping = 1;
+		pthread_cond_signal(&h->conn_cv);
+		pthread_mutex_unlock(&h->conn_mu);
+		pthread_join(h->reaper, NULL);
+	}
 	if (h->key_made)
 		pthread_key_delete(h->store_key);
 	live_free(h->live);
@@ -878,6 +1121,8 @@ http_stop(struct http *h)
 	if (h->conf != NULL)
 		http_conf_put(h, h->conf);
 	pthread_mutex_destroy(&h->conf_mu);
+	pthread_mutex_destroy(&h->conn_mu);
+	pthread_cond_destroy(&h->conn_cv);
 	if (h->token != NULL)
 		explicit_bzero(h->token, h->toklen);
 	free(h->token);

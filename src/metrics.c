@@ -30,6 +30,9 @@ struct metrics {
 	char			*db;
 	int64_t			 started_us;
 	uint64_t		 hits[METRICS_MAX_ROUTES][METRICS_NCODES];
+	uint64_t		 conn_open;
+	uint64_t		 conn_rejected;
+	uint64_t		 conn_timeouts;
 };
 
 struct metrics *
@@ -68,6 +71,25 @@ metrics_count(struct metrics *m, size_t route, unsigned status)
 		if (metrics_codes[i] == status)
 			break;
 	__atomic_fetch_add(&m->hits[route][i], 1, __ATOMIC_RELAXED);
+}
+
+void
+metrics_conn(struct metrics *m, enum metrics_conn what)
+{
+	switch (what) {
+	case METRICS_CONN_OPENED:
+		__atomic_fetch_add(&m->conn_open, 1, __ATOMIC_RELAXED);
+		break;
+	case METRICS_CONN_CLOSED:
+		__atomic_fetch_sub(&m->conn_open, 1, __ATOMIC_RELAXED);
+		break;
+	case METRICS_CONN_REJECTED:
+		__atomic_fetch_add(&m->conn_rejected, 1, __ATOMIC_RELAXED);
+		break;
+	case METRICS_CONN_TIMEOUT:
+		__atomic_fetch_add(&m->conn_timeouts, 1, __ATOMIC_RELAXED);
+		break;
+	}
 }
 
 void
@@ -356,6 +378,21 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		    "succeeds.", "%d", ds.writer_alive ? 1 : 0);
 #undef M
 	}
+	metrics_help(b, "ipgraph_http_connections", "gauge",
+	    "HTTP connections open now.");
+	buf_printf(b, "ipgraph_http_connections %llu\n", (unsigned long long)
+	    __atomic_load_n(&h->conn_open, __ATOMIC_RELAXED));
+	metrics_help(b, "ipgraph_http_rejected_total", "counter",
+	    "HTTP connections closed at once: their address already held "
+	    "per_ip_connections.");
+	buf_printf(b, "ipgraph_http_rejected_total %llu\n", (unsigned long long)
+	    __atomic_load_n(&h->conn_rejected, __ATOMIC_RELAXED));
+	metrics_help(b, "ipgraph_http_header_timeouts_total", "counter",
+	    "HTTP connections shut down: a request's headers were not whole "
+	    "by header_timeout.");
+	buf_printf(b, "ipgraph_http_header_timeouts_total %llu\n",
+	    (unsigned long long)__atomic_load_n(&h->conn_timeouts,
+	    __ATOMIC_RELAXED));
 	metrics_help(b, "ipgraph_http_requests_total", "counter",
 	    "HTTP requests by route and status.");
 	rt = api_routes(&nr);

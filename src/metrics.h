@@ -20,6 +20,15 @@ void		 metrics_free(struct metrics *);
 /* Count one answer of route (api_routes' index) with status; any thread. */
 void	metrics_count(struct metrics *, size_t route, unsigned status);
 
+/* The server's connections: what happened to one (any thread). */
+enum metrics_conn {
+	METRICS_CONN_OPENED,	/* accepted */
+	METRICS_CONN_CLOSED,	/* gone, for whatever reason */
+	METRICS_CONN_REJECTED,	/* over per_ip_connections */
+	METRICS_CONN_TIMEOUT	/* headers not whole by header_timeout */
+};
+void	metrics_conn(struct metrics *, enum metrics_conn);
+
 /* The bodies: /api/v1/stats (JSON), /metrics (Prometheus text). */
 void	metrics_stats(const struct metrics *, struct buf *);
 void	metrics_prometheus(const struct metrics *, struct buf *);

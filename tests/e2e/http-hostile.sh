@@ -2,7 +2,10 @@
 # http-hostile.sh - what a hostile or careless client sends does not hold
 # the server: a FIFO in the www root is a 404 at once, %00 cuts no path or
 # value short, a parameter given twice is refused, and a burst of pictures
-# meets a bounded queue (503 with Retry-After) while /healthz answers.
+# meets a bounded queue (503 with Retry-After) while /healthz answers;
+# slow clients (slowloris) from several addresses do not hold every
+# connection slot: their headers have a deadline, each address a limit,
+# and a normal client is answered while they trickle and once they go.
 # `ipgraph serve` on 127.0.0.1 only.
 . "$(dirname "$0")/lib.sh"
 need curl
@@ -85,5 +88,64 @@ for i in $(seq 1 10); do
 		break
 	fi
 done
+serve_stop
+
+# 5. Slowloris: 8 addresses x 6 connections that send a header line every
+# 0.3 s and never finish (and come back when closed), against 16 slots,
+# 3 per address, a 2 s header deadline and a 60 s idle timeout (which a
+# trickle keeps resetting).  Without the deadline they would hold every
+# slot and curl would wait in the listen queue for ever.
+serve_start "$DB" --threads 2 --max-connections 16 --per-ip 3 \
+    --header-timeout 2 --timeout 60
+U="http://127.0.0.1:$P"
+metric() { curl -s --max-time 10 "$U/metrics" |
+    awk -v m="$1" '$1 == m {print $2}'; }
+python3 "$top_srcdir/tests/e2e/slowloris.py" "$P" \
+    127.0.0.10,127.0.0.11,127.0.0.12,127.0.0.13,127.0.0.14,127.0.0.15,127.0.0.16,127.0.0.17 \
+    6 12 0.3 "$T/loris.ready" >"$T/loris.json" 2>"$T/loris.err" &
+lpid=$!
+wait_file "$T/loris.ready" ready || fail "the slow client did not start"
+sleep 3	# past the first deadline: the server has cut some already
+for i in 1 2 3; do
+	check "curl while the slow clients trickle ($i): 200" \
+	    test "$(code --max-time 8 "$U/healthz")" = 200
+done
+to=$(metric ipgraph_http_header_timeouts_total)
+rej=$(metric ipgraph_http_rejected_total)
+check "slow connections cut at the header deadline ($to)" \
+    test "${to:-0}" -ge 1
+check "connections over per_ip_connections refused ($rej)" \
+    test "${rej:-0}" -ge 1
+wait $lpid
+check "the slow client ran ($(cat "$T/loris.err"))" \
+    grep -q '"opened"' "$T/loris.json"
+check "... and the server closed some of its connections ($(cat "$T/loris.json"))" \
+    python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["closed"] < 1)' \
+    "$T/loris.json"
+check "curl right after they close: 200" \
+    test "$(code --max-time 8 "$U/healthz")" = 200
+serve_stop
+
+# 6. Once they close, their slots are free: the same slow clients against
+# a 60 s header deadline; they leave, and neither curl nor the slots wait
+# for that deadline.
+serve_start "$DB" --threads 2 --max-connections 16 --per-ip 3 \
+    --header-timeout 60 --timeout 60
+U="http://127.0.0.1:$P"
+python3 "$top_srcdir/tests/e2e/slowloris.py" "$P" \
+    127.0.0.10,127.0.0.11,127.0.0.12,127.0.0.13,127.0.0.14,127.0.0.15,127.0.0.16,127.0.0.17 \
+    6 5 0.3 "$T/loris2.ready" >"$T/loris2.json" 2>"$T/loris2.err"
+check "curl right after they close: 200 (not 60 s later)" \
+    test "$(code --max-time 10 "$U/healthz")" = 200
+for _ in $(seq 50); do
+	n=$(metric ipgraph_http_connections)
+	[ "${n:-99}" -le 2 ] && break
+	sleep 0.2
+done
+check "their slots are free again ($n open, counting the /metrics one)" \
+    test "${n:-99}" -le 2
+to=$(metric ipgraph_http_header_timeouts_total)
+check "... freed because they left, not by the deadline ($to cut)" \
+    test "${to:-1}" -eq 0
 serve_stop
 finish

@@ -318,6 +318,15 @@ check "edges.csv over max_rows: 422 ($code)" test "$code" = 422
 jerr "$T/lim2" from
 check "a small query passes under the limit" test \
     "$(get "/api/v1/edges.json?sensor=pcap4j-PppPacketTest" "$T/lim3")" = 200
+for s in seq.svg seq.json seq.mmd seq.diag; do
+	code=$(get "/api/v1/$s" "$T/lim4")
+	check "$s over max_rows: 422 ($code)" test "$code" = 422
+	check "... naming the limit and how to narrow" \
+	    grep -q 'max_rows.*narrow' "$T/lim4"
+	jerr "$T/lim4" from
+	check "$s: a small query passes under the limit" test \
+	    "$(get "/api/v1/$s?sensor=pcap4j-PppPacketTest" "$T/lim5")" = 200
+done
 serve --max-nodes 4 --cors https://dash.example
 code=$(get "/api/v1/graph.svg" "$T/cap")
 note=$(hdr x-ipgraph-note "$T/cap")

@@ -1,17 +1,19 @@
 #!/bin/bash
-# kill9.sh - ipgraphd killed with SIGKILL 20 times at random moments while
+# kill9.sh - ipgraphd killed with SIGKILL 50 times at random moments while
 # traffic is replayed onto its interface, restarted each time on the same
 # database (in network namespaces made here): PRAGMA integrity_check is ok
 # after every kill, and every window that had closed (its end plus grace,
 # plus a tick) before the kill is in the database: at most the open
-# windows are lost.  Needs root.
+# windows are lost.  The moments are 0.2 to 2.5 s after it captures:
+# some during its first window, most after windows have closed (those
+# check that closed windows survive).  Needs root.
 . "$(dirname "$0")/lib.sh"
 need tcpreplay
 need sqlite3
 need python3
 sensor_setup ipgk
 [ -n "$IPGRAPH_KEEP" ] && echo "temporary files: $T"
-KILLS=${KILLS:-20}
+KILLS=${KILLS:-50}
 
 # 1-second windows, no grace: a window closes with the first later packet
 daemon_conf "$T/c" "$B"
@@ -34,7 +36,7 @@ for i in $(seq 1 "$KILLS"); do
 		sleep 0.1
 	done
 	t0=$(date +%s.%N)
-	sleep "$(python3 -c "import random; print(round(random.uniform(0.3, 3.0), 2))")"
+	sleep "$(python3 -c "import random; print(round(random.uniform(0.2, 2.5), 2))")"
 	kill -9 "$DPID"
 	t1=$(date +%s.%N)
 	wait "$DPID" 2>/dev/null
