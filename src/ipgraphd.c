@@ -108,6 +108,7 @@ struct ipgd {
 	struct packet	*ev;
 	size_t			 nev;
 	uint64_t		 events_dropped;
+	uint64_t		 filter_swaps;	/* capture filter set by reload */
 	int64_t			 ev_window;	/* the newest window with events */
 	uint64_t		 ev_in_window;	/* events taken in it */
 	int			 stopping;
@@ -483,6 +484,7 @@ publish_stats(struct ipgd *d, int64_t now)
 	s.db_reopened = w.db_reopened;
 	s.events_written = w.events_written;
 	s.events_dropped = w.events_dropped + d->events_dropped;
+	s.filter_swaps = d->filter_swaps;
 	if (d->ipfix != NULL)
 		ipfix_exp_counts(d->ipfix, &s.ipfix_messages,
 		    &s.ipfix_records, &s.ipfix_failed);
@@ -730,7 +732,17 @@ reload(struct ipgd *d)
 				daemon_notify("READY=1");
 				return;
 			}
+			d->filter_swaps++;
 		}
+		/*
+		 * libpcap swaps a kernel filter by attaching one that takes
+		 * nothing, draining, then attaching the new one: frames in
+		 * between are not seen, and no counter has them.
+		 */
+		log_warnx("reload: the capture filter changed; frames that "
+		    "arrived while the kernel swapped filters (a moment) were "
+		    "not seen and are counted nowhere: change [capture] "
+		    "filter at a quiet time, or restart");
 	}
 	retention_of(nc, &ret);
 	writer_set_retention(d->wr, &ret);

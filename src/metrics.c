@@ -331,6 +331,10 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		M("ipgraph_events_dropped_total", "counter", "Packet events "
 		    "past a cap or a full queue.", "%llu",
 		    (unsigned long long)ds.events_dropped);
+		M("ipgraph_capture_filter_swaps_total", "counter", "Capture "
+		    "filters set on an interface by a reload (frames arriving "
+		    "during a swap are not seen).", "%llu",
+		    (unsigned long long)ds.filter_swaps);
 		M("ipgraph_ipfix_messages_total", "counter", "IPFIX messages "
 		    "built for [ipfix] export.", "%llu",
 		    (unsigned long long)ds.ipfix_messages);

@@ -57,6 +57,7 @@ struct daemon_stats {
 	uint64_t	 db_reopened;		/* file deleted or replaced */
 	uint64_t	 events_written;	/* packet events */
 	uint64_t	 events_dropped;	/* caps and queue, counted */
+	uint64_t	 filter_swaps;		/* capture filter set by reload */
 	int64_t		 last_loss_us;		/* 0: nothing lost so far */
 	char		 last_loss[256];	/* what was lost last */
 	uint64_t	 write_latency_us;	/* last window */
