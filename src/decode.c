@@ -66,6 +66,7 @@
 
 static int decode_ip(struct rd *, struct packet *);
 static int decode_chdlc(struct rd *, struct packet *);
+static int decode_ppp_pfield(struct rd *, struct packet *);
 static int decode_mpls(struct rd *, struct packet *, int);
 static int decode_ether(struct rd *, struct packet *, int);
 static int decode_ethertype(struct rd *, uint16_t, struct packet *,
@@ -134,7 +135,6 @@ static int
 decode_ppp(struct rd *r, struct packet *res)
 {
 	uint8_t b0, b1;
-	uint16_t proto;
 
 	if (rd_peek_u8(r, 0, &b0) < 0 || rd_peek_u8(r, 1, &b1) < 0)
 		return DECODE_TRUNCATED_LINK;
@@ -143,17 +143,7 @@ decode_ppp(struct rd *r, struct packet *res)
 		return decode_chdlc(r, res);
 	if (b0 == 0xff && b1 == 0x03)
 		rd_skip(r, 2);
-	if (rd_peek_u8(r, 0, &b0) < 0)
-		return DECODE_TRUNCATED_LINK;
-	if (b0 & 0x01) {	/* protocol field compressed to one byte */
-		proto = b0;
-		rd_skip(r, 1);
-	} else {
-		if (rd_peek_be16(r, 0, &proto) < 0)
-			return DECODE_TRUNCATED_LINK;
-		rd_skip(r, 2);
-	}
-	return decode_ppp_proto(r, proto, res, 0);
+	return decode_ppp_pfield(r, res);
 }
 
 /* RFC 2516 PPPoE session header: ver/type, code, session, length, PPP. */
