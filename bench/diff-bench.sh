@@ -24,7 +24,7 @@ WINDOWS=${WINDOWS:-2880}
 T0=1232064000			# 2009-01-16T00:00:00Z
 out=${BENCH_OUT:-$top/bench/out/diff}
 mkdir -p "$out"
-DB="$out/days-$WINDOWS-$EDGES-v5.db"
+DB="$out/days-$WINDOWS-$EDGES-v8.db"
 [ -x "$IPGRAPH" ] || { echo "no $IPGRAPH: build first" >&2; exit 1; }
 
 now() { date +%s.%N; }

@@ -176,7 +176,7 @@ d = await drawn("talkers");
 const gh = api("api/v1/edges.json", { ...range, host });
 check("click on a host: the URL holds it", (await hashOf()).host === host);
 check("click on a host: the API is asked with host=", requests.some((r) => new URL(r).searchParams.get("host") === host));
-check("click on a host: its hosts only", +d.items === gh.nodes.length, `${d.items} vs ${gh.nodes.length}`);
+check("click on a host: its hosts only", +d.items === gh.nodes.length, `${d.items} vs ${gh.nodes.length}; error ${d.error}, status ${d.state}: ${d.status}`);
 await go(`view=histogram&${F}&host=${encodeURIComponent(host)}`);
 d = await drawn("histogram");
 const hist = apiText("api/v1/histogram.csv", { ...range, src: host, peers: 30 }).trim().split("\n").length - 1;
