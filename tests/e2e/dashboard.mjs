@@ -56,7 +56,7 @@ async function drawn(view) {
 	await page.waitForFunction((v) => {
 		const el = document.querySelector(`#view[data-view="${v}"]`);
 		const st = document.getElementById("status").dataset.state;
-		return el && (el.dataset.drawn || el.dataset.error) && st !== "loading";
+		return el && !el.dataset.old && (el.dataset.drawn || el.dataset.error) && st !== "loading";
 	}, view, { timeout: 30000 });
 	await page.waitForTimeout(view === "map" ? 1500 : 300);	// the layout settles
 	return page.evaluate(() => {
@@ -65,8 +65,18 @@ async function drawn(view) {
 			state: document.getElementById("status").dataset.state };
 	});
 }
+// The view on the page is marked old before a step that changes the hash:
+// the hashchange comes a moment later, and drawn() must not take the view
+// it replaces for the new one.
+const markOld = () => page.evaluate(() => { const el = document.getElementById("view"); if (el) el.dataset.old = "1"; });
 async function go(hash) {
-	await page.evaluate((h) => { location.hash = h; }, hash);
+	await page.evaluate((h) => {
+		if (location.hash.replace(/^#/, "") !== h.replace(/^#/, "")) {
+			const el = document.getElementById("view");
+			if (el) el.dataset.old = "1";
+		}
+		location.hash = h;
+	}, hash);
 }
 const shot = (name) => page.screenshot({ path: path.join(SHOTS, name + ".png"), fullPage: true });
 
@@ -170,6 +180,7 @@ await go(`view=talkers&${F}`);
 await drawn("talkers");
 const host = await page.evaluate(() => document.querySelector("#view button[data-host]").dataset.host);
 requests.length = 0;
+await markOld();
 await page.click(`#view button[data-host="${host}"]`);
 await page.waitForFunction((hst) => location.hash.includes("host=" + encodeURIComponent(hst)), host);
 d = await drawn("talkers");
