@@ -18,17 +18,6 @@
 /* Sensors named in one message, at most; the rest are counted. */
 #define INFO_MAX_NAMED	8
 
-static const char *
-info_tier_name(int tier)
-{
-	switch (tier) {
-	case STORE_TIER_RAW:	return "raw";
-	case STORE_TIER_HOUR:	return "hour";
-	case STORE_TIER_DAY:	return "day";
-	default:		return "other";
-	}
-}
-
 /*
  * A time in whole seconds, ISO 8601 UTC: 2009-01-16T00:03:00Z.  Window
  * bounds are whole seconds; a relative --from is shown to the second.
@@ -118,7 +107,7 @@ info_json(struct store *st, struct buf *out, char *err, size_t errlen)
 		export_json_string(out, sp->sensor);
 		buf_printf(out, ", \"tier\": \"%s\", \"first\": \"%s\", "
 		    "\"first_s\": %" PRId64 ", \"last\": \"%s\", \"last_s\": %"
-		    PRId64 ", \"seconds\": [", info_tier_name(sp->tier),
+		    PRId64 ", \"seconds\": [", query_tier_name(sp->tier),
 		    info_iso(sp->first_s, a), sp->first_s,
 		    info_iso(sp->last_s, b), sp->last_s);
 		for (j = 0; j < sp->nseconds; j++)
@@ -187,7 +176,7 @@ info_text(struct store *st, struct buf *out, char *err, size_t errlen)
 			    j ? "," : "", sp->seconds[j]);
 		buf_printf(out, "%-*s  %-4s  %-20s  %-20s  %8s  %10" PRIu64
 		    "  %12" PRIu64 "\n", (int)w, sp->sensor,
-		    info_tier_name(sp->tier), info_iso(sp->first_s, a),
+		    query_tier_name(sp->tier), info_iso(sp->first_s, a),
 		    info_iso(sp->last_s, b), len, sp->windows, sp->edges);
 	}
 	if (in.nspans == 0)
@@ -307,7 +296,7 @@ info_no_windows(struct buf *b, const struct filter *f,
 		return -1;
 	buf_puts(b, "no ");
 	if (tier >= 0)
-		buf_printf(b, "%s ", info_tier_name(tier));
+		buf_printf(b, "%s ", query_tier_name(tier));
 	buf_puts(b, "windows");
 	if (f->sensor != NULL)
 		buf_printf(b, " of sensor %s", f->sensor);
@@ -320,7 +309,7 @@ info_no_windows(struct buf *b, const struct filter *f,
 	if (n == 0) {
 		if (tier >= 0)
 			buf_printf(b, "; this database has no %s windows",
-			    info_tier_name(tier));
+			    query_tier_name(tier));
 		else
 			buf_puts(b, "; this database has no windows yet "
 			    "(ipgraph import adds some)");
@@ -377,7 +366,7 @@ info_why_empty(struct store *st, const struct filter *f, char *msg,
 				buf_printf(&b, "%s%s", k++ ? ", " : " passes "
 				    "the filters (", rowf[i].name);
 		buf_printf(&b, "%s in the %" PRIu64 " %s window%s from %s to "
-		    "%s", k ? ")" : "", n, info_tier_name(tier),
+		    "%s", k ? ")" : "", n, query_tier_name(tier),
 		    n > 1 ? "s" : "", info_iso(first, a), info_iso(last, c));
 		if (f->sensor != NULL)
 			buf_printf(&b, " of sensor %s", f->sensor);

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "export.h"
 #include "metrics.h"
+#include "query.h"
 #include "stats.h"
 #include "timefmt.h"
 
@@ -279,9 +280,8 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		    "keep it under its max_size_TIER.");
 		for (i = 0; i < 3; i++)
 			buf_printf(b, "ipgraph_budget_tier_windows_deleted_total"
-			    "{tier=\"%s\"} %llu\n", i == 0 ? "raw" : i == 1 ?
-			    "hour" : "day", (unsigned long long)
-			    ds.budget_tier_windows_deleted[i]);
+			    "{tier=\"%s\"} %llu\n", query_tier_name(i),
+			    (unsigned long long)ds.budget_tier_windows_deleted[i]);
 		M("ipgraph_database_bytes", "gauge", "The database file "
 		    "after the last max_size check (0 without max_size).",
 		    "%llu", (unsigned long long)ds.db_bytes);

@@ -168,6 +168,19 @@ query_bool(const char *name, const char *v, int *out, char *err,
 	return -1;
 }
 
+const char *
+query_tier_name(int tier)
+{
+	switch (tier) {
+	case QUERY_TIER_RAW:	return "raw";
+	case QUERY_TIER_HOUR:	return "hour";
+	case QUERY_TIER_DAY:	return "day";
+	case QUERY_TIER_AUTO:	return "auto";
+	case QUERY_TIER_MIXED:	return "mixed";
+	default:		return "other";
+	}
+}
+
 int
 query_tier(const char *name, const char *v, int auto_ok, int *out,
     char *err, size_t errlen)
@@ -720,9 +733,7 @@ filter_describe(const struct filter *q, struct buf *out)
 				    q->group6);
 			break;
 		case FILTER_TIER:
-			buf_puts(out, q->tier == QUERY_TIER_AUTO ? "auto" :
-			    q->tier == QUERY_TIER_HOUR ? "hour" :
-			    q->tier == QUERY_TIER_DAY ? "day" : "raw");
+			buf_puts(out, query_tier_name(q->tier));
 			break;
 		case FILTER_MAX_NODES:
 			buf_printf(out, "%u", q->max_nodes);

@@ -215,6 +215,9 @@ int	query_bool(const char *name, const char *v, int *out, char *err,
 	    size_t errlen);
 int	query_tier(const char *name, const char *v, int auto_ok, int *out,
 	    char *err, size_t errlen);
+
+/* The word a tier is named by: raw, hour, day, auto, mixed (or other). */
+const char	*query_tier_name(int tier);
 int	query_time(const char *name, const char *v, int64_t now_us,
 	    int64_t *out, char *err, size_t errlen);
 int	query_uint(const char *name, const char *v, unsigned long lo,

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "namebook.h"
 #include "packet.h"
+#include "query.h"
 #include "store.h"
 #include "timefmt.h"
 #include "writer.h"
@@ -283,7 +284,6 @@ write_losses(struct writer *w)
 static void
 budget(struct writer *w, const struct retention *ret, int64_t now)
 {
-	static const char *const tiers[] = { "raw", "hour", "day" };
 	struct store_budget r;
 	long n;
 	int t;
@@ -296,10 +296,12 @@ budget(struct writer *w, const struct retention *ret, int64_t now)
 		log_info("max_size: the database now gives freed pages back "
 		    "to the file (converted to incremental vacuum)");
 	for (t = 0; t < 3; t++) {
+		const char *tn = query_tier_name(t);
+
 		if (r.tier_windows[t] > 0)
 			log_info("max_size_%s: the %s tier passed %llu bytes: "
 			    "deleted its oldest %ld windows, now about %llu "
-			    "bytes", tiers[t], tiers[t],
+			    "bytes", tn, tn,
 			    (unsigned long long)ret->tier_max[t],
 			    r.tier_windows[t],
 			    (unsigned long long)r.tier_bytes[t]);
@@ -307,8 +309,7 @@ budget(struct writer *w, const struct retention *ret, int64_t now)
 			w->last_over = now;
 			log_warnx("max_size_%s: %llu bytes is less than the "
 			    "newest %s window takes (about %llu bytes): raise "
-			    "it", tiers[t],
-			    (unsigned long long)ret->tier_max[t], tiers[t],
+			    "it", tn, (unsigned long long)ret->tier_max[t], tn,
 			    (unsigned long long)r.tier_bytes[t]);
 		}
 	}
