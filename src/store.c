@@ -1376,39 +1376,34 @@ budget_delete(struct store *st, int tier, int64_t k, long *deleted)
 
 /*
  * A tier's share of the pages in use: used bytes times its edge and
- * address-pair rows (windows.rows) over every row the file holds
- * (windows' rows, packet events, names and first-seen edges), into
- * *bytes; and the bytes of one row on average into *per_row.
+ * address-pair rows (windows.rows) over every row the file holds (the
+ * windows' rows, and other: packet events, names and first-seen edges,
+ * which the budget does not delete), into *bytes; and the bytes of one
+ * row on average into *per_row.
  */
 static int
-tier_bytes(struct store *st, int tier, uint64_t used, uint64_t *bytes,
-    uint64_t *per_row)
+tier_bytes(struct store *st, int tier, uint64_t used, int64_t other,
+    uint64_t *bytes, uint64_t *per_row)
 {
-	int64_t mine, all, other, v;
+	sqlite3_stmt *s = NULL;
+	int64_t mine = 0, all = other;
+	int rc;
 
-	if (pragma_int(st, "SELECT coalesce(sum(rows), 0) FROM windows",
-	    &all) < 0 ||
-	    pragma_int(st, "SELECT (SELECT count(*) FROM events) +"
-	    " (SELECT count(*) FROM names) +"
-	    " (SELECT count(*) FROM first_seen)", &other) < 0)
+	if (sqlite3_prepare_v2(st->db, "SELECT tier, sum(rows) FROM windows"
+	    " GROUP BY tier", -1, &s, NULL) != SQLITE_OK) {
+		set_err(st, "counting the rows of each tier");
 		return -1;
-	switch (tier) {
-	case STORE_TIER_RAW:
-		v = pragma_int(st, "SELECT coalesce(sum(rows), 0) FROM windows"
-		    " WHERE tier = 0", &mine);
-		break;
-	case STORE_TIER_HOUR:
-		v = pragma_int(st, "SELECT coalesce(sum(rows), 0) FROM windows"
-		    " WHERE tier = 1", &mine);
-		break;
-	default:
-		v = pragma_int(st, "SELECT coalesce(sum(rows), 0) FROM windows"
-		    " WHERE tier = 2", &mine);
-		break;
 	}
-	if (v < 0)
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_int(s, 0) == tier)
+			mine = sqlite3_column_int64(s, 1);
+		all += sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		set_err(st, "counting the rows of each tier");
 		return -1;
-	all += other;
+	}
 	*per_row = all > 0 ? used / (uint64_t)all : 0;
 	*bytes = (uint64_t)mine * *per_row;
 	return 0;
@@ -1437,12 +1432,17 @@ tier_oldest(struct store *st, int tier, uint64_t want, int64_t *k)
 		return -1;
 	}
 	sqlite3_bind_int(s, 1, tier);
+	rc = SQLITE_ROW;
 	while (n < total && got < want &&
 	    (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		got += (uint64_t)sqlite3_column_int64(s, 0);
 		n++;
 	}
 	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		set_err(st, "reading window sizes");
+		return -1;
+	}
 	*k = n;
 	return 0;
 }
@@ -1451,7 +1451,7 @@ int
 store_budget(struct store *st, uint64_t max_bytes, const uint64_t *tier_max,
     struct store_budget *r)
 {
-	int64_t av, n, all, k;
+	int64_t av, n, all, k, other = 0;
 	uint64_t used, file, avg, tb, per_row;
 	int tier;
 
@@ -1470,10 +1470,15 @@ store_budget(struct store *st, uint64_t max_bytes, const uint64_t *tier_max,
 		return -1;
 	r->bytes_before = file;
 	/* each tier's own budget: its oldest windows past it */
+	if (tier_max != NULL && (tier_max[0] != 0 || tier_max[1] != 0 ||
+	    tier_max[2] != 0) && pragma_int(st, "SELECT"
+	    " (SELECT count(*) FROM events) + (SELECT count(*) FROM names) +"
+	    " (SELECT count(*) FROM first_seen)", &other) < 0)
+		return -1;
 	for (tier = STORE_TIER_RAW; tier <= STORE_TIER_DAY; tier++) {
 		if (tier_max == NULL || tier_max[tier] == 0)
 			continue;
-		if (tier_bytes(st, tier, used, &tb, &per_row) < 0)
+		if (tier_bytes(st, tier, used, other, &tb, &per_row) < 0)
 			return -1;
 		/* free pages lag the rows deleted: again until under */
 		while (tb > tier_max[tier] && per_row > 0) {
@@ -1487,7 +1492,7 @@ store_budget(struct store *st, uint64_t max_bytes, const uint64_t *tier_max,
 			    exec(st, "PRAGMA incremental_vacuum",
 			    "incremental vacuum") < 0 ||
 			    budget_size(st, &used, &file) < 0 ||
-			    tier_bytes(st, tier, used, &tb, &per_row) < 0)
+			    tier_bytes(st, tier, used, other, &tb, &per_row) < 0)
 				return -1;
 		}
 		r->tier_bytes[tier] = tb;
