@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "graph.h"
 #include "names.h"
+#include "rdns.h"
 #include "query.h"
 #include "sites.h"
 #include "store.h"
@@ -253,6 +254,76 @@ struct agg {
 
 /* Where a name from the traffic came from, best first. */
 static const char *const seen_source[3] = { "dns", "sni", "http" };
+
+/*
+ * A host's or block's name from the names file, else (hosts only) from
+ * the traffic: DNS, then TLS SNI, then HTTP Host.  NULL when none; the
+ * source into *source.
+ */
+static const char *
+agg_host_name(const struct agg *a, const struct graph_node *nd,
+    const char **source)
+{
+	const char *name;
+	int k;
+
+	name = names_lookup(a->q->names, nd->ver, nd->addr, nd->prefix);
+	*source = name != NULL ? "config" : NULL;
+	for (k = 0; k < 3 && name == NULL && a->seen[k] != NULL &&
+	    nd->prefix == (nd->ver == 4 ? 32 : 128); k++)
+		if ((name = names_lookup(a->seen[k], nd->ver, nd->addr,
+		    nd->prefix)) != NULL)
+			*source = seen_source[k];
+	return name;
+}
+
+/*
+ * With a resolver (filter_set_rdns): ask it for every host of g that
+ * nothing else names, waiting at most its timeout.  *rq gets the
+ * queries (names filled in where answered; free with rdns_queries_free),
+ * *rqi for each node its query's index or SIZE_MAX.  Both NULL without
+ * a resolver or such hosts.  0, or -1 when out of memory.
+ */
+static int
+agg_rdns(const struct agg *a, const struct graph *g, struct rdns_query **rq,
+    size_t **rqi, size_t *nrq)
+{
+	const struct graph_node *nd;
+	const char *source;
+	size_t i, n = 0;
+
+	*rq = NULL;
+	*rqi = NULL;
+	*nrq = 0;
+	if (a->q->rdns == NULL || g->nnodes == 0)
+		return 0;
+	if ((*rqi = malloc(g->nnodes * sizeof(**rqi))) == NULL ||
+	    (*rq = calloc(g->nnodes, sizeof(**rq))) == NULL)
+		return -1;
+	for (i = 0; i < g->nnodes; i++) {
+		nd = &g->nodes[i];
+		(*rqi)[i] = SIZE_MAX;
+		if ((nd->ver != 4 && nd->ver != 6) ||
+		    nd->prefix != (nd->ver == 4 ? 32 : 128) ||
+		    agg_host_name(a, nd, &source) != NULL)
+			continue;
+		(*rq)[n].ver = nd->ver;
+		memcpy((*rq)[n].addr, nd->addr, 16);
+		(*rqi)[i] = n++;
+	}
+	*nrq = n;
+	return rdns_names(a->q->rdns, *rq, n);
+}
+
+static void
+rdns_queries_free(struct rdns_query *rq, size_t n)
+{
+	size_t i;
+
+	for (i = 0; rq != NULL && i < n; i++)
+		free(rq[i].name);
+	free(rq);
+}
 
 /* One stored name into its source's map: a later one replaces an earlier. */
 static int
@@ -730,6 +801,8 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 	struct graph *g;
 	struct buf strings = BUF_INIT;
 	size_t *used = NULL, *newidx = NULL, *off = NULL, *at = NULL, i, n;
+	struct rdns_query *rq = NULL;
+	size_t *rqi = NULL, nrq = 0;
 	struct graph_node *nd;
 	char text[ADDR_STRLEN + 8];
 
@@ -775,10 +848,11 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 	if (g->nnodes > 0 &&
 	    (off = calloc(g->nnodes * 3, sizeof(*off))) == NULL)
 		goto fail;
+	if (agg_rdns(a, g, &rq, &rqi, &nrq) < 0)
+		goto fail;
 	for (i = 0; i < g->nnodes; i++) {
 		const char *name = NULL, *source = NULL;
 		struct asn_info info;
-		int k;
 
 		nd = &g->nodes[i];
 		memset(&info, 0, sizeof(info));
@@ -820,15 +894,10 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 			if (nd->prefix != (nd->ver == 4 ? 32 : 128))
 				snprintf(text + strlen(text), sizeof(text) -
 				    strlen(text), "/%u", nd->prefix);
-			name = names_lookup(a->q->names, nd->ver, nd->addr,
-			    nd->prefix);
-			source = name != NULL ? "config" : NULL;
-			for (k = 0; k < 3 && name == NULL && a->seen[k] !=
-			    NULL && nd->prefix == (nd->ver == 4 ? 32 : 128);
-			    k++)
-				if ((name = names_lookup(a->seen[k], nd->ver,
-				    nd->addr, nd->prefix)) != NULL)
-					source = seen_source[k];
+			name = agg_host_name(a, nd, &source);
+			if (name == NULL && rq != NULL && rqi[i] != SIZE_MAX &&
+			    (name = rq[rqi[i]].name) != NULL)
+				source = "rdns";
 		}
 		nd->name_source = source;
 		off[2 * i] = strings.len;
@@ -947,9 +1016,13 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 	free(newidx);
 	free(off);
 	free(at);
+	rdns_queries_free(rq, nrq);
+	free(rqi);
 	return g;
 fail:
 	buf_free(&strings);
+	rdns_queries_free(rq, nrq);
+	free(rqi);
 	free(used);
 	free(newidx);
 	free(off);

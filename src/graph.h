@@ -23,7 +23,7 @@ struct graph_node {
 	uint8_t		 addr[16];
 	const char	*name;		/* from the name map, or NULL */
 	const char	*name_source;	/* "config" (the name map), "dns",
-					   "sni", "http", "site", "asn",
+					   "sni", "http", "rdns", "site", "asn",
 					   "country", or NULL with no name */
 	const char	*label;		/* name, else the address (or block) */
 	const char	*addr_text;	/* address, block, "site:NAME",

@@ -115,6 +115,12 @@ filter_set_names(struct filter *q, const struct names *nm)
 	q->names = nm;
 }
 
+void
+filter_set_rdns(struct filter *q, struct rdns *r)
+{
+	q->rdns = r;
+}
+
 /* A whole number in [lo, hi]; 0 or -1. */
 static int
 query_number(const char *s, unsigned long lo, unsigned long hi,

@@ -9,6 +9,7 @@
 
 struct buf;
 struct names;
+struct rdns;
 struct sites;
 
 /*
@@ -113,6 +114,7 @@ struct filter {
 	int			 detail;	/* QUERY_DETAIL_* */
 	const struct names	*names;
 	const struct sites	*sites;
+	struct rdns		*rdns;		/* PTR names; NULL: none */
 	int64_t			 baseline_from_us;
 	int64_t			 baseline_to_us;
 	char			*baseline_from_text;
@@ -183,6 +185,13 @@ int	filter_baseline(const struct filter *, int64_t *from, int64_t *to);
 
 /* Attach a name map (not copied: it must outlive the filter); NULL: none. */
 void	filter_set_names(struct filter *, const struct names *);
+
+/*
+ * Attach a reverse DNS resolver (rdns.h; not owned: it must outlive the
+ * filter); NULL: none.  The graph then asks it for the hosts it shows
+ * that no other source names.
+ */
+void	filter_set_rdns(struct filter *, struct rdns *);
 
 /*
  * Checks that need every parameter (from after to, a baseline that
