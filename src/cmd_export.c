@@ -21,6 +21,7 @@
 #include "info.h"
 #include "log.h"
 #include "names.h"
+#include "rdns.h"
 #include "services.h"
 #include "sites.h"
 #include "graph.h"
@@ -68,7 +69,8 @@ explain_empty(struct store *st, const struct filter *q, const char *cmd)
 /* Long options of export; the filters map one to one onto filter_set. */
 enum {
 	OPT_NAMES = 256, OPT_SITES, OPT_LAYOUT, OPT_KEEP_SENDERS, OPT_KEEP_RECEIVERS,
-	OPT_DIAGONAL, OPT_PEERS, OPT_OTHER, OPT_FILTER, OPT_SERVICES
+	OPT_DIAGONAL, OPT_PEERS, OPT_OTHER, OPT_FILTER, OPT_SERVICES, OPT_RDNS,
+	OPT_RDNS_SERVER, OPT_RDNS_TIMEOUT
 };
 
 static const struct option export_longopts[] = {
@@ -97,6 +99,9 @@ static const struct option export_longopts[] = {
 	{ "names", required_argument, NULL, OPT_NAMES },
 	{ "sites", required_argument, NULL, OPT_SITES },
 	{ "services", required_argument, NULL, OPT_SERVICES },
+	{ "rdns", no_argument, NULL, OPT_RDNS },
+	{ "rdns-server", required_argument, NULL, OPT_RDNS_SERVER },
+	{ "rdns-timeout", required_argument, NULL, OPT_RDNS_TIMEOUT },
 	{ "layout", required_argument, NULL, OPT_LAYOUT },
 	{ "keep-senders", no_argument, NULL, OPT_KEEP_SENDERS },
 	{ "keep-receivers", no_argument, NULL, OPT_KEEP_RECEIVERS },
@@ -106,15 +111,43 @@ static const struct option export_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* --rdns, --rdns-server, --rdns-timeout: the resolver to start, if on. */
+struct cli_rdns {
+	int		 on;
+	struct rdns_conf conf;
+	struct rdns	*r;
+};
+
+#define CLI_RDNS_INIT	{ 0, { RDNS_TIMEOUT_MS, RDNS_CACHE, NULL }, NULL }
+
+/* Start the resolver when asked for and attach it to q; exits on error. */
+static void
+cli_rdns_start(struct cli_rdns *rd, struct filter *q)
+{
+	char err[512];
+
+	if (!rd->on)
+		return;
+	if ((rd->r = rdns_new(&rd->conf, err, sizeof(err))) == NULL)
+	{
+		/* the server's fault is --rdns-server's, not the key's */
+		if (strncmp(err, "reverse_dns_server: ", 20) == 0)
+			fatalx("--rdns-server: %s", err + 20);
+		fatalx("--rdns: %s", err);
+	}
+	filter_set_rdns(q, rd->r);
+}
+
 /*
- * The options export and top share: a filter (--from, --host, ...) set on
- * q, --names loaded into *nm, --sites into *sites.  Returns 1 when ch was
- * one of them, else 0; exits with a message naming the option when its
- * value is bad.
+ * The options export, top and diff share: a filter (--from, --host, ...)
+ * set on q, --names loaded into *nm, --sites into *sites, --rdns and its
+ * settings into *rd.  Returns 1 when ch was one of them, else 0; exits
+ * with a message naming the option when its value is bad.
  */
 static int
 query_option(int ch, const char *name, const char *arg, int64_t now,
-    struct filter *q, struct names **nm, struct sites **sites)
+    struct filter *q, struct names **nm, struct sites **sites,
+    struct cli_rdns *rd)
 {
 	char err[PATH_MAX + 1024];
 	char param[32];
@@ -141,6 +174,18 @@ query_option(int ch, const char *name, const char *arg, int64_t now,
 		if ((*sites = sites_load(arg, err, sizeof(err))) == NULL)
 			fatalx("--sites: %s", err);
 		filter_set_sites(q, *sites);
+		return 1;
+	case OPT_RDNS:
+		rd->on = 1;
+		return 1;
+	case OPT_RDNS_SERVER:
+		rd->on = 1;
+		rd->conf.server = arg;
+		return 1;
+	case OPT_RDNS_TIMEOUT:
+		rd->on = 1;
+		rd->conf.timeout_ms = (unsigned)number_arg("--rdns-timeout",
+		    arg, 1, 60000);
 		return 1;
 	default:
 		return 0;
@@ -407,6 +452,7 @@ cmd_export(int argc, char **argv)
 	struct filter *q;
 	struct names *nm = NULL;
 	struct sites *sites = NULL;
+	struct cli_rdns rd = CLI_RDNS_INIT;
 	struct store *st;
 	const char *db = DEFAULT_DB, *out = NULL;
 	char err[PATH_MAX + 1024];
@@ -448,8 +494,11 @@ cmd_export(int argc, char **argv)
 		case OPT_FILTER:
 		case OPT_NAMES:
 		case OPT_SITES:
+		case OPT_RDNS:
+		case OPT_RDNS_SERVER:
+		case OPT_RDNS_TIMEOUT:
 			query_option(ch, export_longopts[li].name, optarg, now,
-			    q, &nm, &sites);
+			    q, &nm, &sites, &rd);
 			break;
 		case OPT_OTHER:
 			if (filter_set(q, "other", "yes", now, err,
@@ -500,6 +549,9 @@ cmd_export(int argc, char **argv)
 		if (nm != NULL)
 			fatalx("--names: does not apply to csv, which writes "
 			    "addresses (try csv-pairs)");
+		if (rd.on)
+			fatalx("--rdns: does not apply to csv, which writes "
+			    "addresses (try csv-pairs)");
 		if (filter_has(q, FILTER_BASELINE) ||
 		    filter_has(q, FILTER_BASELINE_FROM) ||
 		    filter_has(q, FILTER_BASELINE_TO))
@@ -516,6 +568,7 @@ cmd_export(int argc, char **argv)
 		help_refuse_tty("export", fmt->name, out);
 	filter_set_names(q, nm);
 	st = open_for_reading(db, q);
+	cli_rdns_start(&rd, q);
 	rc = export_run(fmt, q, st, &eo, out, err, sizeof(err));
 	store_close(st);
 	if (rc != 0) {
@@ -524,6 +577,7 @@ cmd_export(int argc, char **argv)
 	}
 done:
 	filter_free(q);
+	rdns_free(rd.r);
 	names_free(nm);
 	sites_free(sites);
 	return rc;
@@ -539,6 +593,7 @@ cmd_top(int argc, char **argv)
 	struct filter *q;
 	struct names *nm = NULL;
 	struct sites *sites = NULL;
+	struct cli_rdns rd = CLI_RDNS_INIT;
 	struct store *st;
 	struct graph *g;
 	const char *db = DEFAULT_DB;
@@ -563,7 +618,7 @@ cmd_top(int argc, char **argv)
 		case '?': usage(stderr); exit(EXIT_USAGE);
 		default:
 			if (!query_option(ch, export_longopts[li].name,
-			    optarg, now, q, &nm, &sites))
+			    optarg, now, q, &nm, &sites, &rd))
 				fatalx("top: --%s does not apply to top",
 				    export_longopts[li].name);
 		}
@@ -578,10 +633,12 @@ cmd_top(int argc, char **argv)
 	check_filter(q);
 	filter_set_names(q, nm);
 	st = open_for_reading(db, q);
+	cli_rdns_start(&rd, q);
 	if ((g = graph_build(q, st, err, sizeof(err))) == NULL) {
 		log_warnx("top: %s", baseline_option(err, sizeof(err)));
 		store_close(st);
 		filter_free(q);
+		rdns_free(rd.r);
 		names_free(nm);
 		sites_free(sites);
 		return 1;
@@ -600,6 +657,7 @@ cmd_top(int argc, char **argv)
 	graph_free(g);
 	store_close(st);
 	filter_free(q);
+	rdns_free(rd.r);
 	names_free(nm);
 	sites_free(sites);
 	return 0;
@@ -705,6 +763,7 @@ cmd_diff(int argc, char **argv)
 	struct filter *q;
 	struct names *nm = NULL;
 	struct sites *sites = NULL;
+	struct cli_rdns rd = CLI_RDNS_INIT;
 	struct store *st;
 	struct graph *g;
 	const char *db = DEFAULT_DB;
@@ -732,7 +791,7 @@ cmd_diff(int argc, char **argv)
 		case '?': usage(stderr); exit(EXIT_USAGE);
 		default:
 			if (!query_option(ch, longopts[li].name, optarg, now,
-			    q, &nm, &sites))
+			    q, &nm, &sites, &rd))
 				fatalx("diff: --%s does not apply to diff",
 				    longopts[li].name);
 		}
@@ -752,6 +811,7 @@ cmd_diff(int argc, char **argv)
 	}
 	filter_set_names(q, nm);
 	st = open_for_reading(db, q);
+	cli_rdns_start(&rd, q);
 	if ((g = graph_build(q, st, err, sizeof(err))) == NULL) {
 		log_warnx("diff: %s", baseline_option(err, sizeof(err)));
 		rc = 1;
@@ -762,6 +822,7 @@ cmd_diff(int argc, char **argv)
 	graph_free(g);
 	store_close(st);
 	filter_free(q);
+	rdns_free(rd.r);
 	names_free(nm);
 	sites_free(sites);
 	return rc;

@@ -326,6 +326,16 @@ rdns_wake(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * evdns's own messages ("nameserver ... has failed") are about the
+ * server, not the graph: debug lines, not stderr.
+ */
+static void
+rdns_log(int is_warning, const char *msg)
+{
+	log_debug("reverse DNS: %s%s", is_warning ? "warning: " : "", msg);
+}
+
 static void *
 rdns_main(void *arg)
 {
@@ -347,6 +357,7 @@ rdns_new(const struct rdns_conf *conf, char *err, size_t errlen)
 		return NULL;
 	}
 	r->wake[0] = r->wake[1] = -1;
+	evdns_set_log_fn(rdns_log);
 	pthread_mutex_init(&r->mu, NULL);
 	{
 		pthread_condattr_t ca;
