@@ -422,6 +422,7 @@ api_filter(const struct api_conf *h, const struct api_args *a,
 	}
 	filter_set_names(q, h->names);
 	filter_set_sites(q, h->sites);
+	filter_set_rdns(q, h->rdns);
 	if (filter_check(q, err, sizeof(err)) < 0) {
 		api_error(r, 400, api_param_of(err, pn, sizeof(pn)), "%s",
 		    err);

@@ -9,6 +9,7 @@
 
 struct config;
 struct names;
+struct rdns;
 struct sites;
 struct store;
 
@@ -105,6 +106,7 @@ void		 api_formats(const struct api_args *, struct api_reply *);
 struct api_conf {
 	struct names	*names;		/* owned; NULL: none */
 	struct sites	*sites;		/* owned; NULL: none */
+	struct rdns	*rdns;		/* the server's (http.c); NULL: none */
 	uint64_t	 max_rows;
 	unsigned	 max_nodes;
 	unsigned	 refs;		/* the server's; see http.c */

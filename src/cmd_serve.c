@@ -15,6 +15,8 @@
 #include "http.h"
 #include "log.h"
 #include "names.h"
+#include "rdns.h"
+#include "services.h"
 
 static void
 serve_usage(FILE *fp)
@@ -25,7 +27,8 @@ serve_usage(FILE *fp)
 "                     --tls-key FILE] [--cors ORIGIN] [--names FILE]\n"
 "                     [--max-rows N] [--max-nodes N] [--timeout SECONDS]\n"
 "                     [--max-connections N] [--per-ip N]\n"
-"                     [--header-timeout SECONDS]\n"
+"                     [--header-timeout SECONDS] [--services FILE]\n"
+"                     [--rdns] [--rdns-server ADDR] [--rdns-timeout MS]\n"
 "ADDR: 127.0.0.1:8080 (the default), [::1]:8080, *:8080, or a port;\n"
 "port 0 picks a free one (the address is logged).\n", fp);
 }
@@ -45,7 +48,7 @@ cmd_serve(int argc, char **argv)
 	enum {
 		O_DB = 256, O_LISTEN, O_THREADS, O_WWW, O_TOKEN, O_CERT, O_KEY,
 		O_CORS, O_NAMES, O_SITES, O_ROWS, O_NODES, O_TIMEOUT, O_CONNS, O_PERIP,
-		O_HDRTIME
+		O_HDRTIME, O_SERVICES, O_RDNS, O_RDNS_SERVER, O_RDNS_TIMEOUT
 	};
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, O_DB },
@@ -64,6 +67,10 @@ cmd_serve(int argc, char **argv)
 		{ "max-connections", required_argument, NULL, O_CONNS },
 		{ "per-ip", required_argument, NULL, O_PERIP },
 		{ "header-timeout", required_argument, NULL, O_HDRTIME },
+		{ "services", required_argument, NULL, O_SERVICES },
+		{ "rdns", no_argument, NULL, O_RDNS },
+		{ "rdns-server", required_argument, NULL, O_RDNS_SERVER },
+		{ "rdns-timeout", required_argument, NULL, O_RDNS_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -132,6 +139,25 @@ cmd_serve(int argc, char **argv)
 		case O_HDRTIME:
 			c->header_timeout = (unsigned)number_arg(
 			    "--header-timeout", optarg, 1, 3600);
+			break;
+		case O_SERVICES:
+			/* as ipgraphd's [names] services */
+			if (services_add_file(optarg, err, sizeof(err)) < 0)
+				fatalx("--services: %s", err);
+			break;
+		/* as ipgraphd's [names] reverse_dns keys */
+		case O_RDNS: c->rdns = 1; break;
+		case O_RDNS_SERVER:
+			if (rdns_server_check(optarg) < 0)
+				fatalx("--rdns-server: '%s' is not an address "
+				    "(ADDR, ADDR:PORT or [ADDR6]:PORT)", optarg);
+			serve_set(&c->rdns_server, optarg);
+			c->rdns = 1;
+			break;
+		case O_RDNS_TIMEOUT:
+			c->rdns_timeout = (unsigned)number_arg(
+			    "--rdns-timeout", optarg, 1, 60000);
+			c->rdns = 1;
 			break;
 		case 'h': help_command("serve", stdout); exit(0);
 		default: serve_usage(stderr); exit(EXIT_USAGE);

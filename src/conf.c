@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "names.h"
+#include "rdns.h"
 
 enum ktype { K_STR, K_UINT, K_BOOL, K_DURATION, K_SIZE, K_IFACES, K_LISTEN,
     K_LEVEL, K_URL, K_CIDR, K_BYTES };
@@ -86,6 +87,14 @@ static const struct keyword {
 	    0, 0 },
 	{ "ipfix", "template_refresh", K_DURATION,
 	    offsetof(struct config, ipfix_refresh), 1, 86400 },
+	{ "names", "reverse_dns", K_BOOL, offsetof(struct config, rdns),
+	    0, 1 },
+	{ "names", "reverse_dns_cache", K_UINT,
+	    offsetof(struct config, rdns_cache), 1, 1048576 },
+	{ "names", "reverse_dns_server", K_STR,
+	    offsetof(struct config, rdns_server), 0, 0 },
+	{ "names", "reverse_dns_timeout", K_UINT,
+	    offsetof(struct config, rdns_timeout), 1, 60000 },
 	{ "names", "services", K_STR, offsetof(struct config, services),
 	    0, 0 },
 	{ "seq", "filter", K_STR, offsetof(struct config, seq_filter), 0, 0 },
@@ -198,6 +207,8 @@ config_new(void)
 	c->seq_retention = 7 * 86400;
 	c->ipfix_refresh = 60;
 	c->names = names_new();
+	c->rdns_cache = RDNS_CACHE;
+	c->rdns_timeout = RDNS_TIMEOUT_MS;
 	if (c->names == NULL || c->user == NULL || c->sensor == NULL || c->db == NULL ||
 	    c->listen[0] == NULL) {
 		config_free(c);
@@ -230,6 +241,7 @@ config_free(struct config *c)
 	free(c->sites);
 	names_free(c->names);
 	free(c->services);
+	free(c->rdns_server);
 	free(c->seq_filter);
 	free(c->alert_webhook);
 	free(c->alert_command);
@@ -463,6 +475,10 @@ handler(void *user, const char *section, const char *name,
 	c->lines[k - keywords] = ctx->line;
 	up = (unsigned *)((char *)c + k->off);
 	sp = (char **)((char *)c + k->off);
+	if (k->off == offsetof(struct config, rdns_server) && *value != '\0' &&
+	    rdns_server_check(value) < 0)
+		return bad(ctx, "[%s] %s: '%s' is not an address (ADDR, "
+		    "ADDR:PORT or [ADDR6]:PORT)", section, name, value);
 	switch (k->type) {
 	case K_BYTES:
 		if (config_parse_bytes(value, (uint64_t *)(void *)up) < 0)
@@ -729,6 +745,8 @@ static const char *const restart_keys[] = {
 	"http.per_ip_connections", "http.threads", "http.timeout",
 	"http.tls_cert", "http.tls_key", "http.token_file", "http.www_root",
 	"ipfix.export", "ipfix.listen",
+	"names.reverse_dns", "names.reverse_dns_cache",
+	"names.reverse_dns_server", "names.reverse_dns_timeout",
 	"store.path",
 	"window.grace", "window.queue", "window.seconds",
 };

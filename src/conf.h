@@ -9,7 +9,7 @@
 #define CONFIG_MAX_IFACES	32
 #define CONFIG_MAX_LISTEN	8
 /* Keys in the keyword table at most, and the longest line read. */
-#define CONFIG_NKEYS		52
+#define CONFIG_NKEYS		56
 #define CONFIG_MAX_LINE		65536
 
 struct names;
@@ -75,6 +75,10 @@ struct config {
 	/* [names] */
 	struct names	*names;		/* ADDRESS = NAME lines */
 	char		*services;	/* services = FILE: more port names */
+	int		 rdns;		/* reverse_dns: PTR names for graphs */
+	unsigned	 rdns_cache;	/* reverse_dns_cache: entries */
+	char		*rdns_server;	/* reverse_dns_server, or NULL */
+	unsigned	 rdns_timeout;	/* reverse_dns_timeout: ms */
 
 	/* [alerts] */
 	char		*alert_webhook;		/* http://..., or NULL */

@@ -48,6 +48,11 @@ struct help_entry {
 "                            or countries (libloc; IPGRAPH_LOCATION_DB)\n" \
 "  --tier raw|hour|day|auto  which windows to read (default auto)\n" \
 "  --names FILE              ADDRESS = NAME lines for the labels\n" \
+"  --rdns                    name the hosts shown that nothing else names\n" \
+"                            by reverse DNS (PTR), from /etc/resolv.conf's\n" \
+"                            servers\n" \
+"  --rdns-server ADDR        ask this one (ADDR, ADDR:PORT, [ADDR6]:PORT)\n" \
+"  --rdns-timeout MS         wait at most MS for the names (default 1000)\n" \
 "  --sites FILE              CIDR = NAME, zone=Z, colour=#RRGGBB lines\n" \
 "  --baseline-from TIME, --baseline-to TIME\n" \
 "                            compare with this span: every host and edge\n" \
@@ -211,7 +216,9 @@ static const struct help_entry help_table[] = {
 	  "                     [--names FILE] [--sites FILE] [--max-rows N]\n"
 	  "                     [--max-nodes N]\n"
 	  "                     [--timeout SECONDS] [--max-connections N]\n"
-	  "                     [--per-ip N] [--header-timeout SECONDS]\n",
+	  "                     [--per-ip N] [--header-timeout SECONDS]\n"
+	  "                     [--services FILE] [--rdns] [--rdns-server ADDR]\n"
+	  "                     [--rdns-timeout MS]\n",
 	  "Serve a database over HTTP with ipgraphd's routes and dashboard, no\n"
 	  "capture.  SIGTERM or SIGINT stops it.\n",
 	  "  -d, --db FILE             the database (default ipgraph.db)\n"
@@ -226,6 +233,13 @@ static const struct help_entry help_table[] = {
 	  "  --cors ORIGIN             allow this origin (CORS)\n"
 	  "  --names FILE              ADDRESS = NAME lines for the labels\n"
 	  "  --sites FILE              the site file for group=site|zone\n"
+	  "  --services FILE           more port names (services(5) form) for\n"
+	  "                            csv and ports, after /etc/services\n"
+	  "  --rdns                    name the hosts a graph shows that nothing\n"
+	  "                            else names by reverse DNS (PTR)\n"
+	  "  --rdns-server ADDR        ask this server, not /etc/resolv.conf's\n"
+	  "  --rdns-timeout MS         a request waits at most MS for names\n"
+	  "                            (1000); later ones find them cached\n"
 	  "  --max-rows N              stored rows a query may read (1000000)\n"
 	  "  --max-nodes N             nodes drawn in graph.png/svg (400)\n"
 	  "  --timeout SECONDS         idle connection timeout (30)\n"

@@ -35,6 +35,7 @@
 #include "live.h"
 #include "log.h"
 #include "metrics.h"
+#include "rdns.h"
 #include "store.h"
 #include "timefmt.h"
 
@@ -84,6 +85,7 @@ struct http {
 	int			 key_made;
 	struct metrics		*metrics;
 	struct live		*live;
+	struct rdns		*rdns;		/* [names] reverse_dns; NULL: off */
 
 	/* the open connections, for per_ip_connections and header_timeout */
 	pthread_mutex_t		 conn_mu;
@@ -140,6 +142,7 @@ http_reload(struct http *h, const struct config *conf, char *err,
 	if ((c = api_conf_new(conf, err, errlen)) == NULL)
 		return -1;
 	c->refs = 1;
+	c->rdns = h->rdns;	/* kept across reloads, with its cache */
 	pthread_mutex_lock(&h->conf_mu);
 	old = h->conf;
 	h->conf = c;
@@ -987,6 +990,18 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 	}
 	h->per_ip = conf->per_ip_connections;
 	h->header_ms = (int64_t)conf->header_timeout * 1000;
+	if (conf->rdns) {
+		struct rdns_conf rc = { conf->rdns_timeout, conf->rdns_cache,
+		    conf->rdns_server };
+		char why[512];
+
+		if ((h->rdns = rdns_new(&rc, why, sizeof(why))) == NULL) {
+			snprintf(err, errlen, "[names] %s%s", strncmp(why,
+			    "reverse_dns", 11) == 0 ? "" : "reverse_dns: ",
+			    why);
+			goto fail;
+		}
+	}
 	if (http_reload(h, conf, err, errlen) < 0)
 		goto fail;
 	if ((h->metrics = metrics_new(hooks, conf->db)) == NULL ||
@@ -996,6 +1011,7 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	metrics_set_rdns(h->metrics, h->rdns);
 	/* the files: read by the caller (before dropping root), or here */
 	if (files != NULL)
 		f = files;
@@ -1120,6 +1136,7 @@ http_stop(struct http *h)
 	metrics_free(h->metrics);
 	if (h->conf != NULL)
 		http_conf_put(h, h->conf);
+	rdns_free(h->rdns);	/* no worker is left to ask it */
 	pthread_mutex_destroy(&h->conf_mu);
 	pthread_mutex_destroy(&h->conn_mu);
 	pthread_cond_destroy(&h->conn_cv);

@@ -14,6 +14,7 @@
 #include "export.h"
 #include "metrics.h"
 #include "query.h"
+#include "rdns.h"
 #include "stats.h"
 #include "timefmt.h"
 
@@ -28,6 +29,7 @@ static const unsigned metrics_codes[] = {
 
 struct metrics {
 	const struct daemon_hooks *hooks;
+	struct rdns		*rdns;
 	char			*db;
 	int64_t			 started_us;
 	uint64_t		 hits[METRICS_MAX_ROUTES][METRICS_NCODES];
@@ -50,6 +52,67 @@ metrics_new(const struct daemon_hooks *hooks, const char *db)
 	m->hooks = hooks;
 	m->started_us = timefmt_now();
 	return m;
+}
+
+void
+metrics_set_rdns(struct metrics *m, struct rdns *r)
+{
+	m->rdns = r;
+}
+
+static void metrics_help(struct buf *, const char *, const char *,
+    const char *);
+
+/* The reverse DNS cache's counters (rdns.h). */
+static void
+metrics_rdns(struct rdns *r, struct buf *b)
+{
+	struct rdns_stats s;
+	static const struct {
+		const char	*name;
+		const char	*type;
+		const char	*help;
+		size_t		 off;
+	} rm[] = {
+		{ "ipgraph_rdns_cache_entries", "gauge", "Reverse DNS answers "
+		    "(and lookups under way) cached.",
+		    offsetof(struct rdns_stats, entries) },
+		{ "ipgraph_rdns_cache_max_entries", "gauge", "The cache's cap "
+		    "(reverse_dns_cache).",
+		    offsetof(struct rdns_stats, max_entries) },
+		{ "ipgraph_rdns_cache_bytes", "gauge", "Memory the cached "
+		    "entries hold.", offsetof(struct rdns_stats, bytes) },
+		{ "ipgraph_rdns_cache_max_bytes", "gauge", "The cache's "
+		    "memory cap.", offsetof(struct rdns_stats, max_bytes) },
+		{ "ipgraph_rdns_hits_total", "counter", "Addresses answered "
+		    "from the cache (names and known failures).",
+		    offsetof(struct rdns_stats, hits) },
+		{ "ipgraph_rdns_misses_total", "counter", "Addresses asked "
+		    "of the name server.", offsetof(struct rdns_stats, misses) },
+		{ "ipgraph_rdns_timeouts_total", "counter", "Addresses a "
+		    "request stopped waiting for (reverse_dns_timeout); drawn "
+		    "as addresses.", offsetof(struct rdns_stats, timeouts) },
+		{ "ipgraph_rdns_names_total", "counter", "Answers with a "
+		    "name.", offsetof(struct rdns_stats, names) },
+		{ "ipgraph_rdns_failures_total", "counter", "Answers without "
+		    "a name (no record, errors, no answer).",
+		    offsetof(struct rdns_stats, failures) },
+		{ "ipgraph_rdns_evicted_total", "counter", "Entries pushed "
+		    "out, least recently used first, past the cache's caps.",
+		    offsetof(struct rdns_stats, evicted) },
+		{ "ipgraph_rdns_busy_total", "counter", "Addresses not asked: "
+		    "too many lookups under way.",
+		    offsetof(struct rdns_stats, busy) },
+	};
+	uint64_t v;
+	size_t i;
+
+	rdns_get_stats(r, &s);
+	for (i = 0; i < sizeof(rm) / sizeof(rm[0]); i++) {
+		memcpy(&v, (const char *)&s + rm[i].off, sizeof(v));
+		metrics_help(b, rm[i].name, rm[i].type, rm[i].help);
+		buf_printf(b, "%s %llu\n", rm[i].name, (unsigned long long)v);
+	}
 }
 
 void
@@ -415,6 +478,8 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 				buf_puts(b, "other");
 			buf_printf(b, "\"} %llu\n", (unsigned long long)v);
 		}
+	if (h->rdns != NULL)
+		metrics_rdns(h->rdns, b);
 }
 
 /* /healthz says "degraded" for this long after data was lost (s). */

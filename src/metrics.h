@@ -17,6 +17,10 @@ struct metrics;
 struct metrics	*metrics_new(const struct daemon_hooks *hooks, const char *db);
 void		 metrics_free(struct metrics *);
 
+/* The server's reverse DNS cache, counted in /metrics; NULL: none. */
+struct rdns;
+void	metrics_set_rdns(struct metrics *, struct rdns *);
+
 /* Count one answer of route (api_routes' index) with status; any thread. */
 void	metrics_count(struct metrics *, size_t route, unsigned status);
 

@@ -12,9 +12,11 @@
 #include <unistd.h>
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <event2/dns.h>
 #include <event2/event.h>
+#include <event2/util.h>
 
 #include "log.h"
 #include "rdns.h"
@@ -343,6 +345,17 @@ rdns_main(void *arg)
 
 	event_base_dispatch(r->base);
 	return NULL;
+}
+
+int
+rdns_server_check(const char *s)
+{
+	struct sockaddr_storage ss;
+	int len = (int)sizeof(ss);
+
+	/* evdns_base_nameserver_ip_add's own parser */
+	return evutil_parse_sockaddr_port(s, (struct sockaddr *)&ss, &len) == 0 ?
+	    0 : -1;
 }
 
 struct rdns *

@@ -58,6 +58,9 @@ struct rdns_query {
 struct rdns	*rdns_new(const struct rdns_conf *conf, char *err,
 		    size_t errlen);
 
+/* Whether s is a server address rdns_new takes: 0 or -1. */
+int		 rdns_server_check(const char *s);
+
 /* Stop the thread (queries still out are dropped) and free.  NULL ok. */
 void		 rdns_free(struct rdns *);
 
