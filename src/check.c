@@ -22,6 +22,7 @@
 #include "http_files.h"
 #include "ipfix_out.h"
 #include "log.h"
+#include "rdns.h"
 #include "sniff.h"
 
 static int	problem(const struct config *, const char *, const char *,
@@ -194,6 +195,15 @@ check_config(const struct config *c)
 		    "not both");
 	if (alert_check_config(c, err, sizeof(err)) < 0)
 		n += problem(c, "alerts", "zones", "%s", err);
+	if (c->rdns) {
+		/* the resolver as the HTTP server starts it: resolv.conf read */
+		struct rdns_conf rc = { c->rdns_timeout, 1, c->rdns_server };
+		struct rdns *r;
+
+		if ((r = rdns_new(&rc, err, sizeof(err))) == NULL)
+			n += problem(c, "names", "reverse_dns", "%s", err);
+		rdns_free(r);
+	}
 	/* run as root, the daemon writes as the user it becomes */
 	n += check_db(c, geteuid() == 0 && have_pw ? &pw : NULL);
 	return n;
