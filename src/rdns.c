@@ -189,15 +189,26 @@ drop(struct rdns *r, struct entry *e)
 	free(e);
 }
 
-/* Push out the least recently used until room for one more of bytes. */
-static void
+/*
+ * Push out the least recently used answers until there is room for one
+ * more entry of bytes; 0, or -1 when only lookups under way are left
+ * (those stay: a caller may be waiting for them, and they are few).
+ */
+static int
 make_room(struct rdns *r, size_t bytes)
 {
-	while (r->tail != NULL && (r->st.entries + 1 > r->max_entries ||
-	    r->st.bytes + bytes > r->max_bytes)) {
-		drop(r, r->tail);
+	struct entry *e;
+
+	while (r->st.entries + 1 > r->max_entries ||
+	    r->st.bytes + bytes > r->max_bytes) {
+		for (e = r->tail; e != NULL && e->state == E_WAIT; e = e->prev)
+			;
+		if (e == NULL)
+			return -1;
+		drop(r, e);
 		r->st.evicted++;
 	}
+	return 0;
 }
 
 /* Set a waiting entry's answer (under mu); name NULL: none. */
@@ -235,9 +246,15 @@ answer(struct rdns *r, struct entry *e, const char *name, int ttl)
 	else
 		r->st.failures++;
 	/* a long name may take the cache past its bytes */
-	while (r->st.bytes > r->max_bytes && r->tail != NULL &&
-	    r->tail != e) {
-		drop(r, r->tail);
+	while (r->st.bytes > r->max_bytes) {
+		struct entry *o;
+
+		for (o = r->tail; o != NULL && (o == e || o->state == E_WAIT);
+		    o = o->prev)
+			;
+		if (o == NULL)
+			break;
+		drop(r, o);
 		r->st.evicted++;
 	}
 }
@@ -537,12 +554,12 @@ rdns_names(struct rdns *r, struct rdns_query *q, size_t n)
 			}
 			continue;
 		}
-		if (r->inflight >= RDNS_MAX_INFLIGHT) {
+		if (r->inflight >= RDNS_MAX_INFLIGHT ||
+		    make_room(r, sizeof(*e)) < 0) {
 			r->st.busy++;
 			continue;
 		}
 		nq = realloc(r->queue, (r->nqueue + 1) * sizeof(*nq));
-		make_room(r, sizeof(*e));
 		if (nq == NULL || (e = calloc(1, sizeof(*e))) == NULL) {
 			if (nq != NULL)
 				r->queue = nq;

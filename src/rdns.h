@@ -38,7 +38,8 @@ struct rdns_stats {
 	uint64_t	names;		/* answers with a name */
 	uint64_t	failures;	/* answers without (NXDOMAIN, errors) */
 	uint64_t	evicted;	/* pushed out, least recently used */
-	uint64_t	busy;		/* not asked: RDNS_MAX_INFLIGHT out */
+	uint64_t	busy;		/* not asked: RDNS_MAX_INFLIGHT out,
+					   or the cache full of lookups */
 };
 
 /* One address to name; name is set by rdns_names (caller frees). */
