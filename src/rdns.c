@@ -47,6 +47,7 @@ struct entry {
 	uint8_t		 ver;
 	uint8_t		 addr[16];
 	int		 state;		/* E_* */
+	int		 late;		/* E_WAIT: a caller stopped waiting */
 	int64_t		 expires_ms;	/* monotonic; for E_NAME, E_NONE */
 	char		*name;		/* E_NAME */
 	size_t		 bytes;
@@ -544,7 +545,14 @@ rdns_names(struct rdns *r, struct rdns_query *q, size_t n)
 		if (e != NULL) {
 			lru_unlink(r, e);
 			lru_front(r, e);
-			if (e->state == E_WAIT)
+			/*
+			 * A lookup someone already waited out is not waited
+			 * for again: each address costs a request (or the
+			 * two spans of a diff) one timeout at most.
+			 */
+			if (e->state == E_WAIT && e->late)
+				r->st.timeouts++;
+			else if (e->state == E_WAIT)
 				wait[i] = 1;
 			else {
 				r->st.hits++;
@@ -610,8 +618,10 @@ rdns_names(struct rdns *r, struct rdns_query *q, size_t n)
 			break;
 	}
 	for (i = 0; i < n; i++)
-		if (wait[i] && settle(r, &q[i]) == 0)
+		if (wait[i] && settle(r, &q[i]) == 0) {
 			r->st.timeouts++;
+			(*find(r, q[i].ver, q[i].addr))->late = 1;
+		}
 	pthread_mutex_unlock(&r->mu);
 	free(wait);
 	return rc;

@@ -197,6 +197,15 @@ test_rdns_answers(void **state)
 	assert_true(st.bytes > 0 && st.bytes <= st.max_bytes);
 	for (i = 0; i < 2; i++)
 		free(q[i].name);
+	/* a lookup waited out once is not waited for again */
+	query(&q[0], "192.0.2.3");
+	t0 = ms_now();
+	assert_int_equal(rdns_names(r, q, 1), 0);
+	assert_true(ms_now() - t0 < 100);
+	assert_null(q[0].name);
+	rdns_get_stats(r, &st);
+	assert_int_equal(st.timeouts, 2);
+	assert_int_equal(st.misses, 2);
 
 	/* a cap of 2: the answer goes, the lookup still out stays */
 	query(&q[0], "192.0.2.2");
