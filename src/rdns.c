@@ -339,10 +339,15 @@ rdns_wake(evutil_socket_t fd, short what, void *arg)
 	}
 	free(q);
 	if (stop) {
-		/* fails what is out with DNS_ERR_SHUTDOWN: rdns_cb frees */
+		/*
+		 * Fails what is out with DNS_ERR_SHUTDOWN, through callbacks
+		 * it schedules on the base (rdns_cb frees their asks): the
+		 * loop ends once they have run, with nothing left to wait for.
+		 */
 		evdns_base_free(r->dns, 1);
 		r->dns = NULL;
-		event_base_loopbreak(r->base);
+		event_del(r->wake_ev);
+		event_base_loopexit(r->base, NULL);
 	}
 }
 
