@@ -70,7 +70,6 @@ struct rdns {
 	size_t		 max_bytes;
 	unsigned	 timeout_ms;
 	struct rdns_stats st;
-	unsigned	 inflight;	/* entries in E_WAIT */
 
 	/* queued for the resolver thread (under mu) */
 	struct ask	*queue;
@@ -182,8 +181,6 @@ drop(struct rdns *r, struct entry *e)
 	if (*ep == e)
 		*ep = e->hnext;
 	lru_unlink(r, e);
-	if (e->state == E_WAIT)
-		r->inflight--;
 	r->st.entries--;
 	r->st.bytes -= e->bytes;
 	free(e->name);
@@ -219,8 +216,6 @@ answer(struct rdns *r, struct entry *e, const char *name, int ttl)
 	char text[4 * 256 + 1];
 	size_t len;
 
-	if (e->state == E_WAIT)
-		r->inflight--;
 	free(e->name);
 	e->name = NULL;
 	r->st.bytes -= e->bytes;
@@ -439,7 +434,8 @@ rdns_new(const struct rdns_conf *conf, char *err, size_t errlen)
 	 */
 	if (evdns_base_set_option(r->dns, "timeout:", "2") != 0 ||
 	    evdns_base_set_option(r->dns, "attempts:", "2") != 0 ||
-	    evdns_base_set_option(r->dns, "max-inflight:", "256") != 0) {
+	    evdns_base_set_option(r->dns, "max-inflight:",
+	    RDNS_MAX_INFLIGHT_TEXT) != 0) {
 		snprintf(err, errlen, "evdns: cannot set its options");
 		goto fail;
 	}
@@ -567,8 +563,12 @@ rdns_names(struct rdns *r, struct rdns_query *q, size_t n)
 			}
 			continue;
 		}
-		if (r->inflight >= RDNS_MAX_INFLIGHT ||
-		    make_room(r, sizeof(*e)) < 0) {
+		/*
+		 * Lookups under way are bounded by the cache: evdns sends
+		 * RDNS_MAX_INFLIGHT_TEXT at once and queues the rest, each with
+		 * its entry here.
+		 */
+		if (make_room(r, sizeof(*e)) < 0) {
 			r->st.busy++;
 			continue;
 		}
@@ -591,7 +591,6 @@ rdns_names(struct rdns *r, struct rdns_query *q, size_t n)
 		r->st.entries++;
 		r->st.bytes += e->bytes;
 		r->st.misses++;
-		r->inflight++;
 		nq[r->nqueue].r = r;
 		nq[r->nqueue].ver = e->ver;
 		memcpy(nq[r->nqueue].addr, e->addr, 16);

@@ -17,8 +17,8 @@ struct rdns;
 /* A name is kept for its TTL, within these bounds (seconds). */
 #define RDNS_MIN_TTL		60
 #define RDNS_MAX_TTL		86400
-/* Queries out at once; addresses past it wait for a later request. */
-#define RDNS_MAX_INFLIGHT	256
+/* Queries on the wire at once; evdns queues the rest (the cache bounds them). */
+#define RDNS_MAX_INFLIGHT_TEXT	"256"
 
 struct rdns_conf {
 	unsigned	 timeout_ms;	/* the longest a caller waits, >= 1 */
@@ -38,8 +38,8 @@ struct rdns_stats {
 	uint64_t	names;		/* answers with a name */
 	uint64_t	failures;	/* answers without (NXDOMAIN, errors) */
 	uint64_t	evicted;	/* pushed out, least recently used */
-	uint64_t	busy;		/* not asked: RDNS_MAX_INFLIGHT out,
-					   or the cache full of lookups */
+	uint64_t	busy;		/* not asked: the cache is full of
+					   lookups under way */
 };
 
 /* One address to name; name is set by rdns_names (caller frees). */
