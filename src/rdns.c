@@ -69,6 +69,7 @@ struct rdns {
 	size_t		 max_entries;
 	size_t		 max_bytes;
 	unsigned	 timeout_ms;
+	int64_t		 warned_ms;	/* the last "not answered" warning */
 	struct rdns_stats st;
 
 	/* queued for the resolver thread (under mu) */
@@ -520,7 +521,7 @@ rdns_names(struct rdns *r, struct rdns_query *q, size_t n)
 	struct entry **ep, *e;
 	struct timespec dl;
 	int64_t now, deadline;
-	size_t i, asked = 0, waiting;
+	size_t i, asked = 0, waiting, late = 0;
 	uint8_t *wait = NULL;
 	int rc = 0, s;
 
@@ -551,9 +552,10 @@ rdns_names(struct rdns *r, struct rdns_query *q, size_t n)
 			 * for again: each address costs a request (or the
 			 * two spans of a diff) one timeout at most.
 			 */
-			if (e->state == E_WAIT && e->late)
+			if (e->state == E_WAIT && e->late) {
 				r->st.timeouts++;
-			else if (e->state == E_WAIT)
+				late++;
+			} else if (e->state == E_WAIT)
 				wait[i] = 1;
 			else {
 				r->st.hits++;
@@ -624,9 +626,20 @@ rdns_names(struct rdns *r, struct rdns_query *q, size_t n)
 	for (i = 0; i < n; i++)
 		if (wait[i] && settle(r, &q[i]) == 0) {
 			r->st.timeouts++;
+			late++;
 			(*find(r, q[i].ver, q[i].addr))->late = 1;
 		}
+	/* said once a minute at most: every request may run into it */
+	now = now_ms();
+	if (late > 0 && (r->warned_ms == 0 || now - r->warned_ms >= 60000))
+		r->warned_ms = now;
+	else
+		late = 0;
 	pthread_mutex_unlock(&r->mu);
+	if (late > 0)
+		log_warnx("reverse DNS: %zu of %zu addresses not answered "
+		    "within %u ms: drawn as addresses (a later request finds "
+		    "the answers that come)", late, n, r->timeout_ms);
 	free(wait);
 	return rc;
 }

@@ -194,6 +194,8 @@ check "silent server: asked ($(cat "$T/silent.count" 2>/dev/null))" \
 # generous: evdns alone would wait 2 s twice; the limit is 0.5 s
 check "silent server: the export took ${ms} ms, within the limit" \
     test "$ms" -lt 3000
+check "silent server: stderr says so ($(head -c 200 "$T/s.err"))" \
+    grep -q 'not answered within 500 ms' "$T/s.err"
 check "silent server: no PTR names" test "$(node_names "$T/s.json" |
     grep -c ' rdns$')" -eq 0
 check "silent server: the DNS answer's name stays" \
