@@ -17,7 +17,8 @@
  * the D3 node-link form, with source and target the positions in nodes.
  * group is 1 for a node that sends, 2 for one that only receives.  A
  * named node has "name_source": "config" (a names file), "dns" (a name
- * its clients were told, passive DNS) or "site".  An
+ * its clients were told, passive DNS), "sni", "http", "rdns" (a PTR
+ * answer, with --rdns) or "site".  An
  * empty result also has "note": why it is empty (export_opts.note).
  */
 int
