@@ -4,9 +4,11 @@
 # independent reading of /etc/services gives (python3: the first name of
 # each PORT/PROTO, as getservbyport has it), with no name for ICMP or a
 # port the file leaves out.  --services FILE names ports /etc/services
-# leaves unnamed and renames none; an unreadable one is a clear error.
+# leaves unnamed and renames none, for export and serve alike; an
+# unreadable one is a clear error.
 . "$(dirname "$0")/lib.sh"
 need python3
+need curl
 [ -r /etc/services ] || {
 	echo "FAIL: /etc/services is missing (package netbase)" >&2
 	exit 1
@@ -71,4 +73,11 @@ expect_error 1 "^ipgraph: --services: $T/nothere: No such file" \
 "$IPGRAPH" export ports-svg --db "$T/s.db" --services "$T/more" \
     >"$T/p.svg" || fail "export ports-svg --services"
 check "ports-svg drawn" grep -q "<svg" "$T/p.svg"
+# serve --services: edges.csv over HTTP names the same ports
+serve_start "$T/s.db" --services "$T/more"
+curl -s "http://127.0.0.1:$P/api/v1/edges.csv" >"$T/h.csv"
+check "serve --services: edges.csv as export's" cmp -s "$T/m.csv" "$T/h.csv"
+serve_stop
+expect_error 1 "^ipgraph: --services: $T/nothere: No such file" \
+    "$IPGRAPH" serve --db "$T/s.db" --services "$T/nothere"
 finish
