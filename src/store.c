@@ -183,6 +183,50 @@ static const char *const migrations[] = {
 	"UPDATE windows SET rows ="
 	"  (SELECT count(*) FROM edges WHERE window_id = windows.id) +"
 	"  (SELECT count(*) FROM pairs WHERE window_id = windows.id);",
+	/*
+	 * 8 -> 9: the pull feed's write numbers.  Every commit that makes or
+	 * changes a window (a capture, an import or a late flow adding to
+	 * it, a roll-up recomputing it) gives it the next number of a
+	 * counter kept in the file, so a reader that remembers the last
+	 * number it read gets everything written since, and a window
+	 * changed again is read again.  Triggers rather than code in each
+	 * writing path: store_write_window, the roll-ups and whatever
+	 * writes windows next all get numbers without being told.  Writes
+	 * hold the write lock, so numbers are committed in their order.
+	 * feed_gone keeps, per tier, the highest number of a window the
+	 * retention or the size budget deleted and how many went: a reader
+	 * behind that number has lost data, and is told.  feed.store is a
+	 * random name of this file, so a cursor of another (or a remade)
+	 * database is recognised.  Windows already stored are numbered in
+	 * the order they were made.
+	 */
+	"ALTER TABLE windows ADD COLUMN seq INTEGER;"
+	"UPDATE windows SET seq = id;"
+	"CREATE UNIQUE INDEX windows_by_seq ON windows (tier, seq);"
+	"CREATE TABLE feed ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  store TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL);"
+	"INSERT INTO feed SELECT 1, lower(hex(randomblob(8))),"
+	"  coalesce(max(id), 0) FROM windows;"
+	"CREATE TABLE feed_gone ("
+	"  tier INTEGER PRIMARY KEY,"
+	"  seq INTEGER NOT NULL,"
+	"  windows INTEGER NOT NULL);"
+	"CREATE TRIGGER feed_made AFTER INSERT ON windows BEGIN"
+	"  UPDATE feed SET seq = seq + 1;"
+	"  UPDATE windows SET seq = (SELECT seq FROM feed) WHERE id = new.id;"
+	" END;"
+	"CREATE TRIGGER feed_changed AFTER UPDATE OF frames ON windows BEGIN"
+	"  UPDATE feed SET seq = seq + 1;"
+	"  UPDATE windows SET seq = (SELECT seq FROM feed) WHERE id = new.id;"
+	" END;"
+	"CREATE TRIGGER feed_deleted AFTER DELETE ON windows"
+	"  WHEN old.seq IS NOT NULL BEGIN"
+	"  INSERT INTO feed_gone VALUES (old.tier, old.seq, 1)"
+	"  ON CONFLICT (tier) DO UPDATE SET seq = max(seq, excluded.seq),"
+	"  windows = windows + 1;"
+	" END;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
@@ -2222,6 +2266,102 @@ store_windows(struct store *st, int tier, int64_t from_us, int64_t to_us,
 	}
 	sqlite3_finalize(s);
 	return stop;
+}
+
+/* --- reading: the pull feed --------------------------------------------- */
+
+static void	store_text(sqlite3_stmt *, int, char *, size_t);
+
+/* The feed counter and what was deleted from tier, into fs; 0 or -1. */
+static int
+store_feed_state(struct store *st, int tier, struct store_feed *fs,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	memset(fs, 0, sizeof(*fs));
+	if (sqlite3_prepare_v2(st->db, "SELECT f.store, f.seq,"
+	    " coalesce(g.seq, 0), coalesce(g.windows, 0) FROM feed f"
+	    " LEFT JOIN feed_gone g ON g.tier = ?1", -1, &s, NULL) !=
+	    SQLITE_OK) {
+		store_sqlerr(st->db, st, "reading the feed counter", err,
+		    errlen);
+		return -1;
+	}
+	sqlite3_bind_int(s, 1, tier);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_text(s, 0, fs->store, sizeof(fs->store));
+		fs->last = sqlite3_column_int64(s, 1);
+		fs->gone = sqlite3_column_int64(s, 2);
+		fs->gone_windows = (uint64_t)sqlite3_column_int64(s, 3);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE || fs->store[0] == '\0') {
+		store_sqlerr(st->db, st, "reading the feed counter", err,
+		    errlen);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_feed(struct store *st, int tier, int64_t from_seq, uint64_t skip,
+    struct store_feed *fs,
+    int (*cb)(int64_t seq, const struct store_row *, void *), void *arg,
+    char *err, size_t errlen)
+{
+	/*
+	 * Windows by write number (the unique index on (tier, seq) gives
+	 * that order), then each window's edges by key (the edges' primary
+	 * key): no sort, and the order of one window's rows is the same on
+	 * every read while its number stays.
+	 */
+	static const char sql[] = QUERY_COLUMNS ", w.seq"
+	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
+	    " JOIN edges e ON e.window_id = w.id"
+	    " WHERE w.tier = ?1 AND w.seq >= ?2"
+	    " ORDER BY w.seq, e.proto, e.src, e.dst, e.sport, e.dport";
+	struct store_row r;
+	sqlite3_stmt *s = NULL;
+	int64_t seq;
+	int rc, stop = 0;
+
+	/* one snapshot: the counter and the rows agree */
+	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		store_sqlerr(st->db, st, "reading the feed", err, errlen);
+		return -1;
+	}
+	if (store_feed_state(st, tier, fs, err, errlen) < 0)
+		goto fail;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_sqlerr(st->db, st, "reading the feed", err, errlen);
+		goto fail;
+	}
+	sqlite3_bind_int(s, 1, tier);
+	sqlite3_bind_int64(s, 2, from_seq);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(s, 13);
+		if (seq == from_seq && skip > 0) {
+			skip--;
+			continue;
+		}
+		store_read_row(s, &r);
+		if ((stop = cb(seq, &r, arg)) != 0)
+			break;
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		store_sqlerr(st->db, st, "reading the feed", err, errlen);
+		goto fail;
+	}
+	sqlite3_finalize(s);
+	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	return stop;
+fail:
+	sqlite3_finalize(s);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 /* --- reading: what the database holds ----------------------------------- */
