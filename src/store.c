@@ -2313,19 +2313,16 @@ store_feed(struct store *st, int tier, int64_t from_seq, uint64_t skip,
     char *err, size_t errlen)
 {
 	/*
-	 * Windows by write number (the unique index on (tier, seq) gives
-	 * that order), then each window's edges by key (the edges' primary
-	 * key): no sort, and the order of one window's rows is the same on
-	 * every read while its number stays.
+	 * Windows by write number (the unique index on (tier, seq)), then
+	 * each window's edges by key, a statement per window: its primary
+	 * key gives that order with no sort, and OFFSET steps over the rows
+	 * a page already gave without building them.  One join ordered by
+	 * number and key was rejected: SQLite sorted each window whole for
+	 * every page (0.3 s a page in a window of 50,000 edges).
 	 */
-	static const char sql[] = QUERY_COLUMNS ", w.seq"
-	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
-	    " JOIN edges e ON e.window_id = w.id"
-	    " WHERE w.tier = ?1 AND w.seq >= ?2"
-	    " ORDER BY w.seq, e.proto, e.src, e.dst, e.sport, e.dport";
+	sqlite3_stmt *w = NULL, *e = NULL;
 	struct store_row r;
-	sqlite3_stmt *s = NULL;
-	int64_t seq;
+	int64_t seq, wid;
 	int rc, stop = 0;
 
 	/* one snapshot: the counter and the rows agree */
@@ -2335,31 +2332,61 @@ store_feed(struct store *st, int tier, int64_t from_seq, uint64_t skip,
 	}
 	if (store_feed_state(st, tier, fs, err, errlen) < 0)
 		goto fail;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(st->db, "SELECT w.id, w.seq, w.start,"
+	    " w.seconds, s.name FROM windows w"
+	    " JOIN sensors s ON s.id = w.sensor_id"
+	    " WHERE w.tier = ?1 AND w.seq >= ?2 ORDER BY w.seq", -1, &w,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "SELECT proto, src, dst, sport, dport,"
+	    " packets, bytes, first_us, last_us, tcp_flags FROM edges"
+	    " WHERE window_id = ?1 ORDER BY proto, src, dst, sport, dport"
+	    " LIMIT -1 OFFSET ?2", -1, &e, NULL) != SQLITE_OK) {
 		store_sqlerr(st->db, st, "reading the feed", err, errlen);
 		goto fail;
 	}
-	sqlite3_bind_int(s, 1, tier);
-	sqlite3_bind_int64(s, 2, from_seq);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		seq = sqlite3_column_int64(s, 13);
-		if (seq == from_seq && skip > 0) {
-			skip--;
-			continue;
+	sqlite3_bind_int(w, 1, tier);
+	sqlite3_bind_int64(w, 2, from_seq);
+	while (stop == 0 && (rc = sqlite3_step(w)) == SQLITE_ROW) {
+		wid = sqlite3_column_int64(w, 0);
+		seq = sqlite3_column_int64(w, 1);
+		memset(&r, 0, sizeof(r));
+		r.window_start = sqlite3_column_int64(w, 2);
+		r.seconds = (unsigned)sqlite3_column_int(w, 3);
+		r.sensor = (const char *)sqlite3_column_text(w, 4);
+		sqlite3_bind_int64(e, 1, wid);
+		sqlite3_bind_int64(e, 2, seq == from_seq &&
+		    skip <= INT64_MAX ? (int64_t)skip : 0);
+		while ((rc = sqlite3_step(e)) == SQLITE_ROW) {
+			r.proto = (unsigned)sqlite3_column_int(e, 0);
+			r.ipver = store_column_addr(e, 1, r.src);
+			store_column_addr(e, 2, r.dst);
+			r.sport = (unsigned)sqlite3_column_int(e, 3);
+			r.dport = (unsigned)sqlite3_column_int(e, 4);
+			r.packets = (uint64_t)sqlite3_column_int64(e, 5);
+			r.bytes = (uint64_t)sqlite3_column_int64(e, 6);
+			r.first_us = r.window_start * 1000000 +
+			    sqlite3_column_int64(e, 7);
+			r.last_us = r.window_start * 1000000 +
+			    sqlite3_column_int64(e, 8);
+			r.tcp_flags = (unsigned)sqlite3_column_int(e, 9);
+			if ((stop = cb(seq, &r, arg)) != 0)
+				break;
 		}
-		store_read_row(s, &r);
-		if ((stop = cb(seq, &r, arg)) != 0)
+		sqlite3_reset(e);
+		if (stop == 0 && rc != SQLITE_DONE)
 			break;
 	}
-	if (!stop && rc != SQLITE_DONE) {
+	if (stop == 0 && rc != SQLITE_DONE) {
 		store_sqlerr(st->db, st, "reading the feed", err, errlen);
 		goto fail;
 	}
-	sqlite3_finalize(s);
+	sqlite3_finalize(e);
+	sqlite3_finalize(w);
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	return stop;
 fail:
-	sqlite3_finalize(s);
+	sqlite3_finalize(e);
+	sqlite3_finalize(w);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
