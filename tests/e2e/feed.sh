@@ -16,13 +16,18 @@ need curl
 need tcpreplay
 CHK="python3 $top_srcdir/tests/e2e/feed_check.py"
 
-# page BASE FILE: one page from cursor $CUR, of 1 to 7 rows, appended to
-# FILE; sets CUR (X-Next-Cursor), MORE (X-Feed-More) and CODE.  BASE is a
-# command prefix and URL ("IN curl -s http://...").
+# sget QUERY [CURL-OPTIONS...]: GET /api/v1/feed?QUERY of `ipgraph serve`
+# (port $P); dget the same of ipgraphd, in its namespace.
+sget() { local q=$1; shift; curl -s "http://127.0.0.1:$P/api/v1/feed?$q" "$@"; }
+dget() { local q=$1; shift; IN curl -s "$U/api/v1/feed?$q" "$@"; }
+
+# page GET FILE: one page from cursor $CUR, of 1 to 7 rows, through GET
+# (sget or dget), appended to FILE; sets CUR (X-Next-Cursor), MORE
+# (X-Feed-More) and CODE.
 page() {
 	local lim=$((RANDOM % 7 + 1))
 	: >"$T/h"
-	$1/api/v1/feed?since=$CUR\&limit=$lim -D "$T/h" -o "$T/body"
+	"$1" "since=$CUR&limit=$lim" -D "$T/h" -o "$T/body"
 	CODE=$(sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "$T/h")
 	[ "$CODE" = 200 ] || { fail "feed since=$CUR: $CODE $(cat "$T/body")"
 	    MORE=no; return 1; }
@@ -34,7 +39,7 @@ page() {
 	PAGES=$((PAGES + 1))
 }
 
-# drain BASE FILE: pages until the feed says there is no more.
+# drain GET FILE: pages until the feed says there is no more.
 drain() {
 	for _ in $(seq 1 2000); do
 		page "$1" "$2" || return 1
@@ -48,48 +53,48 @@ DB="$T/a.db"
 "$IPGRAPH" import -q --db "$DB" --window 1 "$DATA/pcapplusplus-input.pcap" ||
     exit 99
 serve_start "$DB"
-S="curl -s http://127.0.0.1:$P"
 CUR=0 PAGES=0
 : >"$T/feed1"
 IMPORTS="pcapplusplus-one_http_stream_rst.pcap gopacket-le-test200.pcapng
 pcapplusplus-ipv6-frag.pcap pcapplusplus-input.pcap"
 for c in $IMPORTS; do
-	page "$S" "$T/feed1"
-	page "$S" "$T/feed1"
+	page sget "$T/feed1"
+	page sget "$T/feed1"
 	# --force: the same capture again adds to windows read before
 	"$IPGRAPH" import -q --force --db "$DB" --window 1 "$DATA/$c" ||
 	    fail "import $c"
 done
-drain "$S" "$T/feed1"
+drain sget "$T/feed1"
 check "serve: every row once per write of its window ($PAGES pages)" \
     $CHK exact "$T/feed1"
 check "serve: the rows read equal the database's edges" \
     $CHK same "$T/feed1" "$DB"
+caps="$DATA/pcapplusplus-input.pcap"
+for c in $IMPORTS; do caps="$caps $DATA/$c"; done
 # shellcheck disable=SC2086
 check "serve: packets and bytes per pair equal tshark's" \
-    $CHK tshark "$T/feed1" "$DATA/pcapplusplus-input.pcap" \
-    $(for c in $IMPORTS; do echo "$DATA/$c"; done)
+    $CHK tshark "$T/feed1" $caps
 last=$CUR
-page "$S" "$T/empty"
+page sget "$T/empty"
 check "serve: at the end, an empty page and the same cursor" \
     test ! -s "$T/empty" -a "$CUR" = "$last" -a "$MORE" = no
 
 # Bad cursors and parameters.
 for bad in zz 12 "$last.x" "-1" "${last%-*}-" "${last%-*}-1.2.3"; do
-	code=$($S/api/v1/feed?since="$bad" -o "$T/err" -w '%{http_code}')
+	code=$(sget "since=$bad" -o "$T/err" -w '%{http_code}')
 	check "since=$bad: 400 naming since ($code $(cat "$T/err"))" \
 	    test "$code" = 400 -a "$(python3 -c 'import json, sys
 print(json.load(sys.stdin)["parameter"])' <"$T/err")" = since
 done
-code=$($S/api/v1/feed?since=0123456789abcdef-1 -o "$T/err" -w '%{http_code}')
+code=$(sget "since=0123456789abcdef-1" -o "$T/err" -w '%{http_code}')
 check "a cursor of another database: 410 ($code $(cat "$T/err"))" \
     test "$code" = 410
 check "... saying so" grep -q "another database" "$T/err"
-code=$($S/api/v1/feed?since="${last%-*}-99999" -o "$T/err" -w '%{http_code}')
+code=$(sget "since=${last%-*}-99999" -o "$T/err" -w '%{http_code}')
 check "a cursor past the last write: 400 ($code $(cat "$T/err"))" \
     test "$code" = 400
 for bad in limit=0 limit=100001 limit=x tier=minute top=3 sensor=nosuch; do
-	code=$($S/api/v1/feed?"$bad" -o "$T/err" -w '%{http_code}')
+	code=$(sget "$bad" -o "$T/err" -w '%{http_code}')
 	check "$bad: 400 naming ${bad%%=*} ($code $(cat "$T/err"))" \
 	    test "$code" = 400 -a "$(python3 -c 'import json, sys
 print(json.load(sys.stdin)["parameter"])' <"$T/err")" = "${bad%%=*}"
@@ -107,9 +112,9 @@ IN chown nobody "$W"
     exit 99
 serve_start "$W/db"
 CUR=0
-page "curl -s http://127.0.0.1:$P" "$T/old"
+page sget "$T/old"
 behind=$CUR			# inside the first window
-drain "curl -s http://127.0.0.1:$P" "$T/old"
+drain sget "$T/old"
 read_all=$CUR			# past every old window
 serve_stop
 chown nobody "$W"/db*
@@ -121,7 +126,6 @@ dstart() {
 	wait_file "$T/log" "capturing on" || fail "ipgraphd: $(cat "$T/log")"
 }
 dstart
-G="IN curl -s $U"
 CUR=$read_all PAGES=0
 : >"$T/feed2"
 REPLAYED=""
@@ -133,17 +137,16 @@ for c in pcapplusplus-input.pcap pcapplusplus-one_http_stream_rst.pcap; do
 	replay "$c" &
 	RP=$!
 	while kill -0 "$RP" 2>/dev/null; do
-		page "$G" "$T/feed2"
+		page dget "$T/feed2"
 		sleep 0.3
 	done
 	wait "$RP"
 	REPLAYED="$REPLAYED $DATA/$c"
-	page "$G" "$T/feed2"
+	page dget "$T/feed2"
 done
 # retention runs after ipgraphd wrote a window
 for _ in $(seq 1 100); do
-	code=$(IN curl -s "$U/api/v1/feed?since=$behind" -o "$T/err" \
-	    -w '%{http_code}')
+	code=$(dget "since=$behind" -o "$T/err" -w '%{http_code}')
 	[ "$code" = 410 ] && break
 	sleep 0.1
 done
@@ -152,32 +155,31 @@ check "a cursor behind deleted windows: 410 ($code $(head -c 300 "$T/err"))" \
 check "... naming since and the deletion" grep -q \
     '"since: the cursor is older than what the database holds.*deleted.*"parameter": "since"' \
     "$T/err"
-IN curl -s -D "$T/h" -o /dev/null "$U/api/v1/feed?since=$behind&skip_lost=yes"
+dget "since=$behind&skip_lost=yes" -D "$T/h" -o /dev/null
 check "skip_lost=yes: 200, X-Feed-Lost: yes" grep -q '^X-Feed-Lost: yes' "$T/h"
 check "... and the note" grep -q '^X-Ipgraph-Note: rows lost' "$T/h"
-code=$(IN curl -s "$U/api/v1/feed?since=$read_all" -o /dev/null \
-    -w '%{http_code}')
+code=$(dget "since=$read_all" -o /dev/null -w '%{http_code}')
 check "a cursor past the deleted windows (all read) is not behind ($code)" \
     test "$code" = 200
 
 daemon_stop "ipgraphd stops on SIGTERM, writing its open window"
 dstart
-page "$G" "$T/feed2"
+page dget "$T/feed2"
 for c in pcapplusplus-ipv4-options.pcap pcapplusplus-ipv6-frag.pcap; do
 	replay "$c" &
 	RP=$!
 	while kill -0 "$RP" 2>/dev/null; do
-		page "$G" "$T/feed2"
+		page dget "$T/feed2"
 		sleep 0.3
 	done
 	wait "$RP"
 	REPLAYED="$REPLAYED $DATA/$c"
 done
 sleep 3
-page "$G" "$T/feed2"
+page dget "$T/feed2"
 daemon_stop "ipgraphd stops again"
 serve_start "$W/db"
-drain "curl -s http://127.0.0.1:$P" "$T/feed2"
+drain sget "$T/feed2"
 serve_stop
 check "ipgraphd: every row once per write of its window ($PAGES pages)" \
     $CHK exact "$T/feed2"
