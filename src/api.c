@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "api.h"
 #include "buf.h"
 #include "conf.h"
@@ -85,6 +86,7 @@ static const struct api_route api_route_table[] = {
 	    "messages with where each was seen and lost, hop times" },
 	{ "windows", API_WINDOWS, NULL, "application/json", 0, NULL },
 	{ "info", API_INFO, NULL, "application/json", 0, NULL },
+	{ "feed", API_FEED, NULL, "application/x-ndjson", 0, NULL },
 	{ "formats", API_FORMATS, NULL, "application/json", 0, NULL },
 	{ "stats", API_STATS, NULL, "application/json", 0, NULL },
 	{ "live", API_LIVE, NULL, "text/event-stream", 0, NULL },
@@ -1373,6 +1375,239 @@ api_windows(struct store *st, const struct api_args *a,
 	buf_printf(&r->body, "\n], \"count\": %zu}\n", c.n);
 }
 
+/* --- the pull feed ------------------------------------------------------ */
+
+/*
+ * GET /api/v1/feed?since=CURSOR&limit=N&tier=T: stored edge rows as
+ * NDJSON, in the order they were written, a page at a time.  A cursor is
+ * "STORE-SEQ" (every row of the windows written up to number SEQ read)
+ * or "STORE-SEQ.N" (and the first N rows of window SEQ), STORE the
+ * database's random name (store.h, store_feed): a cursor of another
+ * file, or of this path made anew, is told apart rather than read as a
+ * position in this one.  Rows carry the cursor that follows them, so a
+ * reader may also stop anywhere inside a page.
+ */
+#define API_FEED_LIMIT		10000		/* rows a page, default */
+#define API_FEED_MAX_LIMIT	100000
+#define API_FEED_MAX_BYTES	(16u << 20)	/* a page's body, about */
+
+struct api_feed_ctx {
+	struct buf	*out;
+	const char	*store;
+	const char	*tier;
+	unsigned long	 limit;
+	unsigned long	 n;
+	int64_t		 seq;		/* of the last row, and its place */
+	uint64_t	 k;
+	int		 more;
+};
+
+/* A cursor: "0", "STORE-SEQ" or "STORE-SEQ.N"; 0 or -1. */
+static int
+api_feed_cursor(const char *v, char *store, size_t len, int64_t *seq,
+    uint64_t *k, int *partial)
+{
+	unsigned long long a, b = 0;
+	const char *p;
+	char *end;
+	size_t n;
+
+	*partial = 0;
+	if (strcmp(v, "0") == 0) {
+		store[0] = '\0';
+		*seq = 0;
+		*k = 0;
+		return 0;
+	}
+	n = strspn(v, "0123456789abcdef");
+	if (n == 0 || n >= len || v[n] != '-')
+		return -1;
+	memcpy(store, v, n);
+	store[n] = '\0';
+	p = v + n + 1;
+	if (*p < '0' || *p > '9')
+		return -1;
+	errno = 0;
+	a = strtoull(p, &end, 10);
+	if (errno != 0 || a > INT64_MAX / 2)
+		return -1;
+	if (*end == '.') {
+		p = end + 1;
+		if (*p < '0' || *p > '9')
+			return -1;
+		b = strtoull(p, &end, 10);
+		if (errno != 0 || b > INT64_MAX / 2)
+			return -1;
+		*partial = 1;
+	}
+	if (*end != '\0')
+		return -1;
+	*seq = (int64_t)a;
+	*k = b;
+	return 0;
+}
+
+static int
+api_feed_row(int64_t seq, const struct store_row *e, void *arg)
+{
+	struct api_feed_ctx *c = arg;
+	char ws[TIMEFMT_ISO_LEN], we[TIMEFMT_ISO_LEN], first[TIMEFMT_ISO_LEN],
+	    last[TIMEFMT_ISO_LEN], src[ADDR_STRLEN], dst[ADDR_STRLEN];
+	const char *pname = decode_proto_name(e->proto);
+
+	if (c->n >= c->limit || c->out->len >= API_FEED_MAX_BYTES) {
+		c->more = 1;
+		return 1;
+	}
+	if (seq != c->seq) {
+		c->seq = seq;
+		c->k = 0;
+	}
+	c->k++;
+	c->n++;
+	buf_printf(c->out, "{\"cursor\": \"%s-%" PRId64 ".%" PRIu64 "\", "
+	    "\"window_start\": \"%s\", \"window_end\": \"%s\", "
+	    "\"seconds\": %u, \"tier\": \"%s\", \"sensor\": ", c->store, seq,
+	    c->k, timefmt_iso(e->window_start * 1000000, ws),
+	    timefmt_iso((e->window_start + e->seconds) * 1000000, we),
+	    e->seconds, c->tier);
+	export_json_string(c->out, e->sensor != NULL ? e->sensor : "");
+	if (pname != NULL)
+		buf_printf(c->out, ", \"proto\": \"%s\"", pname);
+	else
+		buf_printf(c->out, ", \"proto\": \"%u\"", e->proto);
+	buf_printf(c->out, ", \"src\": \"%s\", \"sport\": %u, \"dst\": \"%s\", "
+	    "\"dport\": %u, \"packets\": %" PRIu64 ", \"bytes\": %" PRIu64 ", "
+	    "\"first_seen\": \"%s\", \"last_seen\": \"%s\", "
+	    "\"tcp_flags\": %u}\n", addr_format(e->ipver, e->src, src),
+	    e->sport, addr_format(e->ipver, e->dst, dst), e->dport,
+	    e->packets, e->bytes, timefmt_iso(e->first_us, first),
+	    timefmt_iso(e->last_us, last), e->tcp_flags);
+	return buf_failed(c->out) ? -1 : 0;
+}
+
+static void
+api_feed(struct store *st, const struct api_args *a, struct api_reply *r)
+{
+	struct api_feed_ctx c;
+	struct store_feed fs;
+	const char *since = NULL;
+	char err[1024], store[24];
+	int64_t seq = 0, from;
+	uint64_t k = 0;
+	unsigned long limit = API_FEED_LIMIT;
+	int tier = STORE_TIER_RAW, skip_lost = 0, partial = 0, rc;
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		const char *n = a->name[i], *v = a->value[i];
+
+		if (strcmp(n, "since") == 0)
+			since = v;
+		else if (strcmp(n, "limit") == 0) {
+			if (query_uint(n, v, 1, API_FEED_MAX_LIMIT,
+			    "a number of rows from 1 to 100000", &limit, err,
+			    sizeof(err)) < 0) {
+				api_error(r, 400, n, "%s", err);
+				return;
+			}
+		} else if (strcmp(n, "tier") == 0) {
+			if (query_tier(n, v, 0, &tier, err, sizeof(err)) < 0) {
+				api_error(r, 400, n, "%s", err);
+				return;
+			}
+		} else if (strcmp(n, "skip_lost") == 0) {
+			if (query_bool(n, v, &skip_lost, err,
+			    sizeof(err)) < 0) {
+				api_error(r, 400, n, "%s", err);
+				return;
+			}
+		} else {
+			api_error(r, 400, n, "%s: %s for feed (it takes since, "
+			    "limit, tier and skip_lost)", n, filter_known(n) ?
+			    "does not apply" : "unknown parameter");
+			return;
+		}
+	}
+	store[0] = '\0';
+	if (since != NULL && api_feed_cursor(since, store, sizeof(store),
+	    &seq, &k, &partial) < 0) {
+		api_error(r, 400, "since", "since: '%s' is not a feed cursor "
+		    "(give the X-Next-Cursor of the last reply, or the cursor "
+		    "of the last row read, like 8621562697d1a706-42.17; 0 or "
+		    "none starts at the oldest row held)", since);
+		return;
+	}
+	/* "SEQ": read from the next window; "SEQ.N": from inside SEQ */
+	from = partial ? seq : seq + 1;
+	memset(&c, 0, sizeof(c));
+	c.out = &r->body;
+	c.tier = query_tier_name(tier);
+	c.limit = limit;
+	c.seq = seq;
+	c.k = partial ? k : 0;
+	c.store = fs.store;		/* store_feed fills it before any row */
+	rc = store_feed(st, tier, from, partial ? k : 0, &fs, api_feed_row,
+	    &c, err, sizeof(err));
+	if (rc < 0 && buf_failed(&r->body)) {
+		api_error(r, 503, NULL, "out of memory");
+		return;
+	}
+	if (rc < 0) {
+		api_error(r, 503, NULL, "database: %s", err);
+		return;
+	}
+	if (store[0] != '\0' && strcmp(store, fs.store) != 0) {
+		api_error(r, 410, "since", "since: the cursor is of another "
+		    "database (%s; this one is %s): the database was made "
+		    "anew, or the cursor is another server's; start again "
+		    "with since=0", store, fs.store);
+		return;
+	}
+	if (seq > fs.last) {
+		api_error(r, 400, "since", "since: write %" PRId64 " is after "
+		    "the last this database made (%" PRId64 ")", seq,
+		    fs.last);
+		return;
+	}
+	if (store[0] != '\0' && fs.gone >= from) {
+		snprintf(r->note, sizeof(r->note), "rows lost: windows of tier "
+		    "%s written after the cursor, up to write %" PRId64 ", "
+		    "were deleted (retention or size budget) before they were "
+		    "read", c.tier, fs.gone);
+		if (!skip_lost) {
+			api_error(r, 410, "since", "since: the cursor is older "
+			    "than what the database holds: windows of tier %s "
+			    "written after it (up to write %" PRId64 ") were "
+			    "deleted by the retention or the size budget "
+			    "before they were read (%" PRIu64 " windows "
+			    "deleted in all); to read on from what is left, "
+			    "accepting the loss, ask again with skip_lost=yes",
+			    c.tier, fs.gone, fs.gone_windows);
+			r->note[0] = '\0';
+			return;
+		}
+		r->feed_lost = 1;
+	}
+	/*
+	 * The next cursor: inside the last window when the page is full,
+	 * else past it (or where the reader was, when nothing came).
+	 */
+	if (c.n == 0 && !partial)
+		snprintf(r->cursor, sizeof(r->cursor), "%s-%" PRId64,
+		    fs.store, seq);
+	else if (c.more || c.n == 0)
+		snprintf(r->cursor, sizeof(r->cursor), "%s-%" PRId64 ".%"
+		    PRIu64, fs.store, c.seq, c.k);
+	else
+		snprintf(r->cursor, sizeof(r->cursor), "%s-%" PRId64,
+		    fs.store, c.seq);
+	r->feed_more = c.more ? "yes" : "no";
+	if (c.n == 0 && since == NULL && fs.last == 0)
+		snprintf(r->note, sizeof(r->note), "the database holds no "
+		    "window yet");
+}
+
 int
 api_no_args(const struct api_args *a, const char *route,
     struct api_reply *r)
@@ -1453,6 +1688,9 @@ api_data(const struct api_conf *h, struct store *st,
 		break;
 	case API_INFO:
 		api_info(st, a, r);
+		break;
+	case API_FEED:
+		api_feed(st, a, r);
 		break;
 	default:
 		api_error(r, 404, NULL, "%s: not a data route", rt->path);

@@ -40,6 +40,9 @@ struct api_reply {
 	const char	*allow;		/* 405 */
 	unsigned	 retry_after;	/* seconds, for a 503; 0: none */
 	int		 api;		/* no-store, CORS */
+	char		 cursor[64];	/* X-Next-Cursor, when not empty */
+	const char	*feed_more;	/* X-Feed-More: yes or no */
+	int		 feed_lost;	/* X-Feed-Lost: yes */
 };
 
 enum api_kind {
@@ -50,6 +53,7 @@ enum api_kind {
 	API_SEQ,	/* a sequence diagram of stored rows */
 	API_WINDOWS,
 	API_INFO,	/* what the database holds (ipgraph info --json) */
+	API_FEED,	/* stored rows in write order, by cursor (NDJSON) */
 	API_FORMATS,	/* the export routes, from the tables */
 	API_STATS,
 	API_LIVE,
@@ -129,7 +133,7 @@ int	api_no_args(const struct api_args *, const char *route,
 
 /*
  * Answer a data route (API_EXPORT, API_CSV, API_BUNDLE, API_RENDER,
- * API_SEQ, API_WINDOWS, API_INFO) from st, a read-only store.  A sensor
+ * API_SEQ, API_WINDOWS, API_INFO, API_FEED) from st, a read-only store.  A sensor
  * the database does not know is a 400 naming the known ones; an empty
  * result says why in the note (and in edges.json).
  */

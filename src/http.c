@@ -673,6 +673,18 @@ http_add_common(const struct http *h, struct MHD_Response *resp,
 	}
 	if (r->note[0] != '\0')
 		MHD_add_response_header(resp, "X-Ipgraph-Note", r->note);
+	if (r->cursor[0] != '\0') {
+		MHD_add_response_header(resp, "X-Next-Cursor", r->cursor);
+		if (r->feed_more != NULL)
+			MHD_add_response_header(resp, "X-Feed-More",
+			    r->feed_more);
+		if (r->feed_lost)
+			MHD_add_response_header(resp, "X-Feed-Lost", "yes");
+		if (h->cors != NULL)
+			MHD_add_response_header(resp,
+			    "Access-Control-Expose-Headers", "X-Next-Cursor, "
+			    "X-Feed-More, X-Feed-Lost, X-Ipgraph-Note");
+	}
 	if (r->allow != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	if (r->retry_after > 0) {
@@ -781,6 +793,7 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		case API_SEQ:
 		case API_WINDOWS:
 		case API_INFO:
+		case API_FEED:
 			if ((st = http_store(h, err, sizeof(err))) == NULL) {
 				api_error(&r, 503, NULL, "database: %s", err);
 				break;

@@ -14,7 +14,7 @@ struct flowtable;
 struct packet;
 struct store;
 
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
 #define STORE_TIER_RAW		QUERY_TIER_RAW
@@ -278,6 +278,32 @@ struct store_window {
  */
 int	store_windows(struct store *, int tier, int64_t from_us, int64_t to_us,
 	    const char *sensor, int (*cb)(const struct store_window *, void *),
+	    void *arg, char *err, size_t errlen);
+
+/* --- reading: the pull feed (GET /api/v1/feed) ------------------------- */
+
+/*
+ * Every commit that makes or changes a window gives it the next write
+ * number of a counter kept in the file (schema 9: triggers on windows),
+ * so "everything written after number N" is a query.  store_feed reads,
+ * in one snapshot, the counter (fs) and the edge rows of tier's windows
+ * numbered from_seq or later, by number and then by key, leaving out the
+ * first skip rows of window from_seq (a page that ended inside it).
+ * cb gets each row and its window's number, and stops the walk by
+ * returning non-zero.  fs->gone is the highest number of a window of
+ * tier deleted (retention, size budget; 0: none): a reader whose from_seq
+ * is at or below it has missed rows.  Returns 0 (or cb's value that
+ * stopped), or -1 with err.
+ */
+struct store_feed {
+	char		 store[24];	/* random name of this database */
+	int64_t		 last;		/* the last number given, any tier */
+	int64_t		 gone;
+	uint64_t	 gone_windows;	/* deleted from tier, ever */
+};
+int	store_feed(struct store *, int tier, int64_t from_seq, uint64_t skip,
+	    struct store_feed *fs,
+	    int (*cb)(int64_t seq, const struct store_row *, void *),
 	    void *arg, char *err, size_t errlen);
 
 /* --- reading: what the database holds (ipgraph info, empty results) --- */

@@ -884,6 +884,119 @@ test_expire(void **state)
 	integrity_ok(path);
 }
 
+/* --- the pull feed ----------------------------------------------------- */
+
+struct feed_seen {
+	int64_t		seq[64];	/* of each row read */
+	int64_t		start[64];
+	size_t		n;
+	size_t		stop_at;	/* stop after this many (0: no) */
+};
+
+static int
+feed_row(int64_t seq, const struct store_row *r, void *arg)
+{
+	struct feed_seen *f = arg;
+
+	if (f->stop_at != 0 && f->n == f->stop_at)
+		return 1;
+	assert_true(f->n < NELEM(f->seq));
+	f->seq[f->n] = seq;
+	f->start[f->n] = r->window_start;
+	f->n++;
+	return 0;
+}
+
+/* Read tier raw from (from, skip) into f; the state into fs. */
+static int
+feed_read(struct store *st, int64_t from, uint64_t skip,
+    struct store_feed *fs, struct feed_seen *f, size_t stop_at)
+{
+	char err[512];
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	f->stop_at = stop_at;
+	rc = store_feed(st, STORE_TIER_RAW, from, skip, fs, feed_row, f, err,
+	    sizeof(err));
+	if (rc < 0)
+		fail_msg("store_feed: %s", err);
+	return rc;
+}
+
+static void
+test_feed(void **state)
+{
+	const char *path = db_path("feed");
+	struct store *st, *ro;
+	struct store_feed fs;
+	struct feed_seen f;
+	char name[24];
+	size_t i;
+
+	(void)state;
+	st = open_ok(path, 0);
+	ro = open_ok(path, 1);
+	/* an empty database: a name, nothing written, nothing deleted */
+	assert_int_equal(feed_read(ro, 1, 0, &fs, &f, 0), 0);
+	assert_int_equal(f.n, 0);
+	assert_int_equal(fs.last, 0);
+	assert_int_equal(fs.gone, 0);
+	assert_int_equal(strlen(fs.store), 16);
+	snprintf(name, sizeof(name), "%s", fs.store);
+
+	write_window(st, "s", T0, 4, NULL);		/* write 1 */
+	write_window(st, "s", T0 + 60, 8, NULL);	/* write 2 */
+	assert_int_equal(feed_read(ro, 1, 0, &fs, &f, 0), 0);
+	assert_int_equal(f.n, 12);
+	assert_int_equal(fs.last, 2);
+	assert_string_equal(fs.store, name);
+	for (i = 0; i < 12; i++) {
+		assert_int_equal(f.seq[i], i < 4 ? 1 : 2);
+		assert_int_equal(f.start[i], i < 4 ? T0 : T0 + 60);
+	}
+	/* a page that stops inside write 2, and the rest after 5 of it */
+	assert_int_equal(feed_read(ro, 2, 0, &fs, &f, 5), 1);
+	assert_int_equal(f.n, 5);
+	assert_int_equal(feed_read(ro, 2, 5, &fs, &f, 0), 0);
+	assert_int_equal(f.n, 3);
+	assert_int_equal(f.seq[0], 2);
+
+	/* a window written again gets a new number; the other keeps its */
+	write_window(st, "s", T0, 4, NULL);		/* write 3 */
+	assert_int_equal(feed_read(ro, 3, 0, &fs, &f, 0), 0);
+	assert_int_equal(f.n, 4);
+	assert_int_equal(f.seq[0], 3);
+	assert_int_equal(f.start[0], T0);
+	assert_int_equal(feed_read(ro, 1, 0, &fs, &f, 0), 0);
+	assert_int_equal(f.n, 12);
+	assert_int_equal(f.seq[0], 2);
+	/* roll-ups are numbered too, in their own tier */
+	assert_int_equal(store_rollup(st, T0 + 3600), 0);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM windows WHERE"
+	    " tier = 1 AND seq > 3"), 1);
+	assert_int_equal(feed_read(ro, 4, 0, &fs, &f, 0), 0);
+	assert_int_equal(f.n, 0);
+
+	/* retention: the highest number deleted, per tier */
+	assert_int_equal(store_expire(st, STORE_TIER_RAW, T0 + 60), 1);
+	assert_int_equal(feed_read(ro, 1, 0, &fs, &f, 0), 0);
+	assert_int_equal(fs.gone, 3);
+	assert_int_equal(fs.gone_windows, 1);
+	assert_int_equal(f.n, 8);
+	/* the counter never goes back, even with every window gone */
+	assert_int_equal(store_expire(st, STORE_TIER_RAW, T0 + 86400), 1);
+	write_window(st, "s", T0 + 600, 4, NULL);
+	assert_int_equal(feed_read(ro, 1, 0, &fs, &f, 0), 0);
+	assert_int_equal(f.n, 4);
+	assert_true(f.seq[0] > 4);
+	assert_int_equal(fs.gone, 3);	/* the highest, not the last */
+	assert_int_equal(fs.gone_windows, 2);
+	store_close(ro);
+	store_close(st);
+	integrity_ok(path);
+}
+
 /* --- events ------------------------------------------------------------ */
 
 #define NEV	20
@@ -1967,6 +2080,7 @@ main(void)
 		cmocka_unit_test(test_write_window),
 		cmocka_unit_test(test_rollup),
 		cmocka_unit_test(test_expire),
+		cmocka_unit_test(test_feed),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_size_budget),
 		cmocka_unit_test(test_import),
