@@ -25,7 +25,7 @@ serve_usage(FILE *fp)
 "                     --tls-key FILE] [--cors ORIGIN] [--names FILE]\n"
 "                     [--max-rows N] [--max-nodes N] [--timeout SECONDS]\n"
 "                     [--max-connections N] [--per-ip N]\n"
-"                     [--header-timeout SECONDS]\n"
+"                     [--header-timeout SECONDS] [--picture-cache SIZE]\n"
 "ADDR: 127.0.0.1:8080 (the default), [::1]:8080, *:8080, or a port;\n"
 "port 0 picks a free one (the address is logged).\n", fp);
 }
@@ -45,7 +45,7 @@ cmd_serve(int argc, char **argv)
 	enum {
 		O_DB = 256, O_LISTEN, O_THREADS, O_WWW, O_TOKEN, O_CERT, O_KEY,
 		O_CORS, O_NAMES, O_SITES, O_ROWS, O_NODES, O_TIMEOUT, O_CONNS, O_PERIP,
-		O_HDRTIME
+		O_HDRTIME, O_PICCACHE
 	};
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, O_DB },
@@ -64,6 +64,7 @@ cmd_serve(int argc, char **argv)
 		{ "max-connections", required_argument, NULL, O_CONNS },
 		{ "per-ip", required_argument, NULL, O_PERIP },
 		{ "header-timeout", required_argument, NULL, O_HDRTIME },
+		{ "picture-cache", required_argument, NULL, O_PICCACHE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -132,6 +133,12 @@ cmd_serve(int argc, char **argv)
 		case O_HDRTIME:
 			c->header_timeout = (unsigned)number_arg(
 			    "--header-timeout", optarg, 1, 3600);
+			break;
+		case O_PICCACHE:
+			if (config_parse_size(optarg, &c->picture_cache) < 0 ||
+			    c->picture_cache > (1u << 30))
+				fatalx("--picture-cache: '%s' is not a size from "
+				    "0 to 1G (e.g. 0, 512k, 32M)", optarg);
 			break;
 		case 'h': help_command("serve", stdout); exit(0);
 		default: serve_usage(stderr); exit(EXIT_USAGE);

@@ -35,6 +35,7 @@
 #include "live.h"
 #include "log.h"
 #include "metrics.h"
+#include "render.h"
 #include "store.h"
 #include "timefmt.h"
 
@@ -140,6 +141,7 @@ http_reload(struct http *h, const struct config *conf, char *err,
 	if ((c = api_conf_new(conf, err, errlen)) == NULL)
 		return -1;
 	c->refs = 1;
+	render_cache_size(conf->picture_cache);
 	pthread_mutex_lock(&h->conf_mu);
 	old = h->conf;
 	h->conf = c;
