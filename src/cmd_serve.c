@@ -29,6 +29,7 @@ serve_usage(FILE *fp)
 "                     [--max-connections N] [--per-ip N]\n"
 "                     [--header-timeout SECONDS] [--services FILE]\n"
 "                     [--rdns] [--rdns-server ADDR] [--rdns-timeout MS]\n"
+"                     [--picture-cache SIZE]\n"
 "ADDR: 127.0.0.1:8080 (the default), [::1]:8080, *:8080, or a port;\n"
 "port 0 picks a free one (the address is logged).\n", fp);
 }
@@ -48,7 +49,8 @@ cmd_serve(int argc, char **argv)
 	enum {
 		O_DB = 256, O_LISTEN, O_THREADS, O_WWW, O_TOKEN, O_CERT, O_KEY,
 		O_CORS, O_NAMES, O_SITES, O_ROWS, O_NODES, O_TIMEOUT, O_CONNS, O_PERIP,
-		O_HDRTIME, O_SERVICES, O_RDNS, O_RDNS_SERVER, O_RDNS_TIMEOUT
+		O_HDRTIME, O_SERVICES, O_RDNS, O_RDNS_SERVER, O_RDNS_TIMEOUT,
+		O_PICCACHE
 	};
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, O_DB },
@@ -71,6 +73,7 @@ cmd_serve(int argc, char **argv)
 		{ "rdns", no_argument, NULL, O_RDNS },
 		{ "rdns-server", required_argument, NULL, O_RDNS_SERVER },
 		{ "rdns-timeout", required_argument, NULL, O_RDNS_TIMEOUT },
+		{ "picture-cache", required_argument, NULL, O_PICCACHE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -158,6 +161,12 @@ cmd_serve(int argc, char **argv)
 			c->rdns_timeout = (unsigned)number_arg(
 			    "--rdns-timeout", optarg, 1, 60000);
 			c->rdns = 1;
+			break;
+		case O_PICCACHE:
+			if (config_parse_size(optarg, &c->picture_cache) < 0 ||
+			    c->picture_cache > (1u << 30))
+				fatalx("--picture-cache: '%s' is not a size from "
+				    "0 to 1G (e.g. 0, 512k, 32M)", optarg);
 			break;
 		case 'h': help_command("serve", stdout); exit(0);
 		default: serve_usage(stderr); exit(EXIT_USAGE);

@@ -72,6 +72,8 @@ static const struct keyword {
 	    1, 0xffffffffu },
 	{ "http", "per_ip_connections", K_UINT,
 	    offsetof(struct config, per_ip_connections), 0, 100000 },
+	{ "http", "picture_cache", K_SIZE,
+	    offsetof(struct config, picture_cache), 0, 1u << 30 },
 	{ "http", "sites", K_STR, offsetof(struct config, sites), 0, 0 },
 	{ "http", "threads", K_UINT, offsetof(struct config, threads), 1, 64 },
 	{ "http", "timeout", K_DURATION, offsetof(struct config, timeout),
@@ -200,6 +202,7 @@ config_new(void)
 	c->per_ip_connections = 32;
 	c->max_rows = 1000000;
 	c->max_nodes = 400;
+	c->picture_cache = 32u << 20;
 	c->timeout = 30;
 	c->header_timeout = 10;
 	c->seq_packets = 16;

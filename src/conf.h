@@ -9,7 +9,7 @@
 #define CONFIG_MAX_IFACES	32
 #define CONFIG_MAX_LISTEN	8
 /* Keys in the keyword table at most, and the longest line read. */
-#define CONFIG_NKEYS		56
+#define CONFIG_NKEYS		64
 #define CONFIG_MAX_LINE		65536
 
 struct names;
@@ -71,6 +71,7 @@ struct config {
 	unsigned	 header_timeout; /* a request's headers, whole */
 	unsigned	 max_rows;	/* stored rows one query may read */
 	unsigned	 max_nodes;	/* graph.png/svg: more are cut */
+	unsigned	 picture_cache;	/* bytes of drawn pictures kept */
 
 	/* [names] */
 	struct names	*names;		/* ADDRESS = NAME lines */

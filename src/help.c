@@ -218,7 +218,7 @@ static const struct help_entry help_table[] = {
 	  "                     [--timeout SECONDS] [--max-connections N]\n"
 	  "                     [--per-ip N] [--header-timeout SECONDS]\n"
 	  "                     [--services FILE] [--rdns] [--rdns-server ADDR]\n"
-	  "                     [--rdns-timeout MS]\n",
+	  "                     [--rdns-timeout MS] [--picture-cache SIZE]\n",
 	  "Serve a database over HTTP with ipgraphd's routes and dashboard, no\n"
 	  "capture.  SIGTERM or SIGINT stops it.\n",
 	  "  -d, --db FILE             the database (default ipgraph.db)\n"
@@ -247,6 +247,9 @@ static const struct help_entry help_table[] = {
 	  "  --per-ip N                connections per client address (32)\n"
 	  "  --header-timeout SECONDS  a request's headers must be whole in\n"
 	  "                            this time, however they trickle (10)\n"
+	  "  --picture-cache SIZE      bytes of drawn pictures kept, so a\n"
+	  "                            picture asked again is not laid out\n"
+	  "                            again; 0 keeps none (32M)\n"
 	  "  -h, --help                this help\n",
 	  "ipgraph serve --db net.db --listen 8080 --www /usr/share/ipgraph/www\n",
 	  0 },

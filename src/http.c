@@ -36,6 +36,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "rdns.h"
+#include "render.h"
 #include "store.h"
 #include "timefmt.h"
 
@@ -143,6 +144,7 @@ http_reload(struct http *h, const struct config *conf, char *err,
 		return -1;
 	c->refs = 1;
 	c->rdns = h->rdns;	/* kept across reloads, with its cache */
+	render_cache_size(conf->picture_cache);
 	pthread_mutex_lock(&h->conf_mu);
 	old = h->conf;
 	h->conf = c;

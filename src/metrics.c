@@ -15,6 +15,7 @@
 #include "metrics.h"
 #include "query.h"
 #include "rdns.h"
+#include "render.h"
 #include "stats.h"
 #include "timefmt.h"
 
@@ -267,6 +268,7 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		    if_drop) },
 	};
 	struct daemon_stats ds;
+	struct render_cache_stats pc;
 	const struct api_route *rt;
 	uint64_t v;
 	size_t i, k, c, nr;
@@ -460,6 +462,26 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 	buf_printf(b, "ipgraph_http_header_timeouts_total %llu\n",
 	    (unsigned long long)__atomic_load_n(&h->conn_timeouts,
 	    __ATOMIC_RELAXED));
+	render_cache_stats(&pc);
+	metrics_help(b, "ipgraph_picture_cache_bytes", "gauge",
+	    "Bytes held by the cache of drawn pictures (keys included).");
+	buf_printf(b, "ipgraph_picture_cache_bytes %zu\n", pc.bytes);
+	metrics_help(b, "ipgraph_picture_cache_max_bytes", "gauge",
+	    "The picture cache's bound, [http] picture_cache.");
+	buf_printf(b, "ipgraph_picture_cache_max_bytes %zu\n", pc.max);
+	metrics_help(b, "ipgraph_picture_cache_entries", "gauge",
+	    "Drawn pictures held.");
+	buf_printf(b, "ipgraph_picture_cache_entries %zu\n", pc.entries);
+	metrics_help(b, "ipgraph_picture_cache_hits_total", "counter",
+	    "Pictures answered from the cache, not laid out again.");
+	buf_printf(b, "ipgraph_picture_cache_hits_total %llu\n", pc.hits);
+	metrics_help(b, "ipgraph_picture_cache_misses_total", "counter",
+	    "Pictures laid out and drawn.");
+	buf_printf(b, "ipgraph_picture_cache_misses_total %llu\n", pc.misses);
+	metrics_help(b, "ipgraph_picture_cache_evictions_total", "counter",
+	    "Pictures pushed out of the cache by newer ones.");
+	buf_printf(b, "ipgraph_picture_cache_evictions_total %llu\n",
+	    pc.evictions);
 	metrics_help(b, "ipgraph_http_requests_total", "counter",
 	    "HTTP requests by route and status.");
 	rt = api_routes(&nr);

@@ -29,6 +29,32 @@ static pthread_mutex_t	 render_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned		 render_queued;	/* drawing or waiting to */
 static GVC_t		*render_gvc;
 
+/*
+ * Pictures already drawn, keyed by everything that decides their bytes
+ * (the DOT text, engine, format, adapt, caption), so an answer never
+ * depends on when it was drawn: a picture of closed windows is drawn
+ * once however often it is asked for, and a graph that changed has
+ * other DOT text.  Least recently used first out; bounded in bytes
+ * (keys, pictures and entries counted); its own lock, so a hit never
+ * waits behind a layout.
+ */
+struct render_pic {
+	struct render_pic	*prev, *next;	/* most recently used first */
+	uint64_t		 hash;
+	size_t			 keylen, len;
+	char			*key;
+	unsigned char		*data;
+};
+static pthread_mutex_t	 cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct render_pic *cache_head, *cache_tail;
+static pthread_cond_t	 cache_cv = PTHREAD_COND_INITIALIZER;
+static size_t		 cache_max;	/* 0: no cache */
+/* keys being drawn: a request for one of them waits for its picture */
+#define CACHE_SLOTS	64
+static uint64_t		 cache_drawing[CACHE_SLOTS];
+static unsigned char	 cache_busy[CACHE_SLOTS];
+static struct render_cache_stats cache_st;
+
 int
 render_layout_known(const char *engine)
 {
@@ -77,6 +103,218 @@ render_aspect(Agraph_t *g)
 	return w > h ? w / h : h / w;
 }
 
+static size_t
+cache_cost(const struct render_pic *p)
+{
+	return sizeof(*p) + p->keylen + p->len;
+}
+
+static void
+cache_unlink(struct render_pic *p)
+{
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	else
+		cache_head = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	else
+		cache_tail = p->prev;
+	p->prev = p->next = NULL;
+}
+
+static void
+cache_front(struct render_pic *p)
+{
+	p->next = cache_head;
+	if (cache_head != NULL)
+		cache_head->prev = p;
+	cache_head = p;
+	if (cache_tail == NULL)
+		cache_tail = p;
+}
+
+static void
+cache_drop(struct render_pic *p)
+{
+	cache_unlink(p);
+	cache_st.bytes -= cache_cost(p);
+	cache_st.entries--;
+	free(p->key);
+	free(p->data);
+	free(p);
+}
+
+/* Out with the least recently used until the cache holds max bytes. */
+static void
+cache_trim(size_t max)
+{
+	while (cache_tail != NULL && cache_st.bytes > max) {
+		cache_drop(cache_tail);
+		cache_st.evictions++;
+	}
+}
+
+void
+render_cache_size(size_t bytes)
+{
+	pthread_mutex_lock(&cache_lock);
+	cache_max = bytes;
+	cache_st.max = bytes;
+	cache_trim(bytes);
+	pthread_mutex_unlock(&cache_lock);
+}
+
+void
+render_cache_stats(struct render_cache_stats *st)
+{
+	pthread_mutex_lock(&cache_lock);
+	*st = cache_st;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* FNV-1a, 64 bits: a first look before the key is compared whole. */
+static uint64_t
+cache_hash(const char *key, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)key[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* A place in the picture queue (render_queued): 1, or 0 when it is full. */
+static int
+render_enqueue(void)
+{
+	if (__atomic_add_fetch(&render_queued, 1, __ATOMIC_ACQ_REL) >
+	    RENDER_QUEUE) {
+		__atomic_sub_fetch(&render_queued, 1, __ATOMIC_ACQ_REL);
+		return 0;
+	}
+	return 1;
+}
+
+/* The error of a full queue (a server answers 503): -1. */
+static int
+render_busy(char *err, size_t errlen)
+{
+	snprintf(err, errlen, RENDER_BUSY ": %d pictures are being drawn or "
+	    "waiting", RENDER_QUEUE);
+	return -1;
+}
+
+/* The slot of a picture being drawn with this hash, or -1. */
+static int
+cache_inflight(uint64_t hash)
+{
+	int i;
+
+	for (i = 0; i < CACHE_SLOTS; i++)
+		if (cache_busy[i] && cache_drawing[i] == hash)
+			return i;
+	return -1;
+}
+
+/*
+ * A drawn picture of key appended to out: 1.  -1 when the key is being
+ * drawn and the queue is full.  Or 0 when there is none:
+ * then the caller draws it, and *claimed says whether it holds the key's
+ * slot (the others asking for the same key wait for it here rather than
+ * draw it too) to give back with cache_release.  A key being drawn is
+ * waited for before looking.
+ */
+static int
+cache_get(const struct buf *key, uint64_t hash, struct buf *out,
+    int *claimed)
+{
+	struct render_pic *p;
+	int i;
+
+	*claimed = 0;
+	pthread_mutex_lock(&cache_lock);
+	if (cache_inflight(hash) >= 0) {
+		/* a waiter holds a worker too: it takes a place in the queue */
+		if (!render_enqueue()) {
+			pthread_mutex_unlock(&cache_lock);
+			return -1;
+		}
+		while (cache_inflight(hash) >= 0)
+			pthread_cond_wait(&cache_cv, &cache_lock);
+		__atomic_sub_fetch(&render_queued, 1, __ATOMIC_ACQ_REL);
+	}
+	for (p = cache_head; p != NULL; p = p->next)
+		if (p->hash == hash && p->keylen == key->len &&
+		    memcmp(p->key, key->data, key->len) == 0)
+			break;
+	if (p != NULL) {
+		buf_add(out, p->data, p->len);
+		cache_unlink(p);
+		cache_front(p);
+		cache_st.hits++;
+		pthread_mutex_unlock(&cache_lock);
+		return 1;
+	}
+	cache_st.misses++;
+	for (i = 0; i < CACHE_SLOTS; i++)
+		if (!cache_busy[i]) {
+			cache_busy[i] = 1;
+			cache_drawing[i] = hash;
+			*claimed = 1;
+			break;
+		}
+	pthread_mutex_unlock(&cache_lock);
+	return 0;
+}
+
+/* The key's picture is drawn (or failed): its waiters look again. */
+static void
+cache_release(uint64_t hash)
+{
+	int i;
+
+	pthread_mutex_lock(&cache_lock);
+	if ((i = cache_inflight(hash)) >= 0)
+		cache_busy[i] = 0;
+	pthread_cond_broadcast(&cache_cv);
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* Keep a copy of a picture just drawn; one too large is not kept. */
+static void
+cache_put(const struct buf *key, uint64_t hash, const unsigned char *data,
+    size_t len)
+{
+	struct render_pic *p;
+
+	pthread_mutex_lock(&cache_lock);
+	if (cache_max == 0 || sizeof(*p) + key->len + len > cache_max / 4)
+		goto done;
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->key = malloc(key->len)) == NULL ||
+	    (p->data = malloc(len > 0 ? len : 1)) == NULL) {
+		if (p != NULL)
+			free(p->key);
+		free(p);
+		goto done;
+	}
+	memcpy(p->key, key->data, key->len);
+	memcpy(p->data, data, len);
+	p->keylen = key->len;
+	p->len = len;
+	p->hash = hash;
+	cache_front(p);
+	cache_st.bytes += cache_cost(p);
+	cache_st.entries++;
+	cache_trim(cache_max);
+done:
+	pthread_mutex_unlock(&cache_lock);
+}
+
 int
 render_dot(const char *dot, const char *engine, int adapt,
     const char *format, const char *caption, struct buf *out, char *err,
@@ -87,19 +325,45 @@ render_dot(const char *dot, const char *engine, int adapt,
 	unsigned int len = 0;
 	int rc = -1, laid = 0;
 	boxf bb;
-	struct buf pic = BUF_INIT;
+	struct buf pic = BUF_INIT, key = BUF_INIT;
+	size_t outlen = out->len;
+	uint64_t hash = 0;
+	int cached, marked = 0, got;
+
+	pthread_mutex_lock(&cache_lock);
+	cached = cache_max > 0;
+	pthread_mutex_unlock(&cache_lock);
+	if (cached) {
+		/* NUL-separated: no field can run into the next */
+		buf_add(&key, engine, strlen(engine) + 1);
+		buf_add(&key, format, strlen(format) + 1);
+		buf_add(&key, adapt ? "a" : "", adapt ? 2 : 1);
+		if (caption != NULL)
+			buf_add(&key, caption, strlen(caption));
+		buf_add(&key, "", 1);
+		buf_puts(&key, dot);
+		if (buf_failed(&key)) {
+			buf_free(&key);
+			cached = 0;
+		} else {
+			hash = cache_hash(key.data, key.len);
+			if ((got = cache_get(&key, hash, out, &marked)) != 0) {
+				buf_free(&key);
+				return got > 0 ? 0 : render_busy(err, errlen);
+			}
+		}
+	}
 
 	/*
 	 * A bounded queue: one picture drawn at a time, a few waiting; more
 	 * are turned away at once, so a burst of pictures cannot tie up
 	 * every worker of a server (and /healthz behind them).
 	 */
-	if (__atomic_add_fetch(&render_queued, 1, __ATOMIC_ACQ_REL) >
-	    RENDER_QUEUE) {
-		__atomic_sub_fetch(&render_queued, 1, __ATOMIC_ACQ_REL);
-		snprintf(err, errlen, RENDER_BUSY ": %d pictures are being "
-		    "drawn or waiting", RENDER_QUEUE);
-		return -1;
+	if (!render_enqueue()) {
+		buf_free(&key);
+		if (marked)
+			cache_release(hash);
+		return render_busy(err, errlen);
 	}
 	pthread_mutex_lock(&render_lock);
 	if (render_gvc == NULL) {
@@ -168,7 +432,11 @@ render_dot(const char *dot, const char *engine, int adapt,
 	} else
 		buf_add(out, data, len);
 	rc = 0;
+	if (cached && !buf_failed(out))
+		cache_put(&key, hash, (const unsigned char *)out->data +
+		    outlen, out->len - outlen);
 done:
+	buf_free(&key);
 	buf_free(&pic);
 	if (data != NULL)
 		gvFreeRenderData(data);
@@ -177,6 +445,8 @@ done:
 	if (g != NULL)
 		agclose(g);
 	pthread_mutex_unlock(&render_lock);
+	if (marked)
+		cache_release(hash);
 	__atomic_sub_fetch(&render_queued, 1, __ATOMIC_ACQ_REL);
 	return rc;
 }

@@ -32,6 +32,22 @@ int	render_dot(const char *dot, const char *engine, int adapt,
 	    char *err, size_t errlen);
 
 /*
+ * The cache of drawn pictures (render_dot's): at most bytes in all
+ * (0, the default, keeps none; a server sets it).  A picture is kept
+ * only when it fits a quarter of it.  Safe from any thread.
+ */
+struct render_cache_stats {
+	size_t		max;		/* bytes allowed */
+	size_t		bytes;		/* held: keys, pictures, entries */
+	size_t		entries;
+	unsigned long long hits;	/* answered from the cache */
+	unsigned long long misses;	/* drawn */
+	unsigned long long evictions;	/* pushed out by newer pictures */
+};
+void	render_cache_size(size_t bytes);
+void	render_cache_stats(struct render_cache_stats *);
+
+/*
  * Draw a width x height picture with draw(cr, arg) onto a cairo surface
  * and append it as format ("png" or "svg") to out.  0, or -1 with cairo's
  * message in err.  Safe from any thread (one surface per call).

@@ -168,6 +168,59 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 sys.exit(len(d['nodes']) != int(sys.argv[2]) or d['hidden'])" "$T/all.json" "$HOSTS"
 
+# The picture cache: a picture asked for again is the same bytes, from
+# memory; requests for a picture being drawn wait for it (or get 503 when
+# the queue is full), so it is laid out once; the cache holds its bound.
+metric() {	# NAME: its value in /metrics
+	curl -s "http://127.0.0.1:$P/metrics" | sed -n "s/^$1 //p"
+}
+serve_start "$DB"
+check "cold graph.png: 200" test "$(get /api/v1/graph.png "$T/c1.png")" = 200
+check "graph.png again: 200" test "$(get /api/v1/graph.png "$T/c2.png")" = 200
+check "graph.png again: the same bytes" cmp -s "$T/c1.png" "$T/c2.png"
+check "graph.png again: from the cache (1 hit, 1 miss)" test \
+    "$(metric ipgraph_picture_cache_hits_total)/$(metric \
+    ipgraph_picture_cache_misses_total)" = 1/1
+pids=
+for i in 1 2 3 4 5 6; do
+	get '/api/v1/graph.svg?top=40' "$T/b$i.svg" >"$T/b$i.code" &
+	pids="$pids $!"
+done
+wait $pids
+ref=$(grep -lx 200 "$T"/b?.code | head -n 1)
+check "burst: at least one 200" test -n "$ref"
+ref=${ref%.code}.svg
+for i in 1 2 3 4 5 6; do
+	case $(cat "$T/b$i.code") in
+	200)	check "burst $i: the same picture" cmp -s "$ref" "$T/b$i.svg";;
+	503)	check "burst $i: 503 says when to come back" grep -qi \
+		    '^retry-after: 1' "$T/b$i.svg.h";;
+	*)	fail "burst $i: status $(cat "$T/b$i.code")";;
+	esac
+done
+check "burst of one picture: laid out once (2 misses in all)" test \
+    "$(metric ipgraph_picture_cache_misses_total)" = 2
+serve_start "$DB" --picture-cache 300k
+for n in $(seq 3 30); do
+	get "/api/v1/graph.svg?top=$n" "$T/s.svg" >/dev/null
+done
+b=$(metric ipgraph_picture_cache_bytes)
+check "a 300k cache holds at most 300k ($b)" test "$b" -le 307200
+check "a 300k cache pushed pictures out" test \
+    "$(metric ipgraph_picture_cache_evictions_total)" -gt 0
+check "a 300k cache: bound in /metrics" test \
+    "$(metric ipgraph_picture_cache_max_bytes)" = 307200
+serve_start "$DB" --picture-cache 0
+get /api/v1/graph.svg "$T/n1.svg" >/dev/null
+get /api/v1/graph.svg "$T/n2.svg" >/dev/null
+check "--picture-cache 0: nothing kept" test \
+    "$(metric ipgraph_picture_cache_entries)/$(metric \
+    ipgraph_picture_cache_hits_total)" = 0/0
+check "--picture-cache 0: the same picture drawn twice" cmp -s "$T/n1.svg" \
+    "$T/n2.svg"
+expect_error 1 "^ipgraph: --picture-cache: '2G' is not a size" \
+    "$IPGRAPH" serve --db "$DB" --picture-cache 2G
+
 # Bad values, named.
 expect_error 1 '^ipgraph: --max-nodes: must be at least 1' \
     "$IPGRAPH" export dot --db "$DB" --max-nodes 0
