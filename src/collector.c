@@ -56,6 +56,10 @@ struct collector {
 	unsigned	 seconds;
 	unsigned	 grace;
 	size_t		 max_edges;
+	unsigned	 max_rate;
+	/* per source: rate drops already logged, and when */
+	uint64_t	 rate_logged[FLOWIN_MAX_SOURCES];
+	int64_t		 rate_log_us[FLOWIN_MAX_SOURCES];
 	uint8_t		 buf[65536];
 };
 
@@ -197,8 +201,8 @@ on_readable(evutil_socket_t fd, short what, void *arg)
 
 struct collector *
 collector_start(struct event_base *base, const char *addrport,
-    unsigned seconds, unsigned grace, size_t max_edges, struct writer *wr,
-    char *err, size_t errlen)
+    unsigned seconds, unsigned grace, size_t max_edges, unsigned max_rate,
+    struct writer *wr, char *err, size_t errlen)
 {
 	struct collector *c;
 
@@ -209,6 +213,7 @@ collector_start(struct event_base *base, const char *addrport,
 	c->seconds = seconds;
 	c->grace = grace;
 	c->max_edges = max_edges;
+	c->max_rate = max_rate;
 	c->wr = wr;
 	if ((c->fd = ipfix_udp_bind(addrport, err, errlen)) < 0) {
 		free(c);
@@ -221,7 +226,34 @@ collector_start(struct event_base *base, const char *addrport,
 		collector_free(c);
 		return NULL;
 	}
+	flowin_set_rate(c->fi, max_rate);
 	return c;
+}
+
+/*
+ * An exporter over max_rate loses datagrams: say which, and how many,
+ * at most once a minute for each (all are counted in /metrics).
+ */
+static void
+rate_log(struct collector *c, int64_t now_us)
+{
+	size_t i, n = flowin_nsources(c->fi);
+	struct flowin_src *src;
+
+	for (i = 0; i < n && i < FLOWIN_MAX_SOURCES; i++) {
+		src = flowin_source(c->fi, i);
+		if (src->rate_limited == c->rate_logged[i] ||
+		    (c->rate_log_us[i] != 0 &&
+		    now_us - c->rate_log_us[i] < 60 * 1000000LL))
+			continue;
+		log_warnx("collector: exporter %s sends over [ipfix] "
+		    "max_rate (%u datagrams a second): %llu more dropped, "
+		    "%llu in all", src->name, c->max_rate,
+		    (unsigned long long)(src->rate_limited - c->rate_logged[i]),
+		    (unsigned long long)src->rate_limited);
+		c->rate_logged[i] = src->rate_limited;
+		c->rate_log_us[i] = now_us;
+	}
 }
 
 /* Each exporter's windows: close those ended before cutoff, or all. */
@@ -244,8 +276,10 @@ close_windows(struct collector *c, int64_t cutoff_us, int all)
 void
 collector_tick(struct collector *c, int64_t now_us)
 {
-	if (c != NULL)
-		close_windows(c, now_us - (int64_t)c->grace * 1000000, 0);
+	if (c == NULL)
+		return;
+	close_windows(c, now_us - (int64_t)c->grace * 1000000, 0);
+	rate_log(c, now_us);
 }
 
 void
@@ -259,6 +293,7 @@ collector_close_all(struct collector *c)
 	for (i = 0; i < 64 && drain(c, READ_BATCH) == READ_BATCH; i++)
 		;
 	close_windows(c, 0, 1);
+	rate_log(c, 1);	/* the last drops, whenever the last line was */
 }
 
 void

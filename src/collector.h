@@ -15,11 +15,13 @@ struct collector;
  * Bind addrport (UDP) and read it from base's loop: each exporter and
  * observation domain gets windows of its own (seconds long, closed grace
  * after their end, at most max_edges edges each) handed to wr under the
- * sensor name "ADDRESS/DOMAIN".  NULL with err.
+ * sensor name "ADDRESS/DOMAIN"; an exporter's datagrams past max_rate
+ * a second are dropped, counted and logged.  NULL with err.
  */
 struct collector *collector_start(struct event_base *base,
 	    const char *addrport, unsigned seconds, unsigned grace,
-	    size_t max_edges, struct writer *wr, char *err, size_t errlen);
+	    size_t max_edges, unsigned max_rate, struct writer *wr, char *err,
+	    size_t errlen);
 
 /* Close the windows whose end plus grace is before now_us (the tick). */
 void	collector_tick(struct collector *, int64_t now_us);

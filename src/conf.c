@@ -87,6 +87,8 @@ static const struct keyword {
 	    0, 0 },
 	{ "ipfix", "listen", K_STR, offsetof(struct config, ipfix_listen),
 	    0, 0 },
+	{ "ipfix", "max_rate", K_UINT, offsetof(struct config, ipfix_max_rate),
+	    1, 10000000 },
 	{ "ipfix", "template_refresh", K_DURATION,
 	    offsetof(struct config, ipfix_refresh), 1, 86400 },
 	{ "names", "reverse_dns", K_BOOL, offsetof(struct config, rdns),
@@ -209,6 +211,7 @@ config_new(void)
 	c->names_max = 65536;	/* namebook.h; 0: no passive DNS */
 	c->seq_retention = 7 * 86400;
 	c->ipfix_refresh = 60;
+	c->ipfix_max_rate = 50000;	/* flowin.h, FLOWIN_MAX_RATE */
 	c->names = names_new();
 	c->rdns_cache = RDNS_CACHE;
 	c->rdns_timeout = RDNS_TIMEOUT_MS;
@@ -747,7 +750,7 @@ static const char *const restart_keys[] = {
 	"http.max_connections",
 	"http.per_ip_connections", "http.threads", "http.timeout",
 	"http.tls_cert", "http.tls_key", "http.token_file", "http.www_root",
-	"ipfix.export", "ipfix.listen",
+	"ipfix.export", "ipfix.listen", "ipfix.max_rate",
 	"names.reverse_dns", "names.reverse_dns_cache",
 	"names.reverse_dns_server", "names.reverse_dns_timeout",
 	"store.path",

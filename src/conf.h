@@ -98,6 +98,7 @@ struct config {
 	char		*ipfix_export;	/* HOST:PORT (UDP), or NULL */
 	unsigned	 ipfix_refresh;	/* templates resent after, seconds */
 	char		*ipfix_listen;	/* collector ADDR:PORT (UDP), or NULL */
+	unsigned	 ipfix_max_rate; /* datagrams a second per exporter */
 
 	/* the line each key was set on, by keyword; 0: the default */
 	int		 lines[CONFIG_NKEYS];

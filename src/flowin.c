@@ -49,6 +49,7 @@ struct flowin {
 	struct source	*src[FLOWIN_MAX_SOURCES];
 	size_t		 nsrc;
 	void		(*free_user)(void *);
+	unsigned	 max_rate;	/* datagrams a second per source */
 	struct flowin_stats st;
 };
 
@@ -94,7 +95,14 @@ flowin_new(void (*free_user)(void *))
 	if ((fi = calloc(1, sizeof(*fi))) == NULL)
 		return NULL;
 	fi->free_user = free_user;
+	fi->max_rate = FLOWIN_MAX_RATE;
 	return fi;
+}
+
+void
+flowin_set_rate(struct flowin *fi, unsigned per_second)
+{
+	fi->max_rate = per_second > 0 ? per_second : 1;
 }
 
 void
@@ -510,7 +518,7 @@ v5(struct flowin *fi, struct rd *r, int ipver, const uint8_t *addr,
 	return 0;
 }
 
-/* The rate of one source: at most FLOWIN_MAX_RATE datagrams a second. */
+/* The rate of one source: at most max_rate datagrams a second. */
 static int
 rate_ok(struct flowin *fi, struct source *s, int64_t now_us)
 {
@@ -520,8 +528,9 @@ rate_ok(struct flowin *fi, struct source *s, int64_t now_us)
 		s->rate_sec = sec;
 		s->rate_n = 0;
 	}
-	if (++s->rate_n > FLOWIN_MAX_RATE) {
+	if (++s->rate_n > fi->max_rate) {
 		fi->st.rate_limited++;
+		s->pub.rate_limited++;
 		return 0;
 	}
 	return 1;

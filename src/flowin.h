@@ -28,6 +28,7 @@ struct flowin_rec {
 struct flowin_src {
 	char		 name[64];
 	void		*user;
+	uint64_t	 rate_limited;	/* its datagrams over the rate */
 };
 
 struct flowin_stats {
@@ -47,7 +48,10 @@ struct flowin_stats {
 #define FLOWIN_MAX_SOURCES	256
 #define FLOWIN_MAX_TEMPLATES	64
 #define FLOWIN_MAX_FIELDS	64
-/* Datagrams per second one source may send; more are dropped, counted. */
+/*
+ * Datagrams per second one source may send by default; more are dropped
+ * and counted (in all and per source).  flowin_set_rate changes it.
+ */
 #define FLOWIN_MAX_RATE		50000
 
 typedef void	(*flowin_fn)(void *arg, struct flowin_src *,
@@ -58,6 +62,7 @@ struct flowin;
 /* free_user(user) is called for each source's user at flowin_free. */
 struct flowin *flowin_new(void (*free_user)(void *));
 void	flowin_free(struct flowin *);
+void	flowin_set_rate(struct flowin *, unsigned per_second);
 
 /*
  * One datagram from the exporter at addr (4 or 16 bytes, ipver 4 or 6),

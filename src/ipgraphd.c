@@ -943,7 +943,8 @@ main(int argc, char **argv)
 	}
 	if (d.conf->ipfix_listen != NULL && (d.coll = collector_start(d.base,
 	    d.conf->ipfix_listen, d.conf->window, d.conf->grace,
-	    d.conf->max_edges, d.wr, err, sizeof(err))) == NULL)
+	    d.conf->max_edges, d.conf->ipfix_max_rate, d.wr, err,
+	    sizeof(err))) == NULL)
 		fatalx("[ipfix] listen: %s", err);
 	d.ws = windows_new(d.conf->window, d.conf->grace, DAEMON_MAX_OPEN,
 	    d.conf->max_edges, to_writer, &d);

@@ -81,6 +81,41 @@ daemon_stop "ipgraphd stops cleanly after bad input"
 check "bad input: the good flow is stored" \
     grep -q ',198\.51\.100\.1,0,198\.51\.100\.2,0,5,' "$T/bad.csv"
 
+# 2b. A flood from one exporter: past [ipfix] max_rate its datagrams are
+# dropped, counted (in all and in the log, naming it), and every datagram
+# is either stored or counted; another exporter loses nothing.
+daemon_conf "$T/r.conf" "$B" "[ipfix]\nlisten = 127.0.0.1:$PORT\nmax_rate = 100\n" \
+    "[http]\nlisten = 127.0.0.1:$HTTP"
+daemon_start "$T/r.conf" || finish
+sent=$(ip netns exec "$SEN" $CHK v5 "$PORT" 127.0.0.2 3000) ||
+    fail "sending the flood"
+ip netns exec "$SEN" $CHK v5 "$PORT" 127.0.0.3 5 >/dev/null ||
+    fail "sending the other exporter's datagrams"
+# until every datagram the kernel kept is read (/metrics is a snapshot
+# the daemon takes each second)
+for _ in $(seq 1 30); do
+	n=$(metric ipgraph_collector_datagrams_total)
+	sleep 1.5
+	[ "${n:-0}" -gt 0 ] &&
+	    [ "$n" = "$(metric ipgraph_collector_datagrams_total)" ] && break
+done
+given=$(metric ipgraph_collector_datagrams_total)
+limited=$(metric ipgraph_collector_rate_limited_total)
+daemon_stop "ipgraphd stops cleanly after a flood"
+"$IPGRAPH" export csv --db "$W/db" >"$T/flood.csv"
+kept=$(grep -c '^[^,]*,127\.0\.0\.2/' "$T/flood.csv")
+other=$(grep -c '^[^,]*,127\.0\.0\.3/' "$T/flood.csv")
+echo "flood: $sent sent, $given read, $kept stored, $limited rate-limited"
+check "flood: most of it dropped by the rate ($limited of $given)" \
+    test "$limited" -gt $((given / 2))
+check "flood: every datagram read is stored or counted" \
+    test $((kept + limited + other)) -eq "$given"
+check "flood: the other exporter's 5 flows are all stored" test "$other" -eq 5
+check "flood: the log names the flooding exporter" grep -q \
+    "exporter 127\.0\.0\.2/[0-9]* sends over \[ipfix\] max_rate (100 " "$T/log"
+check "flood: the other exporter is not named" \
+    sh -c "! grep -q 'exporter 127\.0\.0\.3/.*max_rate' '$T/log'"
+
 # 3. Two sensors export to a central ipgraphd: a live one (ipgraphd on the
 # veth, [ipfix] export) and one from a database (ipgraph export ipfix
 # --send); the central's edges equal the sum of theirs, window by window.

@@ -38,6 +38,7 @@ import random
 import socket
 import struct
 import sys
+import time
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -297,6 +298,30 @@ def bad(args):
     return 0
 
 
+def v5(args):
+    """v5 PORT SRC N: N NetFlow v5 datagrams from SRC (an address on lo),
+    one flow each (192.0.2.1:i -> 192.0.2.2:80, TCP, 1 packet, 100 bytes,
+    a second ago), in bursts of 50; prints how many were sent."""
+    port, src, n = int(args[0]), args[1], int(args[2])
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    now = int(time.time())
+    up = 1000000
+    sent = 0
+    for i in range(n):
+        hdr = struct.pack(">HHIIIIBBH", 5, 1, up, now, 0, i, 0, 0, 0)
+        rec = (bytes([192, 0, 2, 1, 192, 0, 2, 2]) + b"\0" * 8 +
+               struct.pack(">IIII", 1, 100, up - 1000, up - 1000) +
+               struct.pack(">HHBBBB", 1024 + i, 80, 0, 0x10, 6, 0) +
+               b"\0" * 8)
+        s.sendto(hdr + rec, ("127.0.0.1", port))
+        sent += 1
+        if sent % 50 == 0:
+            time.sleep(0.002)
+    print(sent)
+    return 0
+
+
 def recv(args):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
@@ -311,5 +336,5 @@ def recv(args):
 if __name__ == "__main__":
     sys.exit({"nfdump": nfdump, "dump": dump, "gen": gen, "recv": recv,
               "ippairs": ippairs, "compare": compare_pairs,
-              "union": union, "bad": bad}[sys.argv[1]](
+              "union": union, "bad": bad, "v5": v5}[sys.argv[1]](
         sys.argv[2:]))
