@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/time.h>
 
 #include <pcap/pcap.h>
 
@@ -18,6 +19,7 @@ struct sniff {
 	sniff_fn	 fn;
 	void		*arg;
 	struct pcap_stat last;		/* for deltas */
+	int64_t		 newest_us;	/* newest frame sniff_flush_until read */
 	char		 err[PCAP_ERRBUF_SIZE + 256];
 };
 
@@ -133,9 +135,11 @@ static void
 trampoline(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct sniff *s = (struct sniff *)user;
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
 
-	s->fn(s->arg, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec,
-	    h->caplen, h->len, s->linktype, bytes);
+	if (ts > s->newest_us)
+		s->newest_us = ts;
+	s->fn(s->arg, ts, h->caplen, h->len, s->linktype, bytes);
 }
 
 int
@@ -155,30 +159,51 @@ sniff_dispatch(struct sniff *s, int max, sniff_fn fn, void *arg)
 }
 
 int
-sniff_flush(struct sniff *s, sniff_fn fn, void *arg)
+sniff_flush_until(struct sniff *s, int64_t until_us, sniff_fn fn, void *arg)
 {
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
-	int n, total = 0, waited = 0;
+	struct timeval tv;
+	int n, total = 0, last = 0;
 
 	/*
 	 * Blocking reads are no help: with TPACKET_V3 libpcap polls without
 	 * a timeout and the kernel never retires an empty block.  So keep
-	 * reading for three block timeouts, by which time the last partly
-	 * filled block has been handed over.
+	 * reading until the deadline, by which time (the callers put it
+	 * SNIFF_SETTLE_US, three block timeouts, after what they need) the
+	 * last partly filled block has been handed over; then read on, block
+	 * after block, until none is ready or a frame that came after the
+	 * deadline shows that the blocks before it are all read (a busy link
+	 * would otherwise keep this loop going for ever).
 	 */
 	s->fn = fn;
 	s->arg = arg;
-	while (waited < 3 * SNIFF_TIMEOUT_MS) {
+	s->newest_us = INT64_MIN;
+	for (;;) {
 		n = pcap_dispatch(s->p, -1, trampoline, (u_char *)s);
-		if (n < 0)
+		if (n < 0) {
+			snprintf(s->err, sizeof(s->err), "%s: %s", s->name,
+			    pcap_geterr(s->p));
 			return -1;
-		total += n;
-		if (n == 0) {
-			nanosleep(&nap, NULL);
-			waited += 10;
 		}
+		total += n;
+		if (last && (n == 0 || s->newest_us >= until_us))
+			return total;
+		gettimeofday(&tv, NULL);
+		if ((int64_t)tv.tv_sec * 1000000 + tv.tv_usec >= until_us)
+			last = 1;
+		else if (n == 0)
+			nanosleep(&nap, NULL);
 	}
-	return total;
+}
+
+int
+sniff_flush(struct sniff *s, sniff_fn fn, void *arg)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return sniff_flush_until(s, (int64_t)tv.tv_sec * 1000000 +
+	    tv.tv_usec + SNIFF_SETTLE_US, fn, arg);
 }
 
 int

@@ -50,6 +50,22 @@ const char *sniff_error(const struct sniff *);
 int	sniff_flush(struct sniff *, sniff_fn fn, void *arg);
 
 /*
+ * How long after a frame arrives the kernel has surely handed it to user
+ * space: three block timeouts (see sniff.c).  A handle read until this
+ * long after a time t has given every frame it took before t.
+ */
+#define SNIFF_SETTLE_US		300000
+
+/*
+ * sniff_flush up to a deadline (microseconds since 1970, timefmt_now's
+ * clock): reads, napping while nothing comes, until the clock passes it,
+ * then once more.  Returns at once (after one read) when it has passed.
+ * How many packets, or -1.
+ */
+int	sniff_flush_until(struct sniff *, int64_t until_us, sniff_fn fn,
+	    void *arg);
+
+/*
  * Kernel counters since the previous call (pcap_stats wraps at 32 bits;
  * the deltas do not).  0, or -1 when the counters cannot be read.
  */
