@@ -327,20 +327,25 @@ capstats_take(struct iface *ifp, struct sniff *s, const char *which,
 }
 
 /*
- * Retire a handle that a filter change replaced: read it until the kernel
- * has surely handed over every frame stamped before until_us (waiting for
- * what is left of SNIFF_SETTLE_US after it, nothing when that has
- * passed), take its counters, close it.  Its slot is free again.
+ * Close a handle that a filter change replaced, once read as far as it
+ * could be: rc is what sniff_drain or sniff_flush_until said (1: every
+ * frame stamped before until_us was read; 0: that could not be shown in
+ * time; -1: the handle failed).  Its counters go to the open window, and
+ * its slot is free again.
  */
 static void
-oldcap_retire(struct oldcap *o)
+oldcap_close(struct oldcap *o, int rc)
 {
-	if (o->s == NULL)
-		return;
-	if (sniff_flush_until(o->s, o->until_us + SNIFF_SETTLE_US,
-	    on_old_packet, o) < 0)
-		log_warnx("%s; the frames it still held before the filter "
-		    "change are lost", sniff_error(o->s));
+	if (rc < 0)
+		log_warnx("%s; the frames the handle of the previous filter "
+		    "still held are lost", sniff_error(o->s));
+	else if (rc == 0)
+		log_warnx("%s: the handle of the previous filter did not show "
+		    "within %d s that it had handed over every frame stamped "
+		    "before the switch; closing it with at most %llu frames "
+		    "unread", o->ifp->name, (SNIFF_SETTLE_US +
+		    SNIFF_GIVEUP_US) / 1000000,
+		    (unsigned long long)sniff_unread(o->s));
 	capstats_take(o->ifp, o->s, "on the handle of the previous filter",
 	    &o->skipped);
 	if (o->ev != NULL)
@@ -352,6 +357,21 @@ oldcap_retire(struct oldcap *o)
 	o->ev = o->timer = NULL;
 }
 
+/*
+ * Retire a replaced handle now: read it until every frame stamped before
+ * until_us is shown read, waiting (the loop with it) for what is left of
+ * SNIFF_SETTLE_US after until_us, or up to SNIFF_GIVEUP_US more when the
+ * kernel is slow to hand the last frames over; then close it.
+ */
+static void
+oldcap_retire(struct oldcap *o)
+{
+	if (o->s == NULL)
+		return;
+	oldcap_close(o, sniff_flush_until(o->s, o->until_us +
+	    SNIFF_SETTLE_US, on_old_packet, o));
+}
+
 static void
 on_old_readable(evutil_socket_t fd, short what, void *arg)
 {
@@ -360,19 +380,28 @@ on_old_readable(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (sniff_dispatch(o->s, (int)o->ifp->d->conf->batch, on_old_packet,
-	    o) < 0) {
-		log_warnx("%s; closing the handle of the previous filter",
-		    sniff_error(o->s));
-		oldcap_retire(o);
-	}
+	    o) < 0)
+		oldcap_close(o, -1);
 }
+
+/* SNIFF_SETTLE_US after the switch, then every RETIRE_POLL_US: done yet? */
+#define RETIRE_POLL_US		50000
 
 static void
 on_old_timer(evutil_socket_t fd, short what, void *arg)
 {
+	struct oldcap *o = arg;
+	struct timeval tv = { 0, RETIRE_POLL_US };
+	int rc;
+
 	(void)fd;
 	(void)what;
-	oldcap_retire(arg);
+	rc = sniff_drain(o->s, o->until_us + SNIFF_SETTLE_US, on_old_packet,
+	    o);
+	if (rc == 0 && timefmt_now() < o->until_us + SNIFF_SETTLE_US +
+	    SNIFF_GIVEUP_US && evtimer_add(o->timer, &tv) == 0)
+		return;
+	oldcap_close(o, rc);
 }
 
 static void
@@ -833,18 +862,25 @@ ifaces_changed(const struct ipgd *d, const struct config *nc)
  * may have missed some of them while its filter was set), and so are the
  * old handle's from S on; a frame both filters take is thus counted
  * once, by exactly one handle, and one only the new filter takes counts
- * from S on.  The old handle is read on for SNIFF_SETTLE_US after S,
- * until the kernel has handed over every frame stamped before S, then
- * its kernel counters go to the open window (its drops count, its
- * skipped frames do not count as received twice) and it is closed.
+ * from S on.  The old handle is read on from the loop; SNIFF_SETTLE_US
+ * after S (by when the kernel has normally handed over every block
+ * holding a frame stamped before S) it must also show that it has: a
+ * frame stamped after S + SNIFF_SETTLE_US read from it (the ring is
+ * filled in order of arrival), or as many frames read as the kernel
+ * took.  Until then it is asked again every RETIRE_POLL_US, for up to
+ * SNIFF_GIVEUP_US, after which it is closed with a warning giving how
+ * many frames it may still have held.  Closing it adds its kernel
+ * counters to the open window: its drops count, and the frames it left
+ * to the new handle do not count as received twice.
  *
  * Rejected: switching at the new handle's first frame (its first frames
- * may precede a gap, the swap inside libpcap), and reading the old handle
- * until it shows a frame after S (a quiet old filter may show none).
- * A storm of reloads keeps at most SWAP_MAX old handles an interface: the
- * oldest is then retired at once, the loop waiting what is left of its
- * settle time.  The stamps and S come from the same clock (CLOCK_REALTIME);
- * a step of that clock during the settle time can misplace frames.
+ * may precede a gap, the swap inside libpcap); closing the old handle at
+ * a fixed time (a block the kernel is late to retire would be lost); a
+ * filter put on the running handle (the gap again).  A storm of reloads
+ * keeps at most SWAP_MAX old handles an interface: the oldest is then
+ * retired at once, the loop waiting for its proof.  The stamps and S
+ * come from the same clock (CLOCK_REALTIME); a step of that clock during
+ * the settle time can misplace frames.
  *
  * If a new handle cannot be opened (a bad filter, the interface gone) the
  * ones opened are closed, nothing changes, and -1 comes back with err.
@@ -859,7 +895,7 @@ swap_filter(struct ipgd *d, const struct config *oc, const char *filter,
 	struct iface *ifp;
 	struct timeval tv;
 	int64_t at, now;
-	size_t i, j;
+	size_t i, j, nswapped = 0;
 	int absent, fd;
 
 	o.filter = filter;
@@ -919,10 +955,13 @@ swap_filter(struct ipgd *d, const struct config *oc, const char *filter,
 			fatalx("%s: cannot watch the capture descriptor",
 			    ifp->name);
 		d->filter_swaps++;
+		nswapped++;
 	}
-	log_info("reload: the capture filter changed; frames stamped before "
-	    "%lld.%06lld keep the old filter, later ones the new one",
-	    (long long)(at / 1000000), (long long)(at % 1000000));
+	if (nswapped > 0)
+		log_info("reload: the capture filter changed; frames stamped "
+		    "before %lld.%06lld keep the old filter, later ones the "
+		    "new one", (long long)(at / 1000000),
+		    (long long)(at % 1000000));
 	return 0;
 }
 

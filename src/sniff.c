@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 
 #include <pcap/pcap.h>
@@ -19,7 +20,8 @@ struct sniff {
 	sniff_fn	 fn;
 	void		*arg;
 	struct pcap_stat last;		/* for deltas */
-	int64_t		 newest_us;	/* newest frame sniff_flush_until read */
+	int64_t		 newest_us;	/* newest frame read */
+	uint64_t	 nread;		/* frames read, all told */
 	char		 err[PCAP_ERRBUF_SIZE + 256];
 };
 
@@ -87,6 +89,26 @@ sniff_open(const char *iface, const struct sniff_opts *o, int *absent,
 	if (rc > 0)	/* a warning, e.g. promiscuous mode not supported */
 		snprintf(s->err, sizeof(s->err), "%s: %s", iface,
 		    pcap_statustostr(rc));
+	/*
+	 * Have the kernel stamp every frame once, when it arrives, rather
+	 * than each capture socket stamp its own copy as it takes it: a
+	 * socket option that asks for time stamps turns that on for the
+	 * whole system (it stays on while the socket is open), and libpcap
+	 * hands over that stamp.  Two handles on one interface then give the
+	 * same frame the same time, taken before either runs its filter,
+	 * which the filter swap in ipgraphd relies on; without it a copy
+	 * could be stamped after the other socket's filter had dropped it.
+	 * Nothing is read through the option itself (the ring has the stamp),
+	 * and a failure changes nothing else, so it is not an error.
+	 */
+#ifdef SO_TIMESTAMP
+	{
+		int on = 1;
+
+		(void)setsockopt(pcap_fileno(s->p), SOL_SOCKET, SO_TIMESTAMP,
+		    &on, sizeof(on));
+	}
+#endif
 	if (pcap_setnonblock(s->p, 1, perr) != 0) {
 		snprintf(err, errlen, "%s: %s", iface, perr);
 		goto fail;
@@ -95,6 +117,7 @@ sniff_open(const char *iface, const struct sniff_opts *o, int *absent,
 	    set_filter(s->p, iface, o->filter, err, errlen) < 0)
 		goto fail;
 	s->linktype = pcap_datalink(s->p);
+	s->newest_us = INT64_MIN;
 	pcap_stats(s->p, &s->last);
 	return s;
 fail:
@@ -139,6 +162,7 @@ trampoline(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 
 	if (ts > s->newest_us)
 		s->newest_us = ts;
+	s->nread++;
 	s->fn(s->arg, ts, h->caplen, h->len, s->linktype, bytes);
 }
 
@@ -158,41 +182,73 @@ sniff_dispatch(struct sniff *s, int max, sniff_fn fn, void *arg)
 	return n < 0 ? 0 : n;
 }
 
-int
-sniff_flush_until(struct sniff *s, int64_t until_us, sniff_fn fn, void *arg)
+uint64_t
+sniff_unread(struct sniff *s)
 {
-	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	struct pcap_stat now;
+
+	if (pcap_stats(s->p, &now) != 0)
+		return UINT64_MAX;
+	/* both modulo 2^32: pcap_stats counts in 32 bits */
+	return (uint32_t)(now.ps_recv - (uint32_t)s->nread);
+}
+
+int
+sniff_drain(struct sniff *s, int64_t until_us, sniff_fn fn, void *arg)
+{
 	struct timeval tv;
-	int n, total = 0, last = 0;
+	int n;
 
 	/*
-	 * Blocking reads are no help: with TPACKET_V3 libpcap polls without
-	 * a timeout and the kernel never retires an empty block.  So keep
-	 * reading until the deadline, by which time (the callers put it
-	 * SNIFF_SETTLE_US, three block timeouts, after what they need) the
-	 * last partly filled block has been handed over; then read on, block
-	 * after block, until none is ready or a frame that came after the
-	 * deadline shows that the blocks before it are all read (a busy link
-	 * would otherwise keep this loop going for ever).
+	 * One pcap_dispatch hands over at most one ring block.  A frame
+	 * stamped at or after until_us ends it: the kernel fills and
+	 * retires blocks in order of arrival, so every frame stamped before
+	 * it has been read (the stamp is taken on arrival; callers put
+	 * until_us far enough past the time they care about that the
+	 * order of two CPUs' frames cannot matter).  Else, once until_us
+	 * has passed and nothing more is ready, the kernel's count of the
+	 * frames it took tells whether a block it has not retired yet still
+	 * holds some.
 	 */
 	s->fn = fn;
 	s->arg = arg;
-	s->newest_us = INT64_MIN;
-	for (;;) {
+	while (s->newest_us < until_us) {
 		n = pcap_dispatch(s->p, -1, trampoline, (u_char *)s);
 		if (n < 0) {
 			snprintf(s->err, sizeof(s->err), "%s: %s", s->name,
 			    pcap_geterr(s->p));
 			return -1;
 		}
-		total += n;
-		if (last && (n == 0 || s->newest_us >= until_us))
-			return total;
+		if (n > 0)
+			continue;
 		gettimeofday(&tv, NULL);
-		if ((int64_t)tv.tv_sec * 1000000 + tv.tv_usec >= until_us)
-			last = 1;
-		else if (n == 0)
-			nanosleep(&nap, NULL);
+		return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec >= until_us &&
+		    sniff_unread(s) == 0;
+	}
+	return 1;
+}
+
+int
+sniff_flush_until(struct sniff *s, int64_t until_us, sniff_fn fn, void *arg)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	struct timeval tv;
+	int rc;
+
+	/*
+	 * Blocking reads are no help: with TPACKET_V3 libpcap polls without
+	 * a timeout and the kernel never retires an empty block.  So read,
+	 * nap, read again until the proof comes: a block the kernel has not
+	 * retired yet is retired when it fills or its timeout expires.
+	 */
+	for (;;) {
+		if ((rc = sniff_drain(s, until_us, fn, arg)) != 0)
+			return rc;
+		gettimeofday(&tv, NULL);
+		if ((int64_t)tv.tv_sec * 1000000 + tv.tv_usec >= until_us +
+		    SNIFF_GIVEUP_US)
+			return 0;
+		nanosleep(&nap, NULL);
 	}
 }
 
