@@ -305,16 +305,25 @@ on_old_packet(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
  * Kernel counters of one of ifp's handles since their last reading, into
  * the open window and the interface's totals.  *skipped: frames that
  * handle read but left to another one (see swap_filter); the kernel
- * counted them as received by both, so they come off this one.
+ * counted them as received by both, so they come off this one.  closing:
+ * the handle is being closed (see oldcap_close), 1 when every frame
+ * stamped before its switch was shown read, -1 when not; what the kernel
+ * took and was not read is then the new handle's (1), or perhaps its own,
+ * lost, and counted as dropped too (-1).  Returns that count (0 when not
+ * closing).
  */
-static void
+static uint64_t
 capstats_take(struct iface *ifp, struct sniff *s, const char *which,
-    uint64_t *skipped)
+    uint64_t *skipped, int closing)
 {
-	uint64_t recv, drop, ifdrop;
+	uint64_t recv, drop, ifdrop, unread = 0;
 
-	if (sniff_stats(s, &recv, &drop, &ifdrop) < 0)
-		return;
+	if (sniff_stats(s, &recv, &drop, &ifdrop, closing ? &unread :
+	    NULL) < 0)
+		return 0;
+	*skipped += unread;
+	if (closing < 0)
+		drop += unread;
 	recv -= recv < *skipped ? recv : *skipped;
 	*skipped = 0;
 	windows_add_capstats(ifp->d->ws, recv, drop, ifdrop);
@@ -324,6 +333,7 @@ capstats_take(struct iface *ifp, struct sniff *s, const char *which,
 		    (unsigned long long)ifdrop, which);
 	ifp->kernel_drop += drop;
 	ifp->if_drop += ifdrop;
+	return unread;
 }
 
 /*
@@ -336,18 +346,20 @@ capstats_take(struct iface *ifp, struct sniff *s, const char *which,
 static void
 oldcap_close(struct oldcap *o, int rc)
 {
+	uint64_t unread;
+
 	if (rc < 0)
 		log_warnx("%s; the frames the handle of the previous filter "
 		    "still held are lost", sniff_error(o->s));
-	else if (rc == 0)
+	unread = capstats_take(o->ifp, o->s, "on the handle of the previous "
+	    "filter", &o->skipped, rc == 1 ? 1 : -1);
+	if (rc == 0)
 		log_warnx("%s: the handle of the previous filter did not show "
 		    "within %d s that it had handed over every frame stamped "
-		    "before the switch; closing it with at most %llu frames "
-		    "unread", o->ifp->name, (SNIFF_SETTLE_US +
-		    SNIFF_GIVEUP_US) / 1000000,
-		    (unsigned long long)sniff_unread(o->s));
-	capstats_take(o->ifp, o->s, "on the handle of the previous filter",
-	    &o->skipped);
+		    "before the switch; closed with at most %llu frames "
+		    "unread, counted as dropped", o->ifp->name,
+		    (SNIFF_SETTLE_US + SNIFF_GIVEUP_US) / 1000000,
+		    (unsigned long long)unread);
 	if (o->ev != NULL)
 		event_free(o->ev);
 	if (o->timer != NULL)
@@ -566,7 +578,7 @@ read_counters(struct ipgd *d)
 		struct iface *ifp = &d->ifaces[i];
 
 		if (ifp->s != NULL)
-			capstats_take(ifp, ifp->s, which, &ifp->skipped);
+			capstats_take(ifp, ifp->s, which, &ifp->skipped, 0);
 	}
 }
 

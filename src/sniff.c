@@ -32,6 +32,8 @@ struct sniff {
  */
 #define SNIFF_TIMEOUT_MS	100
 
+static uint64_t unread_of(const struct sniff *, const struct pcap_stat *);
+
 static int
 set_filter(pcap_t *p, const char *name, const char *filter, char *err,
     size_t errlen)
@@ -118,7 +120,12 @@ sniff_open(const char *iface, const struct sniff_opts *o, int *absent,
 		goto fail;
 	s->linktype = pcap_datalink(s->p);
 	s->newest_us = INT64_MIN;
-	pcap_stats(s->p, &s->last);
+	/*
+	 * The counters start at zero (s->last, from calloc), not at what
+	 * pcap_stats says now: frames the kernel put in the ring before the
+	 * filter was set are still handed over (libpcap filters them), and
+	 * each handed-over frame must be in the count of received ones.
+	 */
 	return s;
 fail:
 	sniff_close(s);
@@ -189,8 +196,7 @@ sniff_unread(struct sniff *s)
 
 	if (pcap_stats(s->p, &now) != 0)
 		return UINT64_MAX;
-	/* both modulo 2^32: pcap_stats counts in 32 bits */
-	return (uint32_t)(now.ps_recv - (uint32_t)s->nread);
+	return unread_of(s, &now);
 }
 
 int
@@ -262,27 +268,33 @@ sniff_flush(struct sniff *s, sniff_fn fn, void *arg)
 	    tv.tv_usec + SNIFF_SETTLE_US, fn, arg);
 }
 
+/* Frames put in the ring and not read, as of the reading now. */
+static uint64_t
+unread_of(const struct sniff *s, const struct pcap_stat *now)
+{
+	/*
+	 * ps_recv counts the frames the filter took, ps_drop those of them
+	 * that found the ring full; all modulo 2^32, as pcap_stats counts.
+	 */
+	return (uint32_t)(now->ps_recv - now->ps_drop - (uint32_t)s->nread);
+}
+
 int
 sniff_stats(struct sniff *s, uint64_t *recv, uint64_t *drop,
-    uint64_t *ifdrop)
+    uint64_t *ifdrop, uint64_t *unread)
 {
 	struct pcap_stat now;
 
 	if (pcap_stats(s->p, &now) != 0)
 		return -1;
+	if (unread != NULL)
+		*unread = unread_of(s, &now);
 	/* unsigned 32-bit subtraction survives one wrap between reads */
 	*recv = (uint32_t)(now.ps_recv - s->last.ps_recv);
 	*drop = (uint32_t)(now.ps_drop - s->last.ps_drop);
 	*ifdrop = (uint32_t)(now.ps_ifdrop - s->last.ps_ifdrop);
 	s->last = now;
 	return 0;
-}
-
-int
-sniff_set_filter(struct sniff *s, const char *filter, char *err,
-    size_t errlen)
-{
-	return set_filter(s->p, s->name, filter, err, errlen);
 }
 
 struct sniff_match {

@@ -78,22 +78,20 @@ int	sniff_flush_until(struct sniff *, int64_t until_us, sniff_fn fn,
 int	sniff_flush(struct sniff *, sniff_fn fn, void *arg);
 
 /*
- * Frames the kernel took that have not been read: 0 after sniff_drain
- * said 1 by count, else an upper bound of what closing s now would lose
- * (it counts frames libpcap's own filter turned away, too).
+ * Frames the kernel put in the ring that have not been read: 0 after
+ * sniff_drain said 1 by count, else an upper bound of what closing s now
+ * would lose (it counts frames libpcap's own filter turned away, too).
  */
 uint64_t sniff_unread(struct sniff *);
 
 /*
  * Kernel counters since the previous call (pcap_stats wraps at 32 bits;
- * the deltas do not).  0, or -1 when the counters cannot be read.
+ * the deltas do not), and when unread is not NULL, sniff_unread of the
+ * same reading (so that what is taken off recv for it was in recv).  0,
+ * or -1 when the counters cannot be read.
  */
 int	sniff_stats(struct sniff *, uint64_t *recv, uint64_t *drop,
-	    uint64_t *ifdrop);
-
-/* Replace the BPF filter (NULL or "" for none).  0, or -1 with err. */
-int	sniff_set_filter(struct sniff *, const char *filter, char *err,
-	    size_t errlen);
+	    uint64_t *ifdrop, uint64_t *unread);
 
 /*
  * A BPF filter compiled for the link type of s, to test packets in user

@@ -9,7 +9,9 @@
 # per-pair packets and bytes stored must be exactly tshark's on the
 # replayed capture times the loops sent: no frame lost at a swap, none
 # counted twice.  Also: /metrics counts every swap the log reports, the
-# kernel dropped nothing, and no capture handle is left open afterwards.
+# kernel dropped nothing, the windows' kernel counters (of old and new
+# handles together) say each frame was received once, and no capture
+# handle is left open afterwards.
 # Needs root.
 . "$(dirname "$0")/lib.sh"
 need tcpreplay
@@ -17,6 +19,7 @@ need tshark
 need python3
 need curl
 need mv
+need sqlite3
 sensor_setup ipgfs
 [ -n "$IPGRAPH_KEEP" ] && echo "temporary files: $T"
 sensor_http
@@ -71,6 +74,13 @@ check "the replaced handles are closed ($fds0 descriptors before, $fds1 after)" 
 daemon_stop "ipgraphd exits 0 on SIGTERM after the swaps"
 check "the log reports no packet dropped by the kernel" \
     sh -c "! grep -q 'dropped by the kernel' '$T/log'"
+# the kernel counters of every handle, old and new, in the windows: each
+# frame received once (the ones a handle left to the other taken off)
+recv=$(sqlite3 "$W/db" 'SELECT sum(cap_recv) FROM windows WHERE tier = 0')
+drop=$(sqlite3 "$W/db" 'SELECT sum(cap_drop) FROM windows WHERE tier = 0')
+check "the windows' cap_recv counts each frame sent once ($recv of $((LOOPS * 28)))" \
+    test "$recv" = $((LOOPS * 28))
+check "the windows' cap_drop is 0 ($drop)" test "$drop" = 0
 
 "$IPGRAPH" export csv --db "$W/db" >"$T/db.csv"
 $PAIRS tshark "$CAP" |
