@@ -881,9 +881,9 @@ ifaces_changed(const struct ipgd *d, const struct config *nc)
  * filled in order of arrival), or as many frames read as the kernel
  * took.  Until then it is asked again every RETIRE_POLL_US, for up to
  * SNIFF_GIVEUP_US, after which it is closed with a warning giving how
- * many frames it may still have held.  Closing it adds its kernel
- * counters to the open window: its drops count, and the frames it left
- * to the new handle do not count as received twice.
+ * many frames it may still have held, counted as dropped.  Closing it
+ * adds its kernel counters to the open window: its drops count, and the
+ * frames it left to the new handle do not count as received twice.
  *
  * Rejected: switching at the new handle's first frame (its first frames
  * may precede a gap, the swap inside libpcap); closing the old handle at
