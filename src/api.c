@@ -988,10 +988,10 @@ struct api_ev_ctx {
 	char			 points[SEQ_MAX_POINTS][128];
 	int			 npoints;
 	size_t			 n;
-	uint64_t		 scanned;
-	uint64_t		 max_scanned;
+	uint64_t		 matched;
+	uint64_t		 max_rows;
 	int			 capped;
-	int			 over;		/* scanned more than max_scanned */
+	int			 over;		/* matched more than max_rows */
 	int			 failed;
 };
 
@@ -1001,13 +1001,13 @@ api_ev_row(const struct packet *ev, void *arg)
 	struct api_ev_ctx *c = arg;
 	int i;
 
-	if (++c->scanned > c->max_scanned) {
-		c->over = 1;
-		return 1;
-	}
 	if (!filter_packet(c->f, ev->ts_us, ev->sensor, ev->ipver, ev->src,
 	    ev->dst, ev->sport, ev->dport, ev->proto))
 		return 0;
+	if (++c->matched > c->max_rows) {
+		c->over = 1;
+		return 1;
+	}
 	if (c->n == API_SEQ_ROWS) {
 		c->capped = 1;
 		return 1;
@@ -1045,7 +1045,11 @@ api_ev_row(const struct packet *ev, void *arg)
  * Either way the server's max_rows holds as for the graph routes: a
  * query that reads more stored events or edges than that is a 422 naming
  * the limit and how to narrow it (it used to be ignored, and a long span
- * gave a 7 MB picture).  Under it, at most API_SEQ_ROWS arrows are
+ * gave a 7 MB picture).  Events are counted once they match the filter,
+ * as edges are (their host, port and proto tests run in SQL): counting
+ * every event of the span made host= or port= useless against the 422
+ * that advises them.  What the filter skips is bounded by the query's
+ * SQLite budget (api_budget_start), which trips into the same 422.  Under it, at most API_SEQ_ROWS arrows are
  * drawn, and X-Ipgraph-Note says when that cut the diagram short.
  *
  * A span of an imported database easily has dozens of hosts, and a
@@ -1087,12 +1091,10 @@ api_seq(const struct api_conf *h, struct store *st,
 	if (filter_packet_ok(q)) {
 		ec.s = sc.s;
 		ec.f = q;
-		ec.max_scanned = h->max_rows;
+		ec.max_rows = h->max_rows;
 		if (store_events(st, filter_has(q, FILTER_FROM) ? q->from_us :
 		    INT64_MIN, filter_has(q, FILTER_TO) ? q->to_us : INT64_MAX,
-		    q->sensor,
-		    (unsigned)(h->max_rows > UINT32_MAX ? UINT32_MAX :
-		    h->max_rows + 1), api_ev_row, &ec) < 0) {
+		    q->sensor, UINT32_MAX, api_ev_row, &ec) < 0) {
 			api_failed(h, st, q, 0, store_error(st), r);
 			goto done;
 		}

@@ -50,10 +50,41 @@
 /* TCP flags that make every packet an event: FIN, SYN, RST. */
 #define EVENT_TCP_FLAGS		0x07
 
+/*
+ * Capture handles of one interface still being read after a filter
+ * change (see swap_filter), besides the current one: each holds a kernel
+ * ring of [capture] buffer_size bytes, so an interface has at most
+ * 1 + SWAP_MAX of them.
+ */
+#define SWAP_MAX		3
+/*
+ * How far after the new handles are open the switch is put: the kernel
+ * stamps a frame when it arrives and runs the filters a little later, so
+ * a frame stamped at the switch or later met the new handle's filter,
+ * never the nothing-passes one libpcap puts first.
+ */
+#define SWAP_MARGIN_US		1000
+
 /* Changed edges listed in one live document at most (the heaviest). */
 #define LIVE_MAX_EDGES		500
 
 struct ipgd;
+struct iface;
+
+/*
+ * A handle being retired after a filter change: it gives the frames
+ * stamped in [from_us, until_us), the handle that replaced it those from
+ * until_us on.
+ */
+struct oldcap {
+	struct iface	*ifp;
+	struct sniff	*s;		/* NULL: a free slot */
+	struct event	*ev;		/* readable */
+	struct event	*timer;		/* retire at until_us + settle */
+	int64_t		 from_us;
+	int64_t		 until_us;
+	uint64_t	 skipped;	/* frames outside, not in its recv */
+};
 
 struct iface {
 	struct ipgd	*d;
@@ -65,6 +96,9 @@ struct iface {
 	int		 warned;	/* said once that it is missing */
 	char		 last_err[512];
 	struct sniff_match *seq_match;	/* [seq] filter for this link */
+	int64_t		 from_us;	/* s gives frames stamped from here */
+	uint64_t	 skipped;	/* frames of s before, not in its recv */
+	struct oldcap	 old[SWAP_MAX];	/* handles s replaced, still read */
 	uint64_t	 packets;
 	uint64_t	 bytes;
 	uint64_t	 kernel_drop;
@@ -212,11 +246,11 @@ seq_match_set(struct iface *ifp, const char *filter)
 		log_warnx("%s", err);
 }
 
+/* One frame taken from one of an interface's handles. */
 static void
-on_packet(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
-    int linktype, const uint8_t *data)
+packet_in(struct iface *ifp, int64_t ts_us, uint32_t caplen,
+    uint32_t wirelen, int linktype, const uint8_t *data)
 {
-	struct iface *ifp = arg;
 	struct ipgd *d = ifp->d;
 	struct packet r;
 	int status;
@@ -239,9 +273,156 @@ on_packet(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
 		sample(d, ifp, &r, data, caplen);
 }
 
+/* A frame of an interface's current handle. */
+static void
+on_packet(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
+    int linktype, const uint8_t *data)
+{
+	struct iface *ifp = arg;
+
+	if (ts_us < ifp->from_us) {	/* the handle it replaced has it */
+		ifp->skipped++;
+		return;
+	}
+	packet_in(ifp, ts_us, caplen, wirelen, linktype, data);
+}
+
+/* A frame of a handle being retired. */
+static void
+on_old_packet(void *arg, int64_t ts_us, uint32_t caplen, uint32_t wirelen,
+    int linktype, const uint8_t *data)
+{
+	struct oldcap *o = arg;
+
+	if (ts_us < o->from_us || ts_us >= o->until_us) {
+		o->skipped++;
+		return;
+	}
+	packet_in(o->ifp, ts_us, caplen, wirelen, linktype, data);
+}
+
+/*
+ * Kernel counters of one of ifp's handles since their last reading, into
+ * the open window and the interface's totals.  *skipped: frames that
+ * handle read but left to another one (see swap_filter); the kernel
+ * counted them as received by both, so they come off this one.  closing:
+ * the handle is being closed (see oldcap_close), 1 when every frame
+ * stamped before its switch was shown read, -1 when not; what the kernel
+ * took and was not read is then the new handle's (1), or perhaps its own,
+ * lost, and counted as dropped too (-1).  Returns that count (0 when not
+ * closing).
+ */
+static uint64_t
+capstats_take(struct iface *ifp, struct sniff *s, const char *which,
+    uint64_t *skipped, int closing)
+{
+	uint64_t recv, drop, ifdrop, unread = 0;
+
+	if (sniff_stats(s, &recv, &drop, &ifdrop, closing ? &unread :
+	    NULL) < 0)
+		return 0;
+	*skipped += unread;
+	if (closing < 0)
+		drop += unread;
+	recv -= recv < *skipped ? recv : *skipped;
+	*skipped = 0;
+	windows_add_capstats(ifp->d->ws, recv, drop, ifdrop);
+	if (drop + ifdrop > 0)
+		log_warnx("%s: %llu packets dropped by the kernel, %llu by the "
+		    "interface, %s", ifp->name, (unsigned long long)drop,
+		    (unsigned long long)ifdrop, which);
+	ifp->kernel_drop += drop;
+	ifp->if_drop += ifdrop;
+	return unread;
+}
+
+/*
+ * Close a handle that a filter change replaced, once read as far as it
+ * could be: rc is what sniff_drain or sniff_flush_until said (1: every
+ * frame stamped before until_us was read; 0: that could not be shown in
+ * time; -1: the handle failed).  Its counters go to the open window, and
+ * its slot is free again.
+ */
+static void
+oldcap_close(struct oldcap *o, int rc)
+{
+	uint64_t unread;
+
+	if (rc < 0)
+		log_warnx("%s; the frames the handle of the previous filter "
+		    "still held are lost", sniff_error(o->s));
+	unread = capstats_take(o->ifp, o->s, "on the handle of the previous "
+	    "filter", &o->skipped, rc == 1 ? 1 : -1);
+	if (rc == 0)
+		log_warnx("%s: the handle of the previous filter did not show "
+		    "within %d s that it had handed over every frame stamped "
+		    "before the switch; closed with at most %llu frames "
+		    "unread, counted as dropped", o->ifp->name,
+		    (SNIFF_SETTLE_US + SNIFF_GIVEUP_US) / 1000000,
+		    (unsigned long long)unread);
+	if (o->ev != NULL)
+		event_free(o->ev);
+	if (o->timer != NULL)
+		event_free(o->timer);
+	sniff_close(o->s);
+	o->s = NULL;
+	o->ev = o->timer = NULL;
+}
+
+/*
+ * Retire a replaced handle now: read it until every frame stamped before
+ * until_us is shown read, waiting (the loop with it) for what is left of
+ * SNIFF_SETTLE_US after until_us, or up to SNIFF_GIVEUP_US more when the
+ * kernel is slow to hand the last frames over; then close it.
+ */
+static void
+oldcap_retire(struct oldcap *o)
+{
+	if (o->s == NULL)
+		return;
+	oldcap_close(o, sniff_flush_until(o->s, o->until_us +
+	    SNIFF_SETTLE_US, on_old_packet, o));
+}
+
+static void
+on_old_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct oldcap *o = arg;
+
+	(void)fd;
+	(void)what;
+	if (sniff_dispatch(o->s, (int)o->ifp->d->conf->batch, on_old_packet,
+	    o) < 0)
+		oldcap_close(o, -1);
+}
+
+/* SNIFF_SETTLE_US after the switch, then every RETIRE_POLL_US: done yet? */
+#define RETIRE_POLL_US		50000
+
+static void
+on_old_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct oldcap *o = arg;
+	struct timeval tv = { 0, RETIRE_POLL_US };
+	int rc;
+
+	(void)fd;
+	(void)what;
+	rc = sniff_drain(o->s, o->until_us + SNIFF_SETTLE_US, on_old_packet,
+	    o);
+	if (rc == 0 && timefmt_now() < o->until_us + SNIFF_SETTLE_US +
+	    SNIFF_GIVEUP_US && evtimer_add(o->timer, &tv) == 0)
+		return;
+	oldcap_close(o, rc);
+}
+
 static void
 iface_close(struct iface *ifp)
 {
+	size_t i;
+
+	for (i = 0; i < SWAP_MAX; i++)
+		oldcap_retire(&ifp->old[i]);
 	if (ifp->ev != NULL)
 		event_free(ifp->ev);
 	ifp->ev = NULL;
@@ -326,6 +507,8 @@ iface_open(struct iface *ifp, int fatal)
 	}
 	if (*sniff_error(ifp->s) != '\0')
 		log_warnx("%s", sniff_error(ifp->s));
+	ifp->from_us = INT64_MIN;	/* a new start: no handle before */
+	ifp->skipped = 0;
 	if ((fd = sniff_fd(ifp->s)) >= 0) {
 		ifp->ev = event_new(ifp->d->base, fd, EV_READ | EV_PERSIST,
 		    on_readable, ifp);
@@ -387,23 +570,15 @@ to_writer(void *arg, int64_t start_s, unsigned seconds,
 static void
 read_counters(struct ipgd *d)
 {
-	uint64_t recv, drop, ifdrop;
+	char which[32];
 	size_t i;
 
+	snprintf(which, sizeof(which), "in the last %d s", STATS_EVERY);
 	for (i = 0; i < d->nifaces; i++) {
 		struct iface *ifp = &d->ifaces[i];
 
-		if (ifp->s == NULL || sniff_stats(ifp->s, &recv, &drop,
-		    &ifdrop) < 0)
-			continue;
-		windows_add_capstats(d->ws, recv, drop, ifdrop);
-		if (drop + ifdrop > 0)
-			log_warnx("%s: %llu packets dropped by the kernel, "
-			    "%llu by the interface, in the last %d s",
-			    ifp->name, (unsigned long long)drop,
-			    (unsigned long long)ifdrop, STATS_EVERY);
-		ifp->kernel_drop += drop;
-		ifp->if_drop += ifdrop;
+		if (ifp->s != NULL)
+			capstats_take(ifp, ifp->s, which, &ifp->skipped, 0);
 	}
 }
 
@@ -644,16 +819,19 @@ on_watchdog(evutil_socket_t fd, short what, void *arg)
 static void
 stop(struct ipgd *d, const char *why)
 {
-	size_t i;
+	size_t i, j;
 
 	if (d->stopping)
 		return;
 	d->stopping = 1;
 	log_info("%s: closing the open windows", why);
 	daemon_notify("STOPPING=1");
-	for (i = 0; i < d->nifaces; i++)
+	for (i = 0; i < d->nifaces; i++) {
+		for (j = 0; j < SWAP_MAX; j++)
+			oldcap_retire(&d->ifaces[i].old[j]);
 		if (d->ifaces[i].s != NULL)
 			sniff_flush(d->ifaces[i].s, on_packet, &d->ifaces[i]);
+	}
 	read_counters(d);
 	windows_close_all(d->ws);
 	collector_close_all(d->coll);
@@ -679,6 +857,123 @@ ifaces_changed(const struct ipgd *d, const struct config *nc)
 	for (i = 0; i < nc->nifaces; i++)
 		if (strcmp(nc->ifaces[i], d->ifaces[i].name) != 0)
 			return 1;
+	return 0;
+}
+
+/*
+ * A new capture filter, make before break.  Changing the filter of a
+ * running handle loses frames: libpcap puts a filter that takes nothing
+ * on the socket, drains it, then puts the new one, and what arrives in
+ * between is seen by no one.  So every interface gets a second handle,
+ * opened with the new filter (and the running snaplen, promisc and
+ * buffer size) while the old one goes on capturing; then a switch time S
+ * is taken, a little after all of them are open.  Each frame is judged
+ * by its kernel time stamp: one stamped before S belongs to the old
+ * handle and its old filter, one stamped at S or later to the new handle
+ * and the new filter.  The new handle's frames before S are skipped (it
+ * may have missed some of them while its filter was set), and so are the
+ * old handle's from S on; a frame both filters take is thus counted
+ * once, by exactly one handle, and one only the new filter takes counts
+ * from S on.  The old handle is read on from the loop; SNIFF_SETTLE_US
+ * after S (by when the kernel has normally handed over every block
+ * holding a frame stamped before S) it must also show that it has: a
+ * frame stamped after S + SNIFF_SETTLE_US read from it (the ring is
+ * filled in order of arrival), or as many frames read as the kernel
+ * took.  Until then it is asked again every RETIRE_POLL_US, for up to
+ * SNIFF_GIVEUP_US, after which it is closed with a warning giving how
+ * many frames it may still have held, counted as dropped.  Closing it
+ * adds its kernel counters to the open window: its drops count, and the
+ * frames it left to the new handle do not count as received twice.
+ *
+ * Rejected: switching at the new handle's first frame (its first frames
+ * may precede a gap, the swap inside libpcap); closing the old handle at
+ * a fixed time (a block the kernel is late to retire would be lost); a
+ * filter put on the running handle (the gap again).  A storm of reloads
+ * keeps at most SWAP_MAX old handles an interface: the oldest is then
+ * retired at once, the loop waiting for its proof.  The stamps and S
+ * come from the same clock (CLOCK_REALTIME); a step of that clock during
+ * the settle time can misplace frames.
+ *
+ * If a new handle cannot be opened (a bad filter, the interface gone) the
+ * ones opened are closed, nothing changes, and -1 comes back with err.
+ */
+static int
+swap_filter(struct ipgd *d, const struct config *oc, const char *filter,
+    char *err, size_t errlen)
+{
+	struct sniff *ns[CONFIG_MAX_IFACES];
+	struct sniff_opts o = sniff_opts_of(oc);
+	struct oldcap *slot;
+	struct iface *ifp;
+	struct timeval tv;
+	int64_t at, now;
+	size_t i, j, nswapped = 0;
+	int absent, fd;
+
+	o.filter = filter;
+	for (i = 0; i < d->nifaces; i++) {
+		ns[i] = NULL;
+		if (d->ifaces[i].s == NULL)
+			continue;
+		if ((ns[i] = sniff_open(d->ifaces[i].name, &o, &absent, err,
+		    errlen)) == NULL) {
+			while (i-- > 0)
+				sniff_close(ns[i]);
+			return -1;
+		}
+	}
+	at = timefmt_now() + SWAP_MARGIN_US;
+	for (i = 0; i < d->nifaces; i++) {
+		ifp = &d->ifaces[i];
+		if (ns[i] == NULL)
+			continue;
+		/* a free slot, else the oldest handle is retired now */
+		slot = &ifp->old[0];
+		for (j = 0; j < SWAP_MAX; j++) {
+			if (ifp->old[j].s == NULL) {
+				slot = &ifp->old[j];
+				break;
+			}
+			if (ifp->old[j].until_us < slot->until_us)
+				slot = &ifp->old[j];
+		}
+		oldcap_retire(slot);
+		slot->ifp = ifp;
+		slot->s = ifp->s;
+		slot->from_us = ifp->from_us;
+		slot->until_us = at;
+		slot->skipped = ifp->skipped;
+		if (ifp->ev != NULL)
+			event_free(ifp->ev);
+		ifp->ev = NULL;
+		if ((fd = sniff_fd(slot->s)) >= 0 && ((slot->ev = event_new(
+		    d->base, fd, EV_READ | EV_PERSIST, on_old_readable,
+		    slot)) == NULL || event_add(slot->ev, NULL) != 0))
+			fatalx("%s: cannot watch the capture descriptor",
+			    ifp->name);
+		now = timefmt_now();
+		tv.tv_sec = 0;
+		tv.tv_usec = at + SNIFF_SETTLE_US > now ?
+		    (suseconds_t)(at + SNIFF_SETTLE_US - now) : 0;
+		if ((slot->timer = evtimer_new(d->base, on_old_timer,
+		    slot)) == NULL || evtimer_add(slot->timer, &tv) != 0)
+			fatalx("cannot start a timer");
+		ifp->s = ns[i];
+		ifp->from_us = at;
+		ifp->skipped = 0;
+		if ((fd = sniff_fd(ifp->s)) >= 0 && ((ifp->ev = event_new(
+		    d->base, fd, EV_READ | EV_PERSIST, on_readable,
+		    ifp)) == NULL || event_add(ifp->ev, NULL) != 0))
+			fatalx("%s: cannot watch the capture descriptor",
+			    ifp->name);
+		d->filter_swaps++;
+		nswapped++;
+	}
+	if (nswapped > 0)
+		log_info("reload: the capture filter changed; frames stamped "
+		    "before %lld.%06lld keep the old filter, later ones the "
+		    "new one", (long long)(at / 1000000),
+		    (long long)(at % 1000000));
 	return 0;
 }
 
@@ -715,34 +1010,13 @@ reload(struct ipgd *d)
 		config_set_ifaces(nc, d->cli_ifaces, d->ncli_ifaces);
 	if ((nc->filter == NULL) != (oc->filter == NULL) ||
 	    (nc->filter != NULL && strcmp(nc->filter, oc->filter) != 0)) {
-		for (i = 0; i < d->nifaces; i++) {
-			if (d->ifaces[i].s == NULL)
-				continue;
-			if (sniff_set_filter(d->ifaces[i].s, nc->filter, err,
-			    sizeof(err)) < 0) {
-				log_warnx("reload failed, keeping the running "
-				    "configuration: %s", err);
-				/* put the old filter back where it changed */
-				while (i-- > 0)
-					if (d->ifaces[i].s != NULL)
-						sniff_set_filter(d->ifaces[i].s,
-						    oc->filter, err,
-						    sizeof(err));
-				config_free(nc);
-				daemon_notify("READY=1");
-				return;
-			}
-			d->filter_swaps++;
+		if (swap_filter(d, oc, nc->filter, err, sizeof(err)) < 0) {
+			log_warnx("reload failed, keeping the running "
+			    "configuration and its capture filter: %s", err);
+			config_free(nc);
+			daemon_notify("READY=1");
+			return;
 		}
-		/*
-		 * libpcap swaps a kernel filter by attaching one that takes
-		 * nothing, draining, then attaching the new one: frames in
-		 * between are not seen, and no counter has them.
-		 */
-		log_warnx("reload: the capture filter changed; frames that "
-		    "arrived while the kernel swapped filters (a moment) were "
-		    "not seen and are counted nowhere: change [capture] "
-		    "filter at a quiet time, or restart");
 	}
 	retention_of(nc, &ret);
 	writer_set_retention(d->wr, &ret);

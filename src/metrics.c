@@ -397,8 +397,8 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		    "past a cap or a full queue.", "%llu",
 		    (unsigned long long)ds.events_dropped);
 		M("ipgraph_capture_filter_swaps_total", "counter", "Capture "
-		    "filters set on an interface by a reload (frames arriving "
-		    "during a swap are not seen).", "%llu",
+		    "filters changed on an interface by a reload (a new handle "
+		    "opened before the old one closed).", "%llu",
 		    (unsigned long long)ds.filter_swaps);
 		M("ipgraph_ipfix_messages_total", "counter", "IPFIX messages "
 		    "built for [ipfix] export.", "%llu",

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <pcap/pcap.h>
 
@@ -18,6 +20,8 @@ struct sniff {
 	sniff_fn	 fn;
 	void		*arg;
 	struct pcap_stat last;		/* for deltas */
+	int64_t		 newest_us;	/* newest frame read */
+	uint64_t	 nread;		/* frames read, all told */
 	char		 err[PCAP_ERRBUF_SIZE + 256];
 };
 
@@ -27,6 +31,8 @@ struct sniff {
  * a quiet interface's packets can be while keeping busy ones batched.
  */
 #define SNIFF_TIMEOUT_MS	100
+
+static uint64_t unread_of(const struct sniff *, const struct pcap_stat *);
 
 static int
 set_filter(pcap_t *p, const char *name, const char *filter, char *err,
@@ -85,6 +91,26 @@ sniff_open(const char *iface, const struct sniff_opts *o, int *absent,
 	if (rc > 0)	/* a warning, e.g. promiscuous mode not supported */
 		snprintf(s->err, sizeof(s->err), "%s: %s", iface,
 		    pcap_statustostr(rc));
+	/*
+	 * Have the kernel stamp every frame once, when it arrives, rather
+	 * than each capture socket stamp its own copy as it takes it: a
+	 * socket option that asks for time stamps turns that on for the
+	 * whole system (it stays on while the socket is open), and libpcap
+	 * hands over that stamp.  Two handles on one interface then give the
+	 * same frame the same time, taken before either runs its filter,
+	 * which the filter swap in ipgraphd relies on; without it a copy
+	 * could be stamped after the other socket's filter had dropped it.
+	 * Nothing is read through the option itself (the ring has the stamp),
+	 * and a failure changes nothing else, so it is not an error.
+	 */
+#ifdef SO_TIMESTAMP
+	{
+		int on = 1;
+
+		(void)setsockopt(pcap_fileno(s->p), SOL_SOCKET, SO_TIMESTAMP,
+		    &on, sizeof(on));
+	}
+#endif
 	if (pcap_setnonblock(s->p, 1, perr) != 0) {
 		snprintf(err, errlen, "%s: %s", iface, perr);
 		goto fail;
@@ -93,7 +119,13 @@ sniff_open(const char *iface, const struct sniff_opts *o, int *absent,
 	    set_filter(s->p, iface, o->filter, err, errlen) < 0)
 		goto fail;
 	s->linktype = pcap_datalink(s->p);
-	pcap_stats(s->p, &s->last);
+	s->newest_us = INT64_MIN;
+	/*
+	 * The counters start at zero (s->last, from calloc), not at what
+	 * pcap_stats says now: frames the kernel put in the ring before the
+	 * filter was set are still handed over (libpcap filters them), and
+	 * each handed-over frame must be in the count of received ones.
+	 */
 	return s;
 fail:
 	sniff_close(s);
@@ -133,9 +165,12 @@ static void
 trampoline(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct sniff *s = (struct sniff *)user;
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
 
-	s->fn(s->arg, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec,
-	    h->caplen, h->len, s->linktype, bytes);
+	if (ts > s->newest_us)
+		s->newest_us = ts;
+	s->nread++;
+	s->fn(s->arg, ts, h->caplen, h->len, s->linktype, bytes);
 }
 
 int
@@ -154,54 +189,112 @@ sniff_dispatch(struct sniff *s, int max, sniff_fn fn, void *arg)
 	return n < 0 ? 0 : n;
 }
 
-int
-sniff_flush(struct sniff *s, sniff_fn fn, void *arg)
+uint64_t
+sniff_unread(struct sniff *s)
 {
-	struct timespec nap = { 0, 10 * 1000 * 1000 };
-	int n, total = 0, waited = 0;
+	struct pcap_stat now;
+
+	if (pcap_stats(s->p, &now) != 0)
+		return UINT64_MAX;
+	return unread_of(s, &now);
+}
+
+int
+sniff_drain(struct sniff *s, int64_t until_us, sniff_fn fn, void *arg)
+{
+	struct timeval tv;
+	int n;
 
 	/*
-	 * Blocking reads are no help: with TPACKET_V3 libpcap polls without
-	 * a timeout and the kernel never retires an empty block.  So keep
-	 * reading for three block timeouts, by which time the last partly
-	 * filled block has been handed over.
+	 * One pcap_dispatch hands over at most one ring block.  A frame
+	 * stamped at or after until_us ends it: the kernel fills and
+	 * retires blocks in order of arrival, so every frame stamped before
+	 * it has been read (the stamp is taken on arrival; callers put
+	 * until_us far enough past the time they care about that the
+	 * order of two CPUs' frames cannot matter).  Else, once until_us
+	 * has passed and nothing more is ready, the kernel's count of the
+	 * frames it took tells whether a block it has not retired yet still
+	 * holds some.
 	 */
 	s->fn = fn;
 	s->arg = arg;
-	while (waited < 3 * SNIFF_TIMEOUT_MS) {
+	while (s->newest_us < until_us) {
 		n = pcap_dispatch(s->p, -1, trampoline, (u_char *)s);
-		if (n < 0)
+		if (n < 0) {
+			snprintf(s->err, sizeof(s->err), "%s: %s", s->name,
+			    pcap_geterr(s->p));
 			return -1;
-		total += n;
-		if (n == 0) {
-			nanosleep(&nap, NULL);
-			waited += 10;
 		}
+		if (n > 0)
+			continue;
+		gettimeofday(&tv, NULL);
+		return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec >= until_us &&
+		    sniff_unread(s) == 0;
 	}
-	return total;
+	return 1;
+}
+
+int
+sniff_flush_until(struct sniff *s, int64_t until_us, sniff_fn fn, void *arg)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	struct timeval tv;
+	int rc;
+
+	/*
+	 * Blocking reads are no help: with TPACKET_V3 libpcap polls without
+	 * a timeout and the kernel never retires an empty block.  So read,
+	 * nap, read again until the proof comes: a block the kernel has not
+	 * retired yet is retired when it fills or its timeout expires.
+	 */
+	for (;;) {
+		if ((rc = sniff_drain(s, until_us, fn, arg)) != 0)
+			return rc;
+		gettimeofday(&tv, NULL);
+		if ((int64_t)tv.tv_sec * 1000000 + tv.tv_usec >= until_us +
+		    SNIFF_GIVEUP_US)
+			return 0;
+		nanosleep(&nap, NULL);
+	}
+}
+
+int
+sniff_flush(struct sniff *s, sniff_fn fn, void *arg)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return sniff_flush_until(s, (int64_t)tv.tv_sec * 1000000 +
+	    tv.tv_usec + SNIFF_SETTLE_US, fn, arg);
+}
+
+/* Frames put in the ring and not read, as of the reading now. */
+static uint64_t
+unread_of(const struct sniff *s, const struct pcap_stat *now)
+{
+	/*
+	 * ps_recv counts the frames the filter took, ps_drop those of them
+	 * that found the ring full; all modulo 2^32, as pcap_stats counts.
+	 */
+	return (uint32_t)(now->ps_recv - now->ps_drop - (uint32_t)s->nread);
 }
 
 int
 sniff_stats(struct sniff *s, uint64_t *recv, uint64_t *drop,
-    uint64_t *ifdrop)
+    uint64_t *ifdrop, uint64_t *unread)
 {
 	struct pcap_stat now;
 
 	if (pcap_stats(s->p, &now) != 0)
 		return -1;
+	if (unread != NULL)
+		*unread = unread_of(s, &now);
 	/* unsigned 32-bit subtraction survives one wrap between reads */
 	*recv = (uint32_t)(now.ps_recv - s->last.ps_recv);
 	*drop = (uint32_t)(now.ps_drop - s->last.ps_drop);
 	*ifdrop = (uint32_t)(now.ps_ifdrop - s->last.ps_ifdrop);
 	s->last = now;
 	return 0;
-}
-
-int
-sniff_set_filter(struct sniff *s, const char *filter, char *err,
-    size_t errlen)
-{
-	return set_filter(s->p, s->name, filter, err, errlen);
 }
 
 struct sniff_match {

@@ -42,23 +42,56 @@ int	sniff_dispatch(struct sniff *, int max, sniff_fn fn, void *arg);
 const char *sniff_error(const struct sniff *);
 
 /*
+ * How long after a frame arrives the kernel normally has handed it to user
+ * space: three block timeouts (see sniff.c).  Callers wait this long past
+ * a time before they ask for proof (sniff_drain) that everything stamped
+ * before it has been read.
+ */
+#define SNIFF_SETTLE_US		300000
+/* How long past that sniff_flush_until waits for the proof at most. */
+#define SNIFF_GIVEUP_US		2000000
+
+/*
+ * Read every frame the kernel has handed over (to fn) and tell whether
+ * every frame stamped before until_us (timefmt_now's clock) has been
+ * read: 1 when so, shown by a frame stamped at or after until_us having
+ * been read (the kernel fills the ring in arrival order) or by as many
+ * frames read as the kernel took; 0 when it cannot be told yet; -1 when
+ * the handle failed (sniff_error).  Never waits.
+ */
+int	sniff_drain(struct sniff *, int64_t until_us, sniff_fn fn, void *arg);
+
+/*
+ * sniff_drain until it says 1, napping while nothing comes, waiting at
+ * most until until_us + SNIFF_GIVEUP_US.  1, 0 when it gave up (frames
+ * stamped before until_us may still be in the kernel), or -1.
+ */
+int	sniff_flush_until(struct sniff *, int64_t until_us, sniff_fn fn,
+	    void *arg);
+
+/*
  * At shutdown: hand over everything the kernel still holds, including
  * packets in a ring block not yet handed to user space (TPACKET_V3 does
- * that only when a block fills or its timeout expires).  Waits at most a
- * few timeouts.  Returns how many packets, or -1.
+ * that only when a block fills or its timeout expires): sniff_flush_until
+ * SNIFF_SETTLE_US from now.  1, 0 or -1 as that.
  */
 int	sniff_flush(struct sniff *, sniff_fn fn, void *arg);
 
 /*
+ * Frames the kernel put in the ring that have not been read: 0 after
+ * sniff_drain said 1 by count, else an upper bound of what closing s now
+ * would lose (it counts frames libpcap's own filter turned away, too).
+ */
+uint64_t sniff_unread(struct sniff *);
+
+/*
  * Kernel counters since the previous call (pcap_stats wraps at 32 bits;
- * the deltas do not).  0, or -1 when the counters cannot be read.
+ * the deltas do not), and when unread is not NULL, sniff_unread of the
+ * same reading (so that what is taken off recv for it was in recv).  0,
+ * or -1 when the counters cannot be read.
  */
 int	sniff_stats(struct sniff *, uint64_t *recv, uint64_t *drop,
-	    uint64_t *ifdrop);
-
-/* Replace the BPF filter (NULL or "" for none).  0, or -1 with err. */
-int	sniff_set_filter(struct sniff *, const char *filter, char *err,
-	    size_t errlen);
+	    uint64_t *ifdrop, uint64_t *unread);
 
 /*
  * A BPF filter compiled for the link type of s, to test packets in user

@@ -4,10 +4,7 @@
 # configuration file switched between two valid ones before each: the
 # second changes what a reload can change (max_edges, retention,
 # max_rows, max_nodes, names, [seq] filter) but nothing that changes what
-# is counted.  (Not the capture filter: libpcap swaps a kernel filter
-# through one that takes nothing, and frames in between are not seen,
-# about one per 20 swaps here; ipgraphd says so in its log and counts
-# the swaps, ipgraph_capture_filter_swaps_total, daemon.sh checks that.)
+# is counted.  (The capture filter has its own storm, filterswap.sh.)
 # Then: the daemon is alive and /healthz is
 # ok, the per-pair packets and bytes in the database equal tshark's on
 # the replayed capture (times the loops sent), and it holds as many file
