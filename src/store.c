@@ -199,6 +199,12 @@ struct pair {
 	int64_t			 last_us;
 };
 
+/* A destination port of one address pair and its first time. */
+struct fs_port {
+	int64_t		 first_us;
+	uint16_t	 dport;
+};
+
 struct store {
 	sqlite3		*db;
 	char		*path;
@@ -211,12 +217,16 @@ struct store {
 	sqlite3_stmt	*ins_pending;
 	sqlite3_stmt	*ins_first;
 	sqlite3_stmt	*upd_first;
+	sqlite3_stmt	*max_first;
 	uint64_t	 first_rows;	/* rows in first_seen, counted at open */
 	uint64_t	 first_max;	/* store_set_first_seen_max */
 	uint64_t	 first_new;	/* new in the last window written */
 	uint64_t	 first_dropped;	/* dropped by the cap, that window */
 	struct first_seen_row *first_list;	/* new in that window */
 	size_t		 first_list_cap;
+	int		 first_keep;	/* store_keep_first_seen_list */
+	struct fs_port	*ports;		/* first_seen_window's gathering */
+	size_t		 ports_cap;
 	struct pair	*pairs;		/* store_write_window's fold */
 	size_t		 pairs_cap;
 	uint32_t	*slots;
@@ -486,6 +496,8 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		"UPDATE first_seen SET first_us = ?6 WHERE sensor_id = ?1"
 		" AND proto = ?2 AND src = ?3 AND dst = ?4 AND dport = ?5"
 		" AND first_us > ?6") < 0 ||
+	    prepare(st, &st->max_first,
+		"SELECT max(first_us) FROM first_seen") < 0 ||
 	    first_seen_count(st) < 0))
 		goto fail;
 	st->first_max = STORE_FIRST_SEEN_MAX;
@@ -509,7 +521,9 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_pending);
 	sqlite3_finalize(st->ins_first);
 	sqlite3_finalize(st->upd_first);
+	sqlite3_finalize(st->max_first);
 	free(st->first_list);
+	free(st->ports);
 	free(st->pairs);
 	free(st->slots);
 	sqlite3_close(st->db);
@@ -614,6 +628,63 @@ pair_cmp(const void *pa, const void *pb)
 	return flow_key_addr_cmp(a->key, b->key);
 }
 
+/* Point an empty index of nslots (a power of two) at the np pairs. */
+static void
+pairs_index(struct store *st, size_t np)
+{
+	size_t i, h, mask = st->nslots - 1;
+
+	memset(st->slots, 0, st->nslots * sizeof(*st->slots));	/* 0: empty */
+	for (i = 0; i < np; i++) {
+		for (h = pair_hash(st->pairs[i].key) & mask; st->slots[h] != 0;
+		    h = (h + 1) & mask)
+			;
+		st->slots[h] = (uint32_t)(i + 1);
+	}
+}
+
+/*
+ * Room for pair number np: the array and the index (at most half full)
+ * grow by doubling, sized by the pairs found, not by the edges (real
+ * traffic has tens to hundreds of edges a pair).  0 or -1.
+ */
+static int
+pairs_grow(struct store *st, size_t np)
+{
+	if (np >= st->pairs_cap) {
+		size_t cap = st->pairs_cap == 0 ? 64 : 2 * st->pairs_cap;
+		struct pair *p = reallocarray(st->pairs, cap, sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		st->pairs = p;
+		st->pairs_cap = cap;
+	}
+	if ((np + 1) * 2 > st->nslots) {
+		size_t ns = st->nslots == 0 ? 128 : 2 * st->nslots;
+		uint32_t *sl;
+
+		if (ns > UINT32_MAX ||
+		    (sl = reallocarray(st->slots, ns, sizeof(*sl))) == NULL)
+			return -1;
+		st->slots = sl;
+		st->nslots = ns;
+		pairs_index(st, np);
+	}
+	return 0;
+}
+
+/* What fold_pairs holds, given back after each window. */
+static void
+pairs_release(struct store *st)
+{
+	free(st->pairs);
+	free(st->slots);
+	st->pairs = NULL;
+	st->slots = NULL;
+	st->pairs_cap = st->nslots = 0;
+}
+
 /*
  * Fold the edges of ft per address pair into st->pairs, sorted in the
  * table's key order.  Returns the number of pairs, or -1 when out of
@@ -622,48 +693,42 @@ pair_cmp(const void *pa, const void *pb)
 static long
 fold_pairs(struct store *st, const struct flowtable *ft)
 {
-	size_t n = flowtable_count(ft), np = 0, i, need = 16, mask;
+	size_t n = flowtable_count(ft), np = 0, i, h;
 
-	while (need < 2 * n)
-		need <<= 1;
-	if (need > st->nslots) {
-		uint32_t *sl = reallocarray(st->slots, need, sizeof(*sl));
-
-		if (sl == NULL)
-			return -1;
-		st->slots = sl;
-		st->nslots = need;
-	}
-	if (n > st->pairs_cap) {
-		struct pair *p = reallocarray(st->pairs, n, sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		st->pairs = p;
-		st->pairs_cap = n;
-	}
-	mask = need - 1;
-	memset(st->slots, 0, need * sizeof(*st->slots));	/* 0: empty */
+	if (st->nslots > 0)
+		memset(st->slots, 0, st->nslots * sizeof(*st->slots));
 	for (i = 0; i < n; i++) {
 		const struct flow_entry *fe = flowtable_entry(ft, i);
-		size_t h = pair_hash(&fe->key) & mask;
-		struct pair *p;
+		struct pair *p = NULL;
 
-		for (;; h = (h + 1) & mask) {
-			if (st->slots[h] == 0) {
-				p = &st->pairs[np++];
-				st->slots[h] = (uint32_t)np;
-				p->key = &fe->key;
-				p->packets = p->bytes = 0;
-				p->first_us = fe->first_us;
-				p->last_us = fe->last_us;
-				break;
+		/* sorted: the same pair as the last edge's, most often */
+		if (np > 0 && st->pairs[np - 1].key->ipver == fe->key.ipver &&
+		    memcmp(st->pairs[np - 1].key->src, fe->key.src, 16) == 0 &&
+		    memcmp(st->pairs[np - 1].key->dst, fe->key.dst, 16) == 0)
+			p = &st->pairs[np - 1];
+		else if (st->nslots > 0) {
+			for (h = pair_hash(&fe->key) & (st->nslots - 1);
+			    st->slots[h] != 0; h = (h + 1) & (st->nslots - 1)) {
+				p = &st->pairs[st->slots[h] - 1];
+				if (p->key->ipver == fe->key.ipver &&
+				    memcmp(p->key->src, fe->key.src, 16) == 0 &&
+				    memcmp(p->key->dst, fe->key.dst, 16) == 0)
+					break;
+				p = NULL;
 			}
-			p = &st->pairs[st->slots[h] - 1];
-			if (p->key->ipver == fe->key.ipver &&
-			    memcmp(p->key->src, fe->key.src, 16) == 0 &&
-			    memcmp(p->key->dst, fe->key.dst, 16) == 0)
-				break;
+		}
+		if (p == NULL) {
+			if (pairs_grow(st, np) < 0)
+				return -1;
+			for (h = pair_hash(&fe->key) & (st->nslots - 1);
+			    st->slots[h] != 0; h = (h + 1) & (st->nslots - 1))
+				;
+			p = &st->pairs[np++];
+			st->slots[h] = (uint32_t)np;
+			p->key = &fe->key;
+			p->packets = p->bytes = 0;
+			p->first_us = fe->first_us;
+			p->last_us = fe->last_us;
 		}
 		p->packets += fe->packets;
 		p->bytes += fe->bytes;
@@ -677,14 +742,21 @@ fold_pairs(struct store *st, const struct flowtable *ft)
 	return (long)np;
 }
 
-/* Keep new edge i of the window for store_first_seen_list; 0 or -1. */
+/*
+ * Keep new first-seen key k (with the window's first time of it) for
+ * store_first_seen_list; 0 or -1.  Only when a caller wants the list
+ * (store_keep_first_seen_list): an import has no use for it, and a window
+ * of new edges would otherwise list every one of them.
+ */
 static int
-first_seen_note(struct store *st, size_t i, const struct flow_entry *fe)
+first_seen_note(struct store *st, const struct flow_key *k, int64_t first_us)
 {
 	struct first_seen_row *r;
 	size_t cap;
 
-	if (i >= st->first_list_cap) {
+	if (!st->first_keep)
+		return 0;
+	if (st->first_new >= st->first_list_cap) {
 		cap = st->first_list_cap == 0 ? 64 : 2 * st->first_list_cap;
 		if ((r = reallocarray(st->first_list, cap, sizeof(*r))) ==
 		    NULL) {
@@ -695,76 +767,183 @@ first_seen_note(struct store *st, size_t i, const struct flow_entry *fe)
 		st->first_list = r;
 		st->first_list_cap = cap;
 	}
-	r = &st->first_list[i];
+	r = &st->first_list[st->first_new];
 	memset(r, 0, sizeof(*r));
-	r->first_us = fe->first_us;
+	r->first_us = first_us;
 	r->sensor = NULL;
-	r->ipver = fe->key.ipver;
-	r->proto = fe->key.proto;
-	memcpy(r->src, fe->key.src, 16);
-	memcpy(r->dst, fe->key.dst, 16);
-	r->dport = fe->key.dport;
+	r->ipver = k->ipver;
+	r->proto = k->proto;
+	memcpy(r->src, k->src, 16);
+	memcpy(r->dst, k->dst, 16);
+	r->dport = k->dport;
 	return 0;
+}
+
+void
+store_keep_first_seen_list(struct store *st, int keep)
+{
+	st->first_keep = keep != 0;
 }
 
 const struct first_seen_row *
 store_first_seen_list(const struct store *st, size_t *n)
 {
-	*n = (size_t)st->first_new;
-	return st->first_list;
+	*n = st->first_keep ? (size_t)st->first_new : 0;
+	return st->first_keep ? st->first_list : NULL;
+}
+
+/* Destination ports of one address pair, by port. */
+static int
+port_cmp(const void *pa, const void *pb)
+{
+	const struct fs_port *a = pa, *b = pb;
+
+	return (int)a->dport - (int)b->dport;
+}
+
+/* Same protocol and addresses: one run of the sorted window. */
+static int
+same_pair(const struct flow_key *a, const struct flow_key *b)
+{
+	return a->proto == b->proto && a->ipver == b->ipver &&
+	    memcmp(a->src, b->src, 16) == 0 && memcmp(a->dst, b->dst, 16) == 0;
+}
+
+/* The overflow edge (unspecified addresses and ports) is no edge. */
+static int
+no_edge(const struct flow_key *k)
+{
+	static const uint8_t zero16[16];
+
+	return (k->ipver != 4 && k->ipver != 6) ||
+	    (memcmp(k->src, zero16, sizeof(zero16)) == 0 &&
+	    memcmp(k->dst, zero16, sizeof(zero16)) == 0 &&
+	    k->sport == 0 && k->dport == 0);
 }
 
 /*
- * Record the first time of every edge of ft (sorted) not seen before
+ * Record one first-seen key k first seen at first_us in this window:
+ * insert it, or when it is there, lower its time if this is earlier.  An
+ * existing row can be later only when some row is (stored_max): most
+ * windows come in time order, and then one statement a key is enough.
+ * Counts a new key in st->first_new.  0 or -1.
+ */
+static int
+first_seen_key(struct store *st, const struct flow_key *k, int64_t first_us,
+    int64_t stored_max)
+{
+	sqlite3_stmt *ins = st->ins_first, *upd = st->upd_first;
+	int alen = k->ipver == 6 ? 16 : 4;
+
+	sqlite3_bind_int(ins, 2, k->proto);
+	sqlite3_bind_blob(ins, 3, k->src, alen, SQLITE_STATIC);
+	sqlite3_bind_blob(ins, 4, k->dst, alen, SQLITE_STATIC);
+	sqlite3_bind_int(ins, 5, k->dport);
+	sqlite3_bind_int64(ins, 6, first_us);
+	if (step_done(st, ins, "recording a first-seen edge") < 0)
+		return -1;
+	if (sqlite3_changes(st->db) > 0) {
+		if (first_seen_note(st, k, first_us) < 0)
+			return -1;
+		st->first_new++;
+		return 0;
+	}
+	if (first_us >= stored_max)
+		return 0;
+	sqlite3_bind_int(upd, 2, k->proto);
+	sqlite3_bind_blob(upd, 3, k->src, alen, SQLITE_STATIC);
+	sqlite3_bind_blob(upd, 4, k->dst, alen, SQLITE_STATIC);
+	sqlite3_bind_int(upd, 5, k->dport);
+	sqlite3_bind_int64(upd, 6, first_us);
+	return step_done(st, upd, "recording a first-seen edge");
+}
+
+/* The latest first time stored (INT64_MIN: none); 0 or -1. */
+static int
+first_seen_latest(struct store *st, int64_t *latest)
+{
+	int rc = sqlite3_step(st->max_first);
+
+	*latest = INT64_MIN;
+	if (rc == SQLITE_ROW &&
+	    sqlite3_column_type(st->max_first, 0) != SQLITE_NULL)
+		*latest = sqlite3_column_int64(st->max_first, 0);
+	sqlite3_reset(st->max_first);
+	if (rc != SQLITE_ROW) {
+		set_err(st, "reading the latest first-seen time");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Record the first time of every key of ft (sorted) not seen before
  * under sensor sid, or an earlier one (a late window); count the new ones
  * in st->first_new; then drop the oldest beyond st->first_max.  Inside the
  * window's transaction.  0 or -1.
+ *
+ * The key leaves out the source port, so one address pair's edges to a
+ * port (a client's many connections) are one key: each run of the sorted
+ * edges with the same protocol and addresses is gathered by destination
+ * port, each key written once with the earliest time of the window, in
+ * the table's key order.  A statement per edge instead (and a second one
+ * for every key already there) cost 2.5 statements an edge row.
  */
 static int
 first_seen_window(struct store *st, int64_t sid, const struct flowtable *ft)
 {
-	static const uint8_t zero16[16];
-	sqlite3_stmt *ins = st->ins_first, *upd = st->upd_first, *del = NULL;
-	size_t i, n = flowtable_count(ft);
-	uint64_t fresh = 0;
+	sqlite3_stmt *del = NULL;
+	size_t i, j, k, m, n = flowtable_count(ft);
+	int64_t latest;
 	int rc;
 
-	sqlite3_bind_int64(ins, 1, sid);
-	sqlite3_bind_int64(upd, 1, sid);
-	for (i = 0; i < n; i++) {
+	if (first_seen_latest(st, &latest) < 0)
+		return -1;
+	sqlite3_bind_int64(st->ins_first, 1, sid);
+	sqlite3_bind_int64(st->upd_first, 1, sid);
+	for (i = 0; i < n; i = j) {
 		const struct flow_entry *fe = flowtable_entry(ft, i);
-		int alen = fe->key.ipver == 6 ? 16 : 4;
+		struct flow_key key = fe->key;
 
-		/* the overflow edge (unspecified addresses) is no edge */
-		if ((fe->key.ipver != 4 && fe->key.ipver != 6) ||
-		    (memcmp(fe->key.src, zero16, sizeof(zero16)) == 0 &&
-		    memcmp(fe->key.dst, zero16, sizeof(zero16)) == 0 &&
-		    fe->key.sport == 0 && fe->key.dport == 0))
-			continue;
-		sqlite3_bind_int(ins, 2, fe->key.proto);
-		sqlite3_bind_blob(ins, 3, fe->key.src, alen, SQLITE_STATIC);
-		sqlite3_bind_blob(ins, 4, fe->key.dst, alen, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 5, fe->key.dport);
-		sqlite3_bind_int64(ins, 6, fe->first_us);
-		if (step_done(st, ins, "recording a first-seen edge") < 0)
-			return -1;
-		if (sqlite3_changes(st->db) > 0) {
-			if (first_seen_note(st, fresh, fe) < 0)
+		for (j = i + 1; j < n && same_pair(&key,
+		    &flowtable_entry(ft, j)->key); j++)
+			;
+		if (j - i > st->ports_cap) {
+			struct fs_port *p;
+
+			if ((p = reallocarray(st->ports, j - i,
+			    sizeof(*p))) == NULL) {
+				snprintf(st->err, sizeof(st->err), "%s: out of "
+				    "memory gathering first-seen edges",
+				    st->path);
 				return -1;
-			fresh++;
-			continue;
+			}
+			st->ports = p;
+			st->ports_cap = j - i;
 		}
-		sqlite3_bind_int(upd, 2, fe->key.proto);
-		sqlite3_bind_blob(upd, 3, fe->key.src, alen, SQLITE_STATIC);
-		sqlite3_bind_blob(upd, 4, fe->key.dst, alen, SQLITE_STATIC);
-		sqlite3_bind_int(upd, 5, fe->key.dport);
-		sqlite3_bind_int64(upd, 6, fe->first_us);
-		if (step_done(st, upd, "recording a first-seen edge") < 0)
-			return -1;
+		for (m = 0, k = i; k < j; k++) {
+			fe = flowtable_entry(ft, k);
+			if (no_edge(&fe->key))
+				continue;
+			st->ports[m].dport = fe->key.dport;
+			st->ports[m].first_us = fe->first_us;
+			m++;
+		}
+		if (m > 1)
+			qsort(st->ports, m, sizeof(*st->ports), port_cmp);
+		for (k = 0; k < m; k = k + 1) {
+			int64_t first = st->ports[k].first_us;
+
+			while (k + 1 < m && st->ports[k + 1].dport ==
+			    st->ports[k].dport)
+				if (st->ports[++k].first_us < first)
+					first = st->ports[k].first_us;
+			key.dport = st->ports[k].dport;
+			if (first_seen_key(st, &key, first, latest) < 0)
+				return -1;
+		}
 	}
-	st->first_new = fresh;
-	st->first_dropped = 0;
-	st->first_rows += fresh;
+	st->first_rows += st->first_new;
 	if (st->first_max == 0 || st->first_rows <= st->first_max)
 		return 0;
 	/* another writer may have added rows too: count, then trim */
@@ -871,6 +1050,21 @@ store_first_seen(struct store *st, const char *sensor, int64_t from_us,
 
 static int	exec_bound(struct store *, const char *, const int64_t *, int);
 
+/*
+ * Give back what a window write gathered (its pairs and ports), so that
+ * memory between windows is not sized by the largest window yet seen.
+ * Allocating them again costs a few reallocs a window, nothing beside
+ * the rows' statements.
+ */
+static void
+window_release(struct store *st)
+{
+	pairs_release(st);
+	free(st->ports);
+	st->ports = NULL;
+	st->ports_cap = 0;
+}
+
 int
 store_write_window(struct store *st, const char *sensor, int tier,
     int64_t start_s, unsigned seconds, const struct window_stats *ws,
@@ -883,6 +1077,10 @@ store_write_window(struct store *st, const char *sensor, int tier,
 	int rc;
 
 	st->first_new = st->first_dropped = 0;
+	/* the last window's list was valid until now */
+	free(st->first_list);
+	st->first_list = NULL;
+	st->first_list_cap = 0;
 	if (exec(st, "BEGIN IMMEDIATE", "starting a window transaction") < 0)
 		return -1;
 	if (sensor_id(st, sensor, &sid) < 0)
@@ -971,6 +1169,7 @@ store_write_window(struct store *st, const char *sensor, int tier,
 		goto fail;
 	if (exec(st, "COMMIT", "committing a window") < 0)
 		goto fail;
+	window_release(st);
 	if (st->sensor_name == NULL || strcmp(st->sensor_name, sensor) != 0) {
 		free(st->sensor_name);
 		st->sensor_name = strdup(sensor);
@@ -979,6 +1178,7 @@ store_write_window(struct store *st, const char *sensor, int tier,
 	return 0;
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	window_release(st);
 	return -1;
 }
 
