@@ -218,6 +218,10 @@ struct store {
 	sqlite3_stmt	*ins_first;
 	sqlite3_stmt	*upd_first;
 	sqlite3_stmt	*max_first;
+	sqlite3_stmt	*ins_first_all;	/* window_keys, set-wise */
+	sqlite3_stmt	*ins_first_list;	/* the same, listing them */
+	const struct flowtable *vt_ft;	/* the window being written */
+	int64_t		 vt_base_us;	/* its start */
 	uint64_t	 first_rows;	/* rows in first_seen, counted at open */
 	uint64_t	 first_max;	/* store_set_first_seen_max */
 	uint64_t	 first_new;	/* new in the last window written */
@@ -236,6 +240,8 @@ struct store {
 	uint64_t	 budget_left;	/* store_set_budget: handler calls */
 	int		 budget_tripped;
 };
+
+static const sqlite3_module wv_module;	/* the window as a table */
 
 static void
 set_err(struct store *st, const char *what)
@@ -468,10 +474,15 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		" cap_ifdrop = cap_ifdrop + excluded.cap_ifdrop,"
 		" overflow = overflow + excluded.overflow"
 		" RETURNING id, rows") < 0 ||
+	    sqlite3_create_module(st->db, "window_edges", &wv_module, st) !=
+	    SQLITE_OK ||
+	    sqlite3_create_module(st->db, "window_keys", &wv_module, st) !=
+	    SQLITE_OK ||
 	    prepare(st, &st->ins_edge,
 		"INSERT INTO edges (window_id, proto, src, dst, sport, dport,"
 		" packets, bytes, first_us, last_us, tcp_flags)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+		" SELECT ?1, proto, src, dst, sport, dport, packets, bytes,"
+		" first_us, last_us, tcp_flags FROM window_edges WHERE true"
 		" ON CONFLICT DO UPDATE SET"
 		" packets = packets + excluded.packets,"
 		" bytes = bytes + excluded.bytes,"
@@ -498,6 +509,15 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		" AND first_us > ?6") < 0 ||
 	    prepare(st, &st->max_first,
 		"SELECT max(first_us) FROM first_seen") < 0 ||
+	    prepare(st, &st->ins_first_all,
+		"INSERT OR IGNORE INTO first_seen (sensor_id, proto, src, dst,"
+		" dport, first_us) SELECT ?1, proto, src, dst, dport, first_us"
+		" FROM window_keys") < 0 ||
+	    prepare(st, &st->ins_first_list,
+		"INSERT OR IGNORE INTO first_seen (sensor_id, proto, src, dst,"
+		" dport, first_us) SELECT ?1, proto, src, dst, dport, first_us"
+		" FROM window_keys RETURNING proto, src, dst, dport,"
+		" first_us") < 0 ||
 	    first_seen_count(st) < 0))
 		goto fail;
 	st->first_max = STORE_FIRST_SEEN_MAX;
@@ -522,6 +542,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_first);
 	sqlite3_finalize(st->upd_first);
 	sqlite3_finalize(st->max_first);
+	sqlite3_finalize(st->ins_first_all);
+	sqlite3_finalize(st->ins_first_list);
 	free(st->first_list);
 	free(st->ports);
 	free(st->pairs);
@@ -877,70 +899,366 @@ first_seen_latest(struct store *st, int64_t *latest)
 }
 
 /*
+ * Gather the run of the sorted edges of ft that starts at edge i (one
+ * protocol and address pair) by destination port: st->ports[0..*m) are
+ * its first-seen keys' ports, ascending, each with its earliest time;
+ * *j is the run's end.  The overflow edge is left out.  0, or -1 when out
+ * of memory.
+ */
+static int
+keys_gather(struct store *st, const struct flowtable *ft, size_t i,
+    size_t *j, size_t *m)
+{
+	const struct flow_key *key = &flowtable_entry(ft, i)->key;
+	size_t n = flowtable_count(ft), e, k, d;
+
+	for (e = i + 1; e < n && same_pair(key, &flowtable_entry(ft, e)->key);
+	    e++)
+		;
+	if (e - i > st->ports_cap) {
+		struct fs_port *p;
+
+		if ((p = reallocarray(st->ports, e - i, sizeof(*p))) == NULL)
+			return -1;
+		st->ports = p;
+		st->ports_cap = e - i;
+	}
+	for (d = 0, k = i; k < e; k++) {
+		const struct flow_entry *fe = flowtable_entry(ft, k);
+
+		if (no_edge(&fe->key))
+			continue;
+		st->ports[d].dport = fe->key.dport;
+		st->ports[d].first_us = fe->first_us;
+		d++;
+	}
+	if (d > 1)
+		qsort(st->ports, d, sizeof(*st->ports), port_cmp);
+	/* one entry a port, with the earliest time */
+	for (k = 0, *m = 0; k < d; k++) {
+		if (*m > 0 && st->ports[*m - 1].dport == st->ports[k].dport) {
+			if (st->ports[k].first_us < st->ports[*m - 1].first_us)
+				st->ports[*m - 1].first_us =
+				    st->ports[k].first_us;
+			continue;
+		}
+		st->ports[(*m)++] = st->ports[k];
+	}
+	*j = e;
+	return 0;
+}
+
+/*
+ * The window being written, read by SQLite as two tables, so that its
+ * rows go in with one INSERT ... SELECT each rather than a statement a
+ * row: window_edges (the flow table's edges in key order, times as
+ * offsets from the window start) and window_keys (its first-seen keys,
+ * see keys_gather).  A statement a row paid for binding, a VDBE start
+ * and halt, and a B-tree seek from the root every time; one statement
+ * keeps its cursor, and in key order each row lands beside the last.
+ * Eponymous and read-only, registered on the write connection only; they
+ * are empty unless store_write_window has set st->vt_ft.
+ */
+enum { WE_PROTO, WE_SRC, WE_DST, WE_SPORT, WE_DPORT, WE_PACKETS, WE_BYTES,
+    WE_FIRST, WE_LAST, WE_FLAGS };
+enum { WK_PROTO, WK_SRC, WK_DST, WK_DPORT, WK_FIRST };
+
+struct wv_table {
+	sqlite3_vtab	 base;
+	struct store	*st;
+	int		 keys;		/* window_keys */
+};
+
+struct wv_cursor {
+	sqlite3_vtab_cursor	 base;
+	struct store		*st;
+	int			 keys;
+	size_t			 i;	/* edge (window_keys: run start) */
+	size_t			 j;	/* window_keys: run end */
+	size_t			 k, m;	/* window_keys: port k of m */
+};
+
+static int
+wv_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+    sqlite3_vtab **vt, char **err)
+{
+	struct wv_table *t;
+	int keys = strcmp(argv[0], "window_keys") == 0, rc;
+
+	(void)argc;
+	(void)err;
+	rc = sqlite3_declare_vtab(db, keys ?
+	    "CREATE TABLE x(proto, src, dst, dport, first_us)" :
+	    "CREATE TABLE x(proto, src, dst, sport, dport, packets, bytes,"
+	    " first_us, last_us, tcp_flags)");
+	if (rc != SQLITE_OK)
+		return rc;
+	if ((t = sqlite3_malloc(sizeof(*t))) == NULL)
+		return SQLITE_NOMEM;
+	memset(t, 0, sizeof(*t));
+	t->st = aux;
+	t->keys = keys;
+	*vt = &t->base;
+	return SQLITE_OK;
+}
+
+static int
+wv_disconnect(sqlite3_vtab *vt)
+{
+	sqlite3_free(vt);
+	return SQLITE_OK;
+}
+
+/* A plain scan is all these tables offer. */
+static int
+wv_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
+{
+	(void)vt;
+	info->estimatedCost = 1e6;
+	return SQLITE_OK;
+}
+
+static int
+wv_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **cur)
+{
+	struct wv_table *t = (struct wv_table *)vt;
+	struct wv_cursor *c;
+
+	if ((c = sqlite3_malloc(sizeof(*c))) == NULL)
+		return SQLITE_NOMEM;
+	memset(c, 0, sizeof(*c));
+	c->st = t->st;
+	c->keys = t->keys;
+	*cur = &c->base;
+	return SQLITE_OK;
+}
+
+static int
+wv_close(sqlite3_vtab_cursor *cur)
+{
+	sqlite3_free(cur);
+	return SQLITE_OK;
+}
+
+static size_t
+wv_count(const struct wv_cursor *c)
+{
+	return c->st->vt_ft != NULL ? flowtable_count(c->st->vt_ft) : 0;
+}
+
+/* window_keys: the first key of the run at c->i or a later one. */
+static int
+wv_keys_fill(struct wv_cursor *c)
+{
+	for (; c->i < wv_count(c); c->i = c->j) {
+		if (keys_gather(c->st, c->st->vt_ft, c->i, &c->j, &c->m) < 0)
+			return SQLITE_NOMEM;
+		c->k = 0;
+		if (c->m > 0)
+			break;
+	}
+	return SQLITE_OK;
+}
+
+static int
+wv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs, int argc,
+    sqlite3_value **argv)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+
+	(void)idx;
+	(void)idxs;
+	(void)argc;
+	(void)argv;
+	c->i = c->j = c->k = c->m = 0;
+	return c->keys ? wv_keys_fill(c) : SQLITE_OK;
+}
+
+static int
+wv_next(sqlite3_vtab_cursor *cur)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+
+	if (!c->keys) {
+		c->i++;
+		return SQLITE_OK;
+	}
+	if (++c->k < c->m)
+		return SQLITE_OK;
+	c->i = c->j;
+	return wv_keys_fill(c);
+}
+
+static int
+wv_eof(sqlite3_vtab_cursor *cur)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+
+	return c->i >= wv_count(c);
+}
+
+static int
+wv_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+	const struct flow_entry *fe = flowtable_entry(c->st->vt_ft, c->i);
+	int alen = fe->key.ipver == 6 ? 16 : 4;
+	int64_t base = c->st->vt_base_us;
+
+	if (c->keys) {
+		switch (col) {
+		case WK_PROTO:
+			sqlite3_result_int(ctx, fe->key.proto);
+			break;
+		case WK_SRC:
+			sqlite3_result_blob(ctx, fe->key.src, alen,
+			    SQLITE_STATIC);
+			break;
+		case WK_DST:
+			sqlite3_result_blob(ctx, fe->key.dst, alen,
+			    SQLITE_STATIC);
+			break;
+		case WK_DPORT:
+			sqlite3_result_int(ctx, c->st->ports[c->k].dport);
+			break;
+		default:
+			sqlite3_result_int64(ctx, c->st->ports[c->k].first_us);
+			break;
+		}
+		return SQLITE_OK;
+	}
+	switch (col) {
+	case WE_PROTO:
+		sqlite3_result_int(ctx, fe->key.proto);
+		break;
+	case WE_SRC:
+		sqlite3_result_blob(ctx, fe->key.src, alen, SQLITE_STATIC);
+		break;
+	case WE_DST:
+		sqlite3_result_blob(ctx, fe->key.dst, alen, SQLITE_STATIC);
+		break;
+	case WE_SPORT:
+		sqlite3_result_int(ctx, fe->key.sport);
+		break;
+	case WE_DPORT:
+		sqlite3_result_int(ctx, fe->key.dport);
+		break;
+	case WE_PACKETS:
+		sqlite3_result_int64(ctx, (sqlite3_int64)fe->packets);
+		break;
+	case WE_BYTES:
+		sqlite3_result_int64(ctx, (sqlite3_int64)fe->bytes);
+		break;
+	case WE_FIRST:
+		sqlite3_result_int64(ctx, fe->first_us - base);
+		break;
+	case WE_LAST:
+		sqlite3_result_int64(ctx, fe->last_us - base);
+		break;
+	default:
+		sqlite3_result_int(ctx, fe->tcp_flags);
+		break;
+	}
+	return SQLITE_OK;
+}
+
+static int
+wv_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+
+	*rowid = (sqlite3_int64)(c->i * 65536 + c->k);
+	return SQLITE_OK;
+}
+
+static const sqlite3_module wv_module = {
+	.iVersion = 1,
+	.xCreate = NULL,		/* eponymous only */
+	.xConnect = wv_connect,
+	.xBestIndex = wv_best_index,
+	.xDisconnect = wv_disconnect,
+	.xOpen = wv_open,
+	.xClose = wv_close,
+	.xFilter = wv_filter,
+	.xNext = wv_next,
+	.xEof = wv_eof,
+	.xColumn = wv_column,
+	.xRowid = wv_rowid,
+};
+
+/*
  * Record the first time of every key of ft (sorted) not seen before
  * under sensor sid, or an earlier one (a late window); count the new ones
  * in st->first_new; then drop the oldest beyond st->first_max.  Inside the
  * window's transaction.  0 or -1.
  *
  * The key leaves out the source port, so one address pair's edges to a
- * port (a client's many connections) are one key: each run of the sorted
- * edges with the same protocol and addresses is gathered by destination
- * port, each key written once with the earliest time of the window, in
- * the table's key order.  A statement per edge instead (and a second one
- * for every key already there) cost 2.5 statements an edge row.
+ * port (a client's many connections) are one key, written once with the
+ * earliest time of the window, in the table's key order (window_keys).
+ * A statement per edge instead (and a second one for every key already
+ * there) cost 2.6 statements an edge row.  Most windows come in time
+ * order: when no stored first time is later than the window's keys, an
+ * existing row is never lowered and INSERT OR IGNORE ... SELECT is the
+ * whole work; a late window goes key by key (first_seen_key).
  */
 static int
 first_seen_window(struct store *st, int64_t sid, const struct flowtable *ft)
 {
-	sqlite3_stmt *del = NULL;
+	sqlite3_stmt *del = NULL, *s;
 	size_t i, j, k, m, n = flowtable_count(ft);
 	int64_t latest;
-	int rc;
+	int rc, late = 0;
 
 	if (first_seen_latest(st, &latest) < 0)
 		return -1;
-	sqlite3_bind_int64(st->ins_first, 1, sid);
-	sqlite3_bind_int64(st->upd_first, 1, sid);
-	for (i = 0; i < n; i = j) {
-		const struct flow_entry *fe = flowtable_entry(ft, i);
-		struct flow_key key = fe->key;
+	for (i = 0; i < n && !late; i++)
+		late = flowtable_entry(ft, i)->first_us < latest &&
+		    !no_edge(&flowtable_entry(ft, i)->key);
+	if (!late) {
+		s = st->first_keep ? st->ins_first_list : st->ins_first_all;
+		sqlite3_bind_int64(s, 1, sid);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			struct flow_key key;
+			int len = sqlite3_column_bytes(s, 1);
 
-		for (j = i + 1; j < n && same_pair(&key,
-		    &flowtable_entry(ft, j)->key); j++)
-			;
-		if (j - i > st->ports_cap) {
-			struct fs_port *p;
+			memset(&key, 0, sizeof(key));
+			key.ipver = len == 16 ? 6 : 4;
+			key.proto = (uint8_t)sqlite3_column_int(s, 0);
+			memcpy(key.src, sqlite3_column_blob(s, 1), len);
+			memcpy(key.dst, sqlite3_column_blob(s, 2), len);
+			key.dport = (uint16_t)sqlite3_column_int(s, 3);
+			if (first_seen_note(st, &key,
+			    sqlite3_column_int64(s, 4)) < 0) {
+				sqlite3_reset(s);
+				return -1;
+			}
+			st->first_new++;
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			set_err(st, "recording first-seen edges");
+			return -1;
+		}
+		if (!st->first_keep)
+			st->first_new = (uint64_t)sqlite3_changes(st->db);
+	} else {
+		sqlite3_bind_int64(st->ins_first, 1, sid);
+		sqlite3_bind_int64(st->upd_first, 1, sid);
+		for (i = 0; i < n; i = j) {
+			struct flow_key key = flowtable_entry(ft, i)->key;
 
-			if ((p = reallocarray(st->ports, j - i,
-			    sizeof(*p))) == NULL) {
+			if (keys_gather(st, ft, i, &j, &m) < 0) {
 				snprintf(st->err, sizeof(st->err), "%s: out of "
 				    "memory gathering first-seen edges",
 				    st->path);
 				return -1;
 			}
-			st->ports = p;
-			st->ports_cap = j - i;
-		}
-		for (m = 0, k = i; k < j; k++) {
-			fe = flowtable_entry(ft, k);
-			if (no_edge(&fe->key))
-				continue;
-			st->ports[m].dport = fe->key.dport;
-			st->ports[m].first_us = fe->first_us;
-			m++;
-		}
-		if (m > 1)
-			qsort(st->ports, m, sizeof(*st->ports), port_cmp);
-		for (k = 0; k < m; k = k + 1) {
-			int64_t first = st->ports[k].first_us;
-
-			while (k + 1 < m && st->ports[k + 1].dport ==
-			    st->ports[k].dport)
-				if (st->ports[++k].first_us < first)
-					first = st->ports[k].first_us;
-			key.dport = st->ports[k].dport;
-			if (first_seen_key(st, &key, first, latest) < 0)
-				return -1;
+			for (k = 0; k < m; k++) {
+				key.dport = st->ports[k].dport;
+				if (first_seen_key(st, &key,
+				    st->ports[k].first_us, latest) < 0)
+					return -1;
+			}
 		}
 	}
 	st->first_rows += st->first_new;
@@ -1059,6 +1377,7 @@ static int	exec_bound(struct store *, const char *, const int64_t *, int);
 static void
 window_release(struct store *st)
 {
+	st->vt_ft = NULL;
 	pairs_release(st);
 	free(st->ports);
 	st->ports = NULL;
@@ -1116,24 +1435,11 @@ store_write_window(struct store *st, const char *sensor, int tier,
 	/* Key order makes the inserts appends to the table's B-tree. */
 	flowtable_sort(ft);
 	n = flowtable_count(ft);
+	st->vt_ft = ft;
+	st->vt_base_us = base_us;
 	sqlite3_bind_int64(e, 1, wid);
-	for (i = 0; i < n; i++) {
-		const struct flow_entry *fe = flowtable_entry(ft, i);
-		int alen = fe->key.ipver == 6 ? 16 : 4;
-
-		sqlite3_bind_int(e, 2, fe->key.proto);
-		sqlite3_bind_blob(e, 3, fe->key.src, alen, SQLITE_STATIC);
-		sqlite3_bind_blob(e, 4, fe->key.dst, alen, SQLITE_STATIC);
-		sqlite3_bind_int(e, 5, fe->key.sport);
-		sqlite3_bind_int(e, 6, fe->key.dport);
-		sqlite3_bind_int64(e, 7, (sqlite3_int64)fe->packets);
-		sqlite3_bind_int64(e, 8, (sqlite3_int64)fe->bytes);
-		sqlite3_bind_int64(e, 9, fe->first_us - base_us);
-		sqlite3_bind_int64(e, 10, fe->last_us - base_us);
-		sqlite3_bind_int(e, 11, fe->tcp_flags);
-		if (step_done(st, e, "writing an edge") < 0)
-			goto fail;
-	}
+	if (step_done(st, e, "writing the edges") < 0)
+		goto fail;
 	if (tier == STORE_TIER_RAW && first_seen_window(st, sid, ft) < 0)
 		goto fail;
 	if ((np = fold_pairs(st, ft)) < 0) {
