@@ -758,6 +758,33 @@ test_sort(void **state)
 	assert_int_equal(flowtable_add(ft, &k, 0, 1, TS0), 0);
 	assert_int_equal(flowtable_count(ft), SORT_N + 1);
 	assert_memory_equal(&flowtable_entry(ft, SORT_N)->key, &k, sizeof(k));
+
+	/*
+	 * Keys that tie word after word: every address byte one of three
+	 * values, so pairs differ in any of the words compared, IPv4 and
+	 * IPv6 mixed.
+	 */
+	flowtable_clear(ft);
+	num = 12345;
+	for (i = 0; i < SORT_N; i++) {
+		static const uint8_t v[3] = { 0, 1, 255 };
+
+		memset(&k, 0, sizeof(k));
+		num = num * 1103515245u + 12345u;
+		k.ipver = (num >> 16) % 3 == 0 ? 4 : 6;
+		k.proto = (num >> 20) & 1 ? 6 : 17;
+		k.sport = (uint16_t)(num >> 24 & 3);
+		k.dport = (uint16_t)(num >> 26 & 3);
+		for (j = 0; j < (k.ipver == 6 ? 16u : 4u); j++) {
+			num = num * 1103515245u + 12345u;
+			k.src[j] = v[(num >> 16) % 3 == 0 ? (num >> 20) % 3 : 0];
+			k.dst[j] = v[(num >> 24) % 3 == 0 ? (num >> 28) % 3 : 0];
+		}
+		if (flowtable_add(ft, &k, 0, 1, TS0) != 0)
+			fail_msg("tying key %u: add failed", i);
+	}
+	flowtable_sort(ft);
+	assert_store_order(ft);
 	flowtable_free(ft);
 }
 
