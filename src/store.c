@@ -283,6 +283,19 @@ prepare(struct store *st, sqlite3_stmt **stmt, const char *sql)
 	return 0;
 }
 
+/* Register window_edges and window_keys (see wv_module); 0 or -1. */
+static int
+window_tables(struct store *st)
+{
+	if (sqlite3_create_module(st->db, "window_edges", &wv_module, st) !=
+	    SQLITE_OK || sqlite3_create_module(st->db, "window_keys",
+	    &wv_module, st) != SQLITE_OK) {
+		set_err(st, "registering the window tables");
+		return -1;
+	}
+	return 0;
+}
+
 /* Read the schema version; 0 for a new, empty database. */
 static int
 schema_version(struct store *st, int *version)
@@ -474,10 +487,7 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		" cap_ifdrop = cap_ifdrop + excluded.cap_ifdrop,"
 		" overflow = overflow + excluded.overflow"
 		" RETURNING id, rows") < 0 ||
-	    sqlite3_create_module(st->db, "window_edges", &wv_module, st) !=
-	    SQLITE_OK ||
-	    sqlite3_create_module(st->db, "window_keys", &wv_module, st) !=
-	    SQLITE_OK ||
+	    window_tables(st) < 0 ||
 	    prepare(st, &st->ins_edge,
 		"INSERT INTO edges (window_id, proto, src, dst, sport, dport,"
 		" packets, bytes, first_us, last_us, tcp_flags)"
@@ -993,6 +1003,8 @@ wv_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
 	    " first_us, last_us, tcp_flags)");
 	if (rc != SQLITE_OK)
 		return rc;
+	/* not from a trigger or view a database file might bring */
+	sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
 	if ((t = sqlite3_malloc(sizeof(*t))) == NULL)
 		return SQLITE_NOMEM;
 	memset(t, 0, sizeof(*t));
