@@ -125,9 +125,8 @@ close_window(struct windows *ws, struct window *w)
 	 * The next table's index starts at an eighth of this window: it is
 	 * made while this one is still held (the import's peak), holding
 	 * only the grace time's edges, and a whole window's index there
-	 * cost 6 to 13 bytes an edge of the peak.  Three doublings later it
-	 * is full size; each rehashes the edges once, a few instructions a
-	 * packet.
+	 * was 0.9 MB of bench-10M's 13.5 MB peak.  Three doublings later
+	 * it is full size; each rehashes the edges it holds once.
 	 */
 	ws->hint = n / 8 > 1024 ? n / 8 : 1024;
 	memset(&w->stats, 0, sizeof(w->stats));
