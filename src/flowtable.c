@@ -12,9 +12,13 @@
  * Layout: edges live in insertion order in blocks of FLOWTABLE_BLOCK
  * (edge i is entry i % FLOWTABLE_BLOCK of block i / FLOWTABLE_BLOCK); an
  * open-addressing index of 32-bit slots (edge number + 1, 0 = empty) with
- * linear probing points into them.  The index is kept at most half full,
- * so a probe is short, and it costs 4 bytes a slot instead of a whole
- * edge.
+ * linear probing points into them.  The index is kept at most three
+ * quarters full (INDEX_FULL), so a probe is short, and it costs 4 bytes
+ * a slot instead of a whole edge.  At most half full, the index cost 8
+ * to 16 bytes an edge (a power of two of slots, doubling), 10-20% of the
+ * table; at three quarters it is 5.3 to 10.7, for longer probes only
+ * while the index is nearly full (2.5 slots on average for a found edge
+ * at the limit, against 1.5).
  *
  * Blocks rather than one array grown by realloc: a doubled array is on
  * average a quarter empty (up to half), and growing it copies every edge;
@@ -41,6 +45,9 @@ struct flowtable {
 };
 
 #define BLOCK_MASK	(FLOWTABLE_BLOCK - 1)
+
+/* An index of slots slots would hold more than it may with n edges. */
+#define INDEX_FULL(n, slots)	((n) * 4 > (slots) * 3)
 
 _Static_assert(sizeof(struct flow_key) == 38, "flow_key must be 38 bytes");
 _Static_assert(offsetof(struct flow_key, dst) + 16 == sizeof(struct flow_key),
@@ -131,7 +138,7 @@ flowtable_new(size_t hint, size_t max_edges)
 		hint = max_edges;
 	ft->max_edges = max_edges;
 	/* blocks come as edges arrive: a short window holds few */
-	ft->mask = pow2_at_least(hint * 2) - 1;
+	ft->mask = pow2_at_least(hint + hint / 3 + 1) - 1;
 	if ((ft->index = calloc(ft->mask + 1, sizeof(*ft->index))) == NULL) {
 		flowtable_free(ft);
 		return NULL;
@@ -196,7 +203,7 @@ reindex(struct flowtable *ft, size_t slots)
 
 /*
  * Make room for edge number ft->count: a new block when the last is full,
- * a twice bigger index when it would be more than half full.  -1 when out
+ * a twice bigger index when it would be more than three quarters full.  -1 when out
  * of memory; the table is unchanged but for spare room.
  */
 static int
@@ -219,7 +226,7 @@ grow(struct flowtable *ft)
 			return -1;
 		ft->nblocks++;
 	}
-	if ((ft->count + 1) * 2 > ft->mask + 1) {
+	if (INDEX_FULL(ft->count + 1, ft->mask + 1)) {
 		if (ft->mask + 1 > SIZE_MAX / 2)
 			return -1;
 		return reindex(ft, (ft->mask + 1) * 2);
@@ -260,7 +267,7 @@ add(struct flowtable *ft, const struct flow_key *k, uint8_t tcp_flags,
 	if (ft->count >= UINT32_MAX - 1)	/* a slot holds edge number + 1 */
 		return -1;
 	if (ft->count == ft->nblocks << FLOWTABLE_BLOCK_SHIFT ||
-	    (ft->count + 1) * 2 > ft->mask + 1) {
+	    INDEX_FULL(ft->count + 1, ft->mask + 1)) {
 		if (grow(ft) < 0)
 			return -1;
 		/* the index may have changed size: find the free slot again */
@@ -340,6 +347,41 @@ flow_key_addr_cmp(const struct flow_key *x, const struct flow_key *y)
  * memcmp, then length), ports.  Written in that order, a window's edges
  * are appends to the table's B-tree, not inserts all over it.
  */
+static inline uint64_t
+be32_at(const uint8_t *p)
+{
+	return (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 |
+	    (uint64_t)p[2] << 8 | (uint64_t)p[3];
+}
+
+static inline uint64_t
+be64_at(const uint8_t *p)
+{
+	return be32_at(p) << 32 | be32_at(p + 4);
+}
+
+/*
+ * flow_key_addr_cmp for two keys whose addresses have the same length,
+ * as big-endian words (memcmp's order) without a library call: memcmp
+ * calls were most of the sort's cost.
+ */
+static inline int
+addr_cmp_same(const struct flow_key *x, const struct flow_key *y)
+{
+	uint64_t a, b;
+
+	if (x->ipver != 6) {
+		a = be32_at(x->src) << 32 | be32_at(x->dst);
+		b = be32_at(y->src) << 32 | be32_at(y->dst);
+		return a < b ? -1 : a > b;
+	}
+	if ((a = be64_at(x->src)) == (b = be64_at(y->src)) &&
+	    (a = be64_at(x->src + 8)) == (b = be64_at(y->src + 8)) &&
+	    (a = be64_at(x->dst)) == (b = be64_at(y->dst)))
+		a = be64_at(x->dst + 8), b = be64_at(y->dst + 8);
+	return a < b ? -1 : a > b;
+}
+
 static int
 number_cmp(const void *a, const void *b, void *arg)
 {
@@ -350,7 +392,11 @@ number_cmp(const void *a, const void *b, void *arg)
 
 	if (x->proto != y->proto)
 		return x->proto < y->proto ? -1 : 1;
-	if ((c = flow_key_addr_cmp(x, y)) != 0)
+	if ((x->ipver == 6) == (y->ipver == 6))
+		c = addr_cmp_same(x, y);
+	else
+		c = flow_key_addr_cmp(x, y);
+	if (c != 0)
 		return c;
 	if (x->sport != y->sport)
 		return x->sport < y->sport ? -1 : 1;
@@ -360,7 +406,7 @@ number_cmp(const void *a, const void *b, void *arg)
 /*
  * Sort edge numbers, then move the edges along the permutation's cycles,
  * each edge copied once (plus one spare per cycle).  The numbers are
- * sorted in the index, which has at least two slots an edge and is
+ * sorted in the index, which has more slots than edges and is
  * rebuilt afterwards anyway: the sort needs no memory of its own.
  * Sorting the blocks directly was rejected: qsort wants one array.
  */

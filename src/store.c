@@ -243,6 +243,12 @@ struct pair {
 	int64_t			 last_us;
 };
 
+/* A destination port of one address pair and its first time. */
+struct fs_port {
+	int64_t		 first_us;
+	uint16_t	 dport;
+};
+
 struct store {
 	sqlite3		*db;
 	char		*path;
@@ -255,12 +261,20 @@ struct store {
 	sqlite3_stmt	*ins_pending;
 	sqlite3_stmt	*ins_first;
 	sqlite3_stmt	*upd_first;
+	sqlite3_stmt	*max_first;
+	sqlite3_stmt	*ins_first_all;	/* window_keys, set-wise */
+	sqlite3_stmt	*ins_first_list;	/* the same, listing them */
+	const struct flowtable *vt_ft;	/* the window being written */
+	int64_t		 vt_base_us;	/* its start */
 	uint64_t	 first_rows;	/* rows in first_seen, counted at open */
 	uint64_t	 first_max;	/* store_set_first_seen_max */
 	uint64_t	 first_new;	/* new in the last window written */
 	uint64_t	 first_dropped;	/* dropped by the cap, that window */
 	struct first_seen_row *first_list;	/* new in that window */
 	size_t		 first_list_cap;
+	int		 first_keep;	/* store_keep_first_seen_list */
+	struct fs_port	*ports;		/* first_seen_window's gathering */
+	size_t		 ports_cap;
 	struct pair	*pairs;		/* store_write_window's fold */
 	size_t		 pairs_cap;
 	uint32_t	*slots;
@@ -270,6 +284,8 @@ struct store {
 	uint64_t	 budget_left;	/* store_set_budget: handler calls */
 	int		 budget_tripped;
 };
+
+static const sqlite3_module wv_module;	/* the window as a table */
 
 static void
 set_err(struct store *st, const char *what)
@@ -306,6 +322,19 @@ prepare(struct store *st, sqlite3_stmt **stmt, const char *sql)
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 	    stmt, NULL) != SQLITE_OK) {
 		set_err(st, "preparing a statement");
+		return -1;
+	}
+	return 0;
+}
+
+/* Register window_edges and window_keys (see wv_module); 0 or -1. */
+static int
+window_tables(struct store *st)
+{
+	if (sqlite3_create_module(st->db, "window_edges", &wv_module, st) !=
+	    SQLITE_OK || sqlite3_create_module(st->db, "window_keys",
+	    &wv_module, st) != SQLITE_OK) {
+		set_err(st, "registering the window tables");
 		return -1;
 	}
 	return 0;
@@ -502,10 +531,12 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		" cap_ifdrop = cap_ifdrop + excluded.cap_ifdrop,"
 		" overflow = overflow + excluded.overflow"
 		" RETURNING id, rows") < 0 ||
+	    window_tables(st) < 0 ||
 	    prepare(st, &st->ins_edge,
 		"INSERT INTO edges (window_id, proto, src, dst, sport, dport,"
 		" packets, bytes, first_us, last_us, tcp_flags)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+		" SELECT ?1, proto, src, dst, sport, dport, packets, bytes,"
+		" first_us, last_us, tcp_flags FROM window_edges WHERE true"
 		" ON CONFLICT DO UPDATE SET"
 		" packets = packets + excluded.packets,"
 		" bytes = bytes + excluded.bytes,"
@@ -530,6 +561,17 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		"UPDATE first_seen SET first_us = ?6 WHERE sensor_id = ?1"
 		" AND proto = ?2 AND src = ?3 AND dst = ?4 AND dport = ?5"
 		" AND first_us > ?6") < 0 ||
+	    prepare(st, &st->max_first,
+		"SELECT max(first_us) FROM first_seen") < 0 ||
+	    prepare(st, &st->ins_first_all,
+		"INSERT OR IGNORE INTO first_seen (sensor_id, proto, src, dst,"
+		" dport, first_us) SELECT ?1, proto, src, dst, dport, first_us"
+		" FROM window_keys") < 0 ||
+	    prepare(st, &st->ins_first_list,
+		"INSERT OR IGNORE INTO first_seen (sensor_id, proto, src, dst,"
+		" dport, first_us) SELECT ?1, proto, src, dst, dport, first_us"
+		" FROM window_keys RETURNING proto, src, dst, dport,"
+		" first_us") < 0 ||
 	    first_seen_count(st) < 0))
 		goto fail;
 	st->first_max = STORE_FIRST_SEEN_MAX;
@@ -553,7 +595,11 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_pending);
 	sqlite3_finalize(st->ins_first);
 	sqlite3_finalize(st->upd_first);
+	sqlite3_finalize(st->max_first);
+	sqlite3_finalize(st->ins_first_all);
+	sqlite3_finalize(st->ins_first_list);
 	free(st->first_list);
+	free(st->ports);
 	free(st->pairs);
 	free(st->slots);
 	sqlite3_close(st->db);
@@ -658,6 +704,63 @@ pair_cmp(const void *pa, const void *pb)
 	return flow_key_addr_cmp(a->key, b->key);
 }
 
+/* Point an empty index of nslots (a power of two) at the np pairs. */
+static void
+pairs_index(struct store *st, size_t np)
+{
+	size_t i, h, mask = st->nslots - 1;
+
+	memset(st->slots, 0, st->nslots * sizeof(*st->slots));	/* 0: empty */
+	for (i = 0; i < np; i++) {
+		for (h = pair_hash(st->pairs[i].key) & mask; st->slots[h] != 0;
+		    h = (h + 1) & mask)
+			;
+		st->slots[h] = (uint32_t)(i + 1);
+	}
+}
+
+/*
+ * Room for pair number np: the array and the index (at most half full)
+ * grow by doubling, sized by the pairs found, not by the edges (real
+ * traffic has tens to hundreds of edges a pair).  0 or -1.
+ */
+static int
+pairs_grow(struct store *st, size_t np)
+{
+	if (np >= st->pairs_cap) {
+		size_t cap = st->pairs_cap == 0 ? 64 : 2 * st->pairs_cap;
+		struct pair *p = reallocarray(st->pairs, cap, sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		st->pairs = p;
+		st->pairs_cap = cap;
+	}
+	if ((np + 1) * 2 > st->nslots) {
+		size_t ns = st->nslots == 0 ? 128 : 2 * st->nslots;
+		uint32_t *sl;
+
+		if (ns > UINT32_MAX ||
+		    (sl = reallocarray(st->slots, ns, sizeof(*sl))) == NULL)
+			return -1;
+		st->slots = sl;
+		st->nslots = ns;
+		pairs_index(st, np);
+	}
+	return 0;
+}
+
+/* What fold_pairs holds, given back after each window. */
+static void
+pairs_release(struct store *st)
+{
+	free(st->pairs);
+	free(st->slots);
+	st->pairs = NULL;
+	st->slots = NULL;
+	st->pairs_cap = st->nslots = 0;
+}
+
 /*
  * Fold the edges of ft per address pair into st->pairs, sorted in the
  * table's key order.  Returns the number of pairs, or -1 when out of
@@ -666,48 +769,42 @@ pair_cmp(const void *pa, const void *pb)
 static long
 fold_pairs(struct store *st, const struct flowtable *ft)
 {
-	size_t n = flowtable_count(ft), np = 0, i, need = 16, mask;
+	size_t n = flowtable_count(ft), np = 0, i, h;
 
-	while (need < 2 * n)
-		need <<= 1;
-	if (need > st->nslots) {
-		uint32_t *sl = reallocarray(st->slots, need, sizeof(*sl));
-
-		if (sl == NULL)
-			return -1;
-		st->slots = sl;
-		st->nslots = need;
-	}
-	if (n > st->pairs_cap) {
-		struct pair *p = reallocarray(st->pairs, n, sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		st->pairs = p;
-		st->pairs_cap = n;
-	}
-	mask = need - 1;
-	memset(st->slots, 0, need * sizeof(*st->slots));	/* 0: empty */
+	if (st->nslots > 0)
+		memset(st->slots, 0, st->nslots * sizeof(*st->slots));
 	for (i = 0; i < n; i++) {
 		const struct flow_entry *fe = flowtable_entry(ft, i);
-		size_t h = pair_hash(&fe->key) & mask;
-		struct pair *p;
+		struct pair *p = NULL;
 
-		for (;; h = (h + 1) & mask) {
-			if (st->slots[h] == 0) {
-				p = &st->pairs[np++];
-				st->slots[h] = (uint32_t)np;
-				p->key = &fe->key;
-				p->packets = p->bytes = 0;
-				p->first_us = fe->first_us;
-				p->last_us = fe->last_us;
-				break;
+		/* sorted: the same pair as the last edge's, most often */
+		if (np > 0 && st->pairs[np - 1].key->ipver == fe->key.ipver &&
+		    memcmp(st->pairs[np - 1].key->src, fe->key.src, 16) == 0 &&
+		    memcmp(st->pairs[np - 1].key->dst, fe->key.dst, 16) == 0)
+			p = &st->pairs[np - 1];
+		else if (st->nslots > 0) {
+			for (h = pair_hash(&fe->key) & (st->nslots - 1);
+			    st->slots[h] != 0; h = (h + 1) & (st->nslots - 1)) {
+				p = &st->pairs[st->slots[h] - 1];
+				if (p->key->ipver == fe->key.ipver &&
+				    memcmp(p->key->src, fe->key.src, 16) == 0 &&
+				    memcmp(p->key->dst, fe->key.dst, 16) == 0)
+					break;
+				p = NULL;
 			}
-			p = &st->pairs[st->slots[h] - 1];
-			if (p->key->ipver == fe->key.ipver &&
-			    memcmp(p->key->src, fe->key.src, 16) == 0 &&
-			    memcmp(p->key->dst, fe->key.dst, 16) == 0)
-				break;
+		}
+		if (p == NULL) {
+			if (pairs_grow(st, np) < 0)
+				return -1;
+			for (h = pair_hash(&fe->key) & (st->nslots - 1);
+			    st->slots[h] != 0; h = (h + 1) & (st->nslots - 1))
+				;
+			p = &st->pairs[np++];
+			st->slots[h] = (uint32_t)np;
+			p->key = &fe->key;
+			p->packets = p->bytes = 0;
+			p->first_us = fe->first_us;
+			p->last_us = fe->last_us;
 		}
 		p->packets += fe->packets;
 		p->bytes += fe->bytes;
@@ -721,14 +818,21 @@ fold_pairs(struct store *st, const struct flowtable *ft)
 	return (long)np;
 }
 
-/* Keep new edge i of the window for store_first_seen_list; 0 or -1. */
+/*
+ * Keep new first-seen key k (with the window's first time of it) for
+ * store_first_seen_list; 0 or -1.  Only when a caller wants the list
+ * (store_keep_first_seen_list): an import has no use for it, and a window
+ * of new edges would otherwise list every one of them.
+ */
 static int
-first_seen_note(struct store *st, size_t i, const struct flow_entry *fe)
+first_seen_note(struct store *st, const struct flow_key *k, int64_t first_us)
 {
 	struct first_seen_row *r;
 	size_t cap;
 
-	if (i >= st->first_list_cap) {
+	if (!st->first_keep)
+		return 0;
+	if (st->first_new >= st->first_list_cap) {
 		cap = st->first_list_cap == 0 ? 64 : 2 * st->first_list_cap;
 		if ((r = reallocarray(st->first_list, cap, sizeof(*r))) ==
 		    NULL) {
@@ -739,76 +843,481 @@ first_seen_note(struct store *st, size_t i, const struct flow_entry *fe)
 		st->first_list = r;
 		st->first_list_cap = cap;
 	}
-	r = &st->first_list[i];
+	r = &st->first_list[st->first_new];
 	memset(r, 0, sizeof(*r));
-	r->first_us = fe->first_us;
+	r->first_us = first_us;
 	r->sensor = NULL;
-	r->ipver = fe->key.ipver;
-	r->proto = fe->key.proto;
-	memcpy(r->src, fe->key.src, 16);
-	memcpy(r->dst, fe->key.dst, 16);
-	r->dport = fe->key.dport;
+	r->ipver = k->ipver;
+	r->proto = k->proto;
+	memcpy(r->src, k->src, 16);
+	memcpy(r->dst, k->dst, 16);
+	r->dport = k->dport;
 	return 0;
+}
+
+void
+store_keep_first_seen_list(struct store *st, int keep)
+{
+	st->first_keep = keep != 0;
 }
 
 const struct first_seen_row *
 store_first_seen_list(const struct store *st, size_t *n)
 {
-	*n = (size_t)st->first_new;
-	return st->first_list;
+	*n = st->first_keep ? (size_t)st->first_new : 0;
+	return st->first_keep ? st->first_list : NULL;
+}
+
+/* Destination ports of one address pair, by port. */
+static int
+port_cmp(const void *pa, const void *pb)
+{
+	const struct fs_port *a = pa, *b = pb;
+
+	return (int)a->dport - (int)b->dport;
+}
+
+/* Same protocol and addresses: one run of the sorted window. */
+static int
+same_pair(const struct flow_key *a, const struct flow_key *b)
+{
+	return a->proto == b->proto && a->ipver == b->ipver &&
+	    memcmp(a->src, b->src, 16) == 0 && memcmp(a->dst, b->dst, 16) == 0;
+}
+
+/* The overflow edge (unspecified addresses and ports) is no edge. */
+static int
+no_edge(const struct flow_key *k)
+{
+	static const uint8_t zero16[16];
+
+	return (k->ipver != 4 && k->ipver != 6) ||
+	    (memcmp(k->src, zero16, sizeof(zero16)) == 0 &&
+	    memcmp(k->dst, zero16, sizeof(zero16)) == 0 &&
+	    k->sport == 0 && k->dport == 0);
 }
 
 /*
- * Record the first time of every edge of ft (sorted) not seen before
+ * Record one first-seen key k first seen at first_us in this window:
+ * insert it, or when it is there, lower its time if this is earlier.  An
+ * existing row can be later only when some row is (stored_max): most
+ * windows come in time order, and then one statement a key is enough.
+ * Counts a new key in st->first_new.  0 or -1.
+ */
+static int
+first_seen_key(struct store *st, const struct flow_key *k, int64_t first_us,
+    int64_t stored_max)
+{
+	sqlite3_stmt *ins = st->ins_first, *upd = st->upd_first;
+	int alen = k->ipver == 6 ? 16 : 4;
+
+	sqlite3_bind_int(ins, 2, k->proto);
+	sqlite3_bind_blob(ins, 3, k->src, alen, SQLITE_STATIC);
+	sqlite3_bind_blob(ins, 4, k->dst, alen, SQLITE_STATIC);
+	sqlite3_bind_int(ins, 5, k->dport);
+	sqlite3_bind_int64(ins, 6, first_us);
+	if (step_done(st, ins, "recording a first-seen edge") < 0)
+		return -1;
+	if (sqlite3_changes(st->db) > 0) {
+		if (first_seen_note(st, k, first_us) < 0)
+			return -1;
+		st->first_new++;
+		return 0;
+	}
+	if (first_us >= stored_max)
+		return 0;
+	sqlite3_bind_int(upd, 2, k->proto);
+	sqlite3_bind_blob(upd, 3, k->src, alen, SQLITE_STATIC);
+	sqlite3_bind_blob(upd, 4, k->dst, alen, SQLITE_STATIC);
+	sqlite3_bind_int(upd, 5, k->dport);
+	sqlite3_bind_int64(upd, 6, first_us);
+	return step_done(st, upd, "recording a first-seen edge");
+}
+
+/* The latest first time stored (INT64_MIN: none); 0 or -1. */
+static int
+first_seen_latest(struct store *st, int64_t *latest)
+{
+	int rc = sqlite3_step(st->max_first);
+
+	*latest = INT64_MIN;
+	if (rc == SQLITE_ROW &&
+	    sqlite3_column_type(st->max_first, 0) != SQLITE_NULL)
+		*latest = sqlite3_column_int64(st->max_first, 0);
+	sqlite3_reset(st->max_first);
+	if (rc != SQLITE_ROW) {
+		set_err(st, "reading the latest first-seen time");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Gather the run of the sorted edges of ft that starts at edge i (one
+ * protocol and address pair) by destination port: st->ports[0..*m) are
+ * its first-seen keys' ports, ascending, each with its earliest time;
+ * *j is the run's end.  The overflow edge is left out.  0, or -1 when out
+ * of memory.
+ */
+static int
+keys_gather(struct store *st, const struct flowtable *ft, size_t i,
+    size_t *j, size_t *m)
+{
+	const struct flow_key *key = &flowtable_entry(ft, i)->key;
+	size_t n = flowtable_count(ft), e, k, d;
+
+	for (e = i + 1; e < n && same_pair(key, &flowtable_entry(ft, e)->key);
+	    e++)
+		;
+	if (e - i > st->ports_cap) {
+		struct fs_port *p;
+
+		if ((p = reallocarray(st->ports, e - i, sizeof(*p))) == NULL)
+			return -1;
+		st->ports = p;
+		st->ports_cap = e - i;
+	}
+	for (d = 0, k = i; k < e; k++) {
+		const struct flow_entry *fe = flowtable_entry(ft, k);
+
+		if (no_edge(&fe->key))
+			continue;
+		st->ports[d].dport = fe->key.dport;
+		st->ports[d].first_us = fe->first_us;
+		d++;
+	}
+	if (d > 1)
+		qsort(st->ports, d, sizeof(*st->ports), port_cmp);
+	/* one entry a port, with the earliest time */
+	for (k = 0, *m = 0; k < d; k++) {
+		if (*m > 0 && st->ports[*m - 1].dport == st->ports[k].dport) {
+			if (st->ports[k].first_us < st->ports[*m - 1].first_us)
+				st->ports[*m - 1].first_us =
+				    st->ports[k].first_us;
+			continue;
+		}
+		st->ports[(*m)++] = st->ports[k];
+	}
+	*j = e;
+	return 0;
+}
+
+/*
+ * The window being written, read by SQLite as two tables, so that its
+ * rows go in with one INSERT ... SELECT each rather than a statement a
+ * row: window_edges (the flow table's edges in key order, times as
+ * offsets from the window start) and window_keys (its first-seen keys,
+ * see keys_gather).  A statement a row paid for binding, a VDBE start
+ * and halt, and a B-tree seek from the root every time; one statement
+ * keeps its cursor, and in key order each row lands beside the last.
+ * Eponymous and read-only, registered on the write connection only; they
+ * are empty unless store_write_window has set st->vt_ft.
+ */
+enum { WE_PROTO, WE_SRC, WE_DST, WE_SPORT, WE_DPORT, WE_PACKETS, WE_BYTES,
+    WE_FIRST, WE_LAST, WE_FLAGS };
+enum { WK_PROTO, WK_SRC, WK_DST, WK_DPORT, WK_FIRST };
+
+struct wv_table {
+	sqlite3_vtab	 base;
+	struct store	*st;
+	int		 keys;		/* window_keys */
+};
+
+struct wv_cursor {
+	sqlite3_vtab_cursor	 base;
+	struct store		*st;
+	int			 keys;
+	size_t			 i;	/* edge (window_keys: run start) */
+	size_t			 j;	/* window_keys: run end */
+	size_t			 k, m;	/* window_keys: port k of m */
+};
+
+static int
+wv_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+    sqlite3_vtab **vt, char **err)
+{
+	struct wv_table *t;
+	int keys = strcmp(argv[0], "window_keys") == 0, rc;
+
+	(void)argc;
+	(void)err;
+	rc = sqlite3_declare_vtab(db, keys ?
+	    "CREATE TABLE x(proto, src, dst, dport, first_us)" :
+	    "CREATE TABLE x(proto, src, dst, sport, dport, packets, bytes,"
+	    " first_us, last_us, tcp_flags)");
+	if (rc != SQLITE_OK)
+		return rc;
+	/* not from a trigger or view a database file might bring */
+	sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+	if ((t = sqlite3_malloc(sizeof(*t))) == NULL)
+		return SQLITE_NOMEM;
+	memset(t, 0, sizeof(*t));
+	t->st = aux;
+	t->keys = keys;
+	*vt = &t->base;
+	return SQLITE_OK;
+}
+
+static int
+wv_disconnect(sqlite3_vtab *vt)
+{
+	sqlite3_free(vt);
+	return SQLITE_OK;
+}
+
+/* A plain scan is all these tables offer. */
+static int
+wv_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
+{
+	(void)vt;
+	info->estimatedCost = 1e6;
+	return SQLITE_OK;
+}
+
+static int
+wv_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **cur)
+{
+	struct wv_table *t = (struct wv_table *)vt;
+	struct wv_cursor *c;
+
+	if ((c = sqlite3_malloc(sizeof(*c))) == NULL)
+		return SQLITE_NOMEM;
+	memset(c, 0, sizeof(*c));
+	c->st = t->st;
+	c->keys = t->keys;
+	*cur = &c->base;
+	return SQLITE_OK;
+}
+
+static int
+wv_close(sqlite3_vtab_cursor *cur)
+{
+	sqlite3_free(cur);
+	return SQLITE_OK;
+}
+
+static size_t
+wv_count(const struct wv_cursor *c)
+{
+	return c->st->vt_ft != NULL ? flowtable_count(c->st->vt_ft) : 0;
+}
+
+/* window_keys: the first key of the run at c->i or a later one. */
+static int
+wv_keys_fill(struct wv_cursor *c)
+{
+	for (; c->i < wv_count(c); c->i = c->j) {
+		if (keys_gather(c->st, c->st->vt_ft, c->i, &c->j, &c->m) < 0)
+			return SQLITE_NOMEM;
+		c->k = 0;
+		if (c->m > 0)
+			break;
+	}
+	return SQLITE_OK;
+}
+
+static int
+wv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs, int argc,
+    sqlite3_value **argv)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+
+	(void)idx;
+	(void)idxs;
+	(void)argc;
+	(void)argv;
+	c->i = c->j = c->k = c->m = 0;
+	return c->keys ? wv_keys_fill(c) : SQLITE_OK;
+}
+
+static int
+wv_next(sqlite3_vtab_cursor *cur)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+
+	if (!c->keys) {
+		c->i++;
+		return SQLITE_OK;
+	}
+	if (++c->k < c->m)
+		return SQLITE_OK;
+	c->i = c->j;
+	return wv_keys_fill(c);
+}
+
+static int
+wv_eof(sqlite3_vtab_cursor *cur)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+
+	return c->i >= wv_count(c);
+}
+
+static int
+wv_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+	const struct flow_entry *fe = flowtable_entry(c->st->vt_ft, c->i);
+	int alen = fe->key.ipver == 6 ? 16 : 4;
+	int64_t base = c->st->vt_base_us;
+
+	if (c->keys) {
+		switch (col) {
+		case WK_PROTO:
+			sqlite3_result_int(ctx, fe->key.proto);
+			break;
+		case WK_SRC:
+			sqlite3_result_blob(ctx, fe->key.src, alen,
+			    SQLITE_STATIC);
+			break;
+		case WK_DST:
+			sqlite3_result_blob(ctx, fe->key.dst, alen,
+			    SQLITE_STATIC);
+			break;
+		case WK_DPORT:
+			sqlite3_result_int(ctx, c->st->ports[c->k].dport);
+			break;
+		default:
+			sqlite3_result_int64(ctx, c->st->ports[c->k].first_us);
+			break;
+		}
+		return SQLITE_OK;
+	}
+	switch (col) {
+	case WE_PROTO:
+		sqlite3_result_int(ctx, fe->key.proto);
+		break;
+	case WE_SRC:
+		sqlite3_result_blob(ctx, fe->key.src, alen, SQLITE_STATIC);
+		break;
+	case WE_DST:
+		sqlite3_result_blob(ctx, fe->key.dst, alen, SQLITE_STATIC);
+		break;
+	case WE_SPORT:
+		sqlite3_result_int(ctx, fe->key.sport);
+		break;
+	case WE_DPORT:
+		sqlite3_result_int(ctx, fe->key.dport);
+		break;
+	case WE_PACKETS:
+		sqlite3_result_int64(ctx, (sqlite3_int64)fe->packets);
+		break;
+	case WE_BYTES:
+		sqlite3_result_int64(ctx, (sqlite3_int64)fe->bytes);
+		break;
+	case WE_FIRST:
+		sqlite3_result_int64(ctx, fe->first_us - base);
+		break;
+	case WE_LAST:
+		sqlite3_result_int64(ctx, fe->last_us - base);
+		break;
+	default:
+		sqlite3_result_int(ctx, fe->tcp_flags);
+		break;
+	}
+	return SQLITE_OK;
+}
+
+static int
+wv_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+
+	*rowid = (sqlite3_int64)(c->i * 65536 + c->k);
+	return SQLITE_OK;
+}
+
+static const sqlite3_module wv_module = {
+	.iVersion = 1,
+	.xCreate = NULL,		/* eponymous only */
+	.xConnect = wv_connect,
+	.xBestIndex = wv_best_index,
+	.xDisconnect = wv_disconnect,
+	.xOpen = wv_open,
+	.xClose = wv_close,
+	.xFilter = wv_filter,
+	.xNext = wv_next,
+	.xEof = wv_eof,
+	.xColumn = wv_column,
+	.xRowid = wv_rowid,
+};
+
+/*
+ * Record the first time of every key of ft (sorted) not seen before
  * under sensor sid, or an earlier one (a late window); count the new ones
  * in st->first_new; then drop the oldest beyond st->first_max.  Inside the
  * window's transaction.  0 or -1.
+ *
+ * The key leaves out the source port, so one address pair's edges to a
+ * port (a client's many connections) are one key, written once with the
+ * earliest time of the window, in the table's key order (window_keys).
+ * A statement per edge instead (and a second one for every key already
+ * there) cost 2.6 statements an edge row.  Most windows come in time
+ * order: when no stored first time is later than the window's keys, an
+ * existing row is never lowered and INSERT OR IGNORE ... SELECT is the
+ * whole work; a late window goes key by key (first_seen_key).
  */
 static int
 first_seen_window(struct store *st, int64_t sid, const struct flowtable *ft)
 {
-	static const uint8_t zero16[16];
-	sqlite3_stmt *ins = st->ins_first, *upd = st->upd_first, *del = NULL;
-	size_t i, n = flowtable_count(ft);
-	uint64_t fresh = 0;
-	int rc;
+	sqlite3_stmt *del = NULL, *s;
+	size_t i, j, k, m, n = flowtable_count(ft);
+	int64_t latest;
+	int rc, late = 0;
 
-	sqlite3_bind_int64(ins, 1, sid);
-	sqlite3_bind_int64(upd, 1, sid);
-	for (i = 0; i < n; i++) {
-		const struct flow_entry *fe = flowtable_entry(ft, i);
-		int alen = fe->key.ipver == 6 ? 16 : 4;
+	if (first_seen_latest(st, &latest) < 0)
+		return -1;
+	for (i = 0; i < n && !late; i++)
+		late = flowtable_entry(ft, i)->first_us < latest &&
+		    !no_edge(&flowtable_entry(ft, i)->key);
+	if (!late) {
+		s = st->first_keep ? st->ins_first_list : st->ins_first_all;
+		sqlite3_bind_int64(s, 1, sid);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			struct flow_key key;
+			int len = sqlite3_column_bytes(s, 1);
 
-		/* the overflow edge (unspecified addresses) is no edge */
-		if ((fe->key.ipver != 4 && fe->key.ipver != 6) ||
-		    (memcmp(fe->key.src, zero16, sizeof(zero16)) == 0 &&
-		    memcmp(fe->key.dst, zero16, sizeof(zero16)) == 0 &&
-		    fe->key.sport == 0 && fe->key.dport == 0))
-			continue;
-		sqlite3_bind_int(ins, 2, fe->key.proto);
-		sqlite3_bind_blob(ins, 3, fe->key.src, alen, SQLITE_STATIC);
-		sqlite3_bind_blob(ins, 4, fe->key.dst, alen, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 5, fe->key.dport);
-		sqlite3_bind_int64(ins, 6, fe->first_us);
-		if (step_done(st, ins, "recording a first-seen edge") < 0)
-			return -1;
-		if (sqlite3_changes(st->db) > 0) {
-			if (first_seen_note(st, fresh, fe) < 0)
+			memset(&key, 0, sizeof(key));
+			key.ipver = len == 16 ? 6 : 4;
+			key.proto = (uint8_t)sqlite3_column_int(s, 0);
+			memcpy(key.src, sqlite3_column_blob(s, 1), len);
+			memcpy(key.dst, sqlite3_column_blob(s, 2), len);
+			key.dport = (uint16_t)sqlite3_column_int(s, 3);
+			if (first_seen_note(st, &key,
+			    sqlite3_column_int64(s, 4)) < 0) {
+				sqlite3_reset(s);
 				return -1;
-			fresh++;
-			continue;
+			}
+			st->first_new++;
 		}
-		sqlite3_bind_int(upd, 2, fe->key.proto);
-		sqlite3_bind_blob(upd, 3, fe->key.src, alen, SQLITE_STATIC);
-		sqlite3_bind_blob(upd, 4, fe->key.dst, alen, SQLITE_STATIC);
-		sqlite3_bind_int(upd, 5, fe->key.dport);
-		sqlite3_bind_int64(upd, 6, fe->first_us);
-		if (step_done(st, upd, "recording a first-seen edge") < 0)
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			set_err(st, "recording first-seen edges");
 			return -1;
+		}
+		if (!st->first_keep)
+			st->first_new = (uint64_t)sqlite3_changes(st->db);
+	} else {
+		sqlite3_bind_int64(st->ins_first, 1, sid);
+		sqlite3_bind_int64(st->upd_first, 1, sid);
+		for (i = 0; i < n; i = j) {
+			struct flow_key key = flowtable_entry(ft, i)->key;
+
+			if (keys_gather(st, ft, i, &j, &m) < 0) {
+				snprintf(st->err, sizeof(st->err), "%s: out of "
+				    "memory gathering first-seen edges",
+				    st->path);
+				return -1;
+			}
+			for (k = 0; k < m; k++) {
+				key.dport = st->ports[k].dport;
+				if (first_seen_key(st, &key,
+				    st->ports[k].first_us, latest) < 0)
+					return -1;
+			}
+		}
 	}
-	st->first_new = fresh;
-	st->first_dropped = 0;
-	st->first_rows += fresh;
+	st->first_rows += st->first_new;
 	if (st->first_max == 0 || st->first_rows <= st->first_max)
 		return 0;
 	/* another writer may have added rows too: count, then trim */
@@ -915,6 +1424,22 @@ store_first_seen(struct store *st, const char *sensor, int64_t from_us,
 
 static int	exec_bound(struct store *, const char *, const int64_t *, int);
 
+/*
+ * Give back what a window write gathered (its pairs and ports), so that
+ * memory between windows is not sized by the largest window yet seen.
+ * Allocating them again costs a few reallocs a window, nothing beside
+ * the rows' statements.
+ */
+static void
+window_release(struct store *st)
+{
+	st->vt_ft = NULL;
+	pairs_release(st);
+	free(st->ports);
+	st->ports = NULL;
+	st->ports_cap = 0;
+}
+
 int
 store_write_window(struct store *st, const char *sensor, int tier,
     int64_t start_s, unsigned seconds, const struct window_stats *ws,
@@ -927,6 +1452,10 @@ store_write_window(struct store *st, const char *sensor, int tier,
 	int rc;
 
 	st->first_new = st->first_dropped = 0;
+	/* the last window's list was valid until now */
+	free(st->first_list);
+	st->first_list = NULL;
+	st->first_list_cap = 0;
 	if (exec(st, "BEGIN IMMEDIATE", "starting a window transaction") < 0)
 		return -1;
 	if (sensor_id(st, sensor, &sid) < 0)
@@ -962,24 +1491,11 @@ store_write_window(struct store *st, const char *sensor, int tier,
 	/* Key order makes the inserts appends to the table's B-tree. */
 	flowtable_sort(ft);
 	n = flowtable_count(ft);
+	st->vt_ft = ft;
+	st->vt_base_us = base_us;
 	sqlite3_bind_int64(e, 1, wid);
-	for (i = 0; i < n; i++) {
-		const struct flow_entry *fe = flowtable_entry(ft, i);
-		int alen = fe->key.ipver == 6 ? 16 : 4;
-
-		sqlite3_bind_int(e, 2, fe->key.proto);
-		sqlite3_bind_blob(e, 3, fe->key.src, alen, SQLITE_STATIC);
-		sqlite3_bind_blob(e, 4, fe->key.dst, alen, SQLITE_STATIC);
-		sqlite3_bind_int(e, 5, fe->key.sport);
-		sqlite3_bind_int(e, 6, fe->key.dport);
-		sqlite3_bind_int64(e, 7, (sqlite3_int64)fe->packets);
-		sqlite3_bind_int64(e, 8, (sqlite3_int64)fe->bytes);
-		sqlite3_bind_int64(e, 9, fe->first_us - base_us);
-		sqlite3_bind_int64(e, 10, fe->last_us - base_us);
-		sqlite3_bind_int(e, 11, fe->tcp_flags);
-		if (step_done(st, e, "writing an edge") < 0)
-			goto fail;
-	}
+	if (step_done(st, e, "writing the edges") < 0)
+		goto fail;
 	if (tier == STORE_TIER_RAW && first_seen_window(st, sid, ft) < 0)
 		goto fail;
 	if ((np = fold_pairs(st, ft)) < 0) {
@@ -1015,6 +1531,7 @@ store_write_window(struct store *st, const char *sensor, int tier,
 		goto fail;
 	if (exec(st, "COMMIT", "committing a window") < 0)
 		goto fail;
+	window_release(st);
 	if (st->sensor_name == NULL || strcmp(st->sensor_name, sensor) != 0) {
 		free(st->sensor_name);
 		st->sensor_name = strdup(sensor);
@@ -1023,6 +1540,7 @@ store_write_window(struct store *st, const char *sensor, int tier,
 	return 0;
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	window_release(st);
 	return -1;
 }
 

@@ -96,9 +96,13 @@ void	 store_set_first_seen_max(struct store *, uint64_t max);
 uint64_t store_first_seen_new(const struct store *);
 uint64_t store_first_seen_dropped(const struct store *);
 /*
- * The edges the last raw window written saw first (store_first_seen_new
- * of them; sensor NULL), valid until the next write.
+ * The keys the last raw window written saw first (store_first_seen_new
+ * of them; sensor NULL; each with the earliest time of that window, as
+ * stored; in the table's key order), valid until the next write.  Kept
+ * only after store_keep_first_seen_list(st, 1) (an alerter wants them):
+ * otherwise NULL and *n 0, and nothing is kept.
  */
+void	 store_keep_first_seen_list(struct store *, int keep);
 const struct first_seen_row *store_first_seen_list(const struct store *,
 	    size_t *n);
 

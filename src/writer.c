@@ -408,6 +408,7 @@ write_job(struct writer *w, struct job *j)
 	else {
 		pthread_mutex_lock(&w->mu);
 		store_set_first_seen_max(w->st, w->retention.first_seen_max);
+		store_keep_first_seen_list(w->st, w->alerter != NULL);
 		pthread_mutex_unlock(&w->mu);
 		rc = store_write_window(w->st, j->sensor != NULL ?
 		    j->sensor : w->sensor, STORE_TIER_RAW,

@@ -2068,6 +2068,158 @@ test_fault_readonly(void **state)
 	assert_int_equal(chmod(tmpdir, 0700), 0);
 }
 
+/* --- first-seen keys ---------------------------------------------------- */
+
+/* An edge proto src -> dst:dport from sport; v6 when v6. */
+static void
+fs_key(struct flow_key *k, int v6, uint8_t proto, uint8_t src, uint8_t dst,
+    uint16_t sport, uint16_t dport)
+{
+	memset(k, 0, sizeof(*k));
+	k->ipver = v6 ? 6 : 4;
+	k->proto = proto;
+	if (v6) {
+		k->src[0] = k->dst[0] = 0x20;
+		k->src[1] = k->dst[1] = 0x01;
+		k->src[15] = src;
+		k->dst[15] = dst;
+	} else {
+		k->src[0] = k->dst[0] = 10;
+		k->src[3] = src;
+		k->dst[3] = dst;
+	}
+	k->sport = sport;
+	k->dport = dport;
+}
+
+/* One packet on that edge at second at. */
+static void
+fs_add(struct flowtable *ft, int v6, uint8_t proto, uint8_t src, uint8_t dst,
+    uint16_t sport, uint16_t dport, int64_t at)
+{
+	struct flow_key k;
+
+	fs_key(&k, v6, proto, src, dst, sport, dport);
+	assert_int_equal(flowtable_add(ft, &k, 0, 60, at * US), 0);
+}
+
+/* The stored first time of 10.0.0.src -> 10.0.0.dst:dport over TCP. */
+static int64_t
+fs_first(const char *path, uint8_t src, uint8_t dst, uint16_t dport)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT first_us FROM first_seen WHERE"
+	    " proto = 6 AND src = x'0a0000%02x' AND dst = x'0a0000%02x'"
+	    " AND dport = %u", src, dst, dport);
+	return sql_int(path, sql);
+}
+
+/* Write ft as the raw window at start_s; the table is freed. */
+static void
+fs_write(struct store *st, int64_t start_s, struct flowtable *ft)
+{
+	struct window_stats ws;
+
+	memset(&ws, 0, sizeof(ws));
+	assert_int_equal(store_write_window(st, "s", STORE_TIER_RAW, start_s,
+	    60, &ws, ft), 0);
+	flowtable_free(ft);
+}
+
+/*
+ * A key is (sensor, protocol, addresses, destination port): a window's
+ * edges that differ only in the source port make one row with their
+ * earliest time, counted and listed once, in key order; the overflow edge
+ * makes none; a later window adds only new keys and never raises a time;
+ * a late window lowers the times it has earlier (the key-by-key path)
+ * and adds its new keys.
+ */
+static void
+test_first_seen(void **state)
+{
+	const char *path = db_path("firstseen");
+	const struct first_seen_row *l;
+	struct flowtable *ft;
+	struct flow_key zero;
+	struct store *st;
+	size_t n;
+
+	(void)state;
+	st = open_ok(path, 0);
+	store_keep_first_seen_list(st, 1);
+
+	ft = flowtable_new(0, 0);
+	fs_add(ft, 0, 6, 1, 2, 1000, 80, T0 + 5);
+	fs_add(ft, 0, 6, 1, 2, 1001, 80, T0 + 1);
+	fs_add(ft, 0, 6, 1, 2, 1002, 80, T0 + 3);
+	fs_add(ft, 0, 6, 1, 2, 1003, 443, T0 + 2);
+	fs_add(ft, 0, 6, 2, 1, 80, 1000, T0 + 6);
+	fs_add(ft, 1, 17, 1, 2, 5353, 53, T0 + 4);
+	memset(&zero, 0, sizeof(zero));
+	zero.ipver = 4;
+	assert_int_equal(flowtable_add_force(ft, &zero, 0, 60, T0 * US), 0);
+	fs_write(st, T0, ft);
+	assert_int_equal(store_first_seen_new(st), 4);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM first_seen"), 4);
+	assert_int_equal(fs_first(path, 1, 2, 80), (T0 + 1) * US);
+	assert_int_equal(fs_first(path, 1, 2, 443), (T0 + 2) * US);
+	assert_int_equal(fs_first(path, 2, 1, 1000), (T0 + 6) * US);
+	assert_int_equal(sql_int(path, "SELECT first_us FROM first_seen WHERE"
+	    " proto = 17 AND length(src) = 16 AND dport = 53"), (T0 + 4) * US);
+	l = store_first_seen_list(st, &n);
+	assert_int_equal(n, 4);
+	assert_non_null(l);
+	/* key order: TCP 10.0.0.1 -> 10.0.0.2 :80, :443, then the reverse */
+	assert_int_equal(l[0].proto, 6);
+	assert_int_equal(l[0].dport, 80);
+	assert_int_equal(l[0].first_us, (T0 + 1) * US);
+	assert_int_equal(l[0].ipver, 4);
+	assert_int_equal(l[0].src[3], 1);
+	assert_int_equal(l[1].dport, 443);
+	assert_int_equal(l[2].dport, 1000);
+	assert_int_equal(l[2].src[3], 2);
+	assert_int_equal(l[3].proto, 17);
+	assert_int_equal(l[3].ipver, 6);
+	assert_int_equal(l[3].dst[15], 2);
+	assert_null(l[3].sensor);
+
+	/* a later window: one new key, no time raised */
+	ft = flowtable_new(0, 0);
+	fs_add(ft, 0, 6, 1, 2, 2000, 80, T0 + 61);
+	fs_add(ft, 0, 6, 1, 2, 2001, 22, T0 + 62);
+	fs_write(st, T0 + 60, ft);
+	assert_int_equal(store_first_seen_new(st), 1);
+	assert_int_equal(fs_first(path, 1, 2, 80), (T0 + 1) * US);
+	assert_int_equal(fs_first(path, 1, 2, 22), (T0 + 62) * US);
+	l = store_first_seen_list(st, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(l[0].dport, 22);
+
+	/* a late window, the list not kept: times lowered, one key new */
+	store_keep_first_seen_list(st, 0);
+	ft = flowtable_new(0, 0);
+	fs_add(ft, 0, 6, 1, 2, 3000, 80, T0 - 59);
+	fs_add(ft, 0, 6, 1, 2, 3001, 22, T0 - 50);
+	fs_add(ft, 0, 6, 1, 2, 3002, 8080, T0 - 30);
+	fs_add(ft, 0, 6, 2, 1, 80, 1000, T0 - 20);
+	fs_write(st, T0 - 60, ft);
+	assert_int_equal(store_first_seen_new(st), 1);
+	assert_null(store_first_seen_list(st, &n));
+	assert_int_equal(n, 0);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM first_seen"), 6);
+	assert_int_equal(fs_first(path, 1, 2, 80), (T0 - 59) * US);
+	assert_int_equal(fs_first(path, 1, 2, 22), (T0 - 50) * US);
+	assert_int_equal(fs_first(path, 1, 2, 8080), (T0 - 30) * US);
+	assert_int_equal(fs_first(path, 2, 1, 1000), (T0 - 20) * US);
+	assert_int_equal(fs_first(path, 1, 2, 443), (T0 + 2) * US);
+
+	/* the edges themselves: every one, the overflow edge too */
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM edges"), 13);
+	store_close(st);
+	integrity_ok(path);
+}
+
 int
 main(void)
 {
@@ -2078,6 +2230,7 @@ main(void)
 		cmocka_unit_test(test_open_newer),
 		cmocka_unit_test(test_open_v1),
 		cmocka_unit_test(test_write_window),
+		cmocka_unit_test(test_first_seen),
 		cmocka_unit_test(test_rollup),
 		cmocka_unit_test(test_expire),
 		cmocka_unit_test(test_feed),
