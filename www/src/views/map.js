@@ -11,7 +11,7 @@ import FA2Layout from "graphology-layout-forceatlas2/worker";
 import forceAtlas2 from "graphology-layout-forceatlas2";
 import { getJSON, stream } from "../api.js";
 import { filterParams } from "../state.js";
-import { role, roleColour, roleName, num, bytes } from "../format.js";
+import { role, roleColour, roleName, num, bytes, esc } from "../format.js";
 
 const positions = new Map();	// address -> {x, y}, kept across renders
 
@@ -66,8 +66,10 @@ export default {
 
 		el.innerHTML = `<div class="map-canvas" role="img" aria-label="network map: ${data.nodes.length} hosts, ${data.links.length} edges"></div>
 <div class="legend">${[1, 3, 2].map((k) => `<span><i style="background:${roleColour(k)}"></i>${roleName(k)}</span>`).join("")}
- · size: ${metric} · click a host to filter on it${state.group ? ", double-click a block to expand it" : ""}</div>
+ · size: ${metric} · click a host to filter on it${state.group ? ", double-click a block to expand it" : ""}${state.host && !state.host.includes("/") ? ` · <button type="button" class="link host-page">the page of ${esc(state.host)}</button>` : ""}</div>
 <div class="tooltip" hidden></div>`;
+		const hp = el.querySelector(".host-page");
+		if (hp) hp.addEventListener("click", () => setState({ view: "host" }));
 		const canvas = el.querySelector(".map-canvas");
 		const tip = el.querySelector(".tooltip");
 		el.dataset.nodes = g.order;

@@ -1,0 +1,133 @@
+// host.js - one host's page (#view=host&host=ADDR): its names (the
+// server's node of it in edges.json), its peers (edges.json filtered on
+// the host: what it sent to and received from each), its services (the
+// stored rows of edges.csv filtered on the host, summed by protocol and
+// service port) and its traffic per window (the same rows by window,
+// stacked by protocol).  Reached from the details button of the talkers
+// table, the map's legend once a host is chosen, or a peer here.
+import { select } from "d3-selection";
+import { scaleBand, scaleLinear } from "d3-scale";
+import { axisBottom, axisLeft } from "d3-axis";
+import { stack } from "d3-shape";
+import { getJSON, getText } from "../api.js";
+import { filterParams } from "../state.js";
+import { PALETTE, num, bytes, esc, csvRows, serviceOf, human } from "../format.js";
+import { table } from "./tables.js";
+
+// Traffic per window stacked by protocol: returns the svg's parent.
+export function stackedBars(el, rows, metric, label) {
+	const wins = [...new Set(rows.map((r) => r.window_start))].sort();
+	const protos = [...new Set(rows.map((r) => r.proto))].sort();
+	const by = new Map(wins.map((w) => [w, Object.fromEntries(protos.map((p) => [p, 0]))]));
+	for (const r of rows) by.get(r.window_start)[r.proto] += +r[metric];
+	const data = wins.map((w) => ({ w, ...by.get(w) }));
+	const series = stack().keys(protos)(data);
+	const W = Math.max(420, Math.min(1100, (el.clientWidth || 900) - 20)), H = 220;
+	const m = { l: 70, r: 140, t: 10, b: 40 };
+	const x = scaleBand().domain(wins).range([m.l, W - m.r]).padding(0.2);
+	const top = Math.max(1, ...data.map((d) => protos.reduce((a, p) => a + d[p], 0)));
+	const y = scaleLinear().domain([0, top]).nice().range([H - m.b, m.t]);
+	const colour = (i) => PALETTE[i % (PALETTE.length - 1)];
+	const svg = select(el).append("svg").attr("width", W).attr("height", H).attr("class", "stacked")
+		.attr("role", "img").attr("aria-label", `${label}: ${metric} in ${wins.length} windows, by protocol (${protos.join(", ")})`);
+	// a label per window would overlap past a dozen: every nth
+	const every = Math.ceil(wins.length / Math.max(1, Math.floor((W - m.l - m.r) / 130)));
+	svg.append("g").attr("transform", `translate(0,${H - m.b})`)
+		.call(axisBottom(x).tickValues(wins.filter((w, i) => i % every === 0)).tickFormat((w) => human(Date.parse(w) / 1000).slice(0, 16)));
+	svg.append("g").attr("transform", `translate(${m.l},0)`).call(axisLeft(y).ticks(4).tickFormat((v) => num(v)));
+	svg.append("g").selectAll("g").data(series).join("g").attr("fill", (s, i) => colour(i))
+		.selectAll("rect").data((s) => s.map((d) => ({ d, key: s.key }))).join("rect")
+		.attr("x", (e) => x(e.d.data.w)).attr("width", x.bandwidth())
+		.attr("y", (e) => y(e.d[1])).attr("height", (e) => y(e.d[0]) - y(e.d[1]))
+		.append("title").text((e) => `${human(Date.parse(e.d.data.w) / 1000)}, ${e.key}: ${num(e.d.data[e.key])} ${metric}`);
+	const lg = svg.append("g").attr("transform", `translate(${W - m.r + 12},${m.t})`);
+	protos.forEach((p, i) => {
+		lg.append("rect").attr("y", i * 18).attr("width", 12).attr("height", 12).attr("fill", colour(i));
+		lg.append("text").attr("x", 18).attr("y", i * 18 + 10).text(p);
+	});
+	return { svg, x, y, wins, H, m };
+}
+
+export default {
+	name: "host",
+	title: "Host",
+	async draw(el, { state, setState, signal }) {
+		el.innerHTML = "";
+		const host = state.host;
+		if (!host) {
+			el.dataset.items = 0;
+			return { empty: true, note: "choose a host: its details button in Top talkers, the map's legend once a host is chosen, or type it in Host", destroy() {} };
+		}
+		const metric = state.metric === "bytes" ? "bytes" : "packets";
+		// every peer: no top or max_nodes, no grouping (the page is of a host)
+		const q = filterParams(state, ["from", "to", "host", "port", "proto", "sensor", "metric", "tier"]);
+		const [{ data: g, note }, { data: csv }] = await Promise.all([
+			getJSON("api/v1/edges.json", q, { signal }),
+			getText("api/v1/edges.csv", filterParams(state, ["from", "to", "host", "port", "proto", "sensor", "tier"]), { signal }),
+		]);
+		const rows = csvRows(csv);
+		const self = g.nodes.find((n) => n.address === host);
+		const peers = new Map();
+		for (const n of g.nodes) if (n !== self) peers.set(n.id, { ...n, sent: 0, received: 0 });
+		for (const l of g.links) {
+			const s = g.nodes[l.source], d = g.nodes[l.target];
+			if (s === self && peers.has(d.id)) peers.get(d.id).sent += l[metric];
+			if (d === self && peers.has(s.id)) peers.get(s.id).received += l[metric];
+		}
+		const svc = new Map();
+		for (const r of rows) {
+			const s = serviceOf(r);
+			let a = svc.get(s.key);
+			if (!a) svc.set(s.key, a = { ...s, packets: 0, bytes: 0, peers: new Set(), serves: false, uses: false });
+			a.packets += +r.packets; a.bytes += +r.bytes;
+			const mine = r.src === host ? +r.sport : +r.dport;
+			if (mine === s.port) a.serves = true; else a.uses = true;
+			a.peers.add(r.src === host ? r.dst : r.src);
+		}
+		el.dataset.items = peers.size;
+		el.dataset.ports = svc.size;
+		el.dataset.windows = new Set(rows.map((r) => r.window_start)).size;
+		if (!self && !rows.length) return { note, empty: true, destroy() {} };
+
+		const head = document.createElement("div");
+		head.className = "host-head";
+		const names = self ? [self.name !== self.address ? `name ${self.name}` + (self.name_source ? ` (from ${self.name_source})` : "") : "no name known",
+			self.asn ? `AS${self.asn} ${self.as_name || ""}` : "", self.country ? `country ${self.country}` : ""].filter(Boolean) : [];
+		head.innerHTML = `<h2>${esc(host)}</h2><p class="names">${esc(names.join(" · "))}</p>` +
+			(self ? `<p>sent ${num(self.out_packets)} packets / ${bytes(self.out_bytes)}, received ${num(self.in_packets)} packets / ${bytes(self.in_bytes)}; ${peers.size} peers, ${svc.size} services, ${el.dataset.windows} windows</p>` : "");
+		el.append(head);
+
+		const h3 = (t) => { const h = document.createElement("h3"); h.textContent = t; el.append(h); };
+		h3(`Traffic per window (${metric}, by protocol)`);
+		const chart = document.createElement("div");
+		el.append(chart);
+		if (rows.length) stackedBars(chart, rows, metric, `${host}'s traffic`);
+
+		h3("Peers");
+		const pt = document.createElement("div");
+		pt.className = "host-peers";
+		el.append(pt);
+		table(pt, `${peers.size} peers of ${host}, by ${metric}`, [
+			{ name: "peer", value: (r) => r.name, html: (r) => r.address === "other" ? esc(r.name) :
+				`<button class="link" data-host="${esc(r.address)}" title="the page of ${esc(r.address)}">${esc(r.name)}</button>${r.name !== r.address ? " <small>" + esc(r.address) + "</small>" : ""}` },
+			{ name: `${metric} sent to it`, value: (r) => r.sent, text: (r) => num(r.sent) },
+			{ name: `${metric} received from it`, value: (r) => r.received, text: (r) => num(r.received) },
+			{ name: "total", value: (r) => r.sent + r.received, text: (r) => num(r.sent + r.received), sort: true },
+		], [...peers.values()], (a) => setState({ host: a }));
+
+		h3("Services");
+		const st = document.createElement("div");
+		st.className = "host-ports";
+		el.append(st);
+		table(st, `${svc.size} services (protocol and the lower port of each stored row)`, [
+			{ name: "protocol", value: (r) => r.proto },
+			{ name: "port", value: (r) => r.port, text: (r) => String(r.port) },
+			{ name: "name", value: (r) => r.name },
+			{ name: "the host", value: (r) => (r.serves && r.uses ? "serves and uses" : r.serves ? "serves" : "uses") },
+			{ name: "packets", value: (r) => r.packets, text: (r) => num(r.packets), sort: metric === "packets" },
+			{ name: "bytes", value: (r) => r.bytes, text: (r) => bytes(r.bytes), sort: metric === "bytes" },
+			{ name: "peers", value: (r) => r.peers.size, text: (r) => num(r.peers.size) },
+		], [...svc.values()]);
+		return { note, destroy() {} };
+	},
+};

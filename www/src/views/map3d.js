@@ -1,0 +1,87 @@
+// map3d.js - the map in three dimensions: the hosts and edges of
+// /api/v1/edges.json drawn by 3d-force-graph (three.js, WebGL) with a 3D
+// force layout.  The library is a bundle of its own (graph3d.js), loaded
+// the first time this view opens, so the other views do not carry it.
+// Drag to turn, wheel to zoom, hover a host for its counts, click it to
+// filter on it; the host list beside it flies the camera to a host and
+// is the keyboard's way in.
+import { getJSON } from "../api.js";
+import { filterParams } from "../state.js";
+import { role, roleColour, roleName, num, bytes, esc } from "../format.js";
+
+let loading = null;
+// Resolves to the ForceGraph3D factory, loading graph3d.js beside the page
+// (relative, so a reverse proxy's sub-path is kept) once.
+function library() {
+	if (window.ipgraphForceGraph3D) return Promise.resolve(window.ipgraphForceGraph3D);
+	if (!loading) loading = new Promise((resolve, reject) => {
+		const s = document.createElement("script");
+		s.src = new URL("graph3d.js", document.baseURI).toString();
+		s.onload = () => resolve(window.ipgraphForceGraph3D);
+		s.onerror = () => { loading = null; reject(new Error("graph3d.js (the 3D library) did not load")); };
+		document.head.append(s);
+	});
+	return loading;
+}
+
+export default {
+	name: "map3d",
+	title: "3D map",
+	async draw(el, { state, setState, signal }) {
+		const metric = state.metric || "packets";
+		const q = filterParams(state);
+		if (!q.max_nodes && !q.top) q.max_nodes = 300;
+		const [{ data, note }, ForceGraph3D] = await Promise.all([getJSON("api/v1/edges.json", q, { signal }), library()]);
+		el.innerHTML = "";
+		el.dataset.nodes = data.nodes.length;
+		el.dataset.links = data.links.length;
+		if (!data.nodes.length) return { note, empty: true, destroy() {} };
+		let max = 1;
+		for (const n of data.nodes) max = Math.max(max, n["in_" + metric] + n["out_" + metric]);
+		const nodes = data.nodes.map((n) => ({ id: n.address, n, val: 1 + 20 * (n["in_" + metric] + n["out_" + metric]) / max }));
+		const links = data.links.map((l) => ({ source: data.nodes[l.source].address, target: data.nodes[l.target].address, l }));
+		el.innerHTML = `<div class="map3d-side"><label>Host <select class="map3d-host"><option value="">(turn to…)</option>${
+			[...data.nodes].sort((a, b) => a.name.localeCompare(b.name)).map((n) => `<option value="${esc(n.address)}">${esc(n.name)}</option>`).join("")
+		}</select></label> <button type="button" class="map3d-filter" disabled>filter on it</button></div>
+<div class="map3d-canvas" role="img" aria-label="3D network map: ${data.nodes.length} hosts, ${data.links.length} edges"></div>
+<div class="legend">${[1, 3, 2].map((k) => `<span><i style="background:${roleColour(k)}"></i>${roleName(k)}</span>`).join("")}
+ · size: ${metric} · drag to turn, wheel to zoom, click a host to filter on it</div>`;
+		const box = el.querySelector(".map3d-canvas");
+		const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+		const fg = ForceGraph3D({ controlType: "orbit" })(box)
+			.width(box.clientWidth).height(box.clientHeight)
+			.backgroundColor(dark ? "#16181b" : "#ffffff")
+			.showNavInfo(false)
+			.nodeRelSize(5)
+			.nodeColor((d) => roleColour(role(d.n)))
+			.nodeLabel((d) => esc(`${d.n.name}${d.n.name !== d.n.address ? " (" + d.n.address + ")" : ""}: out ${num(d.n.out_packets)} packets / ${bytes(d.n.out_bytes)}, in ${num(d.n.in_packets)} packets / ${bytes(d.n.in_bytes)}`))
+			.linkColor(() => (dark ? "#888888" : "#777777"))
+			.linkOpacity(0.6)
+			.linkDirectionalArrowLength(3)
+			.linkDirectionalArrowRelPos(1)
+			.linkLabel((d) => esc(`${d.source.n.name} → ${d.target.n.name}: ${num(d.l.packets)} packets, ${bytes(d.l.bytes)}`))
+			.onNodeClick((d) => setState({ host: d.id }))
+			.cooldownTime(5000)
+			.onEngineStop(() => { fg.zoomToFit(400, 40); el.dataset.settled = "1"; })
+			.graphData({ nodes, links });
+		const sel = el.querySelector(".map3d-host"), btn = el.querySelector(".map3d-filter");
+		sel.addEventListener("change", () => {
+			btn.disabled = !sel.value;
+			const d = nodes.find((x) => x.id === sel.value);
+			if (!d || d.x == null) return;
+			const r = Math.hypot(d.x, d.y, d.z) || 1, k = 1 + 80 / r;
+			fg.cameraPosition({ x: d.x * k, y: d.y * k, z: d.z * k }, d, 800);
+		});
+		btn.addEventListener("click", () => { if (sel.value) setState({ host: sel.value }); });
+		const resize = () => fg.width(box.clientWidth).height(box.clientHeight);
+		window.addEventListener("resize", resize);
+		return {
+			note,
+			destroy() {
+				window.removeEventListener("resize", resize);
+				fg.pauseAnimation();
+				fg._destructor();
+			},
+		};
+	},
+};
