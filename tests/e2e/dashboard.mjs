@@ -49,7 +49,8 @@ page.on("pageerror", (e) => consoleErrors.push("pageerror: " + e.message));
 const requests = [];
 const downloads = [];
 page.on("download", (d) => downloads.push(d.suggestedFilename()));
-page.on("request", (r) => { if (r.url().includes("/api/v1/")) requests.push(r.url()); });
+const fetched = [];	// every URL the page asked for
+page.on("request", (r) => { fetched.push(r.url()); if (r.url().includes("/api/v1/")) requests.push(r.url()); });
 
 const hashOf = () => page.evaluate(() => Object.fromEntries(new URLSearchParams(location.hash.slice(1))));
 async function drawn(view) {
@@ -161,6 +162,67 @@ check("scatter: a click opens the pair's sequence diagram", h.view === "seq" && 
 	`${JSON.stringify(h)} ${d.items}`);
 await shot("seq-pair");
 
+// 2d. Wheel, port flows, parallel coordinates, Sankey, 3D map: each drew
+// what the API answers for the same filter.
+const rowsOf = (text) => {
+	const [head, ...ls] = text.trim().split("\n");
+	const h = head.split(",");
+	return ls.filter((l) => l).map((l) => Object.fromEntries(l.split(",").map((v, i) => [h[i], v])));
+};
+const rows = rowsOf(apiText("api/v1/edges.csv", range));
+check("the test's data has rows to draw", rows.length > 5, rows.length);
+check("3D: its library is not loaded before the view opens", !fetched.some((u) => u.endsWith("/graph3d.js")));
+for (const v of ["wheel", "portflow", "parallel", "sankey", "map3d"]) {
+	await go(`view=${v}&${F}`);
+	views[v] = await drawn(v);
+	// what is on the page, beside what the view says it drew
+	views[v].dom = await page.evaluate(() => Object.fromEntries(["path.wheel-link", "path.port-pair", "path.pc-line",
+		"rect.sankey-node", "path.sankey-link"].map((k) => [k, document.querySelectorAll("#view " + k).length])));
+	if (v === "map3d") {
+		await page.waitForFunction(() => document.getElementById("view").dataset.settled, null, { timeout: 20000 }).catch(() => null);
+		await page.waitForTimeout(800);	// the camera's zoom to fit
+		views[v].webgl = await page.evaluate(() => {
+			const c = document.querySelector("#view .map3d-canvas canvas");
+			return !!c && !!(c.getContext("webgl2") || c.getContext("webgl"));
+		});
+	}
+	await shot(v);
+}
+const g3 = api("api/v1/edges.json", { ...range, max_nodes: 300 });
+const mw = api("api/v1/moowheel.json", { ...range, max_nodes: 60 });
+const mwIds = new Set(mw.map((x) => x.id));
+const mwLinks = mw.reduce((a, x) => a + x.connections.filter(([p]) => mwIds.has(p)).length, 0);
+check("wheel: a host per moowheel.json entry", +views.wheel.nodes === mw.length && mw.length > 0, `${views.wheel.nodes} vs ${mw.length}`);
+check("wheel: a curve per connection", +views.wheel.links === mwLinks &&
+	views.wheel.dom["path.wheel-link"] === mwLinks, `${views.wheel.links} vs ${mwLinks}`);
+const pairs = new Set(rows.map((r) => `${r.proto}/${r.sport}/${r.dport}`));
+const ends = new Set();
+for (const p of pairs) { const [, a, b] = p.split("/"); ends.add("s" + a); ends.add("d" + b); }
+check("port flows: a curve per port pair of edges.csv", +views.portflow.links === Math.min(80, pairs.size) &&
+	views.portflow.dom["path.port-pair"] === +views.portflow.links &&
+	+views.portflow.items === pairs.size, `${views.portflow.links}/${views.portflow.items} vs ${pairs.size}`);
+check("port flows: an axis tick per port", pairs.size > 80 || +views.portflow.nodes === ends.size, `${views.portflow.nodes} vs ${ends.size}`);
+check("parallel: a line per stored row", +views.parallel.items === Math.min(2000, rows.length) &&
+	views.parallel.dom["path.pc-line"] === +views.parallel.items && +views.parallel.rows === rows.length,
+	`${views.parallel.items} vs ${rows.length}`);
+// the Sankey's columns, worked out here from the rows: /24 or /48 networks,
+// protocol and the lower port
+const net = (a) => (a.includes(":") ? a.split("::")[0].split(":").filter(Boolean).slice(0, 3).join(":") + "::/48" : a.replace(/\.\d+$/, ".0/24"));
+const sk = { n: new Set(), l: new Set() };
+for (const r of rows) {
+	if (!+r.packets) continue;
+	const lo = Math.min(+r.sport, +r.dport);
+	const s = "s" + net(r.src), d = "d" + net(r.dst), c = "c" + r.proto + lo;
+	sk.n.add(s); sk.n.add(d); sk.n.add(c);
+	sk.l.add(s + ">" + d); sk.l.add(d + ">" + c);
+}
+check("sankey: a node per network and service, a band per pair", +views.sankey.nodes === sk.n.size && +views.sankey.links === sk.l.size &&
+	views.sankey.dom["rect.sankey-node"] === sk.n.size && views.sankey.dom["path.sankey-link"] === sk.l.size,
+	`${views.sankey.nodes}/${views.sankey.links} vs ${sk.n.size}/${sk.l.size}`);
+check("3D map: the nodes and links of edges.json, in WebGL", +views.map3d.nodes === g3.nodes.length && +views.map3d.links === g3.links.length && views.map3d.webgl,
+	JSON.stringify(views.map3d));
+check("3D: its library is loaded once the view opens", fetched.some((u) => u === U + "/graph3d.js"));
+
 // 3. The server's note is shown when the reduction hid something.
 await go(`view=map&${F}&top=3`);
 d = await drawn("map");
@@ -194,6 +256,42 @@ const hist = apiText("api/v1/histogram.csv", { ...range, src: host, peers: 30 })
 check("histogram: the host's peers", +d.items === hist && hist > 0, `${d.items} vs ${hist}`);
 await shot("histogram");
 
+// 4a. The host page, from the talkers table's details button: its peers,
+// services and windows are those of the API for the host.
+await go(`view=talkers&${F}`);
+await drawn("talkers");
+await markOld();
+await page.click(`#view button[data-page="1"][data-host="${host}"]`);
+await page.waitForFunction(() => location.hash.includes("view=host"), null, { timeout: 5000 }).catch(() => null);
+d = await drawn("host");
+h = await hashOf();
+check("talkers: details opens the host's page", h.view === "host" && h.host === host, JSON.stringify(h));
+async function hostPage(a, d) {
+	const gp = api("api/v1/edges.json", { ...range, host: a });
+	const hr = rowsOf(apiText("api/v1/edges.csv", { ...range, host: a }));
+	const svcs = new Set(hr.map((r) => r.proto + "/" + Math.min(+r.sport, +r.dport)));
+	const peerRows = await page.locator("#view .host-peers tbody tr").count();
+	check(`host page of ${a}: a peer per other host of edges.json`, +d.items === gp.nodes.filter((n) => n.address !== a).length &&
+		peerRows === +d.items && +d.items > 0, `${d.items} (${peerRows} rows) vs ${gp.nodes.length - 1}`);
+	check(`host page of ${a}: a service per protocol and lower port of edges.csv`, +d.ports === svcs.size &&
+		await page.locator("#view .host-ports tbody tr").count() === svcs.size, `${d.ports} vs ${svcs.size}`);
+	check(`host page of ${a}: its windows stacked by protocol`, +d.windows === new Set(hr.map((r) => r.window_start)).size &&
+		await page.locator("#view svg.stacked rect").count() >= +d.windows, `${d.windows}`);
+	const self = gp.nodes.find((n) => n.address === a);
+	const head = await page.textContent("#view .host-head");
+	check(`host page of ${a}: its name and counts`, self && head.includes(self.name === a ? "no name known" : self.name) &&
+		head.includes(`sent ${self.out_packets.toLocaleString("en")} packets`), head);
+}
+await hostPage(host, d);
+await shot("host");
+// a peer's name on the page opens that peer's page
+const peer = await page.getAttribute("#view .host-peers tbody button[data-host]", "data-host");
+await markOld();
+await page.click(`#view .host-peers tbody button[data-host="${peer}"]`);
+d = await drawn("host");
+check("host page: a peer opens its page", (await hashOf()).host === peer, JSON.stringify(await hashOf()));
+await hostPage(peer, d);
+
 // 4b. On the map itself: hover shows the host's counts, a click filters.
 await go(`view=map&${F}`);
 await drawn("map");
@@ -218,6 +316,13 @@ check("map: a click filters on the host", (await hashOf()).host === mhost.addres
 check("map filtered on the host: the API's counts", +d.nodes === g.nodes.length && +d.links === g.links.length,
 	`${d.nodes}/${d.links} vs ${g.nodes.length}/${g.links.length}`);
 await shot("map-host");
+// the map's legend leads to the chosen host's page
+await markOld();
+await page.click("#view .legend button.host-page");
+d = await drawn("host");
+h = await hashOf();
+check("map: the legend opens the chosen host's page", h.view === "host" && h.host === mhost.address, JSON.stringify(h));
+await hostPage(mhost.address, d);
 // a double click on a block (group=/24) expands it
 await go(`view=map&${F}&group=/24`);
 d = await drawn("map");

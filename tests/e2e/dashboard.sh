@@ -21,7 +21,7 @@ NPM="$top_builddir/www-npm"
 # the dashboard `make install` puts where the installed configuration says
 install_tree
 WWW="$INST$WWW_PATH"
-for f in index.html style.css app.js LICENSES.txt; do
+for f in index.html style.css app.js graph3d.js LICENSES.txt; do
 	check "make install puts $f in the dashboard's folder ($WWW_PATH)" test -s "$WWW/$f"
 done
 [ -s "$WWW/app.js" ] || finish
@@ -69,7 +69,7 @@ UT="http://127.0.0.1:$PORT"
 check "the page is served" test "$(curl -s -o /dev/null -w '%{http_code}' "$U/")" = 200
 check "app.js is served as JavaScript" test "$(curl -s -o /dev/null \
     -w '%{http_code} %{content_type}' "$U/app.js")" = "200 text/javascript; charset=utf-8"
-for p in sigma graphology graphology-layout-forceatlas2 d3-selection; do
+for p in sigma graphology graphology-layout-forceatlas2 d3-selection d3-sankey three 3d-force-graph; do
 	check "the licence of $p is installed beside the bundle" grep -q "^===== $p " "$WWW/LICENSES.txt"
 done
 check "nothing is loaded from elsewhere" sh -c "! grep -Eq 'https?://[a-z]' '$WWW/index.html'"
@@ -79,7 +79,8 @@ timeout 300 node "$top_srcdir/tests/e2e/dashboard.mjs" "$NPM" \
 rc=$?
 cat "$T/node.out"
 check "dashboard.mjs: every check in the browser passed (exit $rc)" test $rc -eq 0
-for v in map talkers ports chord histogram seq timeline downloads error empty brushed token map-host expanded dark scatter seq-pair; do
+for v in map talkers ports chord histogram seq timeline downloads error empty brushed token map-host expanded dark scatter seq-pair \
+    host wheel portflow parallel sankey map3d; do
 	check "a screenshot of $v" test -s "$SHOTS/$v.png"
 done
 finish
