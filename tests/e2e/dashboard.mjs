@@ -2,16 +2,17 @@
 // /usr/bin/chromium, through playwright-core from the build's npm folder)
 // and holds every view to the API:
 //
-//   node dashboard.mjs NPM_DIR URL TOKEN_URL TOKEN SHOTS_DIR DOWNLOAD_DIR
+//   node dashboard.mjs NPM_DIR URL TOKEN_URL TOKEN SHOTS_DIR DOWNLOAD_DIR [PROXY_URL]
 //
-// URL serves without a token, TOKEN_URL asks for TOKEN.  Exit 0 when every
+// URL serves without a token, TOKEN_URL asks for TOKEN; PROXY_URL is URL
+// again behind a reverse proxy, under a sub-path (http://HOST:PORT/ipgraph).  Exit 0 when every
 // check passed; each failure is printed.
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-const [npm, U, UT, TOKEN, SHOTS, DL] = process.argv.slice(2);
+const [npm, U, UT, TOKEN, SHOTS, DL, PROXY] = process.argv.slice(2);
 const require = createRequire(path.join(path.resolve(npm), "package.json"));
 const { chromium } = require("playwright-core");
 
@@ -51,6 +52,8 @@ const downloads = [];
 page.on("download", (d) => downloads.push(d.suggestedFilename()));
 const fetched = [];	// every URL the page asked for
 page.on("request", (r) => { fetched.push(r.url()); if (r.url().includes("/api/v1/")) requests.push(r.url()); });
+const refused = [];	// answers of 400 and up
+page.on("response", (r) => { if (r.status() >= 400) refused.push(r.status() + " " + r.url()); });
 
 const hashOf = () => page.evaluate(() => Object.fromEntries(new URLSearchParams(location.hash.slice(1))));
 async function drawn(view) {
@@ -126,6 +129,12 @@ const flows = circ.slice(1).reduce((a, l) => a + l.split("\t").slice(1).filter((
 check("chord: a ribbon end per flow", +views.chord.links === flows, `${views.chord.links} vs ${flows}`);
 const wr = api("api/v1/windows", range);
 check("timeline view: the windows of the range", +views.timeline.items === wr.count);
+const lossy = new Set(wr.windows.filter((w) => w.kernel_drops + w.interface_drops + w.overflow > 0).map((w) => w.start_s));
+const protos = new Set(apiText("api/v1/edges.csv", range).trim().split("\n").slice(1).map((l) => l.split(",")[2]));
+check("timeline view: a stacked bar per window, a colour per protocol", +views.timeline.stacked === new Set(wr.windows.map((w) => w.start_s)).size &&
+	+views.timeline.protos === protos.size && protos.size > 1, `${views.timeline.stacked}/${views.timeline.protos} vs ${protos.size}`);
+check("timeline view: the windows that lost packets are marked", +views.timeline.lost === lossy.size && lossy.size > 0,
+	`${views.timeline.lost} vs ${lossy.size}`);
 const fm = api("api/v1/formats", {});
 check("downloads: a button per route", +views.downloads.items === new Set(fm.formats.map((f) => f.route)).size);
 const seqNote = execFileSync("curl", ["-s", "-D", "-", "-o", "/dev/null", U + "/api/v1/seq.svg?" + F]).toString()
@@ -461,6 +470,32 @@ d = await drawn("map");
 const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 check("dark: the page follows the system", bg === "rgb(22, 24, 27)", bg);
 await shot("dark");
+
+// 11. Behind a reverse proxy under a sub-path: every view draws what it
+// drew straight from the server, and every request the page makes, API
+// and the lazy 3D library alike, goes through the sub-path.
+if (PROXY) {
+	await page.emulateMedia({ colorScheme: "light" });
+	const names = await page.evaluate(() => [...document.querySelectorAll("#tabs button")].map((b) => b.dataset.view));
+	check("proxy: every view is tried", names.length >= 15 && names.every((v) => v), names.join(","));
+	fetched.length = 0;
+	refused.length = 0;
+	const counts = (x) => JSON.stringify([x.nodes, x.links, x.items]);
+	for (const v of names) {
+		const hv = `view=${v}&${F}` + (v === "host" || v === "histogram" ? `&host=${encodeURIComponent(host)}` : "");
+		await page.goto(`${PROXY}/#${hv}`);
+		d = await drawn(v);
+		const ok = d.drawn === "1" && !d.error && (v === "downloads" || +d.nodes > 0 || +d.items > 0);
+		check(`proxy: ${v} draws under the sub-path`, ok && (!views[v] || counts(d) === counts(views[v])),
+			`${counts(d)} vs ${views[v] ? counts(views[v]) : "-"}; ${d.state}: ${d.status}`);
+		if (v === "map3d" || v === "sankey") await shot("proxy-" + v);
+	}
+	const outside = fetched.filter((u) => /^https?:/.test(u) && !u.startsWith(PROXY + "/"));
+	check("proxy: every request goes through the sub-path", outside.length === 0 && fetched.some((u) => u.startsWith(PROXY + "/api/v1/")),
+		outside.slice(0, 3).join(" "));
+	check("proxy: the 3D library comes through the sub-path", fetched.includes(PROXY + "/graph3d.js"));
+	check("proxy: no request refused", refused.length === 0, refused.slice(0, 3).join(" "));
+}
 
 check("no console errors", consoleErrors.length === 0, consoleErrors.join(" | "));
 await browser.close();

@@ -14,38 +14,58 @@ import { filterParams } from "../state.js";
 import { PALETTE, num, bytes, esc, csvRows, serviceOf, human } from "../format.js";
 import { table } from "./tables.js";
 
-// Traffic per window stacked by protocol: returns the svg's parent.
-export function stackedBars(el, rows, metric, label) {
-	const wins = [...new Set(rows.map((r) => r.window_start))].sort();
+// Traffic per window stacked by protocol, from edges.csv rows, into el.
+// wins (optional): every window start (seconds) to draw, rows or not;
+// lost (optional): start -> packets lost, marked on the window.
+export function stackedBars(el, rows, metric, label, { wins = null, lost = new Map() } = {}) {
+	const start = (r) => Date.parse(r.window_start) / 1000;
+	const keys = [...new Set([...(wins || []), ...rows.map(start)])].sort((a, b) => a - b);
 	const protos = [...new Set(rows.map((r) => r.proto))].sort();
-	const by = new Map(wins.map((w) => [w, Object.fromEntries(protos.map((p) => [p, 0]))]));
-	for (const r of rows) by.get(r.window_start)[r.proto] += +r[metric];
-	const data = wins.map((w) => ({ w, ...by.get(w) }));
+	const by = new Map(keys.map((w) => [w, Object.fromEntries(protos.map((p) => [p, 0]))]));
+	for (const r of rows) by.get(start(r))[r.proto] += +r[metric];
+	const data = keys.map((w) => ({ w, ...by.get(w) }));
 	const series = stack().keys(protos)(data);
 	const W = Math.max(420, Math.min(1100, (el.clientWidth || 900) - 20)), H = 220;
-	const m = { l: 70, r: 140, t: 10, b: 40 };
-	const x = scaleBand().domain(wins).range([m.l, W - m.r]).padding(0.2);
+	const m = { l: 70, r: 140, t: 16, b: 40 };
+	const x = scaleBand().domain(keys).range([m.l, W - m.r]).padding(keys.length > 200 ? 0 : 0.2);
 	const top = Math.max(1, ...data.map((d) => protos.reduce((a, p) => a + d[p], 0)));
 	const y = scaleLinear().domain([0, top]).nice().range([H - m.b, m.t]);
-	const colour = (i) => PALETTE[i % (PALETTE.length - 1)];
+	const colour = (i) => PALETTE[i === 5 ? 6 : i % (PALETTE.length - 1)];	// vermilion is the loss's
 	const svg = select(el).append("svg").attr("width", W).attr("height", H).attr("class", "stacked")
-		.attr("role", "img").attr("aria-label", `${label}: ${metric} in ${wins.length} windows, by protocol (${protos.join(", ")})`);
-	// a label per window would overlap past a dozen: every nth
-	const every = Math.ceil(wins.length / Math.max(1, Math.floor((W - m.l - m.r) / 130)));
+		.attr("role", "img").attr("aria-label", `${label}: ${metric} in ${keys.length} windows, by protocol (${protos.join(", ")})` +
+			(lost.size ? `; ${[...lost.keys()].filter((k) => by.has(k)).length} windows lost packets` : ""));
+	// a label per window would overlap past a few: every nth
+	const every = Math.ceil(keys.length / Math.max(1, Math.floor((W - m.l - m.r) / 130)));
 	svg.append("g").attr("transform", `translate(0,${H - m.b})`)
-		.call(axisBottom(x).tickValues(wins.filter((w, i) => i % every === 0)).tickFormat((w) => human(Date.parse(w) / 1000).slice(0, 16)));
+		.call(axisBottom(x).tickValues(keys.filter((w, i) => i % every === 0)).tickFormat((w) => human(w).slice(0, 16)));
 	svg.append("g").attr("transform", `translate(${m.l},0)`).call(axisLeft(y).ticks(4).tickFormat((v) => num(v)));
 	svg.append("g").selectAll("g").data(series).join("g").attr("fill", (s, i) => colour(i))
 		.selectAll("rect").data((s) => s.map((d) => ({ d, key: s.key }))).join("rect")
-		.attr("x", (e) => x(e.d.data.w)).attr("width", x.bandwidth())
+		.attr("x", (e) => x(e.d.data.w)).attr("width", Math.max(1, x.bandwidth()))
 		.attr("y", (e) => y(e.d[1])).attr("height", (e) => y(e.d[0]) - y(e.d[1]))
-		.append("title").text((e) => `${human(Date.parse(e.d.data.w) / 1000)}, ${e.key}: ${num(e.d.data[e.key])} ${metric}`);
+		.append("title").text((e) => `${human(e.d.data.w)}, ${e.key}: ${num(e.d.data[e.key])} ${metric}`);
+	// loss: a vermilion band over the whole height and a mark above it
+	const lossG = svg.append("g").attr("class", "loss-marks");
+	for (const [w, n] of lost) {
+		if (!by.has(w)) continue;
+		const g = lossG.append("g").attr("class", "loss-mark");
+		g.append("rect").attr("x", x(w)).attr("width", Math.max(2, x.bandwidth())).attr("y", m.t).attr("height", H - m.b - m.t)
+			.attr("fill", PALETTE[5]).attr("fill-opacity", 0.15).attr("stroke", PALETTE[5]).attr("stroke-dasharray", "3 2");
+		g.append("path").attr("d", `M${x(w) + x.bandwidth() / 2 - 5},${m.t - 10}h10l-5,8z`).attr("fill", PALETTE[5]);
+		g.append("title").text(`${human(w)}: ${num(n)} packets lost (kernel, interface or overflow)`);
+	}
 	const lg = svg.append("g").attr("transform", `translate(${W - m.r + 12},${m.t})`);
 	protos.forEach((p, i) => {
 		lg.append("rect").attr("y", i * 18).attr("width", 12).attr("height", 12).attr("fill", colour(i));
 		lg.append("text").attr("x", 18).attr("y", i * 18 + 10).text(p);
 	});
-	return { svg, x, y, wins, H, m };
+	if (lost.size) {
+		const i = protos.length;
+		lg.append("rect").attr("y", i * 18).attr("width", 12).attr("height", 12).attr("fill", PALETTE[5]).attr("fill-opacity", 0.3)
+			.attr("stroke", PALETTE[5]).attr("stroke-dasharray", "3 2");
+		lg.append("text").attr("x", 18).attr("y", i * 18 + 10).text("capture loss");
+	}
+	return { windows: keys.length, protos: protos.length, lost: lossG.selectAll("g.loss-mark").size() };
 }
 
 export default {
