@@ -104,17 +104,29 @@ const views = {};
 for (const v of ["map", "talkers", "ports", "chord", "timeline", "downloads", "seq"]) {
 	await go(`view=${v}&${F}`);
 	views[v] = await drawn(v);
-	if (v === "map")
+	if (v === "map") {
 		views[v].webgl = await page.evaluate(() => {
 			const c = document.querySelector("#view .map-canvas canvas.sigma-nodes");
 			return !!c && !!(c.getContext("webgl2") || c.getContext("webgl"));
 		});
+		// the labels of the last frame: some drawn, no two overlapping
+		views[v].overlaps = await page.evaluate(() => {
+			const b = document.getElementById("view").labelBoxes || [];
+			let n = 0;
+			for (let i = 0; i < b.length; i++)
+				for (let j = i + 1; j < b.length; j++)
+					if (b[i].x < b[j].x + b[j].w && b[j].x < b[i].x + b[i].w && b[i].y < b[j].y + b[j].h && b[j].y < b[i].y + b[i].h) n++;
+			return n;
+		});
+	}
 	await shot(v);
 }
 let g = api("api/v1/edges.json", { ...range, max_nodes: 300 });
 check("map: the nodes of edges.json", +views.map.nodes === g.nodes.length, `${views.map.nodes} vs ${g.nodes.length}`);
 check("map: the links of edges.json", +views.map.links === g.links.length, `${views.map.links} vs ${g.links.length}`);
 check("map: drawn in WebGL", views.map.nodes > 0 && views.map.webgl, JSON.stringify(views.map));
+check("map: host labels drawn, none over another", +views.map.labels > 0 && views.map.overlaps === 0,
+	`${views.map.labels} labels, ${views.map.overlaps} overlapping`);
 const gall = api("api/v1/edges.json", range);
 check("talkers: a row per host", +views.talkers.items === gall.nodes.length, `${views.talkers.items} vs ${gall.nodes.length}`);
 const csv = apiText("api/v1/edges.csv", range).trim().split("\n").length - 1;
