@@ -10,14 +10,14 @@ import { filterParams } from "../state.js";
 import { role, roleColour, roleName, num, bytes, esc } from "../format.js";
 
 let loading = null;
-// Resolves to the ForceGraph3D factory, loading graph3d.js beside the page
-// (relative, so a reverse proxy's sub-path is kept) once.
+// Resolves to {ForceGraph3D, SpriteText}, loading graph3d.js beside the
+// page (relative, so a reverse proxy's sub-path is kept) once.
 function library() {
-	if (window.ipgraphForceGraph3D) return Promise.resolve(window.ipgraphForceGraph3D);
+	if (window.ipgraphGraph3D) return Promise.resolve(window.ipgraphGraph3D);
 	if (!loading) loading = new Promise((resolve, reject) => {
 		const s = document.createElement("script");
 		s.src = new URL("graph3d.js", document.baseURI).toString();
-		s.onload = () => resolve(window.ipgraphForceGraph3D);
+		s.onload = () => resolve(window.ipgraphGraph3D);
 		s.onerror = () => { loading = null; reject(new Error("graph3d.js (the 3D library) did not load")); };
 		document.head.append(s);
 	});
@@ -31,7 +31,7 @@ export default {
 		const metric = state.metric || "packets";
 		const q = filterParams(state);
 		if (!q.max_nodes && !q.top) q.max_nodes = 300;
-		const [{ data, note }, ForceGraph3D] = await Promise.all([getJSON("api/v1/edges.json", q, { signal }), library()]);
+		const [{ data, note }, { ForceGraph3D, SpriteText }] = await Promise.all([getJSON("api/v1/edges.json", q, { signal }), library()]);
 		el.innerHTML = "";
 		el.dataset.nodes = data.nodes.length;
 		el.dataset.links = data.links.length;
@@ -39,13 +39,17 @@ export default {
 		let max = 1;
 		for (const n of data.nodes) max = Math.max(max, n["in_" + metric] + n["out_" + metric]);
 		const nodes = data.nodes.map((n) => ({ id: n.address, n, val: 1 + 20 * (n["in_" + metric] + n["out_" + metric]) / max }));
+		// a label on the heaviest LABELS hosts: more would hide the map
+		const LABELS = 15;
+		const sprites = [];
+		const labelled = new Set([...nodes].sort((a, b) => b.val - a.val).slice(0, LABELS).map((d) => d.id));
 		const links = data.links.map((l) => ({ source: data.nodes[l.source].address, target: data.nodes[l.target].address, l }));
 		el.innerHTML = `<div class="map3d-side"><label>Host <select class="map3d-host"><option value="">(turn to…)</option>${
 			[...data.nodes].sort((a, b) => a.name.localeCompare(b.name)).map((n) => `<option value="${esc(n.address)}">${esc(n.name)}</option>`).join("")
 		}</select></label> <button type="button" class="map3d-filter" disabled>filter on it</button></div>
 <div class="map3d-canvas" role="img" aria-label="3D network map: ${data.nodes.length} hosts, ${data.links.length} edges"></div>
 <div class="legend">${[1, 3, 2].map((k) => `<span><i style="background:${roleColour(k)}"></i>${roleName(k)}</span>`).join("")}
- · size: ${metric} · drag to turn, wheel to zoom, click a host to filter on it</div>`;
+ · size: ${metric} · names on the ${Math.min(LABELS, data.nodes.length)} heaviest hosts · drag to turn, wheel to zoom, click a host to filter on it</div>`;
 		const box = el.querySelector(".map3d-canvas");
 		const dark = matchMedia("(prefers-color-scheme: dark)").matches;
 		const fg = ForceGraph3D({ controlType: "orbit" })(box)
@@ -53,6 +57,7 @@ export default {
 			.backgroundColor(dark ? "#16181b" : "#ffffff")
 			.showNavInfo(false)
 			.nodeRelSize(5)
+			.nodeOpacity(0.95)
 			.nodeColor((d) => roleColour(role(d.n)))
 			.nodeLabel((d) => esc(`${d.n.name}${d.n.name !== d.n.address ? " (" + d.n.address + ")" : ""}: out ${num(d.n.out_packets)} packets / ${bytes(d.n.out_bytes)}, in ${num(d.n.in_packets)} packets / ${bytes(d.n.in_bytes)}`))
 			.linkColor(() => (dark ? "#888888" : "#777777"))
@@ -61,8 +66,31 @@ export default {
 			.linkDirectionalArrowRelPos(1)
 			.linkLabel((d) => esc(`${d.source.n.name} → ${d.target.n.name}: ${num(d.l.packets)} packets, ${bytes(d.l.bytes)}`))
 			.onNodeClick((d) => setState({ host: d.id }))
+			.nodeThreeObjectExtend(true)
+			.nodeThreeObject((d) => {
+				if (!labelled.has(d.id)) return null;
+				const t = new SpriteText(d.n.name.length > 28 ? d.n.name.slice(0, 27) + "…" : d.n.name);
+				t.textHeight = 6;	// until the layout has its size
+				sprites.push([t, d]);
+				t.color = dark ? "#e6e6e6" : "#1b1b1b";
+				t.backgroundColor = dark ? "rgba(22,24,27,0.85)" : "rgba(255,255,255,0.85)";
+				t.padding = 1;
+				t.position.y = 5 * Math.cbrt(d.val) + 6;
+				return t;
+			})
 			.cooldownTime(5000)
-			.onEngineStop(() => { fg.zoomToFit(400, 40); el.dataset.settled = "1"; })
+			.onEngineStop(() => {
+				// labels in proportion to the map's extent, so they read the
+				// same once it is fitted to the view, however far it spread
+				let r = 1;
+				for (const d of nodes) r = Math.max(r, Math.hypot(d.x || 0, d.y || 0, d.z || 0));
+				for (const [t, d] of sprites) {
+					t.textHeight = Math.max(4, r / 28);
+					t.position.y = 5 * Math.cbrt(d.val) + t.textHeight;
+				}
+				fg.zoomToFit(400, 10);
+				el.dataset.settled = "1";
+			})
 			.graphData({ nodes, links });
 		const sel = el.querySelector(".map3d-host"), btn = el.querySelector(".map3d-filter");
 		sel.addEventListener("change", () => {
