@@ -83,8 +83,9 @@ export default {
 		// Labels: sigma's grid offers a few of the biggest nodes per cell
 		// (labelDensity per labelGridCellSize square), but two neighbouring
 		// cells' labels still overlap at their common edge, and a Top=300
-		// map showed it.  So the drawer skips a label whose box meets one
-		// drawn earlier in the same frame; the grid's order puts the
+		// map showed it.  So the drawer puts a label left of its host when
+		// the right side meets one drawn earlier in the same frame, and
+		// skips it when both sides do; the grid's order puts the
 		// bigger nodes of a cell first.  Labels drawn are kept on the
 		// element (labelBoxes) for the test.
 		let boxes = [];
@@ -93,17 +94,22 @@ export default {
 			if (!d.label) return;
 			ctx.font = `${st.labelWeight} ${st.labelSize}px ${st.labelFont}`;
 			const w = ctx.measureText(d.label).width;
-			const b = { x: d.x + d.size + 1, y: d.y - st.labelSize * 0.8, w: w + 4, h: st.labelSize * 1.2, node: d.key };
-			if (boxes.some((o) => b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h)) return;
+			const meets = (b) => boxes.some((o) => b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h);
+			// right of the disc, else left of it, else not at all
+			const y0 = d.y - st.labelSize * 0.8, h = st.labelSize * 1.2;
+			let b = { x: d.x + d.size + 1, y: y0, w: w + 4, h, node: d.key };
+			if (meets(b)) b = { x: d.x - d.size - w - 5, y: y0, w: w + 4, h, node: d.key };
+			if (meets(b)) return;
 			boxes.push(b);
+			const tx = b.x + 2;
 			// a halo of the background: a label over another host's disc
 			// stays readable
 			ctx.lineWidth = 3;
 			ctx.lineJoin = "round";
 			ctx.strokeStyle = dark ? "rgba(22,24,27,0.85)" : "rgba(255,255,255,0.85)";
-			ctx.strokeText(d.label, d.x + d.size + 3, d.y + st.labelSize / 3);
+			ctx.strokeText(d.label, tx, d.y + st.labelSize / 3);
 			ctx.fillStyle = labelColour;
-			ctx.fillText(d.label, d.x + d.size + 3, d.y + st.labelSize / 3);
+			ctx.fillText(d.label, tx, d.y + st.labelSize / 3);
 		};
 		const renderer = new Sigma(g, canvas, {
 			defaultEdgeType: "arrow",
