@@ -37,7 +37,7 @@ export default {
 		};
 		const cols = { src: sum("src"), dst: sum("dst"), svc: sum("svc") };
 		const kept = Object.fromEntries(Object.entries(cols).map(([k, m]) => [k, keep(m, MAX_PER_COLUMN)]));
-		const folded = Object.entries(cols).filter(([k, m]) => m.size > kept[k].size).map(([k, m]) => `${m.size - kept[k].size + 1} ${{ src: "source networks", dst: "destination networks", svc: "services" }[k]} as "other"`);
+		const folded = Object.entries(cols).filter(([k, m]) => m.size > kept[k].size).map(([k, m]) => `${m.size - kept[k].size} ${{ src: "source networks", dst: "destination networks", svc: "services" }[k]} into "other"`);
 		const name = (k, v) => (kept[k].has(v) ? v : "other");
 		const nodes = new Map(), links = new Map();
 		const node = (k, v) => {
@@ -61,9 +61,10 @@ export default {
 		el.dataset.links = links.size;
 		if (!links.size) return { note, empty: true, destroy() {} };
 		const W = Math.max(600, Math.min(1200, (el.clientWidth || 1000) - 20));
-		const H = Math.max(320, 26 * Math.max(...Object.values(kept).map((s) => s.size)) + 60);
+		// room for a label per node, however thin the node: 18 px apart
+		const H = Math.max(320, 30 * Math.max(...Object.values(kept).map((s) => s.size)) + 60);
 		const m = { l: 10, r: 10, t: 30, b: 10 };
-		const layout = d3sankey().nodeId((d) => d.id).nodeWidth(14).nodePadding(10)
+		const layout = d3sankey().nodeId((d) => d.id).nodeWidth(14).nodePadding(18)
 			.extent([[m.l, m.t], [W - m.r, H - m.b]]);
 		const g = layout({ nodes: [...nodes.values()].map((d) => ({ ...d })), links: [...links.values()].map((d) => ({ ...d })) });
 		const colour = (d) => PALETTE[{ src: 0, dst: 2, svc: 1 }[d.column]];

@@ -36,8 +36,9 @@ export default {
 		}
 		const root = hierarchy({ name: "", children: [...groups].sort().map(([name, children]) =>
 			({ name, children: children.sort((a, b) => a.name.localeCompare(b.name)) })) });
-		const size = Math.min(860, Math.max(480, (el.clientWidth || 900) - 20));
-		const radius = size / 2 - 150;
+		// labels of up to 22 characters outside the circle: 170 px of room
+		const size = Math.min(900, Math.max(520, (el.clientWidth || 900) - 20));
+		const radius = size / 2 - 170;
 		cluster().size([2 * Math.PI, radius])(root);
 		const leaf = new Map(root.leaves().map((d) => [d.data.name, d]));
 		const wmax = Math.max(...links.map((l) => l.value), 1);
@@ -71,7 +72,7 @@ export default {
 			.attr("transform", (d) => `rotate(${(d.x * 180) / Math.PI - 90}) translate(${d.y + 10},0)${d.x >= Math.PI ? " rotate(180)" : ""}`)
 			.attr("dy", "0.31em").attr("text-anchor", (d) => (d.x < Math.PI ? "start" : "end"))
 			.style("cursor", "pointer")
-			.text((d) => (d.data.label.length > 24 ? d.data.label.slice(0, 23) + "…" : d.data.label))
+			.text((d) => (d.data.label.length > 22 ? d.data.label.slice(0, 21) + "…" : d.data.label))
 			.on("mouseenter focus", (ev, d) => mark(d.data.name, true))
 			.on("mouseleave blur", () => mark(null, false))
 			.on("click", (ev, d) => setState({ host: d.data.name }))
