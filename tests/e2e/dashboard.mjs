@@ -244,6 +244,22 @@ check("3D map: the nodes and links of edges.json, in WebGL", +views.map3d.nodes 
 	JSON.stringify(views.map3d));
 check("3D: its library is loaded once the view opens", fetched.some((u) => u === U + "/graph3d.js"));
 
+// 2e. The 3D library missing (blocked here): the 3D view says so in place
+// of a map, and the page goes on.
+{
+	const p3 = await ctx.newPage();
+	await p3.route("**/graph3d.js", (r) => r.abort());
+	await p3.goto(`${U}/#view=map3d&${F}`);
+	await p3.waitForFunction(() => document.getElementById("view").dataset.error, null, { timeout: 30000 }).catch(() => null);
+	const st = await p3.evaluate(() => ({ error: document.getElementById("view").dataset.error,
+		state: document.getElementById("status").dataset.state, text: document.getElementById("status").textContent,
+		canvases: document.querySelectorAll("#view canvas").length }));
+	check("3D without its library: an error naming graph3d.js, no map", st.error && st.state === "error" &&
+		/graph3d\.js/.test(st.text) && st.canvases === 0, JSON.stringify(st));
+	await p3.screenshot({ path: path.join(SHOTS, "map3d-nolib.png"), fullPage: true });
+	await p3.close();
+}
+
 // 3. The server's note is shown when the reduction hid something.
 await go(`view=map&${F}&top=3`);
 d = await drawn("map");

@@ -137,7 +137,7 @@ rc=$?
 cat "$T/node.out"
 check "dashboard.mjs: every check in the browser passed (exit $rc)" test $rc -eq 0
 for v in map talkers ports chord histogram seq timeline downloads error empty brushed token map-host expanded dark scatter seq-pair \
-    host wheel portflow parallel sankey map3d proxy-sankey proxy-map3d; do
+    host wheel portflow parallel sankey map3d proxy-sankey proxy-map3d map3d-nolib; do
 	check "a screenshot of $v" test -s "$SHOTS/$v.png"
 done
 finish

@@ -105,7 +105,7 @@ async function render() {
 		el.innerHTML = "";
 		el.removeAttribute("aria-busy");
 		el.dataset.error = e.status || "network";
-		let msg = e instanceof ApiError ? e.message : "the server did not answer (" + e.message + ")";
+		let msg = e instanceof ApiError || e.shown ? e.message : "the server did not answer (" + e.message + ")";
 		if (e.status === 422) msg += " — narrow it: brush a shorter range on the timeline, set Host or Port, or choose a coarser Tier (hours, days)";
 		if (e.parameter) msg += ` [${e.parameter}]`;
 		status("error", "error: " + msg);

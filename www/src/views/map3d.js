@@ -10,6 +10,8 @@ import { filterParams } from "../state.js";
 import { role, roleColour, roleName, num, bytes, esc } from "../format.js";
 
 let loading = null;
+// An error main.js shows as it is (not as the server's silence).
+const shown = (msg) => Object.assign(new Error(msg), { shown: true });
 // Resolves to {ForceGraph3D, SpriteText}, loading graph3d.js beside the
 // page (relative, so a reverse proxy's sub-path is kept) once.
 function library() {
@@ -18,7 +20,7 @@ function library() {
 		const s = document.createElement("script");
 		s.src = new URL("graph3d.js", document.baseURI).toString();
 		s.onload = () => resolve(window.ipgraphGraph3D);
-		s.onerror = () => { loading = null; reject(new Error("graph3d.js (the 3D library) did not load")); };
+		s.onerror = () => { loading = null; reject(shown("graph3d.js, the 3D map's library, did not load (make install puts it beside app.js in the www root); the other views do not need it")); };
 		document.head.append(s);
 	});
 	return loading;
@@ -52,7 +54,13 @@ export default {
  · size: ${metric} · names on the ${Math.min(LABELS, data.nodes.length)} heaviest hosts · drag to turn, wheel to zoom, click a host to filter on it</div>`;
 		const box = el.querySelector(".map3d-canvas");
 		const dark = matchMedia("(prefers-color-scheme: dark)").matches;
-		const fg = ForceGraph3D({ controlType: "orbit" })(box)
+		let fg;
+		try {
+			fg = ForceGraph3D({ controlType: "orbit" })(box);
+		} catch (e) {
+			throw shown(`this browser gave the 3D map no WebGL context (${e.message}); the 2D map needs WebGL too, the other views do not`);
+		}
+		fg
 			.width(box.clientWidth).height(box.clientHeight)
 			.backgroundColor(dark ? "#16181b" : "#ffffff")
 			.showNavInfo(false)
