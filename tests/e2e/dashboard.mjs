@@ -478,6 +478,18 @@ await go(`view=map&${F}`);
 d = await drawn("map");
 check("token: asked once (no dialog on the next view)", !(await page.isVisible("#token-dialog[open]")) && +d.nodes > 0);
 await shot("token");
+// the new views with the token: the same counts as without
+for (const v of ["host", "wheel", "portflow", "parallel", "sankey", "map3d"]) {
+	await go(`view=${v}&${F}` + (v === "host" ? `&host=${encodeURIComponent(host)}` : ""));
+	d = await drawn(v);
+	const want = views[v] || {};
+	check(`token: ${v} draws with the token`, d.drawn === "1" && !d.error && (v === "host" ? +d.items > 0 :
+		d.nodes === want.nodes && d.links === want.links && d.items === want.items), `${JSON.stringify(d)} vs ${JSON.stringify(want)}`);
+}
+// the host page with no host says how to choose one
+await go(`view=host&${F}`);
+d = await drawn("host");
+check("host page without a host: empty, saying how to choose one", d.state === "empty" && /choose a host/.test(d.status), d.status);
 await go(`view=downloads&${F}&host=${encodeURIComponent(host)}`);
 await drawn("downloads");
 await downloadAll(UT, TOKEN, "token");

@@ -8,7 +8,7 @@ import { scaleUtc, scalePoint, scaleSqrt } from "d3-scale";
 import { axisLeft } from "d3-axis";
 import { getText } from "../api.js";
 import { filterParams } from "../state.js";
-import { PALETTE, num, csvRows, human } from "../format.js";
+import { PALETTE, num, csvRows, human, esc } from "../format.js";
 
 export const MAX_ROWS = 2000;
 
@@ -73,7 +73,7 @@ export default {
 		}
 		const lg = document.createElement("div");
 		lg.className = "legend";
-		lg.innerHTML = protos.map((p) => `<span><i style="background:${colour(p)}"></i>${p}</span>`).join("") + ` · width: ${metric}`;
+		lg.innerHTML = protos.map((p) => `<span><i style="background:${colour(p)}"></i>${esc(p)}</span>`).join("") + ` · width: ${metric}`;
 		el.append(lg);
 		const hid = all.length > rows.length ? `showing the ${rows.length} heaviest of ${all.length} stored rows` : null;
 		return { note: [note, hid].filter(Boolean).join("; ") || null, destroy() {} };

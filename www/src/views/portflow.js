@@ -9,7 +9,7 @@ import { scalePoint, scaleSqrt } from "d3-scale";
 import { axisLeft, axisRight } from "d3-axis";
 import { getText } from "../api.js";
 import { filterParams } from "../state.js";
-import { PALETTE, num, csvRows } from "../format.js";
+import { PALETTE, num, csvRows, esc } from "../format.js";
 
 export const MAX_PAIRS = 80;
 
@@ -48,9 +48,15 @@ export default {
 		const w = scaleSqrt().domain([0, all[0].value]).range([1, 10]);
 		const svg = select(el).append("svg").attr("width", W).attr("height", H).attr("class", "portflow")
 			.attr("role", "img").attr("aria-label", `${pairs.length} source port to destination port flows, ${left.length} source and ${right.length} destination ports`);
-		const named = (list, key) => (p) => { const f = pairs.find((x) => x[key] === p); const n = f && (key === "sport" ? f.sname : f.dname); return n ? `${p} ${n}` : String(p); };
-		svg.append("g").attr("transform", `translate(${m.l},0)`).call(axisLeft(yl).tickFormat(named(left, "sport")));
-		svg.append("g").attr("transform", `translate(${W - m.r},0)`).call(axisRight(yr).tickFormat(named(right, "dport")));
+		// a port with the service name the server gave it (80 http)
+		const names = { sport: new Map(), dport: new Map() };
+		for (const p of pairs) {
+			if (p.sname) names.sport.set(p.sport, p.sname);
+			if (p.dname) names.dport.set(p.dport, p.dname);
+		}
+		const named = (key) => (p) => (names[key].has(p) ? `${p} ${names[key].get(p)}` : String(p));
+		svg.append("g").attr("transform", `translate(${m.l},0)`).call(axisLeft(yl).tickFormat(named("sport")));
+		svg.append("g").attr("transform", `translate(${W - m.r},0)`).call(axisRight(yr).tickFormat(named("dport")));
 		svg.append("text").attr("x", m.l).attr("y", 12).attr("text-anchor", "middle").text("source port");
 		svg.append("text").attr("x", W - m.r).attr("y", 12).attr("text-anchor", "middle").text("destination port");
 		const xm = (m.l + W - m.r) / 2;
@@ -61,7 +67,7 @@ export default {
 			.append("title").text((p) => `${p.proto} ${p.sport} → ${p.dport}: ${num(p.value)} ${metric}`);
 		const lg = document.createElement("div");
 		lg.className = "legend";
-		lg.innerHTML = protos.map((p) => `<span><i style="background:${colour(p)}"></i>${p}</span>`).join("") + ` · width: ${metric}`;
+		lg.innerHTML = protos.map((p) => `<span><i style="background:${colour(p)}"></i>${esc(p)}</span>`).join("") + ` · width: ${metric}`;
 		el.append(lg);
 		return { note: [note, hid].filter(Boolean).join("; ") || null, destroy() {} };
 	},
