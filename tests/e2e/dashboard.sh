@@ -3,14 +3,17 @@
 # `ipgraph serve` on imported captures, driven in headless Chromium by
 # playwright-core (both from npm, installed by the build into www-npm/);
 # the page is the one `make install` installs:
-# every view draws the counts the API gives for the same filter, brushing
-# the timeline changes the API's query, clicking a host filters on it
-# (in a table and on the WebGL map), hosts keep their places,
-# every download is the bytes curl gets (also with a token), loading,
-# empty and error states, no console errors; then every view again behind
-# nginx under a sub-path (/ipgraph/), its requests all through it.  dashboard.mjs does the
-# browsing; the screenshots of each view are left in
-# $top_builddir/tests/dashboard-shots/.
+# every view draws the counts the API gives for the same filter (the host
+# page, wheel, port flows, parallel coordinates, Sankey and 3D map among
+# them), brushing the timeline changes the API's query, clicking a host
+# filters on it (in a table and on the WebGL map) or opens its page, hosts
+# keep their places, map labels never overlap, the Windows view stacks
+# protocols and marks the window whose loss this script records, the 3D
+# library loads with its view alone, every download is the bytes curl
+# gets (also with a token), loading, empty and error states, no console
+# errors; then every view again behind nginx under a sub-path (/ipgraph/),
+# its requests all through it.  dashboard.mjs does the browsing; the
+# screenshots of each view are left in $top_builddir/tests/dashboard-shots/.
 . "$(dirname "$0")/lib.sh"
 need curl
 need node
