@@ -20,19 +20,27 @@ import { table } from "./tables.js";
 export function stackedBars(el, rows, metric, label, { wins = null, lost = new Map() } = {}) {
 	const start = (r) => Date.parse(r.window_start) / 1000;
 	const keys = [...new Set([...(wins || []), ...rows.map(start)])].sort((a, b) => a - b);
-	const protos = [...new Set(rows.map((r) => r.proto))].sort();
+	// the five heaviest protocols, the rest as "other": the palette has
+	// five colours besides vermilion (loss) and grey (other) that read
+	// apart under colour-vision deficiencies
+	const tot = new Map();
+	for (const r of rows) tot.set(r.proto, (tot.get(r.proto) || 0) + +r[metric]);
+	const ranked = [...tot].sort((a, b) => b[1] - a[1]).map((e) => e[0]);
+	const top = new Set(ranked.slice(0, 5));
+	const protos = [...top].sort();
+	if (top.size < ranked.length) protos.push("other");
 	const by = new Map(keys.map((w) => [w, Object.fromEntries(protos.map((p) => [p, 0]))]));
-	for (const r of rows) by.get(start(r))[r.proto] += +r[metric];
+	for (const r of rows) by.get(start(r))[top.has(r.proto) ? r.proto : "other"] += +r[metric];
 	const data = keys.map((w) => ({ w, ...by.get(w) }));
 	const series = stack().keys(protos)(data);
 	const W = Math.max(420, Math.min(1100, (el.clientWidth || 900) - 20)), H = 220;
 	const m = { l: 70, r: 140, t: 16, b: 40 };
 	const x = scaleBand().domain(keys).range([m.l, W - m.r]).padding(keys.length > 200 ? 0 : 0.2);
-	const top = Math.max(1, ...data.map((d) => protos.reduce((a, p) => a + d[p], 0)));
-	const y = scaleLinear().domain([0, top]).nice().range([H - m.b, m.t]);
-	const colour = (i) => PALETTE[i === 5 ? 6 : i % (PALETTE.length - 1)];	// vermilion is the loss's
+	const ymax = Math.max(1, ...data.map((d) => protos.reduce((a, p) => a + d[p], 0)));
+	const y = scaleLinear().domain([0, ymax]).nice().range([H - m.b, m.t]);
+	const colour = (i) => (protos[i] === "other" ? PALETTE[6] : PALETTE[i]);	// vermilion (5) is the loss's
 	const svg = select(el).append("svg").attr("width", W).attr("height", H).attr("class", "stacked")
-		.attr("role", "img").attr("aria-label", `${label}: ${metric} in ${keys.length} windows, by protocol (${protos.join(", ")})` +
+		.attr("role", "img").attr("aria-label", `${label}: ${metric} in ${keys.length} windows, by protocol (${protos.join(", ")}${top.size < ranked.length ? ": " + (ranked.length - top.size) + " more as other" : ""})` +
 			(lost.size ? `; ${[...lost.keys()].filter((k) => by.has(k)).length} windows lost packets` : ""));
 	// a label per window would overlap past a few: every nth
 	const every = Math.ceil(keys.length / Math.max(1, Math.floor((W - m.l - m.r) / 130)));
@@ -65,7 +73,7 @@ export function stackedBars(el, rows, metric, label, { wins = null, lost = new M
 			.attr("stroke", PALETTE[5]).attr("stroke-dasharray", "3 2");
 		lg.append("text").attr("x", 18).attr("y", i * 18 + 10).text("capture loss");
 	}
-	return { windows: keys.length, protos: protos.length, lost: lossG.selectAll("g.loss-mark").size() };
+	return { windows: keys.length, protos: protos.length, lost: lossG.selectAll("g.loss-mark").size(), other: top.size < ranked.length ? ranked.length - top.size : 0 };
 }
 
 export default {

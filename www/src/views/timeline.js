@@ -111,6 +111,7 @@ export default {
 			const r = stackedBars(chart, csvRows(csv.data), metric, "traffic of the range", { wins: ws.map((w) => w.start_s), lost });
 			el.dataset.stacked = r.windows;
 			el.dataset.protos = r.protos;
+			el.dataset.otherProtos = r.other;
 			el.dataset.lost = r.lost;
 		}
 		return { empty: !ws.length, note: ws.length ? null : "no window lies in this range", destroy() {} };
