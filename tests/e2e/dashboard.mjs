@@ -528,6 +528,8 @@ if (PROXY) {
 		const ok = d.drawn === "1" && !d.error && (v === "downloads" || +d.nodes > 0 || +d.items > 0);
 		check(`proxy: ${v} draws under the sub-path`, ok && (!views[v] || counts(d) === counts(views[v])),
 			`${counts(d)} vs ${views[v] ? counts(views[v]) : "-"}; ${d.state}: ${d.status}`);
+		if (v === "map3d")
+			await page.waitForFunction(() => document.getElementById("view").dataset.settled, null, { timeout: 20000 }).catch(() => null);
 		if (v === "map3d" || v === "sankey") await shot("proxy-" + v);
 	}
 	const outside = fetched.filter((u) => /^https?:/.test(u) && !u.startsWith(PROXY + "/"));

@@ -54,6 +54,19 @@ export default {
  · size: ${metric} · names on the ${Math.min(LABELS, data.nodes.length)} heaviest hosts · drag to turn, wheel to zoom, click a host to filter on it</div>`;
 		const box = el.querySelector(".map3d-canvas");
 		const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+		// labels in proportion to the map's extent, so they read the same
+		// once it is fitted to the view, however far it spread
+		let fitted = 0;
+		function fit() {
+			fitted = Date.now();
+			let r = 1;
+			for (const d of nodes) r = Math.max(r, Math.hypot(d.x || 0, d.y || 0, d.z || 0));
+			for (const [t, d] of sprites) {
+				t.textHeight = Math.max(2, r / 28);
+				t.position.y = 5 * Math.cbrt(d.val) + t.textHeight;
+			}
+			fg.zoomToFit(300, 40);
+		}
 		let fg;
 		try {
 			fg = ForceGraph3D({ controlType: "orbit" })(box);
@@ -78,7 +91,7 @@ export default {
 			.nodeThreeObject((d) => {
 				if (!labelled.has(d.id)) return null;
 				const t = new SpriteText(d.n.name.length > 28 ? d.n.name.slice(0, 27) + "…" : d.n.name);
-				t.textHeight = 6;	// until the layout has its size
+				t.textHeight = 4;	// until fit() knows the layout's size
 				sprites.push([t, d]);
 				t.color = dark ? "#e6e6e6" : "#1b1b1b";
 				t.backgroundColor = dark ? "rgba(22,24,27,0.85)" : "rgba(255,255,255,0.85)";
@@ -87,18 +100,9 @@ export default {
 				return t;
 			})
 			.cooldownTime(5000)
-			.onEngineStop(() => {
-				// labels in proportion to the map's extent, so they read the
-				// same once it is fitted to the view, however far it spread
-				let r = 1;
-				for (const d of nodes) r = Math.max(r, Math.hypot(d.x || 0, d.y || 0, d.z || 0));
-				for (const [t, d] of sprites) {
-					t.textHeight = Math.max(4, r / 28);
-					t.position.y = 5 * Math.cbrt(d.val) + t.textHeight;
-				}
-				fg.zoomToFit(400, 10);
-				el.dataset.settled = "1";
-			})
+			// fitted while the layout spreads (every 700 ms) and once it stops
+			.onEngineTick(() => { if (Date.now() - fitted > 700) fit(); })
+			.onEngineStop(() => { fit(); el.dataset.settled = "1"; })
 			.graphData({ nodes, links });
 		const sel = el.querySelector(".map3d-host"), btn = el.querySelector(".map3d-filter");
 		sel.addEventListener("change", () => {
