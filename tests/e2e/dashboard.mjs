@@ -242,6 +242,7 @@ check("sankey: a node per network and service, a band per pair", +views.sankey.n
 	`${views.sankey.nodes}/${views.sankey.links} vs ${sk.n.size}/${sk.l.size}`);
 check("3D map: the nodes and links of edges.json, in WebGL", +views.map3d.nodes === g3.nodes.length && +views.map3d.links === g3.links.length && views.map3d.webgl,
 	JSON.stringify(views.map3d));
+check("3D map: names drawn on its hosts", +views.map3d.labels > 0, views.map3d.labels);
 check("3D: its library is loaded once the view opens", fetched.some((u) => u === U + "/graph3d.js"));
 
 // 2e. The 3D library missing (blocked here): the 3D view says so in place

@@ -51,7 +51,7 @@ export default {
 		}</select></label> <button type="button" class="map3d-filter" disabled>filter on it</button></div>
 <div class="map3d-canvas" role="img" aria-label="3D network map: ${data.nodes.length} hosts, ${data.links.length} edges"></div>
 <div class="legend">${[1, 3, 2].map((k) => `<span><i style="background:${roleColour(k)}"></i>${roleName(k)}</span>`).join("")}
- · size: ${metric} · names on the ${Math.min(LABELS, data.nodes.length)} heaviest hosts · drag to turn, wheel to zoom, click a host to filter on it</div>`;
+ · size: ${metric} · names on the ${Math.min(LABELS, data.nodes.length)} heaviest hosts (one that would cover a heavier one's waits until the map is turned) · drag to turn, wheel to zoom, click a host to filter on it</div>`;
 		const box = el.querySelector(".map3d-canvas");
 		const dark = matchMedia("(prefers-color-scheme: dark)").matches;
 		// labels in proportion to the map's extent, so they read the same
@@ -62,7 +62,7 @@ export default {
 			let r = 1;
 			for (const d of nodes) r = Math.max(r, Math.hypot(d.x || 0, d.y || 0, d.z || 0));
 			for (const [t, d] of sprites) {
-				t.textHeight = Math.max(2, r / 28);
+				t.textHeight = Math.max(2, r / 20);
 				t.position.y = 5 * Math.cbrt(d.val) + t.textHeight;
 			}
 			fg.zoomToFit(300, 40);
@@ -113,12 +113,34 @@ export default {
 			fg.cameraPosition({ x: d.x * k, y: d.y * k, z: d.z * k }, d, 800);
 		});
 		btn.addEventListener("click", () => { if (sel.value) setState({ host: sel.value }); });
+		// Labels that would cover a heavier host's label on the screen are
+		// hidden until the camera moves them apart: checked four times a
+		// second, heaviest first (sprites is in the order they were made,
+		// so it is sorted here).
+		sprites.sort((a, b) => b[1].val - a[1].val);
+		const declutter = () => {
+			const kept = [];
+			let shown = 0;
+			for (const [t, d] of sprites) {
+				if (d.x == null) continue;
+				const c = fg.graph2ScreenCoords(d.x, d.y + t.position.y, d.z);
+				const top = fg.graph2ScreenCoords(d.x, d.y + t.position.y + t.textHeight / 2, d.z);
+				const h = Math.max(4, 2 * Math.abs(c.y - top.y)), w = 0.6 * h * t.text.length;
+				const b = { x: c.x - w / 2, y: c.y - h / 2, w, h };
+				const meets = kept.some((o) => b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h);
+				t.visible = !meets;
+				if (!meets) { kept.push(b); shown++; }
+			}
+			el.dataset.labels = shown;
+		};
+		const declutterTimer = setInterval(declutter, 250);
 		const resize = () => fg.width(box.clientWidth).height(box.clientHeight);
 		window.addEventListener("resize", resize);
 		return {
 			note,
 			destroy() {
 				window.removeEventListener("resize", resize);
+				clearInterval(declutterTimer);
 				fg.pauseAnimation();
 				fg._destructor();
 			},
