@@ -74,3 +74,8 @@ export function network(a) {
 	}
 	return a;
 }
+
+// "1 peer", "3 peers".
+export function plural(n, word) {
+	return `${num(n)} ${word}${n === 1 ? "" : "s"}`;
+}

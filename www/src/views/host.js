@@ -11,7 +11,7 @@ import { axisBottom, axisLeft } from "d3-axis";
 import { stack } from "d3-shape";
 import { getJSON, getText } from "../api.js";
 import { filterParams } from "../state.js";
-import { PALETTE, num, bytes, esc, csvRows, serviceOf, human } from "../format.js";
+import { PALETTE, num, bytes, esc, csvRows, serviceOf, human, plural } from "../format.js";
 import { table } from "./tables.js";
 
 // Traffic per window stacked by protocol, from edges.csv rows, into el.
@@ -35,7 +35,9 @@ export function stackedBars(el, rows, metric, label, { wins = null, lost = new M
 	const series = stack().keys(protos)(data);
 	const W = Math.max(420, Math.min(1100, (el.clientWidth || 900) - 20)), H = 220;
 	const m = { l: 70, r: 140, t: 16, b: 40 };
-	const x = scaleBand().domain(keys).range([m.l, W - m.r]).padding(keys.length > 200 ? 0 : 0.2);
+	// at most 130 px a window (a time label's width): one window is a
+	// bar, not a wall
+	const x = scaleBand().domain(keys).range([m.l, Math.min(W - m.r, m.l + 130 * keys.length)]).padding(keys.length > 200 ? 0 : 0.3);
 	const ymax = Math.max(1, ...data.map((d) => protos.reduce((a, p) => a + d[p], 0)));
 	const y = scaleLinear().domain([0, ymax]).nice().range([H - m.b, m.t]);
 	const colour = (i) => (protos[i] === "other" ? PALETTE[6] : PALETTE[i]);	// vermilion (5) is the loss's
@@ -43,7 +45,7 @@ export function stackedBars(el, rows, metric, label, { wins = null, lost = new M
 		.attr("role", "img").attr("aria-label", `${label}: ${metric} in ${keys.length} windows, by protocol (${protos.join(", ")}${top.size < ranked.length ? ": " + (ranked.length - top.size) + " more as other" : ""})` +
 			(lost.size ? `; ${[...lost.keys()].filter((k) => by.has(k)).length} windows lost packets` : ""));
 	// a label per window would overlap past a few: every nth
-	const every = Math.ceil(keys.length / Math.max(1, Math.floor((W - m.l - m.r) / 130)));
+	const every = Math.ceil(keys.length / Math.max(1, Math.floor((x.range()[1] - m.l) / 130)));
 	svg.append("g").attr("transform", `translate(0,${H - m.b})`)
 		.call(axisBottom(x).tickValues(keys.filter((w, i) => i % every === 0)).tickFormat((w) => human(w).slice(0, 16)));
 	svg.append("g").attr("transform", `translate(${m.l},0)`).call(axisLeft(y).ticks(4).tickFormat((v) => num(v)));
@@ -62,7 +64,10 @@ export function stackedBars(el, rows, metric, label, { wins = null, lost = new M
 		g.append("path").attr("d", `M${x(w) + x.bandwidth() / 2 - 5},${m.t - 10}h10l-5,8z`).attr("fill", PALETTE[5]);
 		g.append("title").text(`${human(w)}: ${num(n)} packets lost (kernel, interface or overflow)`);
 	}
-	const lg = svg.append("g").attr("transform", `translate(${W - m.r + 12},${m.t})`);
+	// the legend beside the last bar, the picture no wider than it needs
+	const right = x.range()[1];
+	svg.attr("width", right + m.r);
+	const lg = svg.append("g").attr("transform", `translate(${right + 12},${m.t})`);
 	protos.forEach((p, i) => {
 		lg.append("rect").attr("y", i * 18).attr("width", 12).attr("height", 12).attr("fill", colour(i));
 		lg.append("text").attr("x", 18).attr("y", i * 18 + 10).text(p);
@@ -122,7 +127,7 @@ export default {
 		const names = self ? [self.name !== self.address ? `name ${self.name}` + (self.name_source ? ` (from ${self.name_source})` : "") : "no name known",
 			self.asn ? `AS${self.asn} ${self.as_name || ""}` : "", self.country ? `country ${self.country}` : ""].filter(Boolean) : [];
 		head.innerHTML = `<h2>${esc(host)}</h2><p class="names">${esc(names.join(" · "))}</p>` +
-			(self ? `<p>sent ${num(self.out_packets)} packets / ${bytes(self.out_bytes)}, received ${num(self.in_packets)} packets / ${bytes(self.in_bytes)}; ${peers.size} peers, ${svc.size} services, ${el.dataset.windows} windows</p>` : "");
+			(self ? `<p>sent ${num(self.out_packets)} packets / ${bytes(self.out_bytes)}, received ${num(self.in_packets)} packets / ${bytes(self.in_bytes)}; ${plural(peers.size, "peer")}, ${plural(svc.size, "service")}, ${plural(+el.dataset.windows, "window")}</p>` : "");
 		el.append(head);
 
 		const h3 = (t) => { const h = document.createElement("h3"); h.textContent = t; el.append(h); };
@@ -135,7 +140,7 @@ export default {
 		const pt = document.createElement("div");
 		pt.className = "host-peers";
 		el.append(pt);
-		table(pt, `${peers.size} peers of ${host}, by ${metric}`, [
+		table(pt, `${plural(peers.size, "peer")} of ${host}, by ${metric}`, [
 			{ name: "peer", value: (r) => r.name, html: (r) => r.address === "other" ? esc(r.name) :
 				`<button class="link" data-host="${esc(r.address)}" title="the page of ${esc(r.address)}">${esc(r.name)}</button>${r.name !== r.address ? " <small>" + esc(r.address) + "</small>" : ""}` },
 			{ name: `${metric} sent to it`, value: (r) => r.sent, text: (r) => num(r.sent) },
@@ -147,7 +152,7 @@ export default {
 		const st = document.createElement("div");
 		st.className = "host-ports";
 		el.append(st);
-		table(st, `${svc.size} services (protocol and the lower port of each stored row)`, [
+		table(st, `${plural(svc.size, "service")} (protocol and the lower port of each stored row)`, [
 			{ name: "protocol", value: (r) => r.proto },
 			{ name: "port", value: (r) => r.port, text: (r) => String(r.port) },
 			{ name: "name", value: (r) => r.name },
