@@ -18,8 +18,10 @@ const fps = (ms) => p.evaluate((ms) => new Promise((res) => {
 	requestAnimationFrame(f);
 }), ms);
 const info = await (await fetch(U + "/api/v1/info")).json();
-const bundle = fs.statSync(path.join(path.dirname(path.resolve(npm)), "www", "app.js")).size;
-console.log(`Dashboard map, ${info.hosts} hosts / ${info.edges} edges stored; app.js ${bundle} bytes\n`);
+const www = path.join(path.dirname(path.resolve(npm)), "www");
+const bundle = fs.statSync(path.join(www, "app.js")).size;
+const lazy = fs.statSync(path.join(www, "graph3d.js")).size;	// the 3D view's, loaded with it
+console.log(`Dashboard map, ${info.hosts} hosts / ${info.edges} edges stored; app.js ${bundle} bytes, graph3d.js ${lazy} bytes\n`);
 console.log("| max_nodes | nodes | links | first render ms | fps (layout) | fps (settled) |");
 console.log("|---|---|---|---|---|---|");
 for (const n of sizes) {

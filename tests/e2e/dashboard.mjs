@@ -2,16 +2,17 @@
 // /usr/bin/chromium, through playwright-core from the build's npm folder)
 // and holds every view to the API:
 //
-//   node dashboard.mjs NPM_DIR URL TOKEN_URL TOKEN SHOTS_DIR DOWNLOAD_DIR
+//   node dashboard.mjs NPM_DIR URL TOKEN_URL TOKEN SHOTS_DIR DOWNLOAD_DIR [PROXY_URL]
 //
-// URL serves without a token, TOKEN_URL asks for TOKEN.  Exit 0 when every
+// URL serves without a token, TOKEN_URL asks for TOKEN; PROXY_URL is URL
+// again behind a reverse proxy, under a sub-path (http://HOST:PORT/ipgraph).  Exit 0 when every
 // check passed; each failure is printed.
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-const [npm, U, UT, TOKEN, SHOTS, DL] = process.argv.slice(2);
+const [npm, U, UT, TOKEN, SHOTS, DL, PROXY] = process.argv.slice(2);
 const require = createRequire(path.join(path.resolve(npm), "package.json"));
 const { chromium } = require("playwright-core");
 
@@ -49,7 +50,10 @@ page.on("pageerror", (e) => consoleErrors.push("pageerror: " + e.message));
 const requests = [];
 const downloads = [];
 page.on("download", (d) => downloads.push(d.suggestedFilename()));
-page.on("request", (r) => { if (r.url().includes("/api/v1/")) requests.push(r.url()); });
+const fetched = [];	// every URL the page asked for
+page.on("request", (r) => { fetched.push(r.url()); if (r.url().includes("/api/v1/")) requests.push(r.url()); });
+const refused = [];	// answers of 400 and up
+page.on("response", (r) => { if (r.status() >= 400) refused.push(r.status() + " " + r.url()); });
 
 const hashOf = () => page.evaluate(() => Object.fromEntries(new URLSearchParams(location.hash.slice(1))));
 async function drawn(view) {
@@ -100,17 +104,29 @@ const views = {};
 for (const v of ["map", "talkers", "ports", "chord", "timeline", "downloads", "seq"]) {
 	await go(`view=${v}&${F}`);
 	views[v] = await drawn(v);
-	if (v === "map")
+	if (v === "map") {
 		views[v].webgl = await page.evaluate(() => {
 			const c = document.querySelector("#view .map-canvas canvas.sigma-nodes");
 			return !!c && !!(c.getContext("webgl2") || c.getContext("webgl"));
 		});
+		// the labels of the last frame: some drawn, no two overlapping
+		views[v].overlaps = await page.evaluate(() => {
+			const b = document.getElementById("view").labelBoxes || [];
+			let n = 0;
+			for (let i = 0; i < b.length; i++)
+				for (let j = i + 1; j < b.length; j++)
+					if (b[i].x < b[j].x + b[j].w && b[j].x < b[i].x + b[i].w && b[i].y < b[j].y + b[j].h && b[j].y < b[i].y + b[i].h) n++;
+			return n;
+		});
+	}
 	await shot(v);
 }
 let g = api("api/v1/edges.json", { ...range, max_nodes: 300 });
 check("map: the nodes of edges.json", +views.map.nodes === g.nodes.length, `${views.map.nodes} vs ${g.nodes.length}`);
 check("map: the links of edges.json", +views.map.links === g.links.length, `${views.map.links} vs ${g.links.length}`);
 check("map: drawn in WebGL", views.map.nodes > 0 && views.map.webgl, JSON.stringify(views.map));
+check("map: host labels drawn, none over another", +views.map.labels > 0 && views.map.overlaps === 0,
+	`${views.map.labels} labels, ${views.map.overlaps} overlapping`);
 const gall = api("api/v1/edges.json", range);
 check("talkers: a row per host", +views.talkers.items === gall.nodes.length, `${views.talkers.items} vs ${gall.nodes.length}`);
 const csv = apiText("api/v1/edges.csv", range).trim().split("\n").length - 1;
@@ -125,6 +141,12 @@ const flows = circ.slice(1).reduce((a, l) => a + l.split("\t").slice(1).filter((
 check("chord: a ribbon end per flow", +views.chord.links === flows, `${views.chord.links} vs ${flows}`);
 const wr = api("api/v1/windows", range);
 check("timeline view: the windows of the range", +views.timeline.items === wr.count);
+const lossy = new Set(wr.windows.filter((w) => w.kernel_drops + w.interface_drops + w.overflow > 0).map((w) => w.start_s));
+const protos = new Set(apiText("api/v1/edges.csv", range).trim().split("\n").slice(1).map((l) => l.split(",")[2]));
+check("timeline view: a stacked bar per window, a colour per protocol", +views.timeline.stacked === new Set(wr.windows.map((w) => w.start_s)).size &&
+	+views.timeline.protos === Math.min(5, protos.size) + (protos.size > 5 ? 1 : 0) && protos.size > 1, `${views.timeline.stacked}/${views.timeline.protos} vs ${protos.size}`);
+check("timeline view: the windows that lost packets are marked", +views.timeline.lost === lossy.size && lossy.size > 0,
+	`${views.timeline.lost} vs ${lossy.size}`);
 const fm = api("api/v1/formats", {});
 check("downloads: a button per route", +views.downloads.items === new Set(fm.formats.map((f) => f.route)).size);
 const seqNote = execFileSync("curl", ["-s", "-D", "-", "-o", "/dev/null", U + "/api/v1/seq.svg?" + F]).toString()
@@ -161,6 +183,84 @@ check("scatter: a click opens the pair's sequence diagram", h.view === "seq" && 
 	`${JSON.stringify(h)} ${d.items}`);
 await shot("seq-pair");
 
+// 2d. Wheel, port flows, parallel coordinates, Sankey, 3D map: each drew
+// what the API answers for the same filter.
+const rowsOf = (text) => {
+	const [head, ...ls] = text.trim().split("\n");
+	const h = head.split(",");
+	return ls.filter((l) => l).map((l) => Object.fromEntries(l.split(",").map((v, i) => [h[i], v])));
+};
+const rows = rowsOf(apiText("api/v1/edges.csv", range));
+check("the test's data has rows to draw", rows.length > 5, rows.length);
+check("3D: its library is not loaded before the view opens", !fetched.some((u) => u.endsWith("/graph3d.js")));
+for (const v of ["wheel", "portflow", "parallel", "sankey", "map3d"]) {
+	await go(`view=${v}&${F}`);
+	views[v] = await drawn(v);
+	// what is on the page, beside what the view says it drew
+	views[v].dom = await page.evaluate(() => Object.fromEntries(["path.wheel-link", "path.port-pair", "path.pc-line",
+		"rect.sankey-node", "path.sankey-link"].map((k) => [k, document.querySelectorAll("#view " + k).length])));
+	if (v === "map3d") {
+		await page.waitForFunction(() => document.getElementById("view").dataset.settled, null, { timeout: 20000 }).catch(() => null);
+		await page.waitForTimeout(800);	// the camera's zoom to fit
+		views[v].webgl = await page.evaluate(() => {
+			const c = document.querySelector("#view .map3d-canvas canvas");
+			return !!c && !!(c.getContext("webgl2") || c.getContext("webgl"));
+		});
+	}
+	await shot(v);
+}
+const g3 = api("api/v1/edges.json", { ...range, max_nodes: 300 });
+const mw = api("api/v1/moowheel.json", { ...range, max_nodes: 60 });
+const mwIds = new Set(mw.map((x) => x.id));
+const mwLinks = mw.reduce((a, x) => a + x.connections.filter(([p]) => mwIds.has(p)).length, 0);
+check("wheel: a host per moowheel.json entry", +views.wheel.nodes === mw.length && mw.length > 0, `${views.wheel.nodes} vs ${mw.length}`);
+check("wheel: a curve per connection", +views.wheel.links === mwLinks &&
+	views.wheel.dom["path.wheel-link"] === mwLinks, `${views.wheel.links} vs ${mwLinks}`);
+const pairs = new Set(rows.map((r) => `${r.proto}/${r.sport}/${r.dport}`));
+const ends = new Set();
+for (const p of pairs) { const [, a, b] = p.split("/"); ends.add("s" + a); ends.add("d" + b); }
+check("port flows: a curve per port pair of edges.csv", +views.portflow.links === Math.min(80, pairs.size) &&
+	views.portflow.dom["path.port-pair"] === +views.portflow.links &&
+	+views.portflow.items === pairs.size, `${views.portflow.links}/${views.portflow.items} vs ${pairs.size}`);
+check("port flows: an axis tick per port", pairs.size > 80 || +views.portflow.nodes === ends.size, `${views.portflow.nodes} vs ${ends.size}`);
+check("parallel: a line per stored row", +views.parallel.items === Math.min(2000, rows.length) &&
+	views.parallel.dom["path.pc-line"] === +views.parallel.items && +views.parallel.rows === rows.length,
+	`${views.parallel.items} vs ${rows.length}`);
+// the Sankey's columns, worked out here from the rows: /24 or /48 networks,
+// protocol and the lower port
+const net = (a) => (a.includes(":") ? a.split("::")[0].split(":").filter(Boolean).slice(0, 3).join(":") + "::/48" : a.replace(/\.\d+$/, ".0/24"));
+const sk = { n: new Set(), l: new Set() };
+for (const r of rows) {
+	if (!+r.packets) continue;
+	const lo = Math.min(+r.sport, +r.dport);
+	const s = "s" + net(r.src), d = "d" + net(r.dst), c = "c" + r.proto + lo;
+	sk.n.add(s); sk.n.add(d); sk.n.add(c);
+	sk.l.add(s + ">" + d); sk.l.add(d + ">" + c);
+}
+check("sankey: a node per network and service, a band per pair", +views.sankey.nodes === sk.n.size && +views.sankey.links === sk.l.size &&
+	views.sankey.dom["rect.sankey-node"] === sk.n.size && views.sankey.dom["path.sankey-link"] === sk.l.size,
+	`${views.sankey.nodes}/${views.sankey.links} vs ${sk.n.size}/${sk.l.size}`);
+check("3D map: the nodes and links of edges.json, in WebGL", +views.map3d.nodes === g3.nodes.length && +views.map3d.links === g3.links.length && views.map3d.webgl,
+	JSON.stringify(views.map3d));
+check("3D map: names drawn on its hosts", +views.map3d.labels > 0, views.map3d.labels);
+check("3D: its library is loaded once the view opens", fetched.some((u) => u === U + "/graph3d.js"));
+
+// 2e. The 3D library missing (blocked here): the 3D view says so in place
+// of a map, and the page goes on.
+{
+	const p3 = await ctx.newPage();
+	await p3.route("**/graph3d.js", (r) => r.abort());
+	await p3.goto(`${U}/#view=map3d&${F}`);
+	await p3.waitForFunction(() => document.getElementById("view").dataset.error, null, { timeout: 30000 }).catch(() => null);
+	const st = await p3.evaluate(() => ({ error: document.getElementById("view").dataset.error,
+		state: document.getElementById("status").dataset.state, text: document.getElementById("status").textContent,
+		canvases: document.querySelectorAll("#view canvas").length }));
+	check("3D without its library: an error naming graph3d.js, no map", st.error && st.state === "error" &&
+		/graph3d\.js/.test(st.text) && st.canvases === 0, JSON.stringify(st));
+	await p3.screenshot({ path: path.join(SHOTS, "map3d-nolib.png"), fullPage: true });
+	await p3.close();
+}
+
 // 3. The server's note is shown when the reduction hid something.
 await go(`view=map&${F}&top=3`);
 d = await drawn("map");
@@ -194,6 +294,42 @@ const hist = apiText("api/v1/histogram.csv", { ...range, src: host, peers: 30 })
 check("histogram: the host's peers", +d.items === hist && hist > 0, `${d.items} vs ${hist}`);
 await shot("histogram");
 
+// 4a. The host page, from the talkers table's details button: its peers,
+// services and windows are those of the API for the host.
+await go(`view=talkers&${F}`);
+await drawn("talkers");
+await markOld();
+await page.click(`#view button[data-page="1"][data-host="${host}"]`);
+await page.waitForFunction(() => location.hash.includes("view=host"), null, { timeout: 5000 }).catch(() => null);
+d = await drawn("host");
+h = await hashOf();
+check("talkers: details opens the host's page", h.view === "host" && h.host === host, JSON.stringify(h));
+async function hostPage(a, d) {
+	const gp = api("api/v1/edges.json", { ...range, host: a });
+	const hr = rowsOf(apiText("api/v1/edges.csv", { ...range, host: a }));
+	const svcs = new Set(hr.map((r) => r.proto + "/" + Math.min(+r.sport, +r.dport)));
+	const peerRows = await page.locator("#view .host-peers tbody tr").count();
+	check(`host page of ${a}: a peer per other host of edges.json`, +d.items === gp.nodes.filter((n) => n.address !== a).length &&
+		peerRows === +d.items && +d.items > 0, `${d.items} (${peerRows} rows) vs ${gp.nodes.length - 1}`);
+	check(`host page of ${a}: a service per protocol and lower port of edges.csv`, +d.ports === svcs.size &&
+		await page.locator("#view .host-ports tbody tr").count() === svcs.size, `${d.ports} vs ${svcs.size}`);
+	check(`host page of ${a}: its windows stacked by protocol`, +d.windows === new Set(hr.map((r) => r.window_start)).size &&
+		await page.locator("#view svg.stacked rect").count() >= +d.windows, `${d.windows}`);
+	const self = gp.nodes.find((n) => n.address === a);
+	const head = await page.textContent("#view .host-head");
+	check(`host page of ${a}: its name and counts`, self && head.includes(self.name === a ? "no name known" : self.name) &&
+		head.includes(`sent ${self.out_packets.toLocaleString("en")} packets`), head);
+}
+await hostPage(host, d);
+await shot("host");
+// a peer's name on the page opens that peer's page
+const peer = await page.getAttribute("#view .host-peers tbody button[data-host]", "data-host");
+await markOld();
+await page.click(`#view .host-peers tbody button[data-host="${peer}"]`);
+d = await drawn("host");
+check("host page: a peer opens its page", (await hashOf()).host === peer, JSON.stringify(await hashOf()));
+await hostPage(peer, d);
+
 // 4b. On the map itself: hover shows the host's counts, a click filters.
 await go(`view=map&${F}`);
 await drawn("map");
@@ -218,6 +354,13 @@ check("map: a click filters on the host", (await hashOf()).host === mhost.addres
 check("map filtered on the host: the API's counts", +d.nodes === g.nodes.length && +d.links === g.links.length,
 	`${d.nodes}/${d.links} vs ${g.nodes.length}/${g.links.length}`);
 await shot("map-host");
+// the map's legend leads to the chosen host's page
+await markOld();
+await page.click("#view .legend button.host-page");
+d = await drawn("host");
+h = await hashOf();
+check("map: the legend opens the chosen host's page", h.view === "host" && h.host === mhost.address, JSON.stringify(h));
+await hostPage(mhost.address, d);
 // a double click on a block (group=/24) expands it
 await go(`view=map&${F}&group=/24`);
 d = await drawn("map");
@@ -336,6 +479,18 @@ await go(`view=map&${F}`);
 d = await drawn("map");
 check("token: asked once (no dialog on the next view)", !(await page.isVisible("#token-dialog[open]")) && +d.nodes > 0);
 await shot("token");
+// the new views with the token: the same counts as without
+for (const v of ["host", "wheel", "portflow", "parallel", "sankey", "map3d"]) {
+	await go(`view=${v}&${F}` + (v === "host" ? `&host=${encodeURIComponent(host)}` : ""));
+	d = await drawn(v);
+	const want = views[v] || {};
+	check(`token: ${v} draws with the token`, d.drawn === "1" && !d.error && (v === "host" ? +d.items > 0 :
+		d.nodes === want.nodes && d.links === want.links && d.items === want.items), `${JSON.stringify(d)} vs ${JSON.stringify(want)}`);
+}
+// the host page with no host says how to choose one
+await go(`view=host&${F}`);
+d = await drawn("host");
+check("host page without a host: empty, saying how to choose one", d.state === "empty" && /choose a host/.test(d.status), d.status);
 await go(`view=downloads&${F}&host=${encodeURIComponent(host)}`);
 await drawn("downloads");
 await downloadAll(UT, TOKEN, "token");
@@ -356,6 +511,34 @@ d = await drawn("map");
 const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 check("dark: the page follows the system", bg === "rgb(22, 24, 27)", bg);
 await shot("dark");
+
+// 11. Behind a reverse proxy under a sub-path: every view draws what it
+// drew straight from the server, and every request the page makes, API
+// and the lazy 3D library alike, goes through the sub-path.
+if (PROXY) {
+	await page.emulateMedia({ colorScheme: "light" });
+	const names = await page.evaluate(() => [...document.querySelectorAll("#tabs button")].map((b) => b.dataset.view));
+	check("proxy: every view is tried", names.length >= 15 && names.every((v) => v), names.join(","));
+	fetched.length = 0;
+	refused.length = 0;
+	const counts = (x) => JSON.stringify([x.nodes, x.links, x.items]);
+	for (const v of names) {
+		const hv = `view=${v}&${F}` + (v === "host" || v === "histogram" ? `&host=${encodeURIComponent(host)}` : "");
+		await page.goto(`${PROXY}/#${hv}`);
+		d = await drawn(v);
+		const ok = d.drawn === "1" && !d.error && (v === "downloads" || +d.nodes > 0 || +d.items > 0);
+		check(`proxy: ${v} draws under the sub-path`, ok && (!views[v] || counts(d) === counts(views[v])),
+			`${counts(d)} vs ${views[v] ? counts(views[v]) : "-"}; ${d.state}: ${d.status}`);
+		if (v === "map3d")
+			await page.waitForFunction(() => document.getElementById("view").dataset.settled, null, { timeout: 20000 }).catch(() => null);
+		if (v === "map3d" || v === "sankey") await shot("proxy-" + v);
+	}
+	const outside = fetched.filter((u) => /^https?:/.test(u) && !u.startsWith(PROXY + "/"));
+	check("proxy: every request goes through the sub-path", outside.length === 0 && fetched.some((u) => u.startsWith(PROXY + "/api/v1/")),
+		outside.slice(0, 3).join(" "));
+	check("proxy: the 3D library comes through the sub-path", fetched.includes(PROXY + "/graph3d.js"));
+	check("proxy: no request refused", refused.length === 0, refused.slice(0, 3).join(" "));
+}
 
 check("no console errors", consoleErrors.length === 0, consoleErrors.join(" | "));
 await browser.close();

@@ -3,13 +3,17 @@
 # `ipgraph serve` on imported captures, driven in headless Chromium by
 # playwright-core (both from npm, installed by the build into www-npm/);
 # the page is the one `make install` installs:
-# every view draws the counts the API gives for the same filter, brushing
-# the timeline changes the API's query, clicking a host filters on it
-# (in a table and on the WebGL map), hosts keep their places,
-# every download is the bytes curl gets (also with a token), loading,
-# empty and error states, no console errors.  dashboard.mjs does the
-# browsing; the screenshots of each view are left in
-# $top_builddir/tests/dashboard-shots/.
+# every view draws the counts the API gives for the same filter (the host
+# page, wheel, port flows, parallel coordinates, Sankey and 3D map among
+# them), brushing the timeline changes the API's query, clicking a host
+# filters on it (in a table and on the WebGL map) or opens its page, hosts
+# keep their places, map labels never overlap, the Windows view stacks
+# protocols and marks the window whose loss this script records, the 3D
+# library loads with its view alone, every download is the bytes curl
+# gets (also with a token), loading, empty and error states, no console
+# errors; then every view again behind nginx under a sub-path (/ipgraph/),
+# its requests all through it.  dashboard.mjs does the browsing; the
+# screenshots of each view are left in $top_builddir/tests/dashboard-shots/.
 . "$(dirname "$0")/lib.sh"
 need curl
 need node
@@ -21,7 +25,7 @@ NPM="$top_builddir/www-npm"
 # the dashboard `make install` puts where the installed configuration says
 install_tree
 WWW="$INST$WWW_PATH"
-for f in index.html style.css app.js LICENSES.txt; do
+for f in index.html style.css app.js graph3d.js LICENSES.txt; do
 	check "make install puts $f in the dashboard's folder ($WWW_PATH)" test -s "$WWW/$f"
 done
 [ -s "$WWW/app.js" ] || finish
@@ -46,6 +50,13 @@ for f in "$DATA"/pcapplusplus-input.pcap "$DATA"/pcapplusplus-ipv6-frag.pcap \
 	    { echo "FAIL: import $f" >&2; exit 1; }
 done
 
+# a sensor that lost packets in its first window (the kernel's drop count,
+# as ipgraphd records it): the Windows view marks it
+need sqlite3
+sqlite3 "$DB" "UPDATE windows SET cap_drop = 17 WHERE tier = 0 AND start =
+    (SELECT min(start) FROM windows WHERE tier = 0)" ||
+    { echo "FAIL: could not mark a window's loss in $DB" >&2; exit 1; }
+
 # start NAME [ARGS...]: ipgraph serve on a free port; sets PORT.
 start() {
 	local log="$T/$1.log"
@@ -62,6 +73,7 @@ start() {
 }
 start open
 U="http://127.0.0.1:$PORT"
+PORT_OPEN=$PORT
 printf 'dashboard-test-token\n' >"$T/token"
 start token --token-file "$T/token"
 UT="http://127.0.0.1:$PORT"
@@ -69,17 +81,66 @@ UT="http://127.0.0.1:$PORT"
 check "the page is served" test "$(curl -s -o /dev/null -w '%{http_code}' "$U/")" = 200
 check "app.js is served as JavaScript" test "$(curl -s -o /dev/null \
     -w '%{http_code} %{content_type}' "$U/app.js")" = "200 text/javascript; charset=utf-8"
-for p in sigma graphology graphology-layout-forceatlas2 d3-selection; do
+for p in sigma graphology graphology-layout-forceatlas2 d3-selection d3-sankey three 3d-force-graph; do
 	check "the licence of $p is installed beside the bundle" grep -q "^===== $p " "$WWW/LICENSES.txt"
 done
 check "nothing is loaded from elsewhere" sh -c "! grep -Eq 'https?://[a-z]' '$WWW/index.html'"
 
-timeout 300 node "$top_srcdir/tests/e2e/dashboard.mjs" "$NPM" \
-    "$U" "$UT" dashboard-test-token "$SHOTS" "$T/dl" >"$T/node.out" 2>&1
+# nginx on loopback in front of the open server, under /ipgraph/, as a
+# site that puts the dashboard behind its own web server would
+need nginx
+NG="$T/nginx"
+mkdir -p "$NG"
+PROXY=""
+for _ in 1 2 3 4 5; do
+	PP=$((20000 + RANDOM % 30000))
+	cat >"$NG/nginx.conf" <<-EOF
+	daemon off;
+	worker_processes 1;
+	pid $NG/nginx.pid;
+	error_log $NG/error.log;
+	events { worker_connections 64; }
+	http {
+		access_log $NG/access.log;
+		client_body_temp_path $NG/body;
+		proxy_temp_path $NG/proxy;
+		fastcgi_temp_path $NG/fastcgi;
+		uwsgi_temp_path $NG/uwsgi;
+		scgi_temp_path $NG/scgi;
+		server {
+			listen 127.0.0.1:$PP;
+			location = /ipgraph { return 301 /ipgraph/; }
+			location /ipgraph/ {
+				proxy_pass http://127.0.0.1:$PORT_OPEN/;
+				proxy_buffering off;
+			}
+		}
+	}
+	EOF
+	nginx -c "$NG/nginx.conf" -p "$NG" 2>>"$NG/start.log" &
+	NPID=$!
+	for _ in $(seq 1 30); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PP/ipgraph/")" = 200 ] && break
+		kill -0 $NPID 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PP/ipgraph/")" = 200 ]; then
+		PIDS="$PIDS $NPID"
+		PROXY="http://127.0.0.1:$PP/ipgraph"
+		break
+	fi
+	kill $NPID 2>/dev/null; wait $NPID 2>/dev/null
+done
+check "nginx passes the dashboard under /ipgraph/ ($(tail -2 "$NG/error.log" "$NG/start.log" 2>/dev/null | tr '\n' ' '))" test -n "$PROXY"
+check "the API answers under the sub-path" test "$(curl -s -o /dev/null -w '%{http_code}' "$PROXY/api/v1/info")" = 200
+
+timeout 400 node "$top_srcdir/tests/e2e/dashboard.mjs" "$NPM" \
+    "$U" "$UT" dashboard-test-token "$SHOTS" "$T/dl" $PROXY >"$T/node.out" 2>&1
 rc=$?
 cat "$T/node.out"
 check "dashboard.mjs: every check in the browser passed (exit $rc)" test $rc -eq 0
-for v in map talkers ports chord histogram seq timeline downloads error empty brushed token map-host expanded dark scatter seq-pair; do
+for v in map talkers ports chord histogram seq timeline downloads error empty brushed token map-host expanded dark scatter seq-pair \
+    host wheel portflow parallel sankey map3d proxy-sankey proxy-map3d map3d-nolib; do
 	check "a screenshot of $v" test -s "$SHOTS/$v.png"
 done
 finish

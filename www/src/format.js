@@ -42,3 +42,40 @@ export function human(s) {
 export function esc(s) {
 	return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
+
+// A CSV of the API (a header line, then rows of plain fields: the API
+// writes no quoted commas in edges.csv) as objects keyed by the header.
+export function csvRows(text) {
+	const lines = text.trim() ? text.trim().split("\n") : [];
+	const head = lines.length ? lines.shift().split(",") : [];
+	return lines.filter((l) => l).map((l) => {
+		const f = l.split(","), r = {};
+		head.forEach((h, i) => { r[h] = f[i]; });
+		return r;
+	});
+}
+
+// An edges.csv row's service: protocol and the lower port (ephemeral ports
+// are the higher ones; for ICMP the type), with the name the server gave it.
+export function serviceOf(r) {
+	const sp = +r.sport, dp = +r.dport;
+	const port = Math.min(sp, dp);
+	const name = (sp <= dp ? r.sport_service : r.dport_service) || "";
+	return { key: r.proto + "/" + port, proto: r.proto, port, name };
+}
+
+// The network an address is drawn in: its /24, or its /48 for IPv6; a
+// name or a block stays as it is.
+export function network(a) {
+	if (/^\d+\.\d+\.\d+\.\d+$/.test(a)) return a.replace(/\.\d+$/, ".0/24");
+	if (a.includes(":") && !a.includes("/")) {
+		const head = a.split("::")[0].split(":").filter(Boolean);
+		return head.slice(0, 3).join(":") + "::/48";
+	}
+	return a;
+}
+
+// "1 peer", "3 peers".
+export function plural(n, word) {
+	return `${num(n)} ${word}${n === 1 ? "" : "s"}`;
+}

@@ -14,8 +14,14 @@ import histogram from "./views/histogram.js";
 import seq from "./views/seq.js";
 import scatter from "./views/scatter.js";
 import downloads from "./views/downloads.js";
+import host from "./views/host.js";
+import wheel from "./views/wheel.js";
+import portflow from "./views/portflow.js";
+import parallel from "./views/parallel.js";
+import sankey from "./views/sankey.js";
+import map3d from "./views/map3d.js";
 
-const VIEWS = [map, talkers, ports, chord, scatter, histogram, seq, timeline, downloads];
+const VIEWS = [map, map3d, talkers, host, ports, chord, wheel, scatter, portflow, parallel, sankey, histogram, seq, timeline, downloads];
 const byName = Object.fromEntries(VIEWS.map((v) => [v.name, v]));
 
 const $ = (id) => document.getElementById(id);
@@ -99,7 +105,7 @@ async function render() {
 		el.innerHTML = "";
 		el.removeAttribute("aria-busy");
 		el.dataset.error = e.status || "network";
-		let msg = e instanceof ApiError ? e.message : "the server did not answer (" + e.message + ")";
+		let msg = e instanceof ApiError || e.shown ? e.message : "the server did not answer (" + e.message + ")";
 		if (e.status === 422) msg += " — narrow it: brush a shorter range on the timeline, set Host or Port, or choose a coarser Tier (hours, days)";
 		if (e.parameter) msg += ` [${e.parameter}]`;
 		status("error", "error: " + msg);

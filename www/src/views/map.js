@@ -11,7 +11,7 @@ import FA2Layout from "graphology-layout-forceatlas2/worker";
 import forceAtlas2 from "graphology-layout-forceatlas2";
 import { getJSON, stream } from "../api.js";
 import { filterParams } from "../state.js";
-import { role, roleColour, roleName, num, bytes } from "../format.js";
+import { role, roleColour, roleName, num, bytes, esc } from "../format.js";
 
 const positions = new Map();	// address -> {x, y}, kept across renders
 
@@ -66,8 +66,10 @@ export default {
 
 		el.innerHTML = `<div class="map-canvas" role="img" aria-label="network map: ${data.nodes.length} hosts, ${data.links.length} edges"></div>
 <div class="legend">${[1, 3, 2].map((k) => `<span><i style="background:${roleColour(k)}"></i>${roleName(k)}</span>`).join("")}
- · size: ${metric} · click a host to filter on it${state.group ? ", double-click a block to expand it" : ""}</div>
+ · size: ${metric} · click a host to filter on it${state.group ? ", double-click a block to expand it" : ""}${state.host && !state.host.includes("/") ? ` · <button type="button" class="link host-page">the page of ${esc(state.host)}</button>` : ""}</div>
 <div class="tooltip" hidden></div>`;
+		const hp = el.querySelector(".host-page");
+		if (hp) hp.addEventListener("click", () => setState({ view: "host" }));
 		const canvas = el.querySelector(".map-canvas");
 		const tip = el.querySelector(".tooltip");
 		el.dataset.nodes = g.order;
@@ -78,12 +80,47 @@ export default {
 		}
 
 		const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+		// Labels: sigma's grid offers a few of the biggest nodes per cell
+		// (labelDensity per labelGridCellSize square), but two neighbouring
+		// cells' labels still overlap at their common edge, and a Top=300
+		// map showed it.  So the drawer puts a label left of its host when
+		// the right side meets one drawn earlier in the same frame, and
+		// skips it when both sides do; the grid's order puts the
+		// bigger nodes of a cell first.  Labels drawn are kept on the
+		// element (labelBoxes) for the test.
+		let boxes = [];
+		const labelColour = dark ? "#ddd" : "#222";
+		const drawLabel = (ctx, d, st) => {
+			if (!d.label) return;
+			ctx.font = `${st.labelWeight} ${st.labelSize}px ${st.labelFont}`;
+			const w = ctx.measureText(d.label).width;
+			const meets = (b) => boxes.some((o) => b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h);
+			// right of the disc, else left of it, else not at all
+			const y0 = d.y - st.labelSize * 0.8, h = st.labelSize * 1.2;
+			let b = { x: d.x + d.size + 1, y: y0, w: w + 4, h, node: d.key };
+			if (meets(b)) b = { x: d.x - d.size - w - 5, y: y0, w: w + 4, h, node: d.key };
+			if (meets(b)) return;
+			boxes.push(b);
+			const tx = b.x + 2;
+			// a halo of the background: a label over another host's disc
+			// stays readable
+			ctx.lineWidth = 3;
+			ctx.lineJoin = "round";
+			ctx.strokeStyle = dark ? "rgba(22,24,27,0.85)" : "rgba(255,255,255,0.85)";
+			ctx.strokeText(d.label, tx, d.y + st.labelSize / 3);
+			ctx.fillStyle = labelColour;
+			ctx.fillText(d.label, tx, d.y + st.labelSize / 3);
+		};
 		const renderer = new Sigma(g, canvas, {
-			labelColor: { color: dark ? "#ddd" : "#222" },
 			defaultEdgeType: "arrow",
-			labelRenderedSizeThreshold: g.order <= 150 ? 0 : 8,
+			defaultDrawNodeLabel: drawLabel,
+			labelRenderedSizeThreshold: g.order <= 150 ? 0 : 6,
+			labelGridCellSize: 120,
+			labelDensity: 1.5,
 			zIndex: true,
 		});
+		renderer.on("beforeRender", () => { boxes = []; });
+		renderer.on("afterRender", () => { el.labelBoxes = boxes; el.dataset.labels = boxes.length; });
 		// hover: the counts; click: filter on the host
 		renderer.on("enterNode", ({ node, event }) => {
 			const n = g.getNodeAttribute(node, "node");

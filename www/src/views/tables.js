@@ -8,7 +8,7 @@ import { num, bytes, esc } from "../format.js";
 const MAX_ROWS = 1000;
 
 // A table whose headers sort it (click or Enter; aria-sort says how).
-function table(el, caption, cols, rows, onRow) {
+export function table(el, caption, cols, rows, onRow) {
 	let key = cols.findIndex((c) => c.sort), dir = -1;
 	el.innerHTML = "";
 	const t = document.createElement("table");
@@ -34,7 +34,7 @@ function table(el, caption, cols, rows, onRow) {
 	});
 	if (onRow) t.tBodies[0].addEventListener("click", (e) => {
 		const b = e.target.closest("button[data-host]");
-		if (b) onRow(b.dataset.host);
+		if (b) onRow(b.dataset.host, b.dataset.page === "1");
 	});
 	fill();
 	el.dataset.items = Math.min(rows.length, MAX_ROWS);
@@ -54,7 +54,9 @@ export const talkers = {
 			{ name: "packets in", value: (r) => r.in_packets, text: (r) => num(r.in_packets) },
 			{ name: "bytes out", value: (r) => r.out_bytes, text: (r) => bytes(r.out_bytes) },
 			{ name: "bytes in", value: (r) => r.in_bytes, text: (r) => bytes(r.in_bytes) },
-		], rows, (host) => setState({ host }));
+			{ name: "page", value: (r) => r.address, html: (r) => r.address.includes("/") || r.address === "other" ? "" :
+				`<button class="link" data-host="${esc(r.address)}" data-page="1" aria-label="the page of ${esc(r.address)}">details</button>` },
+		], rows, (host, page) => setState(page ? { view: "host", host } : { host }));
 		return { note, empty: !rows.length, destroy() {} };
 	},
 };

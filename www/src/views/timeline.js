@@ -7,8 +7,9 @@ import { scaleUtc, scaleLinear } from "d3-scale";
 import { axisBottom, axisLeft } from "d3-axis";
 import { brushX } from "d3-brush";
 import { max as d3max } from "d3-array";
-import { getJSON } from "../api.js";
-import { iso, parseTime, num, bytes, human, PALETTE } from "../format.js";
+import { getJSON, getText, ApiError } from "../api.js";
+import { stackedBars } from "./host.js";
+import { iso, parseTime, num, bytes, human, PALETTE, csvRows } from "../format.js";
 
 function loss(w) {
 	return (w.kernel_drops || 0) + (w.interface_drops || 0) + (w.overflow || 0);
@@ -76,20 +77,43 @@ function d3min(a) {
 	return a.reduce((p, v) => (v < p ? v : p), Infinity);
 }
 
-// #view=timeline: the windows in the range, as a table.
+// #view=timeline: the traffic of the range per window stacked by protocol
+// (the stored rows of edges.csv), windows that lost packets marked, then
+// the windows as a table.
 export default {
 	name: "timeline",
 	title: "Windows",
 	async draw(el, { state, signal }) {
 		const q = {};
 		for (const k of ["from", "to", "sensor", "tier"]) if (state[k]) q[k] = state[k];
-		const { data } = await getJSON("api/v1/windows", q, { signal });
+		const metric = state.metric === "bytes" ? "bytes" : "packets";
+		const [{ data }, csv] = await Promise.all([
+			getJSON("api/v1/windows", q, { signal }),
+			// a range too large for edges.csv still lists its windows
+			getText("api/v1/edges.csv", q, { signal }).catch((e) => {
+				if (e instanceof ApiError && e.status === 422) return { error: e.message };
+				throw e;
+			}),
+		]);
 		const ws = data.windows || [];
 		el.dataset.items = ws.length;
-		el.innerHTML = `<table class="sortable"><caption>${ws.length} windows in the range</caption>
+		el.innerHTML = `<h3>Traffic per window (${metric}, by protocol)</h3><div class="stack-chart"></div><table class="sortable"><caption>${ws.length} windows in the range</caption>
 <thead><tr><th>start (UTC)</th><th>seconds</th><th>sensor</th><th>frames</th><th>bytes</th><th>edges</th><th>lost</th></tr></thead><tbody>${
 	ws.map((w) => `<tr class="${loss(w) ? "loss" : ""}"><td>${human(w.start_s)}</td><td>${w.seconds}</td><td>${w.sensor}</td><td>${num(w.frames)}</td><td>${num(w.bytes)}</td><td>${num(w.edges)}</td><td>${num(loss(w))}</td></tr>`).join("")
 }</tbody></table>`;
+		const chart = el.querySelector(".stack-chart");
+		if (csv.error) {
+			chart.innerHTML = `<p class="error"></p>`;
+			chart.firstChild.textContent = "no chart by protocol: " + csv.error;
+		} else if (ws.length) {
+			const lost = new Map();
+			for (const w of ws) if (loss(w)) lost.set(w.start_s, (lost.get(w.start_s) || 0) + loss(w));
+			const r = stackedBars(chart, csvRows(csv.data), metric, "traffic of the range", { wins: ws.map((w) => w.start_s), lost });
+			el.dataset.stacked = r.windows;
+			el.dataset.protos = r.protos;
+			el.dataset.otherProtos = r.other;
+			el.dataset.lost = r.lost;
+		}
 		return { empty: !ws.length, note: ws.length ? null : "no window lies in this range", destroy() {} };
 	},
 };
