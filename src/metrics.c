@@ -64,17 +64,33 @@ metrics_set_rdns(struct metrics *m, struct rdns *r)
 static void metrics_help(struct buf *, const char *, const char *,
     const char *);
 
+/* Counters of one struct, all uint64_t: a row per field. */
+struct metrics_field {
+	const char	*name;
+	const char	*type;
+	const char	*help;
+	size_t		 off;
+};
+
+static void
+metrics_fields(struct buf *b, const void *st, const struct metrics_field *f,
+    size_t n)
+{
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memcpy(&v, (const char *)st + f[i].off, sizeof(v));
+		metrics_help(b, f[i].name, f[i].type, f[i].help);
+		buf_printf(b, "%s %llu\n", f[i].name, (unsigned long long)v);
+	}
+}
+
 /* The reverse DNS cache's counters (rdns.h). */
 static void
 metrics_rdns(struct rdns *r, struct buf *b)
 {
-	struct rdns_stats s;
-	static const struct {
-		const char	*name;
-		const char	*type;
-		const char	*help;
-		size_t		 off;
-	} rm[] = {
+	static const struct metrics_field rm[] = {
 		{ "ipgraph_rdns_cache_entries", "gauge", "Reverse DNS answers "
 		    "(and lookups under way) cached.",
 		    offsetof(struct rdns_stats, entries) },
@@ -105,15 +121,39 @@ metrics_rdns(struct rdns *r, struct buf *b)
 		    "too many lookups under way.",
 		    offsetof(struct rdns_stats, busy) },
 	};
-	uint64_t v;
-	size_t i;
+	struct rdns_stats s;
 
 	rdns_get_stats(r, &s);
-	for (i = 0; i < sizeof(rm) / sizeof(rm[0]); i++) {
-		memcpy(&v, (const char *)&s + rm[i].off, sizeof(v));
-		metrics_help(b, rm[i].name, rm[i].type, rm[i].help);
-		buf_printf(b, "%s %llu\n", rm[i].name, (unsigned long long)v);
-	}
+	metrics_fields(b, &s, rm, sizeof(rm) / sizeof(rm[0]));
+}
+
+/* The picture cache's counters (render.h). */
+static void
+metrics_pictures(struct buf *b)
+{
+	static const struct metrics_field pm[] = {
+		{ "ipgraph_picture_cache_bytes", "gauge", "Bytes held by the "
+		    "cache of drawn pictures (keys included).",
+		    offsetof(struct render_cache_stats, bytes) },
+		{ "ipgraph_picture_cache_max_bytes", "gauge", "The picture "
+		    "cache's bound, [http] picture_cache.",
+		    offsetof(struct render_cache_stats, max) },
+		{ "ipgraph_picture_cache_entries", "gauge", "Drawn pictures "
+		    "held.", offsetof(struct render_cache_stats, entries) },
+		{ "ipgraph_picture_cache_hits_total", "counter", "Pictures "
+		    "answered from the cache, not laid out again.",
+		    offsetof(struct render_cache_stats, hits) },
+		{ "ipgraph_picture_cache_misses_total", "counter", "Pictures "
+		    "laid out and drawn.",
+		    offsetof(struct render_cache_stats, misses) },
+		{ "ipgraph_picture_cache_evictions_total", "counter",
+		    "Pictures pushed out of the cache by newer ones.",
+		    offsetof(struct render_cache_stats, evictions) },
+	};
+	struct render_cache_stats s;
+
+	render_cache_stats(&s);
+	metrics_fields(b, &s, pm, sizeof(pm) / sizeof(pm[0]));
 }
 
 void
@@ -268,7 +308,6 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 		    if_drop) },
 	};
 	struct daemon_stats ds;
-	struct render_cache_stats pc;
 	const struct api_route *rt;
 	uint64_t v;
 	size_t i, k, c, nr;
@@ -462,26 +501,7 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 	buf_printf(b, "ipgraph_http_header_timeouts_total %llu\n",
 	    (unsigned long long)__atomic_load_n(&h->conn_timeouts,
 	    __ATOMIC_RELAXED));
-	render_cache_stats(&pc);
-	metrics_help(b, "ipgraph_picture_cache_bytes", "gauge",
-	    "Bytes held by the cache of drawn pictures (keys included).");
-	buf_printf(b, "ipgraph_picture_cache_bytes %zu\n", pc.bytes);
-	metrics_help(b, "ipgraph_picture_cache_max_bytes", "gauge",
-	    "The picture cache's bound, [http] picture_cache.");
-	buf_printf(b, "ipgraph_picture_cache_max_bytes %zu\n", pc.max);
-	metrics_help(b, "ipgraph_picture_cache_entries", "gauge",
-	    "Drawn pictures held.");
-	buf_printf(b, "ipgraph_picture_cache_entries %zu\n", pc.entries);
-	metrics_help(b, "ipgraph_picture_cache_hits_total", "counter",
-	    "Pictures answered from the cache, not laid out again.");
-	buf_printf(b, "ipgraph_picture_cache_hits_total %llu\n", pc.hits);
-	metrics_help(b, "ipgraph_picture_cache_misses_total", "counter",
-	    "Pictures laid out and drawn.");
-	buf_printf(b, "ipgraph_picture_cache_misses_total %llu\n", pc.misses);
-	metrics_help(b, "ipgraph_picture_cache_evictions_total", "counter",
-	    "Pictures pushed out of the cache by newer ones.");
-	buf_printf(b, "ipgraph_picture_cache_evictions_total %llu\n",
-	    pc.evictions);
+	metrics_pictures(b);
 	metrics_help(b, "ipgraph_http_requests_total", "counter",
 	    "HTTP requests by route and status.");
 	rt = api_routes(&nr);

@@ -3,6 +3,7 @@
 #define IPGRAPH_RENDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 struct _cairo;		/* cairo_t */
@@ -37,12 +38,12 @@ int	render_dot(const char *dot, const char *engine, int adapt,
  * only when it fits a quarter of it.  Safe from any thread.
  */
 struct render_cache_stats {
-	size_t		max;		/* bytes allowed */
-	size_t		bytes;		/* held: keys, pictures, entries */
-	size_t		entries;
-	unsigned long long hits;	/* answered from the cache */
-	unsigned long long misses;	/* drawn */
-	unsigned long long evictions;	/* pushed out by newer pictures */
+	uint64_t	max;		/* bytes allowed */
+	uint64_t	bytes;		/* held: keys, pictures, entries */
+	uint64_t	entries;
+	uint64_t	hits;		/* answered from the cache */
+	uint64_t	misses;		/* drawn */
+	uint64_t	evictions;	/* pushed out by newer pictures */
 };
 void	render_cache_size(size_t bytes);
 void	render_cache_stats(struct render_cache_stats *);
