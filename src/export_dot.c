@@ -24,9 +24,9 @@
  * apart, not splines routed around the nodes: libgvc 2.42 routes a pair's
  * edges (two edges between the same nodes, which most conversations are)
  * through a triangulation (GTS) and keeps part of it, several KB a
- * picture, so a server drawing a picture a minute grew without bound.
- * Lines cost nothing, and with the overlaps removed they rarely cross a
- * node.
+ * picture, so a server that draws pictures all day grew without bound
+ * (tests/unit/test_render).  Lines keep nothing, and with the overlaps
+ * removed they seldom cross a node.
  */
 #define DOT_LAYERED_MAX		40	/* nodes dot draws, when connected */
 #define DOT_NEATO_MAX		150	/* nodes neato draws; sfdp above */
