@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # soak.sh - the soak run: ipgraphd captures a replay at a moderate rate
 # for SOAK_SECONDS while HTTP clients ask for pictures and data beside it;
-# every SOAK_INTERVAL its RSS, open file descriptors, the drops /metrics
-# counts and the windows written are printed, and a summary line at the
-# end says whether any of them grew.
+# every SOAK_INTERVAL its RSS, split into anonymous memory (the heap,
+# thread stacks: RssAnon) and mapped files (RssFile: mostly the database,
+# which readers map and which grows with it), open file descriptors, the
+# drops /metrics counts and the windows written are printed, and a
+# summary line at the end says whether any of them grew.
 #
 # One command (Debian 12, as root):  bash bench/soak.sh
 #
@@ -12,22 +14,27 @@
 #  2. builds ipgraphd out of tree with -O2 (bench/out/build, or
 #     bench/out/build-REV with BENCH_REV; bench/common.sh);
 #  3. makes two network namespaces joined by a veth pair, removed on exit;
-#  4. starts ipgraphd on the sensor end (60 s windows, HTTP on 127.0.0.1
-#     inside the sensor namespace), tcpreplay --loop=0 --pps=SOAK_PPS from
-#     the sender end, and a loop of curl on graph.dot, graph.png,
-#     /api/v1/windows and seq.json;
+#  4. starts ipgraphd on the sensor end (SOAK_WINDOW s windows, HTTP on
+#     127.0.0.1 inside the sensor namespace), tcpreplay --loop=0
+#     --pps=SOAK_PPS from the sender end, and a loop of curl on graph.dot,
+#     graph.png, /api/v1/windows and seq.json;
 #  5. prints one line per interval and appends all to bench/out/soak/.
 #
 # Environment:
 #   SOAK_SECONDS   how long (default 3600)
 #   SOAK_INTERVAL  seconds between two lines (default 60)
 #   SOAK_PPS       the replay's rate, packets/s (default 2000)
+#   SOAK_WINDOW    ipgraphd's [window] seconds (default 60; 2 passes
+#                  thirty times as many windows in the same time)
 #   SOAK_INPUT     the capture replayed over and over (default
 #                  IPGRAPH_SHARED/pcaps/pcapplusplus-many-protocols.pcap)
 #   BENCH_NO_INSTALL, BENCH_REV, IPGRAPH_SHARED: as the other benchmarks
 #
-# The summary line: "soak: N s, RSS A -> B MiB (peak P), fds A -> B,
-# kernel drops D, windows W, http requests R (E failed), ipgraphd alive".
+# The summary line: "soak: N s, RSS A -> B MiB (peak P), anon A -> B MiB
+# (peak P), file A -> B MiB, fds A -> B, kernel drops D, windows W, http
+# requests R (E failed), ipgraphd alive".  A heap that grows shows in
+# anon; file grows with the database's mapped pages, bounded by the
+# readers' mmap_size.
 # Exit status: 0; 1 when ipgraphd died or a count is missing.  Traffic:
 # only on the veth pair inside the namespaces made here; HTTP on 127.0.0.1
 # inside the sensor namespace.
@@ -38,6 +45,7 @@ main() {
 SECS=${SOAK_SECONDS:-3600}
 IVL=${SOAK_INTERVAL:-60}
 PPS=${SOAK_PPS:-2000}
+WIN=${SOAK_WINDOW:-60}
 INPUT=${SOAK_INPUT:-$SHARED/pcaps/pcapplusplus-many-protocols.pcap}
 SOAK=$OUT/soak
 U=http://127.0.0.1:8080
@@ -71,7 +79,7 @@ sensor = soak
 [capture]
 interfaces = $B
 [window]
-seconds = 60
+seconds = $WIN
 [store]
 path = $SOAK/state/ipgraph.db
 [http]
@@ -115,17 +123,25 @@ metric() {
 	ip netns exec "$SEN" curl -s --max-time 10 "$U/metrics" |
 	    awk -v m="$1" 'index($1, m) == 1 { n += $2 } END { print n + 0 }'
 }
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$ipg/status"; }
+# VmRSS, RssAnon and RssFile in KiB, on one line
+rss_kib() {
+	awk '$1 == "VmRSS:" { t = $2 } $1 == "RssAnon:" { a = $2 }
+	    $1 == "RssFile:" { f = $2 } END { print t + 0, a + 0, f + 0 }' \
+	    "/proc/$ipg/status"
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 fds() { ls "/proc/$ipg/fd" | wc -l; }
+# line SECONDS RSS ANON FILE FDS DROPS WINDOWS REQUESTS FAILED (KiB)
 line() {
-	printf '%6d s  rss %6.1f MiB  fds %4d  kernel_drops %d  ' \
-	    "$1" "$(echo "$2" | awk '{ print $1 / 1024 }')" "$3" "$4"
-	printf 'windows %d  http %d (%d failed)\n' "$5" "$6" "$7"
+	printf '%6d s  rss %6s MiB  anon %6s MiB  file %6s MiB  fds %4d  ' \
+	    "$1" "$(mib "$2")" "$(mib "$3")" "$(mib "$4")" "$5"
+	printf 'kernel_drops %d  windows %d  http %d (%d failed)\n' "$6" "$7" \
+	    "$8" "$9"
 }
 
 t0=$(date +%s)
-rss0="" fds0="" peak=0 alive=1
-printf '%s\n' "# soak of $REV_LABEL: $(basename "$INPUT") at $PPS packets/s, $SECS s, every $IVL s" |
+rss0="" anon0="" file0="" fds0="" peak=0 apeak=0 alive=1
+printf '%s\n' "# soak of $REV_LABEL: $(basename "$INPUT") at $PPS packets/s, $WIN s windows, $SECS s, every $IVL s" |
     tee "$SOAK/soak.txt"
 while :; do
 	now=$(( $(date +%s) - t0 ))
@@ -135,21 +151,24 @@ while :; do
 		    tee -a "$SOAK/soak.txt"
 		break
 	fi
-	r=$(rss_kib) f=$(fds)
-	[ -n "$rss0" ] || { rss0=$r; fds0=$f; }
+	read -r r an fl < <(rss_kib)
+	f=$(fds)
+	[ -n "$rss0" ] || { rss0=$r; anon0=$an; file0=$fl; fds0=$f; }
 	[ "$r" -gt "$peak" ] && peak=$r
+	[ "$an" -gt "$apeak" ] && apeak=$an
 	drops=$(metric ipgraph_kernel_drops_total)
 	wins=$(metric ipgraph_windows_written_total)
 	reqs=$(wc -l <"$SOAK/http.codes")
 	bad=$(grep -cv '^200 ' "$SOAK/http.codes" || true)
-	line "$now" "$r" "$f" "$drops" "$wins" "$reqs" "$bad" | tee -a "$SOAK/soak.txt"
+	line "$now" "$r" "$an" "$fl" "$f" "$drops" "$wins" "$reqs" "$bad" |
+	    tee -a "$SOAK/soak.txt"
 	[ "$now" -lt "$SECS" ] || break
 	sleep $(( IVL < SECS - now ? IVL : SECS - now ))
 done
-printf 'soak: %d s, RSS %.1f -> %.1f MiB (peak %.1f), fds %d -> %d, kernel drops %d, windows %d, http requests %d (%d failed), ipgraphd %s\n' \
-    "$now" "$(echo "${rss0:-0}" | awk '{ print $1 / 1024 }')" \
-    "$(echo "${r:-0}" | awk '{ print $1 / 1024 }')" \
-    "$(echo "$peak" | awk '{ print $1 / 1024 }')" "${fds0:-0}" "${f:-0}" \
+printf 'soak: %d s, RSS %s -> %s MiB (peak %s), anon %s -> %s MiB (peak %s), file %s -> %s MiB, fds %d -> %d, kernel drops %d, windows %d, http requests %d (%d failed), ipgraphd %s\n' \
+    "$now" "$(mib "${rss0:-0}")" "$(mib "${r:-0}")" "$(mib "$peak")" \
+    "$(mib "${anon0:-0}")" "$(mib "${an:-0}")" "$(mib "$apeak")" \
+    "$(mib "${file0:-0}")" "$(mib "${fl:-0}")" "${fds0:-0}" "${f:-0}" \
     "${drops:-0}" "${wins:-0}" "${reqs:-0}" "${bad:-0}" \
     "$([ $alive = 1 ] && echo alive || echo DIED)" | tee -a "$SOAK/soak.txt"
 [ $alive = 1 ] || exit 1

@@ -19,6 +19,14 @@
  * graph, but lays unconnected parts side by side, which makes a strip of
  * any real capture; neato (small) and sfdp (large) place the parts in a
  * packed grid and remove node overlaps.
+ *
+ * Their edges are lines (splines=line), the two directions of a pair bent
+ * apart, not splines routed around the nodes: libgvc 2.42 routes a pair's
+ * edges (two edges between the same nodes, which most conversations are)
+ * through a triangulation (GTS) and keeps part of it, several KB a
+ * picture, so a server that draws pictures all day grew without bound
+ * (tests/unit/test_render).  Lines keep nothing, and with the overlaps
+ * removed they seldom cross a node.
  */
 #define DOT_LAYERED_MAX		40	/* nodes dot draws, when connected */
 #define DOT_NEATO_MAX		150	/* nodes neato draws; sfdp above */
@@ -140,7 +148,7 @@ dot_row(struct buf *out, const char *line, size_t len, int bold)
 
 	if ((s = strndup(line, len)) == NULL)
 		return;
-	buf_puts(out, "<TR><TD ALIGN=\"LEFT\" COLSPAN=\"8\">");
+	buf_puts(out, "<TR><TD ALIGN=\"LEFT\">");
 	if (bold)
 		buf_puts(out, "<B>");
 	dot_html(out, s);
@@ -159,8 +167,8 @@ dot_change_legend(const struct graph *g, struct buf *out)
 	size_t i;
 	int c;
 
-	/* a table of its own: its cells do not share the roles' columns */
-	buf_puts(out, "<TR><TD ALIGN=\"LEFT\" COLSPAN=\"8\"><TABLE BORDER=\"0\" "
+	/* a table of its own, one row: see dot_legend */
+	buf_puts(out, "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" "
 	    "CELLBORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"1\"><TR>"
 	    "<TD ALIGN=\"LEFT\">edges:</TD>");
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -178,7 +186,11 @@ dot_change_legend(const struct graph *g, struct buf *out)
 
 /*
  * The title and legend, drawn above the graph: the caption's lines, the
- * node colours that occur, and the edge width scale.
+ * node colours that occur, and the edge width scale.  One column, the
+ * colours in a one-row table of their own: libgvc sizes a table of
+ * several rows and columns with two graphs of its own, and keeps some
+ * 300 bytes of them each time (2.42); a single row or column is sized
+ * without.  A long-running server draws many pictures.
  */
 static void
 dot_legend(const struct graph *g, uint64_t min, uint64_t max,
@@ -210,23 +222,24 @@ dot_legend(const struct graph *g, uint64_t min, uint64_t max,
 	}
 	buf_free(&cap);
 	if (g->nnodes > 0) {
-		buf_puts(out, "<TR>");
+		buf_puts(out, "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" "
+		    "CELLBORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"0\"><TR>");
 		for (i = 0; i < 4; i++) {
 			if (!used[i])
 				continue;
 			buf_printf(out, "<TD BGCOLOR=\"%s\" BORDER=\"1\" "
-			    "WIDTH=\"14\" HEIGHT=\"12\"></TD><TD ALIGN=\"LEFT\">",
-			    dot_roles[i].fill);
+			    "WIDTH=\"14\" HEIGHT=\"12\" FIXEDSIZE=\"TRUE\"></TD>"
+			    "<TD ALIGN=\"LEFT\">", dot_roles[i].fill);
 			dot_html(out, dot_roles[i].what);
 			buf_puts(out, "</TD>");
 		}
 		if (own)
 			buf_puts(out, "<TD ALIGN=\"LEFT\">(sites in their own "
 			    "colours, from the site file)</TD>");
-		buf_puts(out, "</TR>");
+		buf_puts(out, "</TR></TABLE></TD></TR>");
 		if (g->diff)
 			dot_change_legend(g, out);
-		buf_printf(out, "<TR><TD ALIGN=\"LEFT\" COLSPAN=\"8\">edge "
+		buf_printf(out, "<TR><TD ALIGN=\"LEFT\">edge "
 		    "width: 1 pt = %" PRIu64 ", 8 pt = %" PRIu64 " %s (log "
 		    "scale)</TD></TR>", min, max, g->metric ==
 		    QUERY_METRIC_BYTES ? "bytes" : "packets");
@@ -269,7 +282,7 @@ export_dot(const struct graph *g, const struct export_opts *o,
 	else
 		buf_puts(out, ", overlap=prism, overlap_scaling=-4, "
 		    "pack=true, packmode=\"graph\", sep=\"+6\", "
-		    "splines=true");
+		    "splines=line");
 	buf_puts(out, ",\n\t    label=");
 	dot_legend(g, min, max, out);
 	buf_puts(out, "];\n"
