@@ -48,8 +48,6 @@ fi
 # real network, rather than one uniform hairball.
 synth_db() {
 	local h=$1 e=$2 db=$3
-	[ "$h" -ge 2 ] && [ "$h" -le 2000000 ] && [ "$e" -ge 1 ] && [ "$e" -le $((5 * h)) ] ||
-		die "DASH_SYNTH: ${h}x$e: HOSTS from 2 to 2000000, LINKS from 1 to 5 x HOSTS"
 	rm -f "$db.tmp"
 	"$IPGRAPH" import -q --db "$db.tmp" --sensor bench \
 		"$top/tests/data/pcapplusplus-input.pcap"
@@ -108,6 +106,20 @@ measure() {
 	wait $SPID 2>/dev/null || true
 	SPID=
 }
+# every size checked before anything is measured
+for s in ${DASH_SYNTH:-}; do
+	case $s in
+	*[!0-9x]*|x*|*x|*x*x*) ;;
+	*x*) continue ;;
+	esac
+	die "DASH_SYNTH: $s is not HOSTSxLINKS (e.g. 10000x50000)"
+done
+for s in ${DASH_SYNTH:-}; do
+	h=${s%x*}
+	e=${s#*x}
+	[ "$h" -ge 2 ] && [ "$h" -le 2000000 ] && [ "$e" -ge 1 ] && [ "$e" -le $((5 * h)) ] ||
+		die "DASH_SYNTH: $s: HOSTS from 2 to 2000000, LINKS from 1 to 5 x HOSTS"
+done
 # the pipe runs this in a subshell: its own trap stops the server
 {
 	SPID=
@@ -116,7 +128,6 @@ measure() {
 	for s in ${DASH_SYNTH:-}; do
 		h=${s%x*}
 		e=${s#*x}
-		case $h$e in *[!0-9]*|"") die "DASH_SYNTH: $s is not HOSTSxLINKS (e.g. 10000x50000)" ;; esac
 		db=$OUT/synth-$h-$e.db
 		if [ ! -s "$db" ]; then
 			say "making $db"
