@@ -3,6 +3,9 @@
 #include "config.h"
 
 #include <errno.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,8 @@
 
 /* Retention runs at most this often (seconds). */
 #define EXPIRE_EVERY	300
+/* Seconds between two gives of freed memory back to the system, at most. */
+#define TRIM_EVERY	10
 /* Back-off after a failed write: 1 s doubling to this (seconds). */
 #define RETRY_MAX	32
 /* Attempts at shutdown before giving up on what is queued. */
@@ -61,6 +66,7 @@ struct writer {
 	struct retention	 retention;
 	struct alerter		*alerter;
 	int64_t			 last_expire;
+	int64_t			 last_trim;	/* writer thread's, seconds */
 	int64_t			 last_over;	/* max_size too small, said */
 	struct writer_stats	 stats;
 	int			 lost;	/* something given up at shutdown */
@@ -490,6 +496,28 @@ written(struct writer *w, const struct job *j)
 		    "on)", (unsigned long long)dropped);
 }
 
+/*
+ * A window's flow table was just freed, and the HTTP workers free what
+ * their answers took: the allocator keeps such memory in its arenas for
+ * later, so the heap would stay at its highest (the biggest answers
+ * times the workers, the biggest window) for ever and RSS would not say
+ * what is held.  Give the free pages back, at most every TRIM_EVERY s.
+ */
+static void
+give_back(struct writer *w)
+{
+#ifdef HAVE_MALLOC_TRIM
+	int64_t now = timefmt_now() / 1000000;
+
+	if (now - w->last_trim < TRIM_EVERY)
+		return;
+	w->last_trim = now;
+	malloc_trim(0);
+#else
+	(void)w;
+#endif
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -518,14 +546,21 @@ writer_main(void *arg)
 			continue;
 		}
 		if (rc == 0) {
+			int window = j->ev == NULL && j->names == NULL;
+
 			written(w, j);
-			if (j->ev == NULL && j->names == NULL)
+			if (window)
 				housekeeping(w, j->start_s);
 			pthread_mutex_lock(&w->mu);
 			dequeue(w, j);
 			job_free(j);
 			backoff = 1;
 			attempts = 0;
+			if (window) {
+				pthread_mutex_unlock(&w->mu);
+				give_back(w);
+				pthread_mutex_lock(&w->mu);
+			}
 			continue;
 		}
 		attempts++;
