@@ -202,6 +202,10 @@ for (const v of ["wheel", "portflow", "parallel", "sankey", "map3d"]) {
 	if (v === "map3d") {
 		await page.waitForFunction(() => document.getElementById("view").dataset.settled, null, { timeout: 20000 }).catch(() => null);
 		await page.waitForTimeout(800);	// the camera's zoom to fit
+		// the names are counted four times a second once the layout runs:
+		// read them after that, not with what drawn() saw at first
+		await page.waitForFunction(() => +document.getElementById("view").dataset.labels > 0, null, { timeout: 10000 }).catch(() => null);
+		views[v].labels = await page.evaluate(() => document.getElementById("view").dataset.labels);
 		views[v].webgl = await page.evaluate(() => {
 			const c = document.querySelector("#view .map3d-canvas canvas");
 			return !!c && !!(c.getContext("webgl2") || c.getContext("webgl"));
