@@ -80,16 +80,7 @@ drawn() {
 	code=$($FETCH "$1" "$2")
 	check "$3: $1 under max_rows is drawn ($code)" test "$code" = 200
 	check "$3: exactly the small replay's $n1 TCP packets, as tshark" \
-	    python3 - "$2" "$SMALL" <<'PY'
-import json, re, subprocess, sys
-d = json.load(open(sys.argv[1]))
-got = [int(re.search(r" Len=(\d+)", m["summary"]).group(1))
-       for m in d["messages"]]
-out = subprocess.run(["tshark", "-r", sys.argv[2], "-Y", "tcp", "-T",
-                      "fields", "-e", "tcp.len"], capture_output=True,
-                     text=True, check=True).stdout.split()
-assert got == [int(x) for x in out], (got, out)
-PY
+	    python3 "$top_srcdir/tests/e2e/seqcheck.py" lens "$2" "$SMALL"
 }
 
 # 1. ipgraphd's own server, [http] max_rows

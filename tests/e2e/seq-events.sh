@@ -53,16 +53,7 @@ code=$(curl -s -o "$T/seq.json" -w '%{http_code}' \
     "http://127.0.0.1:$port/api/v1/seq.json?from=2000-01-01")
 check "seq.json: 200 ($code)" test "$code" = 200
 check "seq.json: each message's Len= is tshark's tcp.len, in order" \
-    python3 - "$T/seq.json" "$CAP" <<'PY'
-import json, re, subprocess, sys
-d = json.load(open(sys.argv[1]))
-got = [int(re.search(r" Len=(\d+)", m["summary"]).group(1))
-       for m in d["messages"]]
-out = subprocess.run(["tshark", "-r", sys.argv[2], "-Y", "tcp", "-T",
-                      "fields", "-e", "tcp.len"], capture_output=True,
-                     text=True, check=True).stdout.split()
-assert got == [int(x) for x in out], (got, out)
-PY
+    python3 "$top_srcdir/tests/e2e/seqcheck.py" lens "$T/seq.json" "$CAP"
 kill -TERM "$SPID"
 wait "$SPID"
 finish

@@ -9,6 +9,9 @@
 #   text FILE                     the text view's lifelines line up
 #   tocsv CAPTURE                 Wireshark's default columns as CSV,
 #                                 absolute UTC times (packetseq's input)
+#   lens SEQJSON CAPTURE          seq.json's messages are the capture's
+#                                 TCP packets: each Len= is tshark's
+#                                 tcp.len, in order
 import collections
 import os
 import re
@@ -177,6 +180,15 @@ def cmd_tocsv(cap):
     sys.stdout.write("\n".join(out) + "\n")
 
 
+def cmd_lens(seqjson, cap):
+    import json
+    d = json.load(open(seqjson))
+    got = [int(re.search(r" Len=(\d+)", m["summary"]).group(1))
+           for m in d["messages"]]
+    want = [int(r[0]) for r in tshark(cap, ["tcp.len"], "tcp")]
+    assert got == want, (got, want)
+
+
 def main():
     what = sys.argv[1]
     if what == "merge":
@@ -196,6 +208,8 @@ def main():
         cmd_text(sys.argv[2])
     elif what == "tocsv":
         cmd_tocsv(sys.argv[2])
+    elif what == "lens":
+        cmd_lens(sys.argv[2], sys.argv[3])
     else:
         sys.exit("unknown check " + what)
 
