@@ -171,7 +171,33 @@ export default {
 		const save = () => g.forEachNode((k, a) => positions.set(k, { x: a.x, y: a.y }));
 
 		// live: merge the stream's changed edges into this graph
-		let stop = null, fade = null;
+		let stop = null, fade = null, liveWindow, catchTimer = null;
+		// a host seen on the map: placed near a peer it has (or where it was)
+		const addHost = (a, b, n) => {
+			if (g.hasNode(a)) return;
+			// placed before it is added: sigma draws it at once
+			const near = b && g.hasNode(b) ? g.getNodeAttributes(b) : null;
+			const a0 = Math.random() * 2 * Math.PI;
+			const p = positions.get(a) || (near ? { x: near.x + Math.cos(a0), y: near.y + Math.sin(a0) }
+				: { x: 10 * Math.cos(a0), y: 10 * Math.sin(a0) });
+			g.addNode(a, { label: n ? n.name : a, address: a, size: 4, color: "#D55E00", ...p,
+				node: n ? { ...n } : { name: a, address: a, in_packets: 0, out_packets: 0, in_bytes: 0, out_bytes: 0 } });
+		};
+		// The stream brings what changed between two of its documents: the
+		// last changes of a window, or a document a slow page skipped, may
+		// never come.  Once a window is stored the server has all of it, so
+		// the graph is read again then and what the map lacks is added.
+		const catchUp = async () => {
+			let fresh;
+			try { fresh = (await getJSON("api/v1/edges.json", params, { signal })).data; } catch { return; }
+			for (const n of fresh.nodes) addHost(n.address, null, n);
+			for (const l of fresh.links) {
+				const a = fresh.nodes[l.source].address, b = fresh.nodes[l.target].address;
+				if (!g.hasEdge(a, b)) g.mergeEdge(a, b, { link: l, size: 1, color: "#999" });
+			}
+			el.dataset.nodes = g.order;
+			el.dataset.links = g.size;
+		};
 		if (live) {
 			fade = setInterval(() => g.forEachEdge((k, a) => {
 				if (a.flashed && Date.now() - a.flashed > 3000) g.mergeEdgeAttributes(k, { color: "#999", flashed: 0 });
@@ -180,17 +206,16 @@ export default {
 				if (ev !== "window") return;
 				let doc;
 				try { doc = JSON.parse(text); } catch { return; }
+				if (liveWindow !== undefined && doc.window_start !== liveWindow) {
+					// a window closed: read the graph now and once more
+					// when the writer has surely stored it
+					catchUp();
+					clearTimeout(catchTimer);
+					catchTimer = setTimeout(catchUp, 3000);
+				}
+				liveWindow = doc.window_start;
 				for (const e of doc.edges_changed || []) {
-					for (const [a, b] of [[e.src, e.dst], [e.dst, e.src]])
-						if (!g.hasNode(a)) {
-							// placed before it is added: sigma draws it at once
-							const near = g.hasNode(b) ? g.getNodeAttributes(b) : null;
-							const a0 = Math.random() * 2 * Math.PI;
-							const p = positions.get(a) || (near ? { x: near.x + Math.cos(a0), y: near.y + Math.sin(a0) }
-								: { x: 10 * Math.cos(a0), y: 10 * Math.sin(a0) });
-							g.addNode(a, { label: a, address: a, size: 4, color: "#D55E00", ...p,
-								node: { name: a, address: a, in_packets: 0, out_packets: 0, in_bytes: 0, out_bytes: 0 } });
-						}
+					for (const [a, b] of [[e.src, e.dst], [e.dst, e.src]]) addHost(a, b, null);
 					// a changed edge flashes, then fades back (EtherApe's habit)
 					g.mergeEdge(e.src, e.dst, { color: "#D55E00", flashed: Date.now() });
 					if (!g.getEdgeAttribute(e.src, e.dst, "size")) g.setEdgeAttribute(e.src, e.dst, "size", 1);
@@ -222,6 +247,7 @@ export default {
 			destroy() {
 				if (stop) stop();
 				clearInterval(fade);
+				clearTimeout(catchTimer);
 				clearTimeout(timer);
 				save();
 				if (layout) layout.kill();
