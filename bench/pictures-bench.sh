@@ -67,6 +67,8 @@ healthz_during() {
 }
 
 {
+	# serve_with runs in this subshell (the pipe): stop its server here
+	trap '[ -z "$spid" ] || kill $spid 2>/dev/null; wait 2>/dev/null || :' EXIT
 	echo "database: $hosts hosts ($PCAPS); wrk ${DURATION}s, $CONNS connections"
 	echo
 	echo "| picture cache | route | one request (s) | size | req/s | non-2xx | p50 | p99 | slowest /healthz (s) |"
