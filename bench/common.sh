@@ -96,3 +96,20 @@ bench_inputs() {
 		[ -s "$f" ] || die "$f is still missing"
 	done
 }
+
+# bench_child_of PID: the program PID (runstat, ip netns exec) started
+bench_child_of() {
+	local c
+	for _ in $(seq 1 50); do
+		c=$(ps -o pid= --ppid "$1" | head -1 | tr -d ' ')
+		[ -n "$c" ] && { echo "$c"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+# bench_cpu_s PID: user + sys seconds so far (all threads)
+bench_cpu_s() {
+	awk -v hz="$(getconf CLK_TCK)" '{
+	    sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"
+}
