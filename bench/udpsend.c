@@ -92,7 +92,7 @@ main(int argc, char **argv)
 	struct sockaddr_in sin;
 	unsigned char *f;
 	size_t *at, *ln, nm = 0, cap = 1024, off = 0, i;
-	unsigned long rounds, rate, r, sent = 0, recs = 0, per = 0;
+	unsigned long rounds, rate, r, sent = 0, recs = 0, per = 0, refused = 0;
 	double t0, t;
 	struct stat sb;
 	FILE *fp;
@@ -163,8 +163,10 @@ main(int argc, char **argv)
 				mh[k].msg_hdr.msg_iovlen = 1;
 			}
 			if ((n = sendmmsg(fd, mh, (unsigned)b, 0)) < 0) {
-				if (errno == ENOBUFS || errno == EAGAIN ||
-				    errno == ECONNREFUSED)
+				/* a full queue, or no collector yet: again,
+				 * but not for ever */
+				if ((errno == ENOBUFS || errno == EAGAIN ||
+				    errno == ECONNREFUSED) && ++refused < 100000)
 					continue;
 				fprintf(stderr, "udpsend: sendmmsg: %s\n",
 				    strerror(errno));
