@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -65,7 +66,7 @@
  * are whole yet, since `since' (the connection, or the previous answer).
  */
 struct http_conn {
-	struct http_conn	*prev, *next;
+	LIST_ENTRY(http_conn)	 entry;
 	int			 fd;
 	struct sockaddr_storage	 addr;
 	int64_t			 since;		/* ms, monotonic */
@@ -91,7 +92,7 @@ struct http {
 	/* the open connections, for per_ip_connections and header_timeout */
 	pthread_mutex_t		 conn_mu;
 	pthread_cond_t		 conn_cv;
-	struct http_conn	*conns;
+	LIST_HEAD(, http_conn)	 conns;
 	unsigned		 per_ip;
 	int64_t			 header_ms;
 	pthread_t		 reaper;
@@ -304,7 +305,8 @@ http_accept(void *cls, const struct sockaddr *sa, socklen_t salen)
 	if (h->per_ip == 0)
 		return MHD_YES;
 	pthread_mutex_lock(&h->conn_mu);
-	for (c = h->conns; c != NULL && n < h->per_ip; c = c->next)
+	for (c = LIST_FIRST(&h->conns); c != NULL && n < h->per_ip;
+	    c = LIST_NEXT(c, entry))
 		if (http_same_host(sa, &c->addr))
 			n++;
 	pthread_mutex_unlock(&h->conn_mu);
@@ -343,10 +345,7 @@ http_notify_conn(void *cls, struct MHD_Connection *conn,
 		c->since = http_now_ms();
 		c->waiting = 1;
 		pthread_mutex_lock(&h->conn_mu);
-		c->next = h->conns;
-		if (h->conns != NULL)
-			h->conns->prev = c;
-		h->conns = c;
+		LIST_INSERT_HEAD(&h->conns, c, entry);
 		pthread_mutex_unlock(&h->conn_mu);
 		*socket_context = c;
 		metrics_conn(h->metrics, METRICS_CONN_OPENED);
@@ -355,12 +354,7 @@ http_notify_conn(void *cls, struct MHD_Connection *conn,
 	if (c == NULL)
 		return;
 	pthread_mutex_lock(&h->conn_mu);
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		h->conns = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
+	LIST_REMOVE(c, entry);
 	pthread_mutex_unlock(&h->conn_mu);
 	free(c);
 	*socket_context = NULL;
@@ -421,7 +415,7 @@ http_reaper(void *arg)
 		ts.tv_nsec %= 1000000000L;
 		pthread_cond_timedwait(&h->conn_cv, &h->conn_mu, &ts);
 		now = http_now_ms();
-		for (c = h->conns; c != NULL; c = c->next) {
+		LIST_FOREACH(c, &h->conns, entry) {
 			struct pollfd pfd;
 
 			if (!c->waiting || c->cut || c->fd < 0)
@@ -995,6 +989,7 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 	}
 	pthread_mutex_init(&h->conf_mu, NULL);
 	pthread_mutex_init(&h->conn_mu, NULL);
+	LIST_INIT(&h->conns);
 	{
 		pthread_condattr_t ca;
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <netinet/in.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <event2/dns.h>
@@ -42,8 +43,7 @@ enum { E_WAIT, E_NAME, E_NONE };
 
 struct entry {
 	struct entry	*hnext;		/* hash chain */
-	struct entry	*prev;		/* LRU list, most recent first */
-	struct entry	*next;
+	TAILQ_ENTRY(entry) lru;		/* most recently used first */
 	uint8_t		 ver;
 	uint8_t		 addr[16];
 	int		 state;		/* E_* */
@@ -65,7 +65,7 @@ struct rdns {
 	pthread_cond_t	 cv;		/* an answer came */
 	struct entry	**tab;
 	size_t		 nbuckets;	/* a power of two */
-	struct entry	*head, *tail;
+	TAILQ_HEAD(entries, entry) lru;
 	size_t		 max_entries;
 	size_t		 max_bytes;
 	unsigned	 timeout_ms;
@@ -147,32 +147,6 @@ find(struct rdns *r, int ver, const uint8_t *addr)
 	return ep;
 }
 
-static void
-lru_unlink(struct rdns *r, struct entry *e)
-{
-	if (e->prev != NULL)
-		e->prev->next = e->next;
-	else
-		r->head = e->next;
-	if (e->next != NULL)
-		e->next->prev = e->prev;
-	else
-		r->tail = e->prev;
-	e->prev = e->next = NULL;
-}
-
-static void
-lru_front(struct rdns *r, struct entry *e)
-{
-	e->next = r->head;
-	e->prev = NULL;
-	if (r->head != NULL)
-		r->head->prev = e;
-	r->head = e;
-	if (r->tail == NULL)
-		r->tail = e;
-}
-
 /* Remove and free e (under mu); a query still out for it finds nothing. */
 static void
 drop(struct rdns *r, struct entry *e)
@@ -181,7 +155,7 @@ drop(struct rdns *r, struct entry *e)
 
 	if (*ep == e)
 		*ep = e->hnext;
-	lru_unlink(r, e);
+	TAILQ_REMOVE(&r->lru, e, lru);
 	r->st.entries--;
 	r->st.bytes -= e->bytes;
 	free(e->name);
@@ -200,8 +174,9 @@ make_room(struct rdns *r, size_t bytes)
 
 	while (r->st.entries + 1 > r->max_entries ||
 	    r->st.bytes + bytes > r->max_bytes) {
-		for (e = r->tail; e != NULL && e->state == E_WAIT; e = e->prev)
-			;
+		TAILQ_FOREACH_REVERSE(e, &r->lru, entries, lru)
+			if (e->state != E_WAIT)
+				break;
 		if (e == NULL)
 			return -1;
 		drop(r, e);
@@ -246,9 +221,9 @@ answer(struct rdns *r, struct entry *e, const char *name, int ttl)
 	while (r->st.bytes > r->max_bytes) {
 		struct entry *o;
 
-		for (o = r->tail; o != NULL && (o == e || o->state == E_WAIT);
-		    o = o->prev)
-			;
+		TAILQ_FOREACH_REVERSE(o, &r->lru, entries, lru)
+			if (o != e && o->state != E_WAIT)
+				break;
 		if (o == NULL)
 			break;
 		drop(r, o);
@@ -388,6 +363,7 @@ rdns_new(const struct rdns_conf *conf, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	TAILQ_INIT(&r->lru);
 	r->wake[0] = r->wake[1] = -1;
 	evdns_set_log_fn(rdns_log);
 	pthread_mutex_init(&r->mu, NULL);
@@ -485,8 +461,8 @@ rdns_free(struct rdns *r)
 		close(r->wake[0]);
 	if (r->wake[1] >= 0)
 		close(r->wake[1]);
-	for (e = r->head; e != NULL; e = next) {
-		next = e->next;
+	for (e = TAILQ_FIRST(&r->lru); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, lru);
 		free(e->name);
 		free(e);
 	}
@@ -545,8 +521,8 @@ rdns_names(struct rdns *r, struct rdns_query *q, size_t n)
 			e = NULL;
 		}
 		if (e != NULL) {
-			lru_unlink(r, e);
-			lru_front(r, e);
+			TAILQ_REMOVE(&r->lru, e, lru);
+			TAILQ_INSERT_HEAD(&r->lru, e, lru);
 			/*
 			 * A lookup someone already waited out is not waited
 			 * for again: each address costs a request (or the
@@ -589,7 +565,7 @@ rdns_names(struct rdns *r, struct rdns_query *q, size_t n)
 		ep = find(r, e->ver, e->addr);
 		e->hnext = *ep;
 		*ep = e;
-		lru_front(r, e);
+		TAILQ_INSERT_HEAD(&r->lru, e, lru);
 		r->st.entries++;
 		r->st.bytes += e->bytes;
 		r->st.misses++;

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <sys/queue.h>
+
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,14 +41,15 @@ static GVC_t		*render_gvc;
  * waits behind a layout.
  */
 struct render_pic {
-	struct render_pic	*prev, *next;	/* most recently used first */
+	TAILQ_ENTRY(render_pic)	 lru;		/* most recently used first */
 	uint64_t		 hash;
 	size_t			 keylen, len;
 	char			*key;
 	unsigned char		*data;
 };
 static pthread_mutex_t	 cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct render_pic *cache_head, *cache_tail;
+static TAILQ_HEAD(render_pics, render_pic) cache =
+    TAILQ_HEAD_INITIALIZER(cache);
 static pthread_cond_t	 cache_cv = PTHREAD_COND_INITIALIZER;
 static size_t		 cache_max;	/* 0: no cache */
 /* keys being drawn: a request for one of them waits for its picture */
@@ -110,34 +113,9 @@ cache_cost(const struct render_pic *p)
 }
 
 static void
-cache_unlink(struct render_pic *p)
-{
-	if (p->prev != NULL)
-		p->prev->next = p->next;
-	else
-		cache_head = p->next;
-	if (p->next != NULL)
-		p->next->prev = p->prev;
-	else
-		cache_tail = p->prev;
-	p->prev = p->next = NULL;
-}
-
-static void
-cache_front(struct render_pic *p)
-{
-	p->next = cache_head;
-	if (cache_head != NULL)
-		cache_head->prev = p;
-	cache_head = p;
-	if (cache_tail == NULL)
-		cache_tail = p;
-}
-
-static void
 cache_drop(struct render_pic *p)
 {
-	cache_unlink(p);
+	TAILQ_REMOVE(&cache, p, lru);
 	cache_st.bytes -= cache_cost(p);
 	cache_st.entries--;
 	free(p->key);
@@ -149,8 +127,8 @@ cache_drop(struct render_pic *p)
 static void
 cache_trim(size_t max)
 {
-	while (cache_tail != NULL && cache_st.bytes > max) {
-		cache_drop(cache_tail);
+	while (!TAILQ_EMPTY(&cache) && cache_st.bytes > max) {
+		cache_drop(TAILQ_LAST(&cache, render_pics));
 		cache_st.evictions++;
 	}
 }
@@ -247,14 +225,14 @@ cache_get(const struct buf *key, uint64_t hash, struct buf *out,
 			pthread_cond_wait(&cache_cv, &cache_lock);
 		__atomic_sub_fetch(&render_queued, 1, __ATOMIC_ACQ_REL);
 	}
-	for (p = cache_head; p != NULL; p = p->next)
+	TAILQ_FOREACH(p, &cache, lru)
 		if (p->hash == hash && p->keylen == key->len &&
 		    memcmp(p->key, key->data, key->len) == 0)
 			break;
 	if (p != NULL) {
 		buf_add(out, p->data, p->len);
-		cache_unlink(p);
-		cache_front(p);
+		TAILQ_REMOVE(&cache, p, lru);
+		TAILQ_INSERT_HEAD(&cache, p, lru);
 		cache_st.hits++;
 		pthread_mutex_unlock(&cache_lock);
 		return 1;
@@ -307,7 +285,7 @@ cache_put(const struct buf *key, uint64_t hash, const unsigned char *data,
 	p->keylen = key->len;
 	p->len = len;
 	p->hash = hash;
-	cache_front(p);
+	TAILQ_INSERT_HEAD(&cache, p, lru);
 	cache_st.bytes += cache_cost(p);
 	cache_st.entries++;
 	cache_trim(cache_max);
