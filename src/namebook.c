@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <sys/queue.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,8 +14,7 @@
 
 struct nb_entry {
 	struct nb_entry	*hnext;		/* bucket chain */
-	struct nb_entry	*prev;		/* LRU list, most recent first */
-	struct nb_entry	*next;
+	TAILQ_ENTRY(nb_entry) lru;	/* most recently used first */
 	uint8_t		 ver;		/* of addr */
 	uint8_t		 cver;		/* of client */
 	uint8_t		 client[16];
@@ -28,8 +29,7 @@ struct nb_entry {
 struct namebook {
 	struct nb_entry	**buckets;
 	size_t		 nbuckets;	/* a power of two */
-	struct nb_entry	*head;
-	struct nb_entry	*tail;
+	TAILQ_HEAD(nb_lru, nb_entry) lru;
 	size_t		 max;
 	unsigned	 window_s;
 	struct name_row	*rows;
@@ -54,6 +54,7 @@ namebook_new(size_t max_entries, unsigned window_s)
 		free(nb);
 		return NULL;
 	}
+	TAILQ_INIT(&nb->lru);
 	nb->nbuckets = n;
 	nb->max = max_entries;
 	nb->window_s = window_s;
@@ -69,8 +70,8 @@ namebook_free(struct namebook *nb)
 
 	if (nb == NULL)
 		return;
-	for (e = nb->head; e != NULL; e = next) {
-		next = e->next;
+	for (e = TAILQ_FIRST(&nb->lru); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, lru);
 		free(e->name);
 		free(e);
 	}
@@ -93,41 +94,15 @@ nb_hash(const uint8_t *client, const uint8_t *addr)
 	return h;
 }
 
-static void
-lru_unlink(struct namebook *nb, struct nb_entry *e)
-{
-	if (e->prev != NULL)
-		e->prev->next = e->next;
-	else
-		nb->head = e->next;
-	if (e->next != NULL)
-		e->next->prev = e->prev;
-	else
-		nb->tail = e->prev;
-	e->prev = e->next = NULL;
-}
-
-static void
-lru_front(struct namebook *nb, struct nb_entry *e)
-{
-	e->next = nb->head;
-	e->prev = NULL;
-	if (nb->head != NULL)
-		nb->head->prev = e;
-	nb->head = e;
-	if (nb->tail == NULL)
-		nb->tail = e;
-}
-
 /* Drop the least recently used entry. */
 static void
 evict(struct namebook *nb)
 {
-	struct nb_entry *e = nb->tail, **pp;
+	struct nb_entry *e = TAILQ_LAST(&nb->lru, nb_lru), **pp;
 
 	if (e == NULL)
 		return;
-	lru_unlink(nb, e);
+	TAILQ_REMOVE(&nb->lru, e, lru);
 	pp = &nb->buckets[nb_hash(e->client, e->addr) &
 	    (nb->nbuckets - 1)];
 	while (*pp != e)
@@ -212,8 +187,8 @@ nb_add(struct namebook *nb, int64_t ts_us, int cver, const uint8_t *client,
 		}
 		e->ttl = a->ttl;
 		e->expires_us = ts_us + (int64_t)a->ttl * 1000000;
-		lru_unlink(nb, e);
-		lru_front(nb, e);
+		TAILQ_REMOVE(&nb->lru, e, lru);
+		TAILQ_INSERT_HEAD(&nb->lru, e, lru);
 		if (fresh) {
 			e->window = win;
 			add_row(nb, e, ts_us);
@@ -239,7 +214,7 @@ nb_add(struct namebook *nb, int64_t ts_us, int cver, const uint8_t *client,
 	pp = &nb->buckets[h];
 	e->hnext = *pp;
 	*pp = e;
-	lru_front(nb, e);
+	TAILQ_INSERT_HEAD(&nb->lru, e, lru);
 	nb->st.entries++;
 	nb->st.memory += sizeof(*e) + strlen(e->name) + 1;
 	add_row(nb, e, ts_us);
