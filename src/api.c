@@ -1390,6 +1390,9 @@ api_windows(struct store *st, const struct api_args *a,
  * reader may also stop anywhere inside a page.
  */
 #define API_FEED_LIMIT		10000		/* rows a page, default */
+static int	api_sensor_known(struct store *, const struct api_args *,
+		    struct api_reply *);
+
 #define API_FEED_MAX_LIMIT	100000
 #define API_FEED_MAX_BYTES	(16u << 20)	/* a page's body, about */
 
@@ -1493,7 +1496,7 @@ api_feed(struct store *st, const struct api_args *a, struct api_reply *r)
 {
 	struct api_feed_ctx c;
 	struct store_feed fs;
-	const char *since = NULL;
+	const char *since = NULL, *sensor = NULL;
 	char err[1024], store[24];
 	int64_t seq = 0, from;
 	uint64_t k = 0;
@@ -1524,9 +1527,12 @@ api_feed(struct store *st, const struct api_args *a, struct api_reply *r)
 				api_error(r, 400, n, "%s", err);
 				return;
 			}
-		} else {
+		} else if (strcmp(n, "sensor") == 0 && *v != '\0')
+			sensor = v;
+		else {
 			api_error(r, 400, n, "%s: %s for feed (it takes since, "
-			    "limit, tier and skip_lost)", n, filter_known(n) ?
+			    "limit, tier, sensor and skip_lost)", n,
+			    filter_known(n) ?
 			    "does not apply" : "unknown parameter");
 			return;
 		}
@@ -1549,8 +1555,10 @@ api_feed(struct store *st, const struct api_args *a, struct api_reply *r)
 	c.seq = seq;
 	c.k = partial ? k : 0;
 	c.store = fs.store;		/* store_feed fills it before any row */
-	rc = store_feed(st, tier, from, partial ? k : 0, &fs, api_feed_row,
-	    &c, err, sizeof(err));
+	if (sensor != NULL && api_sensor_known(st, a, r) < 0)
+		return;
+	rc = store_feed(st, tier, sensor, from, partial ? k : 0, &fs,
+	    api_feed_row, &c, err, sizeof(err));
 	if (rc < 0 && buf_failed(&r->body)) {
 		api_error(r, 503, NULL, "out of memory");
 		return;
@@ -1593,9 +1601,14 @@ api_feed(struct store *st, const struct api_args *a, struct api_reply *r)
 	}
 	/*
 	 * The next cursor: inside the last window when the page is full,
-	 * else past it (or where the reader was, when nothing came).
+	 * else past it (or where the reader was, when nothing came).  With
+	 * sensor=, a page that was not full read every window of the
+	 * snapshot: the others' too are behind the reader then.
 	 */
-	if (c.n == 0 && !partial)
+	if (sensor != NULL && !c.more && fs.last > seq)
+		snprintf(r->cursor, sizeof(r->cursor), "%s-%" PRId64,
+		    fs.store, fs.last);
+	else if (c.n == 0 && !partial)
 		snprintf(r->cursor, sizeof(r->cursor), "%s-%" PRId64,
 		    fs.store, seq);
 	else if (c.more || c.n == 0)

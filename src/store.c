@@ -2825,8 +2825,8 @@ store_feed_state(struct store *st, int tier, struct store_feed *fs,
 }
 
 int
-store_feed(struct store *st, int tier, int64_t from_seq, uint64_t skip,
-    struct store_feed *fs,
+store_feed(struct store *st, int tier, const char *sensor, int64_t from_seq,
+    uint64_t skip, struct store_feed *fs,
     int (*cb)(int64_t seq, const struct store_row *, void *), void *arg,
     char *err, size_t errlen)
 {
@@ -2853,7 +2853,8 @@ store_feed(struct store *st, int tier, int64_t from_seq, uint64_t skip,
 	if (sqlite3_prepare_v2(st->db, "SELECT w.id, w.seq, w.start,"
 	    " w.seconds, s.name FROM windows w"
 	    " JOIN sensors s ON s.id = w.sensor_id"
-	    " WHERE w.tier = ?1 AND w.seq >= ?2 ORDER BY w.seq", -1, &w,
+	    " WHERE w.tier = ?1 AND w.seq >= ?2 AND (?3 IS NULL OR"
+	    " s.name = ?3) ORDER BY w.seq", -1, &w,
 	    NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(st->db, "SELECT proto, src, dst, sport, dport,"
 	    " packets, bytes, first_us, last_us, tcp_flags FROM edges"
@@ -2864,6 +2865,8 @@ store_feed(struct store *st, int tier, int64_t from_seq, uint64_t skip,
 	}
 	sqlite3_bind_int(w, 1, tier);
 	sqlite3_bind_int64(w, 2, from_seq);
+	if (sensor != NULL)
+		sqlite3_bind_text(w, 3, sensor, -1, SQLITE_STATIC);
 	while (stop == 0 && (rc = sqlite3_step(w)) == SQLITE_ROW) {
 		wid = sqlite3_column_int64(w, 0);
 		seq = sqlite3_column_int64(w, 1);

@@ -292,8 +292,9 @@ int	store_windows(struct store *, int tier, int64_t from_us, int64_t to_us,
  * so "everything written after number N" is a query.  store_feed reads,
  * in one snapshot, the counter (fs) and the edge rows of tier's windows
  * numbered from_seq or later, by number and then by key, leaving out the
- * first skip rows of window from_seq (a page that ended inside it).
- * cb gets each row and its window's number, and stops the walk by
+ * first skip rows of window from_seq (a page that ended inside it);
+ * with sensor (not NULL) only that sensor's windows, the others stepped
+ * over.  cb gets each row and its window's number, and stops the walk by
  * returning non-zero.  fs->gone is the highest number of a window of
  * tier deleted (retention, size budget; 0: none): a reader whose from_seq
  * is at or below it has missed rows.  Returns 0 (or cb's value that
@@ -305,8 +306,8 @@ struct store_feed {
 	int64_t		 gone;
 	uint64_t	 gone_windows;	/* deleted from tier, ever */
 };
-int	store_feed(struct store *, int tier, int64_t from_seq, uint64_t skip,
-	    struct store_feed *fs,
+int	store_feed(struct store *, int tier, const char *sensor,
+	    int64_t from_seq, uint64_t skip, struct store_feed *fs,
 	    int (*cb)(int64_t seq, const struct store_row *, void *),
 	    void *arg, char *err, size_t errlen);
 

@@ -6,7 +6,7 @@
 # restarted in the middle.  Every row comes exactly once per write of its
 # window, the last version of each equals the database's edges table (read
 # by sqlite3) and the packets and bytes per address pair equal tshark's.
-# A bad cursor is a 400 naming since; a cursor behind windows the
+# sensor= gives one sensor's rows alone.  A bad cursor is a 400 naming since; a cursor behind windows the
 # retention deleted is a 410, or with skip_lost=yes a 200 saying so.
 . "$(dirname "$0")/lib.sh"
 need python3
@@ -99,6 +99,32 @@ for bad in limit=0 limit=100001 limit=x tier=minute top=3 sensor=nosuch; do
 	    test "$code" = 400 -a "$(python3 -c 'import json, sys
 print(json.load(sys.stdin)["parameter"])' <"$T/err")" = "${bad%%=*}"
 done
+serve_stop
+
+# sensor=: one sensor's rows of a database two sensors wrote in turns.
+DB2="$T/b.db"
+for sc in one:pcapplusplus-input.pcap two:pcapplusplus-one_http_stream_rst.pcap \
+    one:pcapplusplus-ipv6-frag.pcap two:gopacket-le-test200.pcapng; do
+	"$IPGRAPH" import -q --db "$DB2" --window 1 --sensor "${sc%%:*}" \
+	    "$DATA/${sc#*:}" || exit 99
+done
+serve_start "$DB2"
+sone() { local q=$1; shift; sget "$q&sensor=one" "$@"; }
+CUR=0 PAGES=0
+: >"$T/feed-one"
+drain sone "$T/feed-one"
+check "sensor=one: every row of its windows once ($PAGES pages)" \
+    $CHK exact "$T/feed-one"
+check "sensor=one: its rows equal the database's, and no other sensor's" \
+    $CHK same "$T/feed-one" "$DB2" raw one
+check "sensor=one: packets and bytes per pair equal tshark's of its captures" \
+    $CHK tshark "$T/feed-one" "$DATA/pcapplusplus-input.pcap" \
+    "$DATA/pcapplusplus-ipv6-frag.pcap"
+check "sensor=one: the last cursor is past sensor two's last window too" \
+    test "${CUR#*-}" = "$(sqlite3 "$DB2" 'SELECT seq FROM feed')"
+code=$(sget "sensor=three" -o "$T/err" -w '%{http_code}')
+check "sensor=three: 400 naming the sensors there are ($code $(cat "$T/err"))" \
+    grep -q '"parameter": "sensor".*one.*two\|one.*two.*"parameter": "sensor"' "$T/err"
 serve_stop
 
 # 2. ipgraphd: windows written while the feed is read, a restart in the

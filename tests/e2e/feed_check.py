@@ -5,10 +5,11 @@
                                     cursors, each window's rows numbered
                                     1..n without a gap or a repeat, windows
                                     in write order
-  feed_check.py same FEED DB [TIER] the latest version of every row (a window
-                                    written again is read again) equals the
-                                    rows of the database's edges table, as
-                                    the sqlite3 program reads them
+  feed_check.py same FEED DB [TIER [SENSOR]]  the latest version of every
+                                    row (a window written again is read
+                                    again) equals the rows of the database's
+                                    edges table (of SENSOR's windows alone),
+                                    as the sqlite3 program reads them
   feed_check.py tshark FEED CAPTURE...  packets and bytes per address pair
                                     of those rows equal tshark's count of the
                                     captures
@@ -126,8 +127,10 @@ def db_rows(db, tier):
     return got
 
 
-def same(path, db, tier):
+def same(path, db, tier, sensor=None):
     a, b = latest(path), db_rows(db, TIERS[tier])
+    if sensor is not None:
+        b = {k: v for k, v in b.items() if k[1] == sensor}
     diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
     for k in diff[:8]:
         print(f"  {k}: feed {a.get(k)}, database {b.get(k)}")
@@ -152,8 +155,9 @@ def tshark(path, caps):
 def main(argv):
     if len(argv) >= 2 and argv[0] == "exact":
         return exact(argv[1])
-    if len(argv) in (3, 4) and argv[0] == "same":
-        return same(argv[1], argv[2], argv[3] if len(argv) == 4 else "raw")
+    if len(argv) in (3, 4, 5) and argv[0] == "same":
+        return same(argv[1], argv[2], argv[3] if len(argv) >= 4 else "raw",
+                    argv[4] if len(argv) == 5 else None)
     if len(argv) >= 3 and argv[0] == "tshark":
         return tshark(argv[1], argv[2:])
     sys.exit(__doc__)

@@ -917,7 +917,7 @@ feed_read(struct store *st, int64_t from, uint64_t skip,
 
 	memset(f, 0, sizeof(*f));
 	f->stop_at = stop_at;
-	rc = store_feed(st, STORE_TIER_RAW, from, skip, fs, feed_row, f, err,
+	rc = store_feed(st, STORE_TIER_RAW, NULL, from, skip, fs, feed_row, f, err,
 	    sizeof(err));
 	if (rc < 0)
 		fail_msg("store_feed: %s", err);
