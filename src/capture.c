@@ -136,16 +136,30 @@ splice_open(const uint8_t *head, size_t len, uint8_t *own, FILE *rest)
 	return fp;
 }
 
-/* FNV-1a, 64 bits: a fingerprint, not a defence against forgery. */
+/*
+ * FNV-1a, 64 bits: a fingerprint, not a defence against forgery.  Eight
+ * bytes a turn (the same value, byte by byte): over the 1 MiB prefix the
+ * loop's own counting was half the cost, ~30 instructions a packet of
+ * a 100,000-packet import.
+ */
+#define FNV_PRIME	0x100000001b3ULL
 static uint64_t
 fnv1a(const uint8_t *p, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
-	while (n--) {
-		h ^= *p++;
-		h *= 0x100000001b3ULL;
+	for (; n >= 8; n -= 8, p += 8) {
+		h = (h ^ p[0]) * FNV_PRIME;
+		h = (h ^ p[1]) * FNV_PRIME;
+		h = (h ^ p[2]) * FNV_PRIME;
+		h = (h ^ p[3]) * FNV_PRIME;
+		h = (h ^ p[4]) * FNV_PRIME;
+		h = (h ^ p[5]) * FNV_PRIME;
+		h = (h ^ p[6]) * FNV_PRIME;
+		h = (h ^ p[7]) * FNV_PRIME;
 	}
+	while (n--)
+		h = (h ^ *p++) * FNV_PRIME;
 	return h;
 }
 
