@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "capture.h"
 #include "pcapfile.h"
@@ -42,6 +43,16 @@ static uint16_t
 get16(const uint8_t *p, int be)
 {
 	return (uint16_t)(be ? p[0] << 8 | p[1] : p[1] << 8 | p[0]);
+}
+
+/* A record field: host order, or swapped (a load and a bswap). */
+static inline uint32_t
+rec32(const uint8_t *p, int swapped)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return swapped ? __builtin_bswap32(v) : v;
 }
 
 /*
@@ -94,7 +105,6 @@ pcapfile_header(const uint8_t *p, size_t n, struct pcapfile *pf)
 	}
 	pf->linktype = linktype_to_dlt(lt);
 	pf->nsec = magic == MAGIC_NS;
-	pf->be = be;
 	/* swapped means "not in this host's order", as libpcap has it */
 	pf->swapped = be != (get32((const uint8_t *)&(uint32_t){ 1 }, 1) == 1);
 	return 1;
@@ -104,13 +114,13 @@ int
 pcapfile_record(const struct pcapfile *pf, const uint8_t *p, size_t n,
     struct cap_packet *pkt, size_t *used)
 {
-	int be = pf->be;
+	int sw = pf->swapped;
 	int64_t sec, frac;
 	uint32_t caplen;
 
 	if (n < PCAPFILE_RECHDRLEN)
 		return 0;
-	caplen = get32(p + 8, be);
+	caplen = rec32(p + 8, sw);
 	if (caplen > pf->snaplen)
 		return -1;
 	if (n - PCAPFILE_RECHDRLEN < caplen)
@@ -121,9 +131,9 @@ pcapfile_record(const struct pcapfile *pf, const uint8_t *p, size_t n,
 	 * swap yields unsigned values).  Only damaged or post-2038 files
 	 * tell the two apart; ipgraph places their packets as before.
 	 */
-	sec = get32(p, be);
-	frac = get32(p + 4, be);
-	if (!pf->swapped) {
+	sec = rec32(p, sw);
+	frac = rec32(p + 4, sw);
+	if (!sw) {
 		sec = (int32_t)(uint32_t)sec;
 		frac = (int32_t)(uint32_t)frac;
 	}
@@ -131,7 +141,7 @@ pcapfile_record(const struct pcapfile *pf, const uint8_t *p, size_t n,
 		frac /= 1000;
 	pkt->ts_us = (int64_t)sec * 1000000 + frac;
 	pkt->caplen = caplen;
-	pkt->wirelen = get32(p + 12, be);
+	pkt->wirelen = rec32(p + 12, sw);
 	pkt->linktype = pf->linktype;
 	pkt->data = p + PCAPFILE_RECHDRLEN;
 	*used = PCAPFILE_RECHDRLEN + (size_t)caplen;

@@ -21,7 +21,6 @@ struct cap_packet;
  * which of the two read it.
  */
 struct pcapfile {
-	int		 be;		/* written big-endian */
 	int		 swapped;	/* not in this host's byte order */
 	int		 nsec;		/* nanosecond time stamps */
 	uint32_t	 snaplen;
