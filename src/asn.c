@@ -10,6 +10,7 @@
 #include <string.h>
 
 #ifdef HAVE_LIBLOC
+#include <dlfcn.h>
 #include <netinet/in.h>
 #include <libloc/libloc.h>
 #include <libloc/as.h>
@@ -43,6 +44,64 @@ asn_tell(void)
 static struct loc_ctx		*asn_ctx;
 static struct loc_database	*asn_db;
 
+/*
+ * libloc is loaded here, on the first lookup, not linked: it brings
+ * libcrypto, and binding the two cost every run of ipgraph ~7 million
+ * instructions, a third of its start-up, while most runs (an import, an
+ * export without --group asn|country) never look an address up.  The
+ * pointers take their types from libloc's own declarations.
+ */
+static struct {
+	__typeof__(&loc_new)			 new;
+	__typeof__(&loc_set_log_priority)	 set_log_priority;
+	__typeof__(&loc_unref)			 unref;
+	__typeof__(&loc_database_new)		 database_new;
+	__typeof__(&loc_database_lookup)	 database_lookup;
+	__typeof__(&loc_database_get_as)	 database_get_as;
+	__typeof__(&loc_as_get_name)		 as_get_name;
+	__typeof__(&loc_as_unref)		 as_unref;
+	__typeof__(&loc_network_get_asn)	 network_get_asn;
+	__typeof__(&loc_network_get_country_code) network_get_country_code;
+	__typeof__(&loc_network_unref)		 network_unref;
+} L;
+
+/* dlopen libloc and find its functions; 0, or -1 with asn_why set. */
+static int
+asn_load(void)
+{
+#define SYM(f)	{ "loc_" #f, (void *)&L.f }
+	static const struct {
+		const char	*name;
+		void		*slot;
+	} syms[] = {
+		SYM(new), SYM(set_log_priority), SYM(unref), SYM(database_new),
+		SYM(database_lookup), SYM(database_get_as), SYM(as_get_name),
+		SYM(as_unref), SYM(network_get_asn),
+		SYM(network_get_country_code), SYM(network_unref),
+	};
+#undef SYM
+	void *h, *f;
+	size_t i;
+
+	if ((h = dlopen(LOC_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		snprintf(asn_why, sizeof(asn_why), "cannot load libloc (%s): "
+		    "install libloc1", dlerror());
+		return -1;
+	}
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		if ((f = dlsym(h, syms[i].name)) == NULL) {
+			snprintf(asn_why, sizeof(asn_why), "%s has no %s: "
+			    "not the libloc ipgraph was built with", LOC_SONAME,
+			    syms[i].name);
+			dlclose(h);
+			return -1;
+		}
+		/* POSIX: a dlsym result converts to a function pointer */
+		memcpy(syms[i].slot, &f, sizeof(f));
+	}
+	return 0;	/* kept loaded for the life of the process */
+}
+
 static void
 asn_open(void)
 {
@@ -73,14 +132,18 @@ asn_open(void)
 		    ASN_DB_UPDATED, ASN_DB_PACKAGED);
 		goto fail;
 	}
-	if (loc_new(&asn_ctx) != 0) {
+	if (asn_load() < 0) {
+		fclose(f);
+		goto fail;
+	}
+	if (L.new(&asn_ctx) != 0) {
 		snprintf(asn_why, sizeof(asn_why), "libloc: out of memory");
 		fclose(f);
 		goto fail;
 	}
 	/* our message says what is wrong: libloc's own lines would repeat it */
-	loc_set_log_priority(asn_ctx, 0);
-	if (loc_database_new(asn_ctx, &asn_db, f) != 0) {
+	L.set_log_priority(asn_ctx, 0);
+	if (L.database_new(asn_ctx, &asn_db, f) != 0) {
 		snprintf(asn_why, sizeof(asn_why), "%s: not a location "
 		    "database libloc can read", path);
 		fclose(f);
@@ -90,7 +153,7 @@ asn_open(void)
 	return;
 fail:
 	if (asn_ctx != NULL)
-		loc_unref(asn_ctx);
+		L.unref(asn_ctx);
 	asn_ctx = NULL;
 	asn_db = NULL;
 }
@@ -131,12 +194,12 @@ asn_name_locked(uint32_t asn, char *out, size_t outlen)
 	const char *name;
 
 	out[0] = '\0';
-	if (asn == 0 || loc_database_get_as(asn_db, &as, asn) != 0 ||
+	if (asn == 0 || L.database_get_as(asn_db, &as, asn) != 0 ||
 	    as == NULL)
 		return;
-	if ((name = loc_as_get_name(as)) != NULL)
+	if ((name = L.as_get_name(as)) != NULL)
 		snprintf(out, outlen, "%s", name);
-	loc_as_unref(as);
+	L.as_unref(as);
 }
 #endif
 
@@ -162,12 +225,12 @@ asn_lookup(int ver, const uint8_t *addr, struct asn_info *out)
 	} else
 		memcpy(a.s6_addr, addr, 16);
 	pthread_mutex_lock(&asn_mtx);
-	if (loc_database_lookup(asn_db, &a, &net) == 0 && net != NULL) {
-		out->asn = loc_network_get_asn(net);
-		cc = loc_network_get_country_code(net);
+	if (L.database_lookup(asn_db, &a, &net) == 0 && net != NULL) {
+		out->asn = L.network_get_asn(net);
+		cc = L.network_get_country_code(net);
 		if (cc != NULL && strlen(cc) == 2)
 			memcpy(out->country, cc, 3);
-		loc_network_unref(net);
+		L.network_unref(net);
 		asn_name_locked(out->asn, out->as_name, sizeof(out->as_name));
 	}
 	pthread_mutex_unlock(&asn_mtx);

@@ -32,6 +32,15 @@ struct windows {
 	int64_t			 newest_us;	/* latest packet time seen */
 	int64_t			 close_s;	/* first second past an open
 						   window's end + grace */
+	/*
+	 * Where the next packet can go without dividing its time: [lo, hi)
+	 * microseconds, inside fast_w's span and before any window's close
+	 * time (so newest() would close nothing).  Emptied whenever a
+	 * window opens or closes; set again by the next packet.
+	 */
+	struct window		*fast_w;
+	int64_t			 fast_lo_us;
+	int64_t			 fast_hi_us;
 	size_t			 hint;		/* a new table's index, in edges */
 	uint64_t		 last_packets;	/* on the last packet's edge */
 };
@@ -54,6 +63,8 @@ windows_new(unsigned seconds, unsigned grace, unsigned max_open,
 	ws->arg = arg;
 	ws->newest_us = INT64_MIN;
 	ws->close_s = INT64_MAX;
+	ws->fast_lo_us = INT64_MAX;
+	ws->fast_hi_us = INT64_MIN;
 	ws->hint = 1024;
 	return ws;
 }
@@ -91,6 +102,8 @@ set_close_s(struct windows *ws)
 {
 	unsigned i;
 
+	ws->fast_lo_us = INT64_MAX;	/* the fast range may be stale */
+	ws->fast_hi_us = INT64_MIN;
 	ws->close_s = INT64_MAX;
 	for (i = 0; i < ws->max_open; i++)
 		if (ws->w[i].open && ws->w[i].start_s + (int64_t)ws->seconds +
@@ -186,6 +199,17 @@ windows_close_all(struct windows *ws)
  * A new latest time, ts_s its second: close every window whose end plus
  * the grace time it has reached (one comparison unless one has).
  */
+/* Seconds to microseconds, saturating (times from damaged captures). */
+static int64_t
+us_of(int64_t s)
+{
+	if (s > INT64_MAX / 1000000)
+		return INT64_MAX;
+	if (s < INT64_MIN / 1000000)
+		return INT64_MIN;
+	return s * 1000000;
+}
+
 static int
 newest(struct windows *ws, int64_t ts_us, int64_t ts_s)
 {
@@ -252,6 +276,8 @@ window_for(struct windows *ws, int64_t start_s, int *err)
 	free_w->ft_max = ws->max_edges;
 	free_w->open = 1;
 	free_w->start_s = start_s;
+	ws->fast_lo_us = INT64_MAX;
+	ws->fast_hi_us = INT64_MIN;
 	if (start_s + (int64_t)ws->seconds + (int64_t)ws->grace < ws->close_s)
 		ws->close_s = start_s + (int64_t)ws->seconds +
 		    (int64_t)ws->grace;
@@ -267,6 +293,13 @@ windows_packet(struct windows *ws, int64_t ts_us, uint32_t wirelen,
 	int64_t ts_s, start_s;
 	int err;
 
+	if (ts_us >= ws->fast_lo_us && ts_us < ws->fast_hi_us) {
+		/* nearly every packet: no division, no window to close */
+		if (ts_us > ws->newest_us)
+			ws->newest_us = ts_us;
+		w = ws->last = ws->fast_w;
+		goto counted;
+	}
 	ts_s = ts_us / 1000000 - (ts_us % 1000000 < 0);
 	start_s = ts_s - (ts_s % ws->seconds + ws->seconds) % ws->seconds;
 	if (newest(ws, ts_us, ts_s) < 0)
@@ -277,6 +310,12 @@ windows_packet(struct windows *ws, int64_t ts_us, uint32_t wirelen,
 			return -1;
 		ws->last = w;
 	}
+	ws->fast_w = w;
+	ws->fast_lo_us = us_of(start_s);
+	ws->fast_hi_us = us_of(start_s + (int64_t)ws->seconds);
+	if (ws->close_s != INT64_MAX && us_of(ws->close_s) < ws->fast_hi_us)
+		ws->fast_hi_us = us_of(ws->close_s);
+counted:
 	w->stats.frames++;
 	w->stats.bytes += wirelen;
 	ws->last_packets = 0;

@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <pcap/pcap.h>
+
 #include "capture.h"
 #include "decode.h"
 #include "fuzz.h"
@@ -14,6 +16,10 @@
  * each packet then goes to the decoder with the link type the file gave,
  * as import_file does.  capfile_open takes a path, so the input is
  * written to a scratch file first.
+ *
+ * Classic pcap is read by pcapfile.c in blocks, handing odd records to
+ * libpcap; libpcap alone reads the same file beside it (pcap), and every
+ * packet, the end and the error message must be the same.
  */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -21,13 +27,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct capfile *cf;
 	struct cap_packet pkt;
 	struct packet r;
-	char err[1024], lbuf[32];
-	const char *fmt;
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *pcap = NULL;
+	char err[1024], lbuf[32], perr[PCAP_ERRBUF_SIZE];
+	const char *fmt, *path = fuzz_file(data, size), *msg;
 	unsigned long n;
-	int rc, st;
+	int rc, st, prc = 1;
 
 	err[0] = '\0';
-	if ((cf = capfile_open(fuzz_file(data, size), err,
+	if ((cf = capfile_open(path, err,
 	    sizeof(err))) == NULL) {
 		if (err[0] == '\0')
 			__builtin_trap();
@@ -38,7 +47,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if (strlen(capfile_digest(cf)) == 0)
 		__builtin_trap();
+	if (strcmp(fmt, "pcap") == 0 && size >= 4 && data[0] != 0x1f &&
+	    data[0] != 0xfd && data[0] != 0x28)	/* not compressed */
+		pcap = pcap_open_offline_with_tstamp_precision(path,
+		    PCAP_TSTAMP_PRECISION_MICRO, perr);
 	for (n = 0; (rc = capfile_next(cf, &pkt)) == 1; n++) {
+		if (pcap != NULL && ((prc = pcap_next_ex(pcap, &h, &d)) != 1 ||
+		    pkt.ts_us != (int64_t)h->ts.tv_sec * 1000000 +
+		    h->ts.tv_usec || pkt.caplen != h->caplen ||
+		    pkt.wirelen != h->len ||
+		    pkt.linktype != pcap_datalink(pcap) ||
+		    memcmp(pkt.data, d, h->caplen) != 0))
+			__builtin_trap();	/* not what libpcap read */
 		/* a pcap record header is 16 bytes, a pcapng block 12 */
 		if (n > size / 12)
 			__builtin_trap();
@@ -51,6 +71,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (rc < 0 && *capfile_error(cf) == '\0')
 		__builtin_trap();
+	if (pcap != NULL) {
+		prc = pcap_next_ex(pcap, &h, &d);
+		if ((prc == PCAP_ERROR_BREAK) != (rc == 0))
+			__builtin_trap();	/* one ended, one did not */
+		/* "FILE: packet N: " then libpcap's words */
+		if (rc < 0 && ((msg = strstr(capfile_error(cf),
+		    ": packet ")) == NULL || (msg = strchr(msg + 9, ':')) ==
+		    NULL || strcmp(msg + 2, pcap_geterr(pcap)) != 0))
+			__builtin_trap();
+		pcap_close(pcap);
+	}
 	capfile_close(cf);
 	return 0;
 }

@@ -186,12 +186,45 @@ test_sni(void **state)
 	    sizeof(out)), SNI_NONE);		/* no Host in what is there */
 }
 
+/* Every request method sni.c knows, and near misses of them. */
+static void
+test_sni_methods(void **state)
+{
+	static const struct {
+		const char	*start;
+		int		 want;
+	} t[] = {
+		{ "GET ", SNI_HTTP }, { "POST ", SNI_HTTP },
+		{ "HEAD ", SNI_HTTP }, { "PUT ", SNI_HTTP },
+		{ "DELETE ", SNI_HTTP }, { "OPTIONS ", SNI_HTTP },
+		{ "PATCH ", SNI_HTTP }, { "GETS ", SNI_NONE },
+		{ "Get ", SNI_NONE }, { "PATCHY ", SNI_NONE },
+		{ "OPTION ", SNI_NONE }, { "P", SNI_NONE }, { "", SNI_NONE },
+	};
+	char req[256], out[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(req, sizeof(req), "%s/ HTTP/1.1\r\nHost: m.example"
+		    "\r\n\r\n", t[i].start);
+		assert_int_equal(sni_parse((const uint8_t *)req, strlen(req),
+		    out, sizeof(out)), t[i].want);
+		if (t[i].want == SNI_HTTP)
+			assert_string_equal(out, "m.example");
+		/* only the method: no more bytes than it */
+		assert_int_equal(sni_parse((const uint8_t *)t[i].start,
+		    strlen(t[i].start), out, sizeof(out)), SNI_NONE);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dns_cases),
 		cmocka_unit_test(test_sni),
+		cmocka_unit_test(test_sni_methods),
 		cmocka_unit_test(test_namebook),
 	};
 
