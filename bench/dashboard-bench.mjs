@@ -46,7 +46,7 @@ for (const n of sizes) {
 	// the layout says when it stopped (data-layout); a page without
 	// that mark stopped after at most 4 s
 	const t2 = Date.now();
-	await p.waitForFunction(() => document.getElementById("view").dataset.layout === "done", null, { timeout: 12000 })
+	await p.waitForFunction(() => document.getElementById("view").dataset.layout === "done", null, { timeout: 30000 })
 		.catch(() => p.waitForTimeout(Math.max(0, 5000 - (Date.now() - t2))));
 	await p.waitForTimeout(500);
 	const after = await fps(2000);
