@@ -97,6 +97,7 @@ export default {
 		el.dataset.links = data.links.length;
 		if (g.order === 0 && !live) {
 			el.innerHTML = "";
+			el.dataset.layout = "done";	// nothing to lay out
 			return { note, empty: true, destroy() {} };
 		}
 
