@@ -34,6 +34,7 @@ const lazy = fs.statSync(path.join(www, "graph3d.js")).size;	// the 3D view's, l
 console.log(`Dashboard map (${label}), ${info.hosts} hosts / ${info.edges} edges stored; app.js ${bundle} bytes, graph3d.js ${lazy} bytes\n`);
 console.log("| max_nodes | nodes | links | first render ms | fps (layout) | longest frame ms (layout) | fps (settled) | fps (panning) | longest frame ms (panning) | load before, after |");
 console.log("|---|---|---|---|---|---|---|---|---|---|");
+const where = [];
 for (const n of sizes) {
 	const l0 = load();
 	const t0 = Date.now();
@@ -42,9 +43,15 @@ for (const n of sizes) {
 	await p.waitForFunction(() => document.querySelector('#view[data-view="map"]')?.dataset.drawn, null, { timeout: 300000 });
 	const t1 = Date.now();
 	const during = await fps(2000);
-	await p.waitForTimeout(5000);	// the layout stops after at most 4 s
+	// the layout says when it stopped (data-layout); a page without
+	// that mark stopped after at most 4 s
+	const t2 = Date.now();
+	await p.waitForFunction(() => document.getElementById("view").dataset.layout === "done", null, { timeout: 30000 })
+		.catch(() => p.waitForTimeout(Math.max(0, 5000 - (Date.now() - t2))));
+	await p.waitForTimeout(500);
 	const after = await fps(2000);
 	const d = await p.evaluate(() => ({ ...document.getElementById("view").dataset }));
+	const tm = await p.evaluate(() => document.getElementById("view").timing || null);
 	await p.screenshot({ path: path.join(OUT, label === "corpus" ? `map-${n}.png` : `map-${label}.png`) });
 	// Settled, sigma draws nothing until something changes, so the
 	// settled rate is the idle page's.  A drag across the map's visible
@@ -60,7 +67,20 @@ for (const n of sizes) {
 	}
 	await p.mouse.up();
 	const pan = await panning;
+	if (tm) where.push(`| ${n} | ${tm.fetchMs.toFixed(0)} | ${tm.buildMs.toFixed(0)} | ${tm.sigmaMs.toFixed(0)} | ` +
+		(tm.layout ? `${tm.layout.ms.toFixed(0)} | ${tm.layout.iterations} | ${tm.layout.applies} | ${tm.layout.applyMs.toFixed(0)} | ${tm.layout.converged ? "yes" : "no"} | ` : "- | - | - | - | - | ") +
+		`${tm.frames} | ${(tm.renderMs / (tm.frames || 1)).toFixed(1)} | ${tm.longestRenderMs.toFixed(0)} |`);
 	console.log(`| ${n} | ${d.nodes} | ${d.links} | ${t1 - t0} | ${during.fps.toFixed(1)} | ${during.gap.toFixed(0)} | ${after.fps.toFixed(1)} | ${pan.fps.toFixed(1)} | ${pan.gap.toFixed(0)} | ${l0}, ${load()} |`);
+}
+// Where the time went, as the page measured it (el.timing, map.js):
+// edges.json fetched and parsed, the graph built, sigma set up, the
+// layout (its length, the worker's iterations, the writes of positions
+// into the graph and their cost, whether it converged before its time
+// was up), and sigma's frames up to the panning (count, mean, longest).
+if (where.length) {
+	console.log("\n| max_nodes | fetch+parse ms | graph ms | sigma setup ms | layout ms | iterations | position writes | writes ms | converged | frames | ms/frame | longest frame ms |");
+	console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+	for (const l of where) console.log(l);
 }
 if (errors.length) console.log("\npage errors: " + errors.join(" | "));
 await b.close();

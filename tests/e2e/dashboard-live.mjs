@@ -41,7 +41,14 @@ fs.writeFileSync(READY, "");
 // the shell replays, then touches READY's folder's "replayed"
 const replayed = path.join(path.dirname(READY), "replayed");
 for (let i = 0; i < 600 && !fs.existsSync(replayed); i++) await page.waitForTimeout(100);
-await page.waitForTimeout(2500);	// the last events
+// the stream's events come a moment after the replay, later on a loaded
+// machine: wait for the map to have grown (up to 30 s), then for the last
+// events
+await page.waitForFunction((n) => {
+	const el = document.getElementById("view");
+	return +el.dataset.nodes > n && +el.dataset.liveEvents > 0;
+}, before, { timeout: 30000 }).catch(() => null);
+await page.waitForTimeout(2500);
 const after = await page.evaluate(() => ({ ...document.getElementById("view").dataset }));
 check("live: the map grew from the stream", +after.nodes > before && +after.liveEvents > 0,
 	`${before} -> ${after.nodes} nodes, ${after.liveEvents} events`);

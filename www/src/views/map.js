@@ -7,8 +7,9 @@
 // in place.
 import Graph from "graphology";
 import Sigma from "sigma";
-import FA2Layout from "graphology-layout-forceatlas2/worker";
+import { EdgeLineProgram } from "sigma/rendering";
 import forceAtlas2 from "graphology-layout-forceatlas2";
+import { startLayout } from "../layout.js";
 import { getJSON, stream } from "../api.js";
 import { filterParams } from "../state.js";
 import { role, roleColour, roleName, num, bytes, esc } from "../format.js";
@@ -27,11 +28,17 @@ function place(g, key) {
 	return { x: 10 * Math.cos(a), y: 10 * Math.sin(a) };
 }
 
+// edges from which the map is "big" (thin lines, nothing but the hosts
+// drawn while the camera moves) and "huge" (no edges while the layout
+// runs either): see the Sigma settings and the layout below
+const BIG = 5000, HUGE = 20000;
+
 // 3 to 20 px, less on crowded maps so the heaviest hosts do not cover
-// their neighbours
-let sizeRange = 17;
+// their neighbours (from 5,000 hosts 1.5 to 6.5 px: 3 px discs covered
+// most of the map)
+let sizeRange = 17, sizeBase = 3;
 function nodeSize(traffic, max) {
-	return 3 + sizeRange * Math.sqrt(traffic / (max || 1));
+	return sizeBase + sizeRange * Math.sqrt(traffic / (max || 1));
 }
 
 export default {
@@ -41,9 +48,15 @@ export default {
 		const metric = state.metric || "packets";
 		const params = filterParams(state);
 		if (!params.max_nodes && !params.top) params.max_nodes = 300;
+		// where the time goes, kept on the element for the benchmark
+		const timing = {};
+		let t = performance.now();
 		const { data, note } = await getJSON("api/v1/edges.json", params, { signal });
+		timing.fetchMs = performance.now() - t;
+		t = performance.now();
 		const g = new Graph({ type: "directed", multi: false });
-		sizeRange = data.nodes.length > 1000 ? 7 : data.nodes.length > 300 ? 11 : 17;
+		sizeRange = data.nodes.length > 5000 ? 5 : data.nodes.length > 1000 ? 7 : data.nodes.length > 300 ? 11 : 17;
+		sizeBase = data.nodes.length > 5000 ? 1.5 : 3;
 		let max = 0;
 		for (const n of data.nodes) {
 			const t = n["in_" + metric] + n["out_" + metric];
@@ -63,10 +76,18 @@ export default {
 			g.mergeEdge(s, d, { link: l, size: 0.5 + 5 * Math.sqrt(l.value / (wmax || 1)), color: "#999" });
 		}
 		g.forEachNode((k) => g.mergeNodeAttributes(k, place(g, k)));
+		timing.buildMs = performance.now() - t;
 
+		const big = g.size >= BIG, huge = g.size >= HUGE;
+		// Huge maps: the edges wait for the layout.  Sigma processes every
+		// edge again whenever a host moves (200 ms a write at 50,000 edges
+		// here) and SwiftShader drew them for seconds a frame, which froze
+		// the page; hidden, a write costs the hosts alone.
+		const known = g.filterNodes((k) => positions.has(k)).length;
+		let edgesHidden = huge && known < g.order && typeof Worker !== "undefined", dead = false;
 		el.innerHTML = `<div class="map-canvas" role="img" aria-label="network map: ${data.nodes.length} hosts, ${data.links.length} edges"></div>
 <div class="legend">${[1, 3, 2].map((k) => `<span><i style="background:${roleColour(k)}"></i>${roleName(k)}</span>`).join("")}
- · size: ${metric} · click a host to filter on it${state.group ? ", double-click a block to expand it" : ""}${state.host && !state.host.includes("/") ? ` · <button type="button" class="link host-page">the page of ${esc(state.host)}</button>` : ""}</div>
+ · size: ${metric}${edgesHidden ? ` · ${g.size} edges: drawn once the layout stops` : ""} · click a host to filter on it${state.group ? ", double-click a block to expand it" : ""}${state.host && !state.host.includes("/") ? ` · <button type="button" class="link host-page">the page of ${esc(state.host)}</button>` : ""}</div>
 <div class="tooltip" hidden></div>`;
 		const hp = el.querySelector(".host-page");
 		if (hp) hp.addEventListener("click", () => setState({ view: "host" }));
@@ -76,6 +97,7 @@ export default {
 		el.dataset.links = data.links.length;
 		if (g.order === 0 && !live) {
 			el.innerHTML = "";
+			el.dataset.layout = "done";	// nothing to lay out
 			return { note, empty: true, destroy() {} };
 		}
 
@@ -111,16 +133,39 @@ export default {
 			ctx.fillStyle = labelColour;
 			ctx.fillText(d.label, tx, d.y + st.labelSize / 3);
 		};
+		// Big maps (BIG edges and more) draw their edges as thin lines
+		// rather than arrows (a quarter of the vertices, no heads to
+		// place), and drop edges and labels while the camera moves: at
+		// 10,000 edges arrows and labels took most of a panning frame.
+		t = performance.now();
 		const renderer = new Sigma(g, canvas, {
-			defaultEdgeType: "arrow",
+			defaultEdgeType: big ? "thin" : "arrow",
+			edgeProgramClasses: { thin: EdgeLineProgram },
 			defaultDrawNodeLabel: drawLabel,
 			labelRenderedSizeThreshold: g.order <= 150 ? 0 : 6,
 			labelGridCellSize: 120,
 			labelDensity: 1.5,
-			zIndex: true,
+			hideEdgesOnMove: big,
+			hideLabelsOnMove: big,
+			edgeReducer: (k, a) => (edgesHidden ? { ...a, hidden: true } : a),
+			// nothing sets zIndex, so sorting by it is wasted work
+			zIndex: false,
 		});
-		renderer.on("beforeRender", () => { boxes = []; });
-		renderer.on("afterRender", () => { el.labelBoxes = boxes; el.dataset.labels = boxes.length; });
+		timing.sigmaMs = performance.now() - t;
+		timing.frames = 0;
+		timing.renderMs = 0;
+		timing.longestRenderMs = 0;
+		let r0 = 0;
+		renderer.on("beforeRender", () => { boxes = []; r0 = performance.now(); });
+		renderer.on("afterRender", () => {
+			const r = performance.now() - r0;
+			timing.frames++;
+			timing.renderMs += r;
+			timing.longestRenderMs = Math.max(timing.longestRenderMs, r);
+			el.labelBoxes = boxes;
+			el.dataset.labels = boxes.length;
+		});
+		el.timing = timing;
 		// hover: the counts; click: filter on the host
 		renderer.on("enterNode", ({ node, event }) => {
 			const n = g.getNodeAttribute(node, "node");
@@ -155,18 +200,33 @@ export default {
 		el.locate = (address) => (g.hasNode(address) ? renderer.graphToViewport(g.getNodeAttributes(address)) : null);
 
 		// Layout in a worker; a graph whose every node is already placed
-		// only settles briefly.
-		const known = g.filterNodes((k) => positions.has(k)).length;
-		let layout = null, timer = null;
+		// does not move.  It stops once it has converged, or after
+		// 0.8 s + 3 ms a host (at most 4 s; 8 s on big maps and 15 s on
+		// huge ones, whose iterations are slower and no longer hold the
+		// page).  Positions come into the graph every frame on small
+		// maps, 4 times a second on big ones, once a second on huge ones.
+		// data-layout says "running", then "done".
+		let layout = null;
 		const settings = forceAtlas2.inferSettings(g);
+		const runLayout = (maxMs) => {
+			if (layout) layout.stop();
+			el.dataset.layout = "running";
+			layout = startLayout(g, settings, { maxMs, every: huge ? 1000 : big ? 250 : 0, onStop: () => {
+				el.dataset.layout = "done";
+				if (edgesHidden && !dead) {
+					edgesHidden = false;
+					renderer.refresh();
+				}
+			} });
+			timing.layout = layout.stats;
+		};
 		if (known === g.order) {
-			// every host already has its place: nothing moves
+			el.dataset.layout = "done";	// every host already has its place
 		} else if (typeof Worker !== "undefined") {
-			layout = new FA2Layout(g, { settings });
-			layout.start();
-			timer = setTimeout(() => layout.stop(), Math.min(4000, 800 + 3 * g.order));
+			runLayout(Math.min(huge ? 15000 : big ? 8000 : 4000, 800 + 3 * g.order));
 		} else {
 			forceAtlas2.assign(g, { iterations: 100, settings });
+			el.dataset.layout = "done";
 		}
 		const save = () => g.forEachNode((k, a) => positions.set(k, { x: a.x, y: a.y }));
 
@@ -233,12 +293,9 @@ export default {
 				}));
 				if (onLive) onLive(doc, g.order, g.size);
 				el.dataset.liveEvents = (+el.dataset.liveEvents || 0) + 1;
-				if (!layout && typeof Worker !== "undefined") layout = new FA2Layout(g, { settings });
-				if (layout && !layout.isRunning()) {
-					layout.start();
-					clearTimeout(timer);
-					timer = setTimeout(() => layout.stop(), 600);
-				}
+				// the graph may have new hosts: a short layout of its own
+				// (startLayout reads the graph's nodes when it starts)
+				if (typeof Worker !== "undefined" && !(layout && layout.running())) runLayout(600);
 			}, (st, err) => { el.dataset.live = st + (err ? ": " + err.message : ""); });
 		}
 		return {
@@ -248,9 +305,9 @@ export default {
 				if (stop) stop();
 				clearInterval(fade);
 				clearTimeout(catchTimer);
-				clearTimeout(timer);
+				dead = true;
 				save();
-				if (layout) layout.kill();
+				if (layout) layout.stop();
 				renderer.kill();
 			},
 		};

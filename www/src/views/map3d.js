@@ -67,6 +67,19 @@ export default {
 			}
 			fg.zoomToFit(300, 40);
 		}
+		// Once the layout stops: fitted, and when the camera's 300 ms
+		// flight is over (two frames after, however loaded the machine),
+		// the labels counted where they finally are; then data-settled.
+		// Tests and scripts wait for that mark, not for a clock.
+		let settleTimer = null;
+		function settle() {
+			fit();
+			clearTimeout(settleTimer);
+			settleTimer = setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => {
+				declutter();
+				el.dataset.settled = "1";
+			})), 350);
+		}
 		let fg;
 		try {
 			fg = ForceGraph3D({ controlType: "orbit" })(box);
@@ -102,7 +115,7 @@ export default {
 			.cooldownTime(5000)
 			// fitted while the layout spreads (every 700 ms) and once it stops
 			.onEngineTick(() => { if (Date.now() - fitted > 700) fit(); })
-			.onEngineStop(() => { fit(); el.dataset.settled = "1"; })
+			.onEngineStop(settle)
 			.graphData({ nodes, links });
 		const sel = el.querySelector(".map3d-host"), btn = el.querySelector(".map3d-filter");
 		sel.addEventListener("change", () => {
@@ -115,7 +128,7 @@ export default {
 		btn.addEventListener("click", () => { if (sel.value) setState({ host: sel.value }); });
 		// Labels that would cover a heavier host's label on the screen are
 		// hidden until the camera moves them apart: checked four times a
-		// second, heaviest first (sprites is in the order they were made,
+		// second and once the map has settled, heaviest first (sprites is in the order they were made,
 		// so it is sorted here).
 		sprites.sort((a, b) => b[1].val - a[1].val);
 		const declutter = () => {
@@ -133,6 +146,8 @@ export default {
 			}
 			el.dataset.labels = shown;
 		};
+		// set from the start: 0 until the layout has placed a host
+		el.dataset.labels = 0;
 		const declutterTimer = setInterval(declutter, 250);
 		const resize = () => fg.width(box.clientWidth).height(box.clientHeight);
 		window.addEventListener("resize", resize);
@@ -141,6 +156,7 @@ export default {
 			destroy() {
 				window.removeEventListener("resize", resize);
 				clearInterval(declutterTimer);
+				clearTimeout(settleTimer);
 				fg.pauseAnimation();
 				fg._destructor();
 			},
