@@ -360,6 +360,7 @@ const tip = await page.evaluate(() => { const t = document.querySelector("#view 
 check("map: hover shows the host's counts", tip.includes(mhost.address) &&
 	tip.includes(`out ${mhost.out_packets.toLocaleString("en")} packets`) &&
 	tip.includes(`in ${mhost.in_packets.toLocaleString("en")} packets`), tip);
+await markOld();
 await page.mouse.click(at.x, at.y);
 await page.waitForFunction((a) => location.hash.includes("host=" + encodeURIComponent(a)), mhost.address, { timeout: 15000 }).catch(() => null);
 d = await drawn("map");
@@ -386,6 +387,7 @@ const bat = await page.evaluate((a) => {
 	const r = el.querySelector(".map-canvas").getBoundingClientRect();
 	return p && { x: r.left + p.x, y: r.top + p.y };
 }, blk.address);
+await markOld();
 await page.mouse.dblclick(bat.x, bat.y);
 await page.waitForFunction(() => !location.hash.includes("group="), null, { timeout: 15000 }).catch(() => null);
 d = await drawn("map");
@@ -401,6 +403,7 @@ await go(`view=map&${F}`);
 await drawn("map");
 const box = await page.locator("#timeline-strip svg .brush .overlay").boundingBox();
 requests.length = 0;
+await markOld();
 // from the left edge to a third of the way: the first windows only
 await page.mouse.move(box.x + 2, box.y + box.height / 2);
 await page.mouse.down();
