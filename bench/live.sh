@@ -31,12 +31,13 @@
 # Environment:
 #   BENCH_DATA        where the captures are (default bench/out/data)
 #   BENCH_LIVE_INPUT  the capture to replay (default BENCH_DATA/bench-1M.pcap)
-#   BENCH_LIVE_GEN    tcpreplay (default) or trafgen (package netsniff-ng)
+#   BENCH_LIVE_GEN    trafgen (default; package netsniff-ng) or tcpreplay
 #   BENCH_LIVE_PPS    rates of the passes before top speed, packets/s
 #                     (default "200000 400000 600000 800000 1000000"; 0: none)
 #   BENCH_LIVE_TOP    0 to skip the top-speed pass (default 1)
 #   BENCH_LIVE_RUNS   runs of each pass; the table shows medians (default 3)
 #   BENCH_LIVE_MIX    trafgen: frames of the input in its mix (default 10000)
+#   BENCH_LIVE_GENCPUS trafgen: processes sending (-P; default 1)
 #   BENCH_LIVE_BUFFER ipgraphd's buffer_size and tcpdump's -B, in MiB with
 #                     an M (default 32M, ipgraphd's default)
 #   BENCH_LIVE_BATCH  ipgraphd's [capture] batch (default: its default, 4096)
@@ -57,8 +58,9 @@ INPUT=${BENCH_LIVE_INPUT:-$BENCH_DATA/bench-1M.pcap}
 PPS=${BENCH_LIVE_PPS:-200000 400000 600000 800000 1000000}
 TOPSPEED=${BENCH_LIVE_TOP:-1}
 RUNS=${BENCH_LIVE_RUNS:-3}
-GEN=${BENCH_LIVE_GEN:-tcpreplay}
+GEN=${BENCH_LIVE_GEN:-trafgen}
 MIX=${BENCH_LIVE_MIX:-10000}
+GENCPUS=${BENCH_LIVE_GENCPUS:-1}
 BUFSZ=${BENCH_LIVE_BUFFER:-32M}
 BATCH=${BENCH_LIVE_BATCH:-}
 PEERS=${BENCH_LIVE_PEERS:-1}
@@ -156,10 +158,11 @@ generate() {
 		[ "$rate" = top ] && rate=--topspeed || rate=--pps=$rate
 		ip netns exec "$SND" tcpreplay "$rate" -i "$A" "$INPUT" > "$d/gen.log" 2>&1
 	else
-		# -b: paced sendto(2); without it trafgen fills its TX_RING
-		[ "$rate" = top ] && rate="" || rate="-b ${rate}pps"
+		# sendto(2), paced by -b or unpaced with -t 0: both went
+		# faster here than trafgen's TX_RING (~460 against ~260 kpps)
+		[ "$rate" = top ] && rate="-t 0" || rate="-b ${rate}pps"
 		# shellcheck disable=SC2086
-		ip netns exec "$SND" trafgen -C -P 1 -i "$GENCFG" -o "$A" \
+		ip netns exec "$SND" trafgen -C -P "$GENCPUS" -i "$GENCFG" -o "$A" \
 		    -n "$COUNT" $rate > "$d/gen.log" 2>&1
 	fi
 }
@@ -359,10 +362,10 @@ print("## Live capture, %s (%s; generator %s; buffer %s for ipgraphd and "
       "tcpdump -B; ipgraphd batch %s, snaplen 128)\n"
       % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), rev, gen, bufsz, batch))
 print("%d CPUs; load average %s before, %s after.  Medians of %d runs; "
-      "\"runs with loss\" counts the runs in which the program missed any "
-      "frame sent.  CPU = user + sys while capturing (/proc/PID/stat before "
+      "in brackets the worst run; \"runs with loss\" counts the runs in which "
+      "the program missed any frame sent.  CPU = user + sys while capturing (/proc/PID/stat before "
       "SIGTERM); RSS = VmHWM.\n" % (os.cpu_count(), load0, load1, nruns))
-print("| rate asked (pps) | rate reached (pps) | program | frames seen | kernel drops | drop % | runs with loss | CPU s | peak RSS MiB |")
+print("| rate asked (pps) | rate reached (pps) | program | frames seen (min) | kernel drops (max) | drop % | runs with loss | CPU s | peak RSS MiB |")
 print("|--:|--:|---|--:|--:|--:|--:|--:|--:|")
 allsent = []
 for g, ds in groups.items():
@@ -378,13 +381,18 @@ for g, ds in groups.items():
             continue
         seen = med([x[0] for x, _ in rs])
         drop = med([x[1] for x, _ in rs])
+        seens = [x[0] for x, _ in rs if x[0] is not None]
+        drops = [x[1] for x, _ in rs if x[1] is not None]
         lossy = sum(1 for x, n in rs if (x[1] or 0) > 0 or
                     (x[0] is not None and n and x[0] < n))
         cpu = med([x[2] for x, _ in rs])
         rss = med([x[3] for x, _ in rs])
         print("| %s | %s | %s | %s | %s | %s | %d/%d | %s | %s |" % (
             (g if g != "top" else "top speed") if first else "",
-            f(rate) if first else "", prog, f(seen), f(drop), pct(drop, sent),
+            f(rate) if first else "", prog,
+            "%s (%s)" % (f(seen), f(min(seens) if seens else None)),
+            "%s (%s)" % (f(drop), f(max(drops) if drops else None)),
+            pct(drop, sent),
             lossy, len(rs), "n/a" if cpu is None else "%.2f" % cpu,
             "n/a" if rss is None else "%.1f" % rss))
         first = False
