@@ -41,6 +41,8 @@
 #   BENCH_LIVE_BUFFER ipgraphd's buffer_size and tcpdump's -B, in MiB with
 #                     an M (default 32M, ipgraphd's default)
 #   BENCH_LIVE_BATCH  ipgraphd's [capture] batch (default: its default, 4096)
+#   BENCH_LIVE_SEQ    ipgraphd's [seq] packets (default: its default, 16;
+#                     0: no packet events)
 #   BENCH_LIVE_PEERS  0: ipgraphd alone, no tcpdump or darkstat (default 1)
 #   BENCH_NO_INSTALL  1 to skip apt-get
 #   BENCH_REV         a git revision to build instead of the work tree (as run.sh)
@@ -63,6 +65,7 @@ MIX=${BENCH_LIVE_MIX:-10000}
 GENCPUS=${BENCH_LIVE_GENCPUS:-1}
 BUFSZ=${BENCH_LIVE_BUFFER:-32M}
 BATCH=${BENCH_LIVE_BATCH:-}
+SEQ=${BENCH_LIVE_SEQ:-}
 PEERS=${BENCH_LIVE_PEERS:-1}
 COUNT=1000000
 case $BUFSZ in
@@ -184,6 +187,8 @@ pass() {
 	${BATCH:+batch = $BATCH}
 	[window]
 	seconds = 60
+	${SEQ:+[seq]}
+	${SEQ:+packets = $SEQ}
 	[store]
 	path = $d/state/ipgraph.db
 	EOF
@@ -278,11 +283,11 @@ done
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- 5. the table -------------------------------------------------------------
-python3 - "$LIVE" "$REV_LABEL" "$GEN" "$BUFSZ" "${BATCH:-4096}" "$LOAD0" "$LOAD1" \
+python3 - "$LIVE" "$REV_LABEL" "$GEN" "$BUFSZ" "${BATCH:-4096}" "${SEQ:-16}" "$LOAD0" "$LOAD1" \
     $passes > "$LIVE/table.md" <<'PY' || failed=1
 import os, re, statistics, sys, time
-live, rev, gen, bufsz, batch, load0, load1 = sys.argv[1:8]
-passes = sys.argv[8:]
+live, rev, gen, bufsz, batch, seq, load0, load1 = sys.argv[1:9]
+passes = sys.argv[9:]
 
 def read(p):
     try:
@@ -359,8 +364,9 @@ for name in passes:
     groups.setdefault(name.rsplit("-", 1)[0], []).append(os.path.join(live, name))
 nruns = max(len(v) for v in groups.values()) if groups else 0
 print("## Live capture, %s (%s; generator %s; buffer %s for ipgraphd and "
-      "tcpdump -B; ipgraphd batch %s, snaplen 128)\n"
-      % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), rev, gen, bufsz, batch))
+      "tcpdump -B; ipgraphd batch %s, [seq] packets %s, snaplen 128)\n"
+      % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), rev, gen, bufsz,
+         batch, seq))
 print("%d CPUs; load average %s before, %s after.  Medians of %d runs; "
       "in brackets the worst run; \"runs with loss\" counts the runs in which "
       "the program missed any frame sent.  CPU = user + sys while capturing (/proc/PID/stat before "
