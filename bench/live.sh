@@ -72,6 +72,15 @@ case $BUFSZ in
 [1-9]*M) BUFKIB=$(( ${BUFSZ%M} * 1024 )) ;;
 *) die "BENCH_LIVE_BUFFER=$BUFSZ: give MiB with an M, e.g. 32M" ;;
 esac
+for v in BENCH_LIVE_RUNS=$RUNS BENCH_LIVE_MIX=$MIX BENCH_LIVE_GENCPUS=$GENCPUS; do
+	case ${v#*=} in
+	''|0*|*[!0-9]*) die "$v: give a whole number from 1" ;;
+	esac
+done
+case $PEERS in
+0|1) ;;
+*) die "BENCH_LIVE_PEERS=$PEERS: 0 (ipgraphd alone) or 1" ;;
+esac
 case $GEN in
 tcpreplay|trafgen) ;;
 *) die "BENCH_LIVE_GEN=$GEN: tcpreplay or trafgen" ;;
@@ -98,14 +107,14 @@ if [ "$GEN" = trafgen ]; then
 	# in time that grows faster than the count (100,000 frames took
 	# minutes), so it gets a mix of the first MIX frames, converted once
 	# by netsniff-ng, and sends COUNT frames round robin over it.
-	GENCFG=$OUT/live-mix$MIX.cfg
+	GENCFG=$OUT/live-mix-$(basename "$INPUT" .pcap)-$MIX.cfg
 	if [ ! -s "$GENCFG" ]; then
 		say "trafgen: a mix of the first $MIX frames of $(basename "$INPUT")"
-		tcpdump -r "$INPUT" -c "$MIX" -w "$OUT/live-mix$MIX.pcap" 2>/dev/null &&
-		    netsniff-ng -s --in "$OUT/live-mix$MIX.pcap" --out "$GENCFG.tmp" \
+		tcpdump -r "$INPUT" -c "$MIX" -w "$GENCFG.pcap" 2>/dev/null &&
+		    netsniff-ng -s --in "$GENCFG.pcap" --out "$GENCFG.tmp" \
 		    > /dev/null 2>&1 && mv "$GENCFG.tmp" "$GENCFG" ||
 		    die "cannot make the trafgen mix $GENCFG"
-		rm -f "$OUT/live-mix$MIX.pcap"
+		rm -f "$GENCFG.pcap"
 	fi
 fi
 
