@@ -106,8 +106,8 @@ if [ "$GEN" = trafgen ]; then
 	# trafgen reads a pcap packet by packet into its own config at start,
 	# in time that grows faster than the count (100,000 frames: still
 	# loading after 20 s; bench-1M: after 10 minutes), so it gets a mix
-	# of the first MIX frames, converted once
-	# by netsniff-ng, and sends COUNT frames round robin over it.
+	# of the first MIX frames, converted once by netsniff-ng, and sends
+	# COUNT frames round robin over it.
 	GENCFG=$OUT/live-mix-$(basename "$INPUT" .pcap)-$MIX.cfg
 	if [ ! -s "$GENCFG" ]; then
 		say "trafgen: a mix of the first $MIX frames of $(basename "$INPUT")"
