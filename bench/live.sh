@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # live.sh - the live-capture benchmark: ipgraphd, tcpdump and darkstat
-# capturing the same interface while tcpreplay floods it.
+# capturing the same interface while tcpreplay or trafgen floods it, at
+# stepped rates, to find where each starts to drop.
 #
 # One command (Debian 12, as root):  bash bench/live.sh
 #
@@ -12,29 +13,43 @@
 #  3. makes two network namespaces of its own joined by a veth pair (MTU
 #     9000, IPv6 off, no addresses: only the replayed frames cross), removed
 #     on exit whatever happens;
-#  4. for each pass (--topspeed, then --pps=R for each R of BENCH_LIVE_PPS): starts
-#     ipgraphd, `tcpdump -w /dev/null` and darkstat on the sensor end,
-#     replays bench-1M.pcap from the sender end, reads each capturer's CPU
+#  4. for each pass (each rate R of BENCH_LIVE_PPS, then top speed; each
+#     BENCH_LIVE_RUNS times): starts ipgraphd, `tcpdump -B -w /dev/null`
+#     (the same kernel buffer as ipgraphd's) and darkstat on the sensor end,
+#     sends 1,000,000 frames from the sender end (tcpreplay: bench-1M.pcap;
+#     trafgen: its first BENCH_LIVE_MIX frames, round robin), samples the
+#     sender's tx counter every 0.1 s for the rate reached, reads each capturer's CPU
 #     time (/proc/PID/stat) and peak RSS (VmHWM) before stopping it with
 #     SIGTERM, then collects what each saw and what the kernel dropped:
 #       ipgraphd  windows table, tier 0: sum(frames), sum(cap_recv),
 #                 sum(cap_drop), sum(cap_ifdrop) (pcap_stats deltas)
 #       tcpdump   its "packets captured / dropped by kernel" lines at exit
 #       darkstat  its web page (127.0.0.1 inside the sensor namespace)
-#  5. prints a markdown table and appends it to bench/out/live-results.md.
+#  5. prints a markdown table of the medians over the runs, with the load
+#     average before and after, and appends it to bench/out/live-results.md.
 #
 # Environment:
 #   BENCH_DATA        where the captures are (default bench/out/data)
 #   BENCH_LIVE_INPUT  the capture to replay (default BENCH_DATA/bench-1M.pcap)
-#   BENCH_LIVE_PPS    rates of the passes after --topspeed, packets/s
-#                     (default "200000 50000"; 0: none)
-#   BENCH_LIVE_BUFFER ipgraphd's buffer_size (default 32M, its default)
+#   BENCH_LIVE_GEN    trafgen (default; package netsniff-ng) or tcpreplay
+#   BENCH_LIVE_PPS    rates of the passes before top speed, packets/s
+#                     (default "200000 400000 600000 800000 1000000"; 0: none)
+#   BENCH_LIVE_TOP    0 to skip the top-speed pass (default 1)
+#   BENCH_LIVE_RUNS   runs of each pass; the table shows medians (default 3)
+#   BENCH_LIVE_MIX    trafgen: frames of the input in its mix (default 10000)
+#   BENCH_LIVE_GENCPUS trafgen: processes sending (-P; default 1)
+#   BENCH_LIVE_BUFFER ipgraphd's buffer_size and tcpdump's -B, in MiB with
+#                     an M (default 32M, ipgraphd's default)
+#   BENCH_LIVE_BATCH  ipgraphd's [capture] batch (default: its default, 4096)
+#   BENCH_LIVE_SEQ    ipgraphd's [seq] packets (default: its default, 16;
+#                     0: no packet events)
+#   BENCH_LIVE_PEERS  0: ipgraphd alone, no tcpdump or darkstat (default 1)
 #   BENCH_NO_INSTALL  1 to skip apt-get
 #   BENCH_REV         a git revision to build instead of the work tree (as run.sh)
 #   IPGRAPH_SHARED    the shared folder (default ../shared beside the tree)
 #
 # Exit status: 0; 1 when a capturer failed to start or to report.  Traffic:
-# tcpreplay sends only on the veth pair inside the namespaces made here;
+# the generator sends only on the veth pair inside the namespaces made here;
 # darkstat's web server listens on 127.0.0.1 inside the sensor namespace.
 set -euo pipefail
 
@@ -42,8 +57,34 @@ set -euo pipefail
 main() {
 . "$(dirname "$0")/common.sh"
 INPUT=${BENCH_LIVE_INPUT:-$BENCH_DATA/bench-1M.pcap}
-PPS=${BENCH_LIVE_PPS:-200000 50000}
+PPS=${BENCH_LIVE_PPS:-200000 400000 600000 800000 1000000}
+TOPSPEED=${BENCH_LIVE_TOP:-1}
+RUNS=${BENCH_LIVE_RUNS:-3}
+GEN=${BENCH_LIVE_GEN:-trafgen}
+MIX=${BENCH_LIVE_MIX:-10000}
+GENCPUS=${BENCH_LIVE_GENCPUS:-1}
 BUFSZ=${BENCH_LIVE_BUFFER:-32M}
+BATCH=${BENCH_LIVE_BATCH:-}
+SEQ=${BENCH_LIVE_SEQ:-}
+PEERS=${BENCH_LIVE_PEERS:-1}
+COUNT=1000000
+case $BUFSZ in
+[1-9]*M) BUFKIB=$(( ${BUFSZ%M} * 1024 )) ;;
+*) die "BENCH_LIVE_BUFFER=$BUFSZ: give MiB with an M, e.g. 32M" ;;
+esac
+for v in BENCH_LIVE_RUNS=$RUNS BENCH_LIVE_MIX=$MIX BENCH_LIVE_GENCPUS=$GENCPUS; do
+	case ${v#*=} in
+	''|0*|*[!0-9]*) die "$v: give a whole number from 1" ;;
+	esac
+done
+case $PEERS in
+0|1) ;;
+*) die "BENCH_LIVE_PEERS=$PEERS: 0 (ipgraphd alone) or 1" ;;
+esac
+case $GEN in
+tcpreplay|trafgen) ;;
+*) die "BENCH_LIVE_GEN=$GEN: tcpreplay or trafgen" ;;
+esac
 LIVE=$OUT/live
 DSPORT=16668
 
@@ -61,6 +102,22 @@ export RUNSTAT_TIMEOUT=${BENCH_TIMEOUT:-900}
 bench_inputs "$INPUT"
 say "warming the page cache"
 cat "$INPUT" > /dev/null
+if [ "$GEN" = trafgen ]; then
+	# trafgen reads a pcap packet by packet into its own config at start,
+	# in time that grows faster than the count (100,000 frames: still
+	# loading after 20 s; bench-1M: after 10 minutes), so it gets a mix
+	# of the first MIX frames, converted once by netsniff-ng, and sends
+	# COUNT frames round robin over it.
+	GENCFG=$OUT/live-mix-$(basename "$INPUT" .pcap)-$MIX.cfg
+	if [ ! -s "$GENCFG" ]; then
+		say "trafgen: a mix of the first $MIX frames of $(basename "$INPUT")"
+		tcpdump -r "$INPUT" -c "$MIX" -w "$GENCFG.pcap" 2>/dev/null &&
+		    netsniff-ng -s --in "$GENCFG.pcap" --out "$GENCFG.tmp" \
+		    > /dev/null 2>&1 && mv "$GENCFG.tmp" "$GENCFG" ||
+		    die "cannot make the trafgen mix $GENCFG"
+		rm -f "$GENCFG.pcap"
+	fi
+fi
 
 # ---- 3. namespaces ------------------------------------------------------------
 SND="ipgl-s$$"		# sender namespace (tcpreplay)
@@ -106,9 +163,26 @@ hwm_mib() {
 	awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
 }
 
-# pass NAME TCPREPLAY-RATE-OPTION: one replay, all three capturers at once
+# generate NAME RATE: send COUNT frames on A at RATE packets/s (top: as
+# fast as the generator can), logging to NAME/gen.log
+generate() {
+	local d=$LIVE/$1 rate=$2
+	if [ "$GEN" = tcpreplay ]; then
+		[ "$rate" = top ] && rate=--topspeed || rate=--pps=$rate
+		ip netns exec "$SND" tcpreplay "$rate" -i "$A" "$INPUT" > "$d/gen.log" 2>&1
+	else
+		# sendto(2), paced by -b or unpaced with -t 0: both went
+		# faster here than trafgen's TX_RING (~460 against ~260 kpps)
+		[ "$rate" = top ] && rate="-t 0" || rate="-b ${rate}pps"
+		# shellcheck disable=SC2086
+		ip netns exec "$SND" trafgen -C -P "$GENCPUS" -i "$GENCFG" -o "$A" \
+		    -n "$COUNT" $rate > "$d/gen.log" 2>&1
+	fi
+}
+
+# pass NAME RATE: one send, all three capturers at once
 pass() {
-	local name=$1 rate=$2 d=$LIVE/$1 ipg_w ipg tcd_w tcd ds_w ds p
+	local name=$1 rate=$2 d=$LIVE/$1 ipg_w ipg tcd_w=0 tcd="" ds_w=0 ds="" p smp
 	mkdir -p "$d/state" "$d/darkstat"
 	chown nobody "$d/state"
 	chmod 755 "$d"
@@ -120,43 +194,65 @@ pass() {
 	interfaces = $B
 	snaplen = 128
 	buffer_size = $BUFSZ
+	${BATCH:+batch = $BATCH}
 	[window]
 	seconds = 60
+	${SEQ:+[seq]}
+	${SEQ:+packets = $SEQ}
 	[store]
 	path = $d/state/ipgraph.db
 	EOF
-	say "$name: starting ipgraphd, tcpdump, darkstat on $B"
+	[ "$PEERS" = 1 ] && p="ipgraphd, tcpdump -B $BUFKIB, darkstat" || p="ipgraphd alone"
+	say "$name: starting $p on $B"
 	ip netns exec "$SEN" "$RUNSTAT" "$d/ipgraphd.runstat" \
 	    "$IPGRAPHD" -f -c "$d/ipgraphd.conf" > "$d/ipgraphd.log" 2>&1 &
 	ipg_w=$!
-	ip netns exec "$SEN" "$RUNSTAT" "$d/tcpdump.runstat" \
-	    tcpdump -n -i "$B" -w /dev/null > "$d/tcpdump.log" 2>&1 &
-	tcd_w=$!
-	ip netns exec "$SEN" "$RUNSTAT" "$d/darkstat.runstat" \
-	    darkstat -i "$B" --no-daemon --no-dns -b 127.0.0.1 -p "$DSPORT" \
-	    --chroot "$d/darkstat" --verbose \
-	    > "$d/darkstat.log" 2>&1 &
-	ds_w=$!
-	PIDS="$ipg_w $tcd_w $ds_w"
+	PIDS="$ipg_w"
+	if [ "$PEERS" = 1 ]; then
+		ip netns exec "$SEN" "$RUNSTAT" "$d/tcpdump.runstat" \
+		    tcpdump -n -B "$BUFKIB" -i "$B" -w /dev/null > "$d/tcpdump.log" 2>&1 &
+		tcd_w=$!
+		ip netns exec "$SEN" "$RUNSTAT" "$d/darkstat.runstat" \
+		    darkstat -i "$B" --no-daemon --no-dns -b 127.0.0.1 -p "$DSPORT" \
+		    --chroot "$d/darkstat" --verbose \
+		    > "$d/darkstat.log" 2>&1 &
+		ds_w=$!
+		PIDS="$PIDS $tcd_w $ds_w"
+	fi
 	ipg=$(child_of $ipg_w) || die "$name: ipgraphd did not start: $(cat "$d/ipgraphd.log")"
-	tcd=$(child_of $tcd_w) || die "$name: tcpdump did not start: $(cat "$d/tcpdump.log")"
-	ds=$(child_of $ds_w) || ds=""
-	PIDS="$PIDS $ipg $tcd $ds"
+	PIDS="$PIDS $ipg"
+	if [ "$PEERS" = 1 ]; then
+		tcd=$(child_of $tcd_w) || die "$name: tcpdump did not start: $(cat "$d/tcpdump.log")"
+		ds=$(child_of $ds_w) || ds=""
+		PIDS="$PIDS $tcd $ds"
+	fi
 	for _ in $(seq 1 100); do
-		grep -q "capturing on" "$d/ipgraphd.log" &&
-		    grep -q "listening on" "$d/tcpdump.log" && break
+		grep -q "capturing on" "$d/ipgraphd.log" && { [ "$PEERS" = 0 ] ||
+		    grep -q "listening on" "$d/tcpdump.log"; } && break
 		sleep 0.1
 	done
 	grep -q "capturing on" "$d/ipgraphd.log" ||
 	    die "$name: ipgraphd is not capturing: $(cat "$d/ipgraphd.log")"
-	for _ in $(seq 1 50); do
-		ip netns exec "$SEN" curl -s -o /dev/null "http://127.0.0.1:$DSPORT/" && break
-		sleep 0.1
-	done
+	if [ "$PEERS" = 1 ]; then
+		for _ in $(seq 1 50); do
+			ip netns exec "$SEN" curl -s -o /dev/null "http://127.0.0.1:$DSPORT/" && break
+			sleep 0.1
+		done
+	fi
 	sleep 1
-	say "$name: tcpreplay $rate $(basename "$INPUT")"
-	ip netns exec "$SND" tcpreplay "$rate" -i "$A" "$INPUT" > "$d/tcpreplay.log" 2>&1 ||
-	    { echo "tcpreplay failed: $(tail -3 "$d/tcpreplay.log")" >&2; failed=1; }
+	# The rate reached: the sender's tx counter every 0.1 s (bash builtins
+	# but sleep, so the sampling costs next to nothing).
+	ip netns exec "$SND" bash -c 'f=/sys/class/net/$1/statistics/tx_packets
+	    while :; do read -r n < "$f"; echo "$EPOCHREALTIME $n"; sleep 0.1; done' \
+	    sampler "$A" > "$d/tx.samples" 2>/dev/null &
+	smp=$!
+	PIDS="$PIDS $smp"
+	say "$name: $GEN at $rate pps"
+	generate "$name" "$rate" ||
+	    { echo "$GEN failed: $(tail -3 "$d/gen.log")" >&2; failed=1; }
+	sleep 0.3
+	kill "$smp" 2>/dev/null || true
+	wait "$smp" 2>/dev/null || true
 	sleep 3		# let the capturers drain their buffers
 	# darkstat's counts, from its own page, before it stops
 	if [ -n "$ds" ] && kill -0 "$ds" 2>/dev/null; then
@@ -168,11 +264,12 @@ pass() {
 		    > "$d/${p%%:*}.proc"
 	done
 	say "$name: stopping the capturers (SIGTERM)"
-	kill -TERM "$ipg" "$tcd" 2>/dev/null || true
-	[ -n "$ds" ] && kill -TERM "$ds" 2>/dev/null || true
+	kill -TERM "$ipg" $tcd $ds 2>/dev/null || true
 	wait "$ipg_w" || { echo "ipgraphd exit $? (see $d/ipgraphd.log)" >&2; failed=1; }
-	wait "$tcd_w" || true		# tcpdump's exit status on SIGTERM varies
-	wait "$ds_w" || true
+	if [ "$PEERS" = 1 ]; then
+		wait "$tcd_w" || true		# tcpdump's exit status on SIGTERM varies
+		wait "$ds_w" || true
+	fi
 	PIDS=""
 	sqlite3 "$d/state/ipgraph.db" "SELECT coalesce(sum(frames),0), coalesce(sum(cap_recv),0),
 	    coalesce(sum(cap_drop),0), coalesce(sum(cap_ifdrop),0), count(*)
@@ -180,18 +277,27 @@ pass() {
 	    { echo "$name: no ipgraphd database" >&2; failed=1; }
 }
 
-passes="topspeed"
-pass topspeed --topspeed
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+passes=""
+rates=""
 for r in $PPS; do
-	[ "$r" != 0 ] || continue
-	pass "pps$r" "--pps=$r"
-	passes="$passes pps$r"
+	[ "$r" != 0 ] && rates="$rates $r"
 done
+[ "$TOPSPEED" = 0 ] || rates="$rates top"
+for r in $rates; do
+	for i in $(seq 1 "$RUNS"); do
+		pass "$r-$i" "$r"
+		passes="$passes $r-$i"
+	done
+done
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- 5. the table -------------------------------------------------------------
-python3 - "$LIVE" "$REV_LABEL" "$INPUT" "$BUFSZ" $passes > "$LIVE/table.md" <<'PY' || failed=1
-import os, re, subprocess, sys, time
-live, rev, inp, bufsz, passes = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+python3 - "$LIVE" "$REV_LABEL" "$GEN" "$BUFSZ" "${BATCH:-4096}" "${SEQ:-16}" "$LOAD0" "$LOAD1" \
+    $passes > "$LIVE/table.md" <<'PY' || failed=1
+import os, re, statistics, sys, time
+live, rev, gen, bufsz, batch, seq, load0, load1 = sys.argv[1:9]
+passes = sys.argv[9:]
 
 def read(p):
     try:
@@ -205,76 +311,108 @@ def kv(p):
 def num(s):
     return int(s.replace(",", "")) if s is not None else None
 
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
 def f(n):
-    return "n/a" if n is None else "{:,}".format(n)
+    return "n/a" if n is None else "{:,.0f}".format(n)
 
 def pct(a, b):
     return "n/a" if a is None or not b else "%.2f%%" % (100.0 * a / b)
 
-def ver(cmd):
-    try:
-        return subprocess.run(cmd, capture_output=True, text=True).stdout + \
-            subprocess.run(cmd, capture_output=True, text=True).stderr
-    except OSError:
-        return ""
+def tx(d):
+    """Frames sent and the rate reached, from the 0.1 s samples of the
+    sender's tx counter: from the last sample before it moved to the
+    first after it stopped."""
+    pts = []
+    for line in read(os.path.join(d, "tx.samples")).splitlines():
+        x = line.split()
+        if len(x) == 2:
+            pts.append((float(x[0]), int(x[1])))
+    if len(pts) < 2 or pts[-1][1] == pts[0][1]:
+        return None, None
+    n0, n1 = pts[0][1], pts[-1][1]
+    t0 = max(t for t, n in pts if n == n0)
+    t1 = min(t for t, n in pts if n == n1)
+    return n1 - n0, (n1 - n0) / (t1 - t0)
 
-print("## Live capture, %s (%s, ipgraphd buffer_size %s, snaplen 128)\n"
-      % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), rev, bufsz))
-print("Input %s, replayed with tcpreplay from one namespace onto a veth pair; "
-      "ipgraphd, tcpdump -w /dev/null and darkstat capture the other end at the "
-      "same time (%d CPUs).  CPU = user + sys of the capturer while capturing "
-      "(/proc/PID/stat before SIGTERM); RSS = VmHWM.\n"
-      % (os.path.basename(inp), os.cpu_count()))
-for name in passes:
-    d = os.path.join(live, name)
-    tr = read(os.path.join(d, "tcpreplay.log"))
-    m = re.search(r"Actual: (\d+) packets .* sent in ([\d.]+) seconds", tr)
-    sent, secs = (int(m.group(1)), float(m.group(2))) if m else (None, None)
-    m = re.search(r"Rated: [\d.]+ Bps, ([\d.]+) Mbps, ([\d.]+) pps", tr)
-    rate = "%s pps, %s Mbps" % ("{:,.0f}".format(float(m.group(2))), m.group(1)) if m else "n/a"
-    m = re.search(r"Failed packets:\s+(\d+)", tr)
-    tfail = int(m.group(1)) if m else None
-    print("### %s: %s packets replayed in %s s (%s; tcpreplay failed sends: %s)\n"
-          % (name, f(sent), "n/a" if secs is None else "%.2f" % secs, rate, f(tfail)))
-    print("| program | packets seen | seen / replayed | kernel drops | drop % of replayed | interface drops | CPU s | peak RSS MiB |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|")
-    rows = []
-    # ipgraphd
+def fl(pr, k):
+    return float(pr[k]) if k in pr else None
+
+def run(d):
+    r = {}
     q = read(os.path.join(d, "ipgraphd.sql")).strip().split("|")
-    frames = recv = drop = ifdrop = None
-    if len(q) == 5:
-        frames, recv, drop, ifdrop = (int(x) for x in q[:4])
     pr = kv(os.path.join(d, "ipgraphd.proc"))
-    rows.append(("ipgraphd (stored frames; pcap_stats recv %s)" % f(recv),
-                 frames, drop, ifdrop, pr.get("cpu_s"), pr.get("hwm_mib")))
-    # tcpdump
+    if len(q) == 5:
+        r["ipgraphd"] = (int(q[0]), int(q[2]), fl(pr, "cpu_s"), fl(pr, "hwm_mib"))
     t = read(os.path.join(d, "tcpdump.log"))
     cap = re.search(r"(\d+) packets? captured", t)
     kd = re.search(r"(\d+) packets? dropped by kernel", t)
-    ifd = re.search(r"(\d+) packets? dropped by interface", t)
     pr = kv(os.path.join(d, "tcpdump.proc"))
-    rows.append(("tcpdump -w /dev/null", num(cap and cap.group(1)), num(kd and kd.group(1)),
-                 num(ifd and ifd.group(1)), pr.get("cpu_s"), pr.get("hwm_mib")))
+    if cap:
+        r["tcpdump"] = (num(cap.group(1)), num(kd and kd.group(1)),
+                        fl(pr, "cpu_s"), fl(pr, "hwm_mib"))
     # darkstat: its front page "Seen B bytes, in N packets. (R captured,
-    # D dropped)" (R and D are pcap_stats' recv and drop), else the
-    # "pcap stats: R packets received, D packets dropped" line of its log
+    # D dropped)", else the "pcap stats: R received, D dropped" log line
     h = read(os.path.join(d, "darkstat.html"))
-    def span(i):
-        m = re.search(r'<span id="%s">([\d,]+)</span>' % i, h)
-        return num(m.group(1)) if m else None
-    seen, drecv, ddrop = span("tp"), span("pc"), span("pd")
+    m = re.search(r'<span id="tp">([\d,]+)</span>', h)
+    seen = num(m.group(1)) if m else None
+    m = re.search(r'<span id="pd">([\d,]+)</span>', h)
+    ddrop = num(m.group(1)) if m else None
     m = re.search(r"pcap stats: (\d+) packets received, (\d+) packets dropped",
                   read(os.path.join(d, "darkstat.log")))
     if m:
-        drecv, ddrop = int(m.group(1)), int(m.group(2))
+        ddrop = int(m.group(2))
     pr = kv(os.path.join(d, "darkstat.proc"))
-    rows.append(("darkstat -i (pcap_stats recv %s)" % f(drecv), seen, ddrop, None,
-                 pr.get("cpu_s"), pr.get("hwm_mib")))
-    for label, seen, kdrop, idrop, cpu, rss in rows:
-        print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            label, f(seen), pct(seen, sent), f(kdrop), pct(kdrop, sent), f(idrop),
-            cpu or "n/a", rss or "n/a"))
-    print()
+    if seen is not None or ddrop is not None:
+        r["darkstat"] = (seen, ddrop, fl(pr, "cpu_s"), fl(pr, "hwm_mib"))
+    return r
+
+groups = {}
+for name in passes:
+    groups.setdefault(name.rsplit("-", 1)[0], []).append(os.path.join(live, name))
+nruns = max(len(v) for v in groups.values()) if groups else 0
+print("## Live capture, %s (%s; generator %s; buffer %s for ipgraphd and "
+      "tcpdump -B; ipgraphd batch %s, [seq] packets %s, snaplen 128)\n"
+      % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), rev, gen, bufsz,
+         batch, seq))
+print("%d CPUs; load average %s before, %s after.  Medians of %d runs; "
+      "in brackets the worst run; \"runs with loss\" counts the runs in which "
+      "the program missed any frame sent.  CPU = user + sys while capturing (/proc/PID/stat before "
+      "SIGTERM); RSS = VmHWM.\n" % (os.cpu_count(), load0, load1, nruns))
+print("| rate asked (pps) | rate reached (pps) | program | frames seen (min) | kernel drops (max) | drop % | runs with loss | CPU s | peak RSS MiB |")
+print("|--:|--:|---|--:|--:|--:|--:|--:|--:|")
+allsent = []
+for g, ds in groups.items():
+    txs = [tx(d) for d in ds]
+    sent = med([t[0] for t in txs])
+    allsent += [t[0] for t in txs]
+    rate = med([t[1] for t in txs])
+    runs = [run(d) for d in ds]
+    first = True
+    for prog in ("ipgraphd", "tcpdump", "darkstat"):
+        rs = [(r[prog], t[0]) for r, t in zip(runs, txs) if prog in r]
+        if not rs:
+            continue
+        seen = med([x[0] for x, _ in rs])
+        drop = med([x[1] for x, _ in rs])
+        seens = [x[0] for x, _ in rs if x[0] is not None]
+        drops = [x[1] for x, _ in rs if x[1] is not None]
+        lossy = sum(1 for x, n in rs if (x[1] or 0) > 0 or
+                    (x[0] is not None and n and x[0] < n))
+        cpu = med([x[2] for x, _ in rs])
+        rss = med([x[3] for x, _ in rs])
+        print("| %s | %s | %s | %s | %s | %s | %d/%d | %s | %s |" % (
+            (g if g != "top" else "top speed") if first else "",
+            f(rate) if first else "", prog,
+            "%s (%s)" % (f(seen), f(min(seens) if seens else None)),
+            "%s (%s)" % (f(drop), f(max(drops) if drops else None)),
+            pct(drop, sent),
+            lossy, len(rs), "n/a" if cpu is None else "%.2f" % cpu,
+            "n/a" if rss is None else "%.1f" % rss))
+        first = False
+print("\nFrames sent per run (median of the sender's tx counter): %s." % f(med(allsent)))
 PY
 cat "$LIVE/table.md"
 cat "$LIVE/table.md" >> "$OUT/live-results.md"

@@ -115,8 +115,14 @@ sniff_open(const char *iface, const struct sniff_opts *o, int *absent,
 		snprintf(err, errlen, "%s: %s", iface, perr);
 		goto fail;
 	}
-	if (o->filter != NULL && *o->filter != '\0' &&
-	    set_filter(s->p, iface, o->filter, err, errlen) < 0)
+	/*
+	 * A filter always, the empty one too: it compiles to "ret #snaplen",
+	 * and the kernel copies into the ring only as many bytes as the
+	 * filter returns.  Without a filter it copies whole frames and
+	 * libpcap cuts them to snaplen afterwards, so at snaplen 128 a ring
+	 * held a fifth as many MTU-sized frames and overflowed sooner.
+	 */
+	if (set_filter(s->p, iface, o->filter, err, errlen) < 0)
 		goto fail;
 	s->linktype = pcap_datalink(s->p);
 	s->newest_us = INT64_MIN;
