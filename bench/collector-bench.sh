@@ -130,7 +130,7 @@ for rate in $RATES; do
 		done
 		[ -n "$(udp_drops)" ] || die "$prog did not listen: $(tail -5 "$d/log")"
 		say "$prog, $rate datagrams/s, $ROUNDS rounds"
-		read -r dg recs secs dps rps < <(ip netns exec "$NS" \
+		read -r dg recs secs dps _ < <(ip netns exec "$NS" \
 		    "$BUILD/udpsend" "$W/in.ipfix" 127.0.0.1 "$PORT" "$ROUNDS" "$rate")
 		idle "$pid"
 		drops=$(udp_drops)

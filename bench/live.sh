@@ -144,21 +144,6 @@ mkdir -p "$LIVE"
 chmod 755 "$OUT" "$LIVE"
 failed=0
 
-# child_of PID: the program runstat started
-child_of() {
-	local c
-	for _ in $(seq 1 50); do
-		c=$(ps -o pid= --ppid "$1" | head -1 | tr -d ' ')
-		[ -n "$c" ] && { echo "$c"; return 0; }
-		sleep 0.1
-	done
-	return 1
-}
-# cpu_s PID: user + sys seconds so far (all threads)
-cpu_s() {
-	awk -v hz="$(getconf CLK_TCK)" '{
-	    sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"
-}
 hwm_mib() {
 	awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
 }
@@ -219,11 +204,11 @@ pass() {
 		ds_w=$!
 		PIDS="$PIDS $tcd_w $ds_w"
 	fi
-	ipg=$(child_of $ipg_w) || die "$name: ipgraphd did not start: $(cat "$d/ipgraphd.log")"
+	ipg=$(bench_child_of $ipg_w) || die "$name: ipgraphd did not start: $(cat "$d/ipgraphd.log")"
 	PIDS="$PIDS $ipg"
 	if [ "$PEERS" = 1 ]; then
-		tcd=$(child_of $tcd_w) || die "$name: tcpdump did not start: $(cat "$d/tcpdump.log")"
-		ds=$(child_of $ds_w) || ds=""
+		tcd=$(bench_child_of $tcd_w) || die "$name: tcpdump did not start: $(cat "$d/tcpdump.log")"
+		ds=$(bench_child_of $ds_w) || ds=""
 		PIDS="$PIDS $tcd $ds"
 	fi
 	for _ in $(seq 1 100); do
@@ -260,7 +245,7 @@ pass() {
 	fi
 	for p in ipgraphd:$ipg tcpdump:$tcd darkstat:$ds; do
 		[ -n "${p#*:}" ] && [ -r "/proc/${p#*:}/stat" ] || continue
-		printf 'cpu_s=%s hwm_mib=%s\n' "$(cpu_s "${p#*:}")" "$(hwm_mib "${p#*:}")" \
+		printf 'cpu_s=%s hwm_mib=%s\n' "$(bench_cpu_s "${p#*:}")" "$(hwm_mib "${p#*:}")" \
 		    > "$d/${p%%:*}.proc"
 	done
 	say "$name: stopping the capturers (SIGTERM)"
