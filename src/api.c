@@ -87,6 +87,7 @@ static const struct api_route api_route_table[] = {
 	{ "windows", API_WINDOWS, NULL, "application/json", 0, NULL },
 	{ "info", API_INFO, NULL, "application/json", 0, NULL },
 	{ "feed", API_FEED, NULL, "application/x-ndjson", 0, NULL },
+	{ "names", API_NAMES, NULL, "application/json", 0, NULL },
 	{ "formats", API_FORMATS, NULL, "application/json", 0, NULL },
 	{ "stats", API_STATS, NULL, "application/json", 0, NULL },
 	{ "live", API_LIVE, NULL, "text/event-stream", 0, NULL },
@@ -1390,8 +1391,6 @@ api_windows(struct store *st, const struct api_args *a,
  * reader may also stop anywhere inside a page.
  */
 #define API_FEED_LIMIT		10000		/* rows a page, default */
-static int	api_sensor_known(struct store *, const struct api_args *,
-		    struct api_reply *);
 
 #define API_FEED_MAX_LIMIT	100000
 #define API_FEED_MAX_BYTES	(16u << 20)	/* a page's body, about */
@@ -1555,8 +1554,6 @@ api_feed(struct store *st, const struct api_args *a, struct api_reply *r)
 	c.seq = seq;
 	c.k = partial ? k : 0;
 	c.store = fs.store;		/* store_feed fills it before any row */
-	if (sensor != NULL && api_sensor_known(st, a, r) < 0)
-		return;
 	rc = store_feed(st, tier, sensor, from, partial ? k : 0, &fs,
 	    api_feed_row, &c, err, sizeof(err));
 	if (rc < 0 && buf_failed(&r->body)) {
@@ -1621,6 +1618,108 @@ api_feed(struct store *st, const struct api_args *a, struct api_reply *r)
 	if (c.n == 0 && since == NULL && fs.last == 0)
 		snprintf(r->note, sizeof(r->note), "the database holds no "
 		    "window yet");
+}
+
+/* --- names seen in the traffic ------------------------------------------ */
+
+struct api_names_ctx {
+	struct buf		*out;
+	const struct cidr	*host;		/* NULL: every address */
+	uint64_t		 n, max;
+};
+
+static int
+api_name_row(const struct name_seen *ns, void *arg)
+{
+	struct api_names_ctx *c = arg;
+	char cl[ADDR_STRLEN], ad[ADDR_STRLEN], t[TIMEFMT_ISO_LEN];
+
+	if (c->host != NULL && !addr_in_cidr(c->host, ns->ver, ns->addr) &&
+	    !addr_in_cidr(c->host, ns->cver, ns->client))
+		return 0;
+	if (++c->n > c->max)
+		return 1;
+	buf_printf(c->out, "%s\n{\"time\": \"%s\", \"sensor\": ",
+	    c->n > 1 ? "," : "", timefmt_iso(ns->ts_us, t));
+	export_json_string(c->out, ns->sensor);
+	buf_printf(c->out, ", \"client\": \"%s\", \"address\": \"%s\", "
+	    "\"name\": ", addr_format(ns->cver, ns->client, cl),
+	    addr_format(ns->ver, ns->addr, ad));
+	export_json_string(c->out, ns->name);
+	buf_printf(c->out, ", \"ttl\": %u, \"source\": \"%s\"}", ns->ttl,
+	    ns->source);
+	return buf_failed(c->out) ? -1 : 0;
+}
+
+/*
+ * GET /api/v1/names?from=&to=&sensor=&host=: what `ipgraph names`
+ * prints, as JSON: the names clients were told in the span (passive
+ * DNS, TLS SNI, HTTP Host), oldest first, of the addresses (or clients)
+ * in host.  At most max_rows of them (more: a 422).
+ */
+static void
+api_names(const struct api_conf *h, struct store *st,
+    const struct api_args *a, struct api_reply *r)
+{
+	struct api_names_ctx c;
+	struct filter *q;
+	struct cidr host;
+	int64_t now = timefmt_now();
+	char err[1024];
+	size_t i;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	if ((q = filter_new()) == NULL) {
+		api_error(r, 503, NULL, "out of memory");
+		return;
+	}
+	for (i = 0; i < a->n; i++) {
+		const char *k = a->name[i], *v = a->value[i];
+
+		if (strcmp(k, "from") == 0 || strcmp(k, "to") == 0 ||
+		    strcmp(k, "sensor") == 0) {
+			if (filter_set(q, k, v, now, err, sizeof(err)) < 0) {
+				api_error(r, 400, k, "%s", err);
+				goto done;
+			}
+		} else if (strcmp(k, "host") == 0) {
+			if (addr_parse_cidr(v, &host) < 0) {
+				api_error(r, 400, k, "host: '%s' is not an "
+				    "address or CIDR block", v);
+				goto done;
+			}
+			c.host = &host;
+		} else {
+			api_error(r, 400, k, "%s: %s for names (it takes from, "
+			    "to, sensor and host)", k, filter_known(k) ?
+			    "does not apply" : "unknown parameter");
+			goto done;
+		}
+	}
+	if (filter_check(q, err, sizeof(err)) < 0) {
+		char pn[32];
+
+		api_error(r, 400, api_param_of(err, pn, sizeof(pn)), "%s", err);
+		goto done;
+	}
+	c.out = &r->body;
+	c.max = h->max_rows;
+	buf_puts(&r->body, "{\"names\": [");
+	rc = store_names(st, q, 1, api_name_row, &c, err, sizeof(err));
+	if (rc < 0 && buf_failed(&r->body))
+		api_error(r, 503, NULL, "out of memory");
+	else if (rc < 0)
+		api_error(r, 503, NULL, "database: %s", err);
+	else if (rc > 0)
+		api_error(r, 422, "from", "more than %llu names (the max_rows "
+		    "limit): narrow the span with from and to, or ask for "
+		    "one host", (unsigned long long)h->max_rows);
+	else
+		buf_printf(&r->body, "\n], \"count\": %llu}\n",
+		    (unsigned long long)c.n);
+done:
+	filter_free(q);
 }
 
 int
@@ -1706,6 +1805,9 @@ api_data(const struct api_conf *h, struct store *st,
 		break;
 	case API_FEED:
 		api_feed(st, a, r);
+		break;
+	case API_NAMES:
+		api_names(h, st, a, r);
 		break;
 	default:
 		api_error(r, 404, NULL, "%s: not a data route", rt->path);

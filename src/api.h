@@ -54,6 +54,7 @@ enum api_kind {
 	API_WINDOWS,
 	API_INFO,	/* what the database holds (ipgraph info --json) */
 	API_FEED,	/* stored rows in write order, by cursor (NDJSON) */
+	API_NAMES,	/* names seen in the traffic (ipgraph names) */
 	API_FORMATS,	/* the export routes, from the tables */
 	API_STATS,
 	API_LIVE,

@@ -790,6 +790,7 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		case API_WINDOWS:
 		case API_INFO:
 		case API_FEED:
+		case API_NAMES:
 			if ((st = http_store(h, err, sizeof(err))) == NULL) {
 				api_error(&r, 503, NULL, "database: %s", err);
 				break;

@@ -318,6 +318,7 @@ await page.waitForFunction(() => location.hash.includes("view=host"), null, { ti
 d = await drawn("host");
 h = await hashOf();
 check("talkers: details opens the host's page", h.view === "host" && h.host === host, JSON.stringify(h));
+let namesSeen = 0;	// names the host pages showed, in all
 async function hostPage(a, d) {
 	const gp = api("api/v1/edges.json", { ...range, host: a });
 	const hr = rowsOf(apiText("api/v1/edges.csv", { ...range, host: a }));
@@ -329,6 +330,11 @@ async function hostPage(a, d) {
 		await page.locator("#view .host-ports tbody tr").count() === svcs.size, `${d.ports} vs ${svcs.size}`);
 	check(`host page of ${a}: its windows stacked by protocol`, +d.windows === new Set(hr.map((r) => r.window_start)).size &&
 		await page.locator("#view svg.stacked rect").count() >= +d.windows, `${d.windows}`);
+	const told = api("api/v1/names", { ...range, host: a }).names.filter((n) => n.address === a);
+	const tn = new Set(told.map((n) => n.source + " " + n.name));
+	check(`host page of ${a}: a row per name told for it (/api/v1/names)`, +d.names === tn.size &&
+		await page.locator("#view .host-names tbody tr").count() === tn.size, `${d.names} vs ${tn.size}`);
+	namesSeen += tn.size;
 	const self = gp.nodes.find((n) => n.address === a);
 	const head = await page.textContent("#view .host-head");
 	check(`host page of ${a}: its name and counts`, self && head.includes(self.name === a ? "no name known" : self.name) &&
@@ -343,6 +349,7 @@ await page.click(`#view .host-peers tbody button[data-host="${peer}"]`);
 d = await drawn("host");
 check("host page: a peer opens its page", (await hashOf()).host === peer, JSON.stringify(await hashOf()));
 await hostPage(peer, d);
+await shot("host-peer");
 
 // 4b. On the map itself: hover shows the host's counts, a click filters.
 await go(`view=map&${F}`);
@@ -376,6 +383,7 @@ d = await drawn("host");
 h = await hashOf();
 check("map: the legend opens the chosen host's page", h.view === "host" && h.host === mhost.address, JSON.stringify(h));
 await hostPage(mhost.address, d);
+check("host pages: names over time shown where the traffic told some", namesSeen > 0, namesSeen);
 // a double click on a block (group=/24) expands it
 await go(`view=map&${F}&group=/24`);
 d = await drawn("map");

@@ -270,4 +270,35 @@ for f in dot json csv-pairs gexf svg; do
 done
 check "json is valid with the hostile name" python3 -c \
     'import json, sys; json.load(open(sys.argv[1]))' "$T/bad.json"
+
+# GET /api/v1/names: the rows of ipgraph names, with the same filters.
+same_names() {	# JSON CSV: the same rows, in the same order
+	python3 - "$1" "$2" <<'PY'
+import csv, json, sys
+j = json.load(open(sys.argv[1]))
+a = [(r["time"], r["sensor"], r["client"], r["address"], r["name"],
+      str(r["ttl"]), r["source"]) for r in j["names"]]
+b = [tuple(r) for r in list(csv.reader(open(sys.argv[2])))[1:]]
+print(f"{len(a)} from the API, {len(b)} from ipgraph names")
+sys.exit(a != b or j["count"] != len(a) or not a)
+PY
+}
+for db in imp bad; do
+	serve_start "$T/$db.db"
+	curl -s "http://127.0.0.1:$P/api/v1/names" >"$T/api-$db.json"
+	"$IPGRAPH" names --db "$T/$db.db" >"$T/cli-$db.csv"
+	check "/api/v1/names of $db.db equals ipgraph names" \
+	    same_names "$T/api-$db.json" "$T/cli-$db.csv"
+	[ $db = imp ] || { serve_stop; continue; }
+	curl -s "http://127.0.0.1:$P/api/v1/names?host=10.53.0.77" >"$T/api-host.json"
+	"$IPGRAPH" names --db "$T/$db.db" --host 10.53.0.77 >"$T/cli-host.csv"
+	check "/api/v1/names?host= equals ipgraph names --host" \
+	    same_names "$T/api-host.json" "$T/cli-host.csv"
+	for bad in host=10.53.0.300 top=3 from=yesterdayish; do
+		code=$(curl -s -o "$T/err" -w '%{http_code}' "http://127.0.0.1:$P/api/v1/names?$bad")
+		check "names?$bad: 400 naming ${bad%%=*} ($code $(cat "$T/err"))" \
+		    grep -q "\"parameter\": \"${bad%%=*}\"" "$T/err"
+	done
+	serve_stop
+done
 finish

@@ -1,5 +1,6 @@
 // host.js - one host's page (#view=host&host=ADDR): its names (the
-// server's node of it in edges.json), its peers (edges.json filtered on
+// server's node of it in edges.json, and over time from /api/v1/names),
+// its peers (edges.json filtered on
 // the host: what it sent to and received from each), its services (the
 // stored rows of edges.csv filtered on the host, summed by protocol and
 // service port) and its traffic per window (the same rows by window,
@@ -94,9 +95,14 @@ export default {
 		const metric = state.metric === "bytes" ? "bytes" : "packets";
 		// every peer: no top or max_nodes, no grouping (the page is of a host)
 		const q = filterParams(state, ["from", "to", "host", "port", "proto", "sensor", "metric", "tier"]);
-		const [{ data: g, note }, { data: csv }] = await Promise.all([
+		const [{ data: g, note }, { data: csv }, told] = await Promise.all([
 			getJSON("api/v1/edges.json", q, { signal }),
 			getText("api/v1/edges.csv", filterParams(state, ["from", "to", "host", "port", "proto", "sensor", "tier"]), { signal }),
+			// the names clients were told for it in the range (a
+			// server too old for the route, or too many: said below)
+			getJSON("api/v1/names", filterParams(state, ["from", "to", "host", "sensor"]), { signal })
+				.then((r) => r.data.names.filter((n) => n.address === host))
+				.catch((e) => { if (e.name === "AbortError") throw e; return { error: e.message }; }),
 		]);
 		const rows = csvRows(csv);
 		const self = g.nodes.find((n) => n.address === host);
@@ -131,6 +137,37 @@ export default {
 		el.append(head);
 
 		const h3 = (t) => { const h = document.createElement("h3"); h.textContent = t; el.append(h); };
+		// names over time: each name and where it came from, when it
+		// was first and last told, how often and to how many clients
+		h3("Names over time");
+		const nt = document.createElement("div");
+		nt.className = "host-names";
+		el.append(nt);
+		if (told.error) {
+			nt.innerHTML = `<p class="error"></p>`;
+			nt.firstChild.textContent = "names: " + told.error;
+		} else {
+			const byName = new Map();
+			for (const n of told) {
+				const k = n.source + " " + n.name;
+				let a = byName.get(k);
+				if (!a) byName.set(k, a = { name: n.name, source: n.source, first: n.time, last: n.time, told: 0, clients: new Set() });
+				if (n.time < a.first) a.first = n.time;
+				if (n.time > a.last) a.last = n.time;
+				a.told++;
+				a.clients.add(n.client);
+			}
+			el.dataset.names = byName.size;
+			if (!byName.size) nt.innerHTML = `<p class="note">no name was told for ${esc(host)} in the range (passive DNS, TLS SNI, HTTP Host)</p>`;
+			else table(nt, `${plural(byName.size, "name")} told for ${host} in the range (passive DNS, TLS SNI, HTTP Host)`, [
+				{ name: "name", value: (r) => r.name },
+				{ name: "from", value: (r) => r.source },
+				{ name: "first told", value: (r) => r.first, sort: true },
+				{ name: "last told", value: (r) => r.last },
+				{ name: "times", value: (r) => r.told, text: (r) => num(r.told) },
+				{ name: "clients", value: (r) => r.clients.size, text: (r) => num(r.clients.size) },
+			], [...byName.values()]);
+		}
 		h3(`Traffic per window (${metric}, by protocol)`);
 		const chart = document.createElement("div");
 		el.append(chart);
