@@ -1290,6 +1290,7 @@ api_formats(const struct api_args *a, struct api_reply *r)
 struct api_windows_ctx {
 	struct buf	*out;
 	size_t		 n;
+	int		 by_proto;	/* by=proto: "protos" per window */
 };
 
 static int
@@ -1308,7 +1309,7 @@ api_window(const struct store_window *w, void *arg)
 	buf_printf(c->out, ", \"tier\": %d, \"frames\": %llu, "
 	    "\"bytes\": %llu, \"undecoded\": %llu, \"captured\": %llu, "
 	    "\"kernel_drops\": %llu, \"interface_drops\": %llu, "
-	    "\"overflow\": %llu, \"edges\": %llu}", w->tier,
+	    "\"overflow\": %llu, \"edges\": %llu", w->tier,
 	    (unsigned long long)w->stats.frames,
 	    (unsigned long long)w->stats.bytes,
 	    (unsigned long long)w->stats.undecoded,
@@ -1317,6 +1318,32 @@ api_window(const struct store_window *w, void *arg)
 	    (unsigned long long)w->stats.cap_ifdrop,
 	    (unsigned long long)w->stats.overflow,
 	    (unsigned long long)w->edges);
+	if (c->by_proto) {
+		/* "PROTO:PACKETS:BYTES,...": the store's own text */
+		const char *p = w->protos;
+		unsigned long long v[3];
+		char *end;
+		int i, first = 1;
+
+		buf_puts(c->out, ", \"protos\": {");
+		while (p != NULL && *p != '\0') {
+			for (i = 0; i < 3; i++) {
+				v[i] = strtoull(p, &end, 10);
+				p = *end != '\0' ? end + 1 : end;
+			}
+			if (decode_proto_name((unsigned)v[0]) != NULL)
+				buf_printf(c->out, "%s\"%s\": ", first ? "" :
+				    ", ", decode_proto_name((unsigned)v[0]));
+			else
+				buf_printf(c->out, "%s\"%llu\": ", first ? "" :
+				    ", ", v[0]);
+			buf_printf(c->out, "{\"packets\": %llu, \"bytes\": "
+			    "%llu}", v[1], v[2]);
+			first = 0;
+		}
+		buf_puts(c->out, "}");
+	}
+	buf_puts(c->out, "}");
 	return 0;
 }
 
@@ -1332,6 +1359,7 @@ api_windows(struct store *st, const struct api_args *a,
 	size_t i;
 	int tier = STORE_TIER_RAW, rc;
 
+	memset(&c, 0, sizeof(c));
 	for (i = 0; i < a->n; i++) {
 		const char *k = a->name[i], *v = a->value[i];
 
@@ -1348,9 +1376,16 @@ api_windows(struct store *st, const struct api_args *a,
 				api_error(r, 400, k, "%s", err);
 				return;
 			}
+		} else if (strcmp(k, "by") == 0) {
+			if (strcmp(v, "proto") != 0) {
+				api_error(r, 400, k, "by: '%s' is not proto (the "
+				    "one split the windows route has)", v);
+				return;
+			}
+			c.by_proto = 1;
 		} else {
 			api_error(r, 400, k, "%s: %s for windows (it takes "
-			    "from, to, sensor and tier)", k, filter_known(k) ?
+			    "from, to, sensor, tier and by)", k, filter_known(k) ?
 			    "does not apply" : "unknown parameter");
 			return;
 		}
@@ -1363,8 +1398,8 @@ api_windows(struct store *st, const struct api_args *a,
 	c.out = &r->body;
 	c.n = 0;
 	buf_puts(&r->body, "{\"windows\": [");
-	rc = store_windows(st, tier, from, to, sensor, api_window, &c, err,
-	    sizeof(err));
+	rc = store_windows_by(st, tier, from, to, sensor, c.by_proto,
+	    api_window, &c, err, sizeof(err));
 	if (rc < 0) {
 		api_error(r, 503, NULL, "database: %s", err);
 		return;

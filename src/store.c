@@ -2741,10 +2741,25 @@ store_windows(struct store *st, int tier, int64_t from_us, int64_t to_us,
     const char *sensor, int (*cb)(const struct store_window *, void *),
     void *arg, char *err, size_t errlen)
 {
+	return store_windows_by(st, tier, from_us, to_us, sensor, 0, cb, arg,
+	    err, errlen);
+}
+
+int
+store_windows_by(struct store *st, int tier, int64_t from_us, int64_t to_us,
+    const char *sensor, int by_proto,
+    int (*cb)(const struct store_window *, void *), void *arg, char *err,
+    size_t errlen)
+{
+	/* the edges of a window are read for their count anyway: the sums
+	 * by protocol walk the same rows (CASE keeps them out unless asked) */
 	static const char sql[] =
 	    "SELECT w.start, w.seconds, s.name, w.tier, w.frames, w.bytes,"
 	    " w.undecoded, w.cap_recv, w.cap_drop, w.cap_ifdrop, w.overflow,"
-	    " (SELECT count(*) FROM edges e WHERE e.window_id = w.id)"
+	    " (SELECT count(*) FROM edges e WHERE e.window_id = w.id),"
+	    " CASE WHEN ?5 THEN (SELECT group_concat(proto || ':' || p || ':'"
+	    " || b) FROM (SELECT proto, sum(packets) p, sum(bytes) b"
+	    " FROM edges e WHERE e.window_id = w.id GROUP BY proto)) END"
 	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
 	    " WHERE w.tier = ?1 AND w.start <= ?3 AND w.start + w.seconds > ?2"
 	    " AND (?4 IS NULL OR s.name = ?4)"
@@ -2762,7 +2777,10 @@ store_windows(struct store *st, int tier, int64_t from_us, int64_t to_us,
 	sqlite3_bind_int64(s, 3, to_us / 1000000);
 	if (sensor != NULL)
 		sqlite3_bind_text(s, 4, sensor, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, by_proto != 0);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		w.protos = by_proto ? (const char *)sqlite3_column_text(s, 12) :
+		    NULL;
 		w.start = sqlite3_column_int64(s, 0);
 		w.seconds = (unsigned)sqlite3_column_int(s, 1);
 		w.sensor = (const char *)sqlite3_column_text(s, 2);

@@ -273,6 +273,9 @@ struct store_window {
 	int			 tier;
 	struct window_stats	 stats;
 	uint64_t		 edges;
+	/* store_windows_by with by_proto: "PROTO:PACKETS:BYTES,..." of the
+	 * window's edges by protocol, or NULL (none) */
+	const char		*protos;
 };
 
 /*
@@ -283,6 +286,10 @@ struct store_window {
 int	store_windows(struct store *, int tier, int64_t from_us, int64_t to_us,
 	    const char *sensor, int (*cb)(const struct store_window *, void *),
 	    void *arg, char *err, size_t errlen);
+int	store_windows_by(struct store *, int tier, int64_t from_us,
+	    int64_t to_us, const char *sensor, int by_proto,
+	    int (*cb)(const struct store_window *, void *), void *arg,
+	    char *err, size_t errlen);
 
 /* --- reading: the pull feed (GET /api/v1/feed) ------------------------- */
 

@@ -105,6 +105,19 @@ check("opens on the database's latest data, not the wall clock", Date.parse(h.to
 const strip = await page.evaluate(() => document.querySelector("#timeline-strip").dataset.items);
 const wins = api("api/v1/windows", { tier: "raw" });
 check("the timeline draws every stored window", +strip === wins.count, `${strip} vs ${wins.count}`);
+// the strip's bars stacked by protocol: a segment per protocol of each
+// window (/api/v1/windows?by=proto), the frames no edge holds as "other"
+const wp = api("api/v1/windows", { tier: "raw", by: "proto" });
+const stripSegs = await page.evaluate(() => [...document.querySelectorAll("#timeline-strip g.win")].map((g) =>
+	g.querySelectorAll("rect:not(.loss-mark)").length));
+const wantSegs = wp.windows.map((w) => {
+	const ps = Object.values(w.protos);
+	return ps.filter((v) => v.packets > 0).length + (w.frames > ps.reduce((a, v) => a + v.packets, 0) ? 1 : 0);
+});
+check("the timeline stacks each window by protocol (windows?by=proto)", JSON.stringify(stripSegs) === JSON.stringify(wantSegs) &&
+	wp.windows.some((w) => Object.keys(w.protos).length > 0), `${stripSegs} vs ${wantSegs}`);
+check("the timeline marks the windows that lost packets", await page.locator("#timeline-strip rect.loss-mark").count() ===
+	wp.windows.filter((w) => w.kernel_drops + w.interface_drops + w.overflow > 0).length);
 
 // 2. Every view, over the whole database, against the API.
 const range = { from: info.first, to: info.last };

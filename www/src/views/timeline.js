@@ -1,6 +1,6 @@
-// timeline.js - the windows of the database (/api/v1/windows) as bars of
-// traffic over time, capture loss marked in red-free vermilion with a
-// stripe; brushing sets from/to for every view.  The strip sits above
+// timeline.js - the windows of the database (/api/v1/windows?by=proto)
+// as bars of traffic over time stacked by protocol, capture loss marked
+// in vermilion with a dashed band; brushing sets from/to for every view.  The strip sits above
 // every view; #view=timeline also lists the windows.
 import { select } from "d3-selection";
 import { scaleUtc, scaleLinear } from "d3-scale";
@@ -20,7 +20,8 @@ function loss(w) {
 export async function loadWindows(info, sensor, signal) {
 	const raw = (info.spans || []).filter((s) => s.tier === "raw" && (!sensor || s.sensor === sensor));
 	const n = raw.reduce((a, s) => a + s.windows, 0);
-	const q = { tier: n > 5000 ? "hour" : "raw" };
+	// by=proto: each window's traffic by protocol, for the stacked bars
+	const q = { tier: n > 5000 ? "hour" : "raw", by: "proto" };
 	if (sensor) q.sensor = sensor;
 	const { data } = await getJSON("api/v1/windows", q, { signal });
 	return data.windows || [];
@@ -47,16 +48,57 @@ export function drawStrip(el, windows, state, setState) {
 	const y = scaleLinear().domain([0, d3max(windows, (w) => w[metric]) || 1]).nice().range([H - m.b, m.t]);
 	svg.append("g").attr("transform", `translate(0,${H - m.b})`).call(axisBottom(x).ticks(Math.floor(W / 110)));
 	svg.append("g").attr("transform", `translate(${m.l},0)`).call(axisLeft(y).ticks(3).tickFormat((v) => num(v)));
-	svg.append("g").selectAll("rect").data(windows).join("rect")
-		.attr("class", (w) => loss(w) ? "win loss" : "win")
-		.attr("x", (w) => x(new Date(w.start_s * 1000)))
-		.attr("width", (w) => Math.max(2, x(new Date((w.start_s + w.seconds) * 1000)) - x(new Date(w.start_s * 1000))))
-		.attr("y", (w) => y(w[metric]))
-		.attr("height", (w) => H - m.b - y(w[metric]))
-		.attr("fill", (w) => loss(w) ? PALETTE[5] : PALETTE[0])
-		.append("title").text((w) => `${human(w.start_s)} (${w.seconds} s, ${w.sensor}): ` +
-			`${num(w.frames)} frames, ${bytes(w.bytes)}, ${num(w.edges)} edges` +
-			(loss(w) ? `; lost: ${num(w.kernel_drops)} kernel, ${num(w.interface_drops)} interface, ${num(w.overflow)} overflow` : ""));
+	// each window's bar stacked by protocol (its stored edges), the five
+	// heaviest of the strip in the palette's order as the Windows view
+	// draws them, the rest and what no edge holds (frames not decoded)
+	// as grey "other"; a window that lost packets outlined in vermilion
+	const part = metric === "bytes" ? "bytes" : "packets";
+	const tot = new Map();
+	for (const w of windows) for (const [p, v] of Object.entries(w.protos || {})) tot.set(p, (tot.get(p) || 0) + v[part]);
+	const ranked = [...tot].sort((a, b) => b[1] - a[1]).map((e) => e[0]);
+	const top = [...new Set(ranked.slice(0, 5))].sort();
+	const colour = (p) => (top.includes(p) ? PALETTE[top.indexOf(p)] : PALETTE[6]);
+	const xw = (w) => x(new Date(w.start_s * 1000));
+	const ww = (w) => Math.max(2, x(new Date((w.start_s + w.seconds) * 1000)) - xw(w));
+	const segs = (w) => {
+		const out = [];
+		let at = 0, other = 0;
+		for (const p of top) {
+			const v = (w.protos || {})[p];
+			if (v && v[part]) { out.push({ p, a: at, b: at + v[part] }); at += v[part]; }
+		}
+		for (const [p, v] of Object.entries(w.protos || {})) if (!top.includes(p)) other += v[part];
+		other = Math.max(other, w[metric] - at);
+		if (other > 0) out.push({ p: "other", a: at, b: at + other });
+		return out;
+	};
+	const bars = svg.append("g").selectAll("g").data(windows).join("g")
+		.attr("class", (w) => loss(w) ? "win loss" : "win");
+	bars.selectAll("rect").data((w) => segs(w).map((s) => ({ w, ...s }))).join("rect")
+		.attr("x", (s) => xw(s.w)).attr("width", (s) => ww(s.w))
+		.attr("y", (s) => y(s.b)).attr("height", (s) => Math.max(0, y(s.a) - y(s.b)))
+		.attr("fill", (s) => colour(s.p));
+	bars.filter((w) => loss(w)).append("rect").attr("class", "loss-mark")
+		.attr("x", (w) => xw(w)).attr("width", (w) => ww(w)).attr("y", m.t).attr("height", H - m.b - m.t)
+		.attr("fill", PALETTE[5]).attr("fill-opacity", 0.15).attr("stroke", PALETTE[5]).attr("stroke-dasharray", "3 2");
+	bars.append("title").text((w) => `${human(w.start_s)} (${w.seconds} s, ${w.sensor}): ` +
+		`${num(w.frames)} frames, ${bytes(w.bytes)}, ${num(w.edges)} edges` +
+		(Object.keys(w.protos || {}).length ? "; " + Object.entries(w.protos).map(([p, v]) => `${p} ${part === "bytes" ? bytes(v.bytes) : num(v.packets) + " packets"}`).join(", ") : "") +
+		(loss(w) ? `; lost: ${num(w.kernel_drops)} kernel, ${num(w.interface_drops)} interface, ${num(w.overflow)} overflow` : ""));
+	el.dataset.protos = top.join(",");
+	// the legend, small, in the top right corner
+	const keys = [...top, ...(ranked.length > top.length || windows.some((w) => segs(w).some((s) => s.p === "other")) ? ["other"] : []),
+		...(windows.some(loss) ? ["capture loss"] : [])];
+	const lg = svg.append("g").attr("class", "strip-legend").attr("font-size", 10);
+	let right = W - m.r;	// each key right to left: its text, then its square
+	for (const k of keys.reverse()) {
+		const t = lg.append("text").attr("x", right).attr("y", m.t + 8).attr("text-anchor", "end").text(k);
+		right -= (t.node().getComputedTextLength() || k.length * 6) + 13;
+		lg.append("rect").attr("x", right).attr("y", m.t).attr("width", 9).attr("height", 9)
+			.attr("fill", k === "capture loss" ? PALETTE[5] : k === "other" ? PALETTE[6] : colour(k))
+			.attr("fill-opacity", k === "capture loss" ? 0.3 : 1);
+		right -= 12;
+	}
 	const brush = brushX().extent([[m.l, m.t], [W - m.r, H - m.b]])
 		.on("end", (ev) => {
 			if (!ev.sourceEvent || !ev.selection) return;
