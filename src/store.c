@@ -3355,5 +3355,5 @@ store_names(struct store *st, const struct filter *f, int span_only,
 		stop = -1;
 	}
 	sqlite3_finalize(s);
-	return stop < 0 ? -1 : 0;
+	return stop < 0 ? -1 : stop;
 }

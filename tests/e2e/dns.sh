@@ -301,4 +301,10 @@ for db in imp bad; do
 	done
 	serve_stop
 done
+# more names than max_rows: a 422, not a list cut short
+serve_start "$T/imp.db" --max-rows 3
+code=$(curl -s -o "$T/err" -w '%{http_code}' "http://127.0.0.1:$P/api/v1/names")
+check "names past --max-rows 3: 422 naming the limit ($code $(cat "$T/err"))" \
+    test "$code" = 422 -a -n "$(grep -o 'max_rows' "$T/err")"
+serve_stop
 finish
