@@ -67,6 +67,8 @@
 
 /* Changed edges listed in one live document at most (the heaviest). */
 #define LIVE_MAX_EDGES		500
+/* The live document is made only while read: µs since a reader looked. */
+#define LIVE_IDLE		(10 * 1000000LL)
 
 struct ipgd;
 struct iface;
@@ -133,6 +135,7 @@ struct ipgd {
 	char			*live;		/* JSON, malloc'd */
 	uint64_t		 live_seq;
 	int64_t			 live_since;	/* edges changed after this */
+	int64_t			 live_asked;	/* when a live reader last looked */
 	uint64_t		 prev_packets;
 	uint64_t		 prev_bytes;
 	uint64_t		 bytes;
@@ -704,6 +707,16 @@ publish_live(struct ipgd *d, int64_t now)
 	const struct flow_entry **changed = NULL;
 	size_t i, n = 0, count;
 
+	/*
+	 * Nobody has read the live document for LIVE_IDLE: it is not made
+	 * (the scan of the open window is the capture thread's time); the
+	 * next one, once a reader is back, lists every change since.
+	 */
+	pthread_mutex_lock(&d->mu);
+	i = d->live != NULL && now - d->live_asked > LIVE_IDLE;
+	pthread_mutex_unlock(&d->mu);
+	if (i)
+		return;
 	memset(&ws, 0, sizeof(ws));
 	ft = windows_newest(d->ws, &start, &ws);
 	count = ft != NULL ? flowtable_count(ft) : 0;
@@ -769,6 +782,7 @@ hook_live(void *arg, char **json, uint64_t *seq)
 	int rc = -1;
 
 	pthread_mutex_lock(&d->mu);
+	d->live_asked = timefmt_now();
 	if (d->live != NULL && (*json = strdup(d->live)) != NULL) {
 		*seq = d->live_seq;
 		rc = 0;
