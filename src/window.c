@@ -45,6 +45,14 @@ struct windows {
 	uint64_t		 last_packets;	/* on the last packet's edge */
 };
 
+/* No packet goes the fast way until the next one sets the range again. */
+static void
+fast_reset(struct windows *ws)
+{
+	ws->fast_lo_us = INT64_MAX;
+	ws->fast_hi_us = INT64_MIN;
+}
+
 struct windows *
 windows_new(unsigned seconds, unsigned grace, unsigned max_open,
     size_t max_edges, window_flush_fn fn, void *arg)
@@ -63,8 +71,7 @@ windows_new(unsigned seconds, unsigned grace, unsigned max_open,
 	ws->arg = arg;
 	ws->newest_us = INT64_MIN;
 	ws->close_s = INT64_MAX;
-	ws->fast_lo_us = INT64_MAX;
-	ws->fast_hi_us = INT64_MIN;
+	fast_reset(ws);
 	ws->hint = 1024;
 	return ws;
 }
@@ -102,8 +109,7 @@ set_close_s(struct windows *ws)
 {
 	unsigned i;
 
-	ws->fast_lo_us = INT64_MAX;	/* the fast range may be stale */
-	ws->fast_hi_us = INT64_MIN;
+	fast_reset(ws);		/* the fast range may be stale */
 	ws->close_s = INT64_MAX;
 	for (i = 0; i < ws->max_open; i++)
 		if (ws->w[i].open && ws->w[i].start_s + (int64_t)ws->seconds +
@@ -195,10 +201,6 @@ windows_close_all(struct windows *ws)
 	return 0;
 }
 
-/*
- * A new latest time, ts_s its second: close every window whose end plus
- * the grace time it has reached (one comparison unless one has).
- */
 /* Seconds to microseconds, saturating (times from damaged captures). */
 static int64_t
 us_of(int64_t s)
@@ -210,6 +212,10 @@ us_of(int64_t s)
 	return s * 1000000;
 }
 
+/*
+ * A new latest time, ts_s its second: close every window whose end plus
+ * the grace time it has reached (one comparison unless one has).
+ */
 static int
 newest(struct windows *ws, int64_t ts_us, int64_t ts_s)
 {
@@ -276,8 +282,7 @@ window_for(struct windows *ws, int64_t start_s, int *err)
 	free_w->ft_max = ws->max_edges;
 	free_w->open = 1;
 	free_w->start_s = start_s;
-	ws->fast_lo_us = INT64_MAX;
-	ws->fast_hi_us = INT64_MIN;
+	fast_reset(ws);
 	if (start_s + (int64_t)ws->seconds + (int64_t)ws->grace < ws->close_s)
 		ws->close_s = start_s + (int64_t)ws->seconds +
 		    (int64_t)ws->grace;
