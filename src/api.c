@@ -1659,7 +1659,6 @@ api_feed(struct store *st, const struct api_args *a, struct api_reply *r)
 
 struct api_names_ctx {
 	struct buf		*out;
-	const struct cidr	*host;		/* NULL: every address */
 	uint64_t		 n, max;
 };
 
@@ -1669,9 +1668,6 @@ api_name_row(const struct name_seen *ns, void *arg)
 	struct api_names_ctx *c = arg;
 	char cl[ADDR_STRLEN], ad[ADDR_STRLEN], t[TIMEFMT_ISO_LEN];
 
-	if (c->host != NULL && !addr_in_cidr(c->host, ns->ver, ns->addr) &&
-	    !addr_in_cidr(c->host, ns->cver, ns->client))
-		return 0;
 	if (++c->n > c->max)
 		return 1;
 	buf_printf(c->out, "%s\n{\"time\": \"%s\", \"sensor\": ",
@@ -1719,12 +1715,13 @@ api_names(const struct api_conf *h, struct store *st,
 				goto done;
 			}
 		} else if (strcmp(k, "host") == 0) {
-			if (addr_parse_cidr(v, &host) < 0) {
+			/* the same parser as filter_set's, this message */
+			if (addr_parse_cidr(v, &host) < 0 || filter_set(q, k, v,
+			    now, err, sizeof(err)) < 0) {
 				api_error(r, 400, k, "host: '%s' is not an "
 				    "address or CIDR block", v);
 				goto done;
 			}
-			c.host = &host;
 		} else {
 			api_error(r, 400, k, "%s: %s for names (it takes from, "
 			    "to, sensor and host)", k, filter_known(k) ?

@@ -21,7 +21,6 @@
 #include "timefmt.h"
 
 struct names_out {
-	const struct cidr	*host;		/* NULL: every address */
 	struct buf		 line;
 	unsigned long		 n;
 };
@@ -32,9 +31,6 @@ names_row(const struct name_seen *ns, void *arg)
 	struct names_out *o = arg;
 	char c[ADDR_STRLEN], a[ADDR_STRLEN], t[TIMEFMT_ISO_LEN];
 
-	if (o->host != NULL && !addr_in_cidr(o->host, ns->ver, ns->addr) &&
-	    !addr_in_cidr(o->host, ns->cver, ns->client))
-		return 0;
 	addr_format(ns->cver, ns->client, c);
 	addr_format(ns->ver, ns->addr, a);
 	o->line.len = 0;
@@ -90,10 +86,12 @@ cmd_names(int argc, char **argv)
 				fatalx("--%s", err);
 			break;
 		case 'H':
-			if (addr_parse_cidr(optarg, &host) < 0)
+			/* the same parser as filter_set's, this message */
+			if (addr_parse_cidr(optarg, &host) < 0 ||
+			    filter_set(q, "host", optarg, now, err,
+			    sizeof(err)) < 0)
 				fatalx("--host: '%s' is not an address or "
 				    "CIDR block", optarg);
-			o.host = &host;
 			break;
 		case 'h': help_command("names", stdout); exit(0);
 		default: usage(stderr); exit(EXIT_USAGE);

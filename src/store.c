@@ -3346,6 +3346,11 @@ store_names(struct store *st, const struct filter *f, int span_only,
 		ns.source = (const char *)sqlite3_column_text(s, 6);
 		if (ns.name == NULL || ns.source == NULL)
 			continue;
+		/* the address named, or the client told */
+		if (span_only && filter_has(f, FILTER_HOST) &&
+		    !addr_in_cidr(&f->host, ns.ver, ns.addr) &&
+		    !addr_in_cidr(&f->host, ns.cver, ns.client))
+			continue;
 		if ((stop = cb(&ns, arg)) != 0)
 			break;
 	}

@@ -406,8 +406,8 @@ int	store_write_names(struct store *, const char *sensor,
  * (sensor filled; name valid during the call) and stops the walk by
  * returning non-zero.  With span_only 0 every row up to the span's end
  * is read (the names in use then: a later row for the same address
- * replaces an earlier one), else the rows inside the span, of the hosts
- * f's host, src or dst select.  0 (or cb's value that stopped), or -1
+ * replaces an earlier one), else the rows inside the span whose address
+ * or client is in f's host.  0 (or cb's value that stopped), or -1
  * with err.
  */
 struct name_seen {
