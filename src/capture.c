@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,46 @@
  */
 #define CAPFILE_BLOCK	(1 << 20)
 
+/*
+ * A plain file larger than this is read ahead by a thread of its own
+ * into CAPFILE_RING blocks, so that copying the file out of the page
+ * cache (the kernel's work, as much as cat's) runs on one core while the
+ * packets are decoded, counted and stored on the other.  A record cut by
+ * a block's end is copied in front of the next block, into CAPFILE_CARRY
+ * bytes kept free for it there (a record taken is at most 16 + 262144
+ * bytes, so a piece of one is shorter).
+ */
+#ifndef CAPFILE_RING
+#define CAPFILE_RING	3
+#endif
+#ifndef CAPFILE_AHEAD
+#define CAPFILE_AHEAD	(1 << 19)
+#endif
+#define CAPFILE_CARRY	(PCAPFILE_RECHDRLEN + 262144)
+#define CAPFILE_AHEAD_MIN	((off_t)2 * CAPFILE_BLOCK)
+
+struct ring_block {
+	uint8_t		*mem;		/* CAPFILE_CARRY, then the data */
+	size_t		 len;		/* bytes read into it */
+	off_t		 end;		/* file offset after them */
+	int		 full;		/* read, not yet given back */
+	int		 last;		/* the file ended or failed here */
+	int		 err;		/* errno of a failed read, or 0 */
+};
+
+struct ring {
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 fd;
+	off_t		 off;		/* the reader's next offset */
+	int		 stop;		/* asked to end */
+	int		 held;		/* the consumer holds b[cur] */
+	unsigned	 cur;		/* the consumer's block */
+	unsigned	 take;		/* the consumer's next block */
+	struct ring_block b[CAPFILE_RING];
+};
+
 struct capfile {
 	char		*name;
 	FILE		*raw;		/* the file or stdin */
@@ -58,6 +99,7 @@ struct capfile {
 	struct pcapng	*png;
 	struct pcapfile	 pf;
 	uint8_t		*blk;		/* pcapfile.c's block, or NULL */
+	struct ring	*ring;		/* read ahead: blk points into it */
 	size_t		 blk_len;	/* bytes in blk */
 	size_t		 blk_pos;	/* next record at */
 	int		 blk_eof;	/* stream at its end */
@@ -134,6 +176,107 @@ splice_open(const uint8_t *head, size_t len, uint8_t *own, FILE *rest)
 	if ((fp = fopencookie(sp, "rb", io)) == NULL)
 		free(sp);	/* own stays the caller's */
 	return fp;
+}
+
+/* The read-ahead thread: fill each block given back, in turn. */
+static void *
+ring_reader(void *arg)
+{
+	struct ring *r = arg;
+	struct ring_block *rb;
+	unsigned i;
+	size_t got;
+	ssize_t n;
+	int stop;
+
+	for (i = 0;; i = (i + 1) % CAPFILE_RING) {
+		rb = &r->b[i];
+		pthread_mutex_lock(&r->mu);
+		while (rb->full && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		stop = r->stop;
+		pthread_mutex_unlock(&r->mu);
+		if (stop)
+			break;
+		n = 0;
+		for (got = 0; got < CAPFILE_AHEAD; got += (size_t)n) {
+			n = pread(r->fd, rb->mem + CAPFILE_CARRY + got,
+			    CAPFILE_AHEAD - got, r->off + (off_t)got);
+			if (n == 0 || (n < 0 && errno != EINTR))
+				break;
+			if (n < 0)
+				n = 0;
+		}
+		rb->len = got;
+		r->off += (off_t)got;
+		rb->end = r->off;
+		rb->err = n < 0 ? errno : 0;
+		rb->last = got < CAPFILE_AHEAD;
+		pthread_mutex_lock(&r->mu);
+		rb->full = 1;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		if (rb->last)
+			break;
+	}
+	return NULL;
+}
+
+/* Stop the reader and free the ring; NULL is fine. */
+static void
+ring_free(struct ring *r)
+{
+	unsigned i;
+
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->stop = 1;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(r->thread, NULL);
+	pthread_cond_destroy(&r->cv);
+	pthread_mutex_destroy(&r->mu);
+	for (i = 0; i < CAPFILE_RING; i++)
+		free(r->b[i].mem);
+	free(r);
+}
+
+/*
+ * A ring reading fd from off on, its thread started; NULL when memory or
+ * a thread cannot be had (the caller then reads in its own thread).
+ */
+static struct ring *
+ring_new(int fd, off_t off)
+{
+	struct ring *r;
+	unsigned i;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	for (i = 0; i < CAPFILE_RING; i++)
+		if ((r->b[i].mem = malloc(CAPFILE_CARRY +
+		    CAPFILE_AHEAD)) == NULL)
+			goto fail;
+	r->fd = fd;
+	r->off = off;
+	if (pthread_mutex_init(&r->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&r->cv, NULL) != 0) {
+		pthread_mutex_destroy(&r->mu);
+		goto fail;
+	}
+	if (pthread_create(&r->thread, NULL, ring_reader, r) != 0) {
+		pthread_cond_destroy(&r->cv);
+		pthread_mutex_destroy(&r->mu);
+		goto fail;
+	}
+	return r;
+fail:
+	for (i = 0; i < CAPFILE_RING; i++)
+		free(r->b[i].mem);
+	free(r);
+	return NULL;
 }
 
 /*
@@ -271,6 +414,11 @@ capfile_open(const char *path, char *err, size_t errlen)
 		 */
 		cf->blk_fd = cf->raw == NULL ? fileno(cf->stream) : -1;
 		cf->blk_off = PCAPFILE_HDRLEN;
+		if (cf->blk_fd >= 0 && cf->size > CAPFILE_AHEAD_MIN &&
+		    (cf->ring = ring_new(cf->blk_fd, PCAPFILE_HDRLEN)) != NULL) {
+			free(cf->blk);
+			cf->blk = NULL;	/* set by capfile_fill */
+		}
 		return cf;
 	}
 	cf->pcap = pcap_fopen_offline_with_tstamp_precision(cf->stream,
@@ -306,10 +454,50 @@ capfile_close(struct capfile *cf)
 	if (cf->packed != NULL && !cf->raw_is_stdin)
 		fclose(cf->packed);
 	free(cf->iobuf);		/* after the stream using it */
-	free(cf->blk);
+	if (cf->ring != NULL)
+		ring_free(cf->ring);	/* blk is in it */
+	else
+		free(cf->blk);
 	free(cf->prefix);
 	free(cf->name);
 	free(cf);
+}
+
+/*
+ * The next block from the read-ahead thread, with the left bytes of the
+ * one before (the start of a record) copied in front of it; then give
+ * the one before back to the reader.
+ */
+static void
+ring_fill(struct capfile *cf, size_t left)
+{
+	struct ring *r = cf->ring;
+	struct ring_block *rb = &r->b[r->take];
+
+	pthread_mutex_lock(&r->mu);
+	while (!rb->full)
+		pthread_cond_wait(&r->cv, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+	if (left > 0)
+		memcpy(rb->mem + CAPFILE_CARRY - left, cf->blk + cf->blk_pos,
+		    left);
+	if (r->held) {
+		pthread_mutex_lock(&r->mu);
+		r->b[r->cur].full = 0;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+	r->held = 1;
+	r->cur = r->take;
+	r->take = (r->take + 1) % CAPFILE_RING;
+	cf->blk = rb->mem + CAPFILE_CARRY - left;
+	cf->blk_len = left + rb->len;
+	cf->blk_pos = 0;
+	cf->blk_off = rb->end;
+	if (rb->err != 0)
+		cf->blk_errno = rb->err;
+	if (rb->last)
+		cf->blk_eof = 1;
 }
 
 /*
@@ -323,6 +511,10 @@ capfile_fill(struct capfile *cf)
 	size_t left = cf->blk_len - cf->blk_pos, want, got;
 	ssize_t n = 0;
 
+	if (cf->ring != NULL) {
+		ring_fill(cf, left);
+		return;
+	}
 	memmove(cf->blk, cf->blk + cf->blk_pos, left);
 	cf->blk_pos = 0;
 	want = CAPFILE_BLOCK - left;
@@ -390,7 +582,11 @@ capfile_handover(struct capfile *cf)
 		snprintf(cf->err, sizeof(cf->err), "%s: %s", cf->name, perr);
 		return -1;
 	}
-	free(cf->blk);
+	if (cf->ring != NULL)
+		ring_free(cf->ring);
+	else
+		free(cf->blk);
+	cf->ring = NULL;
 	cf->blk = NULL;
 	cf->blk_fd = -1;
 	return 0;
@@ -403,6 +599,8 @@ capfile_next_block(struct capfile *cf, struct cap_packet *pkt)
 	size_t used;
 	int rc;
 
+	if (cf->blk == NULL)
+		capfile_fill(cf);	/* the read-ahead ring's first block */
 	for (;;) {
 		rc = pcapfile_record(&cf->pf, cf->blk + cf->blk_pos,
 		    cf->blk_len - cf->blk_pos, pkt, &used);
@@ -457,7 +655,8 @@ capfile_next(struct capfile *cf, struct cap_packet *pkt)
 			    zread_error(cf->z) : pcapng_error(cf->png));
 		return rc;
 	}
-	if (cf->blk != NULL && (rc = capfile_next_block(cf, pkt)) != 2)
+	if ((cf->blk != NULL || cf->ring != NULL) &&
+	    (rc = capfile_next_block(cf, pkt)) != 2)
 		return rc;
 	rc = pcap_next_ex(cf->pcap, &h, &d);
 	if (rc == 1) {

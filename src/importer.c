@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,32 @@
 /* (client, address) names an import keeps at once (namebook.h). */
 #define IMPORT_MAX_NAMES	65536
 
+/*
+ * The store is written by a thread of its own: a closed window's table
+ * (and the names the namebook holds then) is handed to it, and reading,
+ * decoding and counting go on into the next window meanwhile.  One
+ * window at most is being written: the next close waits for it, so an
+ * import holds at most the table being written and the open windows.
+ * When no thread can be had, windows are written in the reading thread.
+ */
+struct writer {
+	pthread_t		 thread;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	int			 started;
+	int			 busy;		/* a window handed over */
+	int			 quit;
+	int			 failed;	/* a write failed: stop */
+	size_t			 memory;	/* of the table being written */
+	size_t			 edges;		/* in it */
+	int64_t			 start_s;	/* the window being written */
+	unsigned		 seconds;
+	struct window_stats	 stats;
+	struct flowtable	*ft;
+	struct name_row		*names;
+	size_t			 nnames;
+};
+
 struct import_ctx {
 	struct store		*st;
 	const struct import_opts *opts;
@@ -30,7 +57,117 @@ struct import_ctx {
 	struct windows		*ws;
 	int64_t			 newest_start;	/* of the windows written */
 	struct namebook		*nb;		/* names from DNS answers */
+	struct writer		 w;
 };
+
+/*
+ * Write the window (and the names) in ctx->w; the summary counts it.
+ * 0 or -1 (store_error says why).  The rows and the table stay the
+ * caller's.
+ */
+static int
+write_window(struct import_ctx *ctx)
+{
+	struct writer *w = &ctx->w;
+	int64_t t0 = timefmt_now();
+
+	if (store_write_window(ctx->st, ctx->opts->sensor, STORE_TIER_RAW,
+	    w->start_s, w->seconds, &w->stats, w->ft) < 0 ||
+	    (w->names != NULL && store_write_names(ctx->st, ctx->opts->sensor,
+	    w->names, w->nnames) < 0))
+		return -1;
+	ctx->sum->store_us += timefmt_now() - t0;
+	ctx->sum->windows++;
+	ctx->sum->edges += flowtable_count(w->ft);
+	if (w->start_s > ctx->newest_start)
+		ctx->newest_start = w->start_s;
+	return 0;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct import_ctx *ctx = arg;
+	struct writer *w = &ctx->w;
+	int rc;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->busy && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->busy)
+			break;
+		pthread_mutex_unlock(&w->mu);
+		rc = write_window(ctx);
+		namebook_rows_free(w->names, w->nnames);
+		w->names = NULL;
+		flowtable_free(w->ft);
+		w->ft = NULL;
+		pthread_mutex_lock(&w->mu);
+		if (rc < 0)
+			w->failed = 1;
+		w->busy = 0;
+		w->memory = 0;
+		w->edges = 0;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static void
+writer_start(struct import_ctx *ctx)
+{
+	struct writer *w = &ctx->w;
+
+	if (pthread_mutex_init(&w->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&w->cv, NULL) != 0) {
+		pthread_mutex_destroy(&w->mu);
+		return;
+	}
+	if (pthread_create(&w->thread, NULL, writer_main, ctx) != 0) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		return;
+	}
+	w->started = 1;
+}
+
+/* Wait until no window is being written: 0, or -1 when a write failed. */
+static int
+writer_wait(struct import_ctx *ctx)
+{
+	struct writer *w = &ctx->w;
+	int failed;
+
+	if (!w->started)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	while (w->busy)
+		pthread_cond_wait(&w->cv, &w->mu);
+	failed = w->failed;
+	pthread_mutex_unlock(&w->mu);
+	return failed ? -1 : 0;
+}
+
+/* Let the last write finish and end the thread. */
+static void
+writer_stop(struct import_ctx *ctx)
+{
+	struct writer *w = &ctx->w;
+
+	if (!w->started)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->quit = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	w->started = 0;
+}
 
 /* Store the names the namebook holds for writing; 0 or -1. */
 static int
@@ -68,24 +205,47 @@ flush_window(void *arg, int64_t start_s, unsigned seconds,
     const struct window_stats *ws, struct flowtable **ftp)
 {
 	struct import_ctx *ctx = arg;
-	struct flowtable *ft = *ftp;
-	int64_t t0;
+	struct writer *w = &ctx->w;
 	size_t mem = windows_memory(ctx->ws);
+	size_t edges = windows_open_edges(ctx->ws);
 
-	/* the peak is reached just before a window is written */
-	if (mem > ctx->sum->peak_memory)
+	/*
+	 * The peak is reached just before a window is handed over: the
+	 * open windows and the table still being written.
+	 */
+	if (w->started) {
+		pthread_mutex_lock(&w->mu);
+		mem += w->memory;
+		edges += w->edges;
+		pthread_mutex_unlock(&w->mu);
+	}
+	if (mem > ctx->sum->peak_memory) {
 		ctx->sum->peak_memory = mem;
-	if (windows_open_edges(ctx->ws) > ctx->sum->peak_edges)
-		ctx->sum->peak_edges = windows_open_edges(ctx->ws);
-	t0 = timefmt_now();
-	if (store_write_window(ctx->st, ctx->opts->sensor, STORE_TIER_RAW,
-	    start_s, seconds, ws, ft) < 0 || import_names(ctx) < 0)
+		ctx->sum->peak_edges = edges;
+	}
+	if (writer_wait(ctx) < 0)
 		return -1;
-	ctx->sum->store_us += timefmt_now() - t0;
-	ctx->sum->windows++;
-	ctx->sum->edges += flowtable_count(ft);
-	if (start_s > ctx->newest_start)
-		ctx->newest_start = start_s;
+	w->start_s = start_s;
+	w->seconds = seconds;
+	w->stats = *ws;
+	w->ft = *ftp;
+	w->names = NULL;
+	w->nnames = ctx->nb != NULL ? namebook_take(ctx->nb, &w->names) : 0;
+	if (!w->started) {
+		int rc = write_window(ctx);
+
+		namebook_rows_free(w->names, w->nnames);
+		w->names = NULL;
+		w->ft = NULL;	/* the table stays the window set's */
+		return rc;
+	}
+	*ftp = NULL;		/* the writer frees it */
+	pthread_mutex_lock(&w->mu);
+	w->busy = 1;
+	w->memory = flowtable_memory(w->ft);
+	w->edges = flowtable_count(w->ft);
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
 	return 0;
 }
 
@@ -130,7 +290,8 @@ import_file(struct store *st, const char *path,
     const struct import_opts *opts, struct import_summary *sum, char *err,
     size_t errlen)
 {
-	struct import_ctx ctx = { st, opts, sum, NULL, INT64_MIN, NULL };
+	struct import_ctx ctx = { .st = st, .opts = opts, .sum = sum,
+	    .newest_start = INT64_MIN };
 	struct import_record prev;
 	struct capfile *cf;
 	struct windows *ws = NULL;
@@ -168,6 +329,7 @@ import_file(struct store *st, const char *path,
 		goto record;
 	}
 	ctx.ws = ws;
+	writer_start(&ctx);
 	if (!opts->no_names && (ctx.nb = namebook_new(IMPORT_MAX_NAMES,
 	    opts->window)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", capfile_name(cf));
@@ -202,7 +364,8 @@ import_file(struct store *st, const char *path,
 		}
 	}
 	/* Whatever was read is real traffic: store it, damaged file or not. */
-	if (windows_close_all(ws) < 0 || import_names(&ctx) < 0) {
+	if (windows_close_all(ws) < 0 || writer_wait(&ctx) < 0 ||
+	    import_names(&ctx) < 0) {
 		snprintf(err, errlen, "%s: %s", capfile_name(cf),
 		    store_error(st));
 		goto record;
@@ -229,6 +392,7 @@ import_file(struct store *st, const char *path,
 	} else
 		result = IMPORT_COMPLETE;
 record:
+	writer_stop(&ctx);
 	import_progress(opts, cf, sum->frames, 1);
 	if (store_import_end(st, capfile_digest(cf),
 	    result == IMPORT_COMPLETE ? "complete" :

@@ -46,8 +46,8 @@ struct import_summary {
 	uint64_t	bad_times;	/* timestamps past year 9999 */
 	int		linktypes[IMPORT_MAX_LINKTYPES];	/* undecoded */
 	uint64_t	linktype_frames[IMPORT_MAX_LINKTYPES];
-	size_t		peak_memory;	/* flow tables, bytes */
-	size_t		peak_edges;
+	size_t		peak_memory;	/* flow tables: open + being written */
+	size_t		peak_edges;	/* their edges then */
 	int64_t		store_us;	/* spent writing windows */
 };
 

@@ -336,6 +336,40 @@ test_against_libpcap(void **state)
 	}
 }
 
+/*
+ * Records libpcap must take over in the middle of a file large enough
+ * to be read ahead by capture.c's thread (several blocks past the record
+ * when it is met): an over-long record at about 2 MB, then 6 MB more;
+ * every packet after it must still equal libpcap's.
+ */
+static void
+test_handover_read_ahead(void **state)
+{
+	struct img im;
+	char *path;
+	unsigned i, got;
+	int ended;
+	uint32_t cl;
+
+	(void)state;
+	srand(99);
+	file_header(&im, 0, 0xa1b2c3d4, 4, 70000, 1);
+	for (i = 0; im.len < 8000000; i++) {
+		cl = (uint32_t)rand() % 3000;
+		if (i % 50 == 7)
+			cl = 70000;
+		record(&im, i, 0, cl, cl, cl);
+		if (i == 700)	/* libpcap cuts it to the snapshot */
+			record(&im, i, 1, 70010, 70010, 70010);
+	}
+	path = write_tmp(&im);
+	got = compare_with_libpcap(path, &ended);
+	assert_int_equal(got, i + 1);
+	assert_int_equal(ended, 0);
+	unlink(path);
+	free(im.b);
+}
+
 int
 main(void)
 {
@@ -344,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_against_libpcap),
+		cmocka_unit_test(test_handover_read_ahead),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
