@@ -329,6 +329,67 @@ flowtable_entry(const struct flowtable *ft, size_t i)
 	return edge(ft, i);
 }
 
+/* Edge a lighter than edge b: fewer packets, or as many and later. */
+static inline int
+lighter(const struct flowtable *ft, uint32_t a, uint32_t b)
+{
+	uint64_t pa = edge(ft, a)->packets, pb = edge(ft, b)->packets;
+
+	return pa < pb || (pa == pb && a > b);
+}
+
+/* Restore the heap (lightest at 0) below slot i. */
+static void
+heap_down(const struct flowtable *ft, uint32_t *h, size_t n, size_t i)
+{
+	size_t c;
+	uint32_t t;
+
+	for (; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && lighter(ft, h[c + 1], h[c]))
+			c++;
+		if (!lighter(ft, h[c], h[i]))
+			break;
+		t = h[c];
+		h[c] = h[i];
+		h[i] = t;
+	}
+}
+
+size_t
+flowtable_top_changed(const struct flowtable *ft, int64_t since_us,
+    size_t max, uint32_t *h, const struct flow_entry **out, size_t *changed)
+{
+	size_t i, j, n = 0, all = 0;
+	uint32_t t;
+
+	for (i = 0; i < ft->count; i++) {
+		if (edge(ft, i)->last_us <= since_us)
+			continue;
+		all++;
+		if (n < max) {
+			/* sift up */
+			for (j = n++, h[j] = (uint32_t)i; j > 0 &&
+			    lighter(ft, h[j], h[(j - 1) / 2]); j = (j - 1) / 2) {
+				t = h[j];
+				h[j] = h[(j - 1) / 2];
+				h[(j - 1) / 2] = t;
+			}
+		} else if (max > 0 && lighter(ft, h[0], (uint32_t)i)) {
+			h[0] = (uint32_t)i;
+			heap_down(ft, h, n, 0);
+		}
+	}
+	*changed = all;
+	/* take the lightest out each time: out fills from its end */
+	for (j = n; j > 0; j--) {
+		out[j - 1] = edge(ft, h[0]);
+		h[0] = h[j - 1];
+		heap_down(ft, h, j - 1, 0);
+	}
+	return n;
+}
+
 int
 flow_key_addr_cmp(const struct flow_key *x, const struct flow_key *y)
 {

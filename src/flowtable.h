@@ -103,6 +103,18 @@ size_t	flowtable_count(const struct flowtable *);
 const struct flow_entry *flowtable_entry(const struct flowtable *, size_t i);
 
 /*
+ * The edges whose last packet came after since_us, heaviest first (most
+ * packets; among equals, the earlier edge first): at most max of them
+ * into out, how many written returned, how many changed in all in
+ * *changed.  A heap of max edge numbers: the cost grows with the edges
+ * times log max, not with a sort of every changed edge.  scratch holds
+ * max edge numbers.  The pointers are as flowtable_entry's.
+ */
+size_t	flowtable_top_changed(const struct flowtable *, int64_t since_us,
+	    size_t max, uint32_t *scratch, const struct flow_entry **out,
+	    size_t *changed);
+
+/*
  * Sort the edges in the store's key order (protocol, source, destination,
  * ports; see store.c) for ordered writes; lookups stay valid.
  * Allocates nothing of its own (qsort_r may).

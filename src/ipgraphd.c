@@ -680,16 +680,6 @@ publish_stats(struct ipgd *d, int64_t now)
 	pthread_mutex_unlock(&d->mu);
 }
 
-/* Heaviest first, for the live list. */
-static int
-live_cmp(const void *a, const void *b)
-{
-	const struct flow_entry *x = *(const struct flow_entry *const *)a;
-	const struct flow_entry *y = *(const struct flow_entry *const *)b;
-
-	return x->packets < y->packets ? 1 : x->packets > y->packets ? -1 : 0;
-}
-
 /*
  * The live document: the open window's totals and the edges that changed
  * since the last one (at most LIVE_MAX_EDGES, heaviest first).
@@ -704,8 +694,9 @@ publish_live(struct ipgd *d, int64_t now)
 	char src[ADDR_STRLEN], dst[ADDR_STRLEN];
 	const char *pn;
 	int64_t start = 0;
-	const struct flow_entry **changed = NULL;
-	size_t i, n = 0, count;
+	const struct flow_entry *top[LIVE_MAX_EDGES];
+	uint32_t heap[LIVE_MAX_EDGES];
+	size_t i, n = 0, ntop = 0, count;
 
 	/*
 	 * Nobody has read the live document for LIVE_IDLE: it is not made
@@ -720,14 +711,9 @@ publish_live(struct ipgd *d, int64_t now)
 	memset(&ws, 0, sizeof(ws));
 	ft = windows_newest(d->ws, &start, &ws);
 	count = ft != NULL ? flowtable_count(ft) : 0;
-	if (count > 0 &&
-	    (changed = calloc(count, sizeof(*changed))) == NULL)
-		return;
-	for (i = 0; i < count; i++)
-		if (flowtable_entry(ft, i)->last_us > d->live_since)
-			changed[n++] = flowtable_entry(ft, i);
-	if (n > LIVE_MAX_EDGES)
-		qsort(changed, n, sizeof(*changed), live_cmp);
+	if (ft != NULL)
+		ntop = flowtable_top_changed(ft, d->live_since, LIVE_MAX_EDGES,
+		    heap, top, &n);
 	buf_printf(&b, "{\"time\":%lld,\"sensor\":", (long long)(now / 1000000));
 	export_json_string(&b, d->conf->sensor);
 	buf_printf(&b, ",\"window_start\":%lld,\"window_seconds\":%u,"
@@ -735,8 +721,8 @@ publish_live(struct ipgd *d, int64_t now)
 	    "\"edges_changed\":[", ft != NULL ? (long long)start : -1LL,
 	    d->conf->window, (unsigned long long)ws.frames,
 	    (unsigned long long)ws.bytes, count, n);
-	for (i = 0; i < n && i < LIVE_MAX_EDGES; i++) {
-		e = changed[i];
+	for (i = 0; i < ntop; i++) {
+		e = top[i];
 		pn = decode_proto_name(e->key.proto);
 		buf_printf(&b, "%s{\"proto\":", i ? "," : "");
 		if (pn != NULL)
@@ -751,7 +737,6 @@ publish_live(struct ipgd *d, int64_t now)
 		    (unsigned long long)e->bytes);
 	}
 	buf_puts(&b, "]}");
-	free(changed);
 	d->live_since = now;
 	if (buf_failed(&b)) {
 		buf_free(&b);

@@ -558,6 +558,79 @@ test_force(void **state)
 	flowtable_free(ft);
 }
 
+/* --- the live list's heaviest changed edges ---------------------------- */
+
+static const struct flowtable *sort_ft;
+
+/* Heaviest first, the earlier edge first among equals: by edge number. */
+static int
+heavier_first(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t px = flowtable_entry(sort_ft, x)->packets;
+	uint64_t py = flowtable_entry(sort_ft, y)->packets;
+
+	if (px != py)
+		return px > py ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * flowtable_top_changed against a sort of every changed edge: 20,000
+ * edges with few distinct packet counts (many ties) and last times
+ * either side of the cut, for several limits, and a cut nothing passes.
+ */
+static void
+test_top_changed(void **state)
+{
+	static const size_t maxes[] = { 0, 1, 2, 7, 500, 9999, 20000 };
+	enum { N = 20000 };
+	const struct flow_entry **out;
+	struct flowtable *ft;
+	struct flow_key k;
+	uint32_t *heap, *want;
+	size_t m, i, n, got, changed;
+	uint32_t p, j;
+
+	(void)state;
+	ft = flowtable_new(0, 0);
+	assert_non_null(ft);
+	srand(7);
+	for (i = 0; i < N; i++) {
+		make_key(&k, (uint32_t)i);
+		/* 1 to 40 packets; about a third of the edges before the cut */
+		for (p = 1 + (uint32_t)rand() % 40; p > 0; p--)
+			assert_int_equal(flowtable_add(ft, &k, 0, 60,
+			    TS0 + rand() % 3000000), 0);
+	}
+	want = calloc(N, sizeof(*want));
+	heap = calloc(N, sizeof(*heap));
+	out = calloc(N, sizeof(*out));
+	assert_true(want != NULL && heap != NULL && out != NULL);
+	for (n = 0, j = 0; j < N; j++)
+		if (flowtable_entry(ft, j)->last_us > TS0 + 1000000)
+			want[n++] = j;
+	assert_true(n > N / 2 && n < N);
+	sort_ft = ft;
+	qsort(want, n, sizeof(*want), heavier_first);
+	for (m = 0; m < NELEM(maxes); m++) {
+		got = flowtable_top_changed(ft, TS0 + 1000000, maxes[m], heap,
+		    out, &changed);
+		assert_int_equal(changed, n);
+		assert_int_equal(got, maxes[m] < n ? maxes[m] : n);
+		for (i = 0; i < got; i++)
+			assert_ptr_equal(out[i], flowtable_entry(ft, want[i]));
+	}
+	got = flowtable_top_changed(ft, TS0 + 3000000, 10, heap, out,
+	    &changed);
+	assert_int_equal(got, 0);
+	assert_int_equal(changed, 0);
+	free(want);
+	free(heap);
+	free(out);
+	flowtable_free(ft);
+}
+
 /* --- max_edges --------------------------------------------------------- */
 
 struct limit_case {
@@ -1180,6 +1253,7 @@ main(void)
 		cmocka_unit_test(test_memory_per_edge),
 		cmocka_unit_test(test_memory_figure),
 		cmocka_unit_test(test_window_tables),
+		cmocka_unit_test(test_top_changed),
 		cmocka_unit_test(test_window_close),
 		cmocka_unit_test(test_new_free),
 		cmocka_unit_test(test_new_huge_hint),
