@@ -17,6 +17,7 @@ import subprocess
 import sys
 
 PROGRAMS = [
+    ("cat", "cat FILE > /dev/null"),
     ("floor", "read floor (pcap_next_ex loop)"),
     ("floorbuf", "read floor, 256 KiB stdio buffer (readfloor -b)"),
     ("ipgraph", "ipgraph import (new SQLite file)"),

@@ -114,6 +114,10 @@ run_one() {
 		return 0 ;;
 	esac
 	case $prog in
+	cat)
+		# the file copied out of the page cache and dropped: the
+		# physical floor of any reader
+		"$RUNSTAT" "$o" sh -c 'exec cat "$1" > /dev/null' sh "$f" ;;
 	floor)
 		"$RUNSTAT" "$o" "$BUILD/readfloor" "$f" ;;
 	floorbuf)
@@ -150,8 +154,8 @@ for size in $SIZES; do
 	f=$BENCH_DATA/bench-$size.pcap
 	[ -s "$f" ] || die "$f is missing"
 	case $size in
-	1M)  nruns=${BENCH_RUNS_1M:-5};  progs="floor floorbuf ipgraph ipgraph-nonames tcpdump darkstat softflowd tshark" ;;
-	*)   nruns=${BENCH_RUNS_10M:-3}; progs="floor floorbuf ipgraph ipgraph-nonames tcpdump darkstat softflowd" ;;
+	1M)  nruns=${BENCH_RUNS_1M:-5};  progs="cat floor floorbuf ipgraph ipgraph-nonames tcpdump darkstat softflowd tshark" ;;
+	*)   nruns=${BENCH_RUNS_10M:-3}; progs="cat floor floorbuf ipgraph ipgraph-nonames tcpdump darkstat softflowd" ;;
 	esac
 	progs=${BENCH_PROGS:-$progs}
 	rm -rf "${RUNS:?}/$size"
