@@ -550,37 +550,31 @@ capfile_handover(struct capfile *cf)
 {
 	char perr[PCAP_ERRBUF_SIZE];
 	size_t left = cf->blk_len - cf->blk_pos;
+	const char *why;
 	uint8_t *head;
 	FILE *fp;
 
 	if ((head = malloc(PCAPFILE_HDRLEN + left)) == NULL) {
-		snprintf(cf->err, sizeof(cf->err), "%s: out of memory",
-		    cf->name);
-		return -1;
+		why = "out of memory";
+		goto fail;
 	}
 	memcpy(head, cf->fhdr, PCAPFILE_HDRLEN);
 	memcpy(head + PCAPFILE_HDRLEN, cf->blk + cf->blk_pos, left);
-	/* the stream goes on where read(2) stopped */
-	if (cf->blk_fd >= 0 && !cf->blk_eof &&
-	    fseeko(cf->stream, cf->blk_off, SEEK_SET) != 0) {
-		free(head);
-		snprintf(cf->err, sizeof(cf->err), "%s: %s", cf->name,
-		    strerror(errno));
-		return -1;
-	}
-	if ((fp = splice_open(head, PCAPFILE_HDRLEN + left, head,
+	/* the stream goes on where the last block read stopped */
+	if ((cf->blk_fd >= 0 && !cf->blk_eof &&
+	    fseeko(cf->stream, cf->blk_off, SEEK_SET) != 0) ||
+	    (fp = splice_open(head, PCAPFILE_HDRLEN + left, head,
 	    cf->blk_eof ? NULL : cf->stream)) == NULL) {
+		why = strerror(errno);
 		free(head);
-		snprintf(cf->err, sizeof(cf->err), "%s: %s", cf->name,
-		    strerror(errno));
-		return -1;
+		goto fail;
 	}
 	cf->pcap = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_MICRO, perr);
 	if (cf->pcap == NULL) {
 		fclose(fp);
-		snprintf(cf->err, sizeof(cf->err), "%s: %s", cf->name, perr);
-		return -1;
+		why = perr;
+		goto fail;
 	}
 	if (cf->ring != NULL)
 		ring_free(cf->ring);
@@ -590,6 +584,9 @@ capfile_handover(struct capfile *cf)
 	cf->blk = NULL;
 	cf->blk_fd = -1;
 	return 0;
+fail:
+	snprintf(cf->err, sizeof(cf->err), "%s: %s", cf->name, why);
+	return -1;
 }
 
 /* capfile_next for a file pcapfile.c reads. */

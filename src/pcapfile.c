@@ -22,7 +22,11 @@
  * large blocks and each packet is a pointer into the block.  The
  * rejected alternative, mmap of the whole file, dies with SIGBUS when the
  * file is cut short while being read and cannot serve a pipe or a
- * decompressed stream; large reads serve all three.
+ * decompressed stream; large reads serve all three.  Nor was it faster:
+ * walking the record headers of a 10 GB capture in the page cache took
+ * 2.0-2.7 s mapped (populated ahead or not) against 2.6-2.8 s read in
+ * 1 MiB blocks, the cache misses on the headers taking the copy's place.
+ * capture.c reads large plain files ahead in a thread of its own.
  */
 
 #define MAGIC_US	0xa1b2c3d4u
