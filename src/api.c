@@ -691,7 +691,7 @@ api_bundle(const struct api_conf *h, struct store *st,
 	}
 	memset(zero, 0, sizeof(zero));
 	buf_add(&tar, zero, sizeof(zero));	/* two empty records */
-	if (buf_failed(&tar) || buf_gzip(tar.data, tar.len, &r->body) < 0)
+	if (buf_failed(&tar) || buf_gzip(tar.data, tar.len, 6, &r->body) < 0)
 		api_error(r, 503, NULL, "out of memory");
 done:
 	buf_free(&tar);

@@ -158,7 +158,7 @@ buf_free(struct buf *b)
 }
 
 int
-buf_gzip(const char *data, size_t len, struct buf *out)
+buf_gzip(const char *data, size_t len, int level, struct buf *out)
 {
 	z_stream zs;
 	uLong bound;
@@ -166,7 +166,7 @@ buf_gzip(const char *data, size_t len, struct buf *out)
 	int rc;
 
 	memset(&zs, 0, sizeof(zs));
-	if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
+	if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK)
 		return -1;
 	bound = deflateBound(&zs, (uLong)len) + 32;

@@ -50,8 +50,11 @@ void	buf_reset(struct buf *);
 /* Whether an append has failed (out of memory). */
 int	buf_failed(const struct buf *);
 
-/* gzip (RFC 1952) of data[0..len) appended to out.  0 or -1. */
-int	buf_gzip(const char *data, size_t len, struct buf *out);
+/*
+ * gzip (RFC 1952) of data[0..len) at zlib's level (1 fastest, 9 smallest)
+ * appended to out.  0 or -1.
+ */
+int	buf_gzip(const char *data, size_t len, int level, struct buf *out);
 
 /* Release the memory; the buffer is empty and usable again.  NULL is ok. */
 void	buf_free(struct buf *);

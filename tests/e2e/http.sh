@@ -148,6 +148,37 @@ check "seq.diag is accepted by seqdiag3" seqdiag3 -Tsvg -o "$T/s.svg" \
 check "seq.mmd is a Mermaid sequence diagram" grep -q '^sequenceDiagram' \
     "$T/r.seq.mmd"
 check "seq.svg parses as XML" isxml "$T/r.seq.svg"
+# API answers in gzip when asked: the same bytes once gunzip'd, text only,
+# never when refused (q=0), never for PNG, tar.gz or short answers.
+for r in graph.dot graph.svg edges.json edges.csv moowheel.json seq.svg; do
+	code=$(get "/api/v1/$r?$F" "$T/z.$r" -H 'Accept-Encoding: br, gzip')
+	check "$r in gzip answers 200 (got $code)" test "$code" = 200
+	check "$r says Content-Encoding: gzip" test \
+	    "$(hdr content-encoding "$T/z.$r")" = gzip
+	check "$r says Vary: Accept-Encoding" grep -qi \
+	    '^vary: accept-encoding' "$T/z.$r.h"
+	check "$r in gzip is smaller" test "$(stat -c %s "$T/z.$r")" -lt \
+	    "$(stat -c %s "$T/r.$r")"
+	gzip -dc <"$T/z.$r" >"$T/z.$r.out" 2>/dev/null
+	check "$r gunzip'd is the plain answer" cmp -s "$T/z.$r.out" \
+	    "$T/r.$r"
+	get "/api/v1/$r?$F" "$T/q.$r" -H 'Accept-Encoding: gzip;q=0' \
+	    >/dev/null
+	check "$r with gzip;q=0 is not compressed" test -z \
+	    "$(hdr content-encoding "$T/q.$r")"
+done
+for r in graph.png circos.tar.gz; do
+	get "/api/v1/$r?$F" "$T/z.$r" -H 'Accept-Encoding: gzip' >/dev/null
+	check "$r is never gzipped again" test -z \
+	    "$(hdr content-encoding "$T/z.$r")"
+done
+check "graph.png is the same bytes asked for gzip" cmp -s "$T/z.graph.png" \
+    "$T/r.graph.png"
+check "circos.tar.gz asked for gzip is one gzip layer" sh -c \
+    'gzip -dc <"$1" | tar -tf - >/dev/null' sh "$T/z.circos.tar.gz"
+get /healthz "$T/z.healthz" -H 'Accept-Encoding: gzip' >/dev/null
+check "a short answer (/healthz) is sent as it is" test -z \
+    "$(hdr content-encoding "$T/z.healthz")"
 check "seq.* says it is drawn from edges" grep -qi '^x-ipgraph-note: drawn from stored edges' "$T/r.seq.svg.h"
 # seq.svg of every stored edge (47 hosts): at most 12 lifelines and one
 # "others" lane, at most 4000 px wide, and a top line (the SVG <title>)

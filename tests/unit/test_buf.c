@@ -66,7 +66,7 @@ test_gzip(void **state)
 	(void)state;
 	for (i = 0; i < 5000; i++)
 		buf_printf(&in, "%d,", i * 7919 % 10007);
-	assert_int_equal(buf_gzip(in.data, in.len, &z), 0);
+	assert_int_equal(buf_gzip(in.data, in.len, 6, &z), 0);
 	assert_true(z.len > 18 && z.len < in.len);
 	assert_int_equal((unsigned char)z.data[0], 0x1f);
 	assert_int_equal((unsigned char)z.data[1], 0x8b);
