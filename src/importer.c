@@ -41,7 +41,6 @@ struct writer {
 	int			 quit;
 	int			 failed;	/* a write failed: stop */
 	size_t			 memory;	/* of the table being written */
-	size_t			 edges;		/* in it */
 	int64_t			 start_s;	/* the window being written */
 	unsigned		 seconds;
 	struct window_stats	 stats;
@@ -108,7 +107,6 @@ writer_main(void *arg)
 			w->failed = 1;
 		w->busy = 0;
 		w->memory = 0;
-		w->edges = 0;
 		pthread_cond_broadcast(&w->cv);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -206,23 +204,23 @@ flush_window(void *arg, int64_t start_s, unsigned seconds,
 {
 	struct import_ctx *ctx = arg;
 	struct writer *w = &ctx->w;
-	size_t mem = windows_memory(ctx->ws);
-	size_t edges = windows_open_edges(ctx->ws);
+	size_t mem = windows_memory(ctx->ws), writing = 0;
 
 	/*
 	 * The peak is reached just before a window is handed over: the
-	 * open windows and the table still being written.
+	 * open windows, and the table still being written beside them.
 	 */
+	if (mem > ctx->sum->peak_memory)
+		ctx->sum->peak_memory = mem;
+	if (windows_open_edges(ctx->ws) > ctx->sum->peak_edges)
+		ctx->sum->peak_edges = windows_open_edges(ctx->ws);
 	if (w->started) {
 		pthread_mutex_lock(&w->mu);
-		mem += w->memory;
-		edges += w->edges;
+		writing = w->memory;
 		pthread_mutex_unlock(&w->mu);
 	}
-	if (mem > ctx->sum->peak_memory) {
-		ctx->sum->peak_memory = mem;
-		ctx->sum->peak_edges = edges;
-	}
+	if (mem + writing > ctx->sum->peak_memory_writing)
+		ctx->sum->peak_memory_writing = mem + writing;
 	if (writer_wait(ctx) < 0)
 		return -1;
 	w->start_s = start_s;
@@ -243,7 +241,6 @@ flush_window(void *arg, int64_t start_s, unsigned seconds,
 	pthread_mutex_lock(&w->mu);
 	w->busy = 1;
 	w->memory = flowtable_memory(w->ft);
-	w->edges = flowtable_count(w->ft);
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	return 0;
@@ -457,10 +454,11 @@ import_print_stats(const struct import_summary *s, void *fpv)
 	FILE *fp = fpv;
 
 	fprintf(fp, "peak_edges %zu\npeak_memory %zu\nbytes_per_edge %.1f\n"
+	    "peak_memory_writing %zu\n"
 	    "edges_written %llu\nstore_seconds %.3f\nrows_per_second %.0f\n",
 	    s->peak_edges, s->peak_memory, s->peak_edges ?
 	    (double)s->peak_memory / (double)s->peak_edges : 0.0,
-	    (unsigned long long)s->edges, (double)s->store_us / 1e6,
+	    s->peak_memory_writing, (unsigned long long)s->edges, (double)s->store_us / 1e6,
 	    s->store_us > 0 ? (double)s->edges * 1e6 / (double)s->store_us :
 	    0.0);
 }

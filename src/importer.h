@@ -46,8 +46,9 @@ struct import_summary {
 	uint64_t	bad_times;	/* timestamps past year 9999 */
 	int		linktypes[IMPORT_MAX_LINKTYPES];	/* undecoded */
 	uint64_t	linktype_frames[IMPORT_MAX_LINKTYPES];
-	size_t		peak_memory;	/* flow tables: open + being written */
-	size_t		peak_edges;	/* their edges then */
+	size_t		peak_memory;	/* open windows' flow tables, bytes */
+	size_t		peak_edges;	/* open windows' edges */
+	size_t		peak_memory_writing;	/* and the table being written */
 	int64_t		store_us;	/* spent writing windows */
 };
 
@@ -69,7 +70,8 @@ int	import_file(struct store *st, const char *path,
 
 /*
  * Print the figures benchmarks need, one "key value" per line: peak flow
- * table memory and edges, bytes per edge, time spent in the store.
+ * table memory and edges of the open windows, bytes per edge, the peak
+ * with the table being written, time spent in the store.
  */
 void	import_print_stats(const struct import_summary *, void *fp);
 
