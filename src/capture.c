@@ -16,6 +16,7 @@
 #include "capture.h"
 #include "pcapfile.h"
 #include "pcapng.h"
+#include "worker.h"
 #include "zread.h"
 
 /*
@@ -71,12 +72,9 @@ struct ring_block {
 };
 
 struct ring {
-	pthread_t	 thread;
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
+	struct worker	 w;		/* the reader */
 	int		 fd;
 	off_t		 off;		/* the reader's next offset */
-	int		 stop;		/* asked to end */
 	int		 held;		/* the consumer holds b[cur] */
 	unsigned	 cur;		/* the consumer's block */
 	unsigned	 take;		/* the consumer's next block */
@@ -191,11 +189,11 @@ ring_reader(void *arg)
 
 	for (i = 0;; i = (i + 1) % CAPFILE_RING) {
 		rb = &r->b[i];
-		pthread_mutex_lock(&r->mu);
-		while (rb->full && !r->stop)
-			pthread_cond_wait(&r->cv, &r->mu);
-		stop = r->stop;
-		pthread_mutex_unlock(&r->mu);
+		pthread_mutex_lock(&r->w.mu);
+		while (rb->full && !r->w.stop)
+			pthread_cond_wait(&r->w.cv, &r->w.mu);
+		stop = r->w.stop;
+		pthread_mutex_unlock(&r->w.mu);
 		if (stop)
 			break;
 		n = 0;
@@ -212,10 +210,10 @@ ring_reader(void *arg)
 		rb->end = r->off;
 		rb->err = n < 0 ? errno : 0;
 		rb->last = got < CAPFILE_AHEAD;
-		pthread_mutex_lock(&r->mu);
+		pthread_mutex_lock(&r->w.mu);
 		rb->full = 1;
-		pthread_cond_broadcast(&r->cv);
-		pthread_mutex_unlock(&r->mu);
+		pthread_cond_broadcast(&r->w.cv);
+		pthread_mutex_unlock(&r->w.mu);
 		if (rb->last)
 			break;
 	}
@@ -230,13 +228,7 @@ ring_free(struct ring *r)
 
 	if (r == NULL)
 		return;
-	pthread_mutex_lock(&r->mu);
-	r->stop = 1;
-	pthread_cond_broadcast(&r->cv);
-	pthread_mutex_unlock(&r->mu);
-	pthread_join(r->thread, NULL);
-	pthread_cond_destroy(&r->cv);
-	pthread_mutex_destroy(&r->mu);
+	worker_stop(&r->w);
 	for (i = 0; i < CAPFILE_RING; i++)
 		free(r->b[i].mem);
 	free(r);
@@ -260,17 +252,8 @@ ring_new(int fd, off_t off)
 			goto fail;
 	r->fd = fd;
 	r->off = off;
-	if (pthread_mutex_init(&r->mu, NULL) != 0)
+	if (worker_start(&r->w, ring_reader, r) < 0)
 		goto fail;
-	if (pthread_cond_init(&r->cv, NULL) != 0) {
-		pthread_mutex_destroy(&r->mu);
-		goto fail;
-	}
-	if (pthread_create(&r->thread, NULL, ring_reader, r) != 0) {
-		pthread_cond_destroy(&r->cv);
-		pthread_mutex_destroy(&r->mu);
-		goto fail;
-	}
 	return r;
 fail:
 	for (i = 0; i < CAPFILE_RING; i++)
@@ -474,18 +457,18 @@ ring_fill(struct capfile *cf, size_t left)
 	struct ring *r = cf->ring;
 	struct ring_block *rb = &r->b[r->take];
 
-	pthread_mutex_lock(&r->mu);
+	pthread_mutex_lock(&r->w.mu);
 	while (!rb->full)
-		pthread_cond_wait(&r->cv, &r->mu);
-	pthread_mutex_unlock(&r->mu);
+		pthread_cond_wait(&r->w.cv, &r->w.mu);
+	pthread_mutex_unlock(&r->w.mu);
 	if (left > 0)
 		memcpy(rb->mem + CAPFILE_CARRY - left, cf->blk + cf->blk_pos,
 		    left);
 	if (r->held) {
-		pthread_mutex_lock(&r->mu);
+		pthread_mutex_lock(&r->w.mu);
 		r->b[r->cur].full = 0;
-		pthread_cond_broadcast(&r->cv);
-		pthread_mutex_unlock(&r->mu);
+		pthread_cond_broadcast(&r->w.cv);
+		pthread_mutex_unlock(&r->w.mu);
 	}
 	r->held = 1;
 	r->cur = r->take;

@@ -14,6 +14,7 @@
 #include "store.h"
 #include "timefmt.h"
 #include "window.h"
+#include "worker.h"
 
 /* Last microsecond of year 9999. */
 #define IMPORT_MAX_TIME_US	253402300799999999LL
@@ -33,12 +34,8 @@
  * When no thread can be had, windows are written in the reading thread.
  */
 struct writer {
-	pthread_t		 thread;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	int			 started;
+	struct worker		 wk;
 	int			 busy;		/* a window handed over */
-	int			 quit;
 	int			 failed;	/* a write failed: stop */
 	size_t			 memory;	/* of the table being written */
 	int64_t			 start_s;	/* the window being written */
@@ -90,46 +87,27 @@ writer_main(void *arg)
 	struct writer *w = &ctx->w;
 	int rc;
 
-	pthread_mutex_lock(&w->mu);
+	pthread_mutex_lock(&w->wk.mu);
 	for (;;) {
-		while (!w->busy && !w->quit)
-			pthread_cond_wait(&w->cv, &w->mu);
+		while (!w->busy && !w->wk.stop)
+			pthread_cond_wait(&w->wk.cv, &w->wk.mu);
 		if (!w->busy)
 			break;
-		pthread_mutex_unlock(&w->mu);
+		pthread_mutex_unlock(&w->wk.mu);
 		rc = write_window(ctx);
 		namebook_rows_free(w->names, w->nnames);
 		w->names = NULL;
 		flowtable_free(w->ft);
 		w->ft = NULL;
-		pthread_mutex_lock(&w->mu);
+		pthread_mutex_lock(&w->wk.mu);
 		if (rc < 0)
 			w->failed = 1;
 		w->busy = 0;
 		w->memory = 0;
-		pthread_cond_broadcast(&w->cv);
+		pthread_cond_broadcast(&w->wk.cv);
 	}
-	pthread_mutex_unlock(&w->mu);
+	pthread_mutex_unlock(&w->wk.mu);
 	return NULL;
-}
-
-static void
-writer_start(struct import_ctx *ctx)
-{
-	struct writer *w = &ctx->w;
-
-	if (pthread_mutex_init(&w->mu, NULL) != 0)
-		return;
-	if (pthread_cond_init(&w->cv, NULL) != 0) {
-		pthread_mutex_destroy(&w->mu);
-		return;
-	}
-	if (pthread_create(&w->thread, NULL, writer_main, ctx) != 0) {
-		pthread_cond_destroy(&w->cv);
-		pthread_mutex_destroy(&w->mu);
-		return;
-	}
-	w->started = 1;
 }
 
 /* Wait until no window is being written: 0, or -1 when a write failed. */
@@ -139,32 +117,14 @@ writer_wait(struct import_ctx *ctx)
 	struct writer *w = &ctx->w;
 	int failed;
 
-	if (!w->started)
+	if (!w->wk.started)
 		return 0;
-	pthread_mutex_lock(&w->mu);
+	pthread_mutex_lock(&w->wk.mu);
 	while (w->busy)
-		pthread_cond_wait(&w->cv, &w->mu);
+		pthread_cond_wait(&w->wk.cv, &w->wk.mu);
 	failed = w->failed;
-	pthread_mutex_unlock(&w->mu);
+	pthread_mutex_unlock(&w->wk.mu);
 	return failed ? -1 : 0;
-}
-
-/* Let the last write finish and end the thread. */
-static void
-writer_stop(struct import_ctx *ctx)
-{
-	struct writer *w = &ctx->w;
-
-	if (!w->started)
-		return;
-	pthread_mutex_lock(&w->mu);
-	w->quit = 1;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->cv);
-	pthread_mutex_destroy(&w->mu);
-	w->started = 0;
 }
 
 /* Store the names the namebook holds for writing; 0 or -1. */
@@ -214,10 +174,10 @@ flush_window(void *arg, int64_t start_s, unsigned seconds,
 		ctx->sum->peak_memory = mem;
 	if (windows_open_edges(ctx->ws) > ctx->sum->peak_edges)
 		ctx->sum->peak_edges = windows_open_edges(ctx->ws);
-	if (w->started) {
-		pthread_mutex_lock(&w->mu);
+	if (w->wk.started) {
+		pthread_mutex_lock(&w->wk.mu);
 		writing = w->memory;
-		pthread_mutex_unlock(&w->mu);
+		pthread_mutex_unlock(&w->wk.mu);
 	}
 	if (mem + writing > ctx->sum->peak_memory_writing)
 		ctx->sum->peak_memory_writing = mem + writing;
@@ -229,7 +189,7 @@ flush_window(void *arg, int64_t start_s, unsigned seconds,
 	w->ft = *ftp;
 	w->names = NULL;
 	w->nnames = ctx->nb != NULL ? namebook_take(ctx->nb, &w->names) : 0;
-	if (!w->started) {
+	if (!w->wk.started) {
 		int rc = write_window(ctx);
 
 		namebook_rows_free(w->names, w->nnames);
@@ -238,11 +198,11 @@ flush_window(void *arg, int64_t start_s, unsigned seconds,
 		return rc;
 	}
 	*ftp = NULL;		/* the writer frees it */
-	pthread_mutex_lock(&w->mu);
+	pthread_mutex_lock(&w->wk.mu);
 	w->busy = 1;
 	w->memory = flowtable_memory(w->ft);
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
+	pthread_cond_broadcast(&w->wk.cv);
+	pthread_mutex_unlock(&w->wk.mu);
 	return 0;
 }
 
@@ -326,7 +286,7 @@ import_file(struct store *st, const char *path,
 		goto record;
 	}
 	ctx.ws = ws;
-	writer_start(&ctx);
+	(void)worker_start(&ctx.w.wk, writer_main, &ctx);
 	if (!opts->no_names && (ctx.nb = namebook_new(IMPORT_MAX_NAMES,
 	    opts->window)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", capfile_name(cf));
@@ -389,7 +349,7 @@ import_file(struct store *st, const char *path,
 	} else
 		result = IMPORT_COMPLETE;
 record:
-	writer_stop(&ctx);
+	worker_stop(&ctx.w.wk);	/* after the last write */
 	import_progress(opts, cf, sum->frames, 1);
 	if (store_import_end(st, capfile_digest(cf),
 	    result == IMPORT_COMPLETE ? "complete" :

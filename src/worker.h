@@ -1,0 +1,27 @@
+/* worker.h - a thread of its own, and the lock and condition it waits on. */
+#ifndef IPGRAPH_WORKER_H
+#define IPGRAPH_WORKER_H
+
+#include <pthread.h>
+
+struct worker {
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 started;
+	int		 stop;		/* asked to end; read and set under mu */
+};
+
+/*
+ * Make mu and cv, then start fn(arg) in a new thread.  0, or -1 with
+ * nothing left to undo (the caller then does the work itself).
+ */
+int	worker_start(struct worker *, void *(*fn)(void *), void *arg);
+
+/*
+ * Set stop, wake the thread (a broadcast on cv), wait for it to return,
+ * and release mu and cv.  Nothing when it was never started.
+ */
+void	worker_stop(struct worker *);
+
+#endif /* IPGRAPH_WORKER_H */
