@@ -567,9 +567,9 @@ api_graph(const struct api_conf *h, struct store *st,
  * - a time relative to now (from=-1h), or a baseline (which without to
  *   ends now): the span moves with the clock.  A time is relative when
  *   it reads differently an hour later (the one time parser decides).
- * A span without to also ends now, but reads no window after the newest
- * stored (rows after now would be traffic stamped in the future), so its
- * answer changes only when the data does.  The picture cache keyed by
+ * A span without to has no end for windows (store_bind), so its answer
+ * changes only when the data does; names stamped ahead of the clock
+ * (store_names reads them up to now) wait for the next commit.  The picture cache keyed by
  * the DOT text is still there behind this: this one saves the query and
  * the reduction (a day of minute windows: ~0.13 s a request), which the
  * picture cache needs to make its key.

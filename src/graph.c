@@ -98,8 +98,9 @@ htab_rehash(struct htab *h, size_t nslot)
 }
 
 /*
- * Key equality.  The edge, flow and event keys (8, 12 and 16 bytes) are
- * compared inline, as words: memcmp is a libc call, once per probe.
+ * Key equality.  The edge, flow, event and node keys (8, 12, 16 and 18
+ * bytes) are compared inline, as words: memcmp is a libc call, once per
+ * probe.
  */
 static inline int
 htab_same(const void *a, const void *b, size_t keylen)
@@ -108,10 +109,13 @@ htab_same(const void *a, const void *b, size_t keylen)
 	uint64_t x, y;
 	uint32_t u, v;
 
+	uint16_t c, d;
+
 	switch (keylen) {
 	case 8:
 	case 12:
 	case 16:
+	case 18:
 		memcpy(&x, p, 8);
 		memcpy(&y, q, 8);
 		if (x != y)
@@ -121,10 +125,16 @@ htab_same(const void *a, const void *b, size_t keylen)
 			memcpy(&v, q + 8, 4);
 			return u == v;
 		}
-		if (keylen == 16) {
+		if (keylen >= 16) {
 			memcpy(&x, p + 8, 8);
 			memcpy(&y, q + 8, 8);
-			return x == y;
+			if (x != y)
+				return 0;
+		}
+		if (keylen == 18) {
+			memcpy(&c, p + 16, 2);
+			memcpy(&d, q + 16, 2);
+			return c == d;
 		}
 		return 1;
 	default:
@@ -140,13 +150,14 @@ htab_same(const void *a, const void *b, size_t keylen)
 static long
 htab_get(struct htab *h, const void *item, int *isnew)
 {
+	uint64_t hash = htab_hash(item, h->keylen);
 	size_t j, cap;
 	uint32_t s;
 	char *items;
 
 	*isnew = 0;
 	if (h->nslot != 0) {
-		j = htab_hash(item, h->keylen) & (h->nslot - 1);
+		j = hash & (h->nslot - 1);
 		while ((s = h->slot[j]) != 0) {
 			if (htab_same(htab_item(h, s - 1), item, h->keylen))
 				return (long)(s - 1);
@@ -167,7 +178,7 @@ htab_get(struct htab *h, const void *item, int *isnew)
 		h->cap = cap;
 	}
 	memcpy(htab_item(h, h->n), item, h->itemsize);
-	j = htab_hash(item, h->keylen) & (h->nslot - 1);
+	j = hash & (h->nslot - 1);
 	while (h->slot[j] != 0)
 		j = (j + 1) & (h->nslot - 1);
 	h->slot[j] = (uint32_t)(h->n + 1);
@@ -558,6 +569,56 @@ agg_cmp_weight(const void *pa, const void *pb, void *arg)
 	return memcmp(&a->k, &b->k, sizeof(a->k));
 }
 
+/*
+ * Put the k heaviest of the n edges of v first, heaviest first, and the
+ * rest after them in no order (k <= n): a quickselect (median of three,
+ * so ordered or equal weights stay linear), then a sort of the k alone.
+ * agg_cmp_weight is a total order (the key breaks ties), so the k and
+ * their order are those of a sort of the whole: a reduction that stops
+ * choosing after k edges need not sort a day's 192,000 (its longest step
+ * after the query).
+ */
+static void
+agg_heaviest(struct eitem **v, size_t n, size_t k, int *metric)
+{
+	struct eitem *t, *p;
+	size_t lo = 0, hi = n, i, j, mid;
+
+#define AGG_LT(a, b)	(agg_cmp_weight(&(a), &(b), metric) < 0)
+#define AGG_SWAP(a, b)	do { t = (a); (a) = (b); (b) = t; } while (0)
+	if (k == 0)
+		return;
+	while (k < n && hi - lo > 2) {
+		mid = lo + (hi - lo) / 2;
+		if (AGG_LT(v[mid], v[lo]))
+			AGG_SWAP(v[mid], v[lo]);
+		if (AGG_LT(v[hi - 1], v[lo]))
+			AGG_SWAP(v[hi - 1], v[lo]);
+		if (AGG_LT(v[mid], v[hi - 1]))
+			AGG_SWAP(v[mid], v[hi - 1]);
+		/* v[lo] <= v[hi - 1] <= v[mid]: the pivot is v[hi - 1] */
+		p = v[hi - 1];
+		for (i = j = lo; i < hi - 1; i++)
+			if (AGG_LT(v[i], p)) {
+				AGG_SWAP(v[i], v[j]);
+				j++;
+			}
+		AGG_SWAP(v[j], v[hi - 1]);
+		/* [lo, j) before the pivot, (j, hi) after it */
+		if (j == k)
+			break;
+		if (j < k)
+			lo = j + 1;
+		else
+			hi = j;
+	}
+	if (k < n && hi - lo == 2 && AGG_LT(v[lo + 1], v[lo]))
+		AGG_SWAP(v[lo], v[lo + 1]);
+#undef AGG_LT
+#undef AGG_SWAP
+	qsort_r(v, k, sizeof(*v), agg_cmp_weight, metric);
+}
+
 static int
 graph_cmp_edge_weight(const void *pa, const void *pb, void *arg)
 {
@@ -580,6 +641,9 @@ graph_sort_by_weight(struct graph *g)
 		    graph_cmp_edge_weight, &g->metric);
 }
 
+/* Edges sorted first per node of the cap (agg_reduce); the rest if needed. */
+#define AGG_PREFIX_PER_NODE	4
+
 /*
  * Reduction, in one pass over the edges heaviest first.  An edge is kept
  * when it weighs at least min_weight, is among the top N (with --top),
@@ -598,7 +662,7 @@ agg_reduce(struct agg *a)
 	struct htab edges, flows, events;
 	uint8_t *kept = NULL, *keep = NULL;
 	struct nitem other;
-	size_t i, n = a->edges.n, nkept = 0, fresh;
+	size_t i, n = a->edges.n, nkept = 0, fresh, sorted;
 	long o = -1, s, d, ne;
 	int isnew, rc = -1;
 	uint64_t w;
@@ -616,8 +680,24 @@ agg_reduce(struct agg *a)
 		goto done;
 	for (i = 0; i < n; i++)
 		order[i] = htab_item(&a->edges, i);
-	qsort_r(order, n, sizeof(*order), agg_cmp_weight, (void *)&q->metric);
+	/*
+	 * Order matters while a choice depends on it: within top, and while
+	 * the cap of nodes is not full (after that an edge is kept when both
+	 * its ends are, whatever its place).  Sort a prefix, and the rest
+	 * only if the choices reach it still open.
+	 */
+	sorted = q->top > 0 ? q->top : q->max_nodes > 0 ?
+	    AGG_PREFIX_PER_NODE * (size_t)q->max_nodes : 0;
+	if (sorted > n)
+		sorted = n;
+	agg_heaviest(order, n, sorted, (int *)&q->metric);
 	for (i = 0; i < n; i++) {
+		if (i == sorted && (q->top > 0 ? i < q->top :
+		    q->max_nodes > 0 && nkept < q->max_nodes)) {
+			qsort_r(order + i, n - i, sizeof(*order),
+			    agg_cmp_weight, (void *)&q->metric);
+			sorted = n;
+		}
 		e = order[i];
 		w = q->metric == QUERY_METRIC_BYTES ? e->bytes : e->packets;
 		if (w < q->min_weight || (q->top > 0 && i >= q->top))
