@@ -2617,6 +2617,35 @@ store_first_raw(sqlite3 *db, int64_t *from_us)
 }
 
 /*
+ * Whether every raw window of [h0, h1) has its hour rolled up (a window
+ * of tier 1 for its sensor and hour): 1, 0, or -1 on error.  A query
+ * with from trusts the cut; one without from reaches back to data no
+ * one asked a span of before (a database older than its roll-ups, hours
+ * written by hand), so it looks, one index seek a raw window.
+ */
+static int
+store_hours_cover(sqlite3 *db, int64_t h0, int64_t h1)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM windows r"
+	    " WHERE r.tier = 0 AND r.start >= ?1 AND r.start < ?2"
+	    " AND NOT EXISTS (SELECT 1 FROM windows h WHERE h.tier = 1"
+	    "  AND h.start = r.start - r.start % 3600"
+	    "  AND h.sensor_id = r.sensor_id) LIMIT 1", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, h0);
+	sqlite3_bind_int64(s, 2, h1);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : -1;
+}
+
+/*
  * The tier to read.  Auto prefers raw windows (exact bounds), except for
  * long spans (6 hours or more): there the rolled-up hours are read where
  * they are complete and raw windows after them (QUERY_TIER_MIXED, with
@@ -2625,7 +2654,8 @@ store_first_raw(sqlite3 *db, int64_t *from_us)
  * spans the raw windows there are: long when the first of them is 6
  * hours or more before its end, and mixed from the first whole hour
  * after it, so a default picture of a day reads what the same day asked
- * by its bounds does.  When the span has no raw windows at all
+ * by its bounds does, when those hours are all rolled up
+ * (store_hours_cover).  When the span has no raw windows at all
  * (retention expired them) the finest coarser tier that has windows
  * there is read instead.
  */
@@ -2653,6 +2683,12 @@ store_tier(const struct filter *q, sqlite3 *db, int *tier,
 		if (store_hour_cut(db, &m->cut) < 0)
 			return -1;
 		store_mixed_hours(q, m, &h0, &h1);
+		if (h1 > h0 && !(q->given & (1u << FILTER_FROM)) &&
+		    (rc = store_hours_cover(db, h0, h1)) <= 0) {
+			if (rc < 0)
+				return -1;
+			h1 = h0;
+		}
 		if (h1 > h0) {
 			*tier = QUERY_TIER_MIXED;
 			return 0;
