@@ -2655,9 +2655,10 @@ store_hours_cover(sqlite3 *db, int64_t h0, int64_t h1)
  * hours or more before its end, and mixed from the first whole hour
  * after it, so a default picture of a day reads what the same day asked
  * by its bounds does, when those hours are all rolled up
- * (store_hours_cover).  When the span has no raw windows at all
- * (retention expired them) the finest coarser tier that has windows
- * there is read instead.
+ * (store_hours_cover); not for a format drawn over time (picviz:
+ * QUERY_DETAIL_TIMES), whose default stays in minutes.  When the span
+ * has no raw windows at all (retention expired them) the finest coarser
+ * tier that has windows there is read instead.
  */
 static int
 store_tier(const struct filter *q, sqlite3 *db, int *tier,
@@ -2673,9 +2674,13 @@ store_tier(const struct filter *q, sqlite3 *db, int *tier,
 		*tier = q->tier;
 		return 0;
 	}
-	if (!(q->given & (1u << FILTER_FROM)) &&
-	    store_first_raw(db, &m->from_us) < 0)
-		return -1;
+	if (!(q->given & (1u << FILTER_FROM))) {
+		/* a time series keeps its minutes unless a span is asked */
+		if (q->detail & QUERY_DETAIL_TIMES)
+			m->from_us = INT64_MAX / 2;
+		else if (store_first_raw(db, &m->from_us) < 0)
+			return -1;
+	}
 	to = (q->given & (1u << FILTER_TO)) ? q->to_us : timefmt_now();
 	if (to - m->from_us >= STORE_MIXED_SPAN_US) {
 		int64_t h0, h1;

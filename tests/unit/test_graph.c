@@ -468,6 +468,40 @@ test_tier(void **state)
 	assert_int_equal(g->tier, 1);
 	assert_int_equal(g->nedges, 1);
 	graph_free(g);
+	/*
+	 * No from: the span starts at the first raw window (T0), and is long
+	 * (the clock is T0 + 1 day), but the hour T0 is not rolled up, so
+	 * the raw windows are read, as before mixing was allowed there.
+	 */
+	g = run(*state, NULL, NULL, 0);
+	assert_int_equal(g->tier, 0);
+	assert_int_equal(g->packets, 33);
+	graph_free(g);
+}
+
+/* No from, every raw window's hour rolled up: the hours are read. */
+static void
+test_tier_default(void **state)
+{
+	sqlite3 *db;
+	struct graph *g;
+
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	exec_ok(db, "INSERT INTO windows (id, sensor_id, tier, seconds, start)"
+	    " VALUES (10, 1, 1, 3600, 1232064000),"
+	    " (11, 2, 1, 3600, 1232064000)");
+	exec_ok(db, "INSERT INTO pairs SELECT CASE w.sensor_id WHEN 1 THEN 10"
+	    " ELSE 11 END, p.src, p.dst, p.packets, p.bytes, p.first_us,"
+	    " p.last_us FROM pairs p JOIN windows w ON w.id = p.window_id"
+	    " WHERE w.tier = 0");
+	g = run(*state, NULL, NULL, 0);
+	assert_int_equal(g->tier, QUERY_TIER_MIXED);
+	/* the raw windows' 33 packets once, and the hour of T0 + 2 h */
+	assert_int_equal(g->packets, 33 + 7);
+	graph_free(g);
+	exec_ok(db, "DELETE FROM pairs WHERE window_id IN (10, 11)");
+	exec_ok(db, "DELETE FROM windows WHERE id IN (10, 11)");
+	sqlite3_close(db);
 }
 
 static void
@@ -561,6 +595,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_detail),
 		cmocka_unit_test(test_tier),
+		cmocka_unit_test(test_tier_default),
 		cmocka_unit_test(test_pairs),
 		cmocka_unit_test(test_plan),
 	};
