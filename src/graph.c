@@ -555,36 +555,57 @@ graph_cmp_weight(int metric, uint64_t packets_a, uint64_t bytes_a,
 	return 0;
 }
 
-/* Heaviest first, then by the aggregation's key. */
+/* What agg_cmp_weight compares by: the metric, and the nodes' keys. */
+struct agg_order {
+	int			 metric;
+	const struct htab	*nodes;
+};
+
+/*
+ * Heaviest first, then by the ends' node keys (source, then
+ * destination): not by their indices, which follow the order the rows
+ * came in, so that equal weights are cut alike whether a span was read
+ * from minute windows or from hours.
+ */
 static int
 agg_cmp_weight(const void *pa, const void *pb, void *arg)
 {
 	const struct eitem *a = *(const struct eitem *const *)pa;
 	const struct eitem *b = *(const struct eitem *const *)pb;
+	const struct agg_order *o = arg;
+	const struct nitem *x, *y;
 	int c;
 
-	if ((c = graph_cmp_weight(*(const int *)arg, a->packets, a->bytes,
+	if ((c = graph_cmp_weight(o->metric, a->packets, a->bytes,
 	    b->packets, b->bytes)) != 0)
 		return c;
-	return memcmp(&a->k, &b->k, sizeof(a->k));
+	if (a->k.src != b->k.src) {
+		x = htab_item(o->nodes, a->k.src);
+		y = htab_item(o->nodes, b->k.src);
+	} else if (a->k.dst != b->k.dst) {
+		x = htab_item(o->nodes, a->k.dst);
+		y = htab_item(o->nodes, b->k.dst);
+	} else
+		return 0;
+	return memcmp(&x->k, &y->k, sizeof(x->k));
 }
 
 /*
  * Put the k heaviest of the n edges of v first, heaviest first, and the
  * rest after them in no order (k <= n): a quickselect (median of three,
  * so ordered or equal weights stay linear), then a sort of the k alone.
- * agg_cmp_weight is a total order (the key breaks ties), so the k and
+ * agg_cmp_weight is a total order (the ends' keys break ties), so the k and
  * their order are those of a sort of the whole: a reduction that stops
  * choosing after k edges need not sort a day's 192,000 (its longest step
  * after the query).
  */
 static void
-agg_heaviest(struct eitem **v, size_t n, size_t k, int *metric)
+agg_heaviest(struct eitem **v, size_t n, size_t k, struct agg_order *o)
 {
 	struct eitem *t, *p;
 	size_t lo = 0, hi = n, i, j, mid;
 
-#define AGG_LT(a, b)	(agg_cmp_weight(&(a), &(b), metric) < 0)
+#define AGG_LT(a, b)	(agg_cmp_weight(&(a), &(b), o) < 0)
 #define AGG_SWAP(a, b)	do { t = (a); (a) = (b); (b) = t; } while (0)
 	if (k == 0)
 		return;
@@ -616,7 +637,7 @@ agg_heaviest(struct eitem **v, size_t n, size_t k, int *metric)
 		AGG_SWAP(v[lo], v[lo + 1]);
 #undef AGG_LT
 #undef AGG_SWAP
-	qsort_r(v, k, sizeof(*v), agg_cmp_weight, metric);
+	qsort_r(v, k, sizeof(*v), agg_cmp_weight, o);
 }
 
 static int
@@ -662,10 +683,14 @@ agg_reduce(struct agg *a)
 	struct htab edges, flows, events;
 	uint8_t *kept = NULL, *keep = NULL;
 	struct nitem other;
+	struct agg_order ord;
 	size_t i, n = a->edges.n, nkept = 0, fresh, sorted;
 	long o = -1, s, d, ne;
 	int isnew, rc = -1;
 	uint64_t w;
+
+	ord.metric = q->metric;
+	ord.nodes = &a->nodes;
 
 	if (q->top == 0 && q->max_nodes == 0 && q->min_weight == 0)
 		return 0;
@@ -690,12 +715,12 @@ agg_reduce(struct agg *a)
 	    AGG_PREFIX_PER_NODE * (size_t)q->max_nodes : 0;
 	if (sorted > n)
 		sorted = n;
-	agg_heaviest(order, n, sorted, (int *)&q->metric);
+	agg_heaviest(order, n, sorted, &ord);
 	for (i = 0; i < n; i++) {
 		if (i == sorted && (q->top > 0 ? i < q->top :
 		    q->max_nodes > 0 && nkept < q->max_nodes)) {
 			qsort_r(order + i, n - i, sizeof(*order),
-			    agg_cmp_weight, (void *)&q->metric);
+			    agg_cmp_weight, &ord);
 			sorted = n;
 		}
 		e = order[i];
