@@ -569,10 +569,10 @@ api_graph(const struct api_conf *h, struct store *st,
  *   it reads differently an hour later (the one time parser decides).
  * A span without to has no end for windows (store_bind), so its answer
  * changes only when the data does; names stamped ahead of the clock
- * (store_names reads them up to now) wait for the next commit.  The picture cache keyed by
- * the DOT text is still there behind this: this one saves the query and
- * the reduction (a day of minute windows: ~0.13 s a request), which the
- * picture cache needs to make its key.
+ * (store_names reads them up to now) wait for the next commit.  The
+ * picture cache keyed by the DOT text is still there behind this: this
+ * one saves the query and the reduction (a day of minute windows: ~0.13 s
+ * a request), which the picture cache needs to make its key.
  */
 static int
 api_memo_key(const struct api_conf *h, struct store *st,

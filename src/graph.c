@@ -262,7 +262,7 @@ struct agg {
 	struct htab		 flows;
 	struct htab		 events;
 	struct names		*seen[3];	/* names from the traffic */
-	struct htab		 named;		/* seen_name: the last of each */
+	struct htab		 named;		/* seen_name's last names */
 };
 
 /* Where a name from the traffic came from, best first. */
