@@ -12,6 +12,8 @@
 #
 #   sh bench/export-bench.sh [BUILD_DIR]      (default: _build/plain)
 #   EDGES=2000 WINDOWS=240 sh bench/export-bench.sh     a quick run
+#   BUILD_ONLY=1 sh bench/export-bench.sh   build the database, print its
+#                                           path and stop (pictures-bench.sh)
 #
 # The graph pictures (png, svg) are timed with --top 200: laying out
 # thousands of nodes is a different benchmark (libgvc's, not ours).
@@ -19,7 +21,8 @@ set -e
 cd "$(dirname "$0")/.."
 top=$(pwd)
 # only the programs tests/programs.txt declares, as in bench/common.sh
-sh tests/bindir.sh bench/out/bin bench ||
+# (already so when pictures-bench.sh runs this: that folder stays)
+[ "$PATH" = "$top/bench/out/bin" ] || sh tests/bindir.sh bench/out/bin bench ||
     { echo "bench/export-bench.sh: sh tests/setup.sh bench installs them" >&2; exit 1; }
 PATH=$top/bench/out/bin
 export PATH
@@ -84,6 +87,10 @@ SQL
 	sqlite3 "$DB.tmp" "ANALYZE" >/dev/null
 	mv "$DB.tmp" "$DB"
 	echo "   built in $(elapsed "$(now)" "$t") s, $(du -h "$DB" | cut -f1)"
+fi
+if [ "${BUILD_ONLY:-0}" = 1 ]; then
+	echo "$DB"
+	exit 0
 fi
 sqlite3 "$DB" "SELECT 'tier ' || tier || ': ' || count(*) || ' windows' FROM windows GROUP BY tier"
 sqlite3 "$DB" "SELECT 'edges: ' || count(*) FROM edges"

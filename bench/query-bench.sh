@@ -21,7 +21,9 @@
 # moment the data ends.  Prints medians of wall and CPU time and writes
 # bench/out/query/results.md.
 #
-# Environment: BENCH_PCAP, PACKETS (125000), WINDOWS (1440), RUNS (7).
+# Environment: BENCH_PCAP, PACKETS (125000), WINDOWS (1440), RUNS (7);
+# BUILD_ONLY=1 builds the database, prints its path and stops
+# (bench/pictures-bench.sh uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -62,6 +64,10 @@ if [ ! -f "$DB" ]; then
 	sqlite3 "$DB.tmp" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 	mv "$DB.tmp" "$DB"
 	rm -f "$DB.tmp-wal" "$DB.tmp-shm"
+fi
+if [ "${BUILD_ONLY:-0}" = 1 ]; then
+	echo "$DB"
+	exit 0
 fi
 
 sq() { sqlite3 "$DB" "$1"; }

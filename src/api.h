@@ -115,6 +115,7 @@ struct api_conf {
 	uint64_t	 max_rows;
 	unsigned	 max_nodes;
 	unsigned	 refs;		/* the server's; see http.c */
+	uint64_t	 gen;		/* this config of all made: memo keys */
 };
 struct api_conf	*api_conf_new(const struct config *, char *err,
 		    size_t errlen);

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,8 +99,9 @@ htab_rehash(struct htab *h, size_t nslot)
 }
 
 /*
- * Key equality.  The edge, flow and event keys (8, 12 and 16 bytes) are
- * compared inline, as words: memcmp is a libc call, once per probe.
+ * Key equality.  The edge, flow, event and node keys (8, 12, 16 and 18
+ * bytes) are compared inline, as words: memcmp is a libc call, once per
+ * probe.
  */
 static inline int
 htab_same(const void *a, const void *b, size_t keylen)
@@ -108,10 +110,13 @@ htab_same(const void *a, const void *b, size_t keylen)
 	uint64_t x, y;
 	uint32_t u, v;
 
+	uint16_t c, d;
+
 	switch (keylen) {
 	case 8:
 	case 12:
 	case 16:
+	case 18:
 		memcpy(&x, p, 8);
 		memcpy(&y, q, 8);
 		if (x != y)
@@ -121,10 +126,16 @@ htab_same(const void *a, const void *b, size_t keylen)
 			memcpy(&v, q + 8, 4);
 			return u == v;
 		}
-		if (keylen == 16) {
+		if (keylen >= 16) {
 			memcpy(&x, p + 8, 8);
 			memcpy(&y, q + 8, 8);
-			return x == y;
+			if (x != y)
+				return 0;
+		}
+		if (keylen == 18) {
+			memcpy(&c, p + 16, 2);
+			memcpy(&d, q + 16, 2);
+			return c == d;
 		}
 		return 1;
 	default:
@@ -140,13 +151,14 @@ htab_same(const void *a, const void *b, size_t keylen)
 static long
 htab_get(struct htab *h, const void *item, int *isnew)
 {
+	uint64_t hash = htab_hash(item, h->keylen);
 	size_t j, cap;
 	uint32_t s;
 	char *items;
 
 	*isnew = 0;
 	if (h->nslot != 0) {
-		j = htab_hash(item, h->keylen) & (h->nslot - 1);
+		j = hash & (h->nslot - 1);
 		while ((s = h->slot[j]) != 0) {
 			if (htab_same(htab_item(h, s - 1), item, h->keylen))
 				return (long)(s - 1);
@@ -167,7 +179,7 @@ htab_get(struct htab *h, const void *item, int *isnew)
 		h->cap = cap;
 	}
 	memcpy(htab_item(h, h->n), item, h->itemsize);
-	j = htab_hash(item, h->keylen) & (h->nslot - 1);
+	j = hash & (h->nslot - 1);
 	while (h->slot[j] != 0)
 		j = (j + 1) & (h->nslot - 1);
 	h->slot[j] = (uint32_t)(h->n + 1);
@@ -250,6 +262,7 @@ struct agg {
 	struct htab		 flows;
 	struct htab		 events;
 	struct names		*seen[3];	/* names from the traffic */
+	struct htab		 named;		/* seen_name's last names */
 };
 
 /* Where a name from the traffic came from, best first. */
@@ -325,13 +338,32 @@ rdns_queries_free(struct rdns_query *rq, size_t n)
 	free(rq);
 }
 
-/* One stored name into its source's map: a later one replaces an earlier. */
+/*
+ * The name an address has in a source's map now (seen_name), keyed by
+ * source, version and address (18 bytes, the rest zero).
+ */
+struct seen_item {
+	uint8_t		 source;
+	uint8_t		 ver;
+	uint8_t		 addr[16];
+	char		*name;		/* owned */
+};
+
+/*
+ * One stored name into its source's map: a later one replaces an earlier.
+ * Every window stores again the names seen in it, so most rows name an
+ * address as it is already named: those are found by their bytes and
+ * skipped, without formatting the address for the map and parsing it
+ * back (a day of real traffic: 1.77 million rows for 4 addresses).
+ */
 static int
 seen_name(const struct name_seen *ns, void *arg)
 {
-	struct names **seen = arg;
+	struct agg *a = arg;
+	struct seen_item item, *it;
 	char text[ADDR_STRLEN], err[128];
-	int i;
+	long k;
+	int i, isnew;
 
 	if (ns->ver != 4 && ns->ver != 6)
 		return 0;
@@ -339,10 +371,34 @@ seen_name(const struct name_seen *ns, void *arg)
 		;
 	if (i == 3)
 		return 0;
+	memset(&item, 0, sizeof(item));
+	item.source = (uint8_t)i;
+	item.ver = ns->ver;
+	memcpy(item.addr, ns->addr, ns->ver == 4 ? 4 : 16);
+	if ((k = htab_get(&a->named, &item, &isnew)) >= 0) {
+		it = htab_item(&a->named, (size_t)k);
+		if (!isnew && it->name != NULL &&
+		    strcmp(it->name, ns->name) == 0)
+			return 0;
+		if (!isnew)
+			free(it->name);
+		/* NULL when out of memory: the next row is added again */
+		it->name = strdup(ns->name);
+	}
 	addr_format(ns->ver, ns->addr, text);
 	/* only out of memory fails here: the node keeps its address */
-	names_add(seen[i], text, ns->name, err, sizeof(err));
+	names_add(a->seen[i], text, ns->name, err, sizeof(err));
 	return 0;
+}
+
+static void
+seen_free(struct htab *named)
+{
+	size_t i;
+
+	for (i = 0; i < named->n; i++)
+		free(((struct seen_item *)htab_item(named, i))->name);
+	htab_free(named);
 }
 
 static long
@@ -544,18 +600,89 @@ graph_cmp_weight(int metric, uint64_t packets_a, uint64_t bytes_a,
 	return 0;
 }
 
-/* Heaviest first, then by the aggregation's key. */
+/* What agg_cmp_weight compares by: the metric, and the nodes' keys. */
+struct agg_order {
+	int			 metric;
+	const struct htab	*nodes;
+};
+
+/*
+ * Heaviest first, then by the ends' node keys (source, then
+ * destination): not by their indices, which follow the order the rows
+ * came in, so that equal weights are cut alike whether a span was read
+ * from minute windows or from hours.
+ */
 static int
 agg_cmp_weight(const void *pa, const void *pb, void *arg)
 {
 	const struct eitem *a = *(const struct eitem *const *)pa;
 	const struct eitem *b = *(const struct eitem *const *)pb;
+	const struct agg_order *o = arg;
+	const struct nitem *x, *y;
 	int c;
 
-	if ((c = graph_cmp_weight(*(const int *)arg, a->packets, a->bytes,
+	if ((c = graph_cmp_weight(o->metric, a->packets, a->bytes,
 	    b->packets, b->bytes)) != 0)
 		return c;
-	return memcmp(&a->k, &b->k, sizeof(a->k));
+	if (a->k.src != b->k.src) {
+		x = htab_item(o->nodes, a->k.src);
+		y = htab_item(o->nodes, b->k.src);
+	} else if (a->k.dst != b->k.dst) {
+		x = htab_item(o->nodes, a->k.dst);
+		y = htab_item(o->nodes, b->k.dst);
+	} else
+		return 0;
+	return memcmp(&x->k, &y->k, sizeof(x->k));
+}
+
+/*
+ * Put the k heaviest of the n edges of v first, heaviest first, and the
+ * rest after them in no order (k <= n): a quickselect (median of three,
+ * so ordered or equal weights stay linear), then a sort of the k alone.
+ * agg_cmp_weight is a total order (the ends' keys break ties), so the k and
+ * their order are those of a sort of the whole: a reduction that stops
+ * choosing after k edges need not sort a day's 192,000 (its longest step
+ * after the query).
+ */
+static void
+agg_heaviest(struct eitem **v, size_t n, size_t k, struct agg_order *o)
+{
+	struct eitem *t, *p;
+	size_t lo = 0, hi = n, i, j, mid;
+
+#define AGG_LT(a, b)	(agg_cmp_weight(&(a), &(b), o) < 0)
+#define AGG_SWAP(a, b)	do { t = (a); (a) = (b); (b) = t; } while (0)
+	if (k == 0)
+		return;
+	while (k < n && hi - lo > 2) {
+		mid = lo + (hi - lo) / 2;
+		if (AGG_LT(v[mid], v[lo]))
+			AGG_SWAP(v[mid], v[lo]);
+		if (AGG_LT(v[hi - 1], v[lo]))
+			AGG_SWAP(v[hi - 1], v[lo]);
+		if (AGG_LT(v[mid], v[hi - 1]))
+			AGG_SWAP(v[mid], v[hi - 1]);
+		/* v[lo] <= v[hi - 1] <= v[mid]: the pivot is v[hi - 1] */
+		p = v[hi - 1];
+		for (i = j = lo; i < hi - 1; i++)
+			if (AGG_LT(v[i], p)) {
+				AGG_SWAP(v[i], v[j]);
+				j++;
+			}
+		AGG_SWAP(v[j], v[hi - 1]);
+		/* [lo, j) before the pivot, (j, hi) after it */
+		if (j == k)
+			break;
+		if (j < k)
+			lo = j + 1;
+		else
+			hi = j;
+	}
+	if (k < n && hi - lo == 2 && AGG_LT(v[lo + 1], v[lo]))
+		AGG_SWAP(v[lo], v[lo + 1]);
+#undef AGG_LT
+#undef AGG_SWAP
+	qsort_r(v, k, sizeof(*v), agg_cmp_weight, o);
 }
 
 static int
@@ -580,6 +707,9 @@ graph_sort_by_weight(struct graph *g)
 		    graph_cmp_edge_weight, &g->metric);
 }
 
+/* Edges sorted first per node of the cap (agg_reduce); the rest if needed. */
+#define AGG_PREFIX_PER_NODE	4
+
 /*
  * Reduction, in one pass over the edges heaviest first.  An edge is kept
  * when it weighs at least min_weight, is among the top N (with --top),
@@ -598,10 +728,14 @@ agg_reduce(struct agg *a)
 	struct htab edges, flows, events;
 	uint8_t *kept = NULL, *keep = NULL;
 	struct nitem other;
-	size_t i, n = a->edges.n, nkept = 0, fresh;
+	struct agg_order ord;
+	size_t i, n = a->edges.n, nkept = 0, fresh, sorted;
 	long o = -1, s, d, ne;
 	int isnew, rc = -1;
 	uint64_t w;
+
+	ord.metric = q->metric;
+	ord.nodes = &a->nodes;
 
 	if (q->top == 0 && q->max_nodes == 0 && q->min_weight == 0)
 		return 0;
@@ -616,8 +750,24 @@ agg_reduce(struct agg *a)
 		goto done;
 	for (i = 0; i < n; i++)
 		order[i] = htab_item(&a->edges, i);
-	qsort_r(order, n, sizeof(*order), agg_cmp_weight, (void *)&q->metric);
+	/*
+	 * Order matters while a choice depends on it: within top, and while
+	 * the cap of nodes is not full (after that an edge is kept when both
+	 * its ends are, whatever its place).  Sort a prefix, and the rest
+	 * only if the choices reach it still open.
+	 */
+	sorted = q->top > 0 ? q->top : q->max_nodes > 0 ?
+	    AGG_PREFIX_PER_NODE * (size_t)q->max_nodes : 0;
+	if (sorted > n)
+		sorted = n;
+	agg_heaviest(order, n, sorted, &ord);
 	for (i = 0; i < n; i++) {
+		if (i == sorted && (q->top > 0 ? i < q->top :
+		    q->max_nodes > 0 && nkept < q->max_nodes)) {
+			qsort_r(order + i, n - i, sizeof(*order),
+			    agg_cmp_weight, &ord);
+			sorted = n;
+		}
 		e = order[i];
 		w = q->metric == QUERY_METRIC_BYTES ? e->bytes : e->packets;
 		if (w < q->min_weight || (q->top > 0 && i >= q->top))
@@ -1153,6 +1303,8 @@ graph_build_span(const struct filter *q, struct store *st, char *err,
 	htab_init(&a.edges, sizeof(struct eitem), sizeof(struct ekey));
 	htab_init(&a.flows, sizeof(struct fitem), sizeof(struct fkey));
 	htab_init(&a.events, sizeof(struct vitem), sizeof(struct vkey));
+	htab_init(&a.named, sizeof(struct seen_item),
+	    offsetof(struct seen_item, addr) + 16);
 	rc = store_read(st, q, STORE_READ_GRAPH, graph_row, &a, &tier, &rows,
 	    err, errlen);
 	if (rc > 0)
@@ -1160,7 +1312,7 @@ graph_build_span(const struct filter *q, struct store *st, char *err,
 	else if (rc == 0 && ((a.seen[0] = names_new()) == NULL ||
 	    (a.seen[1] = names_new()) == NULL ||
 	    (a.seen[2] = names_new()) == NULL ||
-	    store_names(st, q, 0, seen_name, a.seen, err, errlen) < 0)) {
+	    store_names(st, q, 0, seen_name, &a, err, errlen) < 0)) {
 		if (a.seen[2] == NULL)
 			snprintf(err, errlen, "out of memory building the "
 			    "graph");
@@ -1185,6 +1337,7 @@ graph_build_span(const struct filter *q, struct store *st, char *err,
 	names_free(a.seen[0]);
 	names_free(a.seen[1]);
 	names_free(a.seen[2]);
+	seen_free(&a.named);
 	return g;
 }
 

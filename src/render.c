@@ -294,6 +294,33 @@ done:
 }
 
 int
+render_memo_get(const struct buf *key, struct buf *out)
+{
+	struct render_pic *p;
+	uint64_t hash = cache_hash(key->data, key->len);
+
+	pthread_mutex_lock(&cache_lock);
+	TAILQ_FOREACH(p, &cache, lru)
+		if (p->hash == hash && p->keylen == key->len &&
+		    memcmp(p->key, key->data, key->len) == 0)
+			break;
+	if (p != NULL) {
+		buf_add(out, p->data, p->len);
+		TAILQ_REMOVE(&cache, p, lru);
+		TAILQ_INSERT_HEAD(&cache, p, lru);
+		cache_st.hits++;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return p != NULL;
+}
+
+void
+render_memo_put(const struct buf *key, const void *data, size_t len)
+{
+	cache_put(key, cache_hash(key->data, key->len), data, len);
+}
+
+int
 render_dot(const char *dot, const char *engine, int adapt,
     const char *format, const char *caption, struct buf *out, char *err,
     size_t errlen)

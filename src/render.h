@@ -49,6 +49,18 @@ void	render_cache_size(size_t bytes);
 void	render_cache_stats(struct render_cache_stats *);
 
 /*
+ * Whole answers kept in the same cache, under keys of the caller's
+ * (which must start with RENDER_MEMO, so they never meet a picture's):
+ * a server's picture of a query it has answered before, without reading
+ * the database again.  render_memo_get appends the kept bytes to out and
+ * returns 1 (counted as a hit), or 0; render_memo_put keeps a copy, when
+ * the cache is on and the bytes fit a quarter of it.
+ */
+#define RENDER_MEMO		"\001memo"
+int	render_memo_get(const struct buf *key, struct buf *out);
+void	render_memo_put(const struct buf *key, const void *data, size_t len);
+
+/*
  * Draw a width x height picture with draw(cr, arg) onto a cairo surface
  * and append it as format ("png" or "svg") to out.  0, or -1 with cairo's
  * message in err.  Safe from any thread (one surface per call).

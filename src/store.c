@@ -252,6 +252,7 @@ struct fs_port {
 struct store {
 	sqlite3		*db;
 	char		*path;
+	uint64_t	 serial;	/* store_version: this open, of all */
 	char		 err[512];
 	sqlite3_stmt	*ins_sensor;
 	sqlite3_stmt	*get_sensor;
@@ -459,6 +460,9 @@ first_seen_count(struct store *st)
 	return 0;
 }
 
+/* Stores opened by the process so far (store_version). */
+static uint64_t	store_serials;
+
 struct store *
 store_open(const char *path, int readonly, char *err, size_t errlen)
 {
@@ -471,6 +475,7 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		free(st);
 		return NULL;
 	}
+	st->serial = __atomic_add_fetch(&store_serials, 1, __ATOMIC_RELAXED);
 	flags = readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX,
@@ -2213,6 +2218,23 @@ store_write_losses(struct store *st, const char *sensor,
 }
 
 int
+store_version(struct store *st, uint64_t *serial, uint64_t *version)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*serial = st->serial;
+	*version = 0;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*version = (uint64_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
 store_moved(struct store *st)
 {
 	int moved = 0;
@@ -2453,21 +2475,33 @@ store_floor_s(int64_t us)
 }
 
 /*
+ * How a mixed query splits its span: cut, where rolled-up hours stop
+ * being complete (store_hour_cut), and from_us, where the span starts:
+ * the filter's from, or without one the first raw window, so that a
+ * query of everything reads the same traffic as the raw windows alone,
+ * not the older hours whose raw windows retention has removed.
+ */
+struct store_mix {
+	int64_t	cut;
+	int64_t	from_us;
+};
+
+/*
  * The hours [h0, h1) a mixed query reads from the hour tier: whole hours
  * of [from, to], ending by cut.  h1 <= h0 means none.
  */
 static void
-store_mixed_hours(const struct filter *q, int64_t cut, int64_t *h0,
-    int64_t *h1)
+store_mixed_hours(const struct filter *q, const struct store_mix *m,
+    int64_t *h0, int64_t *h1)
 {
-	int64_t from = store_floor_s(q->from_us) + (q->from_us % 1000000 != 0);
+	int64_t from = store_floor_s(m->from_us) + (m->from_us % 1000000 != 0);
 	int64_t to = (q->given & (1u << FILTER_TO)) ?
 	    store_floor_s(q->to_us) + 1 : timefmt_now() / 1000000;
 
-	*h0 = (from + 3599) / 3600 * 3600;
+	*h0 = from >= 0 ? (from + 3599) / 3600 * 3600 : -(-from / 3600 * 3600);
 	*h1 = to / 3600 * 3600;
-	if (*h1 > cut)
-		*h1 = cut;
+	if (*h1 > m->cut)
+		*h1 = m->cut;
 }
 
 /*
@@ -2478,7 +2512,8 @@ store_mixed_hours(const struct filter *q, int64_t cut, int64_t *h0,
  * roll-up groups them, so nothing is read twice.
  */
 static void
-store_bind(const struct filter *q, sqlite3_stmt *s, int tier, int64_t cut)
+store_bind(const struct filter *q, sqlite3_stmt *s, int tier,
+    const struct store_mix *m)
 {
 	int64_t from = (q->given & (1u << FILTER_FROM)) ? q->from_us :
 	    INT64_MIN / 2;
@@ -2488,7 +2523,7 @@ store_bind(const struct filter *q, sqlite3_stmt *s, int tier, int64_t cut)
 	if (tier == QUERY_TIER_MIXED && sqlite3_bind_parameter_count(s) >= 25) {
 		int64_t h0, h1;
 
-		store_mixed_hours(q, cut, &h0, &h1);
+		store_mixed_hours(q, m, &h0, &h1);
 		sqlite3_bind_int64(s, 24, h0);
 		sqlite3_bind_int64(s, 25, h1);
 	}
@@ -2527,7 +2562,7 @@ store_tier_has(const struct filter *q, sqlite3 *db, int tier)
 	    " AND w.start * 1000000 <= ?5 LIMIT 1", -1, &s, NULL) !=
 	    SQLITE_OK)
 		return -1;
-	store_bind(q, s, tier, 0);
+	store_bind(q, s, tier, NULL);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW)
@@ -2560,34 +2595,105 @@ store_hour_cut(sqlite3 *db, int64_t *cut)
 }
 
 /*
+ * Where a span without a from starts: the first raw window, in *from_us
+ * (INT64_MAX / 2 when there is none).  The (tier, start) index answers
+ * it with one seek.
+ */
+static int
+store_first_raw(sqlite3 *db, int64_t *from_us)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*from_us = INT64_MAX / 2;
+	if (sqlite3_prepare_v2(db, "SELECT min(start) FROM windows"
+	    " WHERE tier = 0", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		*from_us = sqlite3_column_int64(s, 0) * 1000000;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * Whether every raw window of [h0, h1) has its hour rolled up (a window
+ * of tier 1 for its sensor and hour): 1, 0, or -1 on error.  A query
+ * with from trusts the cut; one without from reaches back to data no
+ * one asked a span of before (a database older than its roll-ups, hours
+ * written by hand), so it looks, one index seek a raw window.
+ */
+static int
+store_hours_cover(sqlite3 *db, int64_t h0, int64_t h1)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM windows r"
+	    " WHERE r.tier = 0 AND r.start >= ?1 AND r.start < ?2"
+	    " AND NOT EXISTS (SELECT 1 FROM windows h WHERE h.tier = 1"
+	    "  AND h.start = r.start - r.start % 3600"
+	    "  AND h.sensor_id = r.sensor_id) LIMIT 1", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, h0);
+	sqlite3_bind_int64(s, 2, h1);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : -1;
+}
+
+/*
  * The tier to read.  Auto prefers raw windows (exact bounds), except for
  * long spans (6 hours or more): there the rolled-up hours are read where
  * they are complete and raw windows after them (QUERY_TIER_MIXED, with
- * *cut the boundary), so a day's query reads 24 hour windows plus the
- * current hour instead of 1440 minute windows.  When the span has no raw
- * windows at all (retention expired them) the finest coarser tier that
- * has windows there is read instead.
+ * m the boundaries), so a day's query reads 24 hour windows plus the
+ * current hour instead of 1440 minute windows.  A query without a from
+ * spans the raw windows there are: long when the first of them is 6
+ * hours or more before its end, and mixed from the first whole hour
+ * after it, so a default picture of a day reads what the same day asked
+ * by its bounds does, when those hours are all rolled up
+ * (store_hours_cover); not for a format drawn over time (picviz:
+ * QUERY_DETAIL_TIMES), whose default stays in minutes.  When the span
+ * has no raw windows at all (retention expired them) the finest coarser
+ * tier that has windows there is read instead.
  */
 static int
-store_tier(const struct filter *q, sqlite3 *db, int *tier, int64_t *cut)
+store_tier(const struct filter *q, sqlite3 *db, int *tier,
+    struct store_mix *m)
 {
 	sqlite3_stmt *s = NULL;
-	int64_t from, to;
+	int64_t to;
 	int rc, t;
 
-	*cut = 0;
+	m->cut = 0;
+	m->from_us = q->from_us;
 	if (q->tier != QUERY_TIER_AUTO) {
 		*tier = q->tier;
 		return 0;
 	}
-	from = (q->given & (1u << FILTER_FROM)) ? q->from_us : INT64_MIN / 2;
+	if (!(q->given & (1u << FILTER_FROM))) {
+		/* a time series keeps its minutes unless a span is asked */
+		if (q->detail & QUERY_DETAIL_TIMES)
+			m->from_us = INT64_MAX / 2;
+		else if (store_first_raw(db, &m->from_us) < 0)
+			return -1;
+	}
 	to = (q->given & (1u << FILTER_TO)) ? q->to_us : timefmt_now();
-	if ((q->given & (1u << FILTER_FROM)) && to - from >= STORE_MIXED_SPAN_US) {
+	if (to - m->from_us >= STORE_MIXED_SPAN_US) {
 		int64_t h0, h1;
 
-		if (store_hour_cut(db, cut) < 0)
+		if (store_hour_cut(db, &m->cut) < 0)
 			return -1;
-		store_mixed_hours(q, *cut, &h0, &h1);
+		store_mixed_hours(q, m, &h0, &h1);
+		if (h1 > h0 && !(q->given & (1u << FILTER_FROM)) &&
+		    (rc = store_hours_cover(db, h0, h1)) <= 0) {
+			if (rc < 0)
+				return -1;
+			h1 = h0;
+		}
 		if (h1 > h0) {
 			*tier = QUERY_TIER_MIXED;
 			return 0;
@@ -2647,11 +2753,11 @@ store_prepare(const struct filter *q, struct store *st, const char *sql, int *ti
 {
 	sqlite3 *db = st->db;
 	sqlite3_stmt *s = NULL;
-	int64_t cut;
+	struct store_mix m;
 
 	if (filter_check(q, err, errlen) < 0)
 		return NULL;
-	if (store_tier(q, db, tier, &cut) < 0) {
+	if (store_tier(q, db, tier, &m) < 0) {
 		store_sqlerr(db, st, "choosing a tier", err, errlen);
 		return NULL;
 	}
@@ -2662,7 +2768,7 @@ store_prepare(const struct filter *q, struct store *st, const char *sql, int *ti
 		store_sqlerr(db, st, "preparing the query", err, errlen);
 		return NULL;
 	}
-	store_bind(q, s, *tier, cut);
+	store_bind(q, s, *tier, &m);
 	return s;
 }
 
@@ -2705,11 +2811,11 @@ store_plan(struct store *st, const struct filter *q, struct buf *out,
 	sqlite3_stmt *s = NULL;
 	struct buf sql = BUF_INIT;
 	int rc, tier;
-	int64_t cut;
+	struct store_mix m;
 
 	if (filter_check(q, err, errlen) < 0)
 		return -1;
-	if (store_tier(q, db, &tier, &cut) < 0) {
+	if (store_tier(q, db, &tier, &m) < 0) {
 		store_sqlerr(db, st, "choosing a tier", err, errlen);
 		return -1;
 	}
@@ -2722,7 +2828,7 @@ store_plan(struct store *st, const struct filter *q, struct buf *out,
 		return -1;
 	}
 	buf_free(&sql);
-	store_bind(q, s, tier, cut);
+	store_bind(q, s, tier, &m);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		buf_printf(out, "%s\n", (const char *)sqlite3_column_text(s,
 		    3));
@@ -3212,7 +3318,7 @@ store_windows_in(struct store *st, const struct filter *q, uint64_t *n,
 		store_sqlerr(st->db, st, "counting windows", err, errlen);
 		return -1;
 	}
-	store_bind(q, s, q->tier >= 0 ? q->tier : -1, 0);
+	store_bind(q, s, q->tier >= 0 ? q->tier : -1, NULL);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*tier = sqlite3_column_int(s, 0);

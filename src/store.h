@@ -196,6 +196,15 @@ int	store_write_losses(struct store *, const char *sensor,
 int	store_moved(struct store *);
 
 /*
+ * What st would read now: *serial names this open store (never reused
+ * in the process) and *version is SQLite's data_version, which changes
+ * whenever another connection commits to the file.  Two reads through
+ * the same store with equal pairs see the same data, so an answer may
+ * be kept under them.  0, or -1 (the pair is then no use).
+ */
+int	store_version(struct store *, uint64_t *serial, uint64_t *version);
+
+/*
  * Close a store whose file went away (store_moved): its WAL is emptied
  * into that file first, and when nothing is at the path any more the
  * -wal and -shm left there are removed, so that a database created at

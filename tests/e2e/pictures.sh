@@ -221,6 +221,29 @@ check "--picture-cache 0: the same picture drawn twice" cmp -s "$T/n1.svg" \
 expect_error 1 "^ipgraph: --picture-cache: '2G' is not a size" \
     "$IPGRAPH" serve --db "$DB" --picture-cache 2G
 
+# A picture's whole answer is kept as well (asked again, the query is not
+# read again), under the state of the database: what an import adds while
+# the server runs is in the next answer, which is the command line's.
+M="$T/memo.db"
+"$IPGRAPH" import -q --db "$M" "$DATA/pcapplusplus-input.pcap" ||
+    fail "import into memo.db"
+serve_start "$M" --threads 1
+get '/api/v1/graph.dot?top=5' "$T/m1.dot" >/dev/null
+get '/api/v1/graph.dot?top=5' "$T/m2.dot" >/dev/null
+check "a picture asked again: the same answer" cmp -s "$T/m1.dot" \
+    "$T/m2.dot"
+check "a picture asked again: the same note" test \
+    "$(grep -i '^x-ipgraph-note' "$T/m1.dot.h")" = \
+    "$(grep -i '^x-ipgraph-note' "$T/m2.dot.h")"
+"$IPGRAPH" import -q --db "$M" "$DATA/pcapplusplus-one_http_stream_rst.pcap" \
+    "$DATA/gopacket-le-test200.pcapng" || fail "a second import into memo.db"
+"$IPGRAPH" export dot --db "$M" --top 5 -o "$T/m3.cli.dot" 2>/dev/null
+get '/api/v1/graph.dot?top=5' "$T/m3.dot" >/dev/null
+check "after an import: another answer" test -n "$(cmp "$T/m1.dot" \
+    "$T/m3.dot" 2>&1)"
+check "after an import: the command line's answer" cmp -s "$T/m3.dot" \
+    "$T/m3.cli.dot"
+
 # Bad values, named.
 expect_error 1 '^ipgraph: --max-nodes: must be at least 1' \
     "$IPGRAPH" export dot --db "$DB" --max-nodes 0

@@ -468,6 +468,71 @@ test_tier(void **state)
 	assert_int_equal(g->tier, 1);
 	assert_int_equal(g->nedges, 1);
 	graph_free(g);
+	/*
+	 * No from: the span starts at the first raw window (T0), and is long
+	 * (the clock is T0 + 1 day), but the hour T0 is not rolled up, so
+	 * the raw windows are read, as before mixing was allowed there.
+	 */
+	g = run(*state, NULL, NULL, 0);
+	assert_int_equal(g->tier, 0);
+	assert_int_equal(g->packets, 33);
+	graph_free(g);
+}
+
+/*
+ * Equal weights are cut by address, not by the order the rows came in:
+ * 10.5.0.1 -> 10.5.0.9 (window 1) and 10.5.0.1 -> 10.5.0.3 (window 2),
+ * 5 packets each; a cap of 2 hosts keeps one, the one to .3, though .9
+ * was met first.
+ */
+static void
+test_ties(void **state)
+{
+	static const char *const kv[] = { "sensor", "c", "max_nodes", "2",
+	    NULL };
+	sqlite3 *db;
+	struct graph *g;
+
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	exec_ok(db, "INSERT INTO sensors (id, name) VALUES (3, 'c')");
+	exec_ok(db, "INSERT INTO windows (id, sensor_id, tier, seconds, start)"
+	    " VALUES (20, 3, 0, 60, 1232064120), (21, 3, 0, 60, 1232064180)");
+	exec_ok(db, "INSERT INTO pairs VALUES"
+	    " (20, x'0a050001', x'0a050009', 5, 500, 1000, 2000),"
+	    " (21, x'0a050001', x'0a050003', 5, 500, 1000, 2000)");
+	g = run(*state, kv, NULL, 0);
+	assert_int_equal(g->nedges, 1);
+	assert_true(find_edge(g, "10.5.0.1", "10.5.0.3") >= 0);
+	graph_free(g);
+	exec_ok(db, "DELETE FROM pairs WHERE window_id IN (20, 21)");
+	exec_ok(db, "DELETE FROM windows WHERE id IN (20, 21)");
+	exec_ok(db, "DELETE FROM sensors WHERE id = 3");
+	sqlite3_close(db);
+}
+
+/* No from, every raw window's hour rolled up: the hours are read. */
+static void
+test_tier_default(void **state)
+{
+	sqlite3 *db;
+	struct graph *g;
+
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	exec_ok(db, "INSERT INTO windows (id, sensor_id, tier, seconds, start)"
+	    " VALUES (10, 1, 1, 3600, 1232064000),"
+	    " (11, 2, 1, 3600, 1232064000)");
+	exec_ok(db, "INSERT INTO pairs SELECT CASE w.sensor_id WHEN 1 THEN 10"
+	    " ELSE 11 END, p.src, p.dst, p.packets, p.bytes, p.first_us,"
+	    " p.last_us FROM pairs p JOIN windows w ON w.id = p.window_id"
+	    " WHERE w.tier = 0");
+	g = run(*state, NULL, NULL, 0);
+	assert_int_equal(g->tier, QUERY_TIER_MIXED);
+	/* the raw windows' 33 packets once, and the hour of T0 + 2 h */
+	assert_int_equal(g->packets, 33 + 7);
+	graph_free(g);
+	exec_ok(db, "DELETE FROM pairs WHERE window_id IN (10, 11)");
+	exec_ok(db, "DELETE FROM windows WHERE id IN (10, 11)");
+	sqlite3_close(db);
 }
 
 static void
@@ -563,6 +628,9 @@ main(void)
 		cmocka_unit_test(test_tier),
 		cmocka_unit_test(test_pairs),
 		cmocka_unit_test(test_plan),
+		/* last: they add rows, and a failure leaves them there */
+		cmocka_unit_test(test_tier_default),
+		cmocka_unit_test(test_ties),
 	};
 	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(test_bad),
