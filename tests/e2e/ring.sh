@@ -1,18 +1,21 @@
 #!/bin/bash
 # ring.sh - the capture ring holds snaplen bytes of each frame, not the
-# whole frame: ipgraphd (snaplen 128, buffer_size 512K: two 256 KiB
-# TPACKET_V3 blocks) is stopped with SIGSTOP while 1,000 frames of 1,442
+# whole frame: ipgraphd (snaplen 128, buffer_size 2M: eight 256 KiB
+# TPACKET_V3 blocks) is stopped with SIGSTOP while 3,000 frames of 1,442
 # bytes cross the veth pair, then continued.  Whole frames would fill the
-# two blocks after some 340 and the kernel would drop the rest; cut to
-# 128 bytes in the kernel (the attached filter's "ret #128") they all fit,
-# and every one must be stored, none counted as dropped.  Needs root.
+# eight blocks after some 1,380 and the kernel would drop the rest; cut
+# to 128 bytes in the kernel (the attached filter's "ret #128") they take
+# three blocks, and every one must be stored, none counted as dropped.
+# The five spare blocks are for a sender held up on a busy machine: the
+# kernel retires a block its block timeout (100 ms) after its first frame,
+# full or not.  Needs root.
 . "$(dirname "$0")/lib.sh"
 need tcpreplay
 need sqlite3
 need python3
 sensor_setup ipgr
 
-N=1000
+N=3000
 python3 - "$T/big.pcap" $N <<'PY'
 import struct, sys
 with open(sys.argv[1], "wb") as f:
@@ -29,7 +32,7 @@ with open(sys.argv[1], "wb") as f:
 PY
 
 daemon_conf "$T/c" "$B"
-sed -i 's/^snaplen = 65535$/snaplen = 128\nbuffer_size = 512K/' "$T/c"
+sed -i 's/^snaplen = 65535$/snaplen = 128\nbuffer_size = 2M/' "$T/c"
 daemon_start "$T/c" || finish
 sleep 0.3
 kill -STOP "$DPID"
