@@ -186,6 +186,28 @@ render_busy(char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * The kept bytes of key appended to out, the entry made the most recently
+ * used and counted a hit: 1; 0 when not kept.  Under cache_lock.
+ */
+static int
+cache_find(const struct buf *key, uint64_t hash, struct buf *out)
+{
+	struct render_pic *p;
+
+	TAILQ_FOREACH(p, &cache, lru)
+		if (p->hash == hash && p->keylen == key->len &&
+		    memcmp(p->key, key->data, key->len) == 0)
+			break;
+	if (p == NULL)
+		return 0;
+	buf_add(out, p->data, p->len);
+	TAILQ_REMOVE(&cache, p, lru);
+	TAILQ_INSERT_HEAD(&cache, p, lru);
+	cache_st.hits++;
+	return 1;
+}
+
 /* The slot of a picture being drawn with this hash, or -1. */
 static int
 cache_inflight(uint64_t hash)
@@ -210,7 +232,6 @@ static int
 cache_get(const struct buf *key, uint64_t hash, struct buf *out,
     int *claimed)
 {
-	struct render_pic *p;
 	int i;
 
 	*claimed = 0;
@@ -225,15 +246,7 @@ cache_get(const struct buf *key, uint64_t hash, struct buf *out,
 			pthread_cond_wait(&cache_cv, &cache_lock);
 		__atomic_sub_fetch(&render_queued, 1, __ATOMIC_ACQ_REL);
 	}
-	TAILQ_FOREACH(p, &cache, lru)
-		if (p->hash == hash && p->keylen == key->len &&
-		    memcmp(p->key, key->data, key->len) == 0)
-			break;
-	if (p != NULL) {
-		buf_add(out, p->data, p->len);
-		TAILQ_REMOVE(&cache, p, lru);
-		TAILQ_INSERT_HEAD(&cache, p, lru);
-		cache_st.hits++;
+	if (cache_find(key, hash, out)) {
 		pthread_mutex_unlock(&cache_lock);
 		return 1;
 	}
@@ -296,22 +309,12 @@ done:
 int
 render_memo_get(const struct buf *key, struct buf *out)
 {
-	struct render_pic *p;
-	uint64_t hash = cache_hash(key->data, key->len);
+	int found;
 
 	pthread_mutex_lock(&cache_lock);
-	TAILQ_FOREACH(p, &cache, lru)
-		if (p->hash == hash && p->keylen == key->len &&
-		    memcmp(p->key, key->data, key->len) == 0)
-			break;
-	if (p != NULL) {
-		buf_add(out, p->data, p->len);
-		TAILQ_REMOVE(&cache, p, lru);
-		TAILQ_INSERT_HEAD(&cache, p, lru);
-		cache_st.hits++;
-	}
+	found = cache_find(key, cache_hash(key->data, key->len), out);
 	pthread_mutex_unlock(&cache_lock);
-	return p != NULL;
+	return found;
 }
 
 void
