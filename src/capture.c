@@ -50,16 +50,12 @@
  * cache (the kernel's work, as much as cat's) runs on one core while the
  * packets are decoded, counted and stored on the other.  A record cut by
  * a block's end is copied in front of the next block, into CAPFILE_CARRY
- * bytes kept free for it there (a record taken is at most 16 + 262144
- * bytes, so a piece of one is shorter).
+ * bytes kept free for it there (a record taken is at most its header and
+ * PCAPFILE_SNAP_MAX bytes, so a piece of one is shorter).
  */
-#ifndef CAPFILE_RING
 #define CAPFILE_RING	3
-#endif
-#ifndef CAPFILE_AHEAD
 #define CAPFILE_AHEAD	(1 << 19)
-#endif
-#define CAPFILE_CARRY	(PCAPFILE_RECHDRLEN + 262144)
+#define CAPFILE_CARRY	(PCAPFILE_RECHDRLEN + PCAPFILE_SNAP_MAX)
 #define CAPFILE_AHEAD_MIN	((off_t)2 * CAPFILE_BLOCK)
 
 struct ring_block {
@@ -256,9 +252,7 @@ ring_new(int fd, off_t off)
 		goto fail;
 	return r;
 fail:
-	for (i = 0; i < CAPFILE_RING; i++)
-		free(r->b[i].mem);
-	free(r);
+	ring_free(r);		/* no thread to stop: only the blocks */
 	return NULL;
 }
 

@@ -109,7 +109,6 @@ htab_same(const void *a, const void *b, size_t keylen)
 	const char *p = a, *q = b;
 	uint64_t x, y;
 	uint32_t u, v;
-
 	uint16_t c, d;
 
 	switch (keylen) {

@@ -446,23 +446,22 @@ http_reaper(void *arg)
 static const struct {
 	const char	*ext;
 	const char	*mime;
-	int		 compress;
 } http_types[] = {
-	{ ".html", "text/html; charset=utf-8", 1 },
-	{ ".htm", "text/html; charset=utf-8", 1 },
-	{ ".js", "text/javascript; charset=utf-8", 1 },
-	{ ".mjs", "text/javascript; charset=utf-8", 1 },
-	{ ".css", "text/css; charset=utf-8", 1 },
-	{ ".json", "application/json", 1 },
-	{ ".map", "application/json", 1 },
-	{ ".svg", "image/svg+xml", 1 },
-	{ ".txt", "text/plain; charset=utf-8", 1 },
-	{ ".png", "image/png", 0 },
-	{ ".jpg", "image/jpeg", 0 },
-	{ ".gif", "image/gif", 0 },
-	{ ".ico", "image/vnd.microsoft.icon", 0 },
-	{ ".woff2", "font/woff2", 0 },
-	{ NULL, "application/octet-stream", 0 }
+	{ ".html", "text/html; charset=utf-8" },
+	{ ".htm", "text/html; charset=utf-8" },
+	{ ".js", "text/javascript; charset=utf-8" },
+	{ ".mjs", "text/javascript; charset=utf-8" },
+	{ ".css", "text/css; charset=utf-8" },
+	{ ".json", "application/json" },
+	{ ".map", "application/json" },
+	{ ".svg", "image/svg+xml" },
+	{ ".txt", "text/plain; charset=utf-8" },
+	{ ".png", "image/png" },
+	{ ".jpg", "image/jpeg" },
+	{ ".gif", "image/gif" },
+	{ ".ico", "image/vnd.microsoft.icon" },
+	{ ".woff2", "font/woff2" },
+	{ NULL, "application/octet-stream" }
 };
 
 /* Whether a request header lists token (comma-separated, any case). */
@@ -499,7 +498,20 @@ http_header_has(const char *v, const char *token)
  */
 #define HTTP_GZIP_MIN	1400
 
-/* Whether a type compresses: text, JSON, SVG, XML, JavaScript. */
+/* Whether the request accepts gzip (and does not refuse it with q=0). */
+static int
+http_accepts_gzip(struct MHD_Connection *conn)
+{
+	const char *ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
+
+	return ae != NULL && http_header_has(ae, "gzip");
+}
+
+/*
+ * Whether a type compresses: text, JSON, SVG, XML, JavaScript (static
+ * files and API answers alike).
+ */
 static int
 http_mime_text(const char *mime)
 {
@@ -516,11 +528,8 @@ static int
 http_gzip_reply(struct MHD_Connection *conn, struct buf *body)
 {
 	struct buf z = BUF_INIT;
-	const char *ae;
 
-	ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
-	if (ae == NULL || !http_header_has(ae, "gzip"))
+	if (!http_accepts_gzip(conn))
 		return 0;
 	if (buf_gzip(body->data, body->len, 1, &z) < 0 ||
 	    z.len >= body->len) {
@@ -543,7 +552,7 @@ http_do_static(struct http *h, struct MHD_Connection *conn, const char *url,
 {
 	struct MHD_Response *resp = NULL;
 	char path[PATH_MAX], real[PATH_MAX], etag[96], lm[64];
-	const char *seg, *ext, *mime, *inm, *ims, *ae;
+	const char *seg, *ext, *mime, *inm, *ims;
 	struct stat sb;
 	struct tm tm;
 	size_t i, n, rootlen;
@@ -598,10 +607,8 @@ http_do_static(struct http *h, struct MHD_Connection *conn, const char *url,
 		if (ext != NULL && strcasecmp(ext, http_types[i].ext) == 0)
 			break;
 	mime = http_types[i].mime;
-	compress = http_types[i].compress && sb.st_size > 256;
-	ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
-	gz = compress && ae != NULL && http_header_has(ae, "gzip");
+	compress = http_mime_text(mime) && sb.st_size > 256;
+	gz = compress && http_accepts_gzip(conn);
 	snprintf(etag, sizeof(etag), "\"%llx-%llx%s\"",
 	    (unsigned long long)sb.st_size,
 	    (unsigned long long)sb.st_mtim.tv_sec * 1000000000ULL +
@@ -892,8 +899,8 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 			MHD_add_response_header(resp,
 			    MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 		if (resp != NULL && text)
-			MHD_add_response_header(resp, "Vary",
-			    "Accept-Encoding");
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
+			    MHD_HTTP_HEADER_ACCEPT_ENCODING);
 		if (resp != NULL && r.disposition[0] != '\0' &&
 		    r.status == 200)
 			MHD_add_response_header(resp, "Content-Disposition",

@@ -418,7 +418,8 @@ import_print_stats(const struct import_summary *s, void *fpv)
 	    "edges_written %llu\nstore_seconds %.3f\nrows_per_second %.0f\n",
 	    s->peak_edges, s->peak_memory, s->peak_edges ?
 	    (double)s->peak_memory / (double)s->peak_edges : 0.0,
-	    s->peak_memory_writing, (unsigned long long)s->edges, (double)s->store_us / 1e6,
+	    s->peak_memory_writing, (unsigned long long)s->edges,
+	    (double)s->store_us / 1e6,
 	    s->store_us > 0 ? (double)s->edges * 1e6 / (double)s->store_us :
 	    0.0);
 }

@@ -31,7 +31,6 @@
 
 #define MAGIC_US	0xa1b2c3d4u
 #define MAGIC_NS	0xa1b23c4du
-#define SNAP_MAX	262144u		/* libpcap's MAXIMUM_SNAPLEN */
 
 static uint32_t
 get32(const uint8_t *p, int be)
@@ -96,7 +95,7 @@ pcapfile_header(const uint8_t *p, size_t n, struct pcapfile *pf)
 	if (get16(p + 4, be) != 2 || get16(p + 6, be) != 4)
 		return 0;	/* 2.3 and older swap the lengths */
 	pf->snaplen = get32(p + 16, be);
-	if (pf->snaplen == 0 || pf->snaplen > SNAP_MAX)
+	if (pf->snaplen == 0 || pf->snaplen > PCAPFILE_SNAP_MAX)
 		return 0;	/* libpcap adjusts it to the link type */
 	lt = get32(p + 20, be);
 	if (lt > 0xffff)

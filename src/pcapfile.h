@@ -11,6 +11,9 @@ struct cap_packet;
 #define PCAPFILE_HDRLEN		24
 #define PCAPFILE_RECHDRLEN	16
 
+/* The longest snapshot length taken (libpcap's MAXIMUM_SNAPLEN). */
+#define PCAPFILE_SNAP_MAX	262144u
+
 /*
  * The file header of a classic pcap file (pcap-savefile(5)), for the
  * files this reader takes: magic a1b2c3d4 (microseconds) or a1b23c4d
