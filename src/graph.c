@@ -262,6 +262,8 @@ struct agg {
 	struct htab		 events;
 	struct names		*seen[3];	/* names from the traffic */
 	struct htab		 named;		/* seen_name's last names */
+	struct store		*st;		/* for the names (agg_seen) */
+	int			 seen_failed;	/* agg_seen set the error */
 };
 
 /* Where a name from the traffic came from, best first. */
@@ -388,6 +390,62 @@ seen_name(const struct name_seen *ns, void *arg)
 	/* only out of memory fails here: the node keeps its address */
 	names_add(a->seen[i], text, ns->name, err, sizeof(err));
 	return 0;
+}
+
+/*
+ * A seek costs about as much as reading this many name rows in order:
+ * agg_seen looks up a graph's hosts one by one while that is cheaper
+ * than reading the table up to the span's end.
+ */
+#define SEEN_SEEK_ROWS	4
+
+/*
+ * The names from the traffic for g's hosts, into a->seen: the newest of
+ * each source at the span's end.  Few hosts against a large names table
+ * (it holds a row per address and client in every window, and grows
+ * with the file's age): one seek per host and source; else every name
+ * up to the end, in time order.  0, or -1 with err.
+ */
+static int
+agg_seen(struct agg *a, const struct graph *g, char *err, size_t errlen)
+{
+	struct name_key *keys;
+	size_t i, n = 0;
+	long rows;
+	int k, rc;
+
+	for (k = 0; k < 3; k++)
+		if ((a->seen[k] = names_new()) == NULL)
+			goto oom;
+	if ((keys = calloc(g->nnodes + 1, sizeof(*keys))) == NULL)
+		goto oom;
+	for (i = 0; i < g->nnodes; i++) {
+		const struct graph_node *nd = &g->nodes[i];
+
+		if ((nd->ver != 4 && nd->ver != 6) ||
+		    nd->prefix != (nd->ver == 4 ? 32 : 128))
+			continue;
+		keys[n].ver = nd->ver;
+		memcpy(keys[n].addr, nd->addr, 16);
+		n++;
+	}
+	rows = store_names_rows(a->st);
+	if (n == 0)
+		rc = 0;
+	else if (rows >= 0 && (uint64_t)n * 3 * SEEN_SEEK_ROWS <
+	    (uint64_t)rows)
+		rc = store_names_of(a->st, a->q, keys, n, seen_source, 3,
+		    seen_name, a, err, errlen);
+	else
+		rc = store_names(a->st, a->q, 0, seen_name, a, err, errlen);
+	free(keys);
+	if (rc < 0)
+		a->seen_failed = 1;
+	return rc < 0 ? -1 : 0;
+oom:
+	snprintf(err, errlen, "out of memory building the graph");
+	a->seen_failed = 1;
+	return -1;
 }
 
 static void
@@ -945,7 +1003,7 @@ graph_free(struct graph *g)
 
 /* Turn the aggregation into the sorted, self-contained graph. */
 static struct graph *
-agg_finish(struct agg *a, int tier, uint64_t rows)
+agg_finish(struct agg *a, int tier, uint64_t rows, char *err, size_t errlen)
 {
 	struct graph *g;
 	struct buf strings = BUF_INIT;
@@ -997,7 +1055,8 @@ agg_finish(struct agg *a, int tier, uint64_t rows)
 	if (g->nnodes > 0 &&
 	    (off = calloc(g->nnodes * 3, sizeof(*off))) == NULL)
 		goto fail;
-	if (agg_rdns(a, g, &rq, &rqi, &nrq) < 0)
+	if (agg_seen(a, g, err, errlen) < 0 ||
+	    agg_rdns(a, g, &rq, &rqi, &nrq) < 0)
 		goto fail;
 	for (i = 0; i < g->nnodes; i++) {
 		const char *name = NULL, *source = NULL;
@@ -1296,6 +1355,7 @@ graph_build_span(const struct filter *q, struct store *st, char *err,
 
 	memset(&a, 0, sizeof(a));
 	a.q = q;
+	a.st = st;
 	a.last_idx = -1;
 	htab_init(&a.nodes, sizeof(struct nitem), sizeof(struct nkey));
 	htab_init(&a.members, sizeof(struct mitem), sizeof(struct mkey));
@@ -1308,20 +1368,14 @@ graph_build_span(const struct filter *q, struct store *st, char *err,
 	    err, errlen);
 	if (rc > 0)
 		snprintf(err, errlen, "out of memory building the graph");
-	else if (rc == 0 && ((a.seen[0] = names_new()) == NULL ||
-	    (a.seen[1] = names_new()) == NULL ||
-	    (a.seen[2] = names_new()) == NULL ||
-	    store_names(st, q, 0, seen_name, &a, err, errlen) < 0)) {
-		if (a.seen[2] == NULL)
-			snprintf(err, errlen, "out of memory building the "
-			    "graph");
-	} else if (rc == 0) {
+	else if (rc == 0) {
 		agg_totals(&a, &total);
-		if (agg_reduce(&a) < 0 ||
-		    (g = agg_finish(&a, tier, rows)) == NULL)
-			snprintf(err, errlen, "out of memory building the "
-			    "graph");
-		else if (graph_set_caption(g, q, &total) < 0) {
+		if (agg_reduce(&a) < 0 || (g = agg_finish(&a, tier, rows, err,
+		    errlen)) == NULL) {
+			if (!a.seen_failed)
+				snprintf(err, errlen, "out of memory building "
+				    "the graph");
+		} else if (graph_set_caption(g, q, &total) < 0) {
 			graph_free(g);
 			g = NULL;
 			snprintf(err, errlen, "out of memory building the "

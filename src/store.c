@@ -227,6 +227,14 @@ static const char *const migrations[] = {
 	"  ON CONFLICT (tier) DO UPDATE SET seq = max(seq, excluded.seq),"
 	"  windows = windows + 1;"
 	" END;",
+	/*
+	 * 9 -> 10: names by address, so a graph looks up the newest name of
+	 * each of its hosts with one seek each (store_names_of) instead of
+	 * reading every name stored up to its end: the names table holds a
+	 * row per address and client in every window, and grows with the
+	 * file's age.
+	 */
+	"CREATE INDEX names_by_addr ON names (addr, source, ts_us);",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
@@ -3407,6 +3415,17 @@ store_write_names(struct store *st, const char *sensor,
 	return batch_end(st, s, "names", 1);
 }
 
+/* The end of f's span for names: its to, else its now; else none. */
+static int64_t
+names_end(const struct filter *f)
+{
+	if (filter_has(f, FILTER_TO))
+		return f->to_us;
+	if (f->now_us > 0)
+		return f->now_us;
+	return INT64_MAX;
+}
+
 int
 store_names(struct store *st, const struct filter *f, int span_only,
     int (*cb)(const struct name_seen *, void *), void *arg, char *err,
@@ -3414,13 +3433,9 @@ store_names(struct store *st, const struct filter *f, int span_only,
 {
 	sqlite3_stmt *s = NULL;
 	struct name_seen ns;
-	int64_t from = INT64_MIN, to = INT64_MAX;
+	int64_t from = INT64_MIN, to = names_end(f);
 	int rc, stop = 0;
 
-	if (filter_has(f, FILTER_TO))
-		to = f->to_us;
-	else if (f->now_us > 0)
-		to = f->now_us;
 	if (span_only && filter_has(f, FILTER_FROM))
 		from = f->from_us;
 	rc = sqlite3_prepare_v2(st->db, "SELECT s.name, n.ts_us, n.client,"
@@ -3464,6 +3479,92 @@ store_names(struct store *st, const struct filter *f, int span_only,
 		snprintf(err, errlen, "reading names: %s",
 		    sqlite3_errmsg(st->db));
 		stop = -1;
+	}
+	sqlite3_finalize(s);
+	return stop < 0 ? -1 : stop;
+}
+
+long
+store_names_rows(struct store *st)
+{
+	sqlite3_stmt *s;
+	long n = -1;
+
+	/* max and min of the rowid are the two ends of the table's tree */
+	if (sqlite3_prepare_v2(st->db, "SELECT max(rowid) - min(rowid) + 1"
+	    " FROM names", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_type(s, 0) == SQLITE_NULL ? 0 :
+		    (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+int
+store_names_of(struct store *st, const struct filter *f,
+    const struct name_key *keys, size_t n, const char *const *sources,
+    size_t nsources, int (*cb)(const struct name_seen *, void *),
+    void *arg, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+	struct name_seen ns;
+	size_t i, j;
+	int rc = SQLITE_DONE, stop = 0;
+
+	/*
+	 * names_by_addr gives each (address, source) its rows in time
+	 * order: the newest at or before the end is the first one met
+	 * walking back from it.  A sensor asked for is checked on the rows
+	 * met (the other sensors' rows are passed over).
+	 */
+	if (sqlite3_prepare_v2(st->db, "SELECT s.name, n.ts_us, n.client,"
+	    " n.ttl, n.name FROM names n INDEXED BY names_by_addr"
+	    " JOIN sensors s ON s.id = n.sensor_id"
+	    " WHERE n.addr = ?1 AND n.source = ?2 AND n.ts_us <= ?3"
+	    " AND (?4 IS NULL OR s.name = ?4)"
+	    " ORDER BY n.ts_us DESC, n.rowid DESC LIMIT 1", -1, &s,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "querying names: %s",
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	sqlite3_bind_int64(s, 3, names_end(f));
+	if (filter_has(f, FILTER_SENSOR))
+		sqlite3_bind_text(s, 4, f->sensor, -1, SQLITE_STATIC);
+	for (i = 0; i < n && !stop; i++) {
+		if (keys[i].ver != 4 && keys[i].ver != 6)
+			continue;
+		sqlite3_bind_blob(s, 1, keys[i].addr, keys[i].ver == 6 ? 16 :
+		    4, SQLITE_STATIC);
+		for (j = 0; j < nsources && !stop; j++) {
+			sqlite3_bind_text(s, 2, sources[j], -1,
+			    SQLITE_STATIC);
+			rc = sqlite3_step(s);
+			if (rc == SQLITE_ROW) {
+				memset(&ns, 0, sizeof(ns));
+				ns.sensor = (const char *)
+				    sqlite3_column_text(s, 0);
+				ns.ts_us = sqlite3_column_int64(s, 1);
+				ns.cver = (uint8_t)store_column_addr(s, 2,
+				    ns.client);
+				ns.ver = keys[i].ver;
+				memcpy(ns.addr, keys[i].addr, 16);
+				ns.ttl = (uint32_t)sqlite3_column_int64(s, 3);
+				ns.name = (const char *)
+				    sqlite3_column_text(s, 4);
+				ns.source = sources[j];
+				if (ns.name != NULL)
+					stop = cb(&ns, arg);
+				rc = SQLITE_DONE;
+			}
+			if (rc != SQLITE_DONE) {
+				snprintf(err, errlen, "reading names: %s",
+				    sqlite3_errmsg(st->db));
+				stop = -1;
+			}
+			sqlite3_reset(s);
+		}
 	}
 	sqlite3_finalize(s);
 	return stop < 0 ? -1 : stop;

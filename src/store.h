@@ -14,7 +14,7 @@ struct flowtable;
 struct packet;
 struct store;
 
-#define STORE_SCHEMA_VERSION	9
+#define STORE_SCHEMA_VERSION	10
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
 #define STORE_TIER_RAW		QUERY_TIER_RAW
@@ -433,5 +433,24 @@ struct name_seen {
 int	store_names(struct store *, const struct filter *f, int span_only,
 	    int (*cb)(const struct name_seen *, void *), void *arg,
 	    char *err, size_t errlen);
+
+/*
+ * For each of n addresses and each of nsources sources ("dns", "sni",
+ * "http"), the newest name stored at or before the end of f's span (of
+ * f's sensor if it has one), through cb as store_names gives them: one
+ * index seek each.  0 (or cb's value that stopped), or -1 with err.
+ */
+struct name_key {
+	uint8_t		 ver;		/* 4 or 6; others are passed over */
+	uint8_t		 addr[16];
+};
+int	store_names_of(struct store *, const struct filter *f,
+	    const struct name_key *keys, size_t n,
+	    const char *const *sources, size_t nsources,
+	    int (*cb)(const struct name_seen *, void *), void *arg,
+	    char *err, size_t errlen);
+
+/* About how many name rows the file holds (from the rowids), or -1. */
+long	store_names_rows(struct store *);
 
 #endif /* IPGRAPH_STORE_H */

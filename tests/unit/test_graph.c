@@ -349,6 +349,80 @@ test_names(void **state)
 	names_free(nm);
 }
 
+/* The label of the node with this address, and where its name came from. */
+static const char *
+node_label(const struct graph *g, const char *addr, const char **source)
+{
+	size_t i;
+
+	for (i = 0; i < g->nnodes; i++)
+		if (strcmp(g->nodes[i].addr_text, addr) == 0) {
+			*source = g->nodes[i].name_source;
+			return g->nodes[i].label;
+		}
+	fail_msg("no node %s", addr);
+	return NULL;
+}
+
+/*
+ * Names from the traffic: the newest at the span's end, of the sensor
+ * asked for, whether the graph's few hosts are looked up one by one
+ * (many stored names) or every name is read (few).
+ */
+static void
+test_seen_names(void **state)
+{
+	static const char *const early[] = {
+		"to", "2009-01-16T00:00:30Z", NULL
+	};
+	static const char *const sensor_b[] = { "sensor", "b", NULL };
+	const char *source;
+	struct graph *g;
+	sqlite3 *db;
+	int pass;
+
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	exec_ok(db, "INSERT INTO names (sensor_id, ts_us, client, addr,"
+	    " name, ttl, source) VALUES"
+	    " (1, 1232064010000000, x'0a000009', x'0a000002', 'early.example',"
+	    "  60, 'dns'),"
+	    " (1, 1232064040000000, x'0a000009', x'0a000002', 'late.example',"
+	    "  60, 'dns'),"
+	    " (1, 1232064040000000, x'0a000009', x'0a000002', 'later.example',"
+	    "  60, 'dns'),"
+	    " (2, 1232064020000000, x'0a000009', x'0a000002', 'tls.example',"
+	    "  60, 'sni')");
+	/* many names of an address no graph here draws */
+	exec_ok(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+	    " FROM c WHERE i < 3000) INSERT INTO names SELECT 1,"
+	    " 1232064000000000 + i, x'0a000009', x'c0000263', 'other', 60,"
+	    " 'dns' FROM c");
+	for (pass = 0; pass < 2; pass++) {
+		g = run(*state, NULL, NULL, 0);
+		/* the later of two rows at the same time; dns before sni */
+		assert_string_equal(node_label(g, "10.0.0.2", &source),
+		    "later.example");
+		assert_string_equal(source, "dns");
+		assert_string_equal(node_label(g, "10.0.0.1", &source),
+		    "10.0.0.1");
+		assert_null(source);
+		graph_free(g);
+		g = run(*state, early, NULL, 0);
+		assert_string_equal(node_label(g, "10.0.0.2", &source),
+		    "early.example");
+		graph_free(g);
+		g = run(*state, sensor_b, NULL, 0);
+		assert_string_equal(node_label(g, "10.0.0.2", &source),
+		    "tls.example");
+		assert_string_equal(source, "sni");
+		graph_free(g);
+		/* few names: read in time order */
+		exec_ok(db, "DELETE FROM names WHERE name = 'other'");
+	}
+	exec_ok(db, "DELETE FROM names");
+	sqlite3_close(db);
+}
+
 static void
 test_detail(void **state)
 {
@@ -624,6 +698,7 @@ main(void)
 		cmocka_unit_test(test_top),
 		cmocka_unit_test(test_group),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_seen_names),
 		cmocka_unit_test(test_detail),
 		cmocka_unit_test(test_tier),
 		cmocka_unit_test(test_pairs),

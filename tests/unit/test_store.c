@@ -884,6 +884,144 @@ test_expire(void **state)
 	integrity_ok(path);
 }
 
+/* --- names by address --------------------------------------------------- */
+
+#define NAMES_ADDRS	6
+#define NAMES_SOURCES	3
+
+struct names_last {
+	char		 name[NAMES_ADDRS][NAMES_SOURCES][16];
+	int64_t		 ts[NAMES_ADDRS][NAMES_SOURCES];
+	unsigned	 calls;
+};
+
+static const char *const names_sources[NAMES_SOURCES] = {
+	"dns", "sni", "http"
+};
+
+static void
+names_addr(int i, struct name_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->ver = i < 4 ? 4 : 6;
+	k->addr[0] = 10;
+	k->addr[k->ver == 4 ? 3 : 15] = (uint8_t)(i + 1);
+}
+
+/* Where a name row's address and source are in names_last, or -1. */
+static int
+names_slot(const struct name_seen *ns, int *src)
+{
+	struct name_key k;
+	int i;
+
+	for (*src = 0; *src < NAMES_SOURCES &&
+	    strcmp(ns->source, names_sources[*src]) != 0; (*src)++)
+		;
+	for (i = 0; i < NAMES_ADDRS && *src < NAMES_SOURCES; i++) {
+		names_addr(i, &k);
+		if (k.ver == ns->ver && memcmp(k.addr, ns->addr, 16) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* Each row in time order: the last one of an address and source stays. */
+static int
+names_keep(const struct name_seen *ns, void *arg)
+{
+	struct names_last *l = arg;
+	int i, src;
+
+	if ((i = names_slot(ns, &src)) < 0)
+		return 0;
+	snprintf(l->name[i][src], sizeof(l->name[i][src]), "%s", ns->name);
+	l->ts[i][src] = ns->ts_us;
+	l->calls++;
+	return 0;
+}
+
+/*
+ * store_names_of gives, for each address and source, the name a walk of
+ * every row up to the span's end ends with: the newest at or before the
+ * end, the later row of two at the same time, of the sensor asked for.
+ */
+static void
+test_names_of(void **state)
+{
+	const char *path = db_path("namesof");
+	static const char *const spans[][5] = {
+		{ NULL },
+		{ "to", "2009-01-16T00:30:00Z", NULL },
+		{ "sensor", "a", NULL },
+		{ "sensor", "b", "to", "2009-01-16T00:10:00Z", NULL },
+		{ "to", "2009-01-01T00:00:00Z", NULL },
+	};
+	struct name_row nr[50];
+	struct name_key keys[NAMES_ADDRS + 1];
+	struct names_last want, got;
+	struct store *st;
+	struct filter *f;
+	char err[256], names[50][16];
+	unsigned seed = 7;
+	size_t s, r;
+	int i, j, k, named = 0;
+
+	(void)state;
+	st = open_ok(path, 0);
+	/* 8 batches of 50 rows, two sensors; many rows share a time */
+	for (k = 0; k < 8; k++) {
+		memset(nr, 0, sizeof(nr));
+		for (j = 0; j < 50; j++) {
+			struct name_key a;
+
+			seed = seed * 1103515245u + 12345u;
+			/* the last address is never named */
+			names_addr((int)(seed >> 8) % (NAMES_ADDRS - 1), &a);
+			nr[j].ver = a.ver;
+			memcpy(nr[j].addr, a.addr, 16);
+			nr[j].cver = 4;
+			nr[j].client[0] = (uint8_t)(seed >> 20);
+			nr[j].ts_us = (T0 + 300 * (int64_t)((seed >> 12) % 16)) *
+			    US;
+			nr[j].source = names_sources[(seed >> 16) % 3];
+			snprintf(names[j], sizeof(names[j]), "n%d-%d", k, j);
+			nr[j].name = names[j];
+		}
+		assert_int_equal(store_write_names(st, k % 3 ? "a" : "b", nr,
+		    50), 0);
+	}
+	assert_true(store_names_rows(st) == 400);
+	for (i = 0; i < NAMES_ADDRS; i++)
+		names_addr(i, &keys[i]);
+	keys[NAMES_ADDRS].ver = 0;	/* passed over */
+	for (s = 0; s < sizeof(spans) / sizeof(spans[0]); s++) {
+		f = filter_of(spans[s]);
+		memset(&want, 0, sizeof(want));
+		memset(&got, 0, sizeof(got));
+		if (store_names(st, f, 0, names_keep, &want, err,
+		    sizeof(err)) != 0)
+			fail_msg("store_names: %s", err);
+		if (store_names_of(st, f, keys, NAMES_ADDRS + 1,
+		    names_sources, NAMES_SOURCES, names_keep, &got, err,
+		    sizeof(err)) != 0)
+			fail_msg("store_names_of: %s", err);
+		for (i = 0; i < NAMES_ADDRS; i++)
+			for (r = 0; r < NAMES_SOURCES; r++) {
+				assert_string_equal(got.name[i][r],
+				    want.name[i][r]);
+				assert_true(got.ts[i][r] == want.ts[i][r]);
+				named += want.name[i][r][0] != '\0';
+			}
+		/* one row at most per address and source */
+		assert_true(got.calls <= (NAMES_ADDRS - 1) * NAMES_SOURCES);
+		filter_free(f);
+	}
+	/* the spans above name some, and not all, of what there is */
+	assert_true(named > 20 && named < 5 * 15);
+	store_close(st);
+}
+
 /* --- the pull feed ----------------------------------------------------- */
 
 struct feed_seen {
@@ -2238,6 +2376,7 @@ main(void)
 		cmocka_unit_test(test_size_budget),
 		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_budget),
+		cmocka_unit_test(test_names_of),
 		cmocka_unit_test(test_fault_statement),
 		cmocka_unit_test(test_fault_full_disk),
 		cmocka_unit_test(test_fault_tmpfs_full),
