@@ -36,6 +36,7 @@
 struct flowtable {
 	struct flow_entry	**blocks;
 	size_t			 nblocks;	/* allocated */
+	size_t			 released;	/* the first blocks freed */
 	size_t			 blocks_cap;	/* room in blocks[] */
 	size_t			 count;
 	uint32_t		*index;
@@ -153,7 +154,7 @@ flowtable_free(struct flowtable *ft)
 
 	if (ft == NULL)
 		return;
-	for (i = 0; i < ft->nblocks; i++)
+	for (i = ft->released; i < ft->nblocks; i++)
 		free(ft->blocks[i]);
 	free(ft->blocks);
 	free(ft->index);
@@ -510,6 +511,28 @@ size_t
 flowtable_memory(const struct flowtable *ft)
 {
 	return sizeof(*ft) + ft->blocks_cap * sizeof(*ft->blocks) +
-	    ft->nblocks * FLOWTABLE_BLOCK * sizeof(struct flow_entry) +
-	    (ft->mask + 1) * sizeof(*ft->index);
+	    (ft->nblocks - ft->released) * FLOWTABLE_BLOCK *
+	    sizeof(struct flow_entry) +
+	    (ft->index != NULL ? (ft->mask + 1) * sizeof(*ft->index) : 0);
+}
+
+void
+flowtable_release_front(struct flowtable *ft, size_t i)
+{
+	size_t b = i >> FLOWTABLE_BLOCK_SHIFT;
+
+	free(ft->index);
+	ft->index = NULL;
+	ft->last = NULL;
+	for (; ft->released < b && ft->released < ft->nblocks;
+	    ft->released++) {
+		free(ft->blocks[ft->released]);
+		ft->blocks[ft->released] = NULL;
+	}
+}
+
+int
+flowtable_released(const struct flowtable *ft)
+{
+	return ft->index == NULL;
 }

@@ -125,6 +125,16 @@ void	flowtable_sort(struct flowtable *);
 void	flowtable_clear(struct flowtable *);
 
 /*
+ * A table written for the last time (store_release_tables): free its
+ * index and the blocks of edges wholly before edge i, so the memory goes
+ * back as the edges are written.  Its edges from i on stay readable;
+ * nothing but this, flowtable_released, flowtable_count and
+ * flowtable_free may be called on it afterwards.
+ */
+void	flowtable_release_front(struct flowtable *, size_t i);
+int	flowtable_released(const struct flowtable *);
+
+/*
  * Bytes of memory held: the table, its index, its list of blocks and the
  * blocks of edges, each as allocated (malloc's own overhead aside).  For
  * the per-edge figure in benchmarks.

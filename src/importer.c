@@ -286,7 +286,9 @@ import_file(struct store *st, const char *path,
 		goto record;
 	}
 	ctx.ws = ws;
-	(void)worker_start(&ctx.w.wk, writer_main, &ctx);
+	/* the writer frees each table it is given: free it as it goes */
+	if (worker_start(&ctx.w.wk, writer_main, &ctx) == 0)
+		store_free_as_written(ctx.st, 1);
 	if (!opts->no_names && (ctx.nb = namebook_new(IMPORT_MAX_NAMES,
 	    opts->window)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", capfile_name(cf));
@@ -350,6 +352,7 @@ import_file(struct store *st, const char *path,
 		result = IMPORT_COMPLETE;
 record:
 	worker_stop(&ctx.w.wk);	/* after the last write */
+	store_free_as_written(ctx.st, 0);
 	import_progress(opts, cf, sum->frames, 1);
 	if (store_import_end(st, capfile_digest(cf),
 	    result == IMPORT_COMPLETE ? "complete" :

@@ -274,6 +274,8 @@ struct store {
 	sqlite3_stmt	*ins_first_all;	/* window_keys, set-wise */
 	sqlite3_stmt	*ins_first_list;	/* the same, listing them */
 	const struct flowtable *vt_ft;	/* the window being written */
+	struct flowtable *vt_free;	/* the same, freed as its edges go */
+	int		 free_written;	/* store_free_as_written */
 	int64_t		 vt_base_us;	/* its start */
 	uint64_t	 first_rows;	/* rows in first_seen, counted at open */
 	uint64_t	 first_max;	/* store_set_first_seen_max */
@@ -1140,6 +1142,9 @@ wv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs, int argc,
 	(void)argc;
 	(void)argv;
 	c->i = c->j = c->k = c->m = 0;
+	/* a table freed as it was read cannot be read again */
+	if (c->st->vt_ft != NULL && flowtable_released(c->st->vt_ft))
+		return SQLITE_MISUSE;
 	return c->keys ? wv_keys_fill(c) : SQLITE_OK;
 }
 
@@ -1150,6 +1155,8 @@ wv_next(sqlite3_vtab_cursor *cur)
 
 	if (!c->keys) {
 		c->i++;
+		if (c->st->vt_free != NULL && (c->i & (FLOWTABLE_BLOCK - 1)) == 0)
+			flowtable_release_front(c->st->vt_free, c->i);
 		return SQLITE_OK;
 	}
 	if (++c->k < c->m)
@@ -1453,6 +1460,12 @@ window_release(struct store *st)
 	st->ports_cap = 0;
 }
 
+void
+store_free_as_written(struct store *st, int on)
+{
+	st->free_written = on;
+}
+
 int
 store_write_window(struct store *st, const char *sensor, int tier,
     int64_t start_s, unsigned seconds, const struct window_stats *ws,
@@ -1506,9 +1519,6 @@ store_write_window(struct store *st, const char *sensor, int tier,
 	n = flowtable_count(ft);
 	st->vt_ft = ft;
 	st->vt_base_us = base_us;
-	sqlite3_bind_int64(e, 1, wid);
-	if (step_done(st, e, "writing the edges") < 0)
-		goto fail;
 	if (tier == STORE_TIER_RAW && first_seen_window(st, sid, ft) < 0)
 		goto fail;
 	if ((np = fold_pairs(st, ft)) < 0) {
@@ -1530,6 +1540,14 @@ store_write_window(struct store *st, const char *sensor, int tier,
 		if (step_done(st, p, "writing an address pair") < 0)
 			goto fail;
 	}
+	/* the edges last: the table may be freed as they are read */
+	if (st->free_written)
+		st->vt_free = ft;
+	sqlite3_bind_int64(e, 1, wid);
+	rc = step_done(st, e, "writing the edges");
+	st->vt_free = NULL;
+	if (rc < 0)
+		goto fail;
 	/*
 	 * Its rows: what was written, unless rows were there before (an
 	 * import adding to a window), some of which these updated.

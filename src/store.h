@@ -54,6 +54,15 @@ int	store_write_window(struct store *, const char *sensor, int tier,
 	    struct flowtable *ft);
 
 /*
+ * With on set, store_write_window frees each table given to it as its
+ * edges are written (flowtable_release_front), so memory goes back while
+ * the window is written: the caller may then only flowtable_free it,
+ * whether the write succeeded or not.  For a caller that writes each
+ * table once and never again (an import).
+ */
+void	store_free_as_written(struct store *, int on);
+
+/*
  * Roll-ups: every raw window written marks its hour, in the same
  * transaction, to be recomputed (table rollup_pending).  store_rollup
  * recomputes, each in one transaction, the marked hours that end at or

@@ -884,6 +884,80 @@ test_expire(void **state)
 	integrity_ok(path);
 }
 
+/* Rows of table in one file and not in the other, either way. */
+static int64_t
+tables_differ(const char *a, const char *b, const char *table)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	char sql[512];
+	int64_t v;
+
+	if (sqlite3_open_v2(a, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", a, sqlite3_errmsg(db));
+	snprintf(sql, sizeof(sql), "ATTACH '%s' AS b", b);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	snprintf(sql, sizeof(sql), "SELECT (SELECT count(*) FROM (SELECT *"
+	    " FROM main.%s EXCEPT SELECT * FROM b.%s)) + (SELECT count(*)"
+	    " FROM (SELECT * FROM b.%s EXCEPT SELECT * FROM main.%s))",
+	    table, table, table, table);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_ROW)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/*
+ * A table freed as its edges are written gives the same rows as one kept
+ * whole, and its memory goes back: all but the last block's.
+ */
+static void
+test_free_as_written(void **state)
+{
+	static const char *const tables[] = {
+		"edges", "pairs", "first_seen", "windows"
+	};
+	const char *kept = db_path("kept"), *freed = db_path("freed");
+	struct flowtable *ft;
+	struct expect x;
+	struct window_stats ws;
+	struct store *st;
+	size_t i, before;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		st = open_ok(k ? freed : kept, 0);
+		store_free_as_written(st, k);
+		/* a window already there, then one added to it */
+		write_window(st, "s", T0, 700, NULL);
+		ft = make_window(T0 + 60, 60, 3000, &x);
+		ws = stats_of(&x, 0);
+		before = flowtable_memory(ft);
+		assert_int_equal(store_write_window(st, "s", STORE_TIER_RAW,
+		    T0 + 60, 60, &ws, ft), 0);
+		assert_int_equal(flowtable_released(ft), k);
+		if (k)
+			assert_true(flowtable_memory(ft) <= before -
+			    (3000 / FLOWTABLE_BLOCK - 1) * FLOWTABLE_BLOCK *
+			    sizeof(struct flow_entry));
+		flowtable_free(ft);
+		ft = make_window(T0 + 60, 60, 1000, &x);
+		assert_int_equal(store_write_window(st, "s", STORE_TIER_RAW,
+		    T0 + 60, 60, &ws, ft), 0);
+		flowtable_free(ft);
+		store_close(st);
+	}
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		assert_int_equal(tables_differ(kept, freed, tables[i]), 0);
+	assert_int_equal(sql_int(freed, "SELECT count(*) FROM edges"),
+	    700 + 3000);
+}
+
 /* --- names by address --------------------------------------------------- */
 
 #define NAMES_ADDRS	6
@@ -2377,6 +2451,7 @@ main(void)
 		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_names_of),
+		cmocka_unit_test(test_free_as_written),
 		cmocka_unit_test(test_fault_statement),
 		cmocka_unit_test(test_fault_full_disk),
 		cmocka_unit_test(test_fault_tmpfs_full),
