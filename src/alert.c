@@ -29,6 +29,7 @@
 #include "sites.h"
 #include "store.h"
 #include "timefmt.h"
+#include "worker.h"
 
 /* Back-off after a failed delivery: 1 s doubling up to this (seconds). */
 #define ALERT_BACKOFF_MAX	300
@@ -38,9 +39,7 @@
 #define ALERT_ZONES_MAX		32
 
 struct alerter {
-	pthread_t		 thread;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
+	struct worker		 wk;		/* stop: deliver, then end */
 	char			*sensor;
 	char			*host;		/* webhook */
 	char			*port;
@@ -56,7 +55,6 @@ struct alerter {
 	size_t			 max;
 	struct first_seen_row	*q;		/* pending, oldest first */
 	size_t			 n;
-	int			 stopping;
 	struct alert_stats	 stats;
 };
 
@@ -334,29 +332,29 @@ alert_main(void *arg)
 	size_t nb;
 	int rc, last;
 
-	pthread_mutex_lock(&a->mu);
+	pthread_mutex_lock(&a->wk.mu);
 	for (;;) {
 		if (a->n == 0) {
-			if (a->stopping)
+			if (a->wk.stop)
 				break;
-			pthread_cond_wait(&a->cv, &a->mu);
+			pthread_cond_wait(&a->wk.cv, &a->wk.mu);
 			continue;
 		}
 		now = alert_now();
-		if (now < next_at && !a->stopping) {
+		if (now < next_at && !a->wk.stop) {
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += next_at - now;
-			pthread_cond_timedwait(&a->cv, &a->mu, &ts);
+			pthread_cond_timedwait(&a->wk.cv, &a->wk.mu, &ts);
 			continue;
 		}
-		last = a->stopping;
+		last = a->wk.stop;
 		batch = a->q;
 		nb = a->n;
 		a->q = NULL;
 		a->n = 0;
 		a->stats.pending = 0;
 		dropped = a->stats.dropped - reported;
-		pthread_mutex_unlock(&a->mu);
+		pthread_mutex_unlock(&a->wk.mu);
 
 		buf_reset(&body);
 		alert_json(a, batch, nb, dropped, &body);
@@ -368,7 +366,7 @@ alert_main(void *arg)
 		else
 			rc = alert_run(a, &body, why, sizeof(why));
 
-		pthread_mutex_lock(&a->mu);
+		pthread_mutex_lock(&a->wk.mu);
 		if (rc == 0) {
 			a->stats.edges_sent += nb;
 			a->stats.deliveries++;
@@ -396,7 +394,7 @@ alert_main(void *arg)
 		}
 		a->stats.pending = a->n;
 	}
-	pthread_mutex_unlock(&a->mu);
+	pthread_mutex_unlock(&a->wk.mu);
 	buf_free(&body);
 	return NULL;
 }
@@ -513,6 +511,22 @@ alert_check_config(const struct config *c, char *err, size_t errlen)
 	return rc;
 }
 
+/* Free what alert_start made (a NULL is nothing), its thread stopped. */
+static void
+alert_free(struct alerter *a)
+{
+	if (a == NULL)
+		return;
+	free(a->q);
+	zones_free(a);
+	free(a->sensor);
+	free(a->host);
+	free(a->port);
+	free(a->path);
+	free(a->command);
+	free(a);
+}
+
 struct alerter *
 alert_start(const struct config *c, const char *sensor, char *err,
     size_t errlen)
@@ -555,28 +569,16 @@ alert_start(const struct config *c, const char *sensor, char *err,
 	}
 	a->interval = c->alert_interval;
 	a->max = c->alert_max_pending;
-	pthread_mutex_init(&a->mu, NULL);
-	pthread_cond_init(&a->cv, NULL);
-	if ((errno = pthread_create(&a->thread, NULL, alert_main, a)) != 0) {
-		snprintf(err, errlen, "starting the alerts thread: %s",
-		    strerror(errno));
-		pthread_mutex_destroy(&a->mu);
-		pthread_cond_destroy(&a->cv);
+	if (worker_start(&a->wk, alert_main, a) < 0) {
+		snprintf(err, errlen, "cannot start the alerts thread (out of "
+		    "memory or threads?)");
 		goto fail;
 	}
 	return a;
 oom:
 	snprintf(err, errlen, "out of memory");
 fail:
-	if (a != NULL) {
-		zones_free(a);
-		free(a->sensor);
-		free(a->host);
-		free(a->port);
-		free(a->path);
-		free(a->command);
-		free(a);
-	}
+	alert_free(a);
 	return NULL;
 }
 
@@ -588,7 +590,7 @@ alert_submit(struct alerter *a, const struct first_seen_row *rows, size_t n)
 
 	if (a == NULL || n == 0)
 		return;
-	pthread_mutex_lock(&a->mu);
+	pthread_mutex_lock(&a->wk.mu);
 	want = a->n + n > a->max ? a->max : a->n + n;
 	if (want > a->n && (q = reallocarray(a->q, want, sizeof(*q))) !=
 	    NULL)
@@ -611,8 +613,8 @@ alert_submit(struct alerter *a, const struct first_seen_row *rows, size_t n)
 		a->q[a->n++] = rows[i];
 	}
 	a->stats.pending = a->n;
-	pthread_cond_signal(&a->cv);
-	pthread_mutex_unlock(&a->mu);
+	pthread_cond_signal(&a->wk.cv);
+	pthread_mutex_unlock(&a->wk.mu);
 }
 
 void
@@ -622,9 +624,9 @@ alert_get_stats(struct alerter *a, struct alert_stats *s)
 		memset(s, 0, sizeof(*s));
 		return;
 	}
-	pthread_mutex_lock(&a->mu);
+	pthread_mutex_lock(&a->wk.mu);
 	*s = a->stats;
-	pthread_mutex_unlock(&a->mu);
+	pthread_mutex_unlock(&a->wk.mu);
 }
 
 void
@@ -632,19 +634,6 @@ alert_stop(struct alerter *a)
 {
 	if (a == NULL)
 		return;
-	pthread_mutex_lock(&a->mu);
-	a->stopping = 1;
-	pthread_cond_signal(&a->cv);
-	pthread_mutex_unlock(&a->mu);
-	pthread_join(a->thread, NULL);
-	pthread_mutex_destroy(&a->mu);
-	pthread_cond_destroy(&a->cv);
-	free(a->q);
-	zones_free(a);
-	free(a->sensor);
-	free(a->host);
-	free(a->port);
-	free(a->path);
-	free(a->command);
-	free(a);
+	worker_stop(&a->wk);	/* what is pending is delivered first */
+	alert_free(a);
 }
