@@ -3508,9 +3508,13 @@ store_names_rows(struct store *st)
 	sqlite3_stmt *s;
 	long n = -1;
 
-	/* max and min of the rowid are the two ends of the table's tree */
-	if (sqlite3_prepare_v2(st->db, "SELECT max(rowid) - min(rowid) + 1"
-	    " FROM names", -1, &s, NULL) != SQLITE_OK)
+	/*
+	 * The two ends of the table's tree: one seek each (a max and a min
+	 * in one SELECT would read every row).
+	 */
+	if (sqlite3_prepare_v2(st->db, "SELECT (SELECT max(rowid) FROM names)"
+	    " - (SELECT min(rowid) FROM names) + 1", -1, &s, NULL) !=
+	    SQLITE_OK)
 		return -1;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_type(s, 0) == SQLITE_NULL ? 0 :
