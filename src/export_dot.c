@@ -42,6 +42,11 @@ static const struct {
 	{ "#fdbf6f", "only receives" },
 	{ "#d9d9d9", "other (folded)" },
 };
+/* The legend's marks: a square of a fill, a line of a pen; and a gap. */
+#define DOT_SQUARE	"&#9632;"		/* U+25A0 BLACK SQUARE */
+#define DOT_PEN		"&#9473;&#9473;"	/* U+2501 HEAVY HORIZONTAL */
+#define DOT_GAP		"&#160;&#160;&#160;"	/* no-break spaces */
+
 #define DOT_BOTH	0
 #define DOT_SENDS	1
 #define DOT_RECEIVES	2
@@ -167,30 +172,29 @@ dot_change_legend(const struct graph *g, struct buf *out)
 	size_t i;
 	int c;
 
-	/* a table of its own, one row: see dot_legend */
-	buf_puts(out, "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" "
-	    "CELLBORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"1\"><TR>"
-	    "<TD ALIGN=\"LEFT\">edges:</TD>");
+	/* one line of text: see dot_legend */
+	buf_puts(out, "<TR><TD ALIGN=\"LEFT\">edges:");
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		c = order[i];
 		if (g->changes[c] == 0)
 			continue;
-		buf_printf(out, "<TD BGCOLOR=\"%s\" BORDER=\"1\" WIDTH=\"24\" "
-		    "HEIGHT=\"4\" FIXEDSIZE=\"TRUE\"></TD><TD ALIGN=\"LEFT\">",
+		buf_printf(out, DOT_GAP "<FONT COLOR=\"%s\">" DOT_PEN "</FONT> ",
 		    dot_changes[c].pen);
 		dot_html(out, dot_changes[c].what);
-		buf_printf(out, " %zu</TD>", g->changes[c]);
+		buf_printf(out, " %zu", g->changes[c]);
 	}
-	buf_puts(out, "</TR></TABLE></TD></TR>");
+	buf_puts(out, "</TD></TR>");
 }
 
 /*
  * The title and legend, drawn above the graph: the caption's lines, the
- * node colours that occur, and the edge width scale.  One column, the
- * colours in a one-row table of their own: libgvc sizes a table of
- * several rows and columns with two graphs of its own, and keeps some
- * 300 bytes of them each time (2.42); a single row or column is sized
- * without.  A long-running server draws many pictures.
+ * node colours that occur, and the edge width scale.  One column of text
+ * lines: libgvc sizes a table of several rows and columns with two graphs
+ * of its own, and keeps some 300 bytes of them each time (2.42), and a
+ * long-running server draws many pictures.  The colours are squares of
+ * text in the line: a one-row table of colour cells, narrower than the
+ * caption's widest line, has the difference shared out between its
+ * cells, which pulled each swatch away from its words.
  */
 static void
 dot_legend(const struct graph *g, uint64_t min, uint64_t max,
@@ -222,21 +226,19 @@ dot_legend(const struct graph *g, uint64_t min, uint64_t max,
 	}
 	buf_free(&cap);
 	if (g->nnodes > 0) {
-		buf_puts(out, "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" "
-		    "CELLBORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"0\"><TR>");
-		for (i = 0; i < 4; i++) {
+		buf_puts(out, "<TR><TD ALIGN=\"LEFT\">");
+		for (i = 0, first = 1; i < 4; i++) {
 			if (!used[i])
 				continue;
-			buf_printf(out, "<TD BGCOLOR=\"%s\" BORDER=\"1\" "
-			    "WIDTH=\"14\" HEIGHT=\"12\" FIXEDSIZE=\"TRUE\"></TD>"
-			    "<TD ALIGN=\"LEFT\">", dot_roles[i].fill);
+			buf_printf(out, "%s<FONT COLOR=\"%s\">" DOT_SQUARE
+			    "</FONT> ", first ? "" : DOT_GAP, dot_roles[i].fill);
 			dot_html(out, dot_roles[i].what);
-			buf_puts(out, "</TD>");
+			first = 0;
 		}
 		if (own)
-			buf_puts(out, "<TD ALIGN=\"LEFT\">(sites in their own "
-			    "colours, from the site file)</TD>");
-		buf_puts(out, "</TR></TABLE></TD></TR>");
+			buf_printf(out, "%s(sites in their own colours, from "
+			    "the site file)", first ? "" : DOT_GAP);
+		buf_puts(out, "</TD></TR>");
 		if (g->diff)
 			dot_change_legend(g, out);
 		buf_printf(out, "<TR><TD ALIGN=\"LEFT\">edge "

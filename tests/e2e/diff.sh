@@ -90,7 +90,7 @@ check "gexf: one change per edge" test \
     -o "$T/d.dot"
 check "dot: gone edges dashed" grep -q 'style=dashed' "$T/d.dot"
 check "dot: the legend names the changes" \
-    grep -q 'new [0-9]*</TD>.*gone (dashed) [0-9]*</TD>' "$T/d.dot"
+    grep -q '</FONT> new [0-9]*&#160;.*</FONT> gone (dashed) [0-9]*' "$T/d.dot"
 check "dot reads the diff" dot -Tsvg -o "$T/d.svg" "$T/d.dot"
 "$IPGRAPH" export svg --db "$DB" --from $SF --to $ST --baseline -1d \
     -o "$T/d2.svg"
