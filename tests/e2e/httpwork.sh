@@ -4,8 +4,9 @@
 # off, /healthz and /metrics answer while big pictures are being drawn
 # (they finish first); more pictures than the queue takes get 503 with
 # Retry-After and a JSON error naming [http] threads, counted in /metrics;
-# clients that leave mid-query, and a SIGTERM with queries running and
-# waiting, leave the server sound (run it under the sanitizer build too).
+# a query outlasting header_timeout is not cut; clients that leave
+# mid-query, and a SIGTERM with queries running and waiting, leave the
+# server sound (run it under the sanitizer build too).
 . "$(dirname "$0")/lib.sh"
 need curl
 need tcprewrite
@@ -53,7 +54,10 @@ settle() {
 	return 1
 }
 
-serve_start "$DB" --threads 1 --picture-cache 0 --max-nodes 3000
+# --header-timeout 1: a connection set aside while its query waits and
+# runs (seconds, for the last of three pictures) is not a slow client.
+serve_start "$DB" --threads 1 --picture-cache 0 --max-nodes 3000 \
+    --header-timeout 1
 t0=$(now)
 fetch "$(slow 0)" one
 t1=$(now)
@@ -85,6 +89,10 @@ check "/metrics answered before any of the pictures" \
     test "$(cat "$T/mx.t")" -lt "$first"
 check "/metrics showed the pictures running or waiting" \
     grep -Eq '^ipgraph_http_queries [1-3]$' "$T/mx"
+last=$(cat "$T"/s?.t | sort -n | tail -n 1)
+echo "the last picture after $(((last - t1) / 1000000)) ms"
+check "no query was cut by the header deadline" test \
+    "$(metric ipgraph_http_header_timeouts_total)" = 0
 
 # A full queue: one thread takes 4 queries (running and waiting); of 9
 # at once, some are refused at once, and say why.
