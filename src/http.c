@@ -793,12 +793,14 @@ static int
 http_job_add(struct http *h, struct http_job *j)
 {
 	size_t n;
+	int stopping;
 
 	pthread_mutex_lock(&h->job_mu);
 	if (h->jobs_stopping || h->njobs >= h->maxjobs) {
 		n = h->njobs;
+		stopping = h->jobs_stopping;
 		pthread_mutex_unlock(&h->job_mu);
-		if (h->jobs_stopping)
+		if (stopping)
 			api_error(&j->r, 503, NULL, "%s: the server is "
 			    "stopping; try again in a moment", j->rt->path);
 		else {
