@@ -782,6 +782,15 @@ http_worker(void *arg)
 	return NULL;
 }
 
+/* The answer to a query the server will not run: it is stopping. */
+static void
+http_job_stopping(struct http_job *j)
+{
+	api_error(&j->r, 503, NULL, "%s: the server is stopping; try again "
+	    "in a moment", j->rt->path);
+	j->r.retry_after = 1;
+}
+
 /*
  * Hand j (a data route of j->conn, on that connection's libmicrohttpd
  * thread) to the workers: 0 with the connection suspended until a worker
@@ -801,8 +810,7 @@ http_job_add(struct http *h, struct http_job *j)
 		stopping = h->jobs_stopping;
 		pthread_mutex_unlock(&h->job_mu);
 		if (stopping)
-			api_error(&j->r, 503, NULL, "%s: the server is "
-			    "stopping; try again in a moment", j->rt->path);
+			http_job_stopping(j);
 		else {
 			api_error(&j->r, 503, NULL, "%s: %zu queries are "
 			    "running or waiting, the most this server takes "
@@ -825,9 +833,7 @@ http_job_add(struct http *h, struct http_job *j)
 		h->njobs--;
 		pthread_mutex_unlock(&h->job_mu);
 		metrics_query(h->metrics, METRICS_QUERY_OUT);
-		api_error(&j->r, 503, NULL, "%s: the server is stopping; try "
-		    "again in a moment", j->rt->path);
-		j->r.retry_after = 1;
+		http_job_stopping(j);
 		MHD_resume_connection(j->conn);
 		return 0;
 	}
@@ -860,9 +866,7 @@ http_jobs_stop(struct http *h)
 	pthread_mutex_unlock(&h->job_mu);
 	for (; j != NULL; j = next) {
 		next = STAILQ_NEXT(j, entry);
-		api_error(&j->r, 503, NULL, "%s: the server is stopping; "
-		    "try again in a moment", j->rt->path);
-		j->r.retry_after = 1;
+		http_job_stopping(j);
 		conn = j->conn;
 		metrics_query(h->metrics, METRICS_QUERY_OUT);
 		MHD_resume_connection(conn);
