@@ -14,22 +14,9 @@ need date
 
 # A database whose biggest pictures take a while to lay out: the shared
 # capture corpus when it is there, else committed captures rewritten by
-# tcprewrite to many addresses (as pictures.sh does).
+# tcprewrite to many addresses.
 DB="$T/big.db"
-if [ -d "$SHARED/pcaps" ]; then
-	for f in "$SHARED"/pcaps/*.pcap "$SHARED"/pcaps/*.pcapng; do
-		"$IPGRAPH" import -q --db "$DB" "$f" 2>/dev/null
-		[ $? -le 1 ] || fail "import of ${f##*/}"
-	done
-else
-	for s in $(seq 1 40); do
-		tcprewrite --seed="$s" --infile="$DATA/pcapplusplus-input.pcap" \
-		    --outfile="$T/r$s.pcap" 2>/dev/null ||
-		    { fail "tcprewrite --seed=$s"; continue; }
-		"$IPGRAPH" import -q --db "$DB" "$T/r$s.pcap" 2>/dev/null ||
-		    fail "import of r$s.pcap"
-	done
-fi
+many_hosts_db "$DB"
 
 now() { date +%s%N; }
 # slow N: a picture of up to 2000+N hosts (N apart: no two are the same
@@ -103,6 +90,8 @@ for i in $(seq 1 9); do
 done
 wait $pids
 ok=0 busy=0
+why='^{"error": "graph.png: [0-9]* queries are running or waiting'
+why="$why.*raise \\[http\\] threads"
 for i in $(seq 1 9); do
 	case $(cat "$T/b$i.code") in
 	200)	ok=$((ok + 1));;
@@ -110,8 +99,7 @@ for i in $(seq 1 9); do
 		check "busy $i: Retry-After: 1" grep -qi '^retry-after: 1' \
 		    "$T/b$i.h"
 		check "busy $i: a JSON error naming [http] threads" grep -q \
-		    '^{"error": "graph.png: [0-9]* queries are running or waiting.*raise \[http\] threads' \
-		    "$T/b$i";;
+		    "$why" "$T/b$i";;
 	*)	fail "burst $i: status $(cat "$T/b$i.code")";;
 	esac
 done
@@ -120,10 +108,9 @@ check "burst: at least 4 answered ($ok)" test "$ok" -ge 4
 check "burst: at least one refused ($busy)" test "$busy" -ge 1
 check "/metrics counts the refused ($busy)" test \
     "$(metric ipgraph_http_queries_busy_total)" = "$busy"
-check "/metrics counts the refused as graph.png's 503s" test "$(curl -s \
-    "http://127.0.0.1:$P/metrics" | sed -n \
-    's|^ipgraph_http_requests_total{route="/api/v1/graph.png",code="503"} ||p')" \
-    = "$busy"
+png503='ipgraph_http_requests_total{route="\/api\/v1\/graph.png",code="503"}'
+check "/metrics counts the refused as graph.png's 503s" test \
+    "$(metric "$png503")" = "$busy"
 
 # Clients that leave mid-query: their queries finish unseen, the server
 # goes on.
