@@ -57,7 +57,7 @@ for i in 1 2 3; do
 	fetch "$(slow "$i")" s$i &
 	pids="$pids $!"
 done
-sleep 0.3
+sleep 0.15	# the pictures' requests are in (a picture takes longer)
 fetch /healthz hz
 fetch /metrics mx
 wait $pids
