@@ -138,6 +138,7 @@ struct http {
 	pthread_t		*workers;
 	size_t			 nworkers;	/* started */
 	int			 jobs_stopping;
+	int64_t			 busy_said;	/* ms: the last "full" logged */
 };
 
 /* --- small helpers ------------------------------------------------------ */
@@ -802,13 +803,27 @@ static int
 http_job_add(struct http *h, struct http_job *j)
 {
 	size_t n;
-	int stopping;
+	int stopping, say = 0;
+	int64_t now;
 
 	pthread_mutex_lock(&h->job_mu);
 	if (h->jobs_stopping || h->njobs >= h->maxjobs) {
 		n = h->njobs;
 		stopping = h->jobs_stopping;
+		/* in the log at most once a minute; every one in /metrics */
+		now = http_now_ms();
+		if (!stopping && (h->busy_said == 0 ||
+		    now - h->busy_said >= 60000)) {
+			h->busy_said = now;
+			say = 1;
+		}
 		pthread_mutex_unlock(&h->job_mu);
+		if (say)
+			log_warnx("http: %zu queries are running or waiting, "
+			    "as many as %zu query threads take: data requests "
+			    "get 503 (counted in "
+			    "ipgraph_http_queries_busy_total); raise [http] "
+			    "threads if this lasts", n, h->nworkers);
 		if (stopping)
 			http_job_stopping(j);
 		else {

@@ -106,6 +106,8 @@ done
 echo "burst of 9 on one thread: $ok answered, $busy refused"
 check "burst: at least 4 answered ($ok)" test "$ok" -ge 4
 check "burst: at least one refused ($busy)" test "$busy" -ge 1
+check "the log says the queue was full, once" test "$(grep -c \
+    'query threads take: data requests get 503' "$T/serve.log")" = 1
 check "/metrics counts the refused ($busy)" test \
     "$(metric ipgraph_http_queries_busy_total)" = "$busy"
 png503='ipgraph_http_requests_total{route="\/api\/v1\/graph.png",code="503"}'
