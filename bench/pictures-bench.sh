@@ -3,7 +3,8 @@
 #
 #   bash bench/pictures-bench.sh [BUILD_DIR]     (default: _build/plain)
 #
-# Serves a database with `ipgraph serve --threads 4` on 127.0.0.1 and
+# Serves a database with `ipgraph serve --threads 4` (THREADS=N: N) on
+# 127.0.0.1 and
 # times graph.png, graph.svg and graph.dot: one request each for its time
 # and size (the first of that URL the server sees: a cold picture), then
 # wrk (DURATION seconds, CONNS connections) for requests per second and
@@ -44,6 +45,7 @@ PCAPS=${BENCH_PCAPS:-$top/../shared/pcaps}
 DURATION=${DURATION:-10}
 CONNS=${CONNS:-8}
 CACHES=${CACHES:-32M 0}
+THREADS=${THREADS:-4}
 ROUTES=${ROUTES:-graph.png graph.svg graph.dot}
 BENCH_DB=${BENCH_DB:-corpus}
 out=$top/bench/out/pictures
@@ -103,7 +105,7 @@ spid=
 trap '[ -z "$spid" ] || kill $spid 2>/dev/null; wait 2>/dev/null || :' EXIT
 serve_with() {
 	[ -z "$spid" ] || { kill "$spid"; wait "$spid" 2>/dev/null || :; }
-	"$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 --threads 4 \
+	"$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 --threads "$THREADS" \
 	    --picture-cache "$1" >"$out/serve.log" 2>&1 &
 	spid=$!
 	for _ in $(seq 1 100); do
@@ -139,7 +141,8 @@ metric() {
 	trap '[ -z "$spid" ] || kill $spid 2>/dev/null; wait 2>/dev/null || :' EXIT
 	echo "database: $DB: $hosts, $rows stored edge rows," \
 	    "windows $(iso "$first") to $(iso "$last");" \
-	    "wrk ${DURATION}s, $CONNS connections; load average $(load) before"
+	    "wrk ${DURATION}s, $CONNS connections, --threads $THREADS;" \
+	    "load average $(load) before"
 	echo
 	echo "| picture cache | span | route | status | one request (s) | size | req/s | non-2xx | p50 | p99 | cache hits / misses | slowest /healthz (s) |"
 	echo "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"

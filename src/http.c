@@ -58,6 +58,16 @@
 #define HTTP_MAX_FILE		(64 * 1024 * 1024)
 /* How often the header deadline is looked at (ms). */
 #define HTTP_REAP_MS		500
+/*
+ * Data route queries one server takes at a time, per query worker:
+ * running and waiting together.  A query is the route's whole answer (the
+ * SQL, the reduction, a layout), from milliseconds to seconds; a client
+ * behind more than three others per worker would wait several answers'
+ * time, so it is better told at once to come back (503, Retry-After: 1).
+ * A waiting query holds little of its own (its reply, some 1.5 KiB); its
+ * connection's buffer pool is bounded by max_connections anyway.
+ */
+#define HTTP_JOBS_PER_WORKER	4
 
 /*
  * One open connection, from libmicrohttpd's "started" notice to its
@@ -72,6 +82,22 @@ struct http_conn {
 	int64_t			 since;		/* ms, monotonic */
 	int			 waiting;
 	int			 cut;
+};
+
+/*
+ * One data route's request, handed from a libmicrohttpd thread to a
+ * query worker while its connection is suspended.  a points into the
+ * connection's memory, which stays while the connection is suspended.
+ * The worker fills r and resumes the connection; from then on the job is
+ * the libmicrohttpd thread's, which answers from r and frees
+ * it (http_handler, or http_completed when the client went first).
+ */
+struct http_job {
+	STAILQ_ENTRY(http_job)	 entry;
+	struct MHD_Connection	*conn;
+	const struct api_route	*rt;
+	struct api_args		 a;
+	struct api_reply	 r;
 };
 
 struct http {
@@ -102,6 +128,17 @@ struct http {
 	/* what the API reads from the config; swapped by http_reload */
 	pthread_mutex_t		 conf_mu;
 	struct api_conf		*conf;
+
+	/* the data routes' query workers and their queue */
+	pthread_mutex_t		 job_mu;
+	pthread_cond_t		 job_cv;
+	STAILQ_HEAD(, http_job)	 jobs;		/* waiting */
+	size_t			 njobs;		/* running or waiting */
+	size_t			 maxjobs;
+	pthread_t		*workers;
+	size_t			 nworkers;	/* started */
+	int			 jobs_stopping;
+	int64_t			 busy_said;	/* ms: the last "full" logged */
 };
 
 /* --- small helpers ------------------------------------------------------ */
@@ -378,13 +415,26 @@ http_conn_mark(struct http *h, struct MHD_Connection *conn, int waiting)
 	pthread_mutex_unlock(&h->conn_mu);
 }
 
+/*
+ * A request's end.  *con_cls is h, or a data route's job when the client
+ * went before its answer: the worker has resumed the connection, so the
+ * job is done and nobody else holds it.
+ */
 static void
 http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	(void)con_cls;
+	struct http *h = cls;
+	struct http_job *j;
+
 	(void)toe;
-	http_conn_mark(cls, conn, 1);
+	if (con_cls != NULL && *con_cls != NULL && *con_cls != h) {
+		j = *con_cls;
+		*con_cls = NULL;
+		buf_free(&j->r.body);
+		free(j);
+	}
+	http_conn_mark(h, conn, 1);
 }
 
 /*
@@ -678,6 +728,169 @@ http_do_static(struct http *h, struct MHD_Connection *conn, const char *url,
 }
 
 
+/* --- the query workers -------------------------------------------------- */
+
+/*
+ * The data routes are answered off libmicrohttpd's threads: one of those
+ * holds every connection it took, so a query of seconds there would hold
+ * /healthz, /metrics and the dashboard's files on it for as long.  Each
+ * worker reads through its own store (http_store: the key's destructor
+ * closes it when the worker ends).
+ */
+static void
+http_job_run(struct http *h, struct http_job *j)
+{
+	struct api_conf *conf;
+	struct store *st;
+	char err[1024];
+
+	if ((st = http_store(h, err, sizeof(err))) == NULL) {
+		api_error(&j->r, 503, NULL, "database: %s", err);
+		return;
+	}
+	conf = http_conf_get(h);
+	api_data(conf, st, j->rt, &j->a, &j->r);
+	http_conf_put(h, conf);
+}
+
+static void *
+http_worker(void *arg)
+{
+	struct http *h = arg;
+	struct MHD_Connection *conn;
+	struct http_job *j;
+
+	for (;;) {
+		pthread_mutex_lock(&h->job_mu);
+		while (STAILQ_EMPTY(&h->jobs) && !h->jobs_stopping)
+			pthread_cond_wait(&h->job_cv, &h->job_mu);
+		if ((j = STAILQ_FIRST(&h->jobs)) == NULL) {
+			/* stopping, and http_jobs_stop took what waited */
+			pthread_mutex_unlock(&h->job_mu);
+			break;
+		}
+		STAILQ_REMOVE_HEAD(&h->jobs, entry);
+		pthread_mutex_unlock(&h->job_mu);
+		http_job_run(h, j);
+		conn = j->conn;
+		pthread_mutex_lock(&h->job_mu);
+		h->njobs--;
+		pthread_mutex_unlock(&h->job_mu);
+		metrics_query(h->metrics, METRICS_QUERY_OUT);
+		/* j is the connection's thread's from here: not touched */
+		MHD_resume_connection(conn);
+	}
+	return NULL;
+}
+
+/* The answer to a query the server will not run: it is stopping. */
+static void
+http_job_stopping(struct http_job *j)
+{
+	api_error(&j->r, 503, NULL, "%s: the server is stopping; try again "
+	    "in a moment", j->rt->path);
+	j->r.retry_after = 1;
+}
+
+/*
+ * Hand j (a data route of j->conn, on that connection's libmicrohttpd
+ * thread) to the workers: 0 with the connection suspended until a worker
+ * has filled j->r, or -1 with j->r a 503 to answer now (the queue is
+ * full, or the server stops).  The connection is suspended before the
+ * job is listed, so no worker resumes it before that.
+ */
+static int
+http_job_add(struct http *h, struct http_job *j)
+{
+	size_t n;
+	int stopping, say = 0;
+	int64_t now;
+
+	pthread_mutex_lock(&h->job_mu);
+	if (h->jobs_stopping || h->njobs >= h->maxjobs) {
+		n = h->njobs;
+		stopping = h->jobs_stopping;
+		/* in the log at most once a minute; every one in /metrics */
+		now = http_now_ms();
+		if (!stopping && (h->busy_said == 0 ||
+		    now - h->busy_said >= 60000)) {
+			h->busy_said = now;
+			say = 1;
+		}
+		pthread_mutex_unlock(&h->job_mu);
+		if (say)
+			log_warnx("http: %zu queries are running or waiting, "
+			    "as many as %zu query threads take: data requests "
+			    "get 503 (counted in "
+			    "ipgraph_http_queries_busy_total); raise [http] "
+			    "threads if this lasts", n, h->nworkers);
+		if (stopping)
+			http_job_stopping(j);
+		else {
+			api_error(&j->r, 503, NULL, "%s: %zu queries are "
+			    "running or waiting, the most this server takes "
+			    "(%d for each of its %zu query threads); try "
+			    "again, or raise [http] threads (serve "
+			    "--threads)", j->rt->path, n,
+			    HTTP_JOBS_PER_WORKER, h->nworkers);
+			metrics_query(h->metrics, METRICS_QUERY_BUSY);
+		}
+		j->r.retry_after = 1;
+		return -1;
+	}
+	h->njobs++;	/* the place is ours while the connection stops */
+	pthread_mutex_unlock(&h->job_mu);
+	metrics_query(h->metrics, METRICS_QUERY_IN);
+	MHD_suspend_connection(j->conn);
+	pthread_mutex_lock(&h->job_mu);
+	if (h->jobs_stopping) {
+		/* http_jobs_stop came between: it will not see this one */
+		h->njobs--;
+		pthread_mutex_unlock(&h->job_mu);
+		metrics_query(h->metrics, METRICS_QUERY_OUT);
+		http_job_stopping(j);
+		MHD_resume_connection(j->conn);
+		return 0;
+	}
+	STAILQ_INSERT_TAIL(&h->jobs, j, entry);
+	pthread_cond_signal(&h->job_cv);
+	pthread_mutex_unlock(&h->job_mu);
+	return 0;
+}
+
+/*
+ * Before libmicrohttpd stops (it refuses to with a connection
+ * suspended): queries not started are answered 503 and their
+ * connections resumed, running ones finish and resume theirs, and the
+ * workers end.
+ */
+static void
+http_jobs_stop(struct http *h)
+{
+	struct http_job *j, *next;
+	struct MHD_Connection *conn;
+	size_t i;
+
+	pthread_mutex_lock(&h->job_mu);
+	h->jobs_stopping = 1;
+	j = STAILQ_FIRST(&h->jobs);
+	STAILQ_INIT(&h->jobs);
+	for (next = j; next != NULL; next = STAILQ_NEXT(next, entry))
+		h->njobs--;
+	pthread_cond_broadcast(&h->job_cv);
+	pthread_mutex_unlock(&h->job_mu);
+	for (; j != NULL; j = next) {
+		next = STAILQ_NEXT(j, entry);
+		http_job_stopping(j);
+		conn = j->conn;
+		metrics_query(h->metrics, METRICS_QUERY_OUT);
+		MHD_resume_connection(conn);
+	}
+	for (i = 0; i < h->nworkers; i++)
+		pthread_join(h->workers[i], NULL);
+	h->nworkers = 0;
+}
+
 /* --- dispatch ----------------------------------------------------------- */
 
 /* Constant-time comparison of the bearer token; 1 when it matches. */
@@ -738,6 +951,80 @@ http_add_common(const struct http *h, struct MHD_Response *resp,
 	}
 }
 
+/* The route's Content-Type and Content-Disposition, unless r has its own. */
+static void
+http_reply_type(const struct api_route *rt, struct api_reply *r)
+{
+	if (r->mime == NULL && api_route_mime(rt) != NULL) {
+		r->mime = api_route_mime(rt);
+		snprintf(r->disposition, sizeof(r->disposition),
+		    "%s; filename=\"%s\"", rt->attachment ? "attachment" :
+		    "inline", rt->path[0] == '/' ? rt->path + 1 : rt->path);
+	}
+}
+
+/*
+ * Answer a request with resp, or when NULL with r made into a response
+ * (gzipped when the client takes it); count it and log it.  On the
+ * connection's libmicrohttpd thread (gzip reads its headers).  r's body
+ * is taken (freed or handed to the response).
+ */
+static enum MHD_Result
+http_answer(struct http *h, struct MHD_Connection *conn, const char *method,
+    const char *url, const struct api_route *rt, struct MHD_Response *resp,
+    struct api_reply *r)
+{
+	const struct api_route *routes;
+	size_t nroutes;
+	int text = 0, gz = 0;
+	enum MHD_Result ret;
+
+	if (resp == NULL) {
+		if (buf_failed(&r->body))
+			api_error(r, 503, NULL, "out of memory");
+		text = r->mime != NULL && http_mime_text(r->mime);
+		if (text && r->body.len > HTTP_GZIP_MIN)
+			gz = http_gzip_reply(conn, &r->body);
+		if (r->body.len == 0)
+			resp = MHD_create_response_from_buffer(0, (void *)"",
+			    MHD_RESPMEM_PERSISTENT);
+		else {
+			resp = MHD_create_response_from_buffer_with_free_callback(
+			    r->body.len, r->body.data, free);
+			if (resp != NULL)
+				r->body.data = NULL;	/* owned by resp */
+		}
+		if (resp != NULL && r->mime != NULL)
+			MHD_add_response_header(resp,
+			    MHD_HTTP_HEADER_CONTENT_TYPE, r->mime);
+		if (resp != NULL && gz)
+			MHD_add_response_header(resp,
+			    MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+		if (resp != NULL && text)
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
+			    MHD_HTTP_HEADER_ACCEPT_ENCODING);
+		if (resp != NULL && r->disposition[0] != '\0' &&
+		    r->status == 200)
+			MHD_add_response_header(resp, "Content-Disposition",
+			    r->disposition);
+	}
+	buf_free(&r->body);
+	if (resp == NULL)
+		return MHD_NO;
+	http_add_common(h, resp, r);
+	if (r->status == 401)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    "Bearer realm=\"ipgraph\"");
+	routes = api_routes(&nroutes);
+	metrics_count(h->metrics, rt != NULL ? (size_t)(rt - routes) :
+	    nroutes - 1, r->status);
+	/* never the Authorization header: only the method, path and status */
+	log_debug("http: %s %s %u", method, url, r->status);
+	ret = MHD_queue_response(conn, r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result
 http_handler(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -747,12 +1034,10 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	struct api_reply r;
 	struct api_args a;
 	struct MHD_Response *resp = NULL;
-	const struct api_route *rt, *routes;
-	struct api_conf *conf;
-	struct store *st;
-	char err[1024];
-	size_t hdrs = 0, nroutes;
-	int api, head, text = 0, gz = 0;
+	const struct api_route *rt;
+	struct http_job *j;
+	size_t hdrs = 0;
+	int api, head;
 	enum MHD_Result ret;
 
 	(void)version;
@@ -775,6 +1060,15 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	    strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0)) {
 		*con_cls = h;
 		return MHD_YES;
+	}
+	if (*con_cls != NULL && *con_cls != h) {
+		/* resumed: a worker has answered the data route */
+		j = *con_cls;
+		*con_cls = h;
+		http_reply_type(j->rt, &j->r);
+		ret = http_answer(h, conn, method, url, j->rt, NULL, &j->r);
+		free(j);
+		return ret;
 	}
 	memset(&r, 0, sizeof(r));
 	memset(&a, 0, sizeof(a));
@@ -838,13 +1132,21 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		case API_INFO:
 		case API_FEED:
 		case API_NAMES:
-			if ((st = http_store(h, err, sizeof(err))) == NULL) {
-				api_error(&r, 503, NULL, "database: %s", err);
+			/* off this thread: see http_worker */
+			if ((j = calloc(1, sizeof(*j))) == NULL) {
+				api_error(&r, 503, NULL, "out of memory");
 				break;
 			}
-			conf = http_conf_get(h);
-			api_data(conf, st, rt, &a, &r);
-			http_conf_put(h, conf);
+			j->conn = conn;
+			j->rt = rt;
+			j->a = a;
+			j->r = r;
+			if (http_job_add(h, j) == 0) {
+				*con_cls = j;
+				return MHD_YES;
+			}
+			r = j->r;	/* the 503 */
+			free(j);
 			break;
 		case API_FORMATS:
 			api_formats(&a, &r);
@@ -869,60 +1171,10 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		case API_OTHER:
 			break;
 		}
-		if (r.mime == NULL && api_route_mime(rt) != NULL) {
-			r.mime = api_route_mime(rt);
-			snprintf(r.disposition, sizeof(r.disposition),
-			    "%s; filename=\"%s\"", rt->attachment ?
-			    "attachment" : "inline", rt->path[0] == '/' ?
-			    rt->path + 1 : rt->path);
-		}
+		http_reply_type(rt, &r);
 	}
-	if (resp == NULL) {
-		if (buf_failed(&r.body))
-			api_error(&r, 503, NULL, "out of memory");
-		text = r.mime != NULL && http_mime_text(r.mime);
-		if (text && r.body.len > HTTP_GZIP_MIN)
-			gz = http_gzip_reply(conn, &r.body);
-		if (r.body.len == 0)
-			resp = MHD_create_response_from_buffer(0, (void *)"",
-			    MHD_RESPMEM_PERSISTENT);
-		else {
-			resp = MHD_create_response_from_buffer_with_free_callback(
-			    r.body.len, r.body.data, free);
-			if (resp != NULL)
-				r.body.data = NULL;	/* owned by resp */
-		}
-		if (resp != NULL && r.mime != NULL)
-			MHD_add_response_header(resp,
-			    MHD_HTTP_HEADER_CONTENT_TYPE, r.mime);
-		if (resp != NULL && gz)
-			MHD_add_response_header(resp,
-			    MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-		if (resp != NULL && text)
-			MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
-			    MHD_HTTP_HEADER_ACCEPT_ENCODING);
-		if (resp != NULL && r.disposition[0] != '\0' &&
-		    r.status == 200)
-			MHD_add_response_header(resp, "Content-Disposition",
-			    r.disposition);
-	}
-	buf_free(&r.body);
-	if (resp == NULL)
-		return MHD_NO;
-	http_add_common(h, resp, &r);
-	if (r.status == 401)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-		    "Bearer realm=\"ipgraph\"");
-	routes = api_routes(&nroutes);
-	metrics_count(h->metrics, rt != NULL ? (size_t)(rt - routes) :
-	    nroutes - 1, r.status);
-	/* never the Authorization header: only the method, path and status */
-	log_debug("http: %s %s %u", method, url, r.status);
-	ret = MHD_queue_response(conn, r.status, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return http_answer(h, conn, method, url, rt, resp, &r);
 }
-
 
 /* --- start and stop ----------------------------------------------------- */
 
@@ -1038,7 +1290,7 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 	char host[INET6_ADDRSTRLEN];
 	const union MHD_DaemonInfo *di;
 	unsigned flags, fam;
-	size_t i, k;
+	size_t i, k, n;
 
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -1046,6 +1298,9 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 	}
 	pthread_mutex_init(&h->conf_mu, NULL);
 	pthread_mutex_init(&h->conn_mu, NULL);
+	pthread_mutex_init(&h->job_mu, NULL);
+	pthread_cond_init(&h->job_cv, NULL);
+	STAILQ_INIT(&h->jobs);
 	LIST_INIT(&h->conns);
 	{
 		pthread_condattr_t ca;
@@ -1106,6 +1361,20 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 		goto fail;
 	}
 	h->reaper_made = 1;
+	/* the query workers: as many as libmicrohttpd's (threads) */
+	n = conf->threads > 0 ? conf->threads : 1;
+	if ((h->workers = calloc(n, sizeof(*h->workers))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	h->maxjobs = n * HTTP_JOBS_PER_WORKER;
+	for (; h->nworkers < n; h->nworkers++)
+		if (pthread_create(&h->workers[h->nworkers], NULL,
+		    http_worker, h) != 0) {
+			snprintf(err, errlen, "cannot start the query "
+			    "threads (out of memory or threads?)");
+			goto fail;
+		}
 	for (i = 0; i < conf->nlisten; i++) {
 		if (http_parse_listen(conf->listen[i], &ss, &flags, err,
 		    errlen) < 0)
@@ -1188,6 +1457,7 @@ http_stop(struct http *h)
 	if (h == NULL)
 		return;
 	live_stop(h->live);
+	http_jobs_stop(h);	/* before libmicrohttpd: no connection waits */
 	for (i = 0; i < h->nmhd; i++)
 		MHD_stop_daemon(h->mhd[i]);
 	if (h->reaper_made) {
@@ -1207,6 +1477,9 @@ http_stop(struct http *h)
 	pthread_mutex_destroy(&h->conf_mu);
 	pthread_mutex_destroy(&h->conn_mu);
 	pthread_cond_destroy(&h->conn_cv);
+	pthread_mutex_destroy(&h->job_mu);
+	pthread_cond_destroy(&h->job_cv);
+	free(h->workers);
 	if (h->token != NULL)
 		explicit_bzero(h->token, h->toklen);
 	free(h->token);

@@ -13,8 +13,8 @@ struct http_files;
 /*
  * Start serving conf's database on every [http] listen address (port 0
  * picks a free port; the address is logged), each with a pool of
- * conf->threads workers.  Each worker opens its own read-only store
- * connection.  hooks (NULL for `ipgraph serve`) give the daemon's counters
+ * conf->threads libmicrohttpd threads, and conf->threads query threads
+ * for the data routes, each with its own read-only store connection.  hooks (NULL for `ipgraph serve`) give the daemon's counters
  * and live document; they must outlive the server.  conf is only read
  * here: everything kept is copied, so the caller may free or reload it.
  * files are the token, TLS and dashboard files read beforehand (the
@@ -46,7 +46,10 @@ int		 http_listen_check(const char *s, unsigned *port, char *err,
 /* The port the i-th listen address is bound to, or 0. */
 unsigned	 http_port(const struct http *, size_t i);
 
-/* End live streams, stop every worker, close their stores.  NULL is ok. */
+/*
+ * End live streams, answer queries still waiting with 503, let running
+ * ones finish, stop every thread, close their stores.  NULL is ok.
+ */
 void		 http_stop(struct http *);
 
 #endif /* IPGRAPH_HTTP_H */

@@ -37,6 +37,8 @@ struct metrics {
 	uint64_t		 conn_open;
 	uint64_t		 conn_rejected;
 	uint64_t		 conn_timeouts;
+	uint64_t		 queries;	/* running or waiting */
+	uint64_t		 queries_busy;
 };
 
 struct metrics *
@@ -193,6 +195,22 @@ metrics_conn(struct metrics *m, enum metrics_conn what)
 		break;
 	case METRICS_CONN_TIMEOUT:
 		__atomic_fetch_add(&m->conn_timeouts, 1, __ATOMIC_RELAXED);
+		break;
+	}
+}
+
+void
+metrics_query(struct metrics *m, enum metrics_query what)
+{
+	switch (what) {
+	case METRICS_QUERY_IN:
+		__atomic_fetch_add(&m->queries, 1, __ATOMIC_RELAXED);
+		break;
+	case METRICS_QUERY_OUT:
+		__atomic_fetch_sub(&m->queries, 1, __ATOMIC_RELAXED);
+		break;
+	case METRICS_QUERY_BUSY:
+		__atomic_fetch_add(&m->queries_busy, 1, __ATOMIC_RELAXED);
 		break;
 	}
 }
@@ -500,6 +518,16 @@ metrics_prometheus(const struct metrics *h, struct buf *b)
 	    "by header_timeout.");
 	buf_printf(b, "ipgraph_http_header_timeouts_total %llu\n",
 	    (unsigned long long)__atomic_load_n(&h->conn_timeouts,
+	    __ATOMIC_RELAXED));
+	metrics_help(b, "ipgraph_http_queries", "gauge",
+	    "Data route queries running or waiting for a query thread.");
+	buf_printf(b, "ipgraph_http_queries %llu\n", (unsigned long long)
+	    __atomic_load_n(&h->queries, __ATOMIC_RELAXED));
+	metrics_help(b, "ipgraph_http_queries_busy_total", "counter",
+	    "Data route requests answered 503 at once: as many queries as "
+	    "the query threads take were running or waiting.");
+	buf_printf(b, "ipgraph_http_queries_busy_total %llu\n",
+	    (unsigned long long)__atomic_load_n(&h->queries_busy,
 	    __ATOMIC_RELAXED));
 	metrics_pictures(b);
 	metrics_help(b, "ipgraph_http_requests_total", "counter",

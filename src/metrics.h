@@ -33,6 +33,14 @@ enum metrics_conn {
 };
 void	metrics_conn(struct metrics *, enum metrics_conn);
 
+/* The data routes' queries (http.c's queue): what happened to one. */
+enum metrics_query {
+	METRICS_QUERY_IN,	/* taken: running or waiting */
+	METRICS_QUERY_OUT,	/* answered (or refused as the server stops) */
+	METRICS_QUERY_BUSY	/* refused: the queue was full (503) */
+};
+void	metrics_query(struct metrics *, enum metrics_query);
+
 /* The bodies: /api/v1/stats (JSON), /metrics (Prometheus text). */
 void	metrics_stats(const struct metrics *, struct buf *);
 void	metrics_prometheus(const struct metrics *, struct buf *);

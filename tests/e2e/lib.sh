@@ -21,6 +21,30 @@ trap 'serve_stop quiet; rm -rf "$T"' EXIT
 LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
 
+# many_hosts_db DB: a database of thousands of hosts in DB: every capture
+# of the shared corpus when it is there, else committed captures rewritten
+# by tcprewrite to 40 sets of addresses (the caller needs tcprewrite).
+many_hosts_db() {
+	local f s
+	if [ -d "$SHARED/pcaps" ]; then
+		echo "the shared corpus: $SHARED/pcaps"
+		for f in "$SHARED"/pcaps/*.pcap "$SHARED"/pcaps/*.pcapng; do
+			"$IPGRAPH" import -q --db "$1" "$f" 2>/dev/null
+			[ $? -le 1 ] || fail "import of ${f##*/}"
+		done
+	else
+		echo "no shared corpus: committed captures rewritten to many hosts"
+		for s in $(seq 1 40); do
+			tcprewrite --seed="$s" \
+			    --infile="$DATA/pcapplusplus-input.pcap" \
+			    --outfile="$T/r$s.pcap" 2>/dev/null ||
+			    { fail "tcprewrite --seed=$s"; continue; }
+			"$IPGRAPH" import -q --db "$1" "$T/r$s.pcap" 2>/dev/null ||
+			    fail "import of r$s.pcap"
+		done
+	fi
+}
+
 # serve_start DB [OPTIONS...]: `ipgraph serve` on a free loopback port;
 # sets SPID and P (the port), its log in $T/serve.log.  Ends the test
 # with a failure when it does not start.

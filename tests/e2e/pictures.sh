@@ -15,22 +15,7 @@ need tcprewrite
 need dot
 
 DB="$T/big.db"
-if [ -d "$SHARED/pcaps" ]; then
-	echo "the shared corpus: $SHARED/pcaps"
-	for f in "$SHARED"/pcaps/*.pcap "$SHARED"/pcaps/*.pcapng; do
-		"$IPGRAPH" import -q --db "$DB" "$f" 2>/dev/null
-		[ $? -le 1 ] || fail "import of ${f##*/}"
-	done
-else
-	echo "no shared corpus: committed captures rewritten to many hosts"
-	for s in $(seq 1 40); do
-		tcprewrite --seed="$s" --infile="$DATA/pcapplusplus-input.pcap" \
-		    --outfile="$T/r$s.pcap" 2>/dev/null ||
-		    { fail "tcprewrite --seed=$s"; continue; }
-		"$IPGRAPH" import -q --db "$DB" "$T/r$s.pcap" 2>/dev/null ||
-		    fail "import of r$s.pcap"
-	done
-fi
+many_hosts_db "$DB"
 HOSTS=$(sqlite3 "$DB" "SELECT count(*) FROM (SELECT src FROM edges
     JOIN windows w ON w.id = window_id WHERE w.tier = 0 UNION
     SELECT dst FROM edges JOIN windows w ON w.id = window_id
