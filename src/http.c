@@ -1368,6 +1368,7 @@ http_start(const struct config *conf, const struct daemon_hooks *hooks,
 		goto fail;
 	}
 	h->maxjobs = n * HTTP_JOBS_PER_WORKER;
+	render_queue_size((unsigned)n);
 	for (; h->nworkers < n; h->nworkers++)
 		if (pthread_create(&h->workers[h->nworkers], NULL,
 		    http_worker, h) != 0) {

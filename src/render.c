@@ -29,6 +29,7 @@ static const char *const render_layouts[] = {
  */
 static pthread_mutex_t	 render_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned		 render_queued;	/* drawing or waiting to */
+static unsigned		 render_queue = RENDER_QUEUE;	/* at most */
 static GVC_t		*render_gvc;
 
 /*
@@ -170,7 +171,7 @@ static int
 render_enqueue(void)
 {
 	if (__atomic_add_fetch(&render_queued, 1, __ATOMIC_ACQ_REL) >
-	    RENDER_QUEUE) {
+	    __atomic_load_n(&render_queue, __ATOMIC_RELAXED)) {
 		__atomic_sub_fetch(&render_queued, 1, __ATOMIC_ACQ_REL);
 		return 0;
 	}
@@ -181,9 +182,17 @@ render_enqueue(void)
 static int
 render_busy(char *err, size_t errlen)
 {
-	snprintf(err, errlen, RENDER_BUSY ": %d pictures are being drawn or "
-	    "waiting", RENDER_QUEUE);
+	snprintf(err, errlen, RENDER_BUSY ": %u pictures are being drawn or "
+	    "waiting", __atomic_load_n(&render_queue, __ATOMIC_RELAXED));
 	return -1;
+}
+
+void
+render_queue_size(unsigned threads)
+{
+	unsigned n = threads > RENDER_QUEUE + 1 ? threads - 1 : RENDER_QUEUE;
+
+	__atomic_store_n(&render_queue, n, __ATOMIC_RELAXED);
 }
 
 /*

@@ -25,9 +25,13 @@ int	render_layout_known(const char *engine);
 /*
  * Pictures drawn or waiting at once; one more fails at once with an
  * error that starts with RENDER_BUSY (a server answers 503, Retry-After).
+ * RENDER_QUEUE, or with more threads asking (render_queue_size) one
+ * less than their number: a picture waiting holds its thread, and one is
+ * kept for the routes that draw nothing.
  */
 #define RENDER_QUEUE		3
 #define RENDER_BUSY		"busy"
+void	render_queue_size(unsigned threads);
 int	render_dot(const char *dot, const char *engine, int adapt,
 	    const char *format, const char *caption, struct buf *out,
 	    char *err, size_t errlen);
