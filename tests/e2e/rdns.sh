@@ -226,8 +226,13 @@ daemon_start "$T/d.conf" || exit 1
 for d in 10.54.0.2 10.54.0.3 10.54.0.4; do
 	ip netns exec "$SND" ping -c 1 -W 1 "$d" >/dev/null 2>&1
 done
-sleep 3		# two windows of 2 s: the live windows close
-get "/api/v1/graph.dot?host=10.54.0.0/24" >"$T/d.dot"
+# the windows of 2 s close and are written: wait for all three hosts
+for i in $(seq 1 60); do
+	get "/api/v1/graph.dot?host=10.54.0.0/24" >"$T/d.dot"
+	grep -q '"10.54.0.2"' "$T/d.dot" && grep -q '"10.54.0.3"' "$T/d.dot" &&
+	    grep -q '"10.54.0.4"' "$T/d.dot" && break
+	sleep 0.5
+done
 check "ipgraphd: 10.54.0.2 labelled by its PTR name" \
     grep -q '"10.54.0.2" \[label="two.rdns.example"' "$T/d.dot"
 check "ipgraphd: the quote's name escaped as dig's" \
