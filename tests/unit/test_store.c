@@ -90,18 +90,25 @@ group_teardown(void **state)
 
 /*
  * One integer from SQL, through a connection of the test's own (read
- * only, so it never creates or migrates anything).
+ * only, so it never creates or migrates anything); other, when given,
+ * is attached as b.
  */
 static int64_t
-sql_int(const char *path, const char *sql)
+sql_int_with(const char *path, const char *other, const char *sql)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *s = NULL;
+	char attach[512];
 	int64_t v;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK)
 		fail_msg("%s: %s", path, sqlite3_errmsg(db));
+	if (other != NULL) {
+		snprintf(attach, sizeof(attach), "ATTACH '%s' AS b", other);
+		if (sqlite3_exec(db, attach, NULL, NULL, NULL) != SQLITE_OK)
+			fail_msg("%s: %s", attach, sqlite3_errmsg(db));
+	}
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_ROW)
 		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
@@ -109,6 +116,12 @@ sql_int(const char *path, const char *sql)
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	return v;
+}
+
+static int64_t
+sql_int(const char *path, const char *sql)
+{
+	return sql_int_with(path, NULL, sql);
 }
 
 static void
@@ -888,27 +901,13 @@ test_expire(void **state)
 static int64_t
 tables_differ(const char *a, const char *b, const char *table)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
 	char sql[512];
-	int64_t v;
 
-	if (sqlite3_open_v2(a, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", a, sqlite3_errmsg(db));
-	snprintf(sql, sizeof(sql), "ATTACH '%s' AS b", b);
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
 	snprintf(sql, sizeof(sql), "SELECT (SELECT count(*) FROM (SELECT *"
 	    " FROM main.%s EXCEPT SELECT * FROM b.%s)) + (SELECT count(*)"
 	    " FROM (SELECT * FROM b.%s EXCEPT SELECT * FROM main.%s))",
 	    table, table, table, table);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_ROW)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
+	return sql_int_with(a, b, sql);
 }
 
 /*
