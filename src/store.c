@@ -1867,7 +1867,7 @@ fail:
 	return -1;
 }
 
-/* One number a pragma answers into *v; 0 or -1. */
+/* One number sql answers (a pragma, or one row of SELECT): 0 or -1. */
 static int
 pragma_int(struct store *st, const char *sql, int64_t *v)
 {
@@ -2246,18 +2246,13 @@ store_write_losses(struct store *st, const char *sensor,
 int
 store_version(struct store *st, uint64_t *serial, uint64_t *version)
 {
-	sqlite3_stmt *s = NULL;
+	int64_t v = 0;
 	int rc;
 
 	*serial = st->serial;
-	*version = 0;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s,
-	    NULL) != SQLITE_OK)
-		return -1;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*version = (uint64_t)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : -1;
+	rc = pragma_int(st, "PRAGMA data_version", &v);
+	*version = (uint64_t)v;
+	return rc;
 }
 
 int
@@ -3433,6 +3428,25 @@ store_write_names(struct store *st, const char *sensor,
 	return batch_end(st, s, "names", 1);
 }
 
+/* What both name queries select, in names_row's order. */
+#define NAMES_SELECT	"SELECT s.name, n.ts_us, n.client, n.addr, n.ttl," \
+			" n.name, n.source FROM names n"
+
+/* A row of NAMES_SELECT into ns: 1, or 0 when it has no name or source. */
+static int
+names_row(sqlite3_stmt *s, struct name_seen *ns)
+{
+	memset(ns, 0, sizeof(*ns));
+	ns->sensor = (const char *)sqlite3_column_text(s, 0);
+	ns->ts_us = sqlite3_column_int64(s, 1);
+	ns->cver = (uint8_t)store_column_addr(s, 2, ns->client);
+	ns->ver = (uint8_t)store_column_addr(s, 3, ns->addr);
+	ns->ttl = (uint32_t)sqlite3_column_int64(s, 4);
+	ns->name = (const char *)sqlite3_column_text(s, 5);
+	ns->source = (const char *)sqlite3_column_text(s, 6);
+	return ns->name != NULL && ns->source != NULL;
+}
+
 /* The end of f's span for names: its to, else its now; else none. */
 static int64_t
 names_end(const struct filter *f)
@@ -3456,8 +3470,7 @@ store_names(struct store *st, const struct filter *f, int span_only,
 
 	if (span_only && filter_has(f, FILTER_FROM))
 		from = f->from_us;
-	rc = sqlite3_prepare_v2(st->db, "SELECT s.name, n.ts_us, n.client,"
-	    " n.addr, n.ttl, n.name, n.source FROM names n"
+	rc = sqlite3_prepare_v2(st->db, NAMES_SELECT
 	    " JOIN sensors s ON s.id = n.sensor_id"
 	    " WHERE n.ts_us BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.name = ?3)"
 	    " ORDER BY n.ts_us, n.rowid", -1, &s, NULL);
@@ -3475,15 +3488,7 @@ store_names(struct store *st, const struct filter *f, int span_only,
 	if (filter_has(f, FILTER_SENSOR))
 		sqlite3_bind_text(s, 3, f->sensor, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&ns, 0, sizeof(ns));
-		ns.sensor = (const char *)sqlite3_column_text(s, 0);
-		ns.ts_us = sqlite3_column_int64(s, 1);
-		ns.cver = (uint8_t)store_column_addr(s, 2, ns.client);
-		ns.ver = (uint8_t)store_column_addr(s, 3, ns.addr);
-		ns.ttl = (uint32_t)sqlite3_column_int64(s, 4);
-		ns.name = (const char *)sqlite3_column_text(s, 5);
-		ns.source = (const char *)sqlite3_column_text(s, 6);
-		if (ns.name == NULL || ns.source == NULL)
+		if (!names_row(s, &ns))
 			continue;
 		/* the address named, or the client told */
 		if (span_only && filter_has(f, FILTER_HOST) &&
@@ -3505,22 +3510,17 @@ store_names(struct store *st, const struct filter *f, int span_only,
 long
 store_names_rows(struct store *st)
 {
-	sqlite3_stmt *s;
-	long n = -1;
+	int64_t n = 0;
 
 	/*
 	 * The two ends of the table's tree: one seek each (a max and a min
-	 * in one SELECT would read every row).
+	 * in one SELECT would read every row).  An empty table is a NULL,
+	 * read as 0.
 	 */
-	if (sqlite3_prepare_v2(st->db, "SELECT (SELECT max(rowid) FROM names)"
-	    " - (SELECT min(rowid) FROM names) + 1", -1, &s, NULL) !=
-	    SQLITE_OK)
+	if (pragma_int(st, "SELECT (SELECT max(rowid) FROM names) -"
+	    " (SELECT min(rowid) FROM names) + 1", &n) < 0)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_type(s, 0) == SQLITE_NULL ? 0 :
-		    (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
+	return (long)n;
 }
 
 int
@@ -3540,8 +3540,7 @@ store_names_of(struct store *st, const struct filter *f,
 	 * walking back from it.  A sensor asked for is checked on the rows
 	 * met (the other sensors' rows are passed over).
 	 */
-	if (sqlite3_prepare_v2(st->db, "SELECT s.name, n.ts_us, n.client,"
-	    " n.ttl, n.name FROM names n INDEXED BY names_by_addr"
+	if (sqlite3_prepare_v2(st->db, NAMES_SELECT " INDEXED BY names_by_addr"
 	    " JOIN sensors s ON s.id = n.sensor_id"
 	    " WHERE n.addr = ?1 AND n.source = ?2 AND n.ts_us <= ?3"
 	    " AND (?4 IS NULL OR s.name = ?4)"
@@ -3564,19 +3563,7 @@ store_names_of(struct store *st, const struct filter *f,
 			    SQLITE_STATIC);
 			rc = sqlite3_step(s);
 			if (rc == SQLITE_ROW) {
-				memset(&ns, 0, sizeof(ns));
-				ns.sensor = (const char *)
-				    sqlite3_column_text(s, 0);
-				ns.ts_us = sqlite3_column_int64(s, 1);
-				ns.cver = (uint8_t)store_column_addr(s, 2,
-				    ns.client);
-				ns.ver = keys[i].ver;
-				memcpy(ns.addr, keys[i].addr, 16);
-				ns.ttl = (uint32_t)sqlite3_column_int64(s, 3);
-				ns.name = (const char *)
-				    sqlite3_column_text(s, 4);
-				ns.source = sources[j];
-				if (ns.name != NULL)
+				if (names_row(s, &ns))
 					stop = cb(&ns, arg);
 				rc = SQLITE_DONE;
 			}
