@@ -263,11 +263,18 @@ struct agg {
 	struct names		*seen[3];	/* names from the traffic */
 	struct htab		 named;		/* seen_name's last names */
 	struct store		*st;		/* for the names (agg_seen) */
-	int			 seen_failed;	/* agg_seen set the error */
 };
 
 /* Where a name from the traffic came from, best first. */
 static const char *const seen_source[3] = { "dns", "sni", "http" };
+
+/* A node of one address: not a block, an AS, a country, a site or a zone. */
+static int
+node_is_host(const struct graph_node *nd)
+{
+	return (nd->ver == 4 && nd->prefix == 32) ||
+	    (nd->ver == 6 && nd->prefix == 128);
+}
 
 /*
  * A host's or block's name from the names file, else (hosts only) from
@@ -284,7 +291,7 @@ agg_host_name(const struct agg *a, const struct graph_node *nd,
 	name = names_lookup(a->q->names, nd->ver, nd->addr, nd->prefix);
 	*source = name != NULL ? "config" : NULL;
 	for (k = 0; k < 3 && name == NULL && a->seen[k] != NULL &&
-	    nd->prefix == (nd->ver == 4 ? 32 : 128); k++)
+	    node_is_host(nd); k++)
 		if ((name = names_lookup(a->seen[k], nd->ver, nd->addr,
 		    nd->prefix)) != NULL)
 			*source = seen_source[k];
@@ -317,9 +324,7 @@ agg_rdns(const struct agg *a, const struct graph *g, struct rdns_query **rq,
 	for (i = 0; i < g->nnodes; i++) {
 		nd = &g->nodes[i];
 		(*rqi)[i] = SIZE_MAX;
-		if ((nd->ver != 4 && nd->ver != 6) ||
-		    nd->prefix != (nd->ver == 4 ? 32 : 128) ||
-		    agg_host_name(a, nd, &source) != NULL)
+		if (!node_is_host(nd) || agg_host_name(a, nd, &source) != NULL)
 			continue;
 		(*rq)[n].ver = nd->ver;
 		memcpy((*rq)[n].addr, nd->addr, 16);
@@ -422,29 +427,24 @@ agg_seen(struct agg *a, const struct graph *g, char *err, size_t errlen)
 	for (i = 0; i < g->nnodes; i++) {
 		const struct graph_node *nd = &g->nodes[i];
 
-		if ((nd->ver != 4 && nd->ver != 6) ||
-		    nd->prefix != (nd->ver == 4 ? 32 : 128))
+		if (!node_is_host(nd))
 			continue;
 		keys[n].ver = nd->ver;
 		memcpy(keys[n].addr, nd->addr, 16);
 		n++;
 	}
-	rows = store_names_rows(a->st);
 	if (n == 0)
 		rc = 0;
-	else if (rows >= 0 && (uint64_t)n * 3 * SEEN_SEEK_ROWS <
-	    (uint64_t)rows)
+	else if ((rows = store_names_rows(a->st)) >= 0 &&
+	    (uint64_t)n * 3 * SEEN_SEEK_ROWS < (uint64_t)rows)
 		rc = store_names_of(a->st, a->q, keys, n, seen_source, 3,
 		    seen_name, a, err, errlen);
 	else
 		rc = store_names(a->st, a->q, 0, seen_name, a, err, errlen);
 	free(keys);
-	if (rc < 0)
-		a->seen_failed = 1;
 	return rc < 0 ? -1 : 0;
 oom:
 	snprintf(err, errlen, "out of memory building the graph");
-	a->seen_failed = 1;
 	return -1;
 }
 
@@ -1001,7 +1001,10 @@ graph_free(struct graph *g)
 	free(g);
 }
 
-/* Turn the aggregation into the sorted, self-contained graph. */
+/*
+ * Turn the aggregation into the sorted, self-contained graph; NULL with
+ * err when out of memory or the names could not be read.
+ */
 static struct graph *
 agg_finish(struct agg *a, int tier, uint64_t rows, char *err, size_t errlen)
 {
@@ -1055,8 +1058,9 @@ agg_finish(struct agg *a, int tier, uint64_t rows, char *err, size_t errlen)
 	if (g->nnodes > 0 &&
 	    (off = calloc(g->nnodes * 3, sizeof(*off))) == NULL)
 		goto fail;
-	if (agg_seen(a, g, err, errlen) < 0 ||
-	    agg_rdns(a, g, &rq, &rqi, &nrq) < 0)
+	if (agg_seen(a, g, err, errlen) < 0)
+		goto failed;
+	if (agg_rdns(a, g, &rq, &rqi, &nrq) < 0)
 		goto fail;
 	for (i = 0; i < g->nnodes; i++) {
 		const char *name = NULL, *source = NULL;
@@ -1096,10 +1100,10 @@ agg_finish(struct agg *a, int tier, uint64_t rows, char *err, size_t errlen)
 		} else {
 			/* a host's AS and country, for json and gexf */
 			if ((a->q->detail & QUERY_DETAIL_ASN) &&
-			    nd->prefix == (nd->ver == 4 ? 32 : 128))
+			    node_is_host(nd))
 				asn_lookup(nd->ver, nd->addr, &info);
 			addr_format(nd->ver, nd->addr, text);
-			if (nd->prefix != (nd->ver == 4 ? 32 : 128))
+			if (!node_is_host(nd))
 				snprintf(text + strlen(text), sizeof(text) -
 				    strlen(text), "/%u", nd->prefix);
 			name = agg_host_name(a, nd, &source);
@@ -1228,6 +1232,8 @@ agg_finish(struct agg *a, int tier, uint64_t rows, char *err, size_t errlen)
 	free(rqi);
 	return g;
 fail:
+	snprintf(err, errlen, "out of memory building the graph");
+failed:
 	buf_free(&strings);
 	rdns_queries_free(rq, nrq);
 	free(rqi);
@@ -1370,12 +1376,12 @@ graph_build_span(const struct filter *q, struct store *st, char *err,
 		snprintf(err, errlen, "out of memory building the graph");
 	else if (rc == 0) {
 		agg_totals(&a, &total);
-		if (agg_reduce(&a) < 0 || (g = agg_finish(&a, tier, rows, err,
-		    errlen)) == NULL) {
-			if (!a.seen_failed)
-				snprintf(err, errlen, "out of memory building "
-				    "the graph");
-		} else if (graph_set_caption(g, q, &total) < 0) {
+		/* agg_finish says why when it fails */
+		if (agg_reduce(&a) < 0)
+			snprintf(err, errlen, "out of memory building the "
+			    "graph");
+		else if ((g = agg_finish(&a, tier, rows, err, errlen)) !=
+		    NULL && graph_set_caption(g, q, &total) < 0) {
 			graph_free(g);
 			g = NULL;
 			snprintf(err, errlen, "out of memory building the "
