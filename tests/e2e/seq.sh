@@ -12,6 +12,8 @@ need tshark
 need editcap
 need seqdiag3
 need ip
+need ss
+need mergecap
 
 SEQDATA="$top_srcdir/tests/data/seq"
 # Under the sanitizers: fontconfig, under cairo's text, keeps its caches
@@ -73,8 +75,11 @@ ip netns exec "$NP" socat TCP-LISTEN:3128,bind=10.200.1.2,reuseaddr,fork \
 PIDS="$PIDS $!"
 
 TPIDS=""
+# the proxy on each of its interfaces, merged into one capture point
+# below: tcpdump -i any was seen to end a packet or two short
 ns_capture "$NC" c0 client
-ns_capture "$NP" any proxy
+ns_capture "$NP" p0 proxy-c
+ns_capture "$NP" p1 proxy-s
 ns_capture "$NS" s0 server
 # the server is up once it answers (curl retries while it starts)
 for i in $(seq 50); do
@@ -87,11 +92,23 @@ inns "$NC" curl -s -o "$T/got.txt" http://10.200.1.2:3128/hello.txt ||
     fail "curl through the proxy failed"
 check "the page came through the proxy" cmp -s "$T/got.txt" "$T/www/hello.txt"
 inns "$NC" ping -c 1 -W 2 10.200.1.2 >/dev/null || fail "ping failed"
-# let the connections close on both sides, then stop the captures
-sleep 0.5
+# Let the connections close on both sides and both ends of each link hold
+# the same packets (a loaded machine was seen to stop one capture a packet
+# behind the other after a fixed pause), then stop the captures.
+pkts() { tshark -r "$T/$1.pcap" 2>/dev/null | wc -l; }
+for i in $(seq 25); do
+	open=$(for n in $NC $NP $NS; do
+		inns "$n" ss -Htn state connected exclude time-wait
+	done | wc -l)
+	[ "$open" -eq 0 ] && [ "$(pkts client)" -eq "$(pkts proxy-c)" ] &&
+	    [ "$(pkts server)" -eq "$(pkts proxy-s)" ] && break
+	sleep 0.2
+done
 for p in $TPIDS; do kill -INT "$p"; done
 for p in $TPIDS; do wait "$p"; done
 TPIDS=""
+mergecap -w "$T/proxy.pcap" "$T/proxy-c.pcap" "$T/proxy-s.pcap" ||
+    fail "mergecap failed"
 for f in client proxy server; do
 	n=$(tshark -r "$T/$f.pcap" 2>/dev/null | wc -l)
 	check "$f.pcap has packets ($n)" test "$n" -gt 5
