@@ -202,6 +202,31 @@ ns_capture() {
 	}
 }
 
+# ns_settle "NS..." "A B" ...: before captures are stopped, wait (up to
+# about 5 s) until no TCP connection is left in the namespaces NS but those
+# in TIME-WAIT, and each pair of captures A and B ($T/A.pcap: the two ends
+# of one link) holds the same number of packets.  A fixed pause was seen
+# to stop one capture a packet behind the other on a loaded machine.
+ns_settle() {
+	local nss=$1 i n open pair a b ok
+	shift
+	for i in $(seq 25); do
+		open=$(for n in $nss; do
+			ip netns exec "$n" ss -Htn state connected \
+			    exclude time-wait
+		done | wc -l)
+		ok=$([ "$open" -eq 0 ] && echo 1)
+		for pair in "$@"; do
+			a=$(tshark -r "$T/${pair% *}.pcap" 2>/dev/null | wc -l)
+			b=$(tshark -r "$T/${pair#* }.pcap" 2>/dev/null | wc -l)
+			[ "$a" -eq "$b" ] || ok=
+		done
+		[ -n "$ok" ] && return 0
+		sleep 0.2
+	done
+	return 0
+}
+
 sensor_cleanup() {
 	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
 	ip netns del "$SND" 2>/dev/null

@@ -18,6 +18,7 @@ need tshark
 need editcap
 need ip
 need tc
+need ss
 need seqdiag3
 
 DELAY_MS=20
@@ -105,7 +106,8 @@ for i in 1 2 3 4; do
 	    fail "curl $i through the proxy failed"
 done
 check "the page came through the proxy" cmp -s "$T/got.txt" "$T/www/page.txt"
-sleep 0.5
+# let the connections close, and each link's two captures catch up
+ns_settle "$NC $NP $NS" "client proxy-c" "server proxy-s"
 for p in $TPIDS; do kill -INT "$p"; done
 for p in $TPIDS; do wait "$p"; done
 TPIDS=""

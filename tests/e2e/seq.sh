@@ -92,18 +92,8 @@ inns "$NC" curl -s -o "$T/got.txt" http://10.200.1.2:3128/hello.txt ||
     fail "curl through the proxy failed"
 check "the page came through the proxy" cmp -s "$T/got.txt" "$T/www/hello.txt"
 inns "$NC" ping -c 1 -W 2 10.200.1.2 >/dev/null || fail "ping failed"
-# Let the connections close on both sides and both ends of each link hold
-# the same packets (a loaded machine was seen to stop one capture a packet
-# behind the other after a fixed pause), then stop the captures.
-pkts() { tshark -r "$T/$1.pcap" 2>/dev/null | wc -l; }
-for i in $(seq 25); do
-	open=$(for n in $NC $NP $NS; do
-		inns "$n" ss -Htn state connected exclude time-wait
-	done | wc -l)
-	[ "$open" -eq 0 ] && [ "$(pkts client)" -eq "$(pkts proxy-c)" ] &&
-	    [ "$(pkts server)" -eq "$(pkts proxy-s)" ] && break
-	sleep 0.2
-done
+# let the connections close, and each link's two captures catch up
+ns_settle "$NC $NP $NS" "client proxy-c" "server proxy-s"
 for p in $TPIDS; do kill -INT "$p"; done
 for p in $TPIDS; do wait "$p"; done
 TPIDS=""
