@@ -13,9 +13,12 @@
 #include <cairo.h>
 #include <cairo-svg.h>
 #include <gvc.h>
+#include <gvplugin.h>
+#include <gvplugin_device.h>
 
 #include "buf.h"
 #include "picnote.h"
+#include "pngout.h"
 #include "render.h"
 
 static const char *const render_layouts[] = {
@@ -85,6 +88,86 @@ render_error(char *err, size_t errlen, const char *what)
 	n = strlen(err);
 	while (n > 0 && (err[n - 1] == '\n' || err[n - 1] == ' '))
 		err[--n] = '\0';
+}
+
+/*
+ * PNG graphs: libgvc's cairo renderer draws the page, and this device
+ * writes it (pngout.c) instead of cairo's own PNG writer, which took two
+ * thirds of a large graph's drawing time.  A device that has an engine
+ * gets the page as cairo image data in job->imagedata when the page
+ * ends (format; at finalize it is freed), which is how the graphviz image
+ * plugins other than png are made.  The features are
+ * those of libgvc's png:cairo device, so the page is the same, pixel
+ * for pixel.  Used under render_lock: the output goes to render_png_out.
+ */
+#define RENDER_PNG_FORMAT	"png:cairo:ipgraph"
+static struct buf	*render_png_out;
+static char		 render_png_err[160];
+static int		 render_png_failed;
+
+static void
+render_png_format(GVJ_t *job)
+{
+	int w = (int)job->width, h = (int)job->height;
+
+	if (pngout_argb32((const unsigned char *)job->imagedata, w, h,
+	    cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w),
+	    render_png_out, render_png_err, sizeof(render_png_err)) < 0)
+		render_png_failed = 1;
+}
+
+static gvdevice_engine_t render_png_engine = {
+	NULL, render_png_format, NULL
+};
+static gvdevice_features_t render_png_features = {
+	GVDEVICE_BINARY_FORMAT | GVDEVICE_DOES_TRUECOLOR,
+	{ 0., 0. }, { 0., 0. }, { 96., 96. }
+};
+static gvplugin_installed_t render_png_types[] = {
+	{ 0, "png:cairo", 1, &render_png_engine, &render_png_features },
+	{ 0, NULL, 0, NULL, NULL }
+};
+static gvplugin_api_t render_png_apis[] = {
+	{ API_device, render_png_types },
+	{ (api_t)0, NULL }
+};
+static gvplugin_library_t render_png_library = {
+	"ipgraph", render_png_apis
+};
+
+/* The picture of the laid-out g in format, appended to img; 0 or -1. */
+static int
+render_graph(Agraph_t *g, const char *format, struct buf *img, char *err,
+    size_t errlen)
+{
+	char *data = NULL;
+	unsigned int len = 0;
+
+	if (strcmp(format, "png") == 0) {
+		render_png_out = img;
+		render_png_failed = 0;
+		render_png_err[0] = '\0';
+		if (gvRenderData(render_gvc, g, RENDER_PNG_FORMAT, &data,
+		    &len) != 0) {
+			render_error(err, errlen, "rendering");
+			return -1;
+		}
+		gvFreeRenderData(data);
+		render_png_out = NULL;
+		if (render_png_failed || img->len == 0) {
+			snprintf(err, errlen, "%s", render_png_failed ?
+			    render_png_err : "libgvc: rendering gave no image");
+			return -1;
+		}
+		return 0;
+	}
+	if (gvRenderData(render_gvc, g, format, &data, &len) != 0) {
+		render_error(err, errlen, "rendering");
+		return -1;
+	}
+	buf_add(img, data, len);
+	gvFreeRenderData(data);
+	return 0;
 }
 
 static void
@@ -338,8 +421,7 @@ render_dot(const char *dot, const char *engine, int adapt,
     size_t errlen)
 {
 	Agraph_t *g = NULL;
-	char *data = NULL, ratio[32];
-	unsigned int len = 0;
+	char ratio[32];
 	int rc = -1, laid = 0;
 	boxf bb;
 	struct buf pic = BUF_INIT, key = BUF_INIT;
@@ -389,6 +471,7 @@ render_dot(const char *dot, const char *engine, int adapt,
 			    "graphviz package installed?)");
 			goto done;
 		}
+		gvAddLibrary(render_gvc, &render_png_library);
 		atexit(render_atexit);
 	}
 	/* Keep libgvc quiet on stderr: its message goes into err. */
@@ -435,19 +518,16 @@ render_dot(const char *dot, const char *engine, int adapt,
 		}
 		laid = 1;
 	}
-	if (gvRenderData(render_gvc, g, format, &data, &len) != 0) {
-		render_error(err, errlen, "rendering");
+	if (render_graph(g, format, &pic, err, errlen) < 0)
 		goto done;
-	}
 	if (caption != NULL && (strcmp(format, "png") == 0 ||
 	    strcmp(format, "svg") == 0)) {
-		buf_add(&pic, data, len);
 		buf_putc(&pic, '\0');
 		pic.len--;
 		picnote_add(strcmp(format, "svg") == 0, NULL, caption, &pic,
 		    out);
 	} else
-		buf_add(out, data, len);
+		buf_add(out, pic.data, pic.len);
 	rc = 0;
 	if (cached && !buf_failed(out))
 		cache_put(&key, hash, (const unsigned char *)out->data +
@@ -455,8 +535,6 @@ render_dot(const char *dot, const char *engine, int adapt,
 done:
 	buf_free(&key);
 	buf_free(&pic);
-	if (data != NULL)
-		gvFreeRenderData(data);
 	if (laid)
 		gvFreeLayout(render_gvc, g);
 	if (g != NULL)
@@ -550,8 +628,15 @@ render_cairo(int width, int height, const char *format,
 	draw(cr, arg);
 	st = cairo_status(cr);
 	cairo_destroy(cr);
-	if (st == CAIRO_STATUS_SUCCESS && !svg)
-		st = cairo_surface_write_to_png_stream(sf, render_write, out);
+	if (st == CAIRO_STATUS_SUCCESS && !svg) {
+		cairo_surface_flush(sf);
+		if (pngout_argb32(cairo_image_surface_get_data(sf), width,
+		    height, cairo_image_surface_get_stride(sf), out, err,
+		    errlen) < 0) {
+			cairo_surface_destroy(sf);
+			return -1;
+		}
+	}
 	cairo_surface_finish(sf);
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(sf);

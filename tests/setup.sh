@@ -25,7 +25,7 @@ esac
 LIBS="build-essential libc6-dev
 libpcap-dev libevent-dev libsqlite3-dev libmicrohttpd-dev libcmocka-dev
 libsystemd-dev libcap-dev zlib1g-dev liblzma-dev libzstd-dev libgraphviz-dev
-libcairo2-dev libclang-rt-14-dev bash-completion
+libcairo2-dev libpng-dev libclang-rt-14-dev bash-completion
 python3-networkx liblist-moreutils-perl
 netbase libloc-dev libloc-database"
 
