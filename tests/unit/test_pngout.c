@@ -98,6 +98,13 @@ static const char graph_dot[] =
     " c -> a [penwidth=2.5, color=\"#cc000080\", label=\"443\"];\n"
     "}\n";
 
+/*
+ * The reference context lives as long as the process, as render.c's
+ * does: libgvc 2.42's pango plugin remembers the last font name it was
+ * given, which freeing a context would leave pointing at freed memory.
+ */
+static GVC_t	*ref_gvc;
+
 static void
 test_graph_like_libgvc(void **state)
 {
@@ -108,11 +115,13 @@ test_graph_like_libgvc(void **state)
 	size_t i;
 
 	(void)state;
+	if (ref_gvc == NULL)
+		ref_gvc = gvContext();
+	assert_non_null(ref_gvc);
 	for (i = 0; i < 2; i++) {
-		GVC_t *gvc = gvContext();
+		GVC_t *gvc = ref_gvc;
 		Agraph_t *g = agmemread(graph_dot);
 
-		assert_non_null(gvc);
 		assert_non_null(g);
 		if (render_dot(graph_dot, engines[i], 0, "png", NULL, &ours, err,
 		    sizeof(err)) < 0)
@@ -123,7 +132,6 @@ test_graph_like_libgvc(void **state)
 		gvFreeRenderData(data);
 		gvFreeLayout(gvc, g);
 		agclose(g);
-		gvFreeContext(gvc);
 		buf_free(&ours);
 	}
 }

@@ -94,22 +94,10 @@ make_graph(struct graph *g)
 /*
  * Under AddressSanitizer its allocator holds the heap, not glibc's: ask
  * it (a weak reference, NULL otherwise).  Its LeakSanitizer is told of
- * what libgvc and the libraries under it keep for the life of the
- * process (as tests/e2e/lsan.supp tells it for the e2e tests).
+ * what libgvc keeps by lsan_gvc.c.
  */
 size_t		 __sanitizer_get_current_allocated_bytes(void)
 		    __attribute__((weak));
-const char	*__lsan_default_suppressions(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libgvc.so\nleak:libgvplugin_\nleak:libcgraph.so\n"
-	    "leak:libcdt.so\nleak:libpathplan.so\nleak:libfontconfig.so\n"
-	    "leak:libpango\nleak:libcairo.so\nleak:libglib-2.0.so\n"
-	    "leak:libgobject-2.0.so\nleak:libharfbuzz.so\n"
-	    "leak:libfreetype.so\nleak:libgts\n";
-}
 
 /* Bytes the heap holds: small chunks in use and mapped ones. */
 static size_t
