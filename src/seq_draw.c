@@ -11,6 +11,7 @@
 #include <cairo-svg.h>
 
 #include "buf.h"
+#include "pngout.h"
 #include "render.h"
 #include "seq.h"
 #include "seq_draw.h"
@@ -466,15 +467,6 @@ draw_all(struct draw *d)
 	draw_legend(d, y + LEGEND_H);
 }
 
-static cairo_status_t
-draw_write(void *closure, const unsigned char *data, unsigned int len)
-{
-	FILE *out = closure;
-
-	return fwrite(data, 1, len, out) == len ? CAIRO_STATUS_SUCCESS :
-	    CAIRO_STATUS_WRITE_ERROR;
-}
-
 /* The SVG, held until its surface ids are renumbered (render_svg_ids). */
 static cairo_status_t
 draw_hold(void *closure, const unsigned char *data, unsigned int len)
@@ -532,9 +524,17 @@ seq_draw(const struct seq *s, int png, enum seq_level level, size_t limit,
 	}
 	cairo_destroy(d.cr);
 	d.cr = NULL;
-	if (png)
-		st = cairo_surface_write_to_png_stream(sf, draw_write, out);
-	else {
+	if (png) {
+		cairo_surface_flush(sf);
+		if (pngout_argb32(cairo_image_surface_get_data(sf),
+		    cairo_image_surface_get_width(sf),
+		    cairo_image_surface_get_height(sf),
+		    cairo_image_surface_get_stride(sf), &fixed, err,
+		    errlen) < 0)
+			goto done;
+		if (fwrite(fixed.data, 1, fixed.len, out) != fixed.len)
+			st = CAIRO_STATUS_WRITE_ERROR;
+	} else {
 		cairo_surface_finish(sf);
 		st = cairo_surface_status(sf);
 		if (st == CAIRO_STATUS_SUCCESS) {
