@@ -84,8 +84,8 @@ UT="http://127.0.0.1:$PORT"
 # running and waiting), the picture cache off, and the first window holding
 # 3,000 more edges among 3,000 more hosts (10.0.x.y to 10.1.x.y, written
 # straight into a copy of the database, in a few milliseconds where an
-# import of that many hosts takes seconds), so that a graph.png of 1,000
-# hosts takes a second or so: dashboard.mjs fills the queue with it.
+# import of that many hosts takes seconds), so that a graph.png of 700
+# hosts takes most of a second: dashboard.mjs fills the queue with it.
 cp "$DB" "$T/busy.db"
 sqlite3 "$T/busy.db" "
     WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 2999)
