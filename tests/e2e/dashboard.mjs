@@ -2,17 +2,19 @@
 // /usr/bin/chromium, through playwright-core from the build's npm folder)
 // and holds every view to the API:
 //
-//   node dashboard.mjs NPM_DIR URL TOKEN_URL TOKEN SHOTS_DIR DOWNLOAD_DIR [PROXY_URL]
+//   node dashboard.mjs NPM_DIR URL TOKEN_URL TOKEN SHOTS_DIR DOWNLOAD_DIR BUSY_URL [PROXY_URL]
 //
-// URL serves without a token, TOKEN_URL asks for TOKEN; PROXY_URL is URL
-// again behind a reverse proxy, under a sub-path (http://HOST:PORT/ipgraph).  Exit 0 when every
+// URL serves without a token, TOKEN_URL asks for TOKEN; BUSY_URL serves
+// URL's database with one query thread and a window of many more hosts,
+// whose queue this script fills; PROXY_URL is URL again behind a reverse
+// proxy, under a sub-path (http://HOST:PORT/ipgraph).  Exit 0 when every
 // check passed; each failure is printed.
 import { createRequire } from "node:module";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-const [npm, U, UT, TOKEN, SHOTS, DL, PROXY] = process.argv.slice(2);
+const [npm, U, UT, TOKEN, SHOTS, DL, BUSY, PROXY] = process.argv.slice(2);
 const require = createRequire(path.join(path.resolve(npm), "package.json"));
 const { chromium } = require("playwright-core");
 
@@ -60,7 +62,7 @@ async function drawn(view) {
 	await page.waitForFunction((v) => {
 		const el = document.querySelector(`#view[data-view="${v}"]`);
 		const st = document.getElementById("status").dataset.state;
-		return el && !el.dataset.old && (el.dataset.drawn || el.dataset.error) && st !== "loading";
+		return el && !el.dataset.old && (el.dataset.drawn || el.dataset.error) && st !== "loading" && st !== "busy";
 	}, view, { timeout: 30000 });
 	if (view === "map") {
 		// the layout stopped (data-layout), and sigma drew the frame of
@@ -332,9 +334,9 @@ d = await drawn("host");
 h = await hashOf();
 check("talkers: details opens the host's page", h.view === "host" && h.host === host, JSON.stringify(h));
 let namesSeen = 0;	// names the host pages showed, in all
-async function hostPage(a, d) {
-	const gp = api("api/v1/edges.json", { ...range, host: a });
-	const hr = rowsOf(apiText("api/v1/edges.csv", { ...range, host: a }));
+async function hostPage(a, d, base = U) {
+	const gp = api("api/v1/edges.json", { ...range, host: a }, null, base);
+	const hr = rowsOf(apiText("api/v1/edges.csv", { ...range, host: a }, base));
 	const svcs = new Set(hr.map((r) => r.proto + "/" + Math.min(+r.sport, +r.dport)));
 	const peerRows = await page.locator("#view .host-peers tbody tr").count();
 	check(`host page of ${a}: a peer per other host of edges.json`, +d.items === gp.nodes.filter((n) => n.address !== a).length &&
@@ -343,7 +345,7 @@ async function hostPage(a, d) {
 		await page.locator("#view .host-ports tbody tr").count() === svcs.size, `${d.ports} vs ${svcs.size}`);
 	check(`host page of ${a}: its windows stacked by protocol`, +d.windows === new Set(hr.map((r) => r.window_start)).size &&
 		await page.locator("#view svg.stacked rect").count() >= +d.windows, `${d.windows}`);
-	const told = api("api/v1/names", { ...range, host: a }).names.filter((n) => n.address === a);
+	const told = api("api/v1/names", { ...range, host: a }, null, base).names.filter((n) => n.address === a);
 	const tn = new Set(told.map((n) => n.source + " " + n.name));
 	check(`host page of ${a}: a row per name told for it (/api/v1/names)`, +d.names === tn.size &&
 		await page.locator("#view .host-names tbody tr").count() === tn.size, `${d.names} vs ${tn.size}`);
@@ -576,6 +578,95 @@ if (PROXY) {
 		outside.slice(0, 3).join(" "));
 	check("proxy: the 3D library comes through the sub-path", fetched.includes(PROXY + "/graph3d.js"));
 	check("proxy: no request refused", refused.length === 0, refused.slice(0, 3).join(" "));
+}
+
+// 12. A busy server: its one query thread takes 4 queries, running and
+// waiting; the test fills them from outside (a picture of 700 hosts,
+// most of a second to draw, and three quick queries behind it) just before
+// a view asks for its three routes.  Those get 503 with Retry-After: 1;
+// the status line says the dashboard waits and tries again, and the view
+// ends drawing what the API answers.  A view left while it waits stops
+// waiting: it asks no more.
+{
+	const metric = (name) => {
+		const m = curl(BUSY + "/metrics").toString().match(new RegExp("^" + name + " (\\d+)$", "m"));
+		return m ? +m[1] : NaN;
+	};
+	// curl in the background: resolves to the status it got
+	const ask = (route) => new Promise((resolve) => {
+		const c = spawn("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", BUSY + "/api/v1/" + route]);
+		let out = "";
+		c.stdout.on("data", (b) => { out += b; });
+		c.on("close", () => resolve(out));
+	});
+	const until = async (what, ms = 10000) => {
+		for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20)))
+			if (what()) return true;
+		return false;
+	};
+	// the queue full: the picture running, three queries waiting behind it
+	let fills = 0;
+	const answers = [];
+	async function fill() {
+		answers.push(ask(`graph.png?top=700&max_nodes=700`));
+		const running = await until(() => metric("ipgraph_http_queries") >= 1);
+		for (const k of [1, 2, 3]) answers.push(ask(`graph.dot?top=${10 * fills + k}`));
+		fills++;
+		return running && await until(() => metric("ipgraph_http_queries") >= 4);
+	}
+	const seen = () => page.evaluate(() => window.statusSeen);
+	const isBusy = () => page.waitForFunction(() => document.getElementById("status").dataset.state === "busy",
+		null, { timeout: 10000 }).then(() => true, () => false);
+
+	const start = Date.now();
+	await page.emulateMedia({ colorScheme: "light" });
+	allowed = /status of 503/;
+	await page.goto(`${BUSY}/#view=host&${F}&host=${encodeURIComponent(peer)}`);
+	await drawn("host");
+	// every state the status line goes through
+	await page.evaluate(() => {
+		const st = document.getElementById("status");
+		window.statusSeen = [];
+		new MutationObserver(() => window.statusSeen.push(st.dataset.state + ": " + st.textContent))
+			.observe(st, { childList: true, characterData: true, subtree: true });
+	});
+	refused.length = 0;
+	const t0 = Date.now();
+	check("busy: the test filled the server's queue", await fill(), `ipgraph_http_queries ${metric("ipgraph_http_queries")}`);
+	await go(`view=host&${F}&host=${encodeURIComponent(host)}`);
+	if (await isBusy()) await shot("busy");
+	d = await drawn("host");
+	console.log(`busy: the host page drawn ${Date.now() - t0} ms after the queue was filled; refused: ${refused.length}`);
+	const said = (await seen()).filter((x) => /^busy: .*the server is busy: retrying in \d+ s \(try \d+ of 6\)/.test(x));
+	check("busy: the status line said the server is busy and when the next try is", said.length > 0, (await seen()).slice(0, 4).join(" | "));
+	check("busy: the host page's requests were refused with 503", refused.some((r) => r.startsWith("503 ") &&
+		new URL(r.slice(4)).searchParams.get("host") === host), refused.slice(0, 3).join(" "));
+	check("busy: the host page drawn in the end", d.drawn === "1" && !d.error && d.state !== "error", `${d.state}: ${d.status}`);
+	if (d.drawn === "1") await hostPage(host, d, BUSY);
+
+	// left while it waits: the aborted view asks no more
+	check("busy: the test filled the server's queue again", await fill(), `ipgraph_http_queries ${metric("ipgraph_http_queries")}`);
+	requests.length = 0;
+	await go(`view=host&${F}&host=${encodeURIComponent(peer)}`);
+	const waiting = await isBusy();
+	const left = Date.now();
+	const asked = () => requests.filter((u) => new URL(u).pathname.endsWith("/names") &&
+		new URL(u).searchParams.get("host") === peer).length;
+	const before = asked();
+	await go(`view=talkers&${F}`);
+	d = await drawn("talkers");
+	// past the Retry-After the left view would have waited
+	await page.waitForTimeout(Math.max(0, left + 1500 - Date.now()));
+	check("busy: a view left while it waits asks no more", waiting && before === 1 && asked() === 1, `busy ${waiting}, asked ${before} then ${asked()}`);
+	const gb = api("api/v1/edges.json", range, null, BUSY);
+	check("busy: the next view draws the API's hosts", +d.items === gb.nodes.length, `${d.items} vs ${gb.nodes.length}; ${d.state}: ${d.status}`);
+	allowed = null;
+	const codes = await Promise.all(answers);
+	check("busy: the queries that filled the queue were answered", codes.every((c) => c === "200"), codes.join(","));
+	const refusedTotal = metric("ipgraph_http_queries_busy_total");
+	console.log(`busy: the server refused ${refusedTotal} queries (ipgraph_http_queries_busy_total)`);
+	check("busy: the server answered 503s (ipgraph_http_queries_busy_total)", refusedTotal > 0, refusedTotal);
+	console.log(`busy: ${Date.now() - start} ms in all`);
 }
 
 check("no console errors", consoleErrors.length === 0, consoleErrors.join(" | "));

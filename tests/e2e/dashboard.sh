@@ -11,8 +11,10 @@
 # protocols and marks the window whose loss this script records, the 3D
 # library loads with its view alone, every download is the bytes curl
 # gets (also with a token), loading, empty and error states, no console
-# errors; then every view again behind nginx under a sub-path (/ipgraph/),
-# its requests all through it.  dashboard.mjs does the browsing; the
+# errors; a busy server (one query thread, its queue filled from outside)
+# whose 503s the page waits out, saying so, before it draws; then every
+# view again behind nginx under a sub-path (/ipgraph/), its requests all
+# through it.  dashboard.mjs does the browsing; the
 # screenshots of each view are left in $top_builddir/tests/dashboard-shots/.
 . "$(dirname "$0")/lib.sh"
 need curl
@@ -57,12 +59,12 @@ sqlite3 "$DB" "UPDATE windows SET cap_drop = 17 WHERE tier = 0 AND start =
     (SELECT min(start) FROM windows WHERE tier = 0)" ||
     { echo "FAIL: could not mark a window's loss in $DB" >&2; exit 1; }
 
-# start NAME [ARGS...]: ipgraph serve on a free port; sets PORT.
+# start NAME DB [ARGS...]: ipgraph serve of DB on a free port; sets PORT.
 start() {
-	local log="$T/$1.log"
+	local log="$T/$1.log" db=$2
 	: >"$log"
-	shift
-	"$IPGRAPH" serve --db "$DB" --listen 127.0.0.1:0 --www "$WWW" "$@" >"$log" 2>&1 &
+	shift 2
+	"$IPGRAPH" serve --db "$db" --listen 127.0.0.1:0 --www "$WWW" "$@" >"$log" 2>&1 &
 	PIDS="$PIDS $!"
 	for _ in $(seq 1 50); do
 		grep -q serving "$log" && break
@@ -71,12 +73,31 @@ start() {
 	PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")
 	[ -n "$PORT" ] || { echo "FAIL: serve did not start: $(cat "$log")" >&2; exit 1; }
 }
-start open
+start open "$DB"
 U="http://127.0.0.1:$PORT"
 PORT_OPEN=$PORT
 printf 'dashboard-test-token\n' >"$T/token"
-start token --token-file "$T/token"
+start token "$DB" --token-file "$T/token"
 UT="http://127.0.0.1:$PORT"
+
+# A server that is soon busy: one query thread (4 queries at most,
+# running and waiting), the picture cache off, and the first window holding
+# 3,000 more edges among 3,000 more hosts (10.0.x.y to 10.1.x.y, written
+# straight into a copy of the database, in a few milliseconds where an
+# import of that many hosts takes seconds), so that a graph.png of 700
+# hosts takes most of a second: dashboard.mjs fills the queue with it.
+cp "$DB" "$T/busy.db"
+sqlite3 "$T/busy.db" "
+    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 2999)
+    INSERT INTO edges SELECT (SELECT min(id) FROM windows WHERE tier = 0),
+        17, CAST(char(10, 0, i / 100, i % 100) AS BLOB),
+        CAST(char(10, 1, i * 7 % 1500 / 100, i * 7 % 100) AS BLOB),
+        1024 + i, 53, 1 + i % 9, 100 * (1 + i % 9), 0, 0, 0 FROM n;
+    INSERT INTO pairs SELECT window_id, src, dst, packets, bytes, first_us,
+        last_us FROM edges WHERE substr(src, 1, 2) = CAST(char(10, 0) AS BLOB);" ||
+    { echo "FAIL: could not add the busy server's hosts to $T/busy.db" >&2; exit 1; }
+start busy "$T/busy.db" --threads 1 --picture-cache 0 --max-nodes 1000
+UB="http://127.0.0.1:$PORT"
 
 check "the page is served" test "$(curl -s -o /dev/null -w '%{http_code}' "$U/")" = 200
 check "app.js is served as JavaScript" test "$(curl -s -o /dev/null \
@@ -137,12 +158,12 @@ check "the API answers under the sub-path" test "$(curl -s -o /dev/null -w '%{ht
 # 400 s was not enough beside two busy loops on two cores (the browser's
 # checks all passed, slowly); a hang still ends
 timeout 900 node "$top_srcdir/tests/e2e/dashboard.mjs" "$NPM" \
-    "$U" "$UT" dashboard-test-token "$SHOTS" "$T/dl" $PROXY >"$T/node.out" 2>&1
+    "$U" "$UT" dashboard-test-token "$SHOTS" "$T/dl" "$UB" $PROXY >"$T/node.out" 2>&1
 rc=$?
 cat "$T/node.out"
 check "dashboard.mjs: every check in the browser passed (exit $rc)" test $rc -eq 0
 for v in map talkers ports chord histogram seq timeline downloads error empty brushed token map-host expanded dark scatter seq-pair \
-    host wheel portflow parallel sankey map3d proxy-sankey proxy-map3d map3d-nolib; do
+    host wheel portflow parallel sankey map3d proxy-sankey proxy-map3d map3d-nolib busy; do
 	check "a screenshot of $v" test -s "$SHOTS/$v.png"
 done
 finish

@@ -1,7 +1,8 @@
 // api.js - every request of the dashboard: the token (asked once, kept in
-// sessionStorage, sent as "Authorization: Bearer"), the server's note
-// (X-Ipgraph-Note), JSON errors, and downloads saved from a blob so they
-// work with a token too.
+// sessionStorage, sent as "Authorization: Bearer"), a busy server (503)
+// asked again after its Retry-After, the server's note (X-Ipgraph-Note),
+// JSON errors, and downloads saved from a blob so they work with a token
+// too.
 
 const TOKEN_KEY = "ipgraph-token";
 // The API sits beside the page, so the dashboard works under a reverse
@@ -53,24 +54,90 @@ export function forgetToken() {
 	sessionStorage.removeItem(TOKEN_KEY);
 }
 
-// fetch with the token; a 401 asks for the token once and tries again.
-// Resolves to the Response (ok), or throws ApiError with the server's
-// message.
+// A busy server answers 503 with Retry-After: every query thread holds
+// the queries it takes ([http] threads, 4 each), or the picture queue is
+// full.  Such a burst (another user's views, a big picture) passes in
+// seconds, so a request waits what Retry-After says (seconds, or an HTTP
+// date; 1 s when it is absent or unreadable, at most BUSY_WAIT_MAX s) and
+// asks again, BUSY_RETRIES times: six tries over 5 s at the server's
+// usual Retry-After: 1, at most 50 s whatever it says.  Retrying for ever
+// would hide a server too small for its users; the last 503's message
+// (which names [http] threads) is then the error.
+const BUSY_RETRIES = 5;
+const BUSY_WAIT_MAX = 10;
+
+// Who is told of each wait: one listener (main.js's status line), called
+// with {route, seconds, attempt, tries, signal} as a wait starts.
+let busyListener = null;
+export function onBusy(fn) {
+	busyListener = fn;
+}
+
+// Seconds a 503 asks to wait: Retry-After's delay or date, within
+// [0, BUSY_WAIT_MAX]; 1 when there is none or it cannot be read.
+function retryAfter(r) {
+	const v = (r.headers.get("Retry-After") || "").trim();
+	let s = NaN;
+	if (/^\d+$/.test(v)) s = parseInt(v, 10);
+	else if (v) s = Math.ceil((Date.parse(v) - Date.now()) / 1000);
+	if (!Number.isFinite(s)) s = 1;
+	return Math.min(Math.max(s, 0), BUSY_WAIT_MAX);
+}
+
+const aborted = () => new DOMException("the request was aborted", "AbortError");
+
+// Resolves after ms, or rejects with an AbortError as soon as signal
+// fires: a view that is no longer wanted stops waiting at once.
+function pause(ms, signal) {
+	return new Promise((resolve, reject) => {
+		if (signal && signal.aborted) return reject(aborted());
+		const stop = () => { clearTimeout(t); reject(aborted()); };
+		const t = setTimeout(() => {
+			if (signal) signal.removeEventListener("abort", stop);
+			resolve();
+		}, ms);
+		if (signal) signal.addEventListener("abort", stop, { once: true });
+	});
+}
+
+// The server's JSON error of a refused answer: {msg, param}.
+async function refusal(r) {
+	let msg = r.status + " " + r.statusText, param = null;
+	try {
+		const j = await r.json();
+		if (j.error) msg = j.error;
+		param = j.parameter;
+	} catch { /* not JSON */ }
+	return { msg, param };
+}
+
+// fetch with the token; a 401 asks for the token once and tries again; a
+// 503 waits and tries again (above).  Resolves to the Response (ok), or
+// throws ApiError with the server's message, or an AbortError when
+// signal fires, waits included.
 export async function request(route, params = {}, { signal } = {}) {
-	for (let attempt = 0; ; attempt++) {
+	let auth = 0, busy = 0, waited = 0;
+	for (;;) {
 		const r = await fetch(apiUrl(route, params), { headers: headers(), signal });
-		if (r.status === 401 && attempt < 2) {
+		if (r.status === 401 && auth++ < 2) {
 			forgetToken();
 			await askToken();
 			continue;
 		}
+		if (r.status === 503 && busy < BUSY_RETRIES) {
+			const seconds = retryAfter(r);
+			await r.body?.cancel().catch(() => {});
+			busy++;
+			if (busyListener)
+				busyListener({ route, seconds, attempt: busy + 1, tries: BUSY_RETRIES + 1, signal });
+			await pause(seconds * 1000, signal);
+			waited += seconds;
+			continue;
+		}
 		if (!r.ok) {
-			let msg = r.status + " " + r.statusText, param = null;
-			try {
-				const j = await r.json();
-				if (j.error) msg = j.error;
-				param = j.parameter;
-			} catch { /* not JSON */ }
+			let { msg, param } = await refusal(r);
+			if (r.status === 503 && busy)
+				msg += ` (still busy after ${busy + 1} tries in ${waited} s)`;
 			throw new ApiError(r.status, msg, param);
 		}
 		return r;

@@ -1,10 +1,11 @@
 // main.js - the dashboard: the filter bar, the timeline strip, the view
-// tabs and the status line (loading, empty with the server's reason, error
-// in place of the stale view, what the server's reduction hid).  Every
+// tabs and the status line (loading, waiting out a busy server, empty with
+// the server's reason, error in place of the stale view, what the
+// server's reduction hid).  Every
 // view is a module with draw(element, context) -> {destroy, note, empty};
 // the state they draw is the URL's fragment alone (state.js).
 import { getState, setState } from "./state.js";
-import { getJSON, ApiError } from "./api.js";
+import { getJSON, ApiError, onBusy } from "./api.js";
 import { iso, human } from "./format.js";
 import map from "./views/map.js";
 import timeline, { loadWindows, drawStrip } from "./views/timeline.js";
@@ -45,12 +46,32 @@ function fillForm(s) {
 	$("live").checked = s.live === "1";
 }
 
+let loadingText = "loading…", busyTick = null;
 function status(kind, text) {
 	const st = $("status");
 	st.className = "status " + kind;
 	st.textContent = text;
 	st.dataset.state = kind;
+	if (kind === "loading") loadingText = text;
+	if (kind !== "busy") clearTimeout(busyTick);
 }
+
+// A request waiting out a busy server (api.js) says so while the page or
+// a view loads, counting down to its next try; once drawn, the status
+// line is the view's and a background request (live) waits unseen.
+onBusy(({ seconds, attempt, tries }) => {
+	const now = $("status").dataset.state;
+	if (now && now !== "loading" && now !== "busy") return;
+	clearTimeout(busyTick);
+	const until = Date.now() + seconds * 1000;
+	const tick = () => {
+		const left = Math.ceil((until - Date.now()) / 1000);
+		if (left <= 0) return status("loading", loadingText);
+		status("busy", `${loadingText} the server is busy: retrying in ${left} s (try ${attempt} of ${tries})`);
+		busyTick = setTimeout(tick, until - Date.now() - (left - 1) * 1000);
+	};
+	tick();
+});
 
 async function render() {
 	const s = getState();
