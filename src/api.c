@@ -560,8 +560,10 @@ api_graph(const struct api_conf *h, struct store *st,
  * the config (names, sites, limits: api_conf's generation) and the data
  * (store_version).  1 with the key in key, or 0 when the answer is not to
  * be kept:
- * - not a picture of hosts: other answers are not bounded by a cap of
- *   nodes, and the data formats are cheap beside them;
+ * - not a picture: a picture of hosts is bounded by its cap of nodes,
+ *   and every PNG or SVG (histogram, ports) by its size in pixels and
+ *   the marks it draws, where other answers grow with the data, and the
+ *   data formats are cheap beside them;
  * - reverse DNS on: names arrive between two requests, with no change in
  *   the database;
  * - a time relative to now (from=-1h), or a baseline (which without to
@@ -574,6 +576,14 @@ api_graph(const struct api_conf *h, struct store *st,
  * one saves the query and the reduction (a day of minute windows: ~0.13 s
  * a request), which the picture cache needs to make its key.
  */
+/* Whether fmt is drawn: a PNG or an SVG. */
+static int
+api_picture(const struct export_format *fmt)
+{
+	return fmt->mime != NULL && (strcmp(fmt->mime, "image/png") == 0 ||
+	    strcmp(fmt->mime, "image/svg+xml") == 0);
+}
+
 static int
 api_memo_key(const struct api_conf *h, struct store *st,
     const struct api_route *rt, const struct export_format *fmt,
@@ -584,8 +594,8 @@ api_memo_key(const struct api_conf *h, struct store *st,
 	char err[256];
 	size_t i;
 
-	if (rt->kind != API_EXPORT || fmt == NULL || fmt->max_nodes == 0 ||
-	    h->rdns != NULL)
+	if (rt->kind != API_EXPORT || fmt == NULL || (fmt->max_nodes == 0 &&
+	    !api_picture(fmt)) || h->rdns != NULL)
 		return 0;
 	for (i = 0; i < a->n; i++) {
 		if (strncmp(a->name[i], "baseline", 8) == 0)

@@ -220,6 +220,16 @@ check "a picture asked again: the same answer" cmp -s "$T/m1.dot" \
 check "a picture asked again: the same note" test \
     "$(grep -i '^x-ipgraph-note' "$T/m1.dot.h")" = \
     "$(grep -i '^x-ipgraph-note' "$T/m2.dot.h")"
+# the pictures drawn with cairo too (histogram, port ring): kept whole
+for r in histogram.png histogram.svg ports.png ports.svg; do
+	h0=$(metric ipgraph_picture_cache_hits_total)
+	get "/api/v1/$r" "$T/k1.$r" >/dev/null
+	get "/api/v1/$r" "$T/k2.$r" >/dev/null
+	h1=$(metric ipgraph_picture_cache_hits_total)
+	check "$r asked again: the same bytes" cmp -s "$T/k1.$r" "$T/k2.$r"
+	check "$r asked again: from memory (hits $h0 -> $h1)" \
+	    test "$h1" = $((h0 + 1))
+done
 "$IPGRAPH" import -q --db "$M" "$DATA/pcapplusplus-one_http_stream_rst.pcap" \
     "$DATA/gopacket-le-test200.pcapng" || fail "a second import into memo.db"
 "$IPGRAPH" export dot --db "$M" --top 5 -o "$T/m3.cli.dot" 2>/dev/null
@@ -228,6 +238,9 @@ check "after an import: another answer" test -n "$(cmp "$T/m1.dot" \
     "$T/m3.dot" 2>&1)"
 check "after an import: the command line's answer" cmp -s "$T/m3.dot" \
     "$T/m3.cli.dot"
+get /api/v1/ports.svg "$T/k3.ports.svg" >/dev/null
+check "after an import: another port ring" test -n "$(cmp \
+    "$T/k1.ports.svg" "$T/k3.ports.svg" 2>&1)"
 
 # Bad values, named.
 expect_error 1 '^ipgraph: --max-nodes: must be at least 1' \
