@@ -92,8 +92,8 @@ render_error(char *err, size_t errlen, const char *what)
 
 /*
  * PNG graphs: libgvc's cairo renderer draws the page, and this device
- * writes it (pngout.c) instead of cairo's own PNG writer, which took two
- * thirds of a large graph's drawing time.  A device that has an engine
+ * writes it (pngout.c) instead of cairo's own PNG writer, which took most
+ * of a large graph's drawing time (bench/README.md).  A device that has an engine
  * gets the page as cairo image data in job->imagedata when the page
  * ends (format; at finalize it is freed), which is how the graphviz image
  * plugins other than png are made.  The features are
@@ -142,18 +142,20 @@ render_graph(Agraph_t *g, const char *format, struct buf *img, char *err,
 {
 	char *data = NULL;
 	unsigned int len = 0;
+	int rc;
 
 	if (strcmp(format, "png") == 0) {
 		render_png_out = img;
 		render_png_failed = 0;
 		render_png_err[0] = '\0';
-		if (gvRenderData(render_gvc, g, RENDER_PNG_FORMAT, &data,
-		    &len) != 0) {
+		rc = gvRenderData(render_gvc, g, RENDER_PNG_FORMAT, &data,
+		    &len);
+		render_png_out = NULL;
+		if (rc != 0) {
 			render_error(err, errlen, "rendering");
 			return -1;
 		}
 		gvFreeRenderData(data);
-		render_png_out = NULL;
 		if (render_png_failed || img->len == 0) {
 			snprintf(err, errlen, "%s", render_png_failed ?
 			    render_png_err : "libgvc: rendering gave no image");
