@@ -507,6 +507,47 @@ api_lines(const struct buf *b)
 	return n;
 }
 
+/* Whether fmt is drawn: a PNG or an SVG. */
+static int
+api_picture(const struct export_format *fmt)
+{
+	return fmt->mime != NULL && (strcmp(fmt->mime, "image/png") == 0 ||
+	    strcmp(fmt->mime, "image/svg+xml") == 0);
+}
+
+/*
+ * A picture whose span holds more rows than max_rows in its minute
+ * windows (a day of a busy link read port by port: the port ring's edges,
+ * not address pairs) is drawn from the hour windows instead, when the
+ * tier was left to the server: a coarser picture with a note saying why,
+ * rather than a 422.  *gp is the first attempt, over the limit (NULL
+ * when the budget stopped it); it is replaced by the hours' graph and 0
+ * returned, or left as it is and 1 returned when the hours give nothing
+ * or are over too (the 422 says to narrow the span).  Data formats stay
+ * exact: their rows are the answer.
+ */
+static int
+api_hours(const struct api_conf *h, struct store *st,
+    const struct export_format *fmt, struct filter *q, struct graph **gp)
+{
+	struct graph *hg;
+	char err[1024];
+
+	if (q->tier != QUERY_TIER_AUTO || !api_picture(fmt))
+		return 1;
+	q->tier = QUERY_TIER_HOUR;
+	api_budget_start(h, st);
+	hg = graph_build(q, st, err, sizeof(err));
+	if (hg == NULL || hg->nedges == 0 || hg->rows > h->max_rows) {
+		graph_free(hg);
+		q->tier = QUERY_TIER_AUTO;
+		return 1;
+	}
+	graph_free(*gp);
+	*gp = hg;
+	return 0;
+}
+
 /*
  * The graph of a format.  Pictures draw at most the server's max_nodes
  * hosts whatever is asked (libgvc's layouts grow much faster than the
@@ -520,7 +561,7 @@ api_graph(const struct api_conf *h, struct store *st,
 	struct graph *g;
 	struct buf note = BUF_INIT;
 	char err[1024], pn[64];
-	int capped = 0;
+	int capped = 0, over;
 
 	export_shape(fmt, q);
 	if (fmt->max_nodes > 0 && (q->max_nodes == 0 ||
@@ -535,22 +576,32 @@ api_graph(const struct api_conf *h, struct store *st,
 		    err);
 		return NULL;
 	}
-	if (g == NULL || g->rows > h->max_rows) {
-		api_failed(h, st, q, g != NULL, err, r);
+	over = g != NULL ? g->rows > h->max_rows : store_budget_spent(st);
+	if (over)
+		over = api_hours(h, st, fmt, q, &g);
+	if (g == NULL || over) {
+		api_failed(h, st, q, over, err, r);
 		graph_free(g);
 		return NULL;
 	}
+	if (q->tier == QUERY_TIER_HOUR && !filter_has(q, FILTER_TIER))
+		buf_printf(&note, "drawn from the hour windows: the span's "
+		    "minute windows hold more than %llu stored rows (the "
+		    "server's max_rows; tier=raw asks for them)",
+		    (unsigned long long)h->max_rows);
 	if (g->nedges == 0)
 		api_why_empty(st, q, r);
 	else if (graph_hidden(g)) {
+		if (note.len > 0)
+			buf_puts(&note, "; ");
 		graph_shown(g, &note);
 		if (capped)
 			buf_printf(&note, "; this server draws at most %u "
 			    "hosts", h->max_nodes);
-		if (!buf_failed(&note))
-			snprintf(r->note, sizeof(r->note), "%s", note.data);
-		buf_free(&note);
 	}
+	if (note.len > 0 && r->note[0] == '\0' && !buf_failed(&note))
+		snprintf(r->note, sizeof(r->note), "%s", note.data);
+	buf_free(&note);
 	return g;
 }
 
@@ -576,14 +627,6 @@ api_graph(const struct api_conf *h, struct store *st,
  * one saves the query and the reduction (a day of minute windows: ~0.13 s
  * a request), which the picture cache needs to make its key.
  */
-/* Whether fmt is drawn: a PNG or an SVG. */
-static int
-api_picture(const struct export_format *fmt)
-{
-	return fmt->mime != NULL && (strcmp(fmt->mime, "image/png") == 0 ||
-	    strcmp(fmt->mime, "image/svg+xml") == 0);
-}
-
 static int
 api_memo_key(const struct api_conf *h, struct store *st,
     const struct api_route *rt, const struct export_format *fmt,

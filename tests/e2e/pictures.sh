@@ -242,6 +242,37 @@ get /api/v1/ports.svg "$T/k3.ports.svg" >/dev/null
 check "after an import: another port ring" test -n "$(cmp \
     "$T/k1.ports.svg" "$T/k3.ports.svg" 2>&1)"
 
+# A picture whose minute windows hold more rows than max_rows is drawn
+# from the hour windows when the tier was left to the server, and says
+# so; data formats and an asked tier stay exact (the 422).
+H="$T/hours.db"
+"$IPGRAPH" import -q --db "$H" "$DATA/pcapplusplus-ipv4-options.pcap" ||
+    fail "import into hours.db"
+edge_rows() {	# TIER: edge rows of the windows of that tier
+	sqlite3 "$H" "SELECT count(*) FROM edges e JOIN windows w
+	    ON w.id = e.window_id WHERE w.tier = $1"
+}
+raw=$(edge_rows 0)
+hour=$(edge_rows 1)
+check "hours.db: fewer edge rows in hours ($hour) than minutes ($raw)" \
+    test "$hour" -gt 0 -a "$hour" -lt "$raw"
+serve_start "$H" --max-rows "$hour"
+code=$(get /api/v1/ports.svg "$T/h1.svg")
+check "port ring over max_rows in minutes: drawn from the hours ($code)" \
+    test "$code" = 200
+check "... with a note saying so" grep -qi \
+    '^x-ipgraph-note: drawn from the hour windows.*max_rows' "$T/h1.svg.h"
+get '/api/v1/ports.svg?tier=hour' "$T/h2.svg" >/dev/null
+check "... the picture tier=hour gives" cmp -s "$T/h1.svg" "$T/h2.svg"
+check "tier=raw asked: 422" test \
+    "$(get '/api/v1/ports.svg?tier=raw' "$T/h3")" = 422
+check "edges.json stays exact: 422" test \
+    "$(get /api/v1/edges.json "$T/h4")" = 422
+serve_start "$H" --max-rows "$((hour - 1))"
+check "over max_rows in the hours too: 422" test \
+    "$(get /api/v1/ports.svg "$T/h5")" = 422
+check "... naming the limit" grep -q 'max_rows' "$T/h5"
+
 # Bad values, named.
 expect_error 1 '^ipgraph: --max-nodes: must be at least 1' \
     "$IPGRAPH" export dot --db "$DB" --max-nodes 0
