@@ -224,6 +224,10 @@ ns_settle() {
 		[ -n "$ok" ] && return 0
 		sleep 0.2
 	done
+	# not settled: go on, and say what was left for the log
+	echo "ns_settle: still $open connections open; packets:$(for pair in \
+	    "$@"; do for n in ${pair% *} ${pair#* }; do printf ' %s %s' "$n" \
+	    "$(tshark -r "$T/$n.pcap" 2>/dev/null | wc -l)"; done; done)" >&2
 	return 0
 }
 

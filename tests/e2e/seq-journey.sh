@@ -113,6 +113,9 @@ for p in $TPIDS; do wait "$p"; done
 TPIDS=""
 mergecap -w "$T/proxy.pcap" "$T/proxy-c.pcap" "$T/proxy-s.pcap" ||
     fail "mergecap proxy"
+echo "packets captured:$(for n in client proxy-c proxy-s server; do
+	printf ' %s %s' "$n" "$(tshark -r "$T/$n.pcap" 2>/dev/null | wc -l)"
+done)"
 # without netem: the delay in the captures, exactly: each packet from the
 # other side of the router arrives DELAY_MS later than it did
 delay_in() {	# CAPTURE SOURCE-ADDRESS
@@ -147,6 +150,7 @@ for k in [("client", "proxy"), ("proxy", "client")]:
     assert h["count"] >= 10, (k, h)
     assert h["median_ms"] <= h["p95_ms"] <= h["max_ms"], (k, h)
 for k in [("proxy", "server"), ("server", "proxy")]:
+    assert k in hops, (k, "no packet seen at both", sorted(hops))
     assert hops[k]["median_ms"] < 1, (k, hops[k])
 assert set(hops) == {("client", "proxy"), ("proxy", "client"),
                      ("proxy", "server"), ("server", "proxy")}, hops
