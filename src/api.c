@@ -558,7 +558,7 @@ static struct graph *
 api_graph(const struct api_conf *h, struct store *st,
     const struct export_format *fmt, struct filter *q, struct api_reply *r)
 {
-	struct graph *g;
+	struct graph *g = NULL;
 	struct buf note = BUF_INIT;
 	char err[1024], pn[64];
 	int capped = 0, over;
@@ -569,14 +569,19 @@ api_graph(const struct api_conf *h, struct store *st,
 		capped = filter_has(q, FILTER_MAX_NODES);
 		q->max_nodes = h->max_nodes;
 	}
-	if ((g = graph_build(q, st, err, sizeof(err))) == NULL &&
+	/* known to be over without reading the rows: to the hours at once */
+	if (api_picture(fmt) && q->tier == QUERY_TIER_AUTO &&
+	    store_span_over(st, q, h->max_rows, err, sizeof(err)) == 1)
+		over = 1;
+	else if ((g = graph_build(q, st, err, sizeof(err))) == NULL &&
 	    strncmp(err, "baseline", 8) == 0) {
 		/* a baseline with no traffic: the client's to change */
 		api_error(r, 400, api_param_of(err, pn, sizeof(pn)), "%s",
 		    err);
 		return NULL;
-	}
-	over = g != NULL ? g->rows > h->max_rows : store_budget_spent(st);
+	} else
+		over = g != NULL ? g->rows > h->max_rows :
+		    store_budget_spent(st);
 	if (over)
 		over = api_hours(h, st, fmt, q, &g);
 	if (g == NULL || over) {

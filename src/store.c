@@ -2824,6 +2824,55 @@ store_read(struct store *st, const struct filter *q, int what,
 	return stop < 0 ? -1 : stop;
 }
 
+/* The one number sql gives for the span of q; 0 or -1. */
+static int
+store_span_sum(struct store *st, const struct filter *q, const char *sql,
+    uint64_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc, tier;
+
+	if ((s = store_prepare(q, st, sql, &tier, err, errlen)) == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*n = (uint64_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		store_sqlerr(st->db, st, "counting a span's rows", err,
+		    errlen);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_span_over(struct store *st, const struct filter *q, uint64_t max,
+    char *err, size_t errlen)
+{
+	/* windows.rows counts a window's edges and its address pairs */
+	static const char rows[] = "SELECT coalesce(sum(w.rows), 0)"
+	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
+	    QUERY_WHERE_WINDOWS;
+	static const char edges[] = "SELECT coalesce(sum(w.rows -"
+	    " (SELECT count(*) FROM pairs p WHERE p.window_id = w.id)), 0)"
+	    " FROM windows w JOIN sensors s ON s.id = w.sensor_id"
+	    QUERY_WHERE_WINDOWS;
+	uint64_t n;
+
+	if (store_graph_sql(q) != store_sql_graph_all ||
+	    (q->given & ((1u << FILTER_PROTO) | (1u << FILTER_PORT))))
+		return 0;
+	if (store_span_sum(st, q, rows, &n, err, errlen) < 0)
+		return -1;
+	/* a window has no more pairs than edges: edges >= rows / 2 */
+	if (n <= max || n / 2 > max)
+		return n > max;
+	if (store_span_sum(st, q, edges, &n, err, errlen) < 0)
+		return -1;
+	return n > max;
+}
+
 int
 store_plan(struct store *st, const struct filter *q, struct buf *out,
     char *err, size_t errlen)

@@ -706,6 +706,33 @@ test_write_window(void **state)
 		fail_msg("query plan:\n%s", plan.data);
 	buf_free(&plan);
 	filter_free(f);
+
+	/*
+	 * Whether a graph of ports is over a row limit, known from the
+	 * windows' rows (edges and pairs) without reading them: n + 8 edges
+	 * and x.pairs + 2 pairs in all; past half the rows from those alone,
+	 * between them from the edges counted exactly.
+	 */
+	f = filter_of(NULL);
+	f->detail |= QUERY_DETAIL_PORTS;
+	assert_int_equal(store_span_over(st, f, n + 8 + x.pairs + 2, err,
+	    sizeof(err)), 0);
+	assert_int_equal(store_span_over(st, f, n + 8 + x.pairs + 1, err,
+	    sizeof(err)), 0);
+	assert_int_equal(store_span_over(st, f, n + 8, err, sizeof(err)), 0);
+	assert_int_equal(store_span_over(st, f, n + 7, err, sizeof(err)), 1);
+	assert_int_equal(store_span_over(st, f, (n + 8 + x.pairs + 2) / 2 - 1,
+	    err, sizeof(err)), 1);
+	assert_int_equal(store_span_over(st, f, 1, err, sizeof(err)), 1);
+	filter_free(f);
+	/* a filter that narrows the rows, or a graph of pairs: not known */
+	f = filter_of(udp);
+	f->detail |= QUERY_DETAIL_PORTS;
+	assert_int_equal(store_span_over(st, f, 1, err, sizeof(err)), 0);
+	filter_free(f);
+	f = filter_of(NULL);
+	assert_int_equal(store_span_over(st, f, 1, err, sizeof(err)), 0);
+	filter_free(f);
 	store_close(st);
 	integrity_ok(path);
 }
