@@ -2824,25 +2824,43 @@ store_read(struct store *st, const struct filter *q, int what,
 	return stop < 0 ? -1 : stop;
 }
 
+/*
+ * Step s for its one integer into *v (*isnull, if not NULL, says whether
+ * it was NULL), and finalize it; 0, or -1 with err naming what was read.
+ */
+static int
+store_one_int(struct store *st, sqlite3_stmt *s, int64_t *v, int *isnull,
+    const char *what, char *err, size_t errlen)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_int64(s, 0);
+		if (isnull != NULL)
+			*isnull = sqlite3_column_type(s, 0) == SQLITE_NULL;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		store_sqlerr(st->db, st, what, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
 /* The one number sql gives for the span of q; 0 or -1. */
 static int
 store_span_sum(struct store *st, const struct filter *q, const char *sql,
     uint64_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
-	int rc, tier;
+	int64_t v;
+	int tier;
 
-	if ((s = store_prepare(q, st, sql, &tier, err, errlen)) == NULL)
+	if ((s = store_prepare(q, st, sql, &tier, err, errlen)) == NULL ||
+	    store_one_int(st, s, &v, NULL, "counting a span's rows", err,
+	    errlen) < 0)
 		return -1;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*n = (uint64_t)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW) {
-		store_sqlerr(st->db, st, "counting a span's rows", err,
-		    errlen);
-		return -1;
-	}
+	*n = (uint64_t)v;
 	return 0;
 }
 
@@ -3114,26 +3132,14 @@ store_int(struct store *st, const char *sql, int64_t *v, int *isnull,
     char *err, size_t errlen)
 {
 	sqlite3_stmt *s = NULL;
-	int rc;
 
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
 		store_sqlerr(st->db, st, "reading what the database holds", err,
 		    errlen);
 		return -1;
 	}
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*v = sqlite3_column_int64(s, 0);
-		if (isnull != NULL)
-			*isnull = sqlite3_column_type(s, 0) == SQLITE_NULL;
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW) {
-		store_sqlerr(st->db, st, "reading what the database holds", err,
-		    errlen);
-		return -1;
-	}
-	return 0;
+	return store_one_int(st, s, v, isnull, "reading what the database "
+	    "holds", err, errlen);
 }
 
 /* Copy a text column into out (len bytes), "" for NULL. */
