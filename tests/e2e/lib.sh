@@ -21,11 +21,12 @@ trap 'serve_stop quiet; rm -rf "$T"' EXIT
 LSAN_OPTIONS="suppressions=$top_srcdir/tests/e2e/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
 
-# many_hosts_db DB: a database of thousands of hosts in DB: every capture
-# of the shared corpus when it is there, else committed captures rewritten
-# by tcprewrite to 40 sets of addresses (the caller needs tcprewrite).
+# many_hosts_db DB [N]: a database of many hosts in DB: every capture of
+# the shared corpus when it is there (2,109 hosts), else a committed
+# capture rewritten by tcprewrite to N sets of addresses (default 40: 160
+# hosts; the caller needs tcprewrite).
 many_hosts_db() {
-	local f s
+	local f s n=${2:-40}
 	if [ -d "$SHARED/pcaps" ]; then
 		echo "the shared corpus: $SHARED/pcaps"
 		for f in "$SHARED"/pcaps/*.pcap "$SHARED"/pcaps/*.pcapng; do
@@ -34,7 +35,7 @@ many_hosts_db() {
 		done
 	else
 		echo "no shared corpus: committed captures rewritten to many hosts"
-		for s in $(seq 1 40); do
+		for s in $(seq 1 "$n"); do
 			tcprewrite --seed="$s" \
 			    --infile="$DATA/pcapplusplus-input.pcap" \
 			    --outfile="$T/r$s.pcap" 2>/dev/null ||
