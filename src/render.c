@@ -102,18 +102,16 @@ render_error(char *err, size_t errlen, const char *what)
  */
 #define RENDER_PNG_FORMAT	"png:cairo:ipgraph"
 static struct buf	*render_png_out;
-static char		 render_png_err[160];
-static int		 render_png_failed;
+static char		 render_png_err[160];	/* "" unless pngout failed */
 
 static void
 render_png_format(GVJ_t *job)
 {
 	int w = (int)job->width, h = (int)job->height;
 
-	if (pngout_argb32((const unsigned char *)job->imagedata, w, h,
+	(void)pngout_argb32((const unsigned char *)job->imagedata, w, h,
 	    cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w),
-	    render_png_out, render_png_err, sizeof(render_png_err)) < 0)
-		render_png_failed = 1;
+	    render_png_out, render_png_err, sizeof(render_png_err));
 }
 
 static gvdevice_engine_t render_png_engine = {
@@ -146,7 +144,6 @@ render_graph(Agraph_t *g, const char *format, struct buf *img, char *err,
 
 	if (strcmp(format, "png") == 0) {
 		render_png_out = img;
-		render_png_failed = 0;
 		render_png_err[0] = '\0';
 		rc = gvRenderData(render_gvc, g, RENDER_PNG_FORMAT, &data,
 		    &len);
@@ -156,8 +153,8 @@ render_graph(Agraph_t *g, const char *format, struct buf *img, char *err,
 			return -1;
 		}
 		gvFreeRenderData(data);
-		if (render_png_failed || img->len == 0) {
-			snprintf(err, errlen, "%s", render_png_failed ?
+		if (render_png_err[0] != '\0' || img->len == 0) {
+			snprintf(err, errlen, "%s", render_png_err[0] != '\0' ?
 			    render_png_err : "libgvc: rendering gave no image");
 			return -1;
 		}
@@ -610,6 +607,17 @@ render_svg_ids(const struct buf *in, struct buf *out)
 }
 
 int
+render_png_surface(cairo_surface_t *sf, struct buf *out, char *err,
+    size_t errlen)
+{
+	cairo_surface_flush(sf);
+	return pngout_argb32(cairo_image_surface_get_data(sf),
+	    cairo_image_surface_get_width(sf),
+	    cairo_image_surface_get_height(sf),
+	    cairo_image_surface_get_stride(sf), out, err, errlen);
+}
+
+int
 render_cairo(int width, int height, const char *format,
     void (*draw)(cairo_t *, void *), void *arg, struct buf *out, char *err,
     size_t errlen)
@@ -630,14 +638,10 @@ render_cairo(int width, int height, const char *format,
 	draw(cr, arg);
 	st = cairo_status(cr);
 	cairo_destroy(cr);
-	if (st == CAIRO_STATUS_SUCCESS && !svg) {
-		cairo_surface_flush(sf);
-		if (pngout_argb32(cairo_image_surface_get_data(sf), width,
-		    height, cairo_image_surface_get_stride(sf), out, err,
-		    errlen) < 0) {
-			cairo_surface_destroy(sf);
-			return -1;
-		}
+	if (st == CAIRO_STATUS_SUCCESS && !svg &&
+	    render_png_surface(sf, out, err, errlen) < 0) {
+		cairo_surface_destroy(sf);
+		return -1;
 	}
 	cairo_surface_finish(sf);
 	if (st == CAIRO_STATUS_SUCCESS)

@@ -7,6 +7,7 @@
 
 struct buf;
 struct _cairo;		/* cairo_t */
+struct _cairo_surface;	/* cairo_surface_t */
 
 /* Whether engine is a layout we offer (dot, neato, fdp, sfdp, circo, twopi). */
 int	render_layout_known(const char *engine);
@@ -79,6 +80,13 @@ int	render_cairo(int width, int height, const char *format,
  * appearance, so a drawing's bytes do not depend on what the process
  * drew before.  render_cairo does it; for other cairo SVG writers.
  */
+/*
+ * A cairo image surface (CAIRO_FORMAT_ARGB32) as a PNG (pngout.c),
+ * appended to out; 0, or -1 with err.
+ */
+int	render_png_surface(struct _cairo_surface *, struct buf *out,
+	    char *err, size_t errlen);
+
 void	render_svg_ids(const struct buf *in, struct buf *out);
 
 #endif /* IPGRAPH_RENDER_H */

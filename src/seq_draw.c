@@ -11,7 +11,6 @@
 #include <cairo-svg.h>
 
 #include "buf.h"
-#include "pngout.h"
 #include "render.h"
 #include "seq.h"
 #include "seq_draw.h"
@@ -525,12 +524,7 @@ seq_draw(const struct seq *s, int png, enum seq_level level, size_t limit,
 	cairo_destroy(d.cr);
 	d.cr = NULL;
 	if (png) {
-		cairo_surface_flush(sf);
-		if (pngout_argb32(cairo_image_surface_get_data(sf),
-		    cairo_image_surface_get_width(sf),
-		    cairo_image_surface_get_height(sf),
-		    cairo_image_surface_get_stride(sf), &fixed, err,
-		    errlen) < 0)
+		if (render_png_surface(sf, &fixed, err, errlen) < 0)
 			goto done;
 		if (fwrite(fixed.data, 1, fixed.len, out) != fixed.len)
 			st = CAIRO_STATUS_WRITE_ERROR;

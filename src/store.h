@@ -272,6 +272,10 @@ struct store_row {
  * store_budget_spent then says so).  *tier (if not NULL) gets the tier
  * read (QUERY_TIER_MIXED included), *rows the rows read.
  */
+int	store_read(struct store *, const struct filter *f, int what,
+	    int (*cb)(const struct store_row *, void *), void *arg, int *tier,
+	    uint64_t *rows, char *err, size_t errlen);
+
 /*
  * Whether a graph of f is known to read more than max rows without
  * reading them: when it reads edges (ports asked) and no filter narrows
@@ -281,9 +285,6 @@ struct store_row {
  */
 int	store_span_over(struct store *, const struct filter *f, uint64_t max,
 	    char *err, size_t errlen);
-int	store_read(struct store *, const struct filter *f, int what,
-	    int (*cb)(const struct store_row *, void *), void *arg, int *tier,
-	    uint64_t *rows, char *err, size_t errlen);
 
 /*
  * The EXPLAIN QUERY PLAN of the graph reading, one step per line (for
