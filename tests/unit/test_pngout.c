@@ -152,13 +152,9 @@ like_cairo(const char *what, cairo_surface_t *sf)
 	int ct;
 	struct pixels p;
 
-	cairo_surface_flush(sf);
 	assert_int_equal(cairo_surface_write_to_png_stream(sf, collect,
 	    &theirs), CAIRO_STATUS_SUCCESS);
-	if (pngout_argb32(cairo_image_surface_get_data(sf),
-	    cairo_image_surface_get_width(sf),
-	    cairo_image_surface_get_height(sf),
-	    cairo_image_surface_get_stride(sf), &ours, err, sizeof(err)) < 0)
+	if (render_png_surface(sf, &ours, err, sizeof(err)) < 0)
 		fail_msg("%s: %s", what, err);
 	same_pixels(what, &ours, theirs.data, theirs.len);
 	decode(ours.data, ours.len, &p);
