@@ -19,9 +19,13 @@
 # could not be measured.  A benchmark, not a test: `make check` does not
 # run it.
 #
-# Environment: BENCH_DATA (default bench/out/data), CALLGRIND_INPUT,
-# CALLGRIND_PACKETS (default 100000), BENCH_NO_BUILD=1 when bench/run.sh
-# has just built the build folder, IPGRAPH_BUILD (default bench/out/build).
+# Environment: BENCH_DATA (default bench/out/data), CALLGRIND_INPUT (and
+# CALLGRIND_LABEL, what the report calls it), CALLGRIND_PACKETS (default
+# 100000), BENCH_NO_BUILD=1 when bench/run.sh has just built the build
+# folder, IPGRAPH_BUILD (default bench/out/build), BENCH_OUT (default
+# bench/out).  bench/check.sh, the regression guard, runs it on a capture
+# made alike on every machine (bench/mkcap.c) and compares with
+# bench/baseline.txt strictly; run alone, the comparison is a note.
 set -euo pipefail
 
 . "$(dirname "$0")/common.sh"
@@ -38,7 +42,7 @@ die() { printf 'bench/callgrind.sh: %s\n' "$*" >&2; exit 2; }
 record=0
 [ "${1:-}" = --record ] && record=1
 
-for t in valgrind callgrind_annotate editcap sha256sum; do
+for t in valgrind callgrind_annotate editcap capinfos sha256sum; do
 	command -v $t >/dev/null || die "$t is missing (bash bench/run.sh installs it)"
 done
 
@@ -55,7 +59,7 @@ IPGRAPH=$BUILD/src/ipgraph
 mkdir -p "$CG"
 if [ -n "${CALLGRIND_INPUT:-}" ]; then
 	input=$CALLGRIND_INPUT
-	label=$(basename "$input")
+	label=${CALLGRIND_LABEL:-$(basename "$input")}
 else
 	src=$BENCH_DATA/bench-1M.pcap
 	[ -s "$src" ] || die "$src is missing: run bash bench/run.sh first (it makes the inputs)"
@@ -121,7 +125,7 @@ echo
 status=0
 if [ $record = 1 ]; then
 	{
-		echo "# bench/baseline.txt - callgrind baseline of 'ipgraph import' (bash bench/callgrind.sh --record)"
+		echo "# bench/baseline.txt - callgrind baseline of 'ipgraph import' (bash bench/check.sh --record)"
 		echo "input=$label"
 		echo "input_sha256=$digest"
 		echo "packets=$packets"

@@ -5,7 +5,7 @@
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$BENCH/.." && pwd)
-OUT=$BENCH/out
+OUT=${BENCH_OUT:-$BENCH/out}
 SRC=$TOP
 BUILD=$OUT/build
 BENCH_DATA=${BENCH_DATA:-$OUT/data}
@@ -23,6 +23,9 @@ die() { printf 'bench/%s: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 bench_path() {
 	# already there (callgrind.sh run by run.sh): that folder stays
 	[ "$PATH" != "$OUT/bin" ] || return 0
+	# tests/run.sh's folder of the tests' programs (bench/check.sh run
+	# there): kept; the script checks the programs it needs
+	[ "${BENCH_KEEP_PATH:-0}" != 1 ] || return 0
 	sh "$TOP/tests/bindir.sh" "$OUT/bin" bench ||
 	    die "some programs are missing (above): bash bench/run.sh or sh tests/setup.sh bench installs them"
 	PATH=$OUT/bin

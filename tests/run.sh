@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh - install what is missing, build, and run the whole test suite:
-# a -Werror build with `make check`, the same under AddressSanitizer and
-# UndefinedBehaviorSanitizer, a short run of every fuzz harness, and
-# `make distcheck`.
+# a -Werror build with `make check`, the instruction count of an import
+# against bench/baseline.txt (bench/check.sh), the same tests under
+# AddressSanitizer and UndefinedBehaviorSanitizer, a short run of every
+# fuzz harness, and `make distcheck`.
 # Builds out of tree under _build/; the source tree is left untouched.
 # After tests/setup.sh, everything runs on a PATH that holds only the
 # programs tests/programs.txt declares (links in _build/bin, made by
@@ -55,6 +56,22 @@ $name: 0 passed, 1 failed (build failed)"
 }
 
 build_and_check plain --enable-werror
+
+echo "== instructions per packet of an import (bench/check.sh)"
+# The regression guard on the plain build: callgrind's count on a capture
+# made alike everywhere (bench/mkcap.c) against bench/baseline.txt; fails
+# more than 10% above it.  Its report: _build/guard/check.log.
+if [ -x _build/plain/src/ipgraph ] &&
+    BENCH_OUT="$top/_build/guard" IPGRAPH_BUILD="$top/_build/plain" \
+    BENCH_NO_BUILD=1 BENCH_KEEP_PATH=1 bash bench/check.sh; then
+	summary="$summary
+instructions: 1 passed, 0 failed"
+else
+	summary="$summary
+instructions: 0 passed, 1 failed"
+	status=1
+fi
+
 build_and_check sanitizers --enable-werror --enable-sanitizers \
     CC=clang CFLAGS="-O1 -g"
 
