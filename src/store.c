@@ -298,6 +298,9 @@ struct store {
 
 static const sqlite3_module wv_module;	/* the window as a table */
 
+static int	store_one_int(struct store *, sqlite3_stmt *, int64_t *, int *,
+		    const char *, char *, size_t);
+
 static void
 set_err(struct store *st, const char *what)
 {
@@ -1867,26 +1870,20 @@ fail:
 	return -1;
 }
 
-/* One number sql answers (a pragma, or one row of SELECT): 0 or -1. */
+/*
+ * One number sql answers (a pragma, or one row of SELECT): 0, or -1 with
+ * st->err naming sql.
+ */
 static int
 pragma_int(struct store *st, const char *sql, int64_t *v)
 {
 	sqlite3_stmt *s = NULL;
-	int rc;
 
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
 		set_err(st, sql);
 		return -1;
 	}
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW) {
-		set_err(st, sql);
-		return -1;
-	}
-	return 0;
+	return store_one_int(st, s, v, NULL, sql, st->err, sizeof(st->err));
 }
 
 /*
