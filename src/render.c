@@ -111,7 +111,8 @@ render_png_format(GVJ_t *job)
 
 	(void)pngout_argb32((const unsigned char *)job->imagedata, w, h,
 	    cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w),
-	    PNGOUT_GRAPH, render_png_out, render_png_err, sizeof(render_png_err));
+	    PNGOUT_GRAPH, render_png_out, render_png_err,
+	    sizeof(render_png_err));
 }
 
 static gvdevice_engine_t render_png_engine = {
