@@ -399,8 +399,8 @@ hist_render(const struct graph *g, const struct export_opts *o,
 	hist_measure(cr, &h);
 	cairo_destroy(cr);
 	cairo_surface_destroy(sf);
-	if (render_cairo(HIST_W, (int)h.height, format, hist_draw, &h, &pic,
-	    err, errlen) < 0)
+	if (render_cairo(HIST_W, (int)h.height, format, PNGOUT_CHART,
+	    hist_draw, &h, &pic, err, errlen) < 0)
 		goto done;
 	picnote_add(strcmp(format, "svg") == 0, h.title, h.sub, &pic, out);
 	rc = 0;

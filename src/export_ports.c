@@ -1079,8 +1079,8 @@ ports_render(const struct graph *g, const char *format, struct buf *out,
 		return -1;
 	}
 	/* Drawn whole, then annotated: out may stream to a sink. */
-	rc = render_cairo(PORTS_SIZE, PORTS_SIZE + PORTS_KEY_H, format, ports_draw, &r,
-	    &pic, err, errlen);
+	rc = render_cairo(PORTS_SIZE, PORTS_SIZE + PORTS_KEY_H, format,
+	    PNGOUT_GRAPH, ports_draw, &r, &pic, err, errlen);
 	if (rc == 0 && ports_desc(&r, &desc) == 0)
 		picnote_add(strcmp(format, "svg") == 0, "ipgraph ports",
 		    desc.data, &pic, out);

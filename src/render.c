@@ -111,7 +111,8 @@ render_png_format(GVJ_t *job)
 
 	(void)pngout_argb32((const unsigned char *)job->imagedata, w, h,
 	    cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w),
-	    render_png_out, render_png_err, sizeof(render_png_err));
+	    PNGOUT_GRAPH, render_png_out, render_png_err,
+	    sizeof(render_png_err));
 }
 
 static gvdevice_engine_t render_png_engine = {
@@ -607,20 +608,20 @@ render_svg_ids(const struct buf *in, struct buf *out)
 }
 
 int
-render_png_surface(cairo_surface_t *sf, struct buf *out, char *err,
-    size_t errlen)
+render_png_surface(cairo_surface_t *sf, enum pngout_kind kind,
+    struct buf *out, char *err, size_t errlen)
 {
 	cairo_surface_flush(sf);
 	return pngout_argb32(cairo_image_surface_get_data(sf),
 	    cairo_image_surface_get_width(sf),
 	    cairo_image_surface_get_height(sf),
-	    cairo_image_surface_get_stride(sf), out, err, errlen);
+	    cairo_image_surface_get_stride(sf), kind, out, err, errlen);
 }
 
 int
 render_cairo(int width, int height, const char *format,
-    void (*draw)(cairo_t *, void *), void *arg, struct buf *out, char *err,
-    size_t errlen)
+    enum pngout_kind kind, void (*draw)(cairo_t *, void *), void *arg,
+    struct buf *out, char *err, size_t errlen)
 {
 	struct buf svgbuf = BUF_INIT;
 	cairo_surface_t *sf;
@@ -639,7 +640,7 @@ render_cairo(int width, int height, const char *format,
 	st = cairo_status(cr);
 	cairo_destroy(cr);
 	if (st == CAIRO_STATUS_SUCCESS && !svg &&
-	    render_png_surface(sf, out, err, errlen) < 0) {
+	    render_png_surface(sf, kind, out, err, errlen) < 0) {
 		cairo_surface_destroy(sf);
 		return -1;
 	}

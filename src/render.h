@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pngout.h"	/* enum pngout_kind */
+
 struct buf;
 struct _cairo;		/* cairo_t */
 struct _cairo_surface;	/* cairo_surface_t */
@@ -67,11 +69,19 @@ void	render_memo_put(const struct buf *key, const void *data, size_t len);
 
 /*
  * Draw a width x height picture with draw(cr, arg) onto a cairo surface
- * and append it as format ("png" or "svg") to out.  0, or -1 with cairo's
- * message in err.  Safe from any thread (one surface per call).
+ * and append it as format ("png" or "svg") to out; a PNG is compressed
+ * as kind says (pngout.h).  0, or -1 with cairo's message in err.  Safe
+ * from any thread (one surface per call).
  */
 int	render_cairo(int width, int height, const char *format,
-	    void (*draw)(struct _cairo *, void *), void *arg,
+	    enum pngout_kind kind, void (*draw)(struct _cairo *, void *),
+	    void *arg, struct buf *out, char *err, size_t errlen);
+
+/*
+ * A cairo image surface (CAIRO_FORMAT_ARGB32) as a PNG (pngout.c) of
+ * that kind, appended to out; 0, or -1 with err.
+ */
+int	render_png_surface(struct _cairo_surface *, enum pngout_kind kind,
 	    struct buf *out, char *err, size_t errlen);
 
 /*
@@ -80,13 +90,6 @@ int	render_cairo(int width, int height, const char *format,
  * appearance, so a drawing's bytes do not depend on what the process
  * drew before.  render_cairo does it; for other cairo SVG writers.
  */
-/*
- * A cairo image surface (CAIRO_FORMAT_ARGB32) as a PNG (pngout.c),
- * appended to out; 0, or -1 with err.
- */
-int	render_png_surface(struct _cairo_surface *, struct buf *out,
-	    char *err, size_t errlen);
-
 void	render_svg_ids(const struct buf *in, struct buf *out);
 
 #endif /* IPGRAPH_RENDER_H */

@@ -524,7 +524,8 @@ seq_draw(const struct seq *s, int png, enum seq_level level, size_t limit,
 	cairo_destroy(d.cr);
 	d.cr = NULL;
 	if (png) {
-		if (render_png_surface(sf, &fixed, err, errlen) < 0)
+		if (render_png_surface(sf, PNGOUT_TEXT, &fixed, err,
+		    errlen) < 0)
 			goto done;
 		if (fwrite(fixed.data, 1, fixed.len, out) != fixed.len)
 			st = CAIRO_STATUS_WRITE_ERROR;

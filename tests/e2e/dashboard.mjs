@@ -586,7 +586,8 @@ if (PROXY) {
 // a view asks for its three routes.  Those get 503 with Retry-After: 1;
 // the status line says the dashboard waits and tries again, and the view
 // ends drawing what the API answers.  A view left while it waits stops
-// waiting: it asks no more.
+// waiting: it asks no more.  A download waits too, counting down on the
+// Downloads view's own line, and is saved in the end.
 {
 	const metric = (name) => {
 		const m = curl(BUSY + "/metrics").toString().match(new RegExp("^" + name + " (\\d+)$", "m"));
@@ -660,6 +661,34 @@ if (PROXY) {
 	check("busy: a view left while it waits asks no more", waiting && before === 1 && asked() === 1, `busy ${waiting}, asked ${before} then ${asked()}`);
 	const gb = api("api/v1/edges.json", range, null, BUSY);
 	check("busy: the next view draws the API's hosts", +d.items === gb.nodes.length, `${d.items} vs ${gb.nodes.length}; ${d.state}: ${d.status}`);
+
+	// a download waits out the busy server too, and its line (the page's
+	// status line is the drawn view's) counts down as the views' does
+	await go(`view=downloads&${F}`);
+	d = await drawn("downloads");
+	await page.evaluate(() => {
+		window.dlSeen = [];
+		const el = document.querySelector("#view .dl-status");
+		new MutationObserver(() => window.dlSeen.push((el.dataset.state || "") + " " + el.className + ": " + el.textContent))
+			.observe(el, { childList: true, characterData: true, subtree: true, attributes: true });
+	});
+	await until(() => metric("ipgraph_http_queries") === 0);
+	check("busy: the test filled the server's queue for a download", await fill(), `ipgraph_http_queries ${metric("ipgraph_http_queries")}`);
+	refused.length = 0;
+	const dlRoute = "/api/v1/graph.dot";
+	const [dl] = await Promise.all([
+		page.waitForEvent("download", { timeout: 30000 }).catch(() => null),
+		page.click(`#view button[data-route="${dlRoute}"]`),
+		page.waitForFunction(() => document.querySelector("#view .dl-status").dataset.state === "busy",
+			null, { timeout: 10000 }).then(() => shot("downloads-busy"), () => null),
+	]);
+	const dlSeen = await page.evaluate(() => window.dlSeen);
+	const dlSaid = dlSeen.filter((x) => /^busy dl-status status busy: downloading \/api\/v1\/graph\.dot… the server is busy: retrying in \d+ s \(try \d+ of 6\)$/.test(x));
+	check("busy: the Downloads view said the server is busy and when the next try is", dlSaid.length > 0, dlSeen.slice(0, 4).join(" | "));
+	check("busy: the download was refused with 503 first", refused.some((r) => r.startsWith("503 ") && new URL(r.slice(4)).pathname.endsWith(dlRoute)),
+		refused.slice(0, 3).join(" "));
+	const dlEnd = await page.evaluate(() => { const el = document.querySelector("#view .dl-status"); return el.dataset.state + ": " + el.textContent; });
+	check("busy: the download saved in the end", dl && dl.suggestedFilename() === "graph.dot" && /^ok: saved graph\.dot /.test(dlEnd), dlEnd);
 	allowed = null;
 	const codes = await Promise.all(answers);
 	check("busy: the queries that filled the queue were answered", codes.every((c) => c === "200"), codes.join(","));

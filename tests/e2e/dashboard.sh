@@ -12,7 +12,8 @@
 # library loads with its view alone, every download is the bytes curl
 # gets (also with a token), loading, empty and error states, no console
 # errors; a busy server (one query thread, its queue filled from outside)
-# whose 503s the page waits out, saying so, before it draws; then every
+# whose 503s the page waits out, saying so, before it draws, and a
+# download too, counting down on the Downloads view's line; then every
 # view again behind nginx under a sub-path (/ipgraph/), its requests all
 # through it.  dashboard.mjs does the browsing; the
 # screenshots of each view are left in $top_builddir/tests/dashboard-shots/.
@@ -163,7 +164,7 @@ rc=$?
 cat "$T/node.out"
 check "dashboard.mjs: every check in the browser passed (exit $rc)" test $rc -eq 0
 for v in map talkers ports chord histogram seq timeline downloads error empty brushed token map-host expanded dark scatter seq-pair \
-    host wheel portflow parallel sankey map3d proxy-sankey proxy-map3d map3d-nolib busy; do
+    host wheel portflow parallel sankey map3d proxy-sankey proxy-map3d map3d-nolib busy downloads-busy; do
 	check "a screenshot of $v" test -s "$SHOTS/$v.png"
 done
 finish

@@ -3,7 +3,8 @@
  * ones libgvc and cairo would have written: a graph drawn through the
  * png device render.c adds to libgvc against libgvc's own png, and cairo
  * drawings (antialiased, translucent, opaque) against cairo's writer,
- * both read back with libpng.
+ * both read back with libpng; and each kind of picture is written with
+ * its own row filter.
  */
 
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include <cairo.h>
 #include <gvc.h>
 #include <png.h>
+#include <zlib.h>
 
 #include "buf.h"
 #include "pngout.h"
@@ -143,9 +145,57 @@ collect(void *arg, const unsigned char *data, unsigned int len)
 	return CAIRO_STATUS_SUCCESS;
 }
 
-/* cairo's writer and ours on one surface; returns our PNG's color type. */
+/*
+ * The row filter (0 none, 1 sub, 2 up, 3 average, 4 paeth) in front of
+ * every row of the PNG in b, or -1 when they differ: the IDAT chunks
+ * inflated with zlib, width x height rows of bpp bytes a pixel.
+ */
 static int
-like_cairo(const char *what, cairo_surface_t *sf)
+row_filter(const struct buf *b, unsigned w, unsigned h, unsigned bpp)
+{
+	size_t rowlen = 1 + (size_t)w * bpp, n = rowlen * h, off = 8;
+	unsigned char *raw = malloc(n);
+	z_stream z;
+	unsigned y;
+	int f = -1;
+
+	assert_non_null(raw);
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(inflateInit(&z), Z_OK);
+	z.next_out = raw;
+	z.avail_out = (uInt)n;
+	while (off + 12 <= b->len) {
+		const unsigned char *c = (const unsigned char *)b->data + off;
+		size_t len = (size_t)c[0] << 24 | (size_t)c[1] << 16 |
+		    (size_t)c[2] << 8 | c[3];
+
+		assert_true(off + 12 + len <= b->len);
+		if (memcmp(c + 4, "IDAT", 4) == 0) {
+			z.next_in = (unsigned char *)(uintptr_t)(c + 8);
+			z.avail_in = (uInt)len;
+			assert_true(inflate(&z, Z_NO_FLUSH) >= 0);
+		}
+		off += 12 + len;
+	}
+	assert_int_equal(z.total_out, n);
+	inflateEnd(&z);
+	for (y = 0; y < h; y++) {
+		if (y == 0)
+			f = raw[0];
+		else if (raw[y * rowlen] != f)
+			f = -1;
+	}
+	free(raw);
+	return f;
+}
+
+/*
+ * cairo's writer and ours (as kind) on one surface, the same pixels;
+ * returns our PNG's color type, and its rows' filter in *filter.
+ */
+static int
+like_cairo(const char *what, cairo_surface_t *sf, enum pngout_kind kind,
+    int *filter)
 {
 	struct buf ours = BUF_INIT, theirs = BUF_INIT;
 	char err[256];
@@ -154,11 +204,12 @@ like_cairo(const char *what, cairo_surface_t *sf)
 
 	assert_int_equal(cairo_surface_write_to_png_stream(sf, collect,
 	    &theirs), CAIRO_STATUS_SUCCESS);
-	if (render_png_surface(sf, &ours, err, sizeof(err)) < 0)
+	if (render_png_surface(sf, kind, &ours, err, sizeof(err)) < 0)
 		fail_msg("%s: %s", what, err);
 	same_pixels(what, &ours, theirs.data, theirs.len);
 	decode(ours.data, ours.len, &p);
 	ct = p.color_type;
+	*filter = row_filter(&ours, p.w, p.h, ct == 2 ? 3 : 4);
 	free(p.px);
 	buf_free(&ours);
 	buf_free(&theirs);
@@ -196,26 +247,50 @@ draw(cairo_t *cr, int opaque)
 	cairo_show_text(cr, "10.0.0.1 -> 192.0.2.7");
 }
 
+/*
+ * Each kind of picture, opaque and not: the pixels are cairo's, and the
+ * rows carry the kind's filter (pngout.c's table): up for charts, none
+ * for the rest.
+ */
 static void
 test_cairo(void **state)
 {
+	static const struct {
+		const char		*name;
+		enum pngout_kind	 kind;
+		int			 filter;
+	} kinds[] = {
+		{ "graph", PNGOUT_GRAPH, 0 },
+		{ "chart", PNGOUT_CHART, 2 },
+		{ "text", PNGOUT_TEXT, 0 },
+	};
 	cairo_surface_t *sf;
 	cairo_t *cr;
-	int opaque;
+	char what[64];
+	size_t k;
+	int filter, opaque;
 
 	(void)state;
-	for (opaque = 0; opaque < 2; opaque++) {
-		/* an odd width: rows are padded to their stride */
-		sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 301, 203);
-		cr = cairo_create(sf);
-		draw(cr, opaque);
-		assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
-		cairo_destroy(cr);
-		/* RGB (2) when every pixel is opaque, else RGBA (6) */
-		assert_int_equal(like_cairo(opaque ? "cairo, opaque" :
-		    "cairo, translucent", sf), opaque ? 2 : 6);
-		cairo_surface_destroy(sf);
-	}
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (opaque = 0; opaque < 2; opaque++) {
+			/* an odd width: rows are padded to their stride */
+			sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+			    301, 203);
+			cr = cairo_create(sf);
+			draw(cr, opaque);
+			assert_int_equal(cairo_status(cr),
+			    CAIRO_STATUS_SUCCESS);
+			cairo_destroy(cr);
+			snprintf(what, sizeof(what), "cairo, %s, %s",
+			    kinds[k].name, opaque ? "opaque" : "translucent");
+			/* RGB (2) when every pixel is opaque, else RGBA (6) */
+			assert_int_equal(like_cairo(what, sf, kinds[k].kind,
+			    &filter), opaque ? 2 : 6);
+			if (filter != kinds[k].filter)
+				fail_msg("%s: rows filtered with %d, not %d",
+				    what, filter, kinds[k].filter);
+			cairo_surface_destroy(sf);
+		}
 }
 
 static void
@@ -226,17 +301,22 @@ test_no_image(void **state)
 	char err[128];
 
 	(void)state;
-	assert_int_equal(pngout_argb32(NULL, 4, 4, 16, &out, err,
-	    sizeof(err)), -1);
+	assert_int_equal(pngout_argb32(NULL, 4, 4, 16, PNGOUT_GRAPH, &out,
+	    err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no image"));
-	assert_int_equal(pngout_argb32(px, 0, 1, 16, &out, err, sizeof(err)),
-	    -1);
-	assert_int_equal(pngout_argb32(px, 4, 1, 8, &out, err, sizeof(err)),
-	    -1);
+	assert_int_equal(pngout_argb32(px, 0, 1, 16, PNGOUT_GRAPH, &out, err,
+	    sizeof(err)), -1);
+	assert_int_equal(pngout_argb32(px, 4, 1, 8, PNGOUT_GRAPH, &out, err,
+	    sizeof(err)), -1);
+	assert_int_equal(pngout_argb32(px, 4, 1, 16, (enum pngout_kind)7,
+	    &out, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "kind"));
 	assert_int_equal(out.len, 0);
-	/* one transparent pixel row is a valid picture */
-	assert_int_equal(pngout_argb32(px, 4, 1, 16, &out, err, sizeof(err)),
-	    0);
+	/* one transparent pixel row is a valid picture, of every kind */
+	assert_int_equal(pngout_argb32(px, 4, 1, 16, PNGOUT_GRAPH, &out, err,
+	    sizeof(err)), 0);
+	assert_int_equal(pngout_argb32(px, 4, 1, 16, PNGOUT_CHART, &out, err,
+	    sizeof(err)), 0);
 	assert_true(out.len > 33);
 	buf_free(&out);
 }

@@ -66,11 +66,40 @@ export function forgetToken() {
 const BUSY_RETRIES = 5;
 const BUSY_WAIT_MAX = 10;
 
-// Who is told of each wait: one listener (main.js's status line), called
-// with {route, seconds, attempt, tries, signal} as a wait starts.
+// Who is told of each wait, called with {route, seconds, attempt, tries,
+// signal} as a wait starts: the request's own onBusy when it has one (a
+// download tells its view's line), else one listener for the rest
+// (main.js's status line).
 let busyListener = null;
 export function onBusy(fn) {
 	busyListener = fn;
+}
+
+// What every wait says, wherever it is shown: say(text) at once and as
+// each second passes, text being "<what> the server is busy: retrying in
+// N s (try K of T)"; say(null) once the wait is over or its request
+// aborted.  wait is what a busy listener is given.  Returns a function
+// that stops the count without a last say.
+export function busyCountdown({ seconds, attempt, tries, signal }, what, say) {
+	const until = Date.now() + seconds * 1000;
+	let t = null;
+	const stop = () => {
+		clearTimeout(t);
+		if (signal) signal.removeEventListener("abort", end);
+	};
+	function end() {
+		stop();
+		say(null);
+	}
+	const tick = () => {
+		const left = Math.ceil((until - Date.now()) / 1000);
+		if (left <= 0) return end();
+		say(`${what} the server is busy: retrying in ${left} s (try ${attempt} of ${tries})`);
+		t = setTimeout(tick, until - Date.now() - (left - 1) * 1000);
+	};
+	if (signal) signal.addEventListener("abort", end, { once: true });
+	tick();
+	return stop;
 }
 
 // Seconds a 503 asks to wait: Retry-After's delay or date, within
@@ -112,10 +141,11 @@ async function refusal(r) {
 }
 
 // fetch with the token; a 401 asks for the token once and tries again; a
-// 503 waits and tries again (above).  Resolves to the Response (ok), or
-// throws ApiError with the server's message, or an AbortError when
-// signal fires, waits included.
-export async function request(route, params = {}, { signal } = {}) {
+// 503 waits and tries again (above), telling onBusy, or the page's
+// listener when there is none.  Resolves to the Response (ok), or throws
+// ApiError with the server's message, or an AbortError when signal
+// fires, waits included.
+export async function request(route, params = {}, { signal, onBusy: told } = {}) {
 	let auth = 0, busy = 0, waited = 0;
 	for (;;) {
 		const r = await fetch(apiUrl(route, params), { headers: headers(), signal });
@@ -128,8 +158,9 @@ export async function request(route, params = {}, { signal } = {}) {
 			const seconds = retryAfter(r);
 			await r.body?.cancel().catch(() => {});
 			busy++;
-			if (busyListener)
-				busyListener({ route, seconds, attempt: busy + 1, tries: BUSY_RETRIES + 1, signal });
+			const tell = told || busyListener;
+			if (tell)
+				tell({ route, seconds, attempt: busy + 1, tries: BUSY_RETRIES + 1, signal });
 			await pause(seconds * 1000, signal);
 			waited += seconds;
 			continue;
@@ -160,10 +191,11 @@ function fileName(r, route) {
 	return m ? m[1] : route.split("/").pop();
 }
 
-// Save what a route answers for these parameters: fetched with the token,
-// then handed to the browser as a blob link.
-export async function download(route, params) {
-	const r = await request(route, params);
+// Save what a route answers for these parameters: fetched with the token
+// (opts as request's: onBusy hears of a busy server's waits), then handed
+// to the browser as a blob link.
+export async function download(route, params, opts = {}) {
+	const r = await request(route, params, opts);
 	// a plain byte stream: the browser saves it as it is, whatever the
 	// type (it would open some types instead, or sniff them)
 	const blob = new Blob([await r.arrayBuffer()], { type: "application/octet-stream" });

@@ -5,7 +5,7 @@
 // view is a module with draw(element, context) -> {destroy, note, empty};
 // the state they draw is the URL's fragment alone (state.js).
 import { getState, setState } from "./state.js";
-import { getJSON, ApiError, onBusy } from "./api.js";
+import { getJSON, ApiError, onBusy, busyCountdown } from "./api.js";
 import { iso, human } from "./format.js";
 import map from "./views/map.js";
 import timeline, { loadWindows, drawStrip } from "./views/timeline.js";
@@ -46,31 +46,26 @@ function fillForm(s) {
 	$("live").checked = s.live === "1";
 }
 
-let loadingText = "loading…", busyTick = null;
+let loadingText = "loading…", stopBusy = () => {};
 function status(kind, text) {
 	const st = $("status");
 	st.className = "status " + kind;
 	st.textContent = text;
 	st.dataset.state = kind;
 	if (kind === "loading") loadingText = text;
-	if (kind !== "busy") clearTimeout(busyTick);
+	if (kind !== "busy") stopBusy();
 }
 
 // A request waiting out a busy server (api.js) says so while the page or
 // a view loads, counting down to its next try; once drawn, the status
-// line is the view's and a background request (live) waits unseen.
-onBusy(({ seconds, attempt, tries }) => {
+// line is the view's and a background request (live) waits unseen.  (A
+// download says so on its view's own line: downloads.js.)
+onBusy((wait) => {
 	const now = $("status").dataset.state;
 	if (now && now !== "loading" && now !== "busy") return;
-	clearTimeout(busyTick);
-	const until = Date.now() + seconds * 1000;
-	const tick = () => {
-		const left = Math.ceil((until - Date.now()) / 1000);
-		if (left <= 0) return status("loading", loadingText);
-		status("busy", `${loadingText} the server is busy: retrying in ${left} s (try ${attempt} of ${tries})`);
-		busyTick = setTimeout(tick, until - Date.now() - (left - 1) * 1000);
-	};
-	tick();
+	stopBusy();
+	stopBusy = busyCountdown(wait, loadingText,
+		(text) => (text ? status("busy", text) : status("loading", loadingText)));
 });
 
 async function render() {

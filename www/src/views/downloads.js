@@ -1,7 +1,7 @@
 // downloads.js - every format /api/v1/formats lists, for the current
 // filter (each format gets the filters it takes), saved through fetch so
 // a token works.
-import { getJSON, download } from "../api.js";
+import { getJSON, download, busyCountdown } from "../api.js";
 import { getState, filterParams } from "../state.js";
 import { esc } from "../format.js";
 
@@ -22,14 +22,28 @@ export default {
 				const s = getState();
 				const q = filterParams(s, f.filters.filter((k) => k !== "host" || !needsHost));
 				if (needsHost) q.src = s.host;
-				st.textContent = "downloading " + f.route + "…";
+				// a busy server's waits are counted down on this line:
+				// the page's status line is the view's once it is drawn
+				const what = "downloading " + f.route + "…";
+				const say = (kind, text) => {
+					st.className = "dl-status status " + kind;
+					st.dataset.state = kind;
+					st.textContent = text;
+				};
+				let stopBusy = () => {};
+				const onBusy = (wait) => {
+					stopBusy();
+					stopBusy = busyCountdown(wait, what, (text) => (text ? say("busy", text) : say("loading", what)));
+				};
+				say("loading", what);
 				try {
-					const r = await download(f.route.replace(/^\//, ""), q);
-					st.textContent = `saved ${r.name} (${r.size} bytes)${r.note ? "; " + r.note : ""}`;
+					const r = await download(f.route.replace(/^\//, ""), q, { onBusy });
+					say("ok", `saved ${r.name} (${r.size} bytes)${r.note ? "; " + r.note : ""}`);
 					st.dataset.last = r.name;
 				} catch (e) {
-					st.textContent = `${f.route}: ${e.message}`;
-					st.classList.add("error");
+					say("error", `${f.route}: ${e.message}`);
+				} finally {
+					stopBusy();
 				}
 			});
 			ul.append(li);
