@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include <pcap/pcap.h>
 
 #define SESSIONS_OPEN	48
@@ -64,18 +66,21 @@ rnd(uint32_t n)
 	return (uint32_t)((prng * 0x2545f4914f6cdd1dULL) >> 32) % n;
 }
 
+/* network byte order, through the socket API's own conversions */
 static void
 put16(uint8_t *p, unsigned v)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
+	uint16_t n = htons((uint16_t)v);
+
+	memcpy(p, &n, sizeof(n));
 }
 
 static void
 put32(uint8_t *p, uint32_t v)
 {
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
+	uint32_t n = htonl(v);
+
+	memcpy(p, &n, sizeof(n));
 }
 
 static uint32_t

@@ -3,11 +3,12 @@
 /*
  * Reads PNG files that ipgraph wrote, turns each back into cairo's
  * ARGB32 image data (colours premultiplied by alpha), and writes it again
- * the way pngout.c does (libpng, one row at a time, RGB when every pixel
- * is opaque) with each setting asked for: the encode time (the fastest
- * of -n runs, wall clock) and the file's size.  Built by hand:
+ * with pngout.c's own encoder (pngout_encode: libpng, one row at a time,
+ * RGB when every pixel is opaque) under each setting asked for: the
+ * encode time (the fastest of -n runs, wall clock) and the file's size.
+ * Built by hand against a build's library (BUILD: an -O2 build folder):
  *
- *	cc -O2 -o pngfilt bench/pngfilt.c \
+ *	cc -O2 -Isrc -o pngfilt bench/pngfilt.c BUILD/src/libipgraph.a \
  *	    $(pkg-config --cflags --libs libpng cairo) -lz
  *
  * usage: pngfilt [-n RUNS] -s SETTING... FILE...
@@ -30,35 +31,18 @@
 #include <png.h>
 #include <zlib.h>
 
+#include "buf.h"
+#include "pngout.h"
+
 struct img {
 	int		 w, h;
 	uint32_t	*px;		/* ARGB32, premultiplied, w x h */
-	int		 opaque;
 };
 
 struct setting {
 	const char	*name;
 	int		 filter, level, strategy;
 };
-
-struct out {
-	size_t		 len;
-};
-
-static void
-out_write(png_structp p, png_bytep data, size_t len)
-{
-	struct out *o = png_get_io_ptr(p);
-
-	(void)data;
-	o->len += len;
-}
-
-static void
-out_flush(png_structp p)
-{
-	(void)p;
-}
 
 static int
 img_read(const char *path, struct img *im)
@@ -83,13 +67,10 @@ img_read(const char *path, struct img *im)
 	}
 	im->w = (int)pi.width;
 	im->h = (int)pi.height;
-	im->opaque = 1;
 	for (i = 0; i < n; i++) {
 		unsigned r = rgba[4 * i], g = rgba[4 * i + 1],
 		    b = rgba[4 * i + 2], a = rgba[4 * i + 3];
 
-		if (a != 255)
-			im->opaque = 0;
 		r = (r * a + 127) / 255;
 		g = (g * a + 127) / 255;
 		b = (b * a + 127) / 255;
@@ -99,97 +80,51 @@ img_read(const char *path, struct img *im)
 	return 0;
 }
 
-/* pngout.c's row: ARGB32 to RGB or straight RGBA. */
-static void
-row_conv(const uint32_t *px, int w, int opaque, unsigned char *o)
-{
-	int x;
-
-	for (x = 0; x < w; x++) {
-		uint32_t v = px[x];
-		unsigned a = v >> 24, r = (v >> 16) & 0xff, g = (v >> 8) & 0xff,
-		    b = v & 0xff;
-
-		if (!opaque) {
-			if (a == 0)
-				r = g = b = 0;
-			else if (a != 0xff) {
-				r = (r * 0xff + a / 2) / a;
-				g = (g * 0xff + a / 2) / a;
-				b = (b * 0xff + a / 2) / a;
-			}
-		}
-		*o++ = (unsigned char)r;
-		*o++ = (unsigned char)g;
-		*o++ = (unsigned char)b;
-		if (!opaque)
-			*o++ = (unsigned char)a;
-	}
-}
-
 static cairo_status_t
 cairo_out(void *closure, const unsigned char *data, unsigned int len)
 {
-	struct out *o = closure;
+	size_t *n = closure;
 
 	(void)data;
-	o->len += len;
+	*n += len;
 	return CAIRO_STATUS_SUCCESS;
 }
 
 static size_t
 encode_cairo(const struct img *im)
 {
-	struct out o = { 0 };
 	cairo_surface_t *sf;
+	size_t n = 0;
 
 	sf = cairo_image_surface_create_for_data((unsigned char *)im->px,
 	    CAIRO_FORMAT_ARGB32, im->w, im->h, im->w * 4);
-	if (cairo_surface_write_to_png_stream(sf, cairo_out, &o) !=
+	if (cairo_surface_write_to_png_stream(sf, cairo_out, &n) !=
 	    CAIRO_STATUS_SUCCESS) {
 		fprintf(stderr, "cairo failed\n");
 		exit(1);
 	}
 	cairo_surface_destroy(sf);
-	return o.len;
+	return n;
 }
 
 static size_t
 encode(const struct img *im, const struct setting *s)
 {
-	struct out o = { 0 };
-	png_structp p;
-	png_infop info;
-	unsigned char *row;
-	int y;
+	struct buf b = BUF_INIT;
+	char err[256];
+	size_t n;
 
 	if (s->level < 0)
 		return encode_cairo(im);
-	row = malloc((size_t)im->w * 4);
-	p = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-	info = png_create_info_struct(p);
-	if (row == NULL || p == NULL || info == NULL || setjmp(png_jmpbuf(p))) {
-		fprintf(stderr, "encode failed\n");
+	if (pngout_encode((const unsigned char *)im->px, im->w, im->h,
+	    im->w * 4, s->filter, s->level, s->strategy, &b, err,
+	    sizeof(err)) < 0 || buf_failed(&b)) {
+		fprintf(stderr, "encode failed: %s\n", err);
 		exit(1);
 	}
-	png_set_write_fn(p, &o, out_write, out_flush);
-	png_set_compression_level(p, s->level);
-	png_set_compression_strategy(p, s->strategy);
-	png_set_filter(p, PNG_FILTER_TYPE_BASE, s->filter);
-	png_set_IHDR(p, info, (png_uint_32)im->w, (png_uint_32)im->h, 8,
-	    im->opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA,
-	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE,
-	    PNG_FILTER_TYPE_BASE);
-	png_write_info(p, info);
-	for (y = 0; y < im->h; y++) {
-		row_conv(im->px + (size_t)y * (size_t)im->w, im->w, im->opaque,
-		    row);
-		png_write_row(p, row);
-	}
-	png_write_end(p, info);
-	png_destroy_write_struct(&p, &info);
-	free(row);
-	return o.len;
+	n = b.len;
+	buf_free(&b);
+	return n;
 }
 
 static int

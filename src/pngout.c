@@ -133,6 +133,26 @@ int
 pngout_argb32(const unsigned char *data, int width, int height, int stride,
     enum pngout_kind kind, struct buf *out, char *err, size_t errlen)
 {
+	if ((unsigned)kind >= sizeof(pngout_kinds) / sizeof(pngout_kinds[0])) {
+		snprintf(err, errlen, "png: unknown kind of picture %d",
+		    (int)kind);
+		return -1;
+	}
+	/*
+	 * zlib's default strategy: libpng would pick Z_FILTERED once a
+	 * filter is set, which made the histograms 7% larger; Z_RLE beat
+	 * none of the choices above.
+	 */
+	return pngout_encode(data, width, height, stride,
+	    pngout_kinds[kind].filter, pngout_kinds[kind].level,
+	    Z_DEFAULT_STRATEGY, out, err, errlen);
+}
+
+int
+pngout_encode(const unsigned char *data, int width, int height, int stride,
+    int filter, int level, int strategy, struct buf *out, char *err,
+    size_t errlen)
+{
 	struct pngout po;
 	png_structp p;
 	png_infop info = NULL;
@@ -143,11 +163,6 @@ pngout_argb32(const unsigned char *data, int width, int height, int stride,
 	    stride < width * 4) {
 		snprintf(err, errlen, "png: no image to write (%d x %d)",
 		    width, height);
-		return -1;
-	}
-	if ((unsigned)kind >= sizeof(pngout_kinds) / sizeof(pngout_kinds[0])) {
-		snprintf(err, errlen, "png: unknown kind of picture %d",
-		    (int)kind);
 		return -1;
 	}
 	opaque = pngout_opaque(data, width, height, stride);
@@ -175,14 +190,9 @@ pngout_argb32(const unsigned char *data, int width, int height, int stride,
 		return -1;
 	}
 	png_set_write_fn(p, &po, pngout_write, pngout_flush);
-	/*
-	 * zlib's default strategy: libpng would pick Z_FILTERED once a
-	 * filter is set, which made the histograms 7% larger; Z_RLE beat
-	 * none of the choices above.
-	 */
-	png_set_compression_level(p, pngout_kinds[kind].level);
-	png_set_compression_strategy(p, Z_DEFAULT_STRATEGY);
-	png_set_filter(p, PNG_FILTER_TYPE_BASE, pngout_kinds[kind].filter);
+	png_set_compression_level(p, level);
+	png_set_compression_strategy(p, strategy);
+	png_set_filter(p, PNG_FILTER_TYPE_BASE, filter);
 	png_set_IHDR(p, info, (png_uint_32)width, (png_uint_32)height, 8,
 	    opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA,
 	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE,

@@ -29,4 +29,13 @@ int	pngout_argb32(const unsigned char *data, int width, int height,
 	    int stride, enum pngout_kind kind, struct buf *out, char *err,
 	    size_t errlen);
 
+/*
+ * The same with the compression given: filter a mask of libpng's
+ * PNG_FILTER_* (or PNG_ALL_FILTERS), level zlib's 0-9, strategy zlib's
+ * Z_* (bench/pngfilt.c measures them; the program uses pngout_argb32).
+ */
+int	pngout_encode(const unsigned char *data, int width, int height,
+	    int stride, int filter, int level, int strategy, struct buf *out,
+	    char *err, size_t errlen);
+
 #endif /* IPGRAPH_PNGOUT_H */
