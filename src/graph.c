@@ -31,8 +31,8 @@
  * a cache miss on the item, and growing the table walks the old slots
  * instead of hashing every item again.  On a day of 1.15 million flows
  * the table is far larger than the cache, so the time goes to memory
- * latency, not to the hash: htab_prefetch lets a caller with a batch of
- * keys start every slot's and item's load before it needs the first.
+ * latency, not to the hash: htab_prefetch_slot lets a caller with a
+ * batch of keys start every slot's load before it needs the first.
  */
 struct htab {
 	uint64_t	*slot;		/* hash << 32 | index + 1; 0 empty */
@@ -168,28 +168,14 @@ htab_same(const void *a, const void *b, size_t keylen)
 }
 
 /*
- * Hints for a key of hash (htab_hash of its key) that will be looked up
- * soon: htab_prefetch_slot starts loading its first slot; after that has
- * had time to arrive, htab_prefetch_item starts loading the item that
- * slot names when its hash matches.  Neither changes anything.
+ * Start loading the first slot of a key of hash (htab_hash of its key)
+ * that will be looked up soon.  Changes nothing.
  */
 static inline void
 htab_prefetch_slot(const struct htab *h, uint64_t hash)
 {
 	if (h->nslot != 0)
 		__builtin_prefetch(&h->slot[hash & (h->nslot - 1)]);
-}
-
-static inline void
-htab_prefetch_item(const struct htab *h, uint64_t hash)
-{
-	uint64_t s;
-
-	if (h->nslot == 0)
-		return;
-	s = h->slot[hash & (h->nslot - 1)];
-	if (s != 0 && (uint32_t)(s >> 32) == (uint32_t)hash)
-		__builtin_prefetch(htab_item(h, (uint32_t)s - 1));
 }
 
 /*
@@ -718,14 +704,16 @@ agg_event(struct htab *events, uint32_t edge, int64_t window_us,
  * when out of memory.
  *
  * Each table is worked in stages over the whole batch, in row order:
- * keys and hashes, a prefetch of every first slot, a prefetch of every
- * item those slots name, then the lookups.  Row by row, each lookup of
- * a day's edges and flows waited for two loads from memory, one after
- * the other; in stages the batch's loads are under way together.  The
- * flows' keys hold their edge's index, so they wait for the edges'
- * stage; the nodes are few and stay in cache.  Every table still sees
- * its keys in row order, so the indices, and all that is drawn from
- * them, are those of folding row by row.
+ * keys and hashes with a prefetch of every first slot, then the
+ * lookups.  Row by row, each lookup of a day's edges and flows waited
+ * for its slot to come from memory; in stages the batch's loads are
+ * under way together.  (A third stage prefetching the items the slots
+ * name bought nothing measurable: an hour tier's flows are all new, and
+ * an edge's item is warm from its previous row.)  The flows' keys hold
+ * their edge's index, so they wait for the edges' stage; the nodes are
+ * few and stay in cache.  Every table still sees its keys in row order,
+ * so the indices, and all that is drawn from them, are those of folding
+ * row by row.
  */
 static int
 agg_rows(struct agg *a)
@@ -749,8 +737,6 @@ agg_rows(struct agg *a)
 		eh[i] = htab_hash(&e[i].k, sizeof(e[i].k));
 		htab_prefetch_slot(&a->edges, eh[i]);
 	}
-	for (i = 0; i < n; i++)
-		htab_prefetch_item(&a->edges, eh[i]);
 	for (i = 0; i < n; i++) {
 		r = &a->batch[i];
 		if ((ei[i] = agg_edge_add(&a->edges, &e[i], eh[i])) < 0)
@@ -763,8 +749,6 @@ agg_rows(struct agg *a)
 		htab_prefetch_slot(&a->flows, fh[i]);
 	}
 	if (ports) {
-		for (i = 0; i < n; i++)
-			htab_prefetch_item(&a->flows, fh[i]);
 		for (i = 0; i < n; i++)
 			if (agg_flow_add(&a->flows, &f[i], fh[i]) < 0)
 				return -1;
