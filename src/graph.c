@@ -297,8 +297,7 @@ struct vitem {
 /*
  * Rows are folded in batches of this many (agg_rows): enough to cover
  * a load from memory with the others' work, few enough that their slots
- * and items are still in cache when they are used (16 and 64 did no
- * better on the day benchmark).
+ * are still in cache when they are used (other sizes not measured).
  */
 #define AGG_BATCH	32
 
