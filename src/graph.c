@@ -1266,8 +1266,8 @@ agg_finish_flows(struct agg *a, struct graph *g, const size_t *newidx)
 		struct eitem *e = htab_item(&a->edges, f->k.edge);
 		struct graph_flow *gf = &g->flows[at[pos[f->k.edge]]++];
 
-		gf->src = newidx[e->k.src];
-		gf->dst = newidx[e->k.dst];
+		gf->src = (uint32_t)newidx[e->k.src];
+		gf->dst = (uint32_t)newidx[e->k.dst];
 		gf->proto = f->k.proto;
 		gf->sport = f->k.sport;
 		gf->dport = f->k.dport;
