@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <sys/mman.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,9 +27,17 @@
  * whose first keylen bytes are the key.  One generic table serves nodes,
  * edges, flows and events; rows arrive by the million, so lookups must be
  * cheap, and items stay in one array that sorting can later reorder.
+ *
+ * A slot keeps the low 32 bits of its item's hash beside the index: a
+ * probe that meets another key is told apart by the slot alone, without
+ * a cache miss on the item, and growing the table walks the old slots
+ * instead of hashing every item again.  On a day of 1.15 million flows
+ * the table is far larger than the cache, so the time goes to memory
+ * latency, not to the hash: htab_prefetch_slot lets a caller with a
+ * batch of keys start every slot's load before it needs the first.
  */
 struct htab {
-	uint32_t	*slot;		/* index + 1; 0 is empty */
+	uint64_t	*slot;		/* hash << 32 | index + 1; 0 empty */
 	size_t		 nslot;		/* power of two */
 	size_t		 n;
 	char		*items;
@@ -35,6 +45,9 @@ struct htab {
 	size_t		 itemsize;
 	size_t		 keylen;
 };
+
+/* Items at most: an index + 1 and the slots (2 per item) stay in range. */
+#define HTAB_MAX	((size_t)1 << 30)
 
 static uint64_t
 htab_hash(const void *key, size_t len)
@@ -56,6 +69,52 @@ htab_hash(const void *key, size_t len)
 	return h;
 }
 
+/* Arrays from this size up are advised into huge pages. */
+#define GRAPH_HUGE	((size_t)2 << 20)
+
+/*
+ * Ask for huge pages under the len bytes at p, where the system gives
+ * them on request (transparent_hugepage=madvise, Debian's default): a
+ * day's flows fill arrays of tens of megabytes, read at random (the
+ * slots) or written in many streams (the items, the graph's flows); in
+ * 4 KB pages the port ring of the day benchmark's hour tier took 53,600
+ * page faults, 24,500 with this advice, and their random reads cross a
+ * page almost every time.  Only a hint, for memory not touched yet:
+ * without huge pages nothing changes.  The whole 2 MB ranges inside get
+ * them.
+ */
+static void
+graph_advise_huge(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t a = (uintptr_t)p, end = a + len;
+
+	if (len < GRAPH_HUGE)
+		return;
+	/*
+	 * From the page p is in: a large block has a page of its own (its
+	 * header is in it), and advice that split its mapping would make
+	 * a later realloc copy it instead of moving its pages (mremap).
+	 */
+	a &= ~(uintptr_t)4095;
+	(void)madvise((void *)a, end - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/* nslot zeroed slots; NULL when out of memory.  Free with free(3). */
+static uint64_t *
+htab_slots(size_t nslot)
+{
+	uint64_t *slot;
+
+	if ((slot = calloc(nslot, sizeof(*slot))) != NULL)
+		graph_advise_huge(slot, nslot * sizeof(*slot));
+	return slot;
+}
+
 static void
 htab_init(struct htab *h, size_t itemsize, size_t keylen)
 {
@@ -72,6 +131,18 @@ htab_free(struct htab *h)
 	memset(h, 0, sizeof(*h));
 }
 
+/*
+ * Free the slots of a table that is only read by index from now on
+ * (htab_item); it takes no more htab_get.
+ */
+static void
+htab_drop_slots(struct htab *h)
+{
+	free(h->slot);
+	h->slot = NULL;
+	h->nslot = 0;
+}
+
 static void *
 htab_item(const struct htab *h, size_t i)
 {
@@ -81,16 +152,18 @@ htab_item(const struct htab *h, size_t i)
 static int
 htab_rehash(struct htab *h, size_t nslot)
 {
-	uint32_t *slot;
+	uint64_t *slot, s;
 	size_t i, j;
 
-	if ((slot = calloc(nslot, sizeof(*slot))) == NULL)
+	if ((slot = htab_slots(nslot)) == NULL)
 		return -1;
-	for (i = 0; i < h->n; i++) {
-		j = htab_hash(htab_item(h, i), h->keylen) & (nslot - 1);
+	for (i = 0; i < h->nslot; i++) {
+		if ((s = h->slot[i]) == 0)
+			continue;
+		j = (s >> 32) & (nslot - 1);
 		while (slot[j] != 0)
 			j = (j + 1) & (nslot - 1);
-		slot[j] = (uint32_t)(i + 1);
+		slot[j] = s;
 	}
 	free(h->slot);
 	h->slot = slot;
@@ -143,28 +216,41 @@ htab_same(const void *a, const void *b, size_t keylen)
 }
 
 /*
+ * Start loading the first slot of a key of hash (htab_hash of its key)
+ * that will be looked up soon.  Changes nothing.
+ */
+static inline void
+htab_prefetch_slot(const struct htab *h, uint64_t hash)
+{
+	if (h->nslot != 0)
+		__builtin_prefetch(&h->slot[hash & (h->nslot - 1)]);
+}
+
+/*
  * Find the item with key's first keylen bytes, or append item (the whole
- * itemsize bytes) as a new one.  Returns its index and sets *isnew, or
- * -1 when out of memory.
+ * itemsize bytes) as a new one; hash is htab_hash of its key.  Returns
+ * its index and sets *isnew, or -1 when out of memory.
  */
 static long
-htab_get(struct htab *h, const void *item, int *isnew)
+htab_get_hashed(struct htab *h, const void *item, uint64_t hash, int *isnew)
 {
-	uint64_t hash = htab_hash(item, h->keylen);
+	uint32_t tag = (uint32_t)hash;
 	size_t j, cap;
-	uint32_t s;
+	uint64_t s;
 	char *items;
 
 	*isnew = 0;
 	if (h->nslot != 0) {
 		j = hash & (h->nslot - 1);
 		while ((s = h->slot[j]) != 0) {
-			if (htab_same(htab_item(h, s - 1), item, h->keylen))
-				return (long)(s - 1);
+			if ((uint32_t)(s >> 32) == tag &&
+			    htab_same(htab_item(h, (uint32_t)s - 1), item,
+			    h->keylen))
+				return (long)((uint32_t)s - 1);
 			j = (j + 1) & (h->nslot - 1);
 		}
 	}
-	if (h->n >= UINT32_MAX - 1)
+	if (h->n >= HTAB_MAX)
 		return -1;
 	if ((h->n + 1) * 2 > h->nslot &&
 	    htab_rehash(h, h->nslot == 0 ? 1024 : h->nslot * 2) < 0)
@@ -176,14 +262,21 @@ htab_get(struct htab *h, const void *item, int *isnew)
 			return -1;
 		h->items = items;
 		h->cap = cap;
+		graph_advise_huge(items, cap * h->itemsize);
 	}
 	memcpy(htab_item(h, h->n), item, h->itemsize);
 	j = hash & (h->nslot - 1);
 	while (h->slot[j] != 0)
 		j = (j + 1) & (h->nslot - 1);
-	h->slot[j] = (uint32_t)(h->n + 1);
+	h->slot[j] = (uint64_t)tag << 32 | (uint32_t)(h->n + 1);
 	*isnew = 1;
 	return (long)h->n++;
+}
+
+static long
+htab_get(struct htab *h, const void *item, int *isnew)
+{
+	return htab_get_hashed(h, item, htab_hash(item, h->keylen), isnew);
 }
 
 /* Keys are plain bytes with no padding, so memcmp and hashing are exact. */
@@ -250,6 +343,14 @@ struct vitem {
 	uint64_t	bytes;
 };
 
+/*
+ * Rows are folded in batches of this many (agg_rows): enough to cover
+ * a load from memory with the others' work, few enough that their slots
+ * are still in cache when they are used (16 and 64: the same within the
+ * noise on the day benchmark).
+ */
+#define AGG_BATCH	32
+
 /* Aggregation state of one graph_build run. */
 struct agg {
 	const struct filter	*q;
@@ -263,6 +364,8 @@ struct agg {
 	struct names		*seen[3];	/* names from the traffic */
 	struct htab		 named;		/* seen_name's last names */
 	struct store		*st;		/* for the names (agg_seen) */
+	struct store_row	 batch[AGG_BATCH];	/* not folded yet */
+	size_t			 nbatch;
 };
 
 /* Where a name from the traffic came from, best first. */
@@ -530,58 +633,93 @@ agg_node(struct agg *a, int ver, const uint8_t *addr)
 	return i;
 }
 
+/*
+ * Add e's counts to the edge of its key, added if new; hash is its
+ * key's htab_hash.  Returns the edge's index or -1.
+ */
+static long
+agg_edge_add(struct htab *edges, const struct eitem *e, uint64_t hash)
+{
+	struct eitem *p;
+	long i;
+	int isnew;
+
+	if ((i = htab_get_hashed(edges, e, hash, &isnew)) < 0 || isnew)
+		return i;
+	p = htab_item(edges, (size_t)i);
+	p->packets += e->packets;
+	p->bytes += e->bytes;
+	if (e->first_us < p->first_us)
+		p->first_us = e->first_us;
+	if (e->last_us > p->last_us)
+		p->last_us = e->last_us;
+	return i;
+}
+
+static void
+agg_edge_item(struct eitem *e, uint32_t src, uint32_t dst, uint64_t packets,
+    uint64_t bytes, int64_t first_us, int64_t last_us)
+{
+	memset(e, 0, sizeof(*e));
+	e->k.src = src;
+	e->k.dst = dst;
+	e->packets = packets;
+	e->bytes = bytes;
+	e->first_us = first_us;
+	e->last_us = last_us;
+	e->to = -1;
+}
+
 /* Add counts to the edge (src, dst); returns its index or -1. */
 static long
 agg_edge(struct htab *edges, uint32_t src, uint32_t dst, uint64_t packets,
     uint64_t bytes, int64_t first_us, int64_t last_us)
 {
-	struct eitem e, *p;
+	struct eitem e;
+
+	agg_edge_item(&e, src, dst, packets, bytes, first_us, last_us);
+	return agg_edge_add(edges, &e, htab_hash(&e.k, sizeof(e.k)));
+}
+
+/* The same for a flow: 0 or -1. */
+static int
+agg_flow_add(struct htab *flows, const struct fitem *f, uint64_t hash)
+{
+	struct fitem *p;
 	long i;
 	int isnew;
 
-	memset(&e, 0, sizeof(e));
-	e.k.src = src;
-	e.k.dst = dst;
-	e.packets = packets;
-	e.bytes = bytes;
-	e.first_us = first_us;
-	e.last_us = last_us;
-	e.to = -1;
-	if ((i = htab_get(edges, &e, &isnew)) < 0 || isnew)
-		return i;
-	p = htab_item(edges, (size_t)i);
-	p->packets += packets;
-	p->bytes += bytes;
-	if (first_us < p->first_us)
-		p->first_us = first_us;
-	if (last_us > p->last_us)
-		p->last_us = last_us;
-	return i;
+	if ((i = htab_get_hashed(flows, f, hash, &isnew)) < 0)
+		return -1;
+	if (!isnew) {
+		p = htab_item(flows, (size_t)i);
+		p->packets += f->packets;
+		p->bytes += f->bytes;
+	}
+	return 0;
+}
+
+static void
+agg_flow_item(struct fitem *f, uint32_t edge, unsigned proto, unsigned sport,
+    unsigned dport, uint64_t packets, uint64_t bytes)
+{
+	memset(f, 0, sizeof(*f));
+	f->k.edge = edge;
+	f->k.proto = proto;
+	f->k.sport = (uint16_t)sport;
+	f->k.dport = (uint16_t)dport;
+	f->packets = packets;
+	f->bytes = bytes;
 }
 
 static int
 agg_flow(struct htab *flows, uint32_t edge, unsigned proto, unsigned sport,
     unsigned dport, uint64_t packets, uint64_t bytes)
 {
-	struct fitem f, *p;
-	long i;
-	int isnew;
+	struct fitem f;
 
-	memset(&f, 0, sizeof(f));
-	f.k.edge = edge;
-	f.k.proto = proto;
-	f.k.sport = (uint16_t)sport;
-	f.k.dport = (uint16_t)dport;
-	f.packets = packets;
-	f.bytes = bytes;
-	if ((i = htab_get(flows, &f, &isnew)) < 0)
-		return -1;
-	if (!isnew) {
-		p = htab_item(flows, (size_t)i);
-		p->packets += packets;
-		p->bytes += bytes;
-	}
-	return 0;
+	agg_flow_item(&f, edge, proto, sport, dport, packets, bytes);
+	return agg_flow_add(flows, &f, htab_hash(&f.k, sizeof(f.k)));
 }
 
 static int
@@ -610,27 +748,85 @@ agg_event(struct htab *events, uint32_t edge, int64_t window_us,
 	return 0;
 }
 
+/*
+ * Fold the batched rows into the tables, and empty the batch: 0, or -1
+ * when out of memory.
+ *
+ * Each table is worked in stages over the whole batch, in row order:
+ * keys and hashes with a prefetch of every first slot, then the
+ * lookups.  Row by row, each lookup of a day's edges and flows waited
+ * for its slot to come from memory; in stages the batch's loads are
+ * under way together.  (A third stage prefetching the items the slots
+ * name bought nothing measurable: an hour tier's flows are all new, and
+ * an edge's item is warm from its previous row.)  The flows' keys hold
+ * their edge's index, so they wait for the edges' stage; the nodes are
+ * few and stay in cache.  Every table still sees its keys in row order,
+ * so the indices, and all that is drawn from them, are those of folding
+ * row by row.
+ */
+static int
+agg_rows(struct agg *a)
+{
+	struct eitem e[AGG_BATCH];
+	struct fitem f[AGG_BATCH];
+	uint64_t eh[AGG_BATCH], fh[AGG_BATCH];
+	long ei[AGG_BATCH], s, d;
+	size_t i, n = a->nbatch;
+	const struct store_row *r;
+	int ports = (a->q->detail & QUERY_DETAIL_PORTS) != 0;
+
+	a->nbatch = 0;
+	for (i = 0; i < n; i++) {
+		r = &a->batch[i];
+		if ((s = agg_node(a, r->ipver, r->src)) < 0 ||
+		    (d = agg_node(a, r->ipver, r->dst)) < 0)
+			return -1;
+		agg_edge_item(&e[i], (uint32_t)s, (uint32_t)d, r->packets,
+		    r->bytes, r->first_us, r->last_us);
+		eh[i] = htab_hash(&e[i].k, sizeof(e[i].k));
+		htab_prefetch_slot(&a->edges, eh[i]);
+	}
+	for (i = 0; i < n; i++) {
+		r = &a->batch[i];
+		if ((ei[i] = agg_edge_add(&a->edges, &e[i], eh[i])) < 0)
+			return -1;
+		if (!ports)
+			continue;
+		agg_flow_item(&f[i], (uint32_t)ei[i], r->proto, r->sport,
+		    r->dport, r->packets, r->bytes);
+		fh[i] = htab_hash(&f[i].k, sizeof(f[i].k));
+		htab_prefetch_slot(&a->flows, fh[i]);
+	}
+	if (ports) {
+		for (i = 0; i < n; i++)
+			if (agg_flow_add(&a->flows, &f[i], fh[i]) < 0)
+				return -1;
+	}
+	if (a->q->detail & QUERY_DETAIL_TIMES)
+		for (i = 0; i < n; i++) {
+			r = &a->batch[i];
+			if (agg_event(&a->events, (uint32_t)ei[i],
+			    r->window_start * 1000000, r->first_us,
+			    r->packets, r->bytes) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/*
+ * One row into the batch, folded when the batch is full; 0, or -1 when
+ * out of memory.  The row's sensor is not kept: it dies with the
+ * statement's step, and the graph does not need it.
+ */
 static int
 agg_row(struct agg *a, const struct store_row *r)
 {
-	long s, d, e;
-
 	if (r->ipver == 0)
 		return 0;	/* a damaged row: no address to draw */
-	if ((s = agg_node(a, r->ipver, r->src)) < 0 ||
-	    (d = agg_node(a, r->ipver, r->dst)) < 0)
-		return -1;
-	if ((e = agg_edge(&a->edges, (uint32_t)s, (uint32_t)d, r->packets,
-	    r->bytes, r->first_us, r->last_us)) < 0)
-		return -1;
-	if ((a->q->detail & QUERY_DETAIL_PORTS) && agg_flow(&a->flows,
-	    (uint32_t)e, r->proto, r->sport, r->dport, r->packets,
-	    r->bytes) < 0)
-		return -1;
-	if ((a->q->detail & QUERY_DETAIL_TIMES) && agg_event(&a->events,
-	    (uint32_t)e, r->window_start * 1000000, r->first_us, r->packets,
-	    r->bytes) < 0)
-		return -1;
+	a->batch[a->nbatch] = *r;
+	a->batch[a->nbatch].sensor = NULL;
+	if (++a->nbatch == AGG_BATCH)
+		return agg_rows(a);
 	return 0;
 }
 
@@ -975,6 +1171,29 @@ graph_cmp_flow(const void *pa, const void *pb)
 	return a->dport < b->dport ? -1 : a->dport > b->dport;
 }
 
+/*
+ * Insertion sort of one edge's flows (same src and dst) by protocol,
+ * then ports: most edges have a handful, where qsort's calls cost more
+ * than the moves.
+ */
+static void
+graph_sort_edge_flows(struct graph_flow *f, size_t n)
+{
+	struct graph_flow t;
+	size_t i, j;
+
+	if (n > 16) {
+		qsort(f, n, sizeof(*f), graph_cmp_flow);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		t = f[i];
+		for (j = i; j > 0 && graph_cmp_flow(&f[j - 1], &t) > 0; j--)
+			f[j] = f[j - 1];
+		f[j] = t;
+	}
+}
+
 static int
 graph_cmp_event(const void *pa, const void *pb)
 {
@@ -999,6 +1218,72 @@ graph_free(struct graph *g)
 	free(g->events);
 	free(g->strings);
 	free(g);
+}
+
+/*
+ * The flows of g, in (src, dst, proto, sport, dport) order, from a's
+ * flows and g's edges (sorted, each with its aggregation index in
+ * base_packets, which this resets to 0).  Each flow is placed by
+ * counting into the run of its edge (the edges are in (src, dst) order
+ * already), and only each edge's few flows are sorted: a qsort of a
+ * day's million flows cost a tenth of the port ring's time.  newidx maps
+ * aggregation nodes to g's.  0, or -1 when out of memory.
+ */
+static int
+agg_finish_flows(struct agg *a, struct graph *g, const size_t *newidx)
+{
+	size_t *pos, *at, i, k;
+
+	if (a->flows.n == 0) {
+		for (k = 0; k < g->nedges; k++)
+			g->edges[k].base_packets = 0;
+		return 0;
+	}
+	if ((pos = calloc(g->nedges, sizeof(*pos))) == NULL)
+		return -1;
+	if ((at = calloc(g->nedges + 1, sizeof(*at))) == NULL ||
+	    (g->flows = calloc(a->flows.n, sizeof(*g->flows))) == NULL) {
+		free(pos);
+		free(at);
+		return -1;
+	}
+	graph_advise_huge(g->flows, a->flows.n * sizeof(*g->flows));
+	/* pos: an aggregation edge's place in g->edges */
+	for (k = 0; k < g->nedges; k++) {
+		pos[g->edges[k].base_packets] = k;
+		g->edges[k].base_packets = 0;
+	}
+	for (i = 0; i < a->flows.n; i++) {
+		struct fitem *f = htab_item(&a->flows, i);
+
+		at[pos[f->k.edge] + 1]++;
+	}
+	for (k = 1; k <= g->nedges; k++)
+		at[k] += at[k - 1];
+	/* at[k] ends as the end of edge k's run */
+	for (i = 0; i < a->flows.n; i++) {
+		struct fitem *f = htab_item(&a->flows, i);
+		struct eitem *e = htab_item(&a->edges, f->k.edge);
+		struct graph_flow *gf = &g->flows[at[pos[f->k.edge]]++];
+
+		gf->src = (uint32_t)newidx[e->k.src];
+		gf->dst = (uint32_t)newidx[e->k.dst];
+		gf->proto = f->k.proto;
+		gf->sport = f->k.sport;
+		gf->dport = f->k.dport;
+		gf->packets = f->packets;
+		gf->bytes = f->bytes;
+	}
+	g->nflows = a->flows.n;
+	for (k = 0; k < g->nedges; k++) {
+		size_t start = k == 0 ? 0 : at[k - 1];
+
+		if (at[k] - start > 1)
+			graph_sort_edge_flows(g->flows + start, at[k] - start);
+	}
+	free(pos);
+	free(at);
+	return 0;
 }
 
 /*
@@ -1164,6 +1449,8 @@ agg_finish(struct agg *a, int tier, uint64_t rows, char *err, size_t errlen)
 
 		ge->src = newidx[e->k.src];
 		ge->dst = newidx[e->k.dst];
+		/* the aggregation index, for the flows, until sorted */
+		ge->base_packets = i;
 		ge->packets = e->packets;
 		ge->bytes = e->bytes;
 		ge->first_us = e->first_us;
@@ -1187,23 +1474,9 @@ agg_finish(struct agg *a, int tier, uint64_t rows, char *err, size_t errlen)
 			qsort(g->edges + start, at[i] - start,
 			    sizeof(*g->edges), graph_cmp_edge);
 	}
-	/* Flows and events take their ends from their aggregation edge. */
-	if (a->flows.n > 0 && (g->flows = calloc(a->flows.n,
-	    sizeof(*g->flows))) == NULL)
+	if (agg_finish_flows(a, g, newidx) < 0)
 		goto fail;
-	for (i = 0; i < a->flows.n; i++) {
-		struct fitem *f = htab_item(&a->flows, i);
-		struct eitem *e = htab_item(&a->edges, f->k.edge);
-
-		g->flows[i].src = newidx[e->k.src];
-		g->flows[i].dst = newidx[e->k.dst];
-		g->flows[i].proto = f->k.proto;
-		g->flows[i].sport = f->k.sport;
-		g->flows[i].dport = f->k.dport;
-		g->flows[i].packets = f->packets;
-		g->flows[i].bytes = f->bytes;
-	}
-	g->nflows = a->flows.n;
+	/* Events take their ends from their aggregation edge. */
 	if (a->events.n > 0 && (g->events = calloc(a->events.n,
 	    sizeof(*g->events))) == NULL)
 		goto fail;
@@ -1219,8 +1492,6 @@ agg_finish(struct agg *a, int tier, uint64_t rows, char *err, size_t errlen)
 		g->events[i].bytes = v->bytes;
 	}
 	g->nevents = a->events.n;
-	if (g->nflows > 0)
-		qsort(g->flows, g->nflows, sizeof(*g->flows), graph_cmp_flow);
 	if (g->nevents > 0)
 		qsort(g->events, g->nevents, sizeof(*g->events),
 		    graph_cmp_event);
@@ -1343,6 +1614,20 @@ graph_caption(const struct graph *g, struct buf *out)
 	graph_shown(g, out);
 }
 
+/*
+ * After the reduction the tables of edges, flows, events and members
+ * are only read by index: their slots go before agg_finish allocates
+ * the graph (a day's flows: 32 MB).
+ */
+static void
+agg_drop_slots(struct agg *a)
+{
+	htab_drop_slots(&a->members);
+	htab_drop_slots(&a->edges);
+	htab_drop_slots(&a->flows);
+	htab_drop_slots(&a->events);
+}
+
 static int
 graph_row(const struct store_row *r, void *arg)
 {
@@ -1372,20 +1657,25 @@ graph_build_span(const struct filter *q, struct store *st, char *err,
 	    offsetof(struct seen_item, addr) + 16);
 	rc = store_read(st, q, STORE_READ_GRAPH, graph_row, &a, &tier, &rows,
 	    err, errlen);
+	if (rc == 0 && agg_rows(&a) < 0)
+		rc = 1;		/* the last rows */
 	if (rc > 0)
 		snprintf(err, errlen, "out of memory building the graph");
 	else if (rc == 0) {
 		agg_totals(&a, &total);
-		/* agg_finish says why when it fails */
 		if (agg_reduce(&a) < 0)
 			snprintf(err, errlen, "out of memory building the "
 			    "graph");
-		else if ((g = agg_finish(&a, tier, rows, err, errlen)) !=
-		    NULL && graph_set_caption(g, q, &total) < 0) {
-			graph_free(g);
-			g = NULL;
-			snprintf(err, errlen, "out of memory building the "
-			    "graph");
+		else {
+			agg_drop_slots(&a);
+			/* agg_finish says why when it fails */
+			if ((g = agg_finish(&a, tier, rows, err, errlen)) !=
+			    NULL && graph_set_caption(g, q, &total) < 0) {
+				graph_free(g);
+				g = NULL;
+				snprintf(err, errlen, "out of memory building "
+				    "the graph");
+			}
 		}
 	}
 	htab_free(&a.nodes);

@@ -77,13 +77,17 @@ struct graph_edge {
 /* "same", "new", "gone", "grown", "shrunk". */
 const char	*graph_change_name(int change);
 
-/* QUERY_DETAIL_PORTS: one per (src, dst, proto, sport, dport). */
+/*
+ * QUERY_DETAIL_PORTS: one per (src, dst, proto, sport, dport).  32 bytes
+ * (a long span has millions): the node indices fit 32 bits, as every
+ * index of graph.c's tables does.
+ */
 struct graph_flow {
-	size_t		 src;
-	size_t		 dst;
+	uint32_t	 src;		/* indices into graph.nodes */
+	uint32_t	 dst;
 	unsigned	 proto;
-	unsigned	 sport;
-	unsigned	 dport;
+	uint16_t	 sport;
+	uint16_t	 dport;
 	uint64_t	 packets;
 	uint64_t	 bytes;
 };

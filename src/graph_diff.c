@@ -208,8 +208,8 @@ graph_diff(const struct graph *cur, const struct graph *base,
 		goto fail;
 	for (k = 0; k < cur->nflows; k++) {
 		g->flows[k] = cur->flows[k];
-		g->flows[k].src = cmap[cur->flows[k].src];
-		g->flows[k].dst = cmap[cur->flows[k].dst];
+		g->flows[k].src = (uint32_t)cmap[cur->flows[k].src];
+		g->flows[k].dst = (uint32_t)cmap[cur->flows[k].dst];
 	}
 	g->nflows = cur->nflows;
 	if (cur->nevents > 0 && (g->events = calloc(cur->nevents,

@@ -260,7 +260,8 @@ struct store_row {
  * STORE_READ_GRAPH: the same rows unordered, from the pairs table (ports
  * and protocol zero) unless the filter asks for ports, protocols or
  * QUERY_DETAIL_PORTS, and for long spans from rolled-up hours where they
- * are complete (QUERY_TIER_MIXED).
+ * are complete (QUERY_TIER_MIXED); its rows have no sensor (NULL) and no
+ * TCP flags (0).
  */
 #define STORE_READ_ROWS		0
 #define STORE_READ_GRAPH	1

@@ -689,6 +689,149 @@ test_bad(void **state)
 	filter_free(q);
 }
 
+/*
+ * Rows are folded in batches (32 rows in graph.c): sums must not depend
+ * on where a batch ends.  Sensor d: 7 windows of 45 flows on 3 edges (a
+ * batch ends inside a window, inside an edge's run of rows, and the same
+ * flow comes back in a later batch), then one flow alone in each of 40
+ * windows (a run of the same flow across batches, and a last batch that
+ * is not full: 355 rows).  Every sum is computed here from the formula
+ * the rows were made with.
+ */
+#define B_WINDOWS	7
+#define B_FLOWS		45
+#define B_ALONE		40
+
+static void
+test_batches(void **state)
+{
+	static const char *const kv[] = { "sensor", "d", "tier", "raw",
+	    NULL };
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	struct graph *g;
+	const struct graph_flow *f;
+	const struct graph_edge *e;
+	uint64_t want, wedge[4] = { 0 };
+	size_t i, nalone = 0;
+	long k;
+	int w;
+	uint8_t src[4] = { 10, 6, 0, 1 }, dst[4] = { 10, 6, 0, 0 };
+
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	exec_ok(db, "INSERT INTO sensors (id, name) VALUES (4, 'd')");
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO windows (id,"
+	    " sensor_id, tier, seconds, start) VALUES (?, 4, 0, 60, ?)", -1,
+	    &s, NULL), SQLITE_OK);
+	for (w = 0; w < B_WINDOWS + B_ALONE; w++) {
+		sqlite3_bind_int(s, 1, 30 + w);
+		sqlite3_bind_int64(s, 2, T0 + 600 + 60 * w);
+		assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO edges (window_id,"
+	    " proto, src, dst, sport, dport, packets, bytes, first_us,"
+	    " last_us, tcp_flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1000,"
+	    " 2000, 0)", -1, &s, NULL), SQLITE_OK);
+	for (w = 0; w < B_WINDOWS + B_ALONE; w++)
+		for (k = 0; k < (w < B_WINDOWS ? B_FLOWS : 1); k++) {
+			/* flow k: 10.6.0.1:2000+k -> 10.6.0.(2 + k / 15):80;
+			 * alone: 10.6.0.9:53 -> 10.6.0.1:5353, udp */
+			int alone = w >= B_WINDOWS;
+
+			dst[3] = (uint8_t)(2 + k / 15);
+			sqlite3_bind_int(s, 1, 30 + w);
+			sqlite3_bind_int(s, 2, alone ? 17 : 6);
+			src[3] = alone ? 9 : 1;
+			sqlite3_bind_blob(s, 3, src, 4, SQLITE_TRANSIENT);
+			if (alone)
+				dst[3] = 1;
+			sqlite3_bind_blob(s, 4, dst, 4, SQLITE_TRANSIENT);
+			sqlite3_bind_int(s, 5, alone ? 53 : 2000 + (int)k);
+			sqlite3_bind_int(s, 6, alone ? 5353 : 80);
+			sqlite3_bind_int64(s, 7, alone ? w : w * 100 + k + 1);
+			sqlite3_bind_int64(s, 8, alone ? 100 * w :
+			    10 * (w * 100 + k + 1));
+			assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+			sqlite3_reset(s);
+		}
+	sqlite3_finalize(s);
+	/* the pairs are the graph's rows without ports */
+	exec_ok(db, "INSERT INTO pairs SELECT window_id, src, dst,"
+	    " sum(packets), sum(bytes), min(first_us), max(last_us)"
+	    " FROM edges WHERE window_id >= 30 GROUP BY window_id, src, dst");
+
+	g = run(*state, kv, NULL, QUERY_DETAIL_PORTS | QUERY_DETAIL_TIMES);
+	assert_int_equal(g->rows, B_WINDOWS * B_FLOWS + B_ALONE);
+	assert_int_equal(g->nflows, B_FLOWS + 1);
+	assert_int_equal(g->nedges, 4);
+	for (i = 0; i < g->nflows; i++) {
+		f = &g->flows[i];
+		if (f->proto == 17) {
+			nalone++;
+			assert_string_equal(g->nodes[f->src].addr_text,
+			    "10.6.0.9");
+			want = 0;
+			for (w = B_WINDOWS; w < B_WINDOWS + B_ALONE; w++)
+				want += (uint64_t)w;
+			assert_int_equal(f->packets, want);
+			assert_int_equal(f->bytes, 100 * want);
+			continue;
+		}
+		k = (long)f->sport - 2000;
+		assert_true(k >= 0 && k < B_FLOWS);
+		assert_int_equal(f->dport, 80);
+		want = 0;
+		for (w = 0; w < B_WINDOWS; w++)
+			want += (uint64_t)(w * 100 + k + 1);
+		assert_int_equal(f->packets, want);
+		assert_int_equal(f->bytes, 10 * want);
+		wedge[k / 15] += want;
+		/* in (src, dst, proto, sport, dport) order */
+		if (i > 0 && g->flows[i - 1].proto == 6)
+			assert_true(g->flows[i - 1].dst < f->dst ||
+			    (g->flows[i - 1].dst == f->dst &&
+			    g->flows[i - 1].sport < f->sport));
+	}
+	assert_int_equal(nalone, 1);
+	for (k = 0; k < 3; k++) {
+		char to[16];
+
+		snprintf(to, sizeof(to), "10.6.0.%ld", 2 + k);
+		assert_true((i = (size_t)find_edge(g, "10.6.0.1", to)) <
+		    g->nedges);
+		e = &g->edges[i];
+		assert_int_equal(e->packets, wedge[k]);
+		assert_int_equal(e->bytes, 10 * wedge[k]);
+	}
+	/* an event per window and edge, each the sum of its window's rows */
+	assert_int_equal(g->nevents, B_WINDOWS * 3 + B_ALONE);
+	for (i = 0; i < g->nevents; i++) {
+		const struct graph_event *v = &g->events[i];
+
+		w = (int)(v->window_us / 1000000 - (T0 + 600)) / 60;
+		assert_true(w >= 0 && w < B_WINDOWS + B_ALONE);
+		if (w >= B_WINDOWS) {
+			assert_int_equal(v->packets, (uint64_t)w);
+			continue;
+		}
+		k = (long)g->nodes[v->dst].addr[3] - 2;
+		assert_true(k >= 0 && k < 3);
+		want = 0;
+		for (long j = k * 15; j < (k + 1) * 15; j++)
+			want += (uint64_t)(w * 100 + j + 1);
+		assert_int_equal(v->packets, want);
+		assert_int_equal(v->bytes, 10 * want);
+	}
+	graph_free(g);
+	exec_ok(db, "DELETE FROM pairs WHERE window_id >= 30");
+	exec_ok(db, "DELETE FROM edges WHERE window_id >= 30");
+	exec_ok(db, "DELETE FROM windows WHERE id >= 30");
+	exec_ok(db, "DELETE FROM sensors WHERE id = 4");
+	sqlite3_close(db);
+}
+
 int
 main(void)
 {
@@ -706,6 +849,7 @@ main(void)
 		/* last: they add rows, and a failure leaves them there */
 		cmocka_unit_test(test_tier_default),
 		cmocka_unit_test(test_ties),
+		cmocka_unit_test(test_batches),
 	};
 	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(test_bad),

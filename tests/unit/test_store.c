@@ -323,13 +323,15 @@ static int
 tally_row(const struct store_row *r, void *arg)
 {
 	struct tally *t = arg;
+	/* a graph's rows (STORE_READ_GRAPH) carry no sensor */
+	const char *sensor = r->sensor != NULL ? r->sensor : "";
 
 	if (r->window_start < t->last_start ||
 	    (r->window_start == t->last_start &&
-	    strcmp(r->sensor, t->last_sensor) < 0))
+	    strcmp(sensor, t->last_sensor) < 0))
 		t->unordered = 1;
 	t->last_start = r->window_start;
-	snprintf(t->last_sensor, sizeof(t->last_sensor), "%s", r->sensor);
+	snprintf(t->last_sensor, sizeof(t->last_sensor), "%s", sensor);
 	t->rows++;
 	t->packets += r->packets;
 	t->bytes += r->bytes;
