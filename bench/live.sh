@@ -517,32 +517,35 @@ class Group:
 G = [Group(g, ds) for g, ds in groups.items()]
 
 def ceilings(gs):
-    """Per program: (highest group with no loss in any run below the first
-    with loss, first group with loss), over the stepped rates in order."""
+    """Per program, over the stepped rates in order: (the highest group
+    with no loss in any run below the first with loss, that first group
+    with loss, the highest group with no loss in any run at all)."""
     out = {}
     for prog in PROGS:
         steps = sorted((g for g in gs if g.asked is not None and g.results(prog)),
                        key=lambda g: g.asked)
         if not steps:
             continue
-        ok, bad = None, None
+        ok, bad, top = None, None, None
         for g in steps:
             if g.lossy(prog):
-                bad = g
-                break
-            ok = g
-        out[prog] = (ok, bad)
+                bad = bad or g
+            else:
+                ok = ok if bad else g
+                top = g
+        out[prog] = (ok, bad, top)
     return out
 
 if mode == "step":
-    # stop when each program has lost frames at some rate, or when the
-    # generator no longer reaches what was asked (more steps would repeat
-    # the same rate)
+    # stop when every program lost frames at the last rate (one that
+    # lost at a lower rate but not here is stepped on: losses come in
+    # bursts), or when the generator no longer reaches what was asked
+    # (more steps would repeat the same rate)
     last = [g for g in G if g.asked is not None][-1]
     if last.rate is not None and last.rate < 0.9 * last.asked:
         print("stop: the generator reached %s pps of the %s asked" % (f(last.rate), f(last.asked)))
-    elif all(bad for _, bad in ceilings(G).values()):
-        print("stop: every capturer has lost frames")
+    elif all(last.lossy(prog) for prog in PROGS if last.results(prog)):
+        print("stop: every capturer lost frames at this rate")
     else:
         print("go")
     sys.exit(0)
@@ -603,24 +606,26 @@ for q, gs in byq.items():
     if not c or len([g for g in gs if g.asked is not None]) < 2:
         continue
     ceil = {}
-    for prog, (ok, bad) in c.items():
+    for prog, (ok, bad, top) in c.items():
         ceil[prog] = (ok.rate if ok else None, bad is None)
-        rows.append("| %s | %s | %s | %s |" % (
+        rows.append("| %s | %s | %s | %s | %s |" % (
             "%d%%" % q if q else "none", prog,
             "below the first rate" if ok is None else
             "%s (%s)%s" % (f(ok.asked), f(ok.rate), "" if bad else ", no loss up to here"),
-            "none" if bad is None else "%s (%s)" % (f(bad.asked), f(bad.rate))))
+            "none" if bad is None else "%s (%s)" % (f(bad.asked), f(bad.rate)),
+            "none" if top is None else "%s (%s)" % (f(top.asked), f(top.rate))))
     if "ipgraphd" in ceil and "tcpdump" in ceil:
         (a, aopen), (b, bopen) = ceil["ipgraphd"], ceil["tcpdump"]
         if a and b:
-            rows.append("| | ipgraphd / tcpdump | %s%.2f | |" % (
+            rows.append("| | ipgraphd / tcpdump | %s%.2f | | |" % (
                 "at least " if aopen and not bopen else
                 "n/a, neither lost: " if aopen and bopen else "", a / b))
 if rows:
     print("\nZero-drop ceilings (the highest rate with no loss in any run, below "
-          "the first rate with loss; asked, reached in brackets):\n")
-    print("| CPU quota | program | zero-drop ceiling (pps) | first rate with loss (pps) |")
-    print("|--:|---|--:|--:|")
+          "the first rate with loss; asked, reached in brackets; the last column "
+          "also counts rates above one with loss):\n")
+    print("| CPU quota | program | zero-drop ceiling (pps) | first rate with loss (pps) | highest rate with no loss (pps) |")
+    print("|--:|---|--:|--:|--:|")
     print("\n".join(rows))
 PY
 }
