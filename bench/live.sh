@@ -38,9 +38,11 @@
 # delivers on the sender), which no quota charges to a capturer: the quota
 # limits what each spends reading its ring, and a capturer that cannot keep
 # up overflows it.  With BENCH_LIVE_STEP the rates go up by that step until
-# every capturer has lost frames at some rate (or the generator falls short
+# every capturer lost frames at the same rate (or the generator falls short
 # of the rate asked), and the table ends with each one's zero-drop ceiling:
-# the highest rate below its first rate with loss in any run.
+# the highest rate below its first rate with loss in any run.  For steady
+# rates use tcpreplay: trafgen -b R sends R frames as fast as it can, then
+# sleeps out the rest of each second.
 #
 # Environment:
 #   BENCH_DATA        where the captures are (default bench/out/data)
@@ -58,18 +60,19 @@
 #   BENCH_LIVE_SEQ    ipgraphd's [seq] packets (default: its default, 16;
 #                     0: no packet events)
 #   BENCH_LIVE_PEERS  0: ipgraphd alone, no tcpdump or darkstat (default 1)
-#   BENCH_LIVE_COUNT  frames sent in each run (default 1000000)
+#   BENCH_LIVE_COUNT  frames sent in each run (default 1000000; tcpreplay:
+#                     at most the input's)
 #   BENCH_LIVE_CPU_QUOTA  CPU quotas, in per cent of one CPU, e.g. "2 5 10":
 #                     every capturer in its own cgroup with that quota, each
 #                     pass run under each (default: none, no cgroup)
 #   BENCH_LIVE_CPU    the CPU every capturer is pinned to (taskset -c;
 #                     default: none)
-#   BENCH_LIVE_GEN_CPU  the CPU the generator is pinned to (default: none;
-#                     trafgen pins its process N to CPU N itself, so -P 1
-#                     sends from CPU 0 unless this is set)
+#   BENCH_LIVE_GEN_CPU  the CPU tcpreplay is pinned to (default: none;
+#                     trafgen pins its process N to CPU N itself, so with -P 1
+#                     it sends from CPU 0 whatever this says)
 #   BENCH_LIVE_STEP   step rates, packets/s: STEP, 2 STEP, ... (instead of
-#                     BENCH_LIVE_PPS) until every capturer has lost frames at
-#                     some rate or the generator reached under 90% of the
+#                     BENCH_LIVE_PPS) until every capturer lost frames at the
+#                     same rate or the generator reached under 90% of the
 #                     rate asked; per quota (default: none)
 #   BENCH_NO_INSTALL  1 to skip apt-get
 #   BENCH_REV         a git revision to build instead of the work tree (as run.sh)
