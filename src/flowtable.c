@@ -30,14 +30,6 @@
  * No hash is kept with an edge: a probe compares the key itself (5 words,
  * inline), and the index is rebuilt from the keys when it grows or after
  * a sort.  That saves 8 bytes an edge (the hash and the padding after it).
- * But a slot's bits above the mask are free (an edge number + 1 is below
- * the slot count), so they hold the same bits of the key's hash, a tag:
- * a probe loads an edge only when its tag matches, which spares most of
- * the cache misses of a table larger than the cache (perf, live capture
- * of bench-1M: two thirds of add()'s samples were on the first load of a
- * probed edge's key, most of them edges of other keys).  The tag has
- * 32 - log2(slots) bits: 13 at 200,000 edges (2^19 slots), none from
- * 2^32 slots on.
  * Chained buckets were rejected: one allocation per edge and a pointer
  * chase per packet.
  */
@@ -62,14 +54,6 @@ _Static_assert(sizeof(struct flow_key) == 38, "flow_key must be 38 bytes");
 _Static_assert(offsetof(struct flow_key, dst) + 16 == sizeof(struct flow_key),
     "flow_key must have no padding");
 _Static_assert(sizeof(struct flow_entry) == 72, "flow_entry must be 72 bytes");
-
-/* The tag of hash h in an index of mask + 1 slots: h's bits above the
- * mask; a slot holds tag | (edge number + 1). */
-static inline uint32_t
-slot_tag(uint32_t h, size_t mask)
-{
-	return h & ~(uint32_t)mask;
-}
 
 /* Edge i (< the blocks' capacity). */
 static inline struct flow_entry *
@@ -193,13 +177,12 @@ static void
 fill_index(const struct flowtable *ft, uint32_t *idx, size_t mask)
 {
 	size_t i, s;
-	uint32_t h;
 
 	for (i = 0; i < ft->count; i++) {
-		h = key_hash(&edge(ft, i)->key);
-		for (s = h & mask; idx[s] != 0; s = (s + 1) & mask)
+		for (s = key_hash(&edge(ft, i)->key) & mask; idx[s] != 0;
+		    s = (s + 1) & mask)
 			;
-		idx[s] = slot_tag(h, mask) | (uint32_t)(i + 1);
+		idx[s] = (uint32_t)(i + 1);
 	}
 }
 
@@ -261,15 +244,13 @@ add(struct flowtable *ft, const struct flow_key *k, uint8_t tcp_flags,
     uint64_t packets, uint64_t bytes, int64_t first_us, int64_t last_us,
     int force)
 {
-	uint32_t h = key_hash(k), tag = slot_tag(h, ft->mask), slot;
+	uint32_t slot;
 	size_t s;
 	struct flow_entry *e;
 
-	for (s = h & ft->mask; (slot = ft->index[s]) != 0;
+	for (s = key_hash(k) & ft->mask; (slot = ft->index[s]) != 0;
 	    s = (s + 1) & ft->mask) {
-		if ((slot & ~(uint32_t)ft->mask) != tag)
-			continue;
-		e = edge(ft, (slot & (uint32_t)ft->mask) - 1);
+		e = edge(ft, slot - 1);
 		if (key_eq(&e->key, k)) {
 			e->packets += packets;
 			e->bytes += bytes;
@@ -291,8 +272,7 @@ add(struct flowtable *ft, const struct flow_key *k, uint8_t tcp_flags,
 		if (grow(ft) < 0)
 			return -1;
 		/* the index may have changed size: find the free slot again */
-		tag = slot_tag(h, ft->mask);
-		for (s = h & ft->mask; ft->index[s] != 0;
+		for (s = key_hash(k) & ft->mask; ft->index[s] != 0;
 		    s = (s + 1) & ft->mask)
 			;
 	}
@@ -304,7 +284,7 @@ add(struct flowtable *ft, const struct flow_key *k, uint8_t tcp_flags,
 	e->bytes = bytes;
 	e->first_us = first_us;
 	e->last_us = last_us;
-	ft->index[s] = tag | (uint32_t)++ft->count;
+	ft->index[s] = (uint32_t)++ft->count;
 	ft->last = e;
 	return 0;
 }
