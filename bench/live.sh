@@ -622,6 +622,7 @@ for q, gs in byq.items():
         if a and b:
             rows.append("| | ipgraphd / tcpdump | %s%.2f | | |" % (
                 "at least " if aopen and not bopen else
+                "at most " if bopen and not aopen else
                 "n/a, neither lost: " if aopen and bopen else "", a / b))
 if rows:
     print("\nZero-drop ceilings (the highest rate with no loss in any run, below "
