@@ -47,6 +47,8 @@
 #define STATS_EVERY		10
 /* Packet events buffered between two ticks at most; more are counted. */
 #define EVENTS_MAX		65536
+/* The smallest buffer of events a tick starts with. */
+#define EVENTS_FIRST		256
 /* TCP flags that make every packet an event: FIN, SYN, RST. */
 #define EVENT_TCP_FLAGS		0x07
 
@@ -144,6 +146,8 @@ struct ipgd {
 	/* packet events waiting for the next tick */
 	struct packet	*ev;
 	size_t			 nev;
+	size_t			 evcap;		/* ev's room */
+	size_t			 evhint;	/* room to start a tick with */
 	uint64_t		 events_dropped;
 	uint64_t		 filter_swaps;	/* capture filter set by reload */
 	int64_t			 ev_window;	/* the newest window with events */
@@ -184,6 +188,27 @@ retention_of(const struct config *c, struct retention *r)
 }
 
 /*
+ * Room for more events: the buffer starts at what the last tick took
+ * and doubles up to EVENTS_MAX, so a quiet sensor neither allocates nor
+ * touches the whole of it every tick.  0, or -1 when out of memory.
+ */
+static int
+events_grow(struct ipgd *d)
+{
+	size_t cap = d->evcap == 0 ? (d->evhint != 0 ? d->evhint :
+	    EVENTS_FIRST) : d->evcap * 2;
+	struct packet *ev;
+
+	if (cap > EVENTS_MAX)
+		cap = EVENTS_MAX;
+	if ((ev = reallocarray(d->ev, cap, sizeof(*ev))) == NULL)
+		return -1;
+	d->ev = ev;
+	d->evcap = cap;
+	return 0;
+}
+
+/*
  * Packet events for sequence diagrams: every TCP control packet, the first
  * [seq] packets of each edge in its window, and whatever the [seq] filter
  * matches; at most [window] max_edges of them per window (a flood of SYNs
@@ -203,16 +228,12 @@ sample(struct ipgd *d, struct iface *ifp, const struct packet *r,
 	    !(ifp->seq_match != NULL && sniff_match(ifp->seq_match, data,
 	    caplen, r->wirelen)))
 		return;
-	if (d->ev == NULL &&
-	    (d->ev = calloc(EVENTS_MAX, sizeof(*d->ev))) == NULL) {
-		d->events_dropped++;
-		return;
-	}
 	if (win > d->ev_window) {
 		d->ev_window = win;
 		d->ev_in_window = 0;
 	}
-	if (d->nev == EVENTS_MAX || d->ev_in_window >= d->conf->max_edges) {
+	if (d->nev == EVENTS_MAX || d->ev_in_window >= d->conf->max_edges ||
+	    (d->nev == d->evcap && events_grow(d) < 0)) {
 		d->events_dropped++;
 		return;
 	}
@@ -227,11 +248,22 @@ sample(struct ipgd *d, struct iface *ifp, const struct packet *r,
 static void
 flush_events(struct ipgd *d)
 {
+	struct packet *ev;
+	size_t hint = EVENTS_FIRST;
+
 	if (d->nev == 0)
 		return;
+	/* the next tick starts with room for as many as this one took */
+	while (hint < d->nev && hint < EVENTS_MAX)
+		hint *= 2;
+	d->evhint = hint;
+	/* what waits in the writer's queue is what it counts: nev events */
+	if (d->nev < d->evcap && (ev = reallocarray(d->ev, d->nev,
+	    sizeof(*ev))) != NULL)
+		d->ev = ev;
 	writer_submit_events(d->wr, d->ev, d->nev);
 	d->ev = NULL;
-	d->nev = 0;
+	d->nev = d->evcap = 0;
 }
 
 /* (Re)compile the [seq] filter for one interface's link type. */
