@@ -12,15 +12,16 @@
 # else.  bench-1M.pcap, made from live traffic, differs each time it is
 # made: bench/callgrind.sh studies it; this guards.
 #
-# Builds the work tree (-O2 -g, bench/out/build) unless BENCH_NO_BUILD=1
-# names a built IPGRAPH_BUILD, builds mkcap there, writes the capture and
-# runs bench/callgrind.sh on it (the whole report goes to check.log
-# beside it), then prints one line.  tests/run.sh runs it on its plain
+# Builds mkcap (bench/out), writes the capture and runs bench/callgrind.sh
+# on it, which builds the work tree (-O2 -g, bench/out/build) unless
+# BENCH_NO_BUILD=1 names a built IPGRAPH_BUILD (the whole report goes to
+# check.log), then prints one line.  tests/run.sh runs it on its plain
 # build.  Exit status:
 #   0  at most 10% above the baseline
 #   1  more than 10% above it ("REGRESSION: ...")
-#   2  nothing measured: valgrind or libpcap's headers missing, or a
-#      capture other than the baseline's (another mkcap.c: record anew)
+#   2  nothing measured: the build failed, valgrind or libpcap's headers
+#      missing, or a capture other than the baseline's (another mkcap.c:
+#      record anew)
 #
 # The counts depend on the compiler, SQLite and libc the build uses and on
 # the CPU's string functions: the baseline holds for Debian 12 on x86-64
@@ -33,7 +34,6 @@
 set -uo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TOP=$(cd "$BENCH/.." && pwd)
 OUT=${BENCH_OUT:-$BENCH/out}
 BUILD=${IPGRAPH_BUILD:-$OUT/build}
 BASELINE=$BENCH/baseline.txt
@@ -51,14 +51,6 @@ case ${1:-} in
 esac
 
 mkdir -p "$OUT/callgrind"
-if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
-	[ -x "$TOP/configure" ] || (cd "$TOP" && ./autogen.sh)
-	mkdir -p "$BUILD"
-	[ -f "$BUILD/Makefile" ] ||
-	    (cd "$BUILD" && "$TOP/configure" -q CFLAGS="-O2 -g")
-	make -C "$BUILD" -s -j"$(nproc 2>/dev/null || echo 2)" src/ipgraph \
-	    >/dev/null || { say "the build failed"; exit 2; }
-fi
 mkcap=$OUT/mkcap
 # shellcheck disable=SC2046
 cc -O2 -Wall -Wextra -o "$mkcap" "$BENCH/mkcap.c" \
@@ -70,7 +62,7 @@ input=$OUT/callgrind/guard.pcap
 args=
 [ $record = 1 ] && args=--record
 CALLGRIND_INPUT=$input CALLGRIND_LABEL="bench/mkcap -n $PACKETS" \
-    BENCH_OUT=$OUT IPGRAPH_BUILD=$BUILD BENCH_NO_BUILD=1 \
+    BENCH_OUT=$OUT IPGRAPH_BUILD=$BUILD \
     bash "$BENCH/callgrind.sh" $args >"$LOG" 2>&1
 rc=$?
 # callgrind.sh: 0 measured, 1 measured and over its own limit, 2 not measured
