@@ -2750,16 +2750,15 @@ store_sqlerr(sqlite3 *db, struct store *st, const char *what, char *err,
 }
 
 /*
- * One row of s into r.  A graph's statements (what, STORE_READ_GRAPH)
- * select no sensor nor TCP flags: r gets NULL and 0 without asking.
+ * One row of s into r (a graph's statements select NULL and 0 for the
+ * sensor and the TCP flags, which r then holds).
  */
 static void
-store_read_row(sqlite3_stmt *s, int what, struct store_row *r)
+store_read_row(sqlite3_stmt *s, struct store_row *r)
 {
 	r->window_start = sqlite3_column_int64(s, 0);
 	r->seconds = (unsigned)sqlite3_column_int(s, 1);
-	r->sensor = what == STORE_READ_GRAPH ? NULL :
-	    (const char *)sqlite3_column_text(s, 2);
+	r->sensor = (const char *)sqlite3_column_text(s, 2);
 	r->proto = (unsigned)sqlite3_column_int(s, 3);
 	r->ipver = store_column_addr(s, 4, r->src);
 	store_column_addr(s, 5, r->dst);
@@ -2769,8 +2768,7 @@ store_read_row(sqlite3_stmt *s, int what, struct store_row *r)
 	r->bytes = (uint64_t)sqlite3_column_int64(s, 9);
 	r->first_us = r->window_start * 1000000 + sqlite3_column_int64(s, 10);
 	r->last_us = r->window_start * 1000000 + sqlite3_column_int64(s, 11);
-	r->tcp_flags = what == STORE_READ_GRAPH ? 0 :
-	    (unsigned)sqlite3_column_int(s, 12);
+	r->tcp_flags = (unsigned)sqlite3_column_int(s, 12);
 }
 
 /*
@@ -2816,7 +2814,7 @@ store_read(struct store *st, const struct filter *q, int what,
 	    store_graph_sql(q) : store_sql_rows, &tier, err, errlen)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		store_read_row(s, what, &r);
+		store_read_row(s, &r);
 		rows++;
 		if ((stop = cb(&r, arg)) != 0)
 			break;
