@@ -235,12 +235,68 @@ static const char *const migrations[] = {
 	 * file's age.
 	 */
 	"CREATE INDEX names_by_addr ON names (addr, source, ts_us);",
+	/*
+	 * 10 -> 11: packet events keyed by their time.  The row id is the
+	 * capture time in microseconds times EVENT_KEY_SPAN plus a tie-break
+	 * (event_key), so rows are kept in time order by the table itself:
+	 * an event costs one b-tree insert instead of two (the table's and
+	 * events_by_time's), and a span is read (store_events) or expired
+	 * (store_expire_events) as a range of ids.  Rows already stored are
+	 * copied in their time order; times before 1970 (or after 2255)
+	 * are keyed as the first (or last) microsecond, and of more than
+	 * EVENT_KEY_SPAN rows in one microsecond (clocks that stood still)
+	 * the first EVENT_KEY_SPAN are kept.
+	 */
+	"CREATE TABLE events_keyed ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sensor_id INTEGER NOT NULL,"
+	"  ts_us INTEGER NOT NULL,"
+	"  proto INTEGER NOT NULL,"
+	"  src BLOB NOT NULL,"
+	"  dst BLOB NOT NULL,"
+	"  sport INTEGER NOT NULL,"
+	"  dport INTEGER NOT NULL,"
+	"  length INTEGER NOT NULL,"
+	"  tcp_flags INTEGER NOT NULL,"
+	"  tcp_seq INTEGER NOT NULL,"
+	"  tcp_ack INTEGER NOT NULL,"
+	"  ip_id INTEGER NOT NULL,"
+	"  ip_len INTEGER,"
+	"  payload INTEGER);"
+	"INSERT INTO events_keyed SELECT k * 1024 + n - 1, sensor_id, ts_us,"
+	"  proto, src, dst, sport, dport, length, tcp_flags, tcp_seq,"
+	"  tcp_ack, ip_id, ip_len, payload FROM (SELECT *, row_number()"
+	"  OVER (PARTITION BY k ORDER BY ts_us, id) AS n FROM (SELECT *,"
+	"  min(max(ts_us, 0), 9007199254740991) AS k FROM events))"
+	"  WHERE n <= 1024 ORDER BY k, n;"
+	"DROP TABLE events;"
+	"ALTER TABLE events_keyed RENAME TO events;",
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
     "one migration per schema version");
 
 #define STORE_MMAP_SIZE	"1073741824"	/* bytes a reader maps, at most */
+
+/*
+ * Packet events' row ids (schema 11): time in microseconds times
+ * EVENT_KEY_SPAN, plus 0 to EVENT_KEY_SPAN - 1 for events of the same
+ * microsecond; EVENT_TS_MAX, the last time that fits (in 2255), and 0
+ * stand in for times past either end.  The migration to 11 says the same
+ * numbers in SQL.
+ */
+#define EVENT_KEY_SPAN	1024
+#define EVENT_TS_MAX	(INT64_MAX / EVENT_KEY_SPAN)
+
+static int64_t
+event_key(int64_t ts_us)
+{
+	if (ts_us < 0)
+		ts_us = 0;
+	else if (ts_us > EVENT_TS_MAX)
+		ts_us = EVENT_TS_MAX;
+	return ts_us * EVENT_KEY_SPAN;
+}
 
 /* One address pair of a window being written. */
 struct pair {
@@ -290,6 +346,11 @@ struct store {
 	size_t		 pairs_cap;
 	uint32_t	*slots;
 	size_t		 nslots;
+	sqlite3_stmt	*ins_events;	/* batch_events, set-wise */
+	const struct packet *ev_batch;	/* store_write_events' events */
+	int64_t		*ev_ids;	/* their ids; -1: written one by one */
+	size_t		 ev_n;
+	size_t		 ev_cap;
 	char		*sensor_name;	/* cache of the last sensor id */
 	int64_t		 sensor_id;
 	uint64_t	 budget_left;	/* store_set_budget: handler calls */
@@ -297,6 +358,7 @@ struct store {
 };
 
 static const sqlite3_module wv_module;	/* the window as a table */
+static const sqlite3_module be_module;	/* packet events as a table */
 
 static int	store_one_int(struct store *, sqlite3_stmt *, int64_t *, int *,
 		    const char *, char *, size_t);
@@ -341,13 +403,17 @@ prepare(struct store *st, sqlite3_stmt **stmt, const char *sql)
 	return 0;
 }
 
-/* Register window_edges and window_keys (see wv_module); 0 or -1. */
+/*
+ * Register window_edges and window_keys (see wv_module), and
+ * batch_events (be_module); 0 or -1.
+ */
 static int
 window_tables(struct store *st)
 {
 	if (sqlite3_create_module(st->db, "window_edges", &wv_module, st) !=
 	    SQLITE_OK || sqlite3_create_module(st->db, "window_keys",
-	    &wv_module, st) != SQLITE_OK) {
+	    &wv_module, st) != SQLITE_OK || sqlite3_create_module(st->db,
+	    "batch_events", &be_module, st) != SQLITE_OK) {
 		set_err(st, "registering the window tables");
 		return -1;
 	}
@@ -616,6 +682,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->max_first);
 	sqlite3_finalize(st->ins_first_all);
 	sqlite3_finalize(st->ins_first_list);
+	sqlite3_finalize(st->ins_events);
+	free(st->ev_ids);
 	free(st->first_list);
 	free(st->ports);
 	free(st->pairs);
@@ -1263,6 +1331,163 @@ static const sqlite3_module wv_module = {
 	.xEof = wv_eof,
 	.xColumn = wv_column,
 	.xRowid = wv_rowid,
+};
+
+/*
+ * The packet events being written, read by SQLite as a table
+ * (batch_events) for the reason window_edges is: a second's events go in
+ * with one INSERT ... SELECT.  Its rows are the events of st->ev_batch
+ * whose id in st->ev_ids is not -1, in that order, which is the order of
+ * their ids (see store_write_events): each row lands after the last, and
+ * none has a statement of its own.  Empty unless store_write_events has
+ * set st->ev_batch.
+ */
+enum { BE_ID, BE_TS, BE_PROTO, BE_SRC, BE_DST, BE_SPORT, BE_DPORT,
+    BE_LENGTH, BE_FLAGS, BE_SEQ, BE_ACK, BE_IPID, BE_IPLEN, BE_PAYLOAD };
+
+static int
+be_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+    sqlite3_vtab **vt, char **err)
+{
+	struct wv_table *t;
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	(void)err;
+	rc = sqlite3_declare_vtab(db, "CREATE TABLE x(id, ts_us, proto, src,"
+	    " dst, sport, dport, length, tcp_flags, tcp_seq, tcp_ack, ip_id,"
+	    " ip_len, payload)");
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+	if ((t = sqlite3_malloc(sizeof(*t))) == NULL)
+		return SQLITE_NOMEM;
+	memset(t, 0, sizeof(*t));
+	t->st = aux;
+	*vt = &t->base;
+	return SQLITE_OK;
+}
+
+/* The first event at or after c->i that goes in set-wise. */
+static void
+be_skip(struct wv_cursor *c)
+{
+	const struct store *st = c->st;
+
+	while (st->ev_batch != NULL && c->i < st->ev_n && st->ev_ids[c->i] < 0)
+		c->i++;
+}
+
+static int
+be_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs, int argc,
+    sqlite3_value **argv)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+
+	(void)idx;
+	(void)idxs;
+	(void)argc;
+	(void)argv;
+	c->i = 0;
+	be_skip(c);
+	return SQLITE_OK;
+}
+
+static int
+be_next(sqlite3_vtab_cursor *cur)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+
+	c->i++;
+	be_skip(c);
+	return SQLITE_OK;
+}
+
+static int
+be_eof(sqlite3_vtab_cursor *cur)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+
+	return c->st->ev_batch == NULL || c->i >= c->st->ev_n;
+}
+
+static int
+be_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+	const struct packet *e = &c->st->ev_batch[c->i];
+	int alen = e->ipver == 6 ? 16 : 4;
+
+	switch (col) {
+	case BE_ID:
+		sqlite3_result_int64(ctx, c->st->ev_ids[c->i]);
+		break;
+	case BE_TS:
+		sqlite3_result_int64(ctx, e->ts_us);
+		break;
+	case BE_PROTO:
+		sqlite3_result_int(ctx, e->proto);
+		break;
+	case BE_SRC:
+		sqlite3_result_blob(ctx, e->src, alen, SQLITE_STATIC);
+		break;
+	case BE_DST:
+		sqlite3_result_blob(ctx, e->dst, alen, SQLITE_STATIC);
+		break;
+	case BE_SPORT:
+		sqlite3_result_int(ctx, e->sport);
+		break;
+	case BE_DPORT:
+		sqlite3_result_int(ctx, e->dport);
+		break;
+	case BE_LENGTH:
+		sqlite3_result_int64(ctx, e->wirelen);
+		break;
+	case BE_FLAGS:
+		sqlite3_result_int(ctx, e->tcp_flags);
+		break;
+	case BE_SEQ:
+		sqlite3_result_int64(ctx, e->tcp_seq);
+		break;
+	case BE_ACK:
+		sqlite3_result_int64(ctx, e->tcp_ack);
+		break;
+	case BE_IPID:
+		sqlite3_result_int64(ctx, e->ip_id);
+		break;
+	case BE_IPLEN:
+		sqlite3_result_int64(ctx, e->ip_len);
+		break;
+	default:
+		sqlite3_result_int64(ctx, e->l4_len);
+		break;
+	}
+	return SQLITE_OK;
+}
+
+static int
+be_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	struct wv_cursor *c = (struct wv_cursor *)cur;
+
+	*rowid = (sqlite3_int64)c->i;
+	return SQLITE_OK;
+}
+
+static const sqlite3_module be_module = {
+	.iVersion = 1,
+	.xCreate = NULL,		/* eponymous only */
+	.xConnect = be_connect,
+	.xBestIndex = wv_best_index,
+	.xDisconnect = wv_disconnect,
+	.xOpen = wv_open,
+	.xClose = wv_close,
+	.xFilter = be_filter,
+	.xNext = be_next,
+	.xEof = be_eof,
+	.xColumn = be_column,
+	.xRowid = be_rowid,
 };
 
 /*
@@ -2173,41 +2398,140 @@ batch_end(struct store *st, sqlite3_stmt *s, const char *what, int ok)
 	return -1;
 }
 
+/*
+ * Write one event whose id is not known to be free (see
+ * store_write_events) with s, a prepared INSERT OR IGNORE: the ids of
+ * its microsecond are tried from the first.  1 when written, 0 when all
+ * were taken, -1 on error.
+ */
+static int
+event_write_one(struct store *st, sqlite3_stmt *s, const struct packet *e)
+{
+	int alen = e->ipver == 6 ? 16 : 4;
+	int64_t key;
+
+	sqlite3_bind_int64(s, 2, e->ts_us);
+	sqlite3_bind_int(s, 3, e->proto);
+	sqlite3_bind_blob(s, 4, e->src, alen, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, e->dst, alen, SQLITE_STATIC);
+	sqlite3_bind_int(s, 6, e->sport);
+	sqlite3_bind_int(s, 7, e->dport);
+	sqlite3_bind_int64(s, 8, e->wirelen);
+	sqlite3_bind_int(s, 9, e->tcp_flags);
+	sqlite3_bind_int64(s, 10, e->tcp_seq);
+	sqlite3_bind_int64(s, 11, e->tcp_ack);
+	sqlite3_bind_int64(s, 12, e->ip_id);
+	sqlite3_bind_int64(s, 13, e->ip_len);
+	sqlite3_bind_int64(s, 14, e->l4_len);
+	for (key = event_key(e->ts_us);; key++) {
+		sqlite3_bind_int64(s, 15, key);
+		if (step_done(st, s, "writing an event") < 0)
+			return -1;
+		if (sqlite3_changes(st->db) != 0)
+			return 1;
+		if (key % EVENT_KEY_SPAN == EVENT_KEY_SPAN - 1)
+			return 0;
+	}
+}
+
 int
 store_write_events(struct store *st, const char *sensor,
     const struct packet *ev, size_t n)
 {
-	sqlite3_stmt *s;
-	size_t i;
+	sqlite3_stmt *s = NULL;
+	int64_t hi, key, sid;
+	size_t i, late = 0;
+	int isnull, full = 0, rc;
 
 	if (n == 0)
 		return 0;
-	if (batch_begin(st, sensor, "INSERT INTO events (sensor_id, ts_us,"
-	    " proto, src, dst, sport, dport, length, tcp_flags, tcp_seq,"
-	    " tcp_ack, ip_id, ip_len, payload) VALUES (?1, ?2, ?3, ?4, ?5,"
-	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-	    "events", &s) < 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		int alen = ev[i].ipver == 6 ? 16 : 4;
+	if (n > st->ev_cap) {
+		int64_t *ids = reallocarray(st->ev_ids, n, sizeof(*ids));
 
-		sqlite3_bind_int64(s, 2, ev[i].ts_us);
-		sqlite3_bind_int(s, 3, ev[i].proto);
-		sqlite3_bind_blob(s, 4, ev[i].src, alen, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 5, ev[i].dst, alen, SQLITE_STATIC);
-		sqlite3_bind_int(s, 6, ev[i].sport);
-		sqlite3_bind_int(s, 7, ev[i].dport);
-		sqlite3_bind_int64(s, 8, ev[i].wirelen);
-		sqlite3_bind_int(s, 9, ev[i].tcp_flags);
-		sqlite3_bind_int64(s, 10, ev[i].tcp_seq);
-		sqlite3_bind_int64(s, 11, ev[i].tcp_ack);
-		sqlite3_bind_int64(s, 12, ev[i].ip_id);
-		sqlite3_bind_int64(s, 13, ev[i].ip_len);
-		sqlite3_bind_int64(s, 14, ev[i].l4_len);
-		if (step_done(st, s, "writing an event") < 0)
-			return batch_end(st, s, "events", 0);
+		if (ids == NULL) {
+			snprintf(st->err, sizeof(st->err), "%s: writing %zu "
+			    "packet events: out of memory", st->path, n);
+			return -1;
+		}
+		st->ev_ids = ids;
+		st->ev_cap = n;
 	}
-	return batch_end(st, s, "events", 1);
+	if (exec(st, "BEGIN IMMEDIATE", "starting the events transaction") < 0)
+		return -1;
+	if (sensor_id(st, sensor, &sid) < 0 ||
+	    (st->ins_events == NULL && prepare(st, &st->ins_events,
+	    "INSERT INTO events (id, sensor_id, ts_us, proto, src, dst, sport,"
+	    " dport, length, tcp_flags, tcp_seq, tcp_ack, ip_id, ip_len,"
+	    " payload) SELECT id, ?1, ts_us, proto, src, dst, sport, dport,"
+	    " length, tcp_flags, tcp_seq, tcp_ack, ip_id, ip_len, payload"
+	    " FROM batch_events") < 0))
+		goto fail;
+	if (sqlite3_prepare_v2(st->db, "SELECT max(id) FROM events", -1, &s,
+	    NULL) != SQLITE_OK) {
+		set_err(st, "reading the last event");
+		goto fail;
+	}
+	/* (store_one_int finalizes s) */
+	rc = store_one_int(st, s, &hi, &isnull, "reading the last event",
+	    st->err, sizeof(st->err));
+	s = NULL;
+	if (rc < 0)
+		goto fail;
+	if (isnull)
+		hi = -1;
+	/*
+	 * The ids: an event after every row stored, or one more than the
+	 * last of its own microsecond, goes in set-wise, in order; one
+	 * earlier than that (a late interface's) is written after them one
+	 * by one, trying its microsecond's ids until one is free.
+	 */
+	for (i = 0; i < n; i++) {
+		key = event_key(ev[i].ts_us);
+		if (key <= hi) {
+			if (key / EVENT_KEY_SPAN != hi / EVENT_KEY_SPAN ||
+			    hi % EVENT_KEY_SPAN == EVENT_KEY_SPAN - 1) {
+				st->ev_ids[i] = -1;
+				late++;
+				continue;
+			}
+			key = hi + 1;
+		}
+		st->ev_ids[i] = hi = key;
+	}
+	st->ev_batch = ev;
+	st->ev_n = n;
+	sqlite3_bind_int64(st->ins_events, 1, sid);
+	rc = step_done(st, st->ins_events, "writing the packet events");
+	st->ev_batch = NULL;
+	if (rc < 0)
+		goto fail;
+	if (late > 0) {
+		if (sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO events"
+		    " (sensor_id, ts_us, proto, src, dst, sport, dport, length,"
+		    " tcp_flags, tcp_seq, tcp_ack, ip_id, ip_len, payload, id)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+		    " ?12, ?13, ?14, ?15)", -1, &s, NULL) != SQLITE_OK) {
+			set_err(st, "preparing a late event");
+			goto fail;
+		}
+		sqlite3_bind_int64(s, 1, sid);
+		for (i = 0; i < n; i++) {
+			if (st->ev_ids[i] >= 0)
+				continue;
+			if ((rc = event_write_one(st, s, &ev[i])) < 0)
+				goto fail;
+			full += rc == 0;
+		}
+		sqlite3_finalize(s);
+		s = NULL;
+	}
+	if (exec(st, "COMMIT", "committing events") < 0)
+		goto fail;
+	return full;
+fail:
+	sqlite3_finalize(s);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 int
@@ -2297,12 +2621,13 @@ store_expire_events(struct store *st, int64_t before_us)
 	sqlite3_stmt *s = NULL;
 	long n;
 
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM events WHERE ts_us < ?1",
+	/* ids are in time order: the old rows are the lowest ids */
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM events WHERE id < ?1",
 	    -1, &s, NULL) != SQLITE_OK) {
 		set_err(st, "deleting old events");
 		return -1;
 	}
-	sqlite3_bind_int64(s, 1, before_us);
+	sqlite3_bind_int64(s, 1, event_key(before_us));
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		set_err(st, "deleting old events");
 		sqlite3_finalize(s);
@@ -2326,13 +2651,17 @@ store_events(struct store *st, int64_t from_us, int64_t to_us,
 	    " e.dst, e.sport, e.dport, e.length, e.tcp_flags, e.tcp_seq,"
 	    " e.tcp_ack, e.ip_id, s.name, e.ip_len, e.payload FROM events e"
 	    " JOIN sensors s ON s.id = e.sensor_id"
-	    " WHERE e.ts_us BETWEEN ?1 AND ?2 AND (?3 IS NULL OR s.name = ?3)"
-	    " ORDER BY e.ts_us, e.id LIMIT ?4", -1, &s, NULL) != SQLITE_OK) {
+	    " WHERE e.id BETWEEN ?5 AND ?6 AND e.ts_us BETWEEN ?1 AND ?2"
+	    " AND (?3 IS NULL OR s.name = ?3)"
+	    " ORDER BY e.id LIMIT ?4", -1, &s, NULL) != SQLITE_OK) {
 		set_err(st, "querying events");
 		return -1;
 	}
 	sqlite3_bind_int64(s, 1, from_us);
 	sqlite3_bind_int64(s, 2, to_us);
+	/* the span's ids, which are in time order (ts_us is for the ends) */
+	sqlite3_bind_int64(s, 5, event_key(from_us));
+	sqlite3_bind_int64(s, 6, event_key(to_us) + EVENT_KEY_SPAN - 1);
 	if (sensor != NULL)
 		sqlite3_bind_text(s, 3, sensor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, limit);

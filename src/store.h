@@ -14,7 +14,7 @@ struct flowtable;
 struct packet;
 struct store;
 
-#define STORE_SCHEMA_VERSION	10
+#define STORE_SCHEMA_VERSION	11
 
 /* Window tiers: raw windows as captured, and the roll-ups. */
 #define STORE_TIER_RAW		QUERY_TIER_RAW
@@ -171,8 +171,10 @@ int	store_import_end(struct store *, const char *digest,
 /*
  * Packet events, for sequence diagrams: one sampled packet each (see
  * README, "Packet events"), a struct packet (packet.h) whose payload is
- * not kept.  Write n events of sensor in one transaction.  0, or -1
- * (rolled back).
+ * not kept.  Write n events of sensor in one transaction.  The number
+ * not written because 1,024 events of their microsecond were stored
+ * already (a clock that stands still), 0 when all were; -1 (rolled
+ * back).
  */
 int	store_write_events(struct store *, const char *sensor,
 	    const struct packet *ev, size_t n);

@@ -41,6 +41,8 @@ struct job {
 	struct flowtable	*ft;
 	struct packet	*ev;		/* or these events */
 	size_t			 nev;
+	size_t			 ev_full;	/* of which not stored: their
+						   microsecond was full */
 	struct name_row		*names;		/* or these names */
 	size_t			 nnames;
 	size_t			 bytes;		/* memory held, for the bound */
@@ -409,9 +411,13 @@ write_job(struct writer *w, struct job *j)
 		return -1;
 	if (j->names != NULL)
 		rc = store_write_names(w->st, w->sensor, j->names, j->nnames);
-	else if (j->ev != NULL)
+	else if (j->ev != NULL) {
 		rc = store_write_events(w->st, w->sensor, j->ev, j->nev);
-	else {
+		if (rc > 0) {
+			j->ev_full = (size_t)rc;
+			rc = 0;
+		}
+	} else {
 		pthread_mutex_lock(&w->mu);
 		store_set_first_seen_max(w->st, w->retention.first_seen_max);
 		store_keep_first_seen_list(w->st, w->alerter != NULL);
@@ -454,7 +460,11 @@ written(struct writer *w, const struct job *j)
 		return;
 	}
 	if (j->ev != NULL) {
-		w->file.events += j->nev;
+		w->file.events += j->nev - j->ev_full;
+		if (j->ev_full != 0)
+			log_warnx("%zu packet events not stored: 1024 were "
+			    "stored already for their microsecond (is the "
+			    "capture clock standing still?)", j->ev_full);
 	} else {
 		if (w->file.windows++ == 0)
 			w->file.start_s = j->start_s;
@@ -468,7 +478,8 @@ written(struct writer *w, const struct job *j)
 	w->stats.failing = 0;
 	w->stats.last_error[0] = '\0';
 	if (j->ev != NULL) {
-		w->stats.events_written += j->nev;
+		w->stats.events_written += j->nev - j->ev_full;
+		w->stats.events_dropped += j->ev_full;
 		pthread_mutex_unlock(&w->mu);
 		return;
 	}

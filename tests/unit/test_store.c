@@ -1415,6 +1415,171 @@ test_events(void **state)
 	store_close(st);
 }
 
+/* Read back in order: each event's source port, appended to ports. */
+struct portlist {
+	uint16_t	ports[2048];
+	int		n;
+};
+
+static int
+ev_port(const struct packet *r, void *arg)
+{
+	struct portlist *l = arg;
+
+	if (l->n < (int)(sizeof(l->ports) / sizeof(l->ports[0])))
+		l->ports[l->n] = r->sport;
+	l->n++;
+	return 0;
+}
+
+/*
+ * Events keyed by time (schema 11): events of one microsecond keep the
+ * order they were written in, within a write and across writes; times
+ * before 1970 are kept; past 1,024 in one microsecond the rest are
+ * counted, not stored.
+ */
+static void
+test_events_same_time(void **state)
+{
+	const char *path = db_path("events-same-time");
+	const int64_t t = T0 * US;
+	struct packet ev[1030];
+	struct portlist l;
+	struct store *st;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 1030; i++) {
+		ev[i] = event_of(i % NEV);
+		ev[i].sport = (uint16_t)(1000 + i);
+	}
+	st = open_ok(path, 0);
+	/* t, t+1, t, t+1, t, t: interleaved microseconds in one write */
+	for (i = 0; i < 6; i++)
+		ev[i].ts_us = t + (i == 1 || i == 3);
+	assert_int_equal(store_write_events(st, "a", ev, 6), 0);
+	/* a later write comes back to t */
+	ev[6].ts_us = t;
+	ev[7].ts_us = t - 1;
+	assert_int_equal(store_write_events(st, "a", ev + 6, 2), 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_events(st, t - 1, t + 1, NULL, 100, ev_port,
+	    &l), 0);
+	assert_int_equal(l.n, 8);
+	{
+		const uint16_t want[8] = { 1007, 1000, 1002, 1004, 1005,
+		    1006, 1001, 1003 };
+
+		assert_memory_equal(l.ports, want, sizeof(want));
+	}
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_events(st, t + 1, t + 1, NULL, 100, ev_port,
+	    &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.ports[0], 1001);
+
+	/* a time before 1970 is kept, and read back */
+	ev[8].ts_us = -5;
+	assert_int_equal(store_write_events(st, "a", ev + 8, 1), 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_events(st, -10, 0, NULL, 100, ev_port, &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.ports[0], 1008);
+
+	/* a clock that stands still: 1,024 are kept, the rest counted */
+	for (i = 0; i < 1030; i++)
+		ev[i].ts_us = t + 7;
+	assert_int_equal(store_write_events(st, "a", ev, 1030), 6);
+	{
+		char q[96];
+
+		snprintf(q, sizeof(q), "SELECT count(*) FROM events"
+		    " WHERE ts_us = %lld", (long long)(t + 7));
+		assert_int_equal(sql_int(path, q), 1024);
+	}
+	assert_int_equal(store_write_events(st, "a", ev, 2), 2);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_events(st, t + 7, t + 7, NULL, 2000, ev_port,
+	    &l), 0);
+	assert_int_equal(l.n, 1024);
+	assert_int_equal(l.ports[0], 1000);
+	assert_int_equal(l.ports[1023], 1000 + 1023);
+	/* expired by time: before 1970, t - 1 and t's five */
+	assert_int_equal(store_expire_events(st, t + 1), 1 + 1 + 5);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM events"),
+	    2 + 1024);
+	store_close(st);
+}
+
+/*
+ * The upgrade to schema 11 copies the events of schema 10 (a table with
+ * its own time index) in their time order, equal times in their order
+ * of writing, and drops the index.
+ */
+static void
+test_events_upgrade(void **state)
+{
+	const char *path = db_path("events-upgrade");
+	struct portlist l;
+	struct store *st;
+
+	(void)state;
+	st = open_ok(path, 0);
+	store_close(st);
+	/* the file as schema 10 left it, with four events */
+	sql_exec(path, "DROP TABLE events;"
+	    "CREATE TABLE events (id INTEGER PRIMARY KEY,"
+	    " sensor_id INTEGER NOT NULL, ts_us INTEGER NOT NULL,"
+	    " proto INTEGER NOT NULL, src BLOB NOT NULL, dst BLOB NOT NULL,"
+	    " sport INTEGER NOT NULL, dport INTEGER NOT NULL,"
+	    " length INTEGER NOT NULL, tcp_flags INTEGER NOT NULL,"
+	    " tcp_seq INTEGER NOT NULL, tcp_ack INTEGER NOT NULL,"
+	    " ip_id INTEGER NOT NULL, ip_len INTEGER, payload INTEGER);"
+	    "CREATE INDEX events_by_time ON events (ts_us);"
+	    "INSERT INTO sensors (name) VALUES ('old');"
+	    "INSERT INTO events VALUES"
+	    " (1, 1, 2000, 6, x'0a000001', x'0a000002', 2, 80, 60, 2, 1, 0,"
+	    "  7, 46, 0),"
+	    " (2, 1, 1000, 6, x'0a000001', x'0a000002', 1, 80, 60, 2, 1, 0,"
+	    "  7, 46, 0),"
+	    " (3, 1, 2000, 6, x'0a000001', x'0a000002', 3, 80, 60, 2, 1, 0,"
+	    "  7, NULL, NULL),"
+	    " (4, 1, -3, 6, x'0a000001', x'0a000002', 4, 80, 60, 2, 1, 0,"
+	    "  7, 46, 0);"
+	    "DELETE FROM schema_version WHERE version = 11;");
+	assert_int_equal(sql_int(path, "SELECT max(version) FROM"
+	    " schema_version"), 10);
+	st = open_ok(path, 0);
+	assert_int_equal(sql_int(path, "SELECT max(version) FROM"
+	    " schema_version"), 11);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name IN ('events_by_time', 'events_keyed')"), 0);
+	assert_int_equal(sql_int(path, "SELECT id FROM events"
+	    " WHERE sport = 3"), 2000 * 1024 + 1);
+	assert_int_equal(sql_int(path, "SELECT id FROM events"
+	    " WHERE sport = 4"), 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_events(st, -10, 3000, NULL, 100, ev_port, &l),
+	    0);
+	assert_int_equal(l.n, 4);
+	{
+		const uint16_t want[4] = { 4, 1, 2, 3 };
+
+		assert_memory_equal(l.ports, want, sizeof(want));
+	}
+	/* and new events go on after them */
+	{
+		struct packet e = event_of(0);
+
+		e.ts_us = 2000;
+		e.sport = 5;
+		assert_int_equal(store_write_events(st, "old", &e, 1), 0);
+	}
+	assert_int_equal(sql_int(path, "SELECT id FROM events"
+	    " WHERE sport = 5"), 2000 * 1024 + 2);
+	store_close(st);
+}
+
 /* --- imports ----------------------------------------------------------- */
 
 static void
@@ -2475,6 +2640,8 @@ main(void)
 		cmocka_unit_test(test_expire),
 		cmocka_unit_test(test_feed),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_events_same_time),
+		cmocka_unit_test(test_events_upgrade),
 		cmocka_unit_test(test_size_budget),
 		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_budget),
