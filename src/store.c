@@ -347,6 +347,9 @@ struct store {
 	uint32_t	*slots;
 	size_t		 nslots;
 	sqlite3_stmt	*ins_events;	/* batch_events, set-wise */
+	sqlite3_stmt	*ins_names;	/* batch_names, set-wise */
+	const struct name_row *nm_batch;	/* store_write_names' rows */
+	size_t		 nm_n;
 	const struct packet *ev_batch;	/* store_write_events' events */
 	int64_t		*ev_ids;	/* their ids; -1: written one by one */
 	size_t		 ev_n;
@@ -358,7 +361,7 @@ struct store {
 };
 
 static const sqlite3_module wv_module;	/* the window as a table */
-static const sqlite3_module be_module;	/* packet events as a table */
+static const sqlite3_module be_module;	/* events, names as tables */
 
 static int	store_one_int(struct store *, sqlite3_stmt *, int64_t *, int *,
 		    const char *, char *, size_t);
@@ -404,8 +407,8 @@ prepare(struct store *st, sqlite3_stmt **stmt, const char *sql)
 }
 
 /*
- * Register window_edges and window_keys (see wv_module), and
- * batch_events (be_module); 0 or -1.
+ * Register window_edges and window_keys (see wv_module), batch_events
+ * and batch_names (be_module); 0 or -1.
  */
 static int
 window_tables(struct store *st)
@@ -413,7 +416,9 @@ window_tables(struct store *st)
 	if (sqlite3_create_module(st->db, "window_edges", &wv_module, st) !=
 	    SQLITE_OK || sqlite3_create_module(st->db, "window_keys",
 	    &wv_module, st) != SQLITE_OK || sqlite3_create_module(st->db,
-	    "batch_events", &be_module, st) != SQLITE_OK) {
+	    "batch_events", &be_module, st) != SQLITE_OK ||
+	    sqlite3_create_module(st->db, "batch_names", &be_module, st) !=
+	    SQLITE_OK) {
 		set_err(st, "registering the window tables");
 		return -1;
 	}
@@ -683,6 +688,7 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_first_all);
 	sqlite3_finalize(st->ins_first_list);
 	sqlite3_finalize(st->ins_events);
+	sqlite3_finalize(st->ins_names);
 	free(st->ev_ids);
 	free(st->first_list);
 	free(st->ports);
@@ -1334,30 +1340,33 @@ static const sqlite3_module wv_module = {
 };
 
 /*
- * The packet events being written, read by SQLite as a table
- * (batch_events) for the reason window_edges is: a second's events go in
- * with one INSERT ... SELECT.  Its rows are the events of st->ev_batch
+ * The packet events and the names being written, read by SQLite as
+ * tables for the reason window_edges is: a second's events, or a
+ * window's names, go in with one INSERT ... SELECT, and no row has a
+ * statement of its own.  batch_events is the events of st->ev_batch
  * whose id in st->ev_ids is not -1, in that order, which is the order of
- * their ids (see store_write_events): each row lands after the last, and
- * none has a statement of its own.  Empty unless store_write_events has
- * set st->ev_batch.
+ * their ids (see store_write_events), so each row lands after the last;
+ * batch_names is the rows of st->nm_batch.  Empty unless
+ * store_write_events or store_write_names has set them.  The cursor is a
+ * wv_cursor (its keys says batch_names).
  */
 enum { BE_ID, BE_TS, BE_PROTO, BE_SRC, BE_DST, BE_SPORT, BE_DPORT,
     BE_LENGTH, BE_FLAGS, BE_SEQ, BE_ACK, BE_IPID, BE_IPLEN, BE_PAYLOAD };
+enum { BN_TS, BN_CLIENT, BN_ADDR, BN_NAME, BN_TTL, BN_SOURCE };
 
 static int
 be_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
     sqlite3_vtab **vt, char **err)
 {
 	struct wv_table *t;
-	int rc;
+	int names = strcmp(argv[0], "batch_names") == 0, rc;
 
 	(void)argc;
-	(void)argv;
 	(void)err;
-	rc = sqlite3_declare_vtab(db, "CREATE TABLE x(id, ts_us, proto, src,"
-	    " dst, sport, dport, length, tcp_flags, tcp_seq, tcp_ack, ip_id,"
-	    " ip_len, payload)");
+	rc = sqlite3_declare_vtab(db, names ?
+	    "CREATE TABLE x(ts_us, client, addr, name, ttl, source)" :
+	    "CREATE TABLE x(id, ts_us, proto, src, dst, sport, dport, length,"
+	    " tcp_flags, tcp_seq, tcp_ack, ip_id, ip_len, payload)");
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
@@ -1365,6 +1374,7 @@ be_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
 		return SQLITE_NOMEM;
 	memset(t, 0, sizeof(*t));
 	t->st = aux;
+	t->keys = names;
 	*vt = &t->base;
 	return SQLITE_OK;
 }
@@ -1375,7 +1385,8 @@ be_skip(struct wv_cursor *c)
 {
 	const struct store *st = c->st;
 
-	while (st->ev_batch != NULL && c->i < st->ev_n && st->ev_ids[c->i] < 0)
+	while (!c->keys && st->ev_batch != NULL && c->i < st->ev_n &&
+	    st->ev_ids[c->i] < 0)
 		c->i++;
 }
 
@@ -1409,16 +1420,51 @@ be_eof(sqlite3_vtab_cursor *cur)
 {
 	struct wv_cursor *c = (struct wv_cursor *)cur;
 
+	if (c->keys)
+		return c->st->nm_batch == NULL || c->i >= c->st->nm_n;
 	return c->st->ev_batch == NULL || c->i >= c->st->ev_n;
+}
+
+static void
+bn_column(const struct name_row *r, sqlite3_context *ctx, int col)
+{
+	switch (col) {
+	case BN_TS:
+		sqlite3_result_int64(ctx, r->ts_us);
+		break;
+	case BN_CLIENT:
+		sqlite3_result_blob(ctx, r->client, r->cver == 6 ? 16 : 4,
+		    SQLITE_STATIC);
+		break;
+	case BN_ADDR:
+		sqlite3_result_blob(ctx, r->addr, r->ver == 6 ? 16 : 4,
+		    SQLITE_STATIC);
+		break;
+	case BN_NAME:
+		sqlite3_result_text(ctx, r->name, -1, SQLITE_STATIC);
+		break;
+	case BN_TTL:
+		sqlite3_result_int64(ctx, r->ttl);
+		break;
+	default:
+		sqlite3_result_text(ctx, r->source, -1, SQLITE_STATIC);
+		break;
+	}
 }
 
 static int
 be_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
 	struct wv_cursor *c = (struct wv_cursor *)cur;
-	const struct packet *e = &c->st->ev_batch[c->i];
-	int alen = e->ipver == 6 ? 16 : 4;
+	const struct packet *e;
+	int alen;
 
+	if (c->keys) {
+		bn_column(&c->st->nm_batch[c->i], ctx, col);
+		return SQLITE_OK;
+	}
+	e = &c->st->ev_batch[c->i];
+	alen = e->ipver == 6 ? 16 : 4;
 	switch (col) {
 	case BE_ID:
 		sqlite3_result_int64(ctx, c->st->ev_ids[c->i]);
@@ -3793,30 +3839,29 @@ int
 store_write_names(struct store *st, const char *sensor,
     const struct name_row *rows, size_t n)
 {
-	sqlite3_stmt *s;
-	size_t i;
+	int64_t sid;
+	int rc;
 
 	if (n == 0)
 		return 0;
-	if (batch_begin(st, sensor, "INSERT INTO names (sensor_id, ts_us,"
-	    " client, addr, name, ttl, source) VALUES (?1, ?2, ?3, ?4, ?5,"
-	    " ?6, ?7)",
-	    "names", &s) < 0)
+	if (exec(st, "BEGIN IMMEDIATE", "starting the names transaction") < 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		int alen = rows[i].ver == 6 ? 16 : 4;
-		int clen = rows[i].cver == 6 ? 16 : 4;
-
-		sqlite3_bind_int64(s, 2, rows[i].ts_us);
-		sqlite3_bind_blob(s, 3, rows[i].client, clen, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 4, rows[i].addr, alen, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, rows[i].name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 6, rows[i].ttl);
-		sqlite3_bind_text(s, 7, rows[i].source, -1, SQLITE_STATIC);
-		if (step_done(st, s, "writing a name") < 0)
-			return batch_end(st, s, "names", 0);
-	}
-	return batch_end(st, s, "names", 1);
+	if (sensor_id(st, sensor, &sid) < 0 ||
+	    (st->ins_names == NULL && prepare(st, &st->ins_names,
+	    "INSERT INTO names (sensor_id, ts_us, client, addr, name, ttl,"
+	    " source) SELECT ?1, ts_us, client, addr, name, ttl, source"
+	    " FROM batch_names") < 0))
+		goto fail;
+	st->nm_batch = rows;
+	st->nm_n = n;
+	sqlite3_bind_int64(st->ins_names, 1, sid);
+	rc = step_done(st, st->ins_names, "writing names");
+	st->nm_batch = NULL;
+	if (rc == 0 && exec(st, "COMMIT", "committing names") == 0)
+		return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 /* What both name queries select, in names_row's order. */
