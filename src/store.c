@@ -2707,7 +2707,7 @@ store_events(struct store *st, int64_t from_us, int64_t to_us,
 	sqlite3_bind_int64(s, 2, to_us);
 	/* the span's ids, which are in time order (ts_us is for the ends) */
 	sqlite3_bind_int64(s, 5, event_key(from_us));
-	sqlite3_bind_int64(s, 6, event_key(to_us) + EVENT_KEY_SPAN - 1);
+	sqlite3_bind_int64(s, 6, event_key(to_us) + (EVENT_KEY_SPAN - 1));
 	if (sensor != NULL)
 		sqlite3_bind_text(s, 3, sensor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, limit);

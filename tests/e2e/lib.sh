@@ -14,7 +14,7 @@ PROGRAMS=${IPGRAPH_PROGRAMS:-$top_srcdir/tests/programs.txt}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/ipgraph-test.XXXXXX") || exit 99
 SPID=""
-trap 'serve_stop quiet; rm -rf "$T"' EXIT
+trap 'serve_stop quiet; [ -n "$IPGRAPH_KEEP" ] || rm -rf "$T"' EXIT
 
 # Under LeakSanitizer: libgvc, fontconfig and cairo keep memory to the end
 # (tests/e2e/lsan.supp), and a sanitizer build adds nothing to stderr.

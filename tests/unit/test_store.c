@@ -1508,6 +1508,11 @@ test_events_same_time(void **state)
 	assert_int_equal(store_expire_events(st, t + 1), 1 + 1 + 5);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM events"),
 	    2 + 1024);
+	/* a span to the end of time */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_events(st, INT64_MIN, INT64_MAX, NULL, 2000,
+	    ev_port, &l), 0);
+	assert_int_equal(l.n, 2 + 1024);
 	store_close(st);
 }
 
