@@ -332,6 +332,7 @@ alert_main(void *arg)
 	size_t nb;
 	int rc, last;
 
+	worker_background("ipg-alerts");
 	pthread_mutex_lock(&a->wk.mu);
 	for (;;) {
 		if (a->n == 0) {

@@ -40,6 +40,7 @@
 #include "render.h"
 #include "store.h"
 #include "timefmt.h"
+#include "worker.h"
 
 /*
  * Limits on a request before any work: the URL with its arguments, the
@@ -457,6 +458,7 @@ http_reaper(void *arg)
 	struct timespec ts;
 	int64_t now;
 
+	worker_background("ipg-reaper");
 	pthread_mutex_lock(&h->conn_mu);
 	while (!h->stopping) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -760,6 +762,7 @@ http_worker(void *arg)
 	struct MHD_Connection *conn;
 	struct http_job *j;
 
+	worker_background("ipg-http");
 	for (;;) {
 		pthread_mutex_lock(&h->job_mu);
 		while (STAILQ_EMPTY(&h->jobs) && !h->jobs_stopping)

@@ -38,6 +38,7 @@
 #include "timefmt.h"
 #include "window.h"
 #include "writer.h"
+#include "worker.h"
 
 /* Windows kept open at once: the current one and late stragglers. */
 #define DAEMON_MAX_OPEN		4
@@ -49,6 +50,11 @@
 #define EVENTS_MAX		65536
 /* The smallest buffer of events a tick starts with. */
 #define EVENTS_FIRST		256
+/*
+ * Nice levels the writer, query, reverse DNS, live and alert threads run
+ * below the capture (worker_background).
+ */
+#define THREAD_NICE		10
 /* TCP flags that make every packet an event: FIN, SYN, RST. */
 #define EVENT_TCP_FLAGS		0x07
 
@@ -1170,6 +1176,8 @@ main(int argc, char **argv)
 		}
 	}
 	log_init("ipgraphd", 0, debug || d.conf->verbose);
+	/* capture in this thread first: every other one gives way to it */
+	worker_set_background(THREAD_NICE);
 	if (path == NULL)
 		log_info("no %s: running on built-in defaults",
 		    CONFIG_DEFAULT_PATH);

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "live.h"
 #include "stats.h"
+#include "worker.h"
 
 #define LIVE_MAX	64	/* streams one server keeps open */
 
@@ -123,6 +124,7 @@ live_loop(void *arg)
 	struct live_stream *lc;
 	struct timespec ts;
 
+	worker_background("ipg-live");
 	pthread_mutex_lock(&h->mu);
 	while (!h->stopping) {
 		for (lc = h->streams; lc != NULL; lc = lc->next)

@@ -21,6 +21,7 @@
 
 #include "log.h"
 #include "rdns.h"
+#include "worker.h"
 
 /*
  * Why evdns in a thread of its own: it takes a server address of our
@@ -337,6 +338,7 @@ rdns_main(void *arg)
 {
 	struct rdns *r = arg;
 
+	worker_background("ipg-rdns");
 	event_base_dispatch(r->base);
 	return NULL;
 }

@@ -2,9 +2,39 @@
 
 #include "config.h"
 
+#include <sys/resource.h>
+
+#include <errno.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include "worker.h"
+
+static int background_nice;	/* worker_set_background */
+
+void
+worker_set_background(int nice)
+{
+	background_nice = nice;
+}
+
+void
+worker_background(const char *name)
+{
+	id_t tid = (id_t)gettid();
+	int nice;
+
+	pthread_setname_np(pthread_self(), name);
+	if (background_nice == 0)
+		return;
+	/* a thread's own nice, on Linux: PRIO_PROCESS with its thread id */
+	errno = 0;
+	nice = getpriority(PRIO_PROCESS, tid);
+	if (nice == -1 && errno != 0)
+		return;
+	nice += background_nice;
+	(void)setpriority(PRIO_PROCESS, tid, nice > 19 ? 19 : nice);
+}
 
 int
 worker_start(struct worker *w, void *(*fn)(void *), void *arg)

@@ -24,4 +24,17 @@ int	worker_start(struct worker *, void *(*fn)(void *), void *arg);
  */
 void	worker_stop(struct worker *);
 
+/*
+ * Threads that can wait for the CPU.  worker_set_background(n), once at
+ * start, before any thread: from then on worker_background(name), first
+ * thing in such a thread, names it (top -H, /proc/PID/task/TID/comm; 15
+ * bytes at most) and lowers its priority by n nice levels under the
+ * thread that started the process.  ipgraphd sets 10: its capture runs
+ * in the main thread, and its writer, query, reverse DNS, live and alert
+ * threads give way to it, their queues taking up the wait.  0 (the
+ * default, ipgraph serve): named only.
+ */
+void	worker_set_background(int nice);
+void	worker_background(const char *name);
+
 #endif /* IPGRAPH_WORKER_H */

@@ -21,6 +21,7 @@
 #include "store.h"
 #include "timefmt.h"
 #include "writer.h"
+#include "worker.h"
 
 /* Retention runs at most this often (seconds). */
 #define EXPIRE_EVERY	300
@@ -538,6 +539,7 @@ writer_main(void *arg)
 	struct timespec until;
 	int rc;
 
+	worker_background("ipg-writer");
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (w->head == NULL && !w->stopping)

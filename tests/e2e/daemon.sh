@@ -45,6 +45,27 @@ conf "$T/c1"
 start "$T/c1" || finish
 check "the daemon runs as nobody" test \
     "$(ps -o user= -p "$DPID" | tr -d ' ')" = nobody
+# The capture (the main thread) first: the writer and the query threads
+# are named and run 10 nice levels under it.  thread_nice NAME: the nice
+# of the daemon's thread of that name (field 19 of its stat).
+thread_nice() {
+	local t
+	for t in /proc/"$DPID"/task/*; do
+		[ "$(cat "$t/comm" 2>/dev/null)" = "$1" ] || continue
+		sed 's/.*) //' "$t/stat" | cut -d' ' -f17
+		return
+	done
+}
+main_nice=$(thread_nice ipgraphd)
+want_nice=$((main_nice + 10 > 19 ? 19 : main_nice + 10))
+if [ "$main_nice" -lt 19 ]; then
+	check "the writer thread is 10 nice levels under the capture" test \
+	    "$(thread_nice ipg-writer)" = "$want_nice"
+	check "the query threads are 10 nice levels under the capture" test \
+	    "$(thread_nice ipg-http)" = "$want_nice"
+else
+	echo "SKIP: thread priorities (the test runs at nice 19 already)"
+fi
 for c in $CAPS; do
 	replay "$DATA/$c"
 	$PAIRS tshark "$DATA/$c" >>"$T/all.pairs"
