@@ -57,6 +57,10 @@
 #   BENCH_LIVE_BUFFER ipgraphd's buffer_size and tcpdump's -B, in MiB with
 #                     an M (default 32M, ipgraphd's default)
 #   BENCH_LIVE_BATCH  ipgraphd's [capture] batch (default: its default, 4096)
+#   BENCH_LIVE_WINDOW ipgraphd's [window] seconds (default 60: a run at a
+#                     high rate is over before a window closes, and the
+#                     window's write is not in its CPU; a few seconds put
+#                     window writes inside every run)
 #   BENCH_LIVE_SEQ    ipgraphd's [seq] packets (default: its default, 16;
 #                     0: no packet events)
 #   BENCH_LIVE_PEERS  0: ipgraphd alone, no tcpdump or darkstat (default 1)
@@ -96,6 +100,7 @@ GENCPUS=${BENCH_LIVE_GENCPUS:-1}
 BUFSZ=${BENCH_LIVE_BUFFER:-32M}
 BATCH=${BENCH_LIVE_BATCH:-}
 SEQ=${BENCH_LIVE_SEQ:-}
+WINDOW=${BENCH_LIVE_WINDOW:-60}
 PEERS=${BENCH_LIVE_PEERS:-1}
 COUNT=${BENCH_LIVE_COUNT:-1000000}
 QUOTAS=${BENCH_LIVE_CPU_QUOTA:-}
@@ -309,7 +314,7 @@ pass() {
 	buffer_size = $BUFSZ
 	${BATCH:+batch = $BATCH}
 	[window]
-	seconds = 60
+	seconds = $WINDOW
 	${SEQ:+[seq]}
 	${SEQ:+packets = $SEQ}
 	[store]
@@ -556,9 +561,10 @@ if mode == "step":
 quotas = any(g.quota is not None for g in G)
 nruns = max(len(g.ds) for g in G) if G else 0
 print("## Live capture, %s (%s; generator %s; buffer %s for ipgraphd and "
-      "tcpdump -B; ipgraphd batch %s, [seq] packets %s, snaplen 128)\n"
+      "tcpdump -B; ipgraphd batch %s, [seq] packets %s, %s s windows, "
+      "snaplen 128)\n"
       % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), rev, gen, bufsz,
-         batch, seq))
+         batch, seq, os.environ.get("BENCH_LIVE_WINDOW", "60")))
 print("%d CPUs; load average %s before, %s after.  Medians of %d runs; "
       "in brackets the worst run; \"runs with loss\" counts the runs in which "
       "the program missed any frame sent.  CPU = user + sys while capturing (/proc/PID/stat before "
