@@ -254,6 +254,9 @@ import_file(struct store *st, const char *path,
 	struct windows *ws = NULL;
 	struct cap_packet pkt;
 	struct packet r;
+	struct windows_pkt held[3];	/* the last three packets read */
+	unsigned cur = 0;		/* where the next one goes */
+	uint64_t counted = 0;		/* the number of the one counted last */
 	int rc, status, result = IMPORT_FAILED;
 	int64_t last_us = 0;
 
@@ -309,19 +312,44 @@ import_file(struct store *st, const char *path,
 		} else
 			last_us = pkt.ts_us;
 		status = decode_packet(pkt.linktype, pkt.data, pkt.caplen, &r);
+		/*
+		 * Counting a packet costs two cache misses once a window's
+		 * table outgrows the cache: its edge's index slot, then the
+		 * edge the slot names.  So counting runs two packets behind
+		 * reading: this packet's slot is asked for now, the previous
+		 * packet's edge (its slot has come in meanwhile) too, and
+		 * the packet before that is counted, by then with both in
+		 * the cache.  Each miss overlaps a packet's work instead of
+		 * stalling it.  Nothing else changes: decoding has no effect
+		 * but on r, windows_prepare copies what counting needs out
+		 * of the frame (which the next read reuses), and the packets
+		 * are counted in order.  Only the names a window's close
+		 * hands over may now include those of the packet after the
+		 * one that closed it; rows keep their own times and order,
+		 * so the database is the same.
+		 */
+		windows_prepare(ws, &held[cur], pkt.ts_us, pkt.wirelen, status,
+		    &r);
+		if (sum->frames >= 1)
+			windows_prefetch(ws, &held[(cur + 2) % 3]);
+		counted = sum->frames - 1;
+		if (sum->frames >= 2 &&
+		    windows_count(ws, &held[(cur + 1) % 3]) < 0)
+			goto count_failed;
+		cur = (cur + 1) % 3;
 		note_result(sum, status, &r, pkt.linktype);
 		if (status == DECODE_OK && r.payload != NULL)
 			namebook_packet(ctx.nb, pkt.ts_us, &r);
 		sum->frames++;
 		sum->bytes += pkt.wirelen;
-		if (windows_packet(ws, pkt.ts_us, pkt.wirelen, status,
-		    &r) < 0) {
-			snprintf(err, errlen, "%s: packet %llu: %s",
-			    capfile_name(cf), (unsigned long long)sum->frames,
-			    store_error(st));
-			goto record;
-		}
 	}
+	/* the last two packets read, in order */
+	counted = sum->frames - 1;
+	if (sum->frames >= 2 && windows_count(ws, &held[(cur + 1) % 3]) < 0)
+		goto count_failed;
+	counted = sum->frames;
+	if (sum->frames >= 1 && windows_count(ws, &held[(cur + 2) % 3]) < 0)
+		goto count_failed;
 	/* Whatever was read is real traffic: store it, damaged file or not. */
 	if (windows_close_all(ws) < 0 || writer_wait(&ctx) < 0 ||
 	    import_names(&ctx) < 0) {
@@ -350,6 +378,10 @@ import_file(struct store *st, const char *path,
 		result = IMPORT_PARTIAL;
 	} else
 		result = IMPORT_COMPLETE;
+	goto record;
+count_failed:
+	snprintf(err, errlen, "%s: packet %llu: %s", capfile_name(cf),
+	    (unsigned long long)counted, store_error(st));
 record:
 	worker_stop(&ctx.w.wk);	/* after the last write */
 	store_free_as_written(ctx.st, 0);
