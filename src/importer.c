@@ -242,6 +242,9 @@ note_result(struct import_summary *sum, int status,
 		sum->tunnelled++;
 }
 
+/* Room for the three packets from reading to counting, a power of two. */
+#define HELD	4
+
 int
 import_file(struct store *st, const char *path,
     const struct import_opts *opts, struct import_summary *sum, char *err,
@@ -254,9 +257,8 @@ import_file(struct store *st, const char *path,
 	struct windows *ws = NULL;
 	struct cap_packet pkt;
 	struct packet r;
-	struct windows_pkt held[3];	/* the last three packets read */
-	unsigned cur = 0;		/* where the next one goes */
-	uint64_t counted = 0;		/* the number of the one counted last */
+	struct windows_pkt held[HELD];	/* packet n in held[n % HELD] */
+	uint64_t n;
 	int rc, status, result = IMPORT_FAILED;
 	int64_t last_us = 0;
 
@@ -328,15 +330,15 @@ import_file(struct store *st, const char *path,
 		 * one that closed it; rows keep their own times and order,
 		 * so the database is the same.
 		 */
-		windows_prepare(ws, &held[cur], pkt.ts_us, pkt.wirelen, status,
-		    &r);
-		if (sum->frames >= 1)
-			windows_prefetch(ws, &held[(cur + 2) % 3]);
-		counted = sum->frames - 1;
-		if (sum->frames >= 2 &&
-		    windows_count(ws, &held[(cur + 1) % 3]) < 0)
+		n = sum->frames;		/* this packet's number - 1 */
+		windows_prepare(ws, &held[n % HELD], pkt.ts_us, pkt.wirelen,
+		    status, &r);
+		if (n >= 1)
+			windows_prefetch(ws, &held[(n - 1) % HELD]);
+		if (n >= 2 && windows_count(ws, &held[(n - 2) % HELD]) < 0) {
+			n--;		/* the number of the one counted */
 			goto count_failed;
-		cur = (cur + 1) % 3;
+		}
 		note_result(sum, status, &r, pkt.linktype);
 		if (status == DECODE_OK && r.payload != NULL)
 			namebook_packet(ctx.nb, pkt.ts_us, &r);
@@ -344,12 +346,11 @@ import_file(struct store *st, const char *path,
 		sum->bytes += pkt.wirelen;
 	}
 	/* the last two packets read, in order */
-	counted = sum->frames - 1;
-	if (sum->frames >= 2 && windows_count(ws, &held[(cur + 1) % 3]) < 0)
-		goto count_failed;
-	counted = sum->frames;
-	if (sum->frames >= 1 && windows_count(ws, &held[(cur + 2) % 3]) < 0)
-		goto count_failed;
+	for (n = sum->frames >= 2 ? sum->frames - 2 : 0; n < sum->frames; n++)
+		if (windows_count(ws, &held[n % HELD]) < 0) {
+			n++;
+			goto count_failed;
+		}
 	/* Whatever was read is real traffic: store it, damaged file or not. */
 	if (windows_close_all(ws) < 0 || writer_wait(&ctx) < 0 ||
 	    import_names(&ctx) < 0) {
@@ -381,7 +382,7 @@ import_file(struct store *st, const char *path,
 	goto record;
 count_failed:
 	snprintf(err, errlen, "%s: packet %llu: %s", capfile_name(cf),
-	    (unsigned long long)counted, store_error(st));
+	    (unsigned long long)n, store_error(st));
 record:
 	worker_stop(&ctx.w.wk);	/* after the last write */
 	store_free_as_written(ctx.st, 0);
