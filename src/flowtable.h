@@ -82,14 +82,15 @@ int	flowtable_add(struct flowtable *, const struct flow_key *k,
  */
 uint32_t flowtable_hash(const struct flow_key *k);
 void	flowtable_prefetch(const struct flowtable *, uint32_t hash);
-
-/*
- * A later step for the same key: read its index slot (fetched by now, one
- * hopes) and ask for the edge the slot points to, the lookup's second miss.
- */
-void	flowtable_prefetch_edge(const struct flowtable *, uint32_t hash);
 int	flowtable_add_hash(struct flowtable *, const struct flow_key *k,
 	    uint32_t hash, uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us);
+
+/*
+ * A step between the two for the same key: read its index slot (fetched
+ * by now, one hopes) and ask for the edge the slot points to, the
+ * lookup's second miss.  Only a hint too; it reads the table, no more.
+ */
+void	flowtable_prefetch_edge(const struct flowtable *, uint32_t hash);
 
 /*
  * The same, but a new edge is let in even past max_edges: for the few

@@ -93,8 +93,9 @@ void	windows_prepare(const struct windows *, struct windows_pkt *p,
 int	windows_count(struct windows *, const struct windows_pkt *p);
 
 /*
- * Between the two, for a caller a packet further ahead: with the index
- * slot fetched, ask for the edge too (flowtable_prefetch_edge).
+ * Between the two, for a caller that prepares more than one packet ahead
+ * of counting: with p's index slot fetched, ask for its edge too
+ * (flowtable_prefetch_edge).  A hint, as windows_prepare's.
  */
 void	windows_prefetch(const struct windows *, const struct windows_pkt *p);
 
