@@ -73,6 +73,26 @@ int	flowtable_add(struct flowtable *, const struct flow_key *k,
 	    uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us);
 
 /*
+ * The same in two steps, for a caller that knows a key some time before
+ * it counts it: flowtable_hash(k), then flowtable_prefetch to ask for the
+ * index slot the lookup starts at, then flowtable_add_hash with that hash
+ * once other work has hidden the slot's cache miss.  The hash does not
+ * depend on the table, and the prefetch is only a hint: a table that
+ * grows or is cleared in between still counts right.
+ */
+uint32_t flowtable_hash(const struct flow_key *k);
+void	flowtable_prefetch(const struct flowtable *, uint32_t hash);
+int	flowtable_add_hash(struct flowtable *, const struct flow_key *k,
+	    uint32_t hash, uint8_t tcp_flags, uint32_t wirelen, int64_t ts_us);
+
+/*
+ * A step between the two for the same key: read its index slot (fetched
+ * by now, one hopes) and ask for the edge the slot points to, the
+ * lookup's second miss.  Only a hint too; it reads the table, no more.
+ */
+void	flowtable_prefetch_edge(const struct flowtable *, uint32_t hash);
+
+/*
  * The same, but a new edge is let in even past max_edges: for the few
  * overflow edges that account for what did not fit.  -1 only when out of
  * memory (or of 32-bit edge numbers).

@@ -242,6 +242,9 @@ note_result(struct import_summary *sum, int status,
 		sum->tunnelled++;
 }
 
+/* Room for the three packets from reading to counting, a power of two. */
+#define HELD	4
+
 int
 import_file(struct store *st, const char *path,
     const struct import_opts *opts, struct import_summary *sum, char *err,
@@ -254,6 +257,8 @@ import_file(struct store *st, const char *path,
 	struct windows *ws = NULL;
 	struct cap_packet pkt;
 	struct packet r;
+	struct windows_pkt held[HELD];	/* packet n in held[n % HELD] */
+	uint64_t n;
 	int rc, status, result = IMPORT_FAILED;
 	int64_t last_us = 0;
 
@@ -309,19 +314,43 @@ import_file(struct store *st, const char *path,
 		} else
 			last_us = pkt.ts_us;
 		status = decode_packet(pkt.linktype, pkt.data, pkt.caplen, &r);
+		/*
+		 * Counting a packet costs two cache misses once a window's
+		 * table outgrows the cache: its edge's index slot, then the
+		 * edge the slot names.  So counting runs two packets behind
+		 * reading: this packet's slot is asked for now, the previous
+		 * packet's edge (its slot has come in meanwhile) too, and
+		 * the packet before that is counted, by then with both in
+		 * the cache.  Each miss overlaps a packet's work instead of
+		 * stalling it.  Nothing else changes: decoding has no effect
+		 * but on r, windows_prepare copies what counting needs out
+		 * of the frame (which the next read reuses), and the packets
+		 * are counted in order.  Only the names a window's close
+		 * hands over may now include those of the packet after the
+		 * one that closed it; rows keep their own times and order,
+		 * so the database is the same.
+		 */
+		n = sum->frames;		/* this packet's number - 1 */
+		windows_prepare(ws, &held[n % HELD], pkt.ts_us, pkt.wirelen,
+		    status, &r);
+		if (n >= 1)
+			windows_prefetch(ws, &held[(n - 1) % HELD]);
+		if (n >= 2 && windows_count(ws, &held[(n - 2) % HELD]) < 0) {
+			n--;		/* the number of the one counted */
+			goto count_failed;
+		}
 		note_result(sum, status, &r, pkt.linktype);
 		if (status == DECODE_OK && r.payload != NULL)
 			namebook_packet(ctx.nb, pkt.ts_us, &r);
 		sum->frames++;
 		sum->bytes += pkt.wirelen;
-		if (windows_packet(ws, pkt.ts_us, pkt.wirelen, status,
-		    &r) < 0) {
-			snprintf(err, errlen, "%s: packet %llu: %s",
-			    capfile_name(cf), (unsigned long long)sum->frames,
-			    store_error(st));
-			goto record;
-		}
 	}
+	/* the last two packets read, in order */
+	for (n = sum->frames >= 2 ? sum->frames - 2 : 0; n < sum->frames; n++)
+		if (windows_count(ws, &held[n % HELD]) < 0) {
+			n++;
+			goto count_failed;
+		}
 	/* Whatever was read is real traffic: store it, damaged file or not. */
 	if (windows_close_all(ws) < 0 || writer_wait(&ctx) < 0 ||
 	    import_names(&ctx) < 0) {
@@ -350,6 +379,10 @@ import_file(struct store *st, const char *path,
 		result = IMPORT_PARTIAL;
 	} else
 		result = IMPORT_COMPLETE;
+	goto record;
+count_failed:
+	snprintf(err, errlen, "%s: packet %llu: %s", capfile_name(cf),
+	    (unsigned long long)n, store_error(st));
 record:
 	worker_stop(&ctx.w.wk);	/* after the last write */
 	store_free_as_written(ctx.st, 0);

@@ -294,11 +294,20 @@ packet_in(struct iface *ifp, int64_t ts_us, uint32_t caplen,
 {
 	struct ipgd *d = ifp->d;
 	struct packet r;
+	struct windows_pkt wp;
 	int status;
 
 	status = decode_packet(linktype, data, caplen, &r);
 	r.ts_us = ts_us;
 	r.wirelen = wirelen;
+	/*
+	 * Ask for the edge's index slot now, counting it below: the cache
+	 * miss overlaps the counters and the names.  Counting a frame later,
+	 * after the next one was decoded, would hide more, but the frame
+	 * is the ring's only until this call returns (sample() may read it)
+	 * and nothing says which frame of a batch is the last.
+	 */
+	windows_prepare(d->ws, &wp, ts_us, wirelen, status, &r);
 	ifp->packets++;
 	ifp->bytes += wirelen;
 	d->packets++;
@@ -308,7 +317,7 @@ packet_in(struct iface *ifp, int64_t ts_us, uint32_t caplen,
 	if (status == DECODE_OK && r.payload != NULL)
 		namebook_packet(d->nb, ts_us, &r);
 	/* a failure here is out of memory; the frame itself was counted */
-	windows_packet(d->ws, ts_us, wirelen, status, &r);
+	windows_count(d->ws, &wp);
 	if (status == DECODE_OK && (d->conf->seq_packets > 0 ||
 	    ifp->seq_match != NULL))
 		sample(d, ifp, &r, data, caplen);

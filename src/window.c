@@ -289,13 +289,61 @@ window_for(struct windows *ws, int64_t start_s, int *err)
 	return free_w;
 }
 
+/* Copy out what counting needs; no prefetch. */
+static void
+prepare(struct windows_pkt *p, int64_t ts_us, uint32_t wirelen, int status,
+    const struct packet *r)
+{
+	p->ts_us = ts_us;
+	p->wirelen = wirelen;
+	p->status = status;
+	if (status != DECODE_OK)
+		return;
+	flowtable_key(&p->key, r);
+	p->hash = flowtable_hash(&p->key);
+	p->tcp_flags = r->tcp_flags;
+}
+
+void
+windows_prepare(const struct windows *ws, struct windows_pkt *p,
+    int64_t ts_us, uint32_t wirelen, int status, const struct packet *r)
+{
+	prepare(p, ts_us, wirelen, status, r);
+	/*
+	 * The window the last packet went to is where nearly every packet
+	 * goes; the fast range is empty when it is not open, so its table
+	 * is there.  Any other window: no hint.
+	 */
+	if (status == DECODE_OK && ts_us >= ws->fast_lo_us &&
+	    ts_us < ws->fast_hi_us)
+		flowtable_prefetch(ws->fast_w->ft, p->hash);
+}
+
+void
+windows_prefetch(const struct windows *ws, const struct windows_pkt *p)
+{
+	if (p->status == DECODE_OK && p->ts_us >= ws->fast_lo_us &&
+	    p->ts_us < ws->fast_hi_us)
+		flowtable_prefetch_edge(ws->fast_w->ft, p->hash);
+}
+
 int
 windows_packet(struct windows *ws, int64_t ts_us, uint32_t wirelen,
     int status, const struct packet *r)
 {
+	struct windows_pkt p;
+
+	prepare(&p, ts_us, wirelen, status, r);
+	return windows_count(ws, &p);
+}
+
+int
+windows_count(struct windows *ws, const struct windows_pkt *p)
+{
 	struct window *w;
 	struct flow_key k;
-	int64_t ts_s, start_s;
+	int64_t ts_us = p->ts_us, ts_s, start_s;
+	uint32_t wirelen = p->wirelen;
 	int err;
 
 	if (ts_us >= ws->fast_lo_us && ts_us < ws->fast_hi_us) {
@@ -324,21 +372,22 @@ counted:
 	w->stats.frames++;
 	w->stats.bytes += wirelen;
 	ws->last_packets = 0;
-	if (status != DECODE_OK) {
+	if (p->status != DECODE_OK) {
 		w->stats.undecoded++;
 		return 0;
 	}
-	flowtable_key(&k, r);
-	if (flowtable_add(w->ft, &k, r->tcp_flags, wirelen, ts_us) == 0) {
+	if (flowtable_add_hash(w->ft, &p->key, p->hash, p->tcp_flags, wirelen,
+	    ts_us) == 0) {
 		ws->last_packets = flowtable_last_packets(w->ft);
 		return 0;
 	}
 	/* the window is full (or memory ran out): the overflow edge */
+	k = p->key;
 	memset(k.src, 0, sizeof(k.src));
 	memset(k.dst, 0, sizeof(k.dst));
 	k.sport = k.dport = 0;
 	w->stats.overflow++;
-	if (flowtable_add_force(w->ft, &k, r->tcp_flags, wirelen, ts_us) < 0) {
+	if (flowtable_add_force(w->ft, &k, p->tcp_flags, wirelen, ts_us) < 0) {
 		/* out of memory: the frame is counted, its edge is not */
 		w->stats.undecoded++;
 		return -1;

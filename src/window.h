@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "flowtable.h"
+
 struct packet;
 struct flowtable;
 struct windows;
@@ -66,6 +68,36 @@ void	windows_free(struct windows *);
  */
 int	windows_packet(struct windows *, int64_t ts_us, uint32_t wirelen,
 	    int status, const struct packet *r);
+
+/*
+ * windows_packet in two steps, for a caller that can decode the next
+ * frame before it counts this one: windows_prepare copies out of r what
+ * counting needs (r and its frame may go afterwards) and asks for the
+ * cache line the edge's lookup will start at; windows_count counts it,
+ * as windows_packet would have.  Packets must still be counted in the
+ * order they came; the prefetch is only a hint, right or wrong whatever
+ * windows open or close before the count.
+ */
+struct windows_pkt {
+	int64_t		ts_us;
+	uint32_t	wirelen;
+	int		status;
+	struct flow_key	key;		/* when status is DECODE_OK */
+	uint32_t	hash;		/* flowtable_hash(&key) */
+	uint8_t		tcp_flags;
+};
+
+void	windows_prepare(const struct windows *, struct windows_pkt *p,
+	    int64_t ts_us, uint32_t wirelen, int status,
+	    const struct packet *r);
+int	windows_count(struct windows *, const struct windows_pkt *p);
+
+/*
+ * Between the two, for a caller that prepares more than one packet ahead
+ * of counting: with p's index slot fetched, ask for its edge too
+ * (flowtable_prefetch_edge).  A hint, as windows_prepare's.
+ */
+void	windows_prefetch(const struct windows *, const struct windows_pkt *p);
 
 /*
  * Account one flow record (a collector's input) whole in the window its

@@ -1178,6 +1178,137 @@ test_window_close(void **state)
 }
 
 /*
+ * windows_prepare, windows_prefetch and windows_count, run as the
+ * importer runs them (a packet prepared, the one before prefetched, the
+ * one before that counted), must count as windows_packet does: the same
+ * windows with the same edges and counters.  The packets revisit earlier
+ * edges, go back in time (the window before stays open for the grace
+ * time), skip windows, miss max_edges (overflow edges) and include frames
+ * that made no edge, so that windows open and close and tables grow and
+ * are cleared between a packet's prefetch and its count.
+ */
+#define STEP_PACKETS	60000
+#define STEP_MAX_EDGES	3000
+
+struct step_run {
+	uint64_t	sum;		/* of everything flushed, in order */
+	int		flushes;
+};
+
+static uint64_t
+step_mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x100000001b3ULL;
+	return h ^ (h >> 31);
+}
+
+static int
+step_flush(void *arg, int64_t start_s, unsigned seconds,
+    const struct window_stats *st, struct flowtable **ftp)
+{
+	struct step_run *p = arg;
+	const struct flow_entry *e;
+	size_t i, j;
+
+	p->sum = step_mix(p->sum, (uint64_t)start_s);
+	p->sum = step_mix(p->sum, seconds);
+	p->sum = step_mix(p->sum, st->frames);
+	p->sum = step_mix(p->sum, st->bytes);
+	p->sum = step_mix(p->sum, st->undecoded);
+	p->sum = step_mix(p->sum, st->overflow);
+	p->sum = step_mix(p->sum, flowtable_count(*ftp));
+	for (i = 0; i < flowtable_count(*ftp); i++) {
+		e = flowtable_entry(*ftp, i);
+		for (j = 0; j < sizeof(e->key); j++)
+			p->sum = step_mix(p->sum,
+			    ((const uint8_t *)&e->key)[j]);
+		p->sum = step_mix(p->sum, e->tcp_flags);
+		p->sum = step_mix(p->sum, e->packets);
+		p->sum = step_mix(p->sum, e->bytes);
+		p->sum = step_mix(p->sum, (uint64_t)e->first_us);
+		p->sum = step_mix(p->sum, (uint64_t)e->last_us);
+	}
+	p->flushes++;
+	return 0;
+}
+
+/* Packet i of the run: its time, its status and (if decoded) r. */
+static int
+step_packet(uint32_t i, int64_t *ts_us, struct packet *r)
+{
+	struct flow_key k;
+	uint32_t x = i * 2654435761u;
+	int64_t t0 = TS0 / 60000000 * 60000000;
+
+	/* about 4 minutes of packets, some 3 s late, a gap of 5 minutes */
+	*ts_us = t0 + (int64_t)i * 4000 - (x % 7 == 0 ? 3000000 : 0) +
+	    (i >= STEP_PACKETS / 2 ? INT64_C(300000000) : 0);
+	if (x % 13 == 0)
+		return DECODE_NOT_IP;
+	make_key(&k, x % 5 == 0 ? i : x % 4000);
+	memset(r, 0, sizeof(*r));
+	r->ipver = k.ipver;
+	r->proto = k.proto;
+	r->sport = k.sport;
+	r->dport = k.dport;
+	memcpy(r->src, k.src, 16);
+	memcpy(r->dst, k.dst, 16);
+	r->tcp_flags = (uint8_t)(x >> 24);
+	return DECODE_OK;
+}
+
+static void
+test_window_steps(void **state)
+{
+	struct step_run one, three;
+	struct windows *ws;
+	struct windows_pkt held[3];
+	struct packet r;
+	int64_t ts;
+	uint32_t i;
+	int status;
+
+	(void)state;
+	memset(&one, 0, sizeof(one));
+	ws = windows_new(60, 5, 2, 0, step_flush, &one);
+	assert_non_null(ws);
+	windows_set_max_edges(ws, STEP_MAX_EDGES);
+	for (i = 0; i < STEP_PACKETS; i++) {
+		status = step_packet(i, &ts, &r);
+		assert_int_equal(windows_packet(ws, ts, 60 + i % 1400, status,
+		    &r), 0);
+	}
+	assert_int_equal(windows_close_all(ws), 0);
+	windows_free(ws);
+
+	memset(&three, 0, sizeof(three));
+	ws = windows_new(60, 5, 2, 0, step_flush, &three);
+	assert_non_null(ws);
+	windows_set_max_edges(ws, STEP_MAX_EDGES);
+	for (i = 0; i < STEP_PACKETS + 2; i++) {
+		if (i < STEP_PACKETS) {
+			status = step_packet(i, &ts, &r);
+			windows_prepare(ws, &held[i % 3], ts, 60 + i % 1400,
+			    status, &r);
+			memset(&r, 0xa5, sizeof(r));	/* r is not kept */
+		}
+		if (i >= 1 && i - 1 < STEP_PACKETS)
+			windows_prefetch(ws, &held[(i - 1) % 3]);
+		if (i >= 2)
+			assert_int_equal(windows_count(ws,
+			    &held[(i - 2) % 3]), 0);
+	}
+	assert_int_equal(windows_close_all(ws), 0);
+	windows_free(ws);
+
+	print_message("%d windows, %d counted in three steps\n",
+	    one.flushes, three.flushes);
+	assert_true(one.flushes >= 5);
+	assert_int_equal(three.flushes, one.flushes);
+	assert_true(three.sum == one.sum);
+}
+
+/*
  * A new table holds an index for hint edges but no edges yet: blocks come
  * as edges do.  Filling it to hint adds blocks, not a bigger index.
  */
@@ -1250,6 +1381,7 @@ main(void)
 		cmocka_unit_test(test_max_edges),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_clear),
+		cmocka_unit_test(test_window_steps),
 		cmocka_unit_test(test_memory_per_edge),
 		cmocka_unit_test(test_memory_figure),
 		cmocka_unit_test(test_window_tables),
