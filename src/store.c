@@ -1112,32 +1112,52 @@ enum { WK_PROTO, WK_SRC, WK_DST, WK_DPORT, WK_FIRST };
 struct wv_table {
 	sqlite3_vtab	 base;
 	struct store	*st;
-	int		 keys;		/* window_keys */
+	int		 kind;		/* VT_* */
 };
 
 struct wv_cursor {
 	sqlite3_vtab_cursor	 base;
 	struct store		*st;
-	int			 keys;
+	int			 kind;		/* VT_* */
 	size_t			 i;	/* edge (window_keys: run start) */
 	size_t			 j;	/* window_keys: run end */
 	size_t			 k, m;	/* window_keys: port k of m */
 };
 
+/*
+ * The tables SQLite reads out of the store's memory (wv_module,
+ * be_module): VT_* is the index of each one's name and columns here.
+ */
+enum { VT_EDGES, VT_KEYS, VT_EVENTS, VT_NAMES };
+static const struct {
+	const char	*name;
+	const char	*columns;
+} vt_tables[] = {
+	{ "window_edges", "CREATE TABLE x(proto, src, dst, sport, dport,"
+	    " packets, bytes, first_us, last_us, tcp_flags)" },
+	{ "window_keys", "CREATE TABLE x(proto, src, dst, dport, first_us)" },
+	{ "batch_events", "CREATE TABLE x(id, ts_us, proto, src, dst, sport,"
+	    " dport, length, tcp_flags, tcp_seq, tcp_ack, ip_id, ip_len,"
+	    " payload)" },
+	{ "batch_names", "CREATE TABLE x(ts_us, client, addr, name, ttl,"
+	    " source)" },
+};
+
 static int
-wv_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
     sqlite3_vtab **vt, char **err)
 {
 	struct wv_table *t;
-	int keys = strcmp(argv[0], "window_keys") == 0, rc;
+	int kind, rc;
 
 	(void)argc;
 	(void)err;
-	rc = sqlite3_declare_vtab(db, keys ?
-	    "CREATE TABLE x(proto, src, dst, dport, first_us)" :
-	    "CREATE TABLE x(proto, src, dst, sport, dport, packets, bytes,"
-	    " first_us, last_us, tcp_flags)");
-	if (rc != SQLITE_OK)
+	for (kind = 0; strcmp(argv[0], vt_tables[kind].name) != 0; kind++)
+		if (kind + 1 == (int)(sizeof(vt_tables) /
+		    sizeof(vt_tables[0])))
+			return SQLITE_ERROR;
+	if ((rc = sqlite3_declare_vtab(db, vt_tables[kind].columns)) !=
+	    SQLITE_OK)
 		return rc;
 	/* not from a trigger or view a database file might bring */
 	sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
@@ -1145,7 +1165,7 @@ wv_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
 		return SQLITE_NOMEM;
 	memset(t, 0, sizeof(*t));
 	t->st = aux;
-	t->keys = keys;
+	t->kind = kind;
 	*vt = &t->base;
 	return SQLITE_OK;
 }
@@ -1176,7 +1196,7 @@ wv_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **cur)
 		return SQLITE_NOMEM;
 	memset(c, 0, sizeof(*c));
 	c->st = t->st;
-	c->keys = t->keys;
+	c->kind = t->kind;
 	*cur = &c->base;
 	return SQLITE_OK;
 }
@@ -1222,7 +1242,7 @@ wv_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs, int argc,
 	/* a table freed as it was read cannot be read again */
 	if (c->st->vt_ft != NULL && flowtable_released(c->st->vt_ft))
 		return SQLITE_MISUSE;
-	return c->keys ? wv_keys_fill(c) : SQLITE_OK;
+	return c->kind == VT_KEYS ? wv_keys_fill(c) : SQLITE_OK;
 }
 
 static int
@@ -1230,7 +1250,7 @@ wv_next(sqlite3_vtab_cursor *cur)
 {
 	struct wv_cursor *c = (struct wv_cursor *)cur;
 
-	if (!c->keys) {
+	if (c->kind != VT_KEYS) {
 		c->i++;
 		if (c->st->vt_free != NULL && (c->i & (FLOWTABLE_BLOCK - 1)) == 0)
 			flowtable_release_front(c->st->vt_free, c->i);
@@ -1258,7 +1278,7 @@ wv_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 	int alen = fe->key.ipver == 6 ? 16 : 4;
 	int64_t base = c->st->vt_base_us;
 
-	if (c->keys) {
+	if (c->kind == VT_KEYS) {
 		switch (col) {
 		case WK_PROTO:
 			sqlite3_result_int(ctx, fe->key.proto);
@@ -1327,7 +1347,7 @@ wv_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
 static const sqlite3_module wv_module = {
 	.iVersion = 1,
 	.xCreate = NULL,		/* eponymous only */
-	.xConnect = wv_connect,
+	.xConnect = vt_connect,
 	.xBestIndex = wv_best_index,
 	.xDisconnect = wv_disconnect,
 	.xOpen = wv_open,
@@ -1348,36 +1368,11 @@ static const sqlite3_module wv_module = {
  * their ids (see store_write_events), so each row lands after the last;
  * batch_names is the rows of st->nm_batch.  Empty unless
  * store_write_events or store_write_names has set them.  The cursor is a
- * wv_cursor (its keys says batch_names).
+ * wv_cursor.
  */
 enum { BE_ID, BE_TS, BE_PROTO, BE_SRC, BE_DST, BE_SPORT, BE_DPORT,
     BE_LENGTH, BE_FLAGS, BE_SEQ, BE_ACK, BE_IPID, BE_IPLEN, BE_PAYLOAD };
 enum { BN_TS, BN_CLIENT, BN_ADDR, BN_NAME, BN_TTL, BN_SOURCE };
-
-static int
-be_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-    sqlite3_vtab **vt, char **err)
-{
-	struct wv_table *t;
-	int names = strcmp(argv[0], "batch_names") == 0, rc;
-
-	(void)argc;
-	(void)err;
-	rc = sqlite3_declare_vtab(db, names ?
-	    "CREATE TABLE x(ts_us, client, addr, name, ttl, source)" :
-	    "CREATE TABLE x(id, ts_us, proto, src, dst, sport, dport, length,"
-	    " tcp_flags, tcp_seq, tcp_ack, ip_id, ip_len, payload)");
-	if (rc != SQLITE_OK)
-		return rc;
-	sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-	if ((t = sqlite3_malloc(sizeof(*t))) == NULL)
-		return SQLITE_NOMEM;
-	memset(t, 0, sizeof(*t));
-	t->st = aux;
-	t->keys = names;
-	*vt = &t->base;
-	return SQLITE_OK;
-}
 
 /* The first event at or after c->i that goes in set-wise. */
 static void
@@ -1385,7 +1380,7 @@ be_skip(struct wv_cursor *c)
 {
 	const struct store *st = c->st;
 
-	while (!c->keys && st->ev_batch != NULL && c->i < st->ev_n &&
+	while (c->kind == VT_EVENTS && st->ev_batch != NULL && c->i < st->ev_n &&
 	    st->ev_ids[c->i] < 0)
 		c->i++;
 }
@@ -1420,7 +1415,7 @@ be_eof(sqlite3_vtab_cursor *cur)
 {
 	struct wv_cursor *c = (struct wv_cursor *)cur;
 
-	if (c->keys)
+	if (c->kind == VT_NAMES)
 		return c->st->nm_batch == NULL || c->i >= c->st->nm_n;
 	return c->st->ev_batch == NULL || c->i >= c->st->ev_n;
 }
@@ -1459,7 +1454,7 @@ be_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 	const struct packet *e;
 	int alen;
 
-	if (c->keys) {
+	if (c->kind == VT_NAMES) {
 		bn_column(&c->st->nm_batch[c->i], ctx, col);
 		return SQLITE_OK;
 	}
@@ -1524,7 +1519,7 @@ be_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
 static const sqlite3_module be_module = {
 	.iVersion = 1,
 	.xCreate = NULL,		/* eponymous only */
-	.xConnect = be_connect,
+	.xConnect = vt_connect,
 	.xBestIndex = wv_best_index,
 	.xDisconnect = wv_disconnect,
 	.xOpen = wv_open,
