@@ -1507,15 +1507,6 @@ be_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 	return SQLITE_OK;
 }
 
-static int
-be_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
-{
-	struct wv_cursor *c = (struct wv_cursor *)cur;
-
-	*rowid = (sqlite3_int64)c->i;
-	return SQLITE_OK;
-}
-
 static const sqlite3_module be_module = {
 	.iVersion = 1,
 	.xCreate = NULL,		/* eponymous only */
@@ -1528,7 +1519,7 @@ static const sqlite3_module be_module = {
 	.xNext = be_next,
 	.xEof = be_eof,
 	.xColumn = be_column,
-	.xRowid = be_rowid,
+	.xRowid = wv_rowid,		/* k is 0: the row's index */
 };
 
 /*
