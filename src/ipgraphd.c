@@ -51,8 +51,8 @@
 /* The smallest buffer of events a tick starts with. */
 #define EVENTS_FIRST		256
 /*
- * Nice levels the writer, query, reverse DNS, live and alert threads run
- * below the capture (worker_background).
+ * Nice levels the query, reverse DNS, live and alert threads run below
+ * the capture and the writer (worker_background).
  */
 #define THREAD_NICE		10
 /* TCP flags that make every packet an event: FIN, SYN, RST. */
@@ -1185,7 +1185,7 @@ main(int argc, char **argv)
 		}
 	}
 	log_init("ipgraphd", 0, debug || d.conf->verbose);
-	/* capture in this thread first: every other one gives way to it */
+	/* the data path first: what serves people gives way to it */
 	worker_set_background(THREAD_NICE);
 	if (path == NULL)
 		log_info("no %s: running on built-in defaults",

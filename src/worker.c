@@ -19,12 +19,18 @@ worker_set_background(int nice)
 }
 
 void
+worker_name(const char *name)
+{
+	pthread_setname_np(pthread_self(), name);
+}
+
+void
 worker_background(const char *name)
 {
 	id_t tid = (id_t)gettid();
 	int nice;
 
-	pthread_setname_np(pthread_self(), name);
+	worker_name(name);
 	if (background_nice == 0)
 		return;
 	/* a thread's own nice, on Linux: PRIO_PROCESS with its thread id */

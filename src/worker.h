@@ -29,12 +29,14 @@ void	worker_stop(struct worker *);
  * start, before any thread: from then on worker_background(name), first
  * thing in such a thread, names it (top -H, /proc/PID/task/TID/comm; 15
  * bytes at most) and lowers its priority by n nice levels under the
- * thread that started the process.  ipgraphd sets 10: its capture runs
- * in the main thread, and its writer, query, reverse DNS, live and alert
- * threads give way to it, their queues taking up the wait.  0 (the
- * default, ipgraph serve): named only.
+ * thread that started the process.  ipgraphd sets 10: its data path (the
+ * capture in the main thread, the writer) keeps its priority, and what
+ * serves people (the query threads, reverse DNS, the live stream,
+ * alerts) gives way to it.  0 (the default, ipgraph serve): named only.
+ * worker_name(name) names a thread and leaves its priority.
  */
 void	worker_set_background(int nice);
 void	worker_background(const char *name);
+void	worker_name(const char *name);
 
 #endif /* IPGRAPH_WORKER_H */

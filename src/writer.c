@@ -539,7 +539,12 @@ writer_main(void *arg)
 	struct timespec until;
 	int rc;
 
-	worker_background("ipg-writer");
+	/*
+	 * The capture's priority: what it falls behind by is lost (the
+	 * queue's bound, the stop's budget) as surely as frames the capture
+	 * misses, and the capture hands it every window.
+	 */
+	worker_name("ipg-writer");
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (w->head == NULL && !w->stopping)
