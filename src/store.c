@@ -351,7 +351,8 @@ struct store {
 	const struct name_row *nm_batch;	/* store_write_names' rows */
 	size_t		 nm_n;
 	const struct packet *ev_batch;	/* store_write_events' events */
-	int64_t		*ev_ids;	/* their ids; -1: written one by one */
+	const int64_t	*ev_key;	/* their ids; -1: written one by one */
+	int64_t		*ev_ids;	/* ev_key's room for a whole batch */
 	size_t		 ev_n;
 	size_t		 ev_cap;
 	char		*sensor_name;	/* cache of the last sensor id */
@@ -407,21 +408,40 @@ prepare(struct store *st, sqlite3_stmt **stmt, const char *sql)
 }
 
 /*
- * Register window_edges and window_keys (see wv_module), batch_events
- * and batch_names (be_module); 0 or -1.
+ * The tables SQLite reads out of the store's memory (wv_module,
+ * be_module): VT_* is the index of each one's name and columns here.
+ */
+enum { VT_EDGES, VT_KEYS, VT_EVENTS, VT_NAMES };
+static const struct {
+	const char	*name;
+	const char	*columns;
+} vt_tables[] = {
+	{ "window_edges", "CREATE TABLE x(proto, src, dst, sport, dport,"
+	    " packets, bytes, first_us, last_us, tcp_flags)" },
+	{ "window_keys", "CREATE TABLE x(proto, src, dst, dport, first_us)" },
+	{ "batch_events", "CREATE TABLE x(id, ts_us, proto, src, dst, sport,"
+	    " dport, length, tcp_flags, tcp_seq, tcp_ack, ip_id, ip_len,"
+	    " payload)" },
+	{ "batch_names", "CREATE TABLE x(ts_us, client, addr, name, ttl,"
+	    " source)" },
+};
+
+/*
+ * Register the tables of vt_tables: window_edges and window_keys read by
+ * wv_module, batch_events and batch_names by be_module; 0 or -1.
  */
 static int
 window_tables(struct store *st)
 {
-	if (sqlite3_create_module(st->db, "window_edges", &wv_module, st) !=
-	    SQLITE_OK || sqlite3_create_module(st->db, "window_keys",
-	    &wv_module, st) != SQLITE_OK || sqlite3_create_module(st->db,
-	    "batch_events", &be_module, st) != SQLITE_OK ||
-	    sqlite3_create_module(st->db, "batch_names", &be_module, st) !=
-	    SQLITE_OK) {
-		set_err(st, "registering the window tables");
-		return -1;
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof(vt_tables) / sizeof(vt_tables[0]); i++)
+		if (sqlite3_create_module(st->db, vt_tables[i].name,
+		    i < VT_EVENTS ? &wv_module : &be_module, st) !=
+		    SQLITE_OK) {
+			set_err(st, "registering the window tables");
+			return -1;
+		}
 	return 0;
 }
 
@@ -1124,25 +1144,6 @@ struct wv_cursor {
 	size_t			 k, m;	/* window_keys: port k of m */
 };
 
-/*
- * The tables SQLite reads out of the store's memory (wv_module,
- * be_module): VT_* is the index of each one's name and columns here.
- */
-enum { VT_EDGES, VT_KEYS, VT_EVENTS, VT_NAMES };
-static const struct {
-	const char	*name;
-	const char	*columns;
-} vt_tables[] = {
-	{ "window_edges", "CREATE TABLE x(proto, src, dst, sport, dport,"
-	    " packets, bytes, first_us, last_us, tcp_flags)" },
-	{ "window_keys", "CREATE TABLE x(proto, src, dst, dport, first_us)" },
-	{ "batch_events", "CREATE TABLE x(id, ts_us, proto, src, dst, sport,"
-	    " dport, length, tcp_flags, tcp_seq, tcp_ack, ip_id, ip_len,"
-	    " payload)" },
-	{ "batch_names", "CREATE TABLE x(ts_us, client, addr, name, ttl,"
-	    " source)" },
-};
-
 static int
 vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
     sqlite3_vtab **vt, char **err)
@@ -1364,7 +1365,7 @@ static const sqlite3_module wv_module = {
  * tables for the reason window_edges is: a second's events, or a
  * window's names, go in with one INSERT ... SELECT, and no row has a
  * statement of its own.  batch_events is the events of st->ev_batch
- * whose id in st->ev_ids is not -1, in that order, which is the order of
+ * whose id in st->ev_key is not -1, in that order, which is the order of
  * their ids (see store_write_events), so each row lands after the last;
  * batch_names is the rows of st->nm_batch.  Empty unless
  * store_write_events or store_write_names has set them.  The cursor is a
@@ -1381,7 +1382,7 @@ be_skip(struct wv_cursor *c)
 	const struct store *st = c->st;
 
 	while (c->kind == VT_EVENTS && st->ev_batch != NULL && c->i < st->ev_n &&
-	    st->ev_ids[c->i] < 0)
+	    st->ev_key[c->i] < 0)
 		c->i++;
 }
 
@@ -1462,7 +1463,7 @@ be_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 	alen = e->ipver == 6 ? 16 : 4;
 	switch (col) {
 	case BE_ID:
-		sqlite3_result_int64(ctx, c->st->ev_ids[c->i]);
+		sqlite3_result_int64(ctx, c->st->ev_key[c->i]);
 		break;
 	case BE_TS:
 		sqlite3_result_int64(ctx, e->ts_us);
@@ -2430,40 +2431,39 @@ batch_end(struct store *st, sqlite3_stmt *s, const char *what, int ok)
 	return -1;
 }
 
+/* The set-wise insert of batch_events, after INSERT or INSERT OR IGNORE. */
+#define EVENTS_FROM_BATCH	" INTO events (id, sensor_id, ts_us, proto," \
+	" src, dst, sport, dport, length, tcp_flags, tcp_seq, tcp_ack," \
+	" ip_id, ip_len, payload) SELECT id, ?1, ts_us, proto, src, dst," \
+	" sport, dport, length, tcp_flags, tcp_seq, tcp_ack, ip_id, ip_len," \
+	" payload FROM batch_events"
+
 /*
  * Write one event whose id is not known to be free (see
- * store_write_events) with s, a prepared INSERT OR IGNORE: the ids of
- * its microsecond are tried from the first.  1 when written, 0 when all
- * were taken, -1 on error.
+ * store_write_events) with s, INSERT OR IGNORE EVENTS_FROM_BATCH: the
+ * ids of its microsecond are tried from the first, batch_events holding
+ * it alone.  1 when written, 0 when all were taken, -1 on error.
  */
 static int
 event_write_one(struct store *st, sqlite3_stmt *s, const struct packet *e)
 {
-	int alen = e->ipver == 6 ? 16 : 4;
 	int64_t key;
+	int rc;
 
-	sqlite3_bind_int64(s, 2, e->ts_us);
-	sqlite3_bind_int(s, 3, e->proto);
-	sqlite3_bind_blob(s, 4, e->src, alen, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 5, e->dst, alen, SQLITE_STATIC);
-	sqlite3_bind_int(s, 6, e->sport);
-	sqlite3_bind_int(s, 7, e->dport);
-	sqlite3_bind_int64(s, 8, e->wirelen);
-	sqlite3_bind_int(s, 9, e->tcp_flags);
-	sqlite3_bind_int64(s, 10, e->tcp_seq);
-	sqlite3_bind_int64(s, 11, e->tcp_ack);
-	sqlite3_bind_int64(s, 12, e->ip_id);
-	sqlite3_bind_int64(s, 13, e->ip_len);
-	sqlite3_bind_int64(s, 14, e->l4_len);
+	st->ev_batch = e;
+	st->ev_key = &key;
+	st->ev_n = 1;
 	for (key = event_key(e->ts_us);; key++) {
-		sqlite3_bind_int64(s, 15, key);
-		if (step_done(st, s, "writing an event") < 0)
-			return -1;
-		if (sqlite3_changes(st->db) != 0)
-			return 1;
-		if (key % EVENT_KEY_SPAN == EVENT_KEY_SPAN - 1)
-			return 0;
+		if (step_done(st, s, "writing an event") < 0) {
+			rc = -1;
+			break;
+		}
+		if ((rc = sqlite3_changes(st->db) != 0) ||
+		    key % EVENT_KEY_SPAN == EVENT_KEY_SPAN - 1)
+			break;
 	}
+	st->ev_batch = NULL;
+	return rc;
 }
 
 int
@@ -2492,11 +2492,7 @@ store_write_events(struct store *st, const char *sensor,
 		return -1;
 	if (sensor_id(st, sensor, &sid) < 0 ||
 	    (st->ins_events == NULL && prepare(st, &st->ins_events,
-	    "INSERT INTO events (id, sensor_id, ts_us, proto, src, dst, sport,"
-	    " dport, length, tcp_flags, tcp_seq, tcp_ack, ip_id, ip_len,"
-	    " payload) SELECT id, ?1, ts_us, proto, src, dst, sport, dport,"
-	    " length, tcp_flags, tcp_seq, tcp_ack, ip_id, ip_len, payload"
-	    " FROM batch_events") < 0))
+	    "INSERT" EVENTS_FROM_BATCH) < 0))
 		goto fail;
 	if (sqlite3_prepare_v2(st->db, "SELECT max(id) FROM events", -1, &s,
 	    NULL) != SQLITE_OK) {
@@ -2531,6 +2527,7 @@ store_write_events(struct store *st, const char *sensor,
 		st->ev_ids[i] = hi = key;
 	}
 	st->ev_batch = ev;
+	st->ev_key = st->ev_ids;
 	st->ev_n = n;
 	sqlite3_bind_int64(st->ins_events, 1, sid);
 	rc = step_done(st, st->ins_events, "writing the packet events");
@@ -2538,11 +2535,8 @@ store_write_events(struct store *st, const char *sensor,
 	if (rc < 0)
 		goto fail;
 	if (late > 0) {
-		if (sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO events"
-		    " (sensor_id, ts_us, proto, src, dst, sport, dport, length,"
-		    " tcp_flags, tcp_seq, tcp_ack, ip_id, ip_len, payload, id)"
-		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-		    " ?12, ?13, ?14, ?15)", -1, &s, NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v2(st->db, "INSERT OR IGNORE"
+		    EVENTS_FROM_BATCH, -1, &s, NULL) != SQLITE_OK) {
 			set_err(st, "preparing a late event");
 			goto fail;
 		}
