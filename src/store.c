@@ -348,6 +348,7 @@ struct store {
 	size_t		 nslots;
 	sqlite3_stmt	*ins_events;	/* batch_events, set-wise */
 	sqlite3_stmt	*ins_names;	/* batch_names, set-wise */
+	sqlite3_stmt	*ins_losses;
 	const struct name_row *nm_batch;	/* store_write_names' rows */
 	size_t		 nm_n;
 	const struct packet *ev_batch;	/* store_write_events' events */
@@ -709,6 +710,7 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_first_list);
 	sqlite3_finalize(st->ins_events);
 	sqlite3_finalize(st->ins_names);
+	sqlite3_finalize(st->ins_losses);
 	free(st->ev_ids);
 	free(st->first_list);
 	free(st->ports);
@@ -2387,43 +2389,34 @@ store_budget(struct store *st, uint64_t max_bytes, const uint64_t *tier_max,
 }
 
 /*
- * A batch insert for one sensor: open the transaction, find the sensor and
- * prepare sql with the sensor bound as ?1.  batch_end commits (ok) or rolls
- * back, and finalizes either way.
+ * A batch insert for one sensor: open the transaction, find the sensor
+ * (its id in *sid), prepare sql into *cache the first time (kept until
+ * store_close) and bind the sensor as ?1.  0, or -1 (rolled back).
+ * batch_end commits (ok) or rolls back.
  */
 static int
-batch_begin(struct store *st, const char *sensor, const char *sql,
-    const char *what, sqlite3_stmt **sp)
+batch_begin(struct store *st, const char *sensor, sqlite3_stmt **cache,
+    const char *sql, const char *what, int64_t *sid)
 {
 	char msg[96];
-	int64_t sid;
 
-	*sp = NULL;
 	snprintf(msg, sizeof(msg), "starting the %s transaction", what);
 	if (exec(st, "BEGIN IMMEDIATE", msg) < 0)
 		return -1;
-	if (sensor_id(st, sensor, &sid) < 0)
-		goto fail;
-	if (sqlite3_prepare_v2(st->db, sql, -1, sp, NULL) != SQLITE_OK) {
-		snprintf(msg, sizeof(msg), "preparing %s", what);
-		set_err(st, msg);
-		goto fail;
+	if (sensor_id(st, sensor, sid) < 0 ||
+	    (*cache == NULL && prepare(st, cache, sql) < 0)) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
 	}
-	sqlite3_bind_int64(*sp, 1, sid);
+	sqlite3_bind_int64(*cache, 1, *sid);
 	return 0;
-fail:
-	sqlite3_finalize(*sp);
-	*sp = NULL;
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
 }
 
 static int
-batch_end(struct store *st, sqlite3_stmt *s, const char *what, int ok)
+batch_end(struct store *st, const char *what, int ok)
 {
 	char msg[96];
 
-	sqlite3_finalize(s);
 	snprintf(msg, sizeof(msg), "committing %s", what);
 	if (ok && exec(st, "COMMIT", msg) == 0)
 		return 0;
@@ -2488,12 +2481,9 @@ store_write_events(struct store *st, const char *sensor,
 		st->ev_ids = ids;
 		st->ev_cap = n;
 	}
-	if (exec(st, "BEGIN IMMEDIATE", "starting the events transaction") < 0)
+	if (batch_begin(st, sensor, &st->ins_events, "INSERT"
+	    EVENTS_FROM_BATCH, "events", &sid) < 0)
 		return -1;
-	if (sensor_id(st, sensor, &sid) < 0 ||
-	    (st->ins_events == NULL && prepare(st, &st->ins_events,
-	    "INSERT" EVENTS_FROM_BATCH) < 0))
-		goto fail;
 	if (sqlite3_prepare_v2(st->db, "SELECT max(id) FROM events", -1, &s,
 	    NULL) != SQLITE_OK) {
 		set_err(st, "reading the last event");
@@ -2529,7 +2519,6 @@ store_write_events(struct store *st, const char *sensor,
 	st->ev_batch = ev;
 	st->ev_key = st->ev_ids;
 	st->ev_n = n;
-	sqlite3_bind_int64(st->ins_events, 1, sid);
 	rc = step_done(st, st->ins_events, "writing the packet events");
 	st->ev_batch = NULL;
 	if (rc < 0)
@@ -2551,13 +2540,10 @@ store_write_events(struct store *st, const char *sensor,
 		sqlite3_finalize(s);
 		s = NULL;
 	}
-	if (exec(st, "COMMIT", "committing events") < 0)
-		goto fail;
-	return full;
+	return batch_end(st, "events", 1) < 0 ? -1 : full;
 fail:
 	sqlite3_finalize(s);
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
+	return batch_end(st, "events", 0);
 }
 
 int
@@ -2565,15 +2551,17 @@ store_write_losses(struct store *st, const char *sensor,
     const struct loss_row *l, size_t n)
 {
 	sqlite3_stmt *s;
+	int64_t sid;
 	size_t i;
 
 	if (n == 0)
 		return 0;
-	if (batch_begin(st, sensor, "INSERT INTO losses (sensor_id, start,"
-	    " seconds, reason, windows, frames, bytes, edges, events,"
-	    " recorded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	    "losses", &s) < 0)
+	if (batch_begin(st, sensor, &st->ins_losses, "INSERT INTO losses"
+	    " (sensor_id, start, seconds, reason, windows, frames, bytes,"
+	    " edges, events, recorded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " ?8, ?9, ?10)", "losses", &sid) < 0)
 		return -1;
+	s = st->ins_losses;
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_int64(s, 2, l[i].start_s);
 		sqlite3_bind_int64(s, 3, l[i].seconds);
@@ -2585,9 +2573,9 @@ store_write_losses(struct store *st, const char *sensor,
 		sqlite3_bind_int64(s, 9, (sqlite3_int64)l[i].events);
 		sqlite3_bind_int64(s, 10, l[i].recorded_s);
 		if (step_done(st, s, "recording a loss") < 0)
-			return batch_end(st, s, "losses", 0);
+			return batch_end(st, "losses", 0);
 	}
-	return batch_end(st, s, "losses", 1);
+	return batch_end(st, "losses", 1);
 }
 
 int
@@ -3824,24 +3812,16 @@ store_write_names(struct store *st, const char *sensor,
 
 	if (n == 0)
 		return 0;
-	if (exec(st, "BEGIN IMMEDIATE", "starting the names transaction") < 0)
+	if (batch_begin(st, sensor, &st->ins_names, "INSERT INTO names"
+	    " (sensor_id, ts_us, client, addr, name, ttl, source)"
+	    " SELECT ?1, ts_us, client, addr, name, ttl, source"
+	    " FROM batch_names", "names", &sid) < 0)
 		return -1;
-	if (sensor_id(st, sensor, &sid) < 0 ||
-	    (st->ins_names == NULL && prepare(st, &st->ins_names,
-	    "INSERT INTO names (sensor_id, ts_us, client, addr, name, ttl,"
-	    " source) SELECT ?1, ts_us, client, addr, name, ttl, source"
-	    " FROM batch_names") < 0))
-		goto fail;
 	st->nm_batch = rows;
 	st->nm_n = n;
-	sqlite3_bind_int64(st->ins_names, 1, sid);
 	rc = step_done(st, st->ins_names, "writing names");
 	st->nm_batch = NULL;
-	if (rc == 0 && exec(st, "COMMIT", "committing names") == 0)
-		return 0;
-fail:
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
+	return batch_end(st, "names", rc == 0);
 }
 
 /* What both name queries select, in names_row's order. */
