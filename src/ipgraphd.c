@@ -219,7 +219,9 @@ events_grow(struct ipgd *d)
  * [seq] packets of each edge in its window, and whatever the [seq] filter
  * matches; at most [window] max_edges of them per window (a flood of SYNs
  * from random sources would otherwise make each packet a row), counted
- * against the newest window seen, the rest counted as dropped.
+ * against the newest window seen, the rest counted as dropped.  [seq]
+ * packets = 0 keeps the filter's matches alone (none without a filter):
+ * the events' rows are most of what a busy sensor spends.
  */
 static void
 sample(struct ipgd *d, struct iface *ifp, const struct packet *r,
@@ -229,7 +231,8 @@ sample(struct ipgd *d, struct iface *ifp, const struct packet *r,
 	int64_t win = r->ts_us / 1000000 / (int64_t)d->conf->window;
 	struct packet *e;
 
-	if (!(r->proto == IPG_PROTO_TCP && (r->tcp_flags & EVENT_TCP_FLAGS)) &&
+	if (!(d->conf->seq_packets > 0 && r->proto == IPG_PROTO_TCP &&
+	    (r->tcp_flags & EVENT_TCP_FLAGS)) &&
 	    !(n >= 1 && n <= d->conf->seq_packets) &&
 	    !(ifp->seq_match != NULL && sniff_match(ifp->seq_match, data,
 	    caplen, r->wirelen)))

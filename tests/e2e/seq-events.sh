@@ -2,8 +2,9 @@
 # seq-events.sh - the packet events ipgraphd stores for sequence diagrams
 # carry each packet's own TCP payload length: a capture replayed onto the
 # daemon's interface (with a snaplen shorter than its data packets), then
-# the stored events and seq.json compared with tshark's tcp.len.  Needs
-# root.
+# the stored events and seq.json compared with tshark's tcp.len.  Then
+# [seq] packets = 0 keeps no events without a filter, and only the
+# filter's matches with one.  Needs root.
 . "$(dirname "$0")/lib.sh"
 need tcpreplay
 need tshark
@@ -56,4 +57,38 @@ check "seq.json: each message's Len= is tshark's tcp.len, in order" \
     python3 "$top_srcdir/tests/e2e/seqcheck.py" lens "$T/seq.json" "$CAP"
 kill -TERM "$SPID"
 wait "$SPID"
+
+# [seq] packets = 0: not even the TCP control packets; only what the [seq]
+# filter matches, and with no filter, no packet events at all
+CAP0="$DATA/pcapplusplus-input.pcap"
+frames=$(tshark -r "$CAP0" -T fields -e frame.number 2>/dev/null | wc -l)
+push=$(tshark -r "$CAP0" -Y 'tcp.flags.push == 1' -T fields \
+    -e frame.number 2>/dev/null | wc -l)
+syn=$(tshark -r "$CAP0" -Y 'tcp.flags.syn == 1 && tcp.flags.push == 0' \
+    -T fields -e frame.number 2>/dev/null | wc -l)
+check "the capture has SYNs without PSH ($syn) and PSH ($push)" \
+    test "$syn" -gt 0 -a "$push" -gt 0
+for f in "" "tcp[tcpflags] & tcp-push != 0"; do
+	daemon_conf "$T/conf0" "$B" "[seq]\npackets = 0${f:+\\nfilter = $f}"
+	daemon_start "$T/conf0" || finish
+	ip netns exec "$SND" tcpreplay -q -i "$A" "$CAP0" >"$T/replay" 2>&1 ||
+	    fail "tcpreplay: $(tail -3 "$T/replay")"
+	for _ in $(seq 1 50); do
+		[ "$(sqlite3 "$W/db" 'SELECT coalesce(sum(frames), 0)
+		    FROM windows WHERE tier = 0' 2>/dev/null)" -ge "$frames" ] &&
+		    break
+		sleep 0.1
+	done
+	daemon_stop "ipgraphd exits 0 on SIGTERM (packets = 0, filter '$f')"
+	check "packets = 0, filter '$f': the replay was captured ($frames)" \
+	    test "$(sqlite3 "$W/db" 'SELECT coalesce(sum(frames), 0)
+	    FROM windows WHERE tier = 0')" -ge "$frames"
+	want=0
+	[ -z "$f" ] || want=$push
+	check "packets = 0, filter '$f': $want packet events" test \
+	    "$(sqlite3 "$W/db" 'SELECT count(*) FROM events')" -eq "$want"
+	check "packets = 0, filter '$f': no SYN without PSH kept" test \
+	    "$(sqlite3 "$W/db" 'SELECT count(*) FROM events
+	    WHERE tcp_flags & 10 = 2')" -eq 0
+done
 finish
