@@ -63,6 +63,9 @@
 #                     window writes inside every run)
 #   BENCH_LIVE_SEQ    ipgraphd's [seq] packets (default: its default, 16;
 #                     0: no packet events)
+#   BENCH_LIVE_SEQ_FILTER  ipgraphd's [seq] filter (BPF; default none), e.g.
+#                     "tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0" with
+#                     BENCH_LIVE_SEQ=0: the TCP control packets alone
 #   BENCH_LIVE_PEERS  0: ipgraphd alone, no tcpdump or darkstat (default 1)
 #   BENCH_LIVE_COUNT  frames sent in each run (default 1000000; tcpreplay:
 #                     at most the input's)
@@ -100,6 +103,7 @@ GENCPUS=${BENCH_LIVE_GENCPUS:-1}
 BUFSZ=${BENCH_LIVE_BUFFER:-32M}
 BATCH=${BENCH_LIVE_BATCH:-}
 SEQ=${BENCH_LIVE_SEQ:-}
+SEQFILTER=${BENCH_LIVE_SEQ_FILTER:-}
 WINDOW=${BENCH_LIVE_WINDOW:-60}
 PEERS=${BENCH_LIVE_PEERS:-1}
 COUNT=${BENCH_LIVE_COUNT:-1000000}
@@ -304,6 +308,12 @@ pass() {
 	if [ -n "$QUOTA" ]; then
 		for p in ipgraphd tcpdump darkstat; do cg_make $p "$QUOTA"; done
 	fi
+	seqconf=""
+	if [ -n "$SEQ$SEQFILTER" ]; then
+		seqconf="[seq]${SEQ:+
+packets = $SEQ}${SEQFILTER:+
+filter = $SEQFILTER}"
+	fi
 	cat > "$d/ipgraphd.conf" <<-EOF
 	[daemon]
 	user = nobody
@@ -315,8 +325,7 @@ pass() {
 	${BATCH:+batch = $BATCH}
 	[window]
 	seconds = $WINDOW
-	${SEQ:+[seq]}
-	${SEQ:+packets = $SEQ}
+	$seqconf
 	[store]
 	path = $d/state/ipgraph.db
 	EOF
@@ -561,10 +570,12 @@ if mode == "step":
 quotas = any(g.quota is not None for g in G)
 nruns = max(len(g.ds) for g in G) if G else 0
 print("## Live capture, %s (%s; generator %s; buffer %s for ipgraphd and "
-      "tcpdump -B; ipgraphd batch %s, [seq] packets %s, %s s windows, "
+      "tcpdump -B; ipgraphd batch %s, [seq] packets %s%s, %s s windows, "
       "snaplen 128)\n"
       % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), rev, gen, bufsz,
-         batch, seq, os.environ.get("BENCH_LIVE_WINDOW", "60")))
+         batch, seq, " and filter '%s'" % os.environ["BENCH_LIVE_SEQ_FILTER"]
+         if os.environ.get("BENCH_LIVE_SEQ_FILTER") else "",
+         os.environ.get("BENCH_LIVE_WINDOW", "60")))
 print("%d CPUs; load average %s before, %s after.  Medians of %d runs; "
       "in brackets the worst run; \"runs with loss\" counts the runs in which "
       "the program missed any frame sent.  CPU = user + sys while capturing (/proc/PID/stat before "
