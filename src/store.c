@@ -2451,8 +2451,8 @@ event_write_one(struct store *st, sqlite3_stmt *s, const struct packet *e)
 			rc = -1;
 			break;
 		}
-		if ((rc = sqlite3_changes(st->db) != 0) ||
-		    key % EVENT_KEY_SPAN == EVENT_KEY_SPAN - 1)
+		rc = sqlite3_changes(st->db) != 0;
+		if (rc || key % EVENT_KEY_SPAN == EVENT_KEY_SPAN - 1)
 			break;
 	}
 	st->ev_batch = NULL;

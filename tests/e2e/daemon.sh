@@ -46,8 +46,9 @@ start "$T/c1" || finish
 check "the daemon runs as nobody" test \
     "$(ps -o user= -p "$DPID" | tr -d ' ')" = nobody
 # The data path first: the query threads are named and run 10 nice
-# levels under the capture (the main thread); the writer keeps its level.  thread_nice NAME: the nice
-# of the daemon's thread of that name (field 19 of its stat).
+# levels under the capture (the main thread); the writer keeps its level.
+# thread_nice NAME: the nice of the daemon's thread of that name (field 19
+# of its stat).
 thread_nice() {
 	local t
 	for t in /proc/"$DPID"/task/*; do
