@@ -116,13 +116,13 @@ def main():
               if n.startswith("importstats-nostore.")]
         ns = [x for x in ns if x]
         frames = int(st[0]["frames"]) if st else 0
+        ran = {p: runs(d, p) for p, _ in PROGRAMS}
         # the ratios' base: the read floor, or cat when it was not run
-        base, bname = runs(d, "floor"), "floor"
-        if not base:
-            base, bname = runs(d, "cat"), "cat"
+        bname = "floor" if ran["floor"] else "cat"
+        base = ran[bname]
         fw = med([float(r["wall"]) for r in base])
         fc = med([float(r["user"]) + float(r["sys"]) for r in base])
-        nrun = max([len(runs(d, p)) for p, _ in PROGRAMS] or [0])
+        nrun = max(len(rs) for rs in ran.values())
         print("## bench-%s.pcap: %s packets, %.0f MB, %d runs\n" % (
             size, "{:,}".format(frames) if frames else "?", fsize / 1e6,
             nrun))
@@ -130,7 +130,7 @@ def main():
               "| CPU / %s | packets/s (wall) | failed runs |" % (bname, bname))
         print("|---|--:|--:|--:|--:|--:|--:|--:|")
         for prog, label in PROGRAMS:
-            rs = runs(d, prog)
+            rs = ran[prog]
             if not rs:
                 continue
             bad = sum(1 for r in rs if r.get("exit") != "0")
@@ -142,7 +142,7 @@ def main():
                 label, w, c, m, w / fw, c / fc,
                 "{:,.0f}".format(pps), bad))
         print()
-        on, off = runs(d, "ipgraph"), runs(d, "ipgraph-nonames")
+        on, off = ran["ipgraph"], ran["ipgraph-nonames"]
         if on and off:
             won = med([float(r["wall"]) for r in on])
             woff = med([float(r["wall"]) for r in off])
